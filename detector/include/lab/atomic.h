@@ -1,0 +1,77 @@
+// lab/atomic.h — lab::Atomic<T>, an instrumented std::atomic.
+//
+// Follows std::atomic (sequentially consistent). Every operation is a scheduling point,
+// never a data race, and orders the Shared accesses around it: a store that a load reads
+// is a happens-before edge (the lab treats every operation as acquire+release).
+#pragma once
+
+#include <atomic>
+#include <source_location>
+#include <string_view>
+
+#include "lab/internal/hooks.h"
+#include "lab/shared.h"
+
+namespace lab {
+
+template <class T>
+class Atomic {
+ public:
+  using Loc = std::source_location;
+
+  Atomic(Loc loc = Loc::current())
+      : s_(internal::NewObject(internal::ObjKind::kAtomic, {}, loc)), v_{} {}
+  Atomic(T v, std::string_view name = {}, Loc loc = Loc::current())
+      : s_(internal::NewObject(internal::ObjKind::kAtomic, name, loc)), v_(v) {}
+  ~Atomic() { internal::DeleteObject(s_, Loc::current()); }
+  Atomic(const Atomic&) = delete;
+  Atomic& operator=(const Atomic&) = delete;
+
+  T load(Loc loc = Loc::current()) const {
+    internal::AtomicOp(s_, false, loc);
+    return v_.load();
+  }
+  void store(T v, Loc loc = Loc::current()) {
+    internal::AtomicOp(s_, true, loc);
+    v_.store(v);
+  }
+  T exchange(T v, Loc loc = Loc::current()) {
+    internal::AtomicOp(s_, true, loc);
+    return v_.exchange(v);
+  }
+  bool compare_exchange_strong(T& expected, T desired, Loc loc = Loc::current()) {
+    internal::AtomicOp(s_, true, loc);
+    return v_.compare_exchange_strong(expected, desired);
+  }
+  // Never fails spuriously in the lab (it is strong); kept for std compatibility.
+  bool compare_exchange_weak(T& expected, T desired, Loc loc = Loc::current()) {
+    internal::AtomicOp(s_, true, loc);
+    return v_.compare_exchange_strong(expected, desired);
+  }
+  T fetch_add(T d, Loc loc = Loc::current()) {
+    internal::AtomicOp(s_, true, loc);
+    return v_.fetch_add(d);
+  }
+  T fetch_sub(T d, Loc loc = Loc::current()) {
+    internal::AtomicOp(s_, true, loc);
+    return v_.fetch_sub(d);
+  }
+
+  operator T() const { return load(internal::UnknownSite()); }
+  Atomic& operator=(internal::Located<T> v) {
+    store(v.value, v.loc);
+    return *this;
+  }
+  T operator+=(internal::Located<T> d) { return fetch_add(d.value, d.loc) + d.value; }
+  T operator-=(internal::Located<T> d) { return fetch_sub(d.value, d.loc) - d.value; }
+  T operator++() { return fetch_add(1, internal::UnknownSite()) + 1; }
+  T operator++(int) { return fetch_add(1, internal::UnknownSite()); }
+  T operator--() { return fetch_sub(1, internal::UnknownSite()) - 1; }
+  T operator--(int) { return fetch_sub(1, internal::UnknownSite()); }
+
+ private:
+  internal::ObjectState* s_;
+  std::atomic<T> v_;
+};
+
+}  // namespace lab

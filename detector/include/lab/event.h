@@ -1,0 +1,56 @@
+// lab/event.h — lab::Event (Python's threading.Event) and lab::Barrier.
+#pragma once
+
+#include <chrono>
+#include <source_location>
+#include <string_view>
+
+#include "lab/internal/hooks.h"
+
+namespace lab {
+
+// A flag threads can wait for: set() wakes every waiter and lets later waits pass until
+// clear(). set → wait is a happens-before edge.
+class Event {
+ public:
+  using Loc = std::source_location;
+  explicit Event(std::string_view name = {}, Loc loc = Loc::current())
+      : s_(internal::NewObject(internal::ObjKind::kEvent, name, loc)) {}
+  ~Event() { internal::DeleteObject(s_, Loc::current()); }
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
+
+  void set(Loc loc = Loc::current()) { internal::EventSetOp(s_, loc); }
+  void clear(Loc loc = Loc::current()) { internal::EventClearOp(s_, loc); }
+  bool is_set(Loc loc = Loc::current()) const { return internal::EventIsSetOp(s_, loc); }
+  void wait(Loc loc = Loc::current()) { internal::EventWaitOp(s_, {}, false, loc); }
+  // True when the event was set, false on timeout (Python's wait(timeout)).
+  template <class Rep, class Period>
+  bool wait_for(std::chrono::duration<Rep, Period> d, Loc loc = Loc::current()) {
+    return internal::EventWaitOp(s_, std::chrono::duration_cast<internal::Nanos>(d), true, loc);
+  }
+
+ private:
+  internal::ObjectState* s_;
+};
+
+// A cyclic barrier for `parties` threads: wait() blocks until all have arrived, then
+// releases them together and resets for the next round. Returns the arrival index.
+class Barrier {
+ public:
+  using Loc = std::source_location;
+  explicit Barrier(int parties, std::string_view name = {}, Loc loc = Loc::current())
+      : s_(internal::NewObject(internal::ObjKind::kBarrier, name, loc, parties)) {}
+  ~Barrier() { internal::DeleteObject(s_, Loc::current()); }
+  Barrier(const Barrier&) = delete;
+  Barrier& operator=(const Barrier&) = delete;
+
+  int wait(Loc loc = Loc::current()) { return internal::BarrierWaitOp(s_, loc); }
+  // std::barrier spelling.
+  void arrive_and_wait(Loc loc = Loc::current()) { internal::BarrierWaitOp(s_, loc); }
+
+ private:
+  internal::ObjectState* s_;
+};
+
+}  // namespace lab

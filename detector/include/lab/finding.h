@@ -1,0 +1,110 @@
+// lab/finding.h — findings as plain data.
+//
+// A Finding is what an analysis concluded: a stable id (DESIGN §4), a one-line message,
+// the threads, sites and objects involved, the steps that explain it (the cycle of a
+// deadlock, the two accesses of a race), and for controlled runs the replay token and the
+// interleaving. Analyses build findings; writers (report_text.h, report_json.h) print them
+// and decide nothing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lab {
+
+// The finding ids. The order is the order of DESIGN §4; the ids are stable.
+enum class FindingKind : std::uint8_t {
+  kDeadlock,
+  kStall,
+  kSelfDeadlock,
+  kLockOrderInversion,
+  kDataRace,
+  kUnlockNotOwner,
+  kUnlockUnlocked,
+  kDestroyedWhileLocked,
+  kExitHoldingLock,
+  kWaitWithoutLock,
+  kSemaphoreOverRelease,
+  kThreadNotJoined,
+  kWrongOutput,
+  kLivelock,
+  kHang,
+  kTooSlow,
+  kCrash,
+  kUncaughtException,
+  kCompileError,
+  kResourceLimit,
+};
+inline constexpr int kNumFindingKinds = 20;
+
+// "deadlock", "data-race", ... as in DESIGN §4.
+std::string_view FindingId(FindingKind kind);
+// The kind whose id is `id`, or nullopt.
+std::optional<FindingKind> FindingKindFromId(std::string_view id);
+// Every kind, in declaration order.
+const std::vector<FindingKind>& AllFindingKinds();
+
+// The teaching text of a kind: why it is a bug and the usual fix (`lab explain <id>`).
+std::string_view FindingExplanation(FindingKind kind);
+// A short title ("Deadlock", "Data race", ...).
+std::string_view FindingTitle(FindingKind kind);
+
+// A source position in the code under test: "fizzbuzz.cpp:14".
+struct SourceSite {
+  std::string file;  // as the compiler saw it; writers show the basename
+  int line = 0;
+  bool operator==(const SourceSite&) const = default;
+  bool known() const { return line > 0; }
+};
+
+// One step that explains a finding: `thread` did `action` on `object` at `site`.
+// A deadlock cycle is a list of steps ("holds", "waits for"); a race is two steps
+// ("write", "read"); a lock-order inversion is one step per edge.
+struct FindingStep {
+  std::string thread;
+  std::string action;  // "holds", "waits for", "write", "read", "acquired ... while holding ..."
+  std::string object;
+  SourceSite site;
+  SourceSite site2;  // for a lock-order edge: where the first lock was taken
+  bool operator==(const FindingStep&) const = default;
+};
+
+// One operation of an interleaving, for the trace of a controlled run.
+struct TraceEvent {
+  int thread = 0;        // index into Trace::threads
+  std::string op;        // "lock", "unlock", "wait", "write", ...
+  std::string object;    // object name, may be empty
+  SourceSite site;
+  bool preempted = false;  // the scheduler switched away from a runnable thread just before
+  std::int64_t vtime_ns = 0;
+  std::string note;        // "blocked", "woke (spurious)", ...
+  bool operator==(const TraceEvent&) const = default;
+};
+
+struct Trace {
+  std::vector<std::string> threads;  // thread names, column order
+  std::vector<TraceEvent> events;
+  bool truncated = false;  // only the last events are kept for long runs
+  bool operator==(const Trace&) const = default;
+};
+
+struct Finding {
+  FindingKind kind = FindingKind::kCrash;
+  std::string message;  // one line
+  std::vector<std::string> threads;
+  std::vector<SourceSite> sites;
+  std::vector<std::string> objects;
+  std::vector<FindingStep> steps;
+  std::string replay;  // replay token of the controlled run that found it, "" otherwise
+  std::optional<Trace> trace;
+  std::string scenario;  // set by the harness: which scenario of a puzzle
+  bool operator==(const Finding&) const = default;
+
+  std::string_view id() const { return FindingId(kind); }
+};
+
+}  // namespace lab

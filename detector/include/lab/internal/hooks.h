@@ -1,0 +1,95 @@
+// lab/internal/hooks.h — the narrow interface between the primitives and the runtime.
+//
+// Every public primitive is a thin shell around an ObjectState allocated by the runtime;
+// each operation is one call here, which is a scheduling point (controlled runs), an
+// event for the analyses, and then the operation itself. Nothing in this header depends on
+// whether the run is controlled, stressed or free (library mode).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <source_location>
+#include <string_view>
+
+#include "lab/internal/site.h"
+
+namespace lab::internal {
+
+enum class ObjKind : std::uint8_t {
+  kMutex,
+  kRLock,
+  kSharedMutex,
+  kCondVar,
+  kSemaphore,
+  kBoundedSemaphore,
+  kEvent,
+  kBarrier,
+  kThread,
+  kShared,
+  kAtomic,
+};
+
+struct ObjectState;  // defined by the runtime (object_state.h)
+struct ThreadState;
+
+using Loc = std::source_location;
+using Nanos = std::chrono::nanoseconds;
+
+// Objects. `name` may be empty: the object is then named after its declaration site.
+ObjectState* NewObject(ObjKind kind, std::string_view name, const Loc& decl, int initial = 0);
+void DeleteObject(ObjectState* s, const Loc& where);
+std::string_view ObjectName(ObjectState* s);
+
+// Locks (Mutex, RLock, SharedMutex).
+void LockOp(ObjectState* s, const Loc& loc);
+bool TryLockOp(ObjectState* s, const Loc& loc);
+void UnlockOp(ObjectState* s, const Loc& loc);
+void LockSharedOp(ObjectState* s, const Loc& loc);
+bool TryLockSharedOp(ObjectState* s, const Loc& loc);
+void UnlockSharedOp(ObjectState* s, const Loc& loc);
+// Locks with a timeout (Python acquire(timeout=...)); true when acquired.
+bool TimedLockOp(ObjectState* s, Nanos timeout, const Loc& loc);
+
+// Condition variables. `lock` is the lab lock the caller's unique_lock refers to (or null
+// when it owns none). Returns false when a timed wait timed out.
+bool CondWaitOp(ObjectState* cv, ObjectState* lock, bool owns, Nanos timeout, bool timed,
+                const Loc& loc);
+void CondNotifyOp(ObjectState* cv, bool all, const Loc& loc);
+
+// Semaphores. Returns false when try/timed acquire failed.
+bool SemAcquireOp(ObjectState* s, bool blocking, Nanos timeout, bool timed, const Loc& loc);
+void SemReleaseOp(ObjectState* s, int n, const Loc& loc);
+int SemValue(ObjectState* s);
+
+// Events.
+void EventSetOp(ObjectState* s, const Loc& loc);
+void EventClearOp(ObjectState* s, const Loc& loc);
+bool EventIsSetOp(ObjectState* s, const Loc& loc);
+bool EventWaitOp(ObjectState* s, Nanos timeout, bool timed, const Loc& loc);
+
+// Barriers: the arrival index (0 .. parties-1) of this round.
+int BarrierWaitOp(ObjectState* s, const Loc& loc);
+
+// Threads.
+ObjectState* SpawnThread(std::string_view name, std::function<void()> fn, const Loc& loc);
+void JoinThread(ObjectState* t, const Loc& loc);
+// Destroying a joinable lab::Thread: reports thread-not-joined, then joins.
+void AbandonThread(ObjectState* t, const Loc& loc);
+
+// Race-checked variables: the access happens between Begin and End (in free runs the
+// value is guarded so the lab's own code never races).
+void SharedBegin(ObjectState* s, bool write, const Loc& loc);
+void SharedEnd(ObjectState* s, bool write);
+// Instrumented atomics: a scheduling point and a synchronisation (seq_cst as acq_rel).
+void AtomicOp(ObjectState* s, bool writes, const Loc& loc);
+
+// Time and scheduling.
+void SleepOp(Nanos d, const Loc& loc);
+void YieldOp(const Loc& loc);
+// Adds `d` of virtual work to the calling thread (work-span accounting, DESIGN §7).
+void ChargeOp(Nanos d, const Loc& loc);
+// Virtual time of the current controlled run (0 in free runs), and real time otherwise.
+Nanos NowOp();
+
+}  // namespace lab::internal

@@ -1,0 +1,132 @@
+// lab/shared.h — lab::Shared<T>, a race-checked variable.
+//
+// Every access is a scheduling point and is checked for data races (happens-before): two
+// accesses from different threads, one a write, with no lock, semaphore, event, join or
+// atomic ordering them are a `data-race`. `n += 1` is a read and then a write — two
+// accesses another thread can come between, exactly like Python's `count += 1` — so a lost
+// update shows in the interleaving. Default-constructible (value-initialised); neither
+// copyable nor movable, like std::atomic.
+#pragma once
+
+#include <source_location>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "lab/internal/hooks.h"
+
+namespace lab {
+
+namespace internal {
+// A value that remembers the line it was written on, so operators (which cannot take a
+// defaulted source_location) still report the student's line.
+template <class T>
+struct Located {
+  T value;
+  std::source_location loc;
+  template <class U>
+    requires std::is_convertible_v<U&&, T>
+  Located(U&& v, std::source_location l = std::source_location::current())
+      : value(std::forward<U>(v)), loc(l) {}
+};
+// Reads through implicit conversion have no line of their own; the runtime then names
+// the calling thread's last site. This marker says so.
+inline std::source_location UnknownSite(
+    std::source_location l = std::source_location::current()) {
+  return l;
+}
+}  // namespace internal
+
+template <class T>
+class Shared {
+ public:
+  using Loc = std::source_location;
+
+  Shared(Loc loc = Loc::current())
+      : s_(internal::NewObject(internal::ObjKind::kShared, {}, loc)), v_{} {}
+  template <class U>
+    requires std::is_constructible_v<T, U&&>
+  explicit(!std::is_convertible_v<U&&, T>) Shared(U&& v, std::string_view name = {},
+                                                  Loc loc = Loc::current())
+      : s_(internal::NewObject(internal::ObjKind::kShared, name, loc)), v_(std::forward<U>(v)) {}
+  ~Shared() { internal::DeleteObject(s_, Loc::current()); }
+  Shared(const Shared&) = delete;
+  Shared& operator=(const Shared&) = delete;
+
+  T load(Loc loc = Loc::current()) const {
+    internal::SharedBegin(s_, false, loc);
+    T v = v_;
+    internal::SharedEnd(s_, false);
+    return v;
+  }
+  void store(T v, Loc loc = Loc::current()) {
+    internal::SharedBegin(s_, true, loc);
+    v_ = std::move(v);
+    internal::SharedEnd(s_, true);
+  }
+  // fn(const T&) under one read access; returns what fn returns.
+  template <class F>
+  decltype(auto) read(F&& fn, Loc loc = Loc::current()) const {
+    Access a(s_, false, loc);
+    return std::forward<F>(fn)(static_cast<const T&>(v_));
+  }
+  // fn(T&) under one write access; returns what fn returns.
+  template <class F>
+  decltype(auto) write(F&& fn, Loc loc = Loc::current()) {
+    Access a(s_, true, loc);
+    return std::forward<F>(fn)(v_);
+  }
+
+  operator T() const { return load(internal::UnknownSite()); }
+  Shared& operator=(internal::Located<T> v) {
+    store(std::move(v.value), v.loc);
+    return *this;
+  }
+  // Read, then write: two accesses, as in `count = count + 1`.
+  Shared& operator+=(internal::Located<T> d) {
+    T v = load(d.loc);
+    store(v + d.value, d.loc);
+    return *this;
+  }
+  Shared& operator-=(internal::Located<T> d) {
+    T v = load(d.loc);
+    store(v - d.value, d.loc);
+    return *this;
+  }
+  Shared& operator++() {
+    T v = load(internal::UnknownSite());
+    store(v + 1, internal::UnknownSite());
+    return *this;
+  }
+  T operator++(int) {
+    T v = load(internal::UnknownSite());
+    store(v + 1, internal::UnknownSite());
+    return v;
+  }
+  Shared& operator--() {
+    T v = load(internal::UnknownSite());
+    store(v - 1, internal::UnknownSite());
+    return *this;
+  }
+  T operator--(int) {
+    T v = load(internal::UnknownSite());
+    store(v - 1, internal::UnknownSite());
+    return v;
+  }
+
+  std::string_view name() const { return internal::ObjectName(s_); }
+
+ private:
+  struct Access {
+    Access(internal::ObjectState* s, bool w, const Loc& loc) : s(s), w(w) {
+      internal::SharedBegin(s, w, loc);
+    }
+    ~Access() { internal::SharedEnd(s, w); }
+    internal::ObjectState* s;
+    bool w;
+  };
+  internal::ObjectState* s_;
+  T v_;
+};
+
+}  // namespace lab

@@ -1,0 +1,397 @@
+// lock_ops.cc — Mutex, RLock and SharedMutex: ownership, misuse, lock order.
+//
+// Mutex and RLock take a lock-free fast path (a CAS on the owner) and fall back to the
+// runtime lock only to wait; unlock wakes a waiter only when one registered (the
+// waiter_count protocol below). SharedMutex always takes the runtime lock. The lock-order
+// graph gets an edge held → requested before a blocking acquisition; try_lock adds none.
+#include <algorithm>
+#include <cstring>
+
+#include "controlled_scheduler.h"
+#include "runtime.h"
+#include "wait_for_graph.h"
+
+namespace lab::internal {
+namespace {
+
+inline void Enter(ThreadState* self, ObjectState* s) {
+  Run* run = self->run;
+  if (s->gen != run->gen) {
+    RtGuard g;
+    Touch(s, run);
+  }
+}
+
+LockOrderGraph::Node NodeOf(Run* run, ObjectState* s, int gate_permits) {
+  if (!s->lo_node_valid) {
+    s->lo_node = run->lock_order.AddNode(gate_permits);
+    s->lo_node_valid = true;
+  }
+  return s->lo_node;
+}
+
+std::string SiteText(SiteRef s) {
+  if (s.file == nullptr) return "?";
+  const char* slash = std::strrchr(s.file, '/');
+  return std::string(slash ? slash + 1 : s.file) + ":" + std::to_string(s.line);
+}
+
+// Drops held entries whose lock another thread released (unlock-not-owner carried out).
+void PruneStale(ThreadState* self) {
+  auto& h = self->held;
+  h.erase(std::remove_if(h.begin(), h.end(),
+                         [&](const ThreadState::Held& e) {
+                           return !e.shared && e.obj->owner.load(std::memory_order_relaxed) != self;
+                         }),
+          h.end());
+}
+
+// Records held → s edges, and reports an inversion the new edge closes.
+void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
+  if (self->held.empty()) return;
+  RtGuard g;
+  Run* run = self->run;
+  PruneStale(self);
+  if (self->held.empty()) return;
+  LockOrderGraph::Node to = NodeOf(run, s, 0);
+  LockOrderGraph::Observation obs;
+  obs.thread = self->tid;
+  obs.to_site = site;
+  for (const auto& h : self->held) obs.held.push_back(h.node);
+  for (ObjectState* sem : self->sem_held) obs.held.push_back(NodeOf(run, sem, sem->initial));
+  for (const auto& h : self->held) {
+    if (h.obj == s) continue;
+    obs.from_site = h.site;
+    if (!run->lock_order.AddEdge(h.node, to, obs)) continue;
+    auto cycle = run->lock_order.FindInversion(h.node, to);
+    if (!cycle) continue;
+    // Node ids back to objects: held entries of any thread know them; the cycle's nodes
+    // are locks this or other threads took, so search the run's threads.
+    auto name_of = [&](LockOrderGraph::Node n) -> std::string {
+      for (auto& t : run->threads) {
+        for (const auto& e : t->held) {
+          if (e.node == n) return NameOf(e.obj);
+        }
+      }
+      if (n == to) return NameOf(s);
+      return "lock#" + std::to_string(n);
+    };
+    Finding f;
+    f.kind = FindingKind::kLockOrderInversion;
+    std::string msg;
+    for (const auto& e : *cycle) {
+      std::string tname = ThreadName(run->threads[e.obs.thread].get());
+      std::string a = name_of(e.from), b = name_of(e.to);
+      f.steps.push_back({tname, "acquired '" + b + "' while holding '" + a + "'", b,
+                         ToSource(e.obs.to_site), ToSource(e.obs.from_site)});
+      if (std::find(f.threads.begin(), f.threads.end(), tname) == f.threads.end())
+        f.threads.push_back(tname);
+      if (std::find(f.objects.begin(), f.objects.end(), a) == f.objects.end())
+        f.objects.push_back(a);
+      f.sites.push_back(ToSource(e.obs.from_site));
+      f.sites.push_back(ToSource(e.obs.to_site));
+      if (!msg.empty()) msg += ", ";
+      msg += "'" + a + "' → '" + b + "' in thread '" + tname + "' (" + SiteText(e.obs.to_site) + ")";
+    }
+    f.message = msg + "; these threads can deadlock";
+    AddFinding(std::move(f));
+  }
+}
+
+void OnAcquired(ThreadState* self, ObjectState* s, SiteRef site, bool via_try, bool shared) {
+  Acquire(self, s);
+  s->acquired_site = site;
+  LockOrderGraph::Node node = 0;
+  {
+    Run* run = self->run;
+    if (!s->lo_node_valid) {
+      RtGuard g;
+      node = NodeOf(run, s, 0);
+    } else {
+      node = s->lo_node;
+    }
+  }
+  self->held.push_back({s, site, via_try, shared, node});
+}
+
+void RemoveHeld(ThreadState* self, ObjectState* s, bool shared) {
+  auto& h = self->held;
+  for (auto it = h.rbegin(); it != h.rend(); ++it) {
+    if (it->obj == s && it->shared == shared) {
+      h.erase(std::next(it).base());
+      return;
+    }
+  }
+}
+
+Finding Misuse(FindingKind kind, ThreadState* self, ObjectState* s, SiteRef site,
+               std::string msg) {
+  Finding f;
+  f.kind = kind;
+  f.message = std::move(msg);
+  f.threads = {self->name};
+  f.objects = {NameOf(s)};
+  f.sites = {ToSource(site)};
+  f.steps = {{self->name, std::string(FindingId(kind)), NameOf(s), ToSource(site), {}}};
+  return f;
+}
+
+void SelfDeadlock(ThreadState* self, ObjectState* s, SiteRef site) {
+  RtGuard g;
+  Finding f = Misuse(FindingKind::kSelfDeadlock, self, s, site,
+                     "thread '" + self->name + "' locks " + Describe(s) +
+                         " at " + SiteText(site) + ", which it already holds (acquired at " +
+                         SiteText(s->acquired_site) + "); a lab::Mutex is not reentrant");
+  f.steps = {{self->name, "holds", NameOf(s), {}, ToSource(s->acquired_site)},
+             {self->name, "locks again", NameOf(s), ToSource(site), {}}};
+  f.sites = {ToSource(s->acquired_site), ToSource(site)};
+  FatalFinding(self, std::move(f), &g.lock());
+}
+
+bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
+
+// Blocking exclusive acquisition; `timeout` for try_lock_for. Returns false on timeout.
+bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
+  ThreadState* self = Self();
+  Enter(self, s);
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kLock, s, site);
+  if (s->owner.load() == self) {
+    if (s->kind == ObjKind::kRLock) {
+      s->recursion++;
+      return true;
+    }
+    if (timeout) return false;
+    SelfDeadlock(self, s, site);
+  }
+  if (!timeout) AddLockOrderEdges(self, s, site);
+
+  if (Exclusive(s)) {
+    ThreadState* expected = nullptr;
+    if (s->owner.compare_exchange_strong(expected, self)) {
+      s->recursion = 1;
+      OnAcquired(self, s, site, timeout.has_value(), false);
+      return true;
+    }
+    RtGuard g;
+    s->waiter_count.fetch_add(1);
+    bool ok = true;
+    while (true) {
+      s->waiters.push_back(self);
+      expected = nullptr;
+      if (s->owner.compare_exchange_strong(expected, self)) {
+        auto it = std::find(s->waiters.begin(), s->waiters.end(), self);
+        if (it != s->waiters.end()) s->waiters.erase(it);
+        break;
+      }
+      if (!BlockOn(self, s, WaitKind::kLock, site, g, timeout)) {
+        ok = false;
+        break;
+      }
+    }
+    s->waiter_count.fetch_sub(1);
+    if (!ok) return false;
+    s->recursion = 1;
+    OnAcquired(self, s, site, timeout.has_value(), false);
+    return true;
+  }
+
+  // SharedMutex, exclusive: no owner and no readers; waiting writers hold back new readers.
+  RtGuard g;
+  s->count++;  // writers waiting
+  bool ok = true;
+  while (s->owner.load() != nullptr || s->readers > 0) {
+    s->waiters.push_back(self);
+    if (!BlockOn(self, s, WaitKind::kLock, site, g, timeout)) {
+      ok = false;
+      break;
+    }
+  }
+  s->count--;
+  if (!ok) {
+    WakeAll(s);  // readers held back by this writer may go now
+    return false;
+  }
+  s->owner.store(self);
+  s->recursion = 1;
+  OnAcquired(self, s, site, timeout.has_value(), false);
+  return true;
+}
+
+}  // namespace
+
+void LockOp(ObjectState* s, const Loc& loc) { LockImpl(s, loc, std::nullopt); }
+
+bool TimedLockOp(ObjectState* s, Nanos timeout, const Loc& loc) {
+  return LockImpl(s, loc, timeout);
+}
+
+bool TryLockOp(ObjectState* s, const Loc& loc) {
+  ThreadState* self = Self();
+  Enter(self, s);
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kTryLock, s, site);
+  if (s->owner.load() == self) {
+    if (s->kind == ObjKind::kRLock) {
+      s->recursion++;
+      return true;
+    }
+    return false;
+  }
+  if (Exclusive(s)) {
+    ThreadState* expected = nullptr;
+    if (!s->owner.compare_exchange_strong(expected, self)) return false;
+  } else {
+    RtGuard g;
+    if (s->owner.load() != nullptr || s->readers > 0) return false;
+    s->owner.store(self);
+  }
+  s->recursion = 1;
+  OnAcquired(self, s, site, true, false);
+  return true;
+}
+
+void UnlockOp(ObjectState* s, const Loc& loc) {
+  ThreadState* self = Self();
+  Enter(self, s);
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kUnlock, s, site);
+  ThreadState* owner = s->owner.load();
+  if (owner == nullptr) {
+    RtGuard g;
+    AddFinding(Misuse(FindingKind::kUnlockUnlocked, self, s, site,
+                      "unlock of " + Describe(s) + " at " + SiteText(site) +
+                          ", which is not locked"));
+    return;
+  }
+  if (owner != self) {
+    RtGuard g;
+    Finding f = Misuse(FindingKind::kUnlockNotOwner, self, s, site,
+                       "thread '" + self->name + "' unlocks " + Describe(s) + " at " +
+                           SiteText(site) + ", but thread '" + owner->name +
+                           "' holds it (acquired at " + SiteText(s->acquired_site) +
+                           "); to signal another thread, use lab::Semaphore");
+    f.threads.push_back(owner->name);
+    f.steps.insert(f.steps.begin(),
+                   {owner->name, "holds", NameOf(s), {}, ToSource(s->acquired_site)});
+    AddFinding(std::move(f));
+    // Carried out, so the program goes on: the lock becomes free.
+  } else if (s->kind == ObjKind::kRLock && s->recursion > 1) {
+    s->recursion--;
+    return;
+  } else {
+    RemoveHeld(self, s, false);
+  }
+  s->recursion = 0;
+  Release(self, s);
+  if (Exclusive(s)) {
+    s->owner.store(nullptr);
+    if (s->waiter_count.load() > 0) {
+      RtGuard g;
+      WakeOne(s);
+    }
+  } else {
+    RtGuard g;
+    s->owner.store(nullptr);
+    WakeAll(s);
+  }
+}
+
+void LockSharedOp(ObjectState* s, const Loc& loc) {
+  ThreadState* self = Self();
+  Enter(self, s);
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kLockShared, s, site);
+  if (s->owner.load() == self) SelfDeadlock(self, s, site);
+  AddLockOrderEdges(self, s, site);
+  RtGuard g;
+  while (s->owner.load() != nullptr || s->count > 0) {
+    s->waiters.push_back(self);
+    BlockOn(self, s, WaitKind::kLockShared, site, g, std::nullopt);
+  }
+  s->readers++;
+  s->reader_threads.push_back(self);
+  OnAcquired(self, s, site, false, true);
+}
+
+bool TryLockSharedOp(ObjectState* s, const Loc& loc) {
+  ThreadState* self = Self();
+  Enter(self, s);
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kLockShared, s, site);
+  RtGuard g;
+  if (s->owner.load() != nullptr || s->count > 0) return false;
+  s->readers++;
+  s->reader_threads.push_back(self);
+  OnAcquired(self, s, site, true, true);
+  return true;
+}
+
+void UnlockSharedOp(ObjectState* s, const Loc& loc) {
+  ThreadState* self = Self();
+  Enter(self, s);
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kUnlockShared, s, site);
+  RtGuard g;
+  auto it = std::find(s->reader_threads.begin(), s->reader_threads.end(), self);
+  if (it == s->reader_threads.end()) {
+    if (s->readers == 0) {
+      AddFinding(Misuse(FindingKind::kUnlockUnlocked, self, s, site,
+                        "unlock_shared of " + Describe(s) + " at " + SiteText(site) +
+                            ", which no thread holds for reading"));
+      return;
+    }
+    AddFinding(Misuse(FindingKind::kUnlockNotOwner, self, s, site,
+                      "thread '" + self->name + "' calls unlock_shared on " + Describe(s) +
+                          " at " + SiteText(site) + " without holding it for reading"));
+    it = s->reader_threads.begin();
+  } else {
+    RemoveHeld(self, s, true);
+  }
+  s->reader_threads.erase(it);
+  s->readers--;
+  Release(self, s);
+  if (s->readers == 0) WakeAll(s);
+}
+
+void DeleteObject(ObjectState* s, const Loc& where) {
+  (void)where;
+  ThreadState* self = PeekSelf();
+  Run* run = CurrentRun();
+  bool leak = false;
+  {
+    RtGuard g;
+    if (s->gen == run->gen) {
+      const bool lock = s->kind == ObjKind::kMutex || s->kind == ObjKind::kRLock ||
+                        s->kind == ObjKind::kSharedMutex;
+      ThreadState* owner = s->owner.load();
+      if (lock && (owner != nullptr || s->readers > 0)) {
+        Finding f;
+        f.kind = FindingKind::kDestroyedWhileLocked;
+        std::string holder = owner ? owner->name : s->reader_threads.front()->name;
+        f.message = Describe(s) + " destroyed while thread '" + holder +
+                    "' holds it (acquired at " + SiteText(s->acquired_site) + ")";
+        f.threads = {holder};
+        f.objects = {NameOf(s)};
+        f.sites = {ToSource(s->acquired_site)};
+        f.steps = {{holder, "holds", NameOf(s), {}, ToSource(s->acquired_site)}};
+        if (self != nullptr) {
+          f.steps.push_back({self->name, "destroys", NameOf(s), ToSource(self->last_site), {}});
+        }
+        AddFinding(std::move(f));
+        leak = true;  // held lists still point at it
+      }
+      if (!s->waiters.empty()) leak = true;
+      if (s->lo_node_valid) run->lock_order.RemoveNode(s->lo_node);
+      s->lo_node_valid = false;
+    }
+    s->destroyed = true;
+  }
+  if (run->mode == RunMode::kControlled) {
+    run->sched->Bury(s);  // traces of this schedule still name it
+    return;
+  }
+  if (!leak) delete s;
+}
+
+}  // namespace lab::internal

@@ -1,0 +1,122 @@
+// lock_order_graph.h — the lock-order graph and its potential-deadlock cycles.
+//
+// A node is a lock (Mutex, RLock, SharedMutex) or a gate-capable semaphore. An edge
+// A→B records that some thread requested B while holding A; each edge keeps a few
+// distinct observations (thread, both sites, what else the thread held). A cycle is a
+// `lock-order-inversion` when it can deadlock: at least two different threads contribute
+// its edges and no gate covers it. A gate is a node held in every chosen observation of
+// the cycle: a lock, or a semaphore whose permits are fewer than the cycle's edges (the
+// dining philosophers' "at most four at the table").
+// A gate may be a node of the cycle itself: that only happens when some edge into it was
+// requested while it was already held (RLock re-entry, a second semaphore permit), and the
+// argument is the same — observations that all hold one lock (or more permits than the
+// semaphore has) cannot be in progress at once, so they cannot close a deadlock.
+// Ids in `held` keep gating after their node is removed (the observation was recorded
+// while the object existed), until the id is reused by AddNode.
+// No internal locking (the runtime holds its detector lock). No fixed limit on nodes,
+// edges, held locks or cycle length. Cost: AddEdge is O(1) amortised plus the size of
+// the held set; RemoveNode is linear in the edges of the node and of its neighbours;
+// FindInversion, when there is no cycle through the edge, costs about twice the smaller
+// of what `to` reaches and what reaches `from`; otherwise it is an iterative-deepening
+// search over simple paths, bounded by kSearchBudget units of work. It is called only
+// when AddEdge reports something new.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "lab/internal/site.h"
+
+namespace lab::internal {
+
+class LockOrderGraph {
+ public:
+  using Node = std::uint32_t;
+
+  struct Observation {
+    Tid thread = kNoTid;
+    SiteRef from_site;       // where `from` was acquired
+    SiteRef to_site;         // where `to` was requested
+    std::vector<Node> held;  // every node the thread held at the time (includes `from`);
+                             // the graph keeps it sorted, without duplicates
+  };
+
+  struct CycleEdge {
+    Node from = 0;
+    Node to = 0;
+    Observation obs;  // the observation chosen for this edge
+  };
+
+  // A new node. `gate_permits` is 0 for a lock, k > 0 for a semaphore with k permits.
+  Node AddNode(int gate_permits = 0);
+  // Removes a node and its edges (the object was destroyed). Its id may be reused.
+  void RemoveNode(Node n);
+  // Records that `to` was requested while `from` was held; both must be live, and a
+  // request of a node already held (from == to) is not an edge. Returns true when the
+  // edge is new or the observation was kept because it could enable a cycle the kept
+  // ones could not. Per edge at most kMaxObservationsPerEdge are kept:
+  //  - an observation is dropped (false) when a kept one of the same thread holds a
+  //    subset of its held set: any gate over the new one also covers the kept one;
+  //  - kept ones of the same thread holding a superset are replaced by it;
+  //  - when full, a new thread evicts the last kept observation of a thread that has
+  //    several (distinct threads matter more than held sets); otherwise it is dropped.
+  bool AddEdge(Node from, Node to, const Observation& obs);
+  // The shortest cycle through the edge from→to that can deadlock (see above), as its
+  // edges in order starting with from→to; nullopt when there is none, or when the search
+  // spent kSearchBudget without finding one (a pathological graph must not hang a run).
+  std::optional<std::vector<CycleEdge>> FindInversion(Node from, Node to) const;
+  // Forget every edge and observation (a new run). Live nodes keep their ids and
+  // permits: objects that outlive a run (globals) still refer to them.
+  void Clear();
+
+  // At most this many observations are kept per edge.
+  static constexpr std::size_t kMaxObservationsPerEdge = 4;
+  // Units of work (path expansions plus observation-choice states) one FindInversion
+  // may spend. Far above any lab program (a 5-philosopher cycle costs a few dozen).
+  static constexpr std::uint64_t kSearchBudget = std::uint64_t{1} << 22;
+
+  std::size_t num_nodes() const;  // live nodes
+  std::size_t num_edges() const;
+
+ private:
+  struct Edge {
+    Node to;
+    std::vector<Observation> obs;
+  };
+  struct NodeData {
+    bool live = false;
+    int gate_permits = 0;  // kept after removal: old observations may still hold it
+    std::vector<Edge> out;
+    std::vector<Node> in;  // sources of the edges into this node, one entry per edge
+  };
+
+  static std::uint64_t Key(Node from, Node to) {
+    return (static_cast<std::uint64_t>(from) << 32) | to;
+  }
+  bool Live(Node n) const { return n < nodes_.size() && nodes_[n].live; }
+  // Removes the edge nodes_[from].out[index] and its index entry (not the target's `in`).
+  void EraseOutEdge(Node from, std::size_t index);
+  // True when some path leads from `src` to `dst` (src != dst). Adds its cost to `work`.
+  bool Reaches(Node src, Node dst, std::uint64_t& work) const;
+  // True when `g`, held across every edge of a cycle of `cycle_edges` edges, gates it.
+  bool IsGate(Node g, std::size_t cycle_edges) const;
+  // Picks one kept observation per edge of the cycle `edges` so that the cycle can
+  // deadlock, or returns an empty vector. Adds the states it explores to `work`.
+  std::vector<const Observation*> ChooseObservations(const std::vector<const Edge*>& edges,
+                                                     std::uint64_t& work) const;
+
+  std::vector<NodeData> nodes_;
+  std::vector<Node> free_;
+  std::unordered_map<std::uint64_t, std::size_t> edge_index_;  // Key → index in out
+  std::size_t live_nodes_ = 0;
+  std::size_t num_edges_ = 0;
+  // Scratch for Reaches, reused so a search costs what it visits, not the graph's size.
+  // Mutable: FindInversion is logically const, and callers serialise every call anyway.
+  mutable std::vector<std::uint32_t> mark_;
+  mutable std::uint32_t mark_epoch_ = 0;
+};
+
+}  // namespace lab::internal

@@ -1,0 +1,58 @@
+// race_detector.h — FastTrack-style access history of one race-checked variable.
+//
+// Each lab::Shared<T> owns an AccessHistory. On every access the runtime passes the
+// accessing thread's current vector clock; the history answers with an earlier access
+// that is not ordered before this one by happens-before (a data race), or nothing.
+// Representation (Flanagan & Freund, PLDI 2009): the last write as an epoch; reads as an
+// epoch while they are totally ordered, as a per-thread read map once two reads are
+// concurrent ("read-shared"), back to an epoch on the next write. Every remembered access
+// keeps its site so a race report names both sides.
+// Precision: every reported access really is an earlier, conflicting, concurrent one.
+// Up to the first race on the variable the answer is exact (a race is reported iff some
+// earlier conflicting access is unordered with this one); after it, a write forgets the
+// reads it raced with, so a later race with one of those may go unreported.
+// Clock discipline expected from the caller: ct.Get(t) >= 1 (a thread starts at 1, so its
+// first epoch is not covered by other threads' zero entries) and t's own component is
+// ticked after each release-like operation, as FastTrack requires.
+// No internal locking: the caller serialises accesses to one history.
+// Cost: O(1) for reads and writes in epoch mode; a write after read-shared is linear in
+// the number of concurrent readers.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "lab/internal/site.h"
+#include "vector_clock.h"
+
+namespace lab::internal {
+
+struct PriorAccess {
+  Tid tid = kNoTid;
+  SiteRef site;
+  bool is_write = false;
+};
+
+class AccessHistory {
+ public:
+  // A read by `t` whose clock is `ct`. Returns the write it races with, if any.
+  // Records the read either way.
+  std::optional<PriorAccess> OnRead(Tid t, const VectorClock& ct, SiteRef site);
+  // A write by `t` whose clock is `ct`. Returns an earlier write or read it races with
+  // (the write first, when both do). Records the write either way.
+  std::optional<PriorAccess> OnWrite(Tid t, const VectorClock& ct, SiteRef site);
+  // Forget every access (a new run).
+  void Reset();
+
+ private:
+  struct Stamped {
+    Epoch epoch;
+    SiteRef site;
+  };
+  Stamped write_;
+  Stamped read_;                  // valid while !shared_
+  bool shared_ = false;           // read-shared mode
+  std::vector<Stamped> readers_;  // read-shared mode: one entry per reader tid (at most)
+};
+
+}  // namespace lab::internal

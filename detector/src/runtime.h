@@ -1,0 +1,244 @@
+// runtime.h — the lab's runtime state: runs, threads, objects, and the runtime lock.
+//
+// A Run is one detector context: the free run of the process (library mode and stress
+// runs, real threads) or one schedule of a controlled run (fibers on one OS thread, see
+// harness/scheduler). Every ObjectState remembers the generation of the run that last
+// touched it and lazily resets its dynamic state when a new run uses it, so objects that
+// outlive a schedule stay consistent.
+//
+// Locking: in free runs `RtMutex()` guards every slow path (blocking, waking, the
+// wait-for and lock-order graphs, findings). Controlled runs execute one fiber at a time
+// and take no lock (RtGuard is then a no-op); nothing is ever held across a fiber switch.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lab/finding.h"
+#include "lab/internal/hooks.h"
+#include "lab/internal/site.h"
+#include "lock_order_graph.h"
+#include "race_detector.h"
+#include "vector_clock.h"
+
+namespace lab::internal {
+
+class ControlledScheduler;
+struct Run;
+
+enum class RunMode : std::uint8_t { kFree, kControlled };
+
+// What a blocked thread waits for (for the wait-for graph and stall reports).
+enum class WaitKind : std::uint8_t {
+  kNone,
+  kLock,        // owned: Mutex, RLock, SharedMutex (exclusive)
+  kLockShared,  // owned by the writer
+  kJoin,        // owned by the joined thread
+  kCondVar,
+  kSemaphore,
+  kEvent,
+  kBarrier,
+  kSleep,
+};
+inline bool IsOwnedWait(WaitKind k) {
+  return k == WaitKind::kLock || k == WaitKind::kLockShared || k == WaitKind::kJoin;
+}
+
+// Operation codes recorded in traces.
+enum class OpCode : std::uint8_t {
+  kLock, kTryLock, kUnlock, kLockShared, kUnlockShared, kWait, kNotify, kNotifyAll,
+  kAcquire, kRelease, kSet, kClear, kIsSet, kEventWait, kBarrier, kRead, kWrite, kAtomicLoad,
+  kAtomicRmw, kSleep, kYield, kSpawn, kJoin, kStart, kExit, kBlocked, kWoke, kCharge,
+};
+const char* OpName(OpCode op);
+
+struct ThreadState {
+  Tid tid = 0;
+  std::string name;
+  Run* run = nullptr;
+  VectorClock vc;
+
+  struct Held {
+    ObjectState* obj;
+    SiteRef site;
+    bool via_try;
+    bool shared;
+    LockOrderGraph::Node node;
+  };
+  std::vector<Held> held;
+  // Semaphore permits this thread took and has not given back: gates for lock order.
+  std::vector<ObjectState*> sem_held;
+
+  // Blocking (both modes). waiting_on is read by other threads' cycle checks.
+  std::atomic<ObjectState*> waiting_on{nullptr};
+  WaitKind wait_kind = WaitKind::kNone;
+  SiteRef wait_site;
+  bool timed_wait = false;
+  bool woken = false;               // set by Wake
+  std::condition_variable park_cv;  // free mode
+
+  // Controlled mode.
+  enum class Sched : std::uint8_t { kRunnable, kBlocked, kFinished };
+  Sched sched = Sched::kRunnable;
+  std::int64_t wake_at_ns = -1;  // timed block / sleep deadline (virtual), -1 none
+  bool timed_out = false;
+  bool spurious = false;         // woke spuriously (cond var)
+  void* fiber = nullptr;         // harness/scheduler Fiber
+
+  SiteRef last_site;        // last operation's site in the code under test
+  std::int64_t span_ns = 0; // work-span clock (DESIGN §7)
+  bool finished = false;
+  bool joined = false;
+  bool is_lab_thread = false;  // started by lab::Thread (vs. a thread that just used lab ops)
+  ObjectState* thread_obj = nullptr;  // the lab::Thread's state
+  std::function<void()> fn;
+};
+
+struct ObjectState {
+  ObjKind kind;
+  std::string given_name;
+  std::string cached_name;
+  SiteRef decl;
+  int ordinal = 0;         // n-th unnamed object of its declaration site in its run
+  std::uint64_t key = 0;   // creation order, process-wide (scoped_lock ordering)
+  std::uint64_t gen = 0;   // generation of the run the dynamic state belongs to
+
+  // Locks.
+  std::atomic<ThreadState*> owner{nullptr};
+  std::atomic<int> waiter_count{0};
+  int recursion = 0;
+  int readers = 0;
+  std::vector<ThreadState*> reader_threads;
+  SiteRef acquired_site;
+  bool lo_node_valid = false;
+  LockOrderGraph::Node lo_node = 0;
+  bool destroyed = false;
+
+  // Synchronisation clock: what a release/notify/set/arrive publishes.
+  VectorClock vc;
+  std::int64_t span_ns = 0;  // the giver's work-span clock, carried to the taker
+
+  // Waiters, FIFO.
+  std::vector<ThreadState*> waiters;
+
+  // Semaphore / barrier / event.
+  int count = 0;
+  int initial = 0;
+  bool is_set = false;
+  int arrived = 0;
+  int round = 0;
+  VectorClock barrier_vc;  // joined clocks of this round's arrivals
+
+  // Thread.
+  ThreadState* thread = nullptr;
+  void* os_thread = nullptr;  // free runs: the std::thread behind a lab::Thread
+
+  // Shared.
+  AccessHistory history;
+  std::atomic<ThreadState*> access_owner{nullptr};  // free mode value guard
+  int access_depth = 0;
+};
+
+struct Run {
+  std::uint64_t gen = 0;
+  RunMode mode = RunMode::kFree;
+  ControlledScheduler* sched = nullptr;
+  std::vector<std::unique_ptr<ThreadState>> threads;  // index = Tid
+  LockOrderGraph lock_order;
+  std::vector<Finding> findings;
+  std::vector<std::string> finding_keys;  // dedup
+  int live_threads = 0;
+  int blocked_threads = 0;  // untimed blocks
+  std::uint64_t progress = 0;
+  std::int64_t work_ns = 0;
+  std::int64_t shared_access_cost_ns = 0;  // charged per Shared access (specs)
+  std::vector<std::pair<SiteRef, int>> site_ordinals;
+  // Called with each new finding, after it was recorded (library mode prints it).
+  std::function<void(const Finding&)> on_finding;
+};
+
+// A fresh generation number for a new run.
+std::uint64_t NewRunGeneration();
+// Thrown into a lab thread of a controlled run to unwind it when the schedule has ended.
+struct RunAborted {};
+// Runs a lab thread's function; an escaping exception becomes uncaught-exception.
+void RunThreadBody(ThreadState* t);
+
+// The runtime lock of free runs.
+std::mutex& RtMutex();
+// The run operations happen in. Never null.
+Run* CurrentRun();
+bool InControlledRun();
+// The calling lab thread, registering the OS thread in the free run if needed.
+ThreadState* Self();
+// Make `run` current (controlled runs) or restore the free run (nullptr).
+void SetCurrentRun(Run* run);
+// The fiber switcher updates the running thread of a controlled run.
+void SetSelf(ThreadState* t);
+ThreadState* PeekSelf();
+
+// Guard for the runtime lock; a no-op in controlled runs.
+class RtGuard {
+ public:
+  RtGuard() : lk_(RtMutex(), std::defer_lock) {
+    if (!InControlledRun()) lk_.lock();
+  }
+  std::unique_lock<std::mutex>& lock() { return lk_; }
+
+ private:
+  std::unique_lock<std::mutex> lk_;
+};
+
+// A new thread of the current run (Tid = its index). Requires RtGuard.
+ThreadState* AddThread(Run* run, std::string name, ThreadState* parent);
+// Brings an object's dynamic state into the current run.
+void Touch(ObjectState* s, Run* run);
+// NewObject without taking the runtime lock (the caller holds it).
+ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, int initial);
+// Object name for reports.
+std::string NameOf(ObjectState* s);
+std::string ThreadName(const ThreadState* t);
+
+// The site to report for `loc`: the student's line; a lab-internal location (an operator
+// that cannot take a defaulted site) is replaced by the thread's last site.
+SiteRef Fix(ThreadState* self, const Loc& loc);
+SourceSite ToSource(SiteRef s);
+
+// Scheduling point before an operation: controlled runs may switch threads here; every
+// run records the site. Must be called without RtGuard held.
+void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site);
+
+// Records a finding in the current run (deduplicated). Requires RtGuard (or controlled).
+void AddFinding(Finding f);
+// A fatal finding (deadlock, stall, self-deadlock): controlled runs end the schedule
+// (does not return); free runs apply the library policy (abort, throw, or block on).
+void FatalFinding(ThreadState* self, Finding f, std::unique_lock<std::mutex>* held);
+
+// Blocking. Parks `self` (waiting for `obj`) until Wake(self) or the timeout; checks for
+// deadlock (owned waits) and stall first. Requires RtGuard `g`. Returns false on timeout.
+bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, RtGuard& g,
+             std::optional<Nanos> timeout);
+// Makes a parked thread runnable. Requires RtGuard.
+void Wake(ThreadState* t);
+// Wakes the first (or every) waiter of `obj`, removing it from the list. Requires RtGuard.
+void WakeOne(ObjectState* obj);
+void WakeAll(ObjectState* obj);
+
+// Happens-before: `self` publishes its clock to `obj` (release), or takes obj's (acquire).
+void Release(ThreadState* self, ObjectState* obj);
+void Acquire(ThreadState* self, ObjectState* obj);
+
+// Thread exit bookkeeping shared by both modes (exit-holding-lock, join wake-up).
+void OnThreadExit(ThreadState* self);
+
+// Library-mode policy for real deadlocks (DESIGN §7): see lab/explore.h.
+int DeadlockExitStatus();
+
+}  // namespace lab::internal

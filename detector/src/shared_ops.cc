@@ -1,0 +1,105 @@
+// shared_ops.cc — race-checked accesses (lab::Shared) and instrumented atomics.
+//
+// A Shared access is a scheduling point, then a happens-before check against the
+// variable's access history (race_detector.h). In free runs the value itself is guarded by
+// a per-variable spin guard so the lab's own code never races, even when the student's
+// does (the detector reports the race; TSan sees none in the lab).
+#include <algorithm>
+#include <cstring>
+#include <thread>
+
+#include "runtime.h"
+#include "wait_for_graph.h"
+
+namespace lab::internal {
+namespace {
+
+inline void Enter(ThreadState* self, ObjectState* s) {
+  if (s->gen != self->run->gen) {
+    RtGuard g;
+    Touch(s, self->run);
+  }
+}
+
+void GuardValue(ThreadState* self, ObjectState* s) {
+  if (s->access_owner.load(std::memory_order_relaxed) == self) {
+    s->access_depth++;
+    return;
+  }
+  ThreadState* expected = nullptr;
+  int spins = 0;
+  while (!s->access_owner.compare_exchange_weak(expected, self, std::memory_order_acquire)) {
+    expected = nullptr;
+    if (++spins > 64) std::this_thread::yield();
+  }
+  s->access_depth = 1;
+}
+
+void UnguardValue(ThreadState* self, ObjectState* s) {
+  if (s->access_owner.load(std::memory_order_relaxed) != self) return;
+  if (--s->access_depth == 0) s->access_owner.store(nullptr, std::memory_order_release);
+}
+
+void ReportRace(ThreadState* self, ObjectState* s, SiteRef site, bool write,
+                const PriorAccess& prior) {
+  RtGuard g;
+  Run* run = self->run;
+  std::string other = prior.tid < run->threads.size() ? run->threads[prior.tid]->name : "?";
+  Finding f;
+  f.kind = FindingKind::kDataRace;
+  auto text = [](SiteRef r) {
+    if (r.file == nullptr) return std::string("?");
+    const char* slash = std::strrchr(r.file, '/');
+    return std::string(slash ? slash + 1 : r.file) + ":" + std::to_string(r.line);
+  };
+  f.message = "on '" + NameOf(s) + "': " + (write ? "write" : "read") + " by '" +
+              self->name + "' at " + text(site) + " and " + (prior.is_write ? "write" : "read") +
+              " by '" + other + "' at " + text(prior.site) + " are not ordered by any lock or signal";
+  f.threads = {other, self->name};
+  f.objects = {NameOf(s)};
+  f.sites = {ToSource(prior.site), ToSource(site)};
+  f.steps = {{other, prior.is_write ? "write" : "read", NameOf(s),
+              ToSource(prior.site), {}},
+             {self->name, write ? "write" : "read", NameOf(s), ToSource(site),
+              {}}};
+  AddFinding(std::move(f));
+}
+
+}  // namespace
+
+void SharedBegin(ObjectState* s, bool write, const Loc& loc) {
+  ThreadState* self = Self();
+  Enter(self, s);
+  SiteRef site = Fix(self, loc);
+  Point(self, write ? OpCode::kWrite : OpCode::kRead, s, site);
+  Run* run = self->run;
+  if (run->shared_access_cost_ns > 0) {
+    RtGuard g;
+    self->span_ns += run->shared_access_cost_ns;
+    run->work_ns += run->shared_access_cost_ns;
+  }
+  const bool controlled = run->mode == RunMode::kControlled;
+  if (!controlled) GuardValue(self, s);
+  auto race = write ? s->history.OnWrite(self->tid, self->vc, site)
+                    : s->history.OnRead(self->tid, self->vc, site);
+  if (race) ReportRace(self, s, site, write, *race);
+}
+
+void SharedEnd(ObjectState* s, bool write) {
+  (void)write;
+  ThreadState* self = PeekSelf();
+  if (self == nullptr || self->run->mode == RunMode::kControlled) return;
+  UnguardValue(self, s);
+}
+
+void AtomicOp(ObjectState* s, bool writes, const Loc& loc) {
+  ThreadState* self = Self();
+  Enter(self, s);
+  SiteRef site = Fix(self, loc);
+  Point(self, writes ? OpCode::kAtomicRmw : OpCode::kAtomicLoad, s, site);
+  RtGuard g;
+  Acquire(self, s);
+  if (writes) Release(self, s);
+}
+
+}  // namespace lab::internal

@@ -1,0 +1,168 @@
+// thread_ops.cc — lab::Thread, sleeping, yielding, work-span charges, the clock.
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <thread>
+
+#include "controlled_scheduler.h"
+#include "lab/explore.h"
+#include "runtime.h"
+#include "wait_for_graph.h"
+
+namespace lab::internal {
+namespace {
+
+std::string SiteText(SiteRef s) {
+  if (s.file == nullptr) return "?";
+  const char* slash = std::strrchr(s.file, '/');
+  return std::string(slash ? slash + 1 : s.file) + ":" + std::to_string(s.line);
+}
+
+std::chrono::steady_clock::time_point ProcessStart() {
+  static const auto t0 = std::chrono::steady_clock::now();
+  return t0;
+}
+
+}  // namespace
+
+// Runs a lab thread's function: an escaping exception is a finding, not std::terminate.
+void RunThreadBody(ThreadState* t) {
+  try {
+    t->fn();
+  } catch (const DeadlockError&) {
+    // Library policy kThrow: already reported.
+  } catch (const std::exception& e) {
+    RtGuard g;
+    Finding f;
+    f.kind = FindingKind::kUncaughtException;
+    f.message = "thread '" + t->name + "' ended with an uncaught exception: " + e.what();
+    f.threads = {t->name};
+    f.sites = {ToSource(t->last_site)};
+    AddFinding(std::move(f));
+  } catch (...) {
+    if (InControlledRun() && t->run->sched->aborting()) throw;  // the run is being unwound
+    RtGuard g;
+    Finding f;
+    f.kind = FindingKind::kUncaughtException;
+    f.message = "thread '" + t->name + "' ended with an uncaught exception of unknown type";
+    f.threads = {t->name};
+    f.sites = {ToSource(t->last_site)};
+    AddFinding(std::move(f));
+  }
+  t->fn = nullptr;
+}
+
+ObjectState* SpawnThread(std::string_view name, std::function<void()> fn, const Loc& loc) {
+  ThreadState* self = Self();
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kSpawn, nullptr, site);
+  Run* run = self->run;
+  ThreadState* t;
+  ObjectState* obj;
+  {
+    RtGuard g;
+    std::string tname = name.empty() ? "thread-" + std::to_string(run->threads.size())
+                                     : std::string(name);
+    obj = NewObjectLocked(ObjKind::kThread, tname, site, 0);
+    t = AddThread(run, tname, self);
+    t->is_lab_thread = true;
+    t->thread_obj = obj;
+    t->last_site = site;
+    obj->thread = t;
+    t->fn = std::move(fn);
+    run->progress++;
+  }
+  if (run->mode == RunMode::kControlled) {
+    run->sched->Spawn(t);
+  } else {
+    obj->os_thread = new std::thread([t] {
+      SetSelf(t);
+      RunThreadBody(t);
+      OnThreadExit(t);
+    });
+  }
+  return obj;
+}
+
+void JoinThread(ObjectState* obj, const Loc& loc) {
+  ThreadState* self = Self();
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kJoin, obj, site);
+  ThreadState* t = obj->thread;
+  {
+    RtGuard g;
+    while (!t->finished) {
+      obj->waiters.push_back(self);
+      BlockOn(self, obj, WaitKind::kJoin, site, g, std::nullopt);
+    }
+    Acquire(self, obj);
+    t->joined = true;
+  }
+  if (obj->os_thread != nullptr) {
+    auto* th = static_cast<std::thread*>(obj->os_thread);
+    th->join();
+    delete th;
+    obj->os_thread = nullptr;
+  }
+  // The ThreadState stays with its run (reports name it); the object goes.
+  obj->destroyed = true;
+}
+
+void AbandonThread(ObjectState* obj, const Loc& loc) {
+  ThreadState* self = PeekSelf();
+  if (self != nullptr && InControlledRun() && self->run->sched->aborting()) return;
+  {
+    RtGuard g;
+    Finding f;
+    f.kind = FindingKind::kThreadNotJoined;
+    std::string where = SiteText(obj->decl);
+    f.message = "thread '" + NameOf(obj) + "' (started at " + where +
+                ") was never joined; the lab joins it when its lab::Thread is destroyed";
+    f.threads = {NameOf(obj)};
+    f.objects = {NameOf(obj)};
+    f.sites = {ToSource(obj->decl)};
+    f.steps = {{NameOf(obj), "started, never joined", "thread '" + NameOf(obj) + "'",
+                ToSource(obj->decl), {}}};
+    AddFinding(std::move(f));
+  }
+  JoinThread(obj, loc);
+}
+
+void SleepOp(Nanos d, const Loc& loc) {
+  ThreadState* self = Self();
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kSleep, nullptr, site);
+  if (d < Nanos::zero()) d = Nanos::zero();
+  {
+    RtGuard g;
+    self->span_ns += d.count();
+    self->run->work_ns += d.count();
+  }
+  if (self->run->mode == RunMode::kControlled) {
+    self->run->sched->Sleep(self, d.count());
+  } else {
+    std::this_thread::sleep_for(d);
+  }
+}
+
+void YieldOp(const Loc& loc) {
+  ThreadState* self = Self();
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kYield, nullptr, site);
+  if (self->run->mode != RunMode::kControlled) std::this_thread::yield();
+}
+
+void ChargeOp(Nanos d, const Loc& loc) {
+  ThreadState* self = Self();
+  Fix(self, loc);
+  RtGuard g;
+  self->span_ns += d.count();
+  self->run->work_ns += d.count();
+}
+
+Nanos NowOp() {
+  if (InControlledRun()) return Nanos(CurrentRun()->sched->now_ns());
+  return std::chrono::duration_cast<Nanos>(std::chrono::steady_clock::now() - ProcessStart());
+}
+
+}  // namespace lab::internal

@@ -1,0 +1,363 @@
+// controlled_scheduler.cc — see controlled_scheduler.h.
+#include "controlled_scheduler.h"
+
+#include <algorithm>
+#include <exception>
+
+#include "wait_for_graph.h"
+
+namespace lab::internal {
+namespace {
+thread_local ControlledScheduler* tls_active = nullptr;
+constexpr std::int64_t kAbortStepLimit = 10000;
+}  // namespace
+
+ControlledScheduler* ActiveScheduler() { return tls_active; }
+
+ControlledScheduler::ControlledScheduler(const Options& options, SchedulingStrategy* strategy,
+                                         FiberPool* pool, std::string token_flags)
+    : opt_(options), strategy_(strategy), pool_(pool), token_flags_(std::move(token_flags)) {
+  trace_.reserve(kTraceKeep);
+}
+
+ControlledScheduler::~ControlledScheduler() = default;
+
+ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& body) {
+  Run run;
+  run.gen = NewRunGeneration();
+  run.mode = RunMode::kControlled;
+  run.sched = this;
+  run.shared_access_cost_ns = opt_.shared_access_cost_ns;
+  run_ = &run;
+
+  ThreadState* saved_self = PeekSelf();
+  ControlledScheduler* saved_active = tls_active;
+  tls_active = this;
+  SetCurrentRun(&run);
+
+  ThreadState* main = AddThread(&run, "main", nullptr);
+  main->is_lab_thread = true;
+  main->fn = body;
+  strategy_->OnThreadCreated(main->tid);
+  main->fiber = pool_->Create([this, main] { FiberEntry(main); });
+  started_.assign(1, 0);
+  abandoned_.assign(1, 0);
+  SwitchTo(main);  // returns when the schedule is over
+  if (ended_ && !hang_) UnwindRemaining();
+
+  ScheduleOutcome out;
+  out.stats = Stats();
+  out.hang = hang_;
+  for (auto& t : run.threads) {
+    auto* f = static_cast<Fiber*>(t->fiber);
+    if (f == nullptr) continue;
+    if (t->tid < abandoned_.size() && abandoned_[t->tid]) pool_->Abandon(f);
+    else pool_->Release(f);
+    t->fiber = nullptr;
+  }
+  strategy_->EndSchedule(step_count_);
+  out.findings = std::move(run.findings);
+  SetCurrentRun(nullptr);
+  SetSelf(saved_self);
+  tls_active = saved_active;
+  for (ObjectState* s : graveyard_) {
+    if (!hang_) delete s;  // a hung fiber may still point at them
+  }
+  graveyard_.clear();
+  run_ = nullptr;
+  return out;
+}
+
+RunStats ControlledScheduler::Stats() const {
+  RunStats s;
+  s.duration = std::chrono::nanoseconds(now_ns_);
+  if (run_ != nullptr) {
+    s.work = std::chrono::nanoseconds(run_->work_ns);
+    if (!run_->threads.empty()) s.span = std::chrono::nanoseconds(run_->threads[0]->span_ns);
+    s.threads = static_cast<int>(run_->threads.size());
+  }
+  s.steps = step_count_;
+  s.preemptions = preemptions_;
+  return s;
+}
+
+void ControlledScheduler::FiberEntry(ThreadState* t) {
+  bool unwound = false;
+  try {
+    RunThreadBody(t);
+  } catch (const RunAborted&) {
+    unwound = true;
+  }
+  if (aborting_ || unwound) {
+    t->finished = true;
+    t->sched = ThreadState::Sched::kFinished;
+    ReturnToOs();
+  }
+  Record(t, OpCode::kExit, nullptr, t->last_site, false, nullptr);
+  OnThreadExit(t);
+  t->sched = ThreadState::Sched::kFinished;
+  Reschedule(t);
+  // Reschedule never comes back to a finished thread.
+  ReturnToOs();
+}
+
+void ControlledScheduler::Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site,
+                                 bool preempted, const char* note) {
+  RawEvent e{t->tid, op, preempted, obj, site, now_ns_, note};
+  if (trace_.size() < kTraceKeep) {
+    trace_.push_back(e);
+  } else {
+    trace_[trace_total_ % kTraceKeep] = e;
+  }
+  ++trace_total_;
+}
+
+void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) {
+  if (aborting_) {
+    if (++abort_steps_ > kAbortStepLimit) {
+      abandoned_[self->tid] = 1;
+      ReturnToOs();
+    }
+    if (std::uncaught_exceptions() == 0) throw RunAborted{};
+    return;
+  }
+  steps_.fetch_add(1, std::memory_order_relaxed);
+  ++step_count_;
+  Record(self, op, obj, site, false, nullptr);
+  if (step_count_ > opt_.step_budget) {
+    Finding f;
+    f.kind = FindingKind::kLivelock;
+    f.message = std::to_string(opt_.step_budget) +
+                " steps and threads are still runnable (busy-waiting, or threads that keep "
+                "retrying without progress)";
+    for (auto& t : run_->threads) {
+      if (!t->finished) {
+        f.threads.push_back(t->name);
+        f.sites.push_back(ToSource(t->last_site));
+      }
+    }
+    AddFinding(std::move(f));
+    EndRun();
+  }
+  Reschedule(self);
+}
+
+void ControlledScheduler::Block(ThreadState* self) {
+  if (aborting_) {
+    // A destructor blocking while the schedule is unwound: give the fiber up.
+    if (std::uncaught_exceptions() == 0) throw RunAborted{};
+    abandoned_[self->tid] = 1;
+    ReturnToOs();
+  }
+  Record(self, OpCode::kBlocked, self->waiting_on.load(), self->wait_site, false, nullptr);
+  Reschedule(self);
+  if (aborting_) {
+    if (std::uncaught_exceptions() == 0) throw RunAborted{};
+    abandoned_[self->tid] = 1;
+    ReturnToOs();
+  }
+}
+
+void ControlledScheduler::MakeRunnable(ThreadState* t) {
+  t->sched = ThreadState::Sched::kRunnable;
+  t->wake_at_ns = -1;
+}
+
+void ControlledScheduler::Spawn(ThreadState* t) {
+  strategy_->OnThreadCreated(t->tid);
+  if (started_.size() <= t->tid) {
+    started_.resize(t->tid + 1, 0);
+    abandoned_.resize(t->tid + 1, 0);
+  }
+  t->sched = ThreadState::Sched::kRunnable;
+  t->fiber = pool_->Create([this, t] { FiberEntry(t); });
+}
+
+void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
+  if (ns <= 0) {
+    Reschedule(self);
+    return;
+  }
+  self->sched = ThreadState::Sched::kBlocked;
+  self->wake_at_ns = now_ns_ + ns;
+  self->wait_kind = WaitKind::kSleep;
+  self->wait_site = self->last_site;
+  Reschedule(self);
+  self->wait_kind = WaitKind::kNone;
+  if (aborting_ && std::uncaught_exceptions() == 0) throw RunAborted{};
+}
+
+void ControlledScheduler::Reschedule(ThreadState* self) {
+  while (true) {
+    option_threads_.clear();
+    const bool self_can_run = self != nullptr && !self->finished &&
+                              self->sched == ThreadState::Sched::kRunnable;
+    if (self_can_run) option_threads_.push_back(self);
+    for (auto& up : run_->threads) {
+      ThreadState* t = up.get();
+      if (t != self && !t->finished && t->sched == ThreadState::Sched::kRunnable) {
+        option_threads_.push_back(t);
+      }
+    }
+    const int nr = static_cast<int>(option_threads_.size());
+    if (nr == 0) {
+      // Nothing can run: wake the earliest sleepers (virtual time jumps), or stop.
+      std::int64_t earliest = -1;
+      for (auto& up : run_->threads) {
+        ThreadState* t = up.get();
+        if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
+            (earliest < 0 || t->wake_at_ns < earliest)) {
+          earliest = t->wake_at_ns;
+        }
+      }
+      if (earliest >= 0) {
+        now_ns_ = std::max(now_ns_, earliest);
+        for (auto& up : run_->threads) {
+          ThreadState* t = up.get();
+          if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
+              t->wake_at_ns <= now_ns_) {
+            t->timed_out = t->wait_kind != WaitKind::kSleep;
+            t->sched = ThreadState::Sched::kRunnable;
+            t->wake_at_ns = -1;
+          }
+        }
+        continue;
+      }
+      bool unfinished = false;
+      for (auto& up : run_->threads) unfinished |= !up->finished;
+      if (unfinished) {
+        Finding f = MakeStallFinding(run_);
+        AddFinding(std::move(f));
+        EndRun();
+      }
+      ReturnToOs();
+    }
+    int ns = 0;
+    if (opt_.spurious_wakeups) {
+      for (auto& up : run_->threads) {
+        ThreadState* t = up.get();
+        if (!t->finished && t->sched == ThreadState::Sched::kBlocked &&
+            t->wait_kind == WaitKind::kCondVar) {
+          option_threads_.push_back(t);
+          ++ns;
+        }
+      }
+    }
+    int pick = 0;
+    if (nr + ns > 1) {
+      option_tids_.clear();
+      for (ThreadState* t : option_threads_) option_tids_.push_back(t->tid);
+      ChoiceView c;
+      c.num_runnable = nr;
+      c.num_spurious = ns;
+      c.current_first = self_can_run;
+      c.tids = option_tids_.data();
+      c.step = step_count_;
+      pick = strategy_->Pick(c);
+      if (pick < 0 || pick >= nr + ns) pick = 0;
+    }
+    ThreadState* next = option_threads_[pick];
+    if (pick >= nr) {
+      next->spurious = true;
+      next->sched = ThreadState::Sched::kRunnable;
+      next->wake_at_ns = -1;
+      Record(next, OpCode::kWoke, next->waiting_on.load(), next->wait_site, false,
+             "spurious wake-up");
+    }
+    if (self_can_run && next != self) {
+      ++preemptions_;
+      if (trace_total_ > 0) trace_[(trace_total_ - 1) % kTraceKeep].preempted = true;
+    }
+    SwitchTo(next);
+    return;
+  }
+}
+
+void ControlledScheduler::SwitchTo(ThreadState* next) {
+  ThreadState* prev = current_;
+  if (prev == next) return;
+  current_ = next;
+  SetSelf(next);
+  if (started_.size() <= next->tid) {
+    started_.resize(next->tid + 1, 0);
+    abandoned_.resize(next->tid + 1, 0);
+  }
+  started_[next->tid] = 1;
+  Fiber* from = prev != nullptr ? static_cast<Fiber*>(prev->fiber) : pool_->OsFiber();
+  SwitchFiber(from, static_cast<Fiber*>(next->fiber));
+}
+
+void ControlledScheduler::ReturnToOs() {
+  ThreadState* prev = current_;
+  current_ = nullptr;
+  SetSelf(nullptr);
+  SwitchFiber(static_cast<Fiber*>(prev->fiber), pool_->OsFiber());
+  // Resumed only to be unwound (UnwindRemaining switched back here).
+  throw RunAborted{};
+}
+
+void ControlledScheduler::EndRun() {
+  ended_ = true;
+  ThreadState* prev = current_;
+  current_ = nullptr;
+  SetSelf(nullptr);
+  SwitchFiber(static_cast<Fiber*>(prev->fiber), pool_->OsFiber());
+  // Resumed by UnwindRemaining: unwind this thread's stack.
+  if (std::uncaught_exceptions() == 0) throw RunAborted{};
+  abandoned_[prev->tid] = 1;
+  ReturnToOs();
+}
+
+void ControlledScheduler::AbandonFromSignal(const std::string& why) {
+  (void)why;
+  hang_ = true;
+  ended_ = true;
+  ThreadState* prev = current_;
+  if (prev != nullptr) abandoned_[prev->tid] = 1;
+  current_ = nullptr;
+  SetSelf(nullptr);
+  Fiber* from = prev != nullptr ? static_cast<Fiber*>(prev->fiber) : pool_->OsFiber();
+  SwitchFiber(from, pool_->OsFiber());
+  __builtin_unreachable();
+}
+
+void ControlledScheduler::UnwindRemaining() {
+  aborting_ = true;
+  // Youngest first: a thread's objects usually live in the frames of the thread that
+  // started it, which must still be there while the younger one unwinds.
+  for (std::size_t i = run_->threads.size(); i-- > 0;) {
+    ThreadState* t = run_->threads[i].get();
+    if (t->finished || t->fiber == nullptr) continue;
+    if (i >= started_.size() || !started_[i] || abandoned_[i]) continue;
+    abort_steps_ = 0;
+    SwitchTo(t);  // the thread throws RunAborted where it stopped and returns here
+  }
+}
+
+Trace ControlledScheduler::BuildTrace() const {
+  Trace tr;
+  for (auto& t : run_->threads) tr.threads.push_back(t->name);
+  const std::size_t n = std::min(trace_total_, kTraceKeep);
+  const std::size_t first = trace_total_ - n;
+  tr.truncated = first > 0;
+  for (std::size_t i = first; i < trace_total_; ++i) {
+    const RawEvent& e = trace_[i % kTraceKeep];
+    TraceEvent ev;
+    ev.thread = static_cast<int>(e.tid);
+    ev.op = OpName(e.op);
+    ev.object = e.obj != nullptr ? NameOf(const_cast<ObjectState*>(e.obj)) : "";
+    ev.site = ToSource(e.site);
+    ev.preempted = e.preempted;
+    ev.vtime_ns = e.vtime;
+    if (e.note != nullptr) ev.note = e.note;
+    tr.events.push_back(std::move(ev));
+  }
+  return tr;
+}
+
+void ControlledScheduler::Annotate(Finding& f) {
+  f.replay = "v1." + strategy_->Token() + token_flags_;
+  f.trace = BuildTrace();
+}
+
+}  // namespace lab::internal

@@ -1,0 +1,113 @@
+// controlled_scheduler.h — one schedule of a controlled run.
+//
+// Runs the body and every lab thread it starts as fibers on the calling OS thread, one
+// at a time. At every scheduling point (runtime.h: Point) the strategy picks who runs
+// next; blocking parks the fiber; time is virtual and jumps to the earliest sleeper when
+// nothing can run. Nothing runnable and nothing sleeping while threads remain is a
+// deadlock or stall, found at once. The trace of the schedule is kept (the last
+// kTraceKeep operations) and attached to its findings with the replay token.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fiber.h"
+#include "lab/explore.h"
+#include "runtime.h"
+#include "strategy.h"
+
+namespace lab::internal {
+
+struct ScheduleOutcome {
+  std::vector<Finding> findings;
+  RunStats stats;
+  bool hang = false;  // a thread was abandoned by the watchdog; stop exploring
+};
+
+class ControlledScheduler {
+ public:
+  ControlledScheduler(const Options& options, SchedulingStrategy* strategy, FiberPool* pool,
+                      std::string token_flags);
+  ~ControlledScheduler();
+
+  // Runs one schedule of `body`. The strategy's BeginSchedule was called by the caller.
+  ScheduleOutcome RunSchedule(const std::function<void()>& body);
+
+  // ---- Called by the runtime from lab threads (fibers) ----
+  void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site);
+  // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
+  void Block(ThreadState* self);
+  void MakeRunnable(ThreadState* t);
+  void Spawn(ThreadState* t);
+  void Sleep(ThreadState* self, std::int64_t ns);
+  // Ends the schedule after a fatal finding; does not return to the caller.
+  [[noreturn]] void EndRun();
+  // Attaches the trace and replay token to a finding of this schedule.
+  void Annotate(Finding& f);
+  bool aborting() const { return aborting_; }
+  // Keeps a destroyed object until the schedule ends (its trace events name it).
+  void Bury(ObjectState* s) { graveyard_.push_back(s); }
+  std::int64_t now_ns() const { return now_ns_; }
+  RunStats Stats() const;
+
+  // ---- Watchdog (another OS thread) ----
+  std::uint64_t progress() const { return steps_.load(std::memory_order_relaxed); }
+  // Called from the signal handler on the controlled OS thread: abandons the running
+  // fiber and returns to RunSchedule.
+  [[noreturn]] void AbandonFromSignal(const std::string& why);
+  ThreadState* running() const { return current_; }
+
+  static constexpr std::size_t kTraceKeep = 400;
+
+ private:
+  struct RawEvent {
+    std::uint32_t tid;
+    OpCode op;
+    bool preempted;
+    const ObjectState* obj;
+    SiteRef site;
+    std::int64_t vtime;
+    const char* note;
+  };
+  void Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site, bool preempted,
+              const char* note);
+  // Picks the next thread and switches to it. `self` may continue when runnable.
+  void Reschedule(ThreadState* self);
+  void SwitchTo(ThreadState* next);
+  [[noreturn]] void FiberEntry(ThreadState* t);
+  [[noreturn]] void ReturnToOs();
+  void UnwindRemaining();
+  Trace BuildTrace() const;
+
+  Options opt_;
+  SchedulingStrategy* strategy_;
+  FiberPool* pool_;
+  std::string token_flags_;
+  Run* run_ = nullptr;
+  ThreadState* current_ = nullptr;
+  std::int64_t now_ns_ = 0;
+  std::atomic<std::uint64_t> steps_{0};
+  std::int64_t step_count_ = 0;
+  int preemptions_ = 0;
+  bool aborting_ = false;
+  bool ended_ = false;
+  bool hang_ = false;
+  bool pending_preempt_ = false;
+  std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events
+  std::size_t trace_total_ = 0;
+  std::vector<std::uint32_t> option_tids_;
+  std::vector<ThreadState*> option_threads_;
+  std::vector<ObjectState*> graveyard_;
+  std::vector<char> started_;
+  std::vector<char> abandoned_;
+  std::int64_t abort_steps_ = 0;
+};
+
+// The scheduler of the calling OS thread's current controlled run, or null.
+ControlledScheduler* ActiveScheduler();
+
+}  // namespace lab::internal

@@ -1,0 +1,148 @@
+// fiber.cc — fiber stacks and switching (see fiber.h).
+#include "fiber.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__SANITIZE_THREAD__)
+#define LAB_FIBER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LAB_FIBER_TSAN 1
+#endif
+#endif
+
+#ifdef LAB_FIBER_TSAN
+extern "C" {
+void* __tsan_get_current_fiber(void);
+void* __tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void* fiber);
+void __tsan_switch_to_fiber(void* fiber, unsigned flags);
+}
+#endif
+
+#if !defined(__x86_64__)
+#include <ucontext.h>
+#endif
+
+extern "C" {
+#if defined(__x86_64__)
+void lab_fiber_switch(void** save_sp, void* load_sp);
+void lab_fiber_trampoline();
+#endif
+[[noreturn]] void lab_fiber_main(lab::internal::Fiber* f) {
+  f->entry();
+  std::fprintf(stderr, "lab: internal error: a fiber returned\n");
+  std::abort();
+}
+}
+
+namespace lab::internal {
+namespace {
+std::size_t PageSize() {
+  static const std::size_t p = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  return p;
+}
+}  // namespace
+
+FiberPool::FiberPool(std::size_t stack_size) : stack_size_(stack_size) {
+#ifdef LAB_FIBER_TSAN
+  os_.tsan_fiber = __tsan_get_current_fiber();
+#endif
+}
+
+FiberPool::~FiberPool() {
+  for (void* s : free_stacks_) munmap(s, stack_size_ + PageSize());
+}
+
+Fiber* FiberPool::Create(std::function<void()> entry) {
+  auto* f = new Fiber;
+  f->entry = std::move(entry);
+  f->stack_size = stack_size_;
+  if (!free_stacks_.empty()) {
+    f->stack = free_stacks_.back();
+    free_stacks_.pop_back();
+  } else {
+    void* mem = mmap(nullptr, stack_size_ + PageSize(), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mem == MAP_FAILED) {
+      std::fprintf(stderr, "lab: cannot allocate a fiber stack: %s\n", std::strerror(errno));
+      std::abort();
+    }
+    mprotect(mem, PageSize(), PROT_NONE);  // guard page: overflow faults, not corrupts
+    f->stack = mem;
+  }
+  char* top = static_cast<char*>(f->stack) + PageSize() + stack_size_;
+#if defined(__x86_64__)
+  // Layout popped by lab_fiber_switch: [mxcsr|fcw][r15][r14][r13][r12][rbx][rbp][ret].
+  // After `ret` the stack pointer must be 16-byte aligned so the trampoline's `call`
+  // gives lab_fiber_main the ABI's entry alignment.
+  auto* sp = reinterpret_cast<std::uint64_t*>(top);  // page-aligned: after `ret`, sp == top
+  *--sp = reinterpret_cast<std::uint64_t>(&lab_fiber_trampoline);
+  *--sp = 0;                                          // rbp
+  *--sp = 0;                                          // rbx
+  *--sp = reinterpret_cast<std::uint64_t>(f);         // r12: the Fiber*
+  *--sp = 0;                                          // r13
+  *--sp = 0;                                          // r14
+  *--sp = 0;                                          // r15
+  *--sp = (static_cast<std::uint64_t>(0x037F) << 32) | 0x1F80;  // fcw << 32 | mxcsr
+  f->sp = sp;
+#else
+  auto* uc = new ucontext_t;
+  getcontext(uc);
+  uc->uc_stack.ss_sp = static_cast<char*>(f->stack) + PageSize();
+  uc->uc_stack.ss_size = stack_size_;
+  uc->uc_link = nullptr;
+  makecontext(uc, reinterpret_cast<void (*)()>(&lab_fiber_main), 1, f);
+  f->sp = uc;
+#endif
+#ifdef LAB_FIBER_TSAN
+  f->tsan_fiber = __tsan_create_fiber(0);
+#endif
+  return f;
+}
+
+void FiberPool::Release(Fiber* f) {
+  if (f == nullptr || f == &os_) return;
+#ifdef LAB_FIBER_TSAN
+  if (f->tsan_fiber) __tsan_destroy_fiber(f->tsan_fiber);
+#endif
+#if !defined(__x86_64__)
+  delete static_cast<ucontext_t*>(f->sp);
+#endif
+  if (f->stack) free_stacks_.push_back(f->stack);
+  delete f;
+}
+
+void FiberPool::Abandon(Fiber* f) {
+  if (f == nullptr || f == &os_) return;
+  // The stack may hold a signal frame or a half-finished call: never reuse it.
+  if (f->stack) munmap(f->stack, f->stack_size + PageSize());
+  f->stack = nullptr;
+#ifdef LAB_FIBER_TSAN
+  if (f->tsan_fiber) __tsan_destroy_fiber(f->tsan_fiber);
+  f->tsan_fiber = nullptr;
+#endif
+  delete f;
+}
+
+void SwitchFiber(Fiber* from, Fiber* to) {
+  if (from == to) return;
+#ifdef LAB_FIBER_TSAN
+  __tsan_switch_to_fiber(to->tsan_fiber, 0);
+#endif
+#if defined(__x86_64__)
+  lab_fiber_switch(&from->sp, to->sp);
+#else
+  if (from->sp == nullptr) from->sp = new ucontext_t;
+  swapcontext(static_cast<ucontext_t*>(from->sp), static_cast<ucontext_t*>(to->sp));
+#endif
+}
+
+}  // namespace lab::internal

@@ -1,0 +1,51 @@
+// fiber_switch_x86_64.S — user-space context switch for controlled runs (System V x86-64).
+//
+// void lab_fiber_switch(void** save_sp, void* load_sp)
+//   Pushes the callee-saved registers and the x87/SSE control words on the current stack,
+//   stores the stack pointer in *save_sp, loads load_sp and pops the other context's
+//   registers. A new fiber's stack is prepared by fiber.cc so that the final `ret` enters
+//   lab_fiber_trampoline with the Fiber* in %r12.
+#if defined(__x86_64__)
+        .text
+        .globl  lab_fiber_switch
+        .type   lab_fiber_switch,@function
+        .align  16
+lab_fiber_switch:
+        .cfi_startproc
+        pushq   %rbp
+        pushq   %rbx
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        subq    $8, %rsp
+        stmxcsr (%rsp)
+        fnstcw  4(%rsp)
+        movq    %rsp, (%rdi)
+        movq    %rsi, %rsp
+        ldmxcsr (%rsp)
+        fldcw   4(%rsp)
+        addq    $8, %rsp
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %rbx
+        popq    %rbp
+        ret
+        .cfi_endproc
+        .size   lab_fiber_switch,.-lab_fiber_switch
+
+        .globl  lab_fiber_trampoline
+        .type   lab_fiber_trampoline,@function
+        .align  16
+lab_fiber_trampoline:
+        .cfi_startproc
+        .cfi_undefined rip
+        movq    %r12, %rdi
+        call    lab_fiber_main
+        ud2
+        .cfi_endproc
+        .size   lab_fiber_trampoline,.-lab_fiber_trampoline
+#endif
+        .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,88 @@
+// strategy.h — how a controlled run picks the next thread at a scheduling point.
+//
+// One strategy per file (random_strategy.cc, pct_strategy.cc, round_robin_strategy.cc,
+// dfs_strategy.cc), all behind this interface. The scheduler asks only at real choices
+// (more than one option). Options are ordered: the current thread first when it can go on
+// (so index 0 is "no preemption"), then the other runnable threads by creation order, then
+// condition-variable waiters that may wake spuriously.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "lab/explore.h"
+
+namespace lab::internal {
+
+struct ChoiceView {
+  int num_runnable = 0;       // options [0, num_runnable) are runnable threads
+  int num_spurious = 0;       // options [num_runnable, +num_spurious) wake a waiter spuriously
+  bool current_first = false; // option 0 is the thread that was running (continuing is free)
+  const std::uint32_t* tids = nullptr;  // tid of each option (runnable, then spurious)
+  std::int64_t step = 0;
+  int options() const { return num_runnable + num_spurious; }
+};
+
+class SchedulingStrategy {
+ public:
+  virtual ~SchedulingStrategy() = default;
+  // Prepares schedule `index` (0-based). False when there is nothing left to explore.
+  virtual bool BeginSchedule(int index) = 0;
+  // A new thread was created (PCT gives it a priority).
+  virtual void OnThreadCreated(std::uint32_t tid) { (void)tid; }
+  // The option to take, in [0, c.options()).
+  virtual int Pick(const ChoiceView& c) = 0;
+  // The schedule ended after `steps` steps.
+  virtual void EndSchedule(std::int64_t steps) { (void)steps; }
+  // The token that replays the current schedule (without the "v1." prefix and flags).
+  virtual std::string Token() const = 0;
+  // Exhaustive search: the bounded space was fully explored.
+  virtual bool Exhausted() const { return false; }
+};
+
+std::unique_ptr<SchedulingStrategy> MakeRandomStrategy(std::uint64_t seed);
+std::unique_ptr<SchedulingStrategy> MakePctStrategy(std::uint64_t seed, int depth);
+std::unique_ptr<SchedulingStrategy> MakeRoundRobinStrategy();
+std::unique_ptr<SchedulingStrategy> MakeDfsStrategy(int preemption_bound);
+
+// Replay: a strategy that reproduces exactly the schedule a token names.
+// Tokens: "v1.random.<seed>.<index>", "v1.pct.<seed>.<depth>.<index>", "v1.rr",
+// "v1.dfs.<path>" — each followed by ".s" when spurious wake-ups were on.
+struct ReplaySpec {
+  std::unique_ptr<SchedulingStrategy> strategy;
+  int index = 0;
+  bool spurious = false;
+  lab::Strategy kind = lab::Strategy::kRandom;
+  std::string error;  // non-empty when the token is malformed
+};
+ReplaySpec ParseReplayToken(const std::string& token);
+
+// splitmix64: the seed mixer every randomized strategy uses.
+inline std::uint64_t Mix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+// A small fast generator (xorshift64*), seeded through Mix64.
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed = 1) : s_(Mix64(seed) | 1) {}
+  std::uint64_t Next() {
+    s_ ^= s_ >> 12;
+    s_ ^= s_ << 25;
+    s_ ^= s_ >> 27;
+    return s_ * 0x2545F4914F6CDD1Dull;
+  }
+  // Uniform in [0, n).
+  std::uint32_t Below(std::uint32_t n) {
+    return static_cast<std::uint32_t>((static_cast<unsigned __int128>(Next() >> 32) * n) >> 32);
+  }
+
+ private:
+  std::uint64_t s_;
+};
+
+}  // namespace lab::internal
