@@ -57,7 +57,10 @@ void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
   LockOrderGraph::Observation obs;
   obs.thread = self->tid;
   obs.to_site = site;
-  for (const auto& h : self->held) obs.held.push_back(h.node);
+  // A lock held for reading is no gate: many readers can hold it at once.
+  for (const auto& h : self->held) {
+    if (!h.shared) obs.held.push_back(h.node);
+  }
   for (ObjectState* sem : self->sem_held) obs.held.push_back(NodeOf(run, sem, sem->initial));
   for (const auto& h : self->held) {
     if (h.obj == s) continue;

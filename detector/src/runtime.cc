@@ -4,6 +4,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <sched.h>
+#include <time.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,6 +23,11 @@ std::atomic<std::uint64_t> g_next_key{1};
 std::atomic<std::uint64_t> g_next_gen{2};
 std::atomic<OnDeadlock> g_policy{OnDeadlock::kAbort};
 std::atomic<bool> g_policy_from_env{false};
+std::atomic<void (*)(const Finding&)> g_fatal_hook{nullptr};
+std::atomic<bool> g_print{true};
+std::atomic<bool> g_noise{false};
+std::atomic<std::uint64_t> g_noise_seed{1};
+std::atomic<std::uint64_t> g_noise_epoch{0};
 
 Run& FreeRun() {
   static Run* run = [] {
@@ -47,6 +55,7 @@ thread_local TlsExit tls_exit;
 bool IsColorTerminal() { return isatty(2) != 0 && std::getenv("NO_COLOR") == nullptr; }
 
 void PrintFinding(const Finding& f) {
+  if (!g_print.load()) return;
   TextStyle style;
   style.color = IsColorTerminal();
   std::string text = FormatFindingText(f, style);
@@ -216,9 +225,49 @@ SourceSite ToSource(SiteRef s) {
   return out;
 }
 
+namespace {
+// Stress noise: a per-thread generator reseeded whenever the noise seed changes.
+void NoisePoint(ThreadState* self) {
+  thread_local std::uint64_t state = 0;
+  thread_local std::uint64_t epoch = ~0ull;
+  if (epoch != g_noise_epoch.load(std::memory_order_relaxed)) {
+    epoch = g_noise_epoch.load();
+    state = (g_noise_seed.load() + 0x9e3779b97f4a7c15ull * (self->tid + 1)) | 1;
+  }
+  state ^= state >> 12;
+  state ^= state << 25;
+  state ^= state >> 27;
+  const std::uint64_t r = (state * 0x2545F4914F6CDD1Dull) >> 40;
+  if (r % 4 == 0) {
+    sched_yield();
+  } else if (r % 61 == 0) {
+    timespec ts{0, static_cast<long>(20'000 + (r % 200) * 1000)};
+    nanosleep(&ts, nullptr);
+  }
+}
+}  // namespace
+
+void SetFatalHook(void (*hook)(const Finding&)) { g_fatal_hook = hook; }
+bool StressActive() { return g_noise.load(std::memory_order_relaxed); }
+void SetFindingPrinting(bool print) { g_print = print; }
+void SetStressNoise(bool on, std::uint64_t seed) {
+  g_noise_seed = seed;
+  g_noise_epoch.fetch_add(1);
+  g_noise = on;
+}
+void ClearFreeFindings() {
+  std::lock_guard<std::mutex> lk(RtMutex());
+  FreeRun().findings.clear();
+  FreeRun().finding_keys.clear();
+}
+
 void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) {
   Run* run = self->run;
-  if (run->mode == RunMode::kControlled) run->sched->Point(self, op, obj, site);
+  if (run->mode == RunMode::kControlled) {
+    run->sched->Point(self, op, obj, site);
+  } else if (g_noise.load(std::memory_order_relaxed)) {
+    NoisePoint(self);
+  }
 }
 
 namespace {
@@ -252,6 +301,7 @@ void FatalFinding(ThreadState* self, Finding f, std::unique_lock<std::mutex>* he
   switch (g_policy.load()) {
     case OnDeadlock::kAbort: {
       if (held != nullptr && held->owns_lock()) held->unlock();
+      if (auto hook = g_fatal_hook.load()) hook(run->findings.back());
       WriteReportFile();
       std::fflush(nullptr);
       _exit(kDeadlockExitStatus);

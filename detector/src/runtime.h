@@ -238,6 +238,16 @@ void Acquire(ThreadState* self, ObjectState* obj);
 // Thread exit bookkeeping shared by both modes (exit-holding-lock, join wake-up).
 void OnThreadExit(ThreadState* self);
 
+// The scenario runner's hooks: a fatal finding in a free run calls `hook` (which writes
+// the record and ends the process) instead of the library policy; findings of the free run
+// are printed on stderr only when `print` is on (library mode: on).
+void SetFatalHook(void (*hook)(const Finding&));
+void SetFindingPrinting(bool print);
+// Stress runs: seeded noise (yields, short sleeps) at every scheduling point of free runs.
+void SetStressNoise(bool on, std::uint64_t seed);
+// Forgets the free run's findings (between stress runs of a runner).
+void ClearFreeFindings();
+
 // Library-mode policy for real deadlocks (DESIGN §7): see lab/explore.h.
 int DeadlockExitStatus();
 

@@ -41,6 +41,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
@@ -768,6 +769,24 @@ std::string IdMap(unsigned id) {
   return std::to_string(id) + " " + std::to_string(id) + " 1\n";
 }
 
+// LAB_SANDBOX_DISABLE=user,pid,net,mount,pids,memory,uid turns features off as if the
+// kernel refused them: the only way to exercise the degraded paths on a capable machine.
+bool Disabled(std::string_view feature) {
+  const char* env = std::getenv("LAB_SANDBOX_DISABLE");
+  if (env == nullptr) return false;
+  std::string_view list = env;
+  while (!list.empty()) {
+    const std::size_t comma = std::min(list.find(','), list.size());
+    if (list.substr(0, comma) == feature) return true;
+    list.remove_prefix(std::min(comma + 1, list.size()));
+  }
+  return false;
+}
+
+bool ProbeNamespace(std::string_view feature, unsigned long flags) {
+  return !Disabled(feature) && ProbeInChild(flags, nullptr, nullptr);
+}
+
 Host ProbeHost() {
   Host h;
   SandboxCapabilities& c = h.caps;
@@ -776,24 +795,20 @@ Host ProbeHost() {
   h.own_gid = getegid();
 
   unsigned long base = 0;
-  if (!h.root) {
-    c.user_ns = ProbeInChild(CLONE_NEWUSER, nullptr, nullptr);
-    if (c.user_ns) base = CLONE_NEWUSER;
-  } else {
-    c.user_ns = ProbeInChild(CLONE_NEWUSER, nullptr, nullptr);  // informational
-  }
+  c.user_ns = ProbeNamespace("user", CLONE_NEWUSER);  // for root: informational only
+  if (!h.root && c.user_ns) base = CLONE_NEWUSER;
   const bool can_ns = h.root || c.user_ns;
   if (can_ns) {
-    c.pid_ns = ProbeInChild(base | CLONE_NEWPID, nullptr, nullptr);
-    c.net_ns = ProbeInChild(base | CLONE_NEWNET, nullptr, nullptr);
-    h.uts_ns = ProbeInChild(base | CLONE_NEWUTS, nullptr, nullptr);
-    const bool ipc = ProbeInChild(base | CLONE_NEWIPC, nullptr, nullptr);
+    c.pid_ns = ProbeNamespace("pid", base | CLONE_NEWPID);
+    c.net_ns = ProbeNamespace("net", base | CLONE_NEWNET);
+    h.uts_ns = ProbeNamespace("uts", base | CLONE_NEWUTS);
+    const bool ipc = ProbeNamespace("ipc", base | CLONE_NEWIPC);
     h.clone_flags = base | (c.pid_ns ? CLONE_NEWPID : 0) | (c.net_ns ? CLONE_NEWNET : 0) |
                     (h.uts_ns ? CLONE_NEWUTS : 0) | (ipc ? CLONE_NEWIPC : 0);
   }
 
   std::string mount_error;
-  if (can_ns) {
+  if (can_ns && !Disabled("mount")) {
     MountProbe m;
     m.user_ns = base != 0;
     m.uid_map = IdMap(h.own_uid);
@@ -814,7 +829,7 @@ Host ProbeHost() {
     if (c.mount_ns) h.clone_flags |= CLONE_NEWNS;
   }
 
-  if (h.root) {
+  if (h.root && !Disabled("uid")) {
     uid_t uid = kUidPoolBase;
     if (ProbeInChild(0, DropUidProbeBody, &uid)) {
       h.uid_base = kUidPoolBase;
@@ -829,8 +844,9 @@ Host ProbeHost() {
 
   h.pids_parent = FindOwnCgroup("pids");
   h.memory_parent = FindOwnCgroup("memory");
-  c.cgroup_pids = ProbeCgroup(h.pids_parent, "pids.max", "64");
-  c.cgroup_memory = ProbeCgroup(h.memory_parent, "memory.limit_in_bytes", "1073741824");
+  c.cgroup_pids = !Disabled("pids") && ProbeCgroup(h.pids_parent, "pids.max", "64");
+  c.cgroup_memory = !Disabled("memory") &&
+                    ProbeCgroup(h.memory_parent, "memory.limit_in_bytes", "1073741824");
   h.nproc_limit = (c.can_drop_uid && h.uid_pool > 1) ||
                   ((h.clone_flags & CLONE_NEWUSER) != 0 && KernelAtLeast(5, 14));
 
@@ -1021,8 +1037,8 @@ SandboxResult RunSandboxedImpl(const SandboxRequest& req) {
   }
   add_limit(RLIMIT_CORE, 0, 0);
   if (host.nproc_limit && lim.max_processes > 0) {
-    // +1: in a user namespace the sandbox init has our uid too.
-    const auto n = static_cast<rlim_t>(lim.max_processes + 1);
+    // In a user namespace the sandbox init has the program's uid and counts too.
+    const auto n = static_cast<rlim_t>(lim.max_processes + (plan.user_ns ? 1 : 0));
     add_limit(RLIMIT_NPROC, n, n);
   }
   struct rlimit nofile;

@@ -106,6 +106,8 @@ struct SandboxCapabilities {
   bool can_drop_uid = false;  // root, and setresuid to the sandbox uid pool works
   std::vector<std::string> warnings;
 };
+// For tests of the degraded paths, LAB_SANDBOX_DISABLE=user,pid,net,mount,pids,memory,uid
+// (any subset) in the grader's environment makes the probe treat those features as refused.
 const SandboxCapabilities& ProbeSandbox();
 
 // Output of an untrusted program made fit for a report: at most `cap` bytes of text, invalid

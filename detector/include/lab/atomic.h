@@ -6,7 +6,7 @@
 #pragma once
 
 #include <atomic>
-#include <source_location>
+#include "lab/internal/source_location.h"
 #include <string_view>
 
 #include "lab/internal/hooks.h"
@@ -17,7 +17,7 @@ namespace lab {
 template <class T>
 class Atomic {
  public:
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
 
   Atomic(Loc loc = Loc::current())
       : s_(internal::NewObject(internal::ObjKind::kAtomic, {}, loc)), v_{} {}

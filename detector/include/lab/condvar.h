@@ -10,7 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <source_location>
+#include "lab/internal/source_location.h"
 #include <string_view>
 
 #include "lab/internal/hooks.h"
@@ -20,7 +20,7 @@ namespace lab {
 
 class CondVar {
  public:
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
   explicit CondVar(std::string_view name = {}, Loc loc = Loc::current())
       : s_(internal::NewObject(internal::ObjKind::kCondVar, name, loc)) {}
   ~CondVar() { internal::DeleteObject(s_, Loc::current()); }

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <chrono>
-#include <source_location>
+#include "lab/internal/source_location.h"
 #include <string_view>
 
 #include "lab/internal/hooks.h"
@@ -13,7 +13,7 @@ namespace lab {
 // clear(). set → wait is a happens-before edge.
 class Event {
  public:
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
   explicit Event(std::string_view name = {}, Loc loc = Loc::current())
       : s_(internal::NewObject(internal::ObjKind::kEvent, name, loc)) {}
   ~Event() { internal::DeleteObject(s_, Loc::current()); }
@@ -38,7 +38,7 @@ class Event {
 // releases them together and resets for the next round. Returns the arrival index.
 class Barrier {
  public:
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
   explicit Barrier(int parties, std::string_view name = {}, Loc loc = Loc::current())
       : s_(internal::NewObject(internal::ObjKind::kBarrier, name, loc, parties)) {}
   ~Barrier() { internal::DeleteObject(s_, Loc::current()); }

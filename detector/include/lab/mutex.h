@@ -9,7 +9,7 @@
 #pragma once
 
 #include <chrono>
-#include <source_location>
+#include "lab/internal/source_location.h"
 #include <string_view>
 
 #include "absl/base/thread_annotations.h"
@@ -37,7 +37,7 @@ class LockShell {
 // A non-reentrant owned lock: `lab::Mutex m{"account[3]"}`.
 class ABSL_LOCKABLE Mutex : public internal::LockShell {
  public:
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
   explicit Mutex(std::string_view name = {}, Loc loc = Loc::current())
       : LockShell(internal::ObjKind::kMutex, name, loc) {}
 
@@ -68,7 +68,7 @@ class ABSL_LOCKABLE Mutex : public internal::LockShell {
 // free once unlocked as many times as it was locked.
 class ABSL_LOCKABLE RLock : public internal::LockShell {
  public:
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
   explicit RLock(std::string_view name = {}, Loc loc = Loc::current())
       : LockShell(internal::ObjKind::kRLock, name, loc) {}
 
@@ -95,7 +95,7 @@ class ABSL_LOCKABLE RLock : public internal::LockShell {
 // A readers-writer lock: many readers (lock_shared) or one writer (lock).
 class ABSL_LOCKABLE SharedMutex : public internal::LockShell {
  public:
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
   explicit SharedMutex(std::string_view name = {}, Loc loc = Loc::current())
       : LockShell(internal::ObjKind::kSharedMutex, name, loc) {}
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include <chrono>
-#include <source_location>
+#include "lab/internal/source_location.h"
 #include <string_view>
 
 #include "lab/internal/hooks.h"
@@ -16,7 +16,7 @@ namespace lab {
 namespace internal {
 class SemaphoreShell {
  public:
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
   SemaphoreShell(const SemaphoreShell&) = delete;
   SemaphoreShell& operator=(const SemaphoreShell&) = delete;
 

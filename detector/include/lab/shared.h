@@ -8,7 +8,7 @@
 // copyable nor movable, like std::atomic.
 #pragma once
 
-#include <source_location>
+#include "lab/internal/source_location.h"
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -23,16 +23,16 @@ namespace internal {
 template <class T>
 struct Located {
   T value;
-  std::source_location loc;
+  lab::SourceLocation loc;
   template <class U>
     requires std::is_convertible_v<U&&, T>
-  Located(U&& v, std::source_location l = std::source_location::current())
+  Located(U&& v, lab::SourceLocation l = lab::SourceLocation::current())
       : value(std::forward<U>(v)), loc(l) {}
 };
 // Reads through implicit conversion have no line of their own; the runtime then names
 // the calling thread's last site. This marker says so.
-inline std::source_location UnknownSite(
-    std::source_location l = std::source_location::current()) {
+inline lab::SourceLocation UnknownSite(
+    lab::SourceLocation l = lab::SourceLocation::current()) {
   return l;
 }
 }  // namespace internal
@@ -40,7 +40,7 @@ inline std::source_location UnknownSite(
 template <class T>
 class Shared {
  public:
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
 
   Shared(Loc loc = Loc::current())
       : s_(internal::NewObject(internal::ObjKind::kShared, {}, loc)), v_{} {}

@@ -3,7 +3,7 @@
 //
 // The primary std templates call `m.lock()` from inside the standard headers, which would
 // make every site "mutex:NN". These program-defined specialisations (allowed: they depend
-// on lab types and keep the std interface) take a defaulted std::source_location, which is
+// on lab types and keep the std interface) take a defaulted lab::SourceLocation, which is
 // the line that declared the guard. std::scoped_lock of several lab locks takes them in
 // the order they were created, so it never deadlocks nor adds an inversion.
 #pragma once
@@ -13,7 +13,7 @@
 #include <chrono>
 #include <mutex>
 #include <shared_mutex>
-#include <source_location>
+#include "lab/internal/source_location.h"
 #include <utility>
 
 #include "lab/mutex.h"
@@ -32,7 +32,7 @@ template <class M>
 class UniqueLockImpl {
  public:
   using mutex_type = M;
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
 
   UniqueLockImpl() noexcept = default;
   explicit UniqueLockImpl(M& m, Loc loc = Loc::current()) : m_(&m) {
@@ -108,12 +108,12 @@ class UniqueLockImpl {
   class std::lock_guard<M> {                                                              \
    public:                                                                                \
     using mutex_type = M;                                                                 \
-    explicit lock_guard(M& m, std::source_location loc = std::source_location::current()) \
+    explicit lock_guard(M& m, lab::SourceLocation loc = lab::SourceLocation::current()) \
         : m_(m) {                                                                         \
       m_.lock(loc);                                                                       \
     }                                                                                     \
     lock_guard(M& m, std::adopt_lock_t) noexcept : m_(m) {}                               \
-    ~lock_guard() { m_.unlock(std::source_location::current()); }                         \
+    ~lock_guard() { m_.unlock(lab::SourceLocation::current()); }                         \
     lock_guard(const lock_guard&) = delete;                                               \
     lock_guard& operator=(const lock_guard&) = delete;                                    \
                                                                                           \
@@ -131,7 +131,7 @@ template <class... Ms>
   requires(sizeof...(Ms) > 0 && (lab::internal::kIsLabLock<Ms> && ...))
 class std::scoped_lock<Ms...> {
  public:
-  explicit scoped_lock(Ms&... ms, std::source_location loc = std::source_location::current())
+  explicit scoped_lock(Ms&... ms, lab::SourceLocation loc = lab::SourceLocation::current())
       : locks_{&ms...} {
     Ordered(order_);
     for (int i : order_) LockAt(i, loc);
@@ -155,7 +155,7 @@ class std::scoped_lock<Ms...> {
     for (std::size_t i = 0; i < N; ++i) order[i] = static_cast<int>(i);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return keys[a] < keys[b]; });
   }
-  void LockAt(int i, const std::source_location& loc) {
+  void LockAt(int i, const lab::SourceLocation& loc) {
     int j = 0;
     std::apply([&](auto*... m) { ((j++ == i ? m->lock(loc) : void()), ...); }, locks_);
   }
@@ -163,7 +163,7 @@ class std::scoped_lock<Ms...> {
     int j = 0;
     std::apply(
         [&](auto*... m) {
-          ((j++ == i ? m->unlock(std::source_location::current()) : void()), ...);
+          ((j++ == i ? m->unlock(lab::SourceLocation::current()) : void()), ...);
         },
         locks_);
   }
@@ -176,7 +176,7 @@ template <>
 class std::shared_lock<lab::SharedMutex> {
  public:
   using mutex_type = lab::SharedMutex;
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
   shared_lock() noexcept = default;
   explicit shared_lock(lab::SharedMutex& m, Loc loc = Loc::current()) : m_(&m) {
     m.lock_shared(loc);

@@ -7,7 +7,7 @@
 #pragma once
 
 #include <functional>
-#include <source_location>
+#include "lab/internal/source_location.h"
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -18,7 +18,7 @@ namespace lab {
 
 class Thread {
  public:
-  using Loc = std::source_location;
+  using Loc = lab::SourceLocation;
 
   Thread() = default;
   template <class F>

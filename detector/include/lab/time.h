@@ -5,7 +5,7 @@
 #pragma once
 
 #include <chrono>
-#include <source_location>
+#include "lab/internal/source_location.h"
 
 #include "lab/internal/hooks.h"
 
@@ -13,23 +13,23 @@ namespace lab {
 
 template <class Rep, class Period>
 void sleep_for(std::chrono::duration<Rep, Period> d,
-               std::source_location loc = std::source_location::current()) {
+               lab::SourceLocation loc = lab::SourceLocation::current()) {
   internal::SleepOp(std::chrono::duration_cast<internal::Nanos>(d), loc);
 }
 // Python's time.sleep(seconds).
-inline void sleep(double seconds, std::source_location loc = std::source_location::current()) {
+inline void sleep(double seconds, lab::SourceLocation loc = lab::SourceLocation::current()) {
   internal::SleepOp(std::chrono::duration_cast<internal::Nanos>(
                         std::chrono::duration<double>(seconds)),
                     loc);
 }
-inline void yield(std::source_location loc = std::source_location::current()) {
+inline void yield(lab::SourceLocation loc = lab::SourceLocation::current()) {
   internal::YieldOp(loc);
 }
 // Charges `d` of virtual work to the calling thread without waiting (work-span
 // accounting): specs use it to give operations of the code under test a cost.
 template <class Rep, class Period>
 void charge(std::chrono::duration<Rep, Period> d,
-            std::source_location loc = std::source_location::current()) {
+            lab::SourceLocation loc = lab::SourceLocation::current()) {
   internal::ChargeOp(std::chrono::duration_cast<internal::Nanos>(d), loc);
 }
 // The run's clock: virtual in controlled runs, steady real time otherwise.

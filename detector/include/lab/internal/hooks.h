@@ -9,7 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <source_location>
+#include "lab/internal/source_location.h"
 #include <string_view>
 
 #include "lab/internal/site.h"
@@ -33,7 +33,7 @@ enum class ObjKind : std::uint8_t {
 struct ObjectState;  // defined by the runtime (object_state.h)
 struct ThreadState;
 
-using Loc = std::source_location;
+using Loc = lab::SourceLocation;
 using Nanos = std::chrono::nanoseconds;
 
 // Objects. `name` may be empty: the object is then named after its declaration site.

@@ -1,11 +1,11 @@
 // lab/internal/site.h — where an operation happened, as cheap as a pointer and an int.
 //
-// `file` points at the static string of a std::source_location, so a SiteRef is trivially
+// `file` points at the static string of a lab::SourceLocation, so a SiteRef is trivially
 // copyable and comparable without allocation. Reports turn it into a lab::SourceSite.
 #pragma once
 
 #include <cstdint>
-#include <source_location>
+#include "lab/internal/source_location.h"
 
 namespace lab::internal {
 
@@ -13,7 +13,7 @@ struct SiteRef {
   const char* file = nullptr;
   std::uint32_t line = 0;
 
-  static constexpr SiteRef From(const std::source_location& loc) {
+  static constexpr SiteRef From(const lab::SourceLocation& loc) {
     return SiteRef{loc.file_name(), loc.line()};
   }
   bool known() const { return file != nullptr && line != 0; }

@@ -1,0 +1,150 @@
+// lab/spec.h — writing a puzzle's spec: scenarios, checks and points.
+//
+// A puzzle's spec.cpp is compiled in one translation unit after the student's solution
+// (it sees the puzzle's class) and linked with the scenario runner. Each scenario is a
+// body that builds the student's object, drives it from named lab threads, joins them and
+// checks what was recorded:
+//
+//   LAB_PUZZLE("fizzbuzz");
+//
+//   LAB_SCENARIO(n15, .points = 4, .description = "1..15 from four threads") {
+//     FizzBuzz fb(15);
+//     lab::spec::Recorder out;
+//     lab::Thread a("fizz", [&] { fb.fizz([&] { out.emit("fizz"); }); });
+//     ...
+//     a.join(); ...
+//     LAB_EXPECT_EQ(out.joined(" "), "1 2 fizz 4 buzz ...");
+//   }
+//
+// The runner executes every scenario under the controlled scheduler (PCT, random and, for
+// small scenarios, a preemption-bounded sweep) and under real parallel stress; a failed
+// check is a `wrong-output` (or `too-slow`) finding of that schedule, with its trace and
+// replay token. Designated initialisers must follow the order of ScenarioConfig's fields.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lab/explore.h"
+#include "lab/finding.h"
+#include "lab/sync.h"
+
+namespace lab::spec {
+
+struct ScenarioConfig {
+  const char* name = "";
+  double points = 1;
+  const char* description = "";
+  int pct_schedules = 150;     // controlled schedules with PCT (depth 3)
+  int random_schedules = 150;  // controlled schedules with the random strategy
+  int dfs_schedules = 0;       // > 0: a preemption-bounded sweep of at most this many schedules
+  int preemption_bound = 2;
+  int stress_runs = 5;         // real parallel runs with seeded noise
+  bool spurious_wakeups = true;
+  std::int64_t shared_access_cost_ns = 0;  // virtual work charged per lab::Shared access
+  std::int64_t step_budget = 50000;        // per schedule, before `livelock`
+};
+
+using ScenarioFn = void (*)();
+
+struct Scenario {
+  ScenarioConfig config;
+  ScenarioFn fn;
+};
+
+// All scenarios of the spec, in declaration order.
+std::vector<Scenario>& Registry();
+void SetPuzzleName(const char* name);
+const char* PuzzleName();
+
+struct Registrar {
+  Registrar(ScenarioConfig c, ScenarioFn fn) { Registry().push_back({c, fn}); }
+};
+struct PuzzleNamer {
+  explicit PuzzleNamer(const char* name) { SetPuzzleName(name); }
+};
+
+// Records what the student's callbacks print, in order. emit() is a scheduling point, so
+// the interleaving around output is explored too. Thread-safe in every kind of run.
+class Recorder {
+ public:
+  void emit(std::string item, lab::SourceLocation loc = lab::SourceLocation::current()) {
+    lab::yield(loc);
+    std::lock_guard<std::mutex> lk(mu_);
+    items_.push_back(std::move(item));
+  }
+  std::vector<std::string> items() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return items_;
+  }
+  std::string joined(std::string_view sep = "") const {
+    std::lock_guard<std::mutex> lk(mu_);
+    std::string out;
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      if (i) out += sep;
+      out += items_[i];
+    }
+    return out;
+  }
+  std::size_t size() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return items_.size();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> items_;
+};
+
+// A wrong-output finding with `message` in the current schedule.
+void Fail(std::string message);
+// too-slow when the schedule's virtual span (critical path) exceeds `limit`.
+void ExpectSpanAtMost(std::chrono::nanoseconds limit, std::string_view what);
+// too-slow when the schedule's virtual duration exceeds `limit`.
+void ExpectDurationAtMost(std::chrono::nanoseconds limit, std::string_view what);
+// Whether the scenario runs under the controlled scheduler (virtual time) right now.
+bool Controlled();
+
+template <class T>
+std::string Show(const T& v) {
+  std::ostringstream os;
+  if constexpr (std::is_same_v<T, std::string> || std::is_convertible_v<T, std::string_view>) {
+    os << '"' << v << '"';
+  } else {
+    os << v;
+  }
+  return os.str();
+}
+
+}  // namespace lab::spec
+
+#define LAB_SPEC_CAT2(a, b) a##b
+#define LAB_SPEC_CAT(a, b) LAB_SPEC_CAT2(a, b)
+
+#define LAB_PUZZLE(name) \
+  static ::lab::spec::PuzzleNamer LAB_SPEC_CAT(lab_puzzle_namer_, __LINE__)(name)
+
+#define LAB_SCENARIO(ident, ...)                                                   \
+  static void lab_scenario_##ident();                                              \
+  static ::lab::spec::Registrar lab_scenario_reg_##ident(                          \
+      ::lab::spec::ScenarioConfig{.name = #ident, __VA_ARGS__}, &lab_scenario_##ident); \
+  static void lab_scenario_##ident()
+
+#define LAB_EXPECT(cond, message)                                                      \
+  do {                                                                                 \
+    if (!(cond)) ::lab::spec::Fail(std::string(message));                              \
+  } while (0)
+
+#define LAB_EXPECT_EQ(actual, expected)                                                 \
+  do {                                                                                  \
+    const auto& lab_a_ = (actual);                                                      \
+    const auto& lab_e_ = (expected);                                                    \
+    if (!(lab_a_ == lab_e_))                                                            \
+      ::lab::spec::Fail("expected " #actual " == " + ::lab::spec::Show(lab_e_) +        \
+                        ", got " + ::lab::spec::Show(lab_a_));                          \
+  } while (0)

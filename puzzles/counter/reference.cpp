@@ -1,0 +1,24 @@
+#include <chrono>
+#include <string>
+
+#include "lab/sync.h"
+
+class FakeDatabase {
+ public:
+  FakeDatabase() {}
+  void update(std::string name) {
+    (void)name;
+    std::lock_guard lk(lock_);
+    int local = value_.load();
+    lab::sleep_for(std::chrono::milliseconds(100));
+    value_.store(local + 1);
+  }
+  int value() {
+    std::lock_guard lk(lock_);
+    return value_.load();
+  }
+
+ private:
+  lab::Mutex lock_{"lock"};
+  lab::Shared<int> value_{0, "value"};
+};
