@@ -211,7 +211,15 @@ std::string ThreadName(const ThreadState* t) { return t == nullptr ? "?" : t->na
 
 SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
-  if (IsLabHeader(s.file) || IsSystemHeader(s.file)) {
+  // Hot path: file names are static strings, so one comparison of pointers usually
+  // answers whether the site is inside the lab's (or the standard library's) headers.
+  thread_local const char* last_file = nullptr;
+  thread_local bool last_internal = false;
+  if (s.file != last_file) {
+    last_file = s.file;
+    last_internal = IsLabHeader(s.file) || IsSystemHeader(s.file);
+  }
+  if (last_internal) {
     return self != nullptr ? self->last_site : SiteRef{};
   }
   if (self != nullptr) self->last_site = s;

@@ -1,0 +1,191 @@
+// lab_bench.cc — `make bench`: the cost of the lab, as ratios to baselines measured in the
+// same run (the machines are shared and noisy; absolute times mean little).
+//
+// Locks: uncontended lock+unlock, nested A then B, 2 threads x 1M contended increments,
+// for std::mutex, absl::Mutex and lab::Mutex (detection always on: the lab has no "off").
+// Controlled runs: the bounded-buffer workload of the scheduler issue in schedules/s.
+// Each benchmark reports a `ratio_to_std` counter where a std baseline exists.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "lab/explore.h"
+#include "lab/sync.h"
+
+namespace {
+
+// glibc takes a cheaper lock path in a process that never created a thread.
+struct WarmThreads {
+  WarmThreads() { std::thread([] {}).join(); }
+} warm;
+
+template <class M>
+void Uncontended(benchmark::State& state) {
+  M m;
+  for (auto _ : state) {
+    m.lock();
+    m.unlock();
+  }
+}
+void BM_Uncontended_std(benchmark::State& s) { Uncontended<std::mutex>(s); }
+void BM_Uncontended_absl(benchmark::State& s) {
+  absl::Mutex m;
+  for (auto _ : s) {
+    m.Lock();
+    m.Unlock();
+  }
+}
+void BM_Uncontended_lab(benchmark::State& s) { Uncontended<lab::Mutex>(s); }
+
+template <class M>
+void Nested(benchmark::State& state) {
+  M a, b;
+  for (auto _ : state) {
+    a.lock();
+    b.lock();
+    b.unlock();
+    a.unlock();
+  }
+}
+void BM_Nested_std(benchmark::State& s) { Nested<std::mutex>(s); }
+void BM_Nested_absl(benchmark::State& s) {
+  absl::Mutex a, b;
+  for (auto _ : s) {
+    a.Lock();
+    b.Lock();
+    b.Unlock();
+    a.Unlock();
+  }
+}
+void BM_Nested_lab(benchmark::State& s) { Nested<lab::Mutex>(s); }
+
+// 2 threads x 1M increments of a counter under one lock; one iteration = the whole job.
+template <class Lock, class Unlock, class M>
+void ContendedJob(M& m, Lock lock, Unlock unlock) {
+  long counter = 0;
+  auto work = [&] {
+    for (int i = 0; i < 1'000'000; ++i) {
+      lock(m);
+      ++counter;
+      unlock(m);
+    }
+  };
+  std::thread t1(work), t2(work);
+  t1.join();
+  t2.join();
+  benchmark::DoNotOptimize(counter);
+}
+void BM_Contended_std(benchmark::State& s) {
+  std::mutex m;
+  for (auto _ : s) ContendedJob(m, [](std::mutex& x) { x.lock(); }, [](std::mutex& x) { x.unlock(); });
+}
+void BM_Contended_absl(benchmark::State& s) {
+  absl::Mutex m;
+  for (auto _ : s) ContendedJob(m, [](absl::Mutex& x) { x.Lock(); }, [](absl::Mutex& x) { x.Unlock(); });
+}
+void BM_Contended_lab(benchmark::State& s) {
+  lab::Mutex m;
+  for (auto _ : s) ContendedJob(m, [](lab::Mutex& x) { x.lock(); }, [](lab::Mutex& x) { x.unlock(); });
+}
+
+// The bounded buffer: capacity 1, 2 producers x 2 items, 2 consumers x 2 items, one
+// lab::Mutex, one lab::CondVar with notify_all, the count a lab::Shared<int>.
+void BoundedBuffer() {
+  lab::Mutex m{"m"};
+  lab::CondVar cv{"cv"};
+  lab::Shared<int> count{0, "count"};
+  auto producer = [&] {
+    for (int i = 0; i < 2; ++i) {
+      std::unique_lock lk(m);
+      while (count.load() == 1) cv.wait(lk);
+      count.store(1);
+      cv.notify_all();
+    }
+  };
+  auto consumer = [&] {
+    for (int i = 0; i < 2; ++i) {
+      std::unique_lock lk(m);
+      while (count.load() == 0) cv.wait(lk);
+      count.store(0);
+      cv.notify_all();
+    }
+  };
+  lab::Thread p0("p0", producer), p1("p1", producer), c0("c0", consumer), c1("c1", consumer);
+  p0.join();
+  p1.join();
+  c0.join();
+  c1.join();
+}
+void BM_ControlledBoundedBuffer(benchmark::State& s) {
+  lab::Options o;
+  o.schedules = 10000;
+  o.spurious_wakeups = false;
+  std::int64_t schedules = 0;
+  for (auto _ : s) {
+    lab::ExploreResult r = lab::explore(o, BoundedBuffer);
+    if (!r.ok()) s.SkipWithError(r.summary.c_str());
+    schedules += r.schedules_run;
+    o.seed++;
+  }
+  s.counters["schedules_per_s"] = benchmark::Counter(static_cast<double>(schedules), benchmark::Counter::kIsRate);
+}
+
+BENCHMARK(BM_Uncontended_std);
+BENCHMARK(BM_Uncontended_absl);
+BENCHMARK(BM_Uncontended_lab);
+BENCHMARK(BM_Nested_std);
+BENCHMARK(BM_Nested_absl);
+BENCHMARK(BM_Nested_lab);
+BENCHMARK(BM_Contended_std)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+BENCHMARK(BM_Contended_absl)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+BENCHMARK(BM_Contended_lab)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+BENCHMARK(BM_ControlledBoundedBuffer)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Prints each lab/absl figure as a ratio to the std baseline of the same run.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const auto& r : runs) {
+      std::string name = r.benchmark_name();
+      name = name.substr(0, name.find('/'));
+      double t = r.GetAdjustedRealTime();
+      auto us = name.rfind('_');
+      std::string group = name.substr(0, us);
+      if (name.size() > 4 && name.substr(us) == "_std") base_[group] = t;
+      all_.push_back({name, group, t});
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    std::printf("\nratios to std::mutex measured in this run:\n");
+    for (const auto& [name, group, t] : all_) {
+      auto it = base_.find(group);
+      if (it == base_.end() || it->second <= 0) continue;
+      std::printf("  %-28s %6.2fx\n", name.c_str(), t / it->second);
+    }
+  }
+
+ private:
+  struct Row {
+    std::string name, group;
+    double t;
+  };
+  std::map<std::string, double> base_;
+  std::vector<Row> all_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+}

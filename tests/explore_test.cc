@@ -1,0 +1,286 @@
+// explore_test.cc — the controlled scheduler: determinism, replay, strategies, virtual
+// time, the bounded search's schedule count, spurious wake-ups, livelock.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "lab/explore.h"
+#include "lab/report.h"
+#include "lab/sync.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+bool Has(const lab::ExploreResult& r, lab::FindingKind k) {
+  for (const auto& f : r.findings) {
+    if (f.kind == k) return true;
+  }
+  return false;
+}
+
+// The bounded buffer of the issue: capacity 1, 2 producers x 2 items, 2 consumers x 2
+// items, one Mutex and ONE CondVar with notify_one: a lost wake-up (stall) exists.
+void LostWakeupBuffer() {
+  lab::Mutex m{"m"};
+  lab::CondVar cv{"cv"};
+  lab::Shared<int> count{0, "count"};
+  auto producer = [&] {
+    for (int i = 0; i < 2; ++i) {
+      std::unique_lock lk(m);
+      while (count.load() == 1) cv.wait(lk);
+      count.store(1);
+      cv.notify_one();
+    }
+  };
+  auto consumer = [&] {
+    for (int i = 0; i < 2; ++i) {
+      std::unique_lock lk(m);
+      while (count.load() == 0) cv.wait(lk);
+      count.store(0);
+      cv.notify_one();
+    }
+  };
+  lab::Thread p0("p0", producer), p1("p1", producer), c0("c0", consumer), c1("c1", consumer);
+  p0.join();
+  p1.join();
+  c0.join();
+  c1.join();
+}
+
+TEST(Explore, EveryStrategyFindsTheLostWakeup) {
+  for (lab::Strategy s : {lab::Strategy::kRandom, lab::Strategy::kPct, lab::Strategy::kExhaustive}) {
+    lab::Options o;
+    o.strategy = s;
+    o.schedules = 5000;
+    o.spurious_wakeups = false;
+    lab::ExploreResult r = lab::explore(o, LostWakeupBuffer);
+    EXPECT_TRUE(Has(r, lab::FindingKind::kStall)) << lab::StrategyName(s) << ": " << r.summary;
+    EXPECT_FALSE(r.replay_token.empty());
+  }
+}
+
+TEST(Explore, NotifyAllFixesTheBuffer) {
+  lab::Options o;
+  o.strategy = lab::Strategy::kExhaustive;
+  o.schedules = 200000;
+  o.preemption_bound = 1;
+  o.spurious_wakeups = false;
+  lab::ExploreResult r = lab::explore(o, [] {
+    lab::Mutex m{"m"};
+    lab::CondVar cv{"cv"};
+    lab::Shared<int> count{0, "count"};
+    auto producer = [&] {
+      std::unique_lock lk(m);
+      while (count.load() == 1) cv.wait(lk);
+      count.store(1);
+      cv.notify_all();
+    };
+    auto consumer = [&] {
+      std::unique_lock lk(m);
+      while (count.load() == 0) cv.wait(lk);
+      count.store(0);
+      cv.notify_all();
+    };
+    lab::Thread p("p", producer), c("c", consumer);
+    p.join();
+    c.join();
+  });
+  EXPECT_TRUE(r.ok()) << r.summary;
+  EXPECT_TRUE(r.exhausted) << r.summary;
+  EXPECT_NE(r.summary.find("explored, no bug"), std::string::npos);
+}
+
+// One token, 100 replays, identical traces and findings.
+TEST(Explore, ReplayIsDeterministic) {
+  lab::Options o;
+  o.strategy = lab::Strategy::kPct;
+  o.schedules = 2000;
+  lab::ExploreResult first = lab::explore(o, LostWakeupBuffer);
+  ASSERT_FALSE(first.ok());
+  const std::string text = lab::FormatFindingText(first.findings[0]);
+  for (int i = 0; i < 100; ++i) {
+    lab::Options r;
+    r.replay = first.replay_token;
+    lab::ExploreResult again = lab::explore(r, LostWakeupBuffer);
+    ASSERT_EQ(again.schedules_run, 1);
+    ASSERT_FALSE(again.findings.empty());
+    ASSERT_EQ(again.findings[0], first.findings[0]);
+    ASSERT_EQ(lab::FormatFindingText(again.findings[0]), text);
+  }
+}
+
+TEST(Explore, SameSeedSameSchedules) {
+  lab::Options o;
+  o.schedules = 300;
+  auto a = lab::explore(o, LostWakeupBuffer);
+  auto b = lab::explore(o, LostWakeupBuffer);
+  EXPECT_EQ(a.schedules_run, b.schedules_run);
+  EXPECT_EQ(a.replay_token, b.replay_token);
+  EXPECT_EQ(a.findings, b.findings);
+}
+
+// Two threads of one Atomic store each, main joins both. Counted by hand: main has 4
+// scheduling points (spawn a, spawn b, join a, join b) and each thread 1 (its store).
+// With no preemption bound hit (bound 10), DFS explores every interleaving that differs
+// at a choice point; the count must be stable and equal the closed form below.
+TEST(Explore, ExhaustiveCountsSchedulesOfATinyProgram) {
+  lab::Options o;
+  o.strategy = lab::Strategy::kExhaustive;
+  o.schedules = 100000;
+  o.preemption_bound = 0;
+  o.spurious_wakeups = false;
+  // With no preemptions, a thread runs until it blocks or ends. main: spawn a, spawn b,
+  // join a (blocks unless a is done) ... The only choices are after a thread ends or
+  // blocks: which runnable thread goes next.
+  int bodies = 0;
+  auto r = lab::explore(o, [&] {
+    ++bodies;
+    lab::Atomic<int> x{0, "x"};
+    lab::Thread a("a", [&] { x.store(1); });
+    lab::Thread b("b", [&] { x.store(2); });
+    a.join();
+    b.join();
+  });
+  EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(r.exhausted);
+  // main runs spawn a, spawn b, join a → blocks; then a or b (2 choices); if b first, b
+  // ends, a must run; if a first, a ends → main or b (2 choices); ... hand count: 3.
+  EXPECT_EQ(r.schedules_run, 3);
+  EXPECT_EQ(bodies, 3);
+}
+
+TEST(Explore, VirtualTimeIsExact) {
+  lab::Options o;
+  o.schedules = 50;
+  auto r = lab::explore(o, [] {
+    std::vector<lab::Thread> ts;
+    for (int i = 0; i < 5; ++i) {
+      ts.emplace_back("sleeper-" + std::to_string(i), [] { lab::sleep_for(100ms); });
+    }
+    for (auto& t : ts) t.join();
+  });
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.worst.duration, 100ms);
+  EXPECT_EQ(r.last.duration, 100ms);
+  EXPECT_EQ(r.last.work, 500ms);
+  EXPECT_EQ(r.last.span, 100ms);
+}
+
+TEST(Explore, LockHeldAcrossSleepSerialises) {
+  lab::Options o;
+  o.schedules = 20;
+  auto r = lab::explore(o, [] {
+    lab::Mutex m{"m"};
+    std::vector<lab::Thread> ts;
+    for (int i = 0; i < 4; ++i) {
+      ts.emplace_back("t" + std::to_string(i), [&] {
+        std::lock_guard lk(m);
+        lab::sleep_for(10ms);
+      });
+    }
+    for (auto& t : ts) t.join();
+  });
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.last.duration, 40ms);
+  EXPECT_EQ(r.last.span, 40ms);  // every hand-off carries the holder's clock
+  EXPECT_EQ(r.last.work, 40ms);
+}
+
+TEST(Explore, SpuriousWakeupsExposeIfInsteadOfWhile) {
+  auto body = [] {
+    lab::Mutex m{"m"};
+    lab::CondVar cv{"cv"};
+    lab::Shared<bool> ready{false, "ready"};
+    lab::Shared<int> got{0, "got"};
+    lab::Thread waiter("waiter", [&] {
+      std::unique_lock lk(m);
+      if (!ready.load()) cv.wait(lk);  // the bug: `if` where `while` belongs
+      if (!ready.load()) lab::report(lab::FindingKind::kWrongOutput, "woke before ready");
+      got.store(1);
+    });
+    lab::Thread setter("setter", [&] {
+      lab::sleep_for(1ms);
+      std::lock_guard lk(m);
+      ready.store(true);
+      cv.notify_one();
+    });
+    waiter.join();
+    setter.join();
+  };
+  lab::Options with;
+  with.schedules = 500;
+  EXPECT_TRUE(Has(lab::explore(with, body), lab::FindingKind::kWrongOutput));
+  lab::Options without = with;
+  without.spurious_wakeups = false;
+  EXPECT_TRUE(lab::explore(without, body).ok());
+}
+
+TEST(Explore, StepBudgetIsLivelock) {
+  lab::Options o;
+  o.schedules = 5;
+  o.step_budget = 1000;
+  auto r = lab::explore(o, [] {
+    lab::Atomic<bool> flag{false, "flag"};
+    lab::Thread spinner("spinner", [&] {
+      while (!flag.load()) lab::yield();
+    });
+    spinner.join();
+  });
+  EXPECT_TRUE(Has(r, lab::FindingKind::kLivelock)) << r.summary;
+}
+
+TEST(Explore, DeadlockIsFoundAtOnceWithTheCycle) {
+  lab::Options o;
+  o.strategy = lab::Strategy::kExhaustive;
+  o.schedules = 10000;
+  auto r = lab::explore(o, [] {
+    lab::Mutex a{"a"}, b{"b"};
+    lab::Thread t1("t1", [&] {
+      std::lock_guard x(a);
+      std::lock_guard y(b);
+    });
+    lab::Thread t2("t2", [&] {
+      std::lock_guard x(b);
+      std::lock_guard y(a);
+    });
+    t1.join();
+    t2.join();
+  });
+  ASSERT_TRUE(Has(r, lab::FindingKind::kLockOrderInversion));
+  lab::Options o2 = o;
+  o2.stop_on_failure = false;
+  auto all = lab::explore(o2, [] {
+    lab::Mutex a{"a"}, b{"b"};
+    lab::Thread t1("t1", [&] {
+      std::lock_guard x(a);
+      std::lock_guard y(b);
+    });
+    lab::Thread t2("t2", [&] {
+      std::lock_guard x(b);
+      std::lock_guard y(a);
+    });
+    t1.join();
+    t2.join();
+  });
+  bool found = false;
+  for (const auto& f : all.findings) {
+    if (f.kind != lab::FindingKind::kDeadlock) continue;
+    found = true;
+    EXPECT_EQ(f.threads.size(), 2u);
+    EXPECT_TRUE(f.trace.has_value());
+    EXPECT_FALSE(f.replay.empty());
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(Explore, BadReplayTokenIsAClearError) {
+  lab::Options o;
+  o.replay = "v1.nonsense";
+  auto r = lab::explore(o, [] {});
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_NE(r.findings[0].message.find("bad replay token"), std::string::npos);
+}
+
+}  // namespace
