@@ -15,8 +15,13 @@ constexpr std::int64_t kAbortStepLimit = 10000;
 ControlledScheduler* ActiveScheduler() { return tls_active; }
 
 ControlledScheduler::ControlledScheduler(const Options& options, SchedulingStrategy* strategy,
-                                         FiberPool* pool, std::string token_flags)
-    : opt_(options), strategy_(strategy), pool_(pool), token_flags_(std::move(token_flags)) {
+                                         FiberPool* pool, std::string token_flags,
+                                         std::atomic<std::uint64_t>* steps)
+    : opt_(options),
+      strategy_(strategy),
+      pool_(pool),
+      token_flags_(std::move(token_flags)),
+      steps_(steps) {
   trace_.reserve(kTraceKeep);
 }
 
@@ -121,7 +126,7 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
     if (std::uncaught_exceptions() == 0) throw RunAborted{};
     return;
   }
-  steps_.fetch_add(1, std::memory_order_relaxed);
+  steps_->fetch_add(1, std::memory_order_relaxed);
   ++step_count_;
   Record(self, op, obj, site, false, nullptr);
   if (step_count_ > opt_.step_budget) {

@@ -30,8 +30,9 @@ struct ScheduleOutcome {
 
 class ControlledScheduler {
  public:
+  // `steps` counts scheduling points for the hang watchdog; it outlives the scheduler.
   ControlledScheduler(const Options& options, SchedulingStrategy* strategy, FiberPool* pool,
-                      std::string token_flags);
+                      std::string token_flags, std::atomic<std::uint64_t>* steps);
   ~ControlledScheduler();
 
   // Runs one schedule of `body`. The strategy's BeginSchedule was called by the caller.
@@ -55,7 +56,6 @@ class ControlledScheduler {
   RunStats Stats() const;
 
   // ---- Watchdog (another OS thread) ----
-  std::uint64_t progress() const { return steps_.load(std::memory_order_relaxed); }
   // Called from the signal handler on the controlled OS thread: abandons the running
   // fiber and returns to RunSchedule.
   [[noreturn]] void AbandonFromSignal(const std::string& why);
@@ -90,7 +90,7 @@ class ControlledScheduler {
   Run* run_ = nullptr;
   ThreadState* current_ = nullptr;
   std::int64_t now_ns_ = 0;
-  std::atomic<std::uint64_t> steps_{0};
+  std::atomic<std::uint64_t>* steps_;
   std::int64_t step_count_ = 0;
   int preemptions_ = 0;
   bool aborting_ = false;

@@ -71,6 +71,7 @@ constexpr int kHangExitStatus = 124;
 
 struct HangState {
   std::atomic<ControlledScheduler*> sched{nullptr};
+  std::atomic<std::uint64_t> steps{0};  // scheduling points of every schedule
   std::string message;  // prepared by the watchdog before signalling
   std::atomic<bool> fired{false};
 };
@@ -166,9 +167,10 @@ class Watchdog {
       if (stop_) break;
       ControlledScheduler* s = g_hang.sched.load();
       const auto now = std::chrono::steady_clock::now();
-      if (s == nullptr || s != last_sched || s->progress() != last) {
+      const std::uint64_t steps = g_hang.steps.load(std::memory_order_relaxed);
+      if (s == nullptr || s != last_sched || steps != last) {
         last_sched = s;
-        last = s ? s->progress() : 0;
+        last = steps;
         since = now;
         continue;
       }
@@ -292,7 +294,7 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
       exhausted = true;
       break;
     }
-    ControlledScheduler sched(opt, strategy.get(), &pool, flags);
+    ControlledScheduler sched(opt, strategy.get(), &pool, flags, &g_hang.steps);
     g_hang.fired = false;
     g_hang.sched = &sched;
     internal::ScheduleOutcome out = sched.RunSchedule(body);
