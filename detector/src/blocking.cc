@@ -6,6 +6,7 @@
 // scheduler switches to another fiber.
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 #include "controlled_scheduler.h"
 #include "runtime.h"
@@ -18,6 +19,12 @@ void RemoveWaiter(ObjectState* obj, ThreadState* t) {
   if (obj == nullptr) return;
   auto it = std::find(obj->waiters.begin(), obj->waiters.end(), t);
   if (it != obj->waiters.end()) obj->waiters.erase(it);
+}
+
+std::string SiteText(SiteRef s) {
+  if (s.file == nullptr) return "?";
+  const char* slash = std::strrchr(s.file, '/');
+  return std::string(slash ? slash + 1 : s.file) + ":" + std::to_string(s.line);
 }
 
 // Free runs: how long a thread waits before it looks for a stall again.
@@ -124,13 +131,16 @@ void Acquire(ThreadState* self, ObjectState* obj) {
 
 void OnThreadExit(ThreadState* self) {
   RtGuard g;
+  if (self->finished) return;
   Run* run = self->run;
   for (const auto& h : self->held) {
+    // Only locks it still holds: another thread may have unlocked it (unlock-not-owner),
+    // or it was destroyed while locked (reported then).
+    if (h.obj->destroyed || (!h.shared && h.obj->owner.load() != self)) continue;
     Finding f;
     f.kind = FindingKind::kExitHoldingLock;
     f.message = "thread '" + self->name + "' finished while holding " + Describe(h.obj) +
-                " (acquired at " + (h.site.file ? std::string(h.site.file) : "?") + ":" +
-                std::to_string(h.site.line) + "); threads waiting for it will wait forever";
+                " (acquired at " + SiteText(h.site) + "); threads waiting for it will wait forever";
     f.threads = {self->name};
     f.objects = {NameOf(h.obj)};
     f.sites = {ToSource(h.site)};

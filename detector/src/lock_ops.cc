@@ -39,11 +39,15 @@ std::string SiteText(SiteRef s) {
 // Drops held entries whose lock another thread released (unlock-not-owner carried out).
 void PruneStale(ThreadState* self) {
   auto& h = self->held;
-  h.erase(std::remove_if(h.begin(), h.end(),
-                         [&](const ThreadState::Held& e) {
-                           return !e.shared && e.obj->owner.load(std::memory_order_relaxed) != self;
-                         }),
-          h.end());
+  for (auto it = h.begin(); it != h.end();) {
+    const bool stale = it->obj->destroyed ||
+                       (!it->shared && it->obj->owner.load(std::memory_order_relaxed) != self);
+    if (stale) {
+      EraseHeld(self, it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 // Records held → s edges, and reports an inversion the new edge closes.
@@ -114,14 +118,14 @@ void OnAcquired(ThreadState* self, ObjectState* s, SiteRef site, bool via_try, b
       node = s->lo_node;
     }
   }
-  self->held.push_back({s, site, via_try, shared, node});
+  PushHeld(self, {s, site, via_try, shared, node});
 }
 
 void RemoveHeld(ThreadState* self, ObjectState* s, bool shared) {
   auto& h = self->held;
   for (auto it = h.rbegin(); it != h.rend(); ++it) {
     if (it->obj == s && it->shared == shared) {
-      h.erase(std::next(it).base());
+      EraseHeld(self, std::next(it).base());
       return;
     }
   }
@@ -385,6 +389,7 @@ void DeleteObject(ObjectState* s, const Loc& where) {
         leak = true;  // held lists still point at it
       }
       if (!s->waiters.empty()) leak = true;
+      if (s->held_refs.load() > 0) leak = true;  // a stale held entry still points here
       if (s->lo_node_valid) run->lock_order.RemoveNode(s->lo_node);
       s->lo_node_valid = false;
     }
@@ -394,7 +399,7 @@ void DeleteObject(ObjectState* s, const Loc& where) {
     run->sched->Bury(s);  // traces of this schedule still name it
     return;
   }
-  if (!leak) delete s;
+  if (!leak && s->held_refs.load() == 0) delete s;
 }
 
 }  // namespace lab::internal

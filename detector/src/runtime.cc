@@ -290,6 +290,9 @@ std::string KeyOf(const Finding& f) {
 
 void AddFinding(Finding f) {
   Run* run = CurrentRun();
+  // Destructors running while an ended schedule unwinds (a unique_lock whose mutex a
+  // blocked wait had released) are not the program's behaviour: no findings from them.
+  if (run->mode == RunMode::kControlled && run->sched->aborting()) return;
   std::string key = KeyOf(f);
   for (const auto& k : run->finding_keys) {
     if (k == key) return;

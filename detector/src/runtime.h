@@ -120,6 +120,8 @@ struct ObjectState {
   bool lo_node_valid = false;
   LockOrderGraph::Node lo_node = 0;
   bool destroyed = false;
+  // Entries in threads' held lists that point here; the object is not freed while > 0.
+  std::atomic<int> held_refs{0};
 
   // Synchronisation clock: what a release/notify/set/arrive publishes.
   VectorClock vc;
@@ -214,6 +216,16 @@ SourceSite ToSource(SiteRef s);
 // Scheduling point before an operation: controlled runs may switch threads here; every
 // run records the site. Must be called without RtGuard held.
 void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site);
+
+// A thread's held list: every entry counts as a reference that keeps the object alive.
+inline void PushHeld(ThreadState* t, const ThreadState::Held& h) {
+  h.obj->held_refs.fetch_add(1, std::memory_order_relaxed);
+  t->held.push_back(h);
+}
+inline void EraseHeld(ThreadState* t, std::vector<ThreadState::Held>::iterator it) {
+  it->obj->held_refs.fetch_sub(1, std::memory_order_relaxed);
+  t->held.erase(it);
+}
 
 // Records a finding in the current run (deduplicated). Requires RtGuard (or controlled).
 void AddFinding(Finding f);

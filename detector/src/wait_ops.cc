@@ -81,7 +81,7 @@ bool CondWaitOp(ObjectState* cv, ObjectState* lock, bool owns, Nanos timeout, bo
   for (auto it = held.rbegin(); it != held.rend(); ++it) {
     if (it->obj == lock) {
       held_site = it->site;
-      held.erase(std::next(it).base());
+      EraseHeld(self, std::next(it).base());
       break;
     }
   }
@@ -110,7 +110,7 @@ bool CondWaitOp(ObjectState* cv, ObjectState* lock, bool owns, Nanos timeout, bo
   lock->recursion = recursion;
   lock->acquired_site = held_site;
   Acquire(self, lock);
-  self->held.push_back({lock, held_site, false, false, lock->lo_node});
+  PushHeld(self, {lock, held_site, false, false, lock->lo_node});
   return woke;
 }
 

@@ -96,7 +96,6 @@ class ControlledScheduler {
   bool aborting_ = false;
   bool ended_ = false;
   bool hang_ = false;
-  bool pending_preempt_ = false;
   std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events
   std::size_t trace_total_ = 0;
   std::vector<std::uint32_t> option_tids_;

@@ -25,7 +25,7 @@ class Atomic {
       : s_(internal::NewObject(internal::ObjKind::kAtomic, name, loc)), v_(v) {}
   ~Atomic() { internal::DeleteObject(s_, Loc::current()); }
   Atomic(const Atomic&) = delete;
-  Atomic& operator=(const Atomic&) = delete;
+  Atomic& operator=(Atomic&) = delete;  // see Shared: keeps `a = 1` unambiguous
 
   T load(Loc loc = Loc::current()) const {
     internal::AtomicOp(s_, false, loc);

@@ -51,7 +51,9 @@ class Shared {
       : s_(internal::NewObject(internal::ObjKind::kShared, name, loc)), v_(std::forward<U>(v)) {}
   ~Shared() { internal::DeleteObject(s_, Loc::current()); }
   Shared(const Shared&) = delete;
-  Shared& operator=(const Shared&) = delete;
+  // Taking `Shared&` (not const&) keeps `n = 42` unambiguous: a temporary Shared made
+  // from 42 cannot bind here, so only operator=(Located<T>) is viable.
+  Shared& operator=(Shared&) = delete;
 
   T load(Loc loc = Loc::current()) const {
     internal::SharedBegin(s_, false, loc);

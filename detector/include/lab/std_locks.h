@@ -16,6 +16,7 @@
 #include "lab/internal/source_location.h"
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "lab/mutex.h"
 
 namespace lab::internal {
@@ -105,15 +106,16 @@ class UniqueLockImpl {
     unique_lock& operator=(unique_lock&&) noexcept = default;                             \
   };                                                                                      \
   template <>                                                                             \
-  class std::lock_guard<M> {                                                              \
+  class ABSL_SCOPED_LOCKABLE std::lock_guard<M> {                                         \
    public:                                                                                \
     using mutex_type = M;                                                                 \
     explicit lock_guard(M& m, lab::SourceLocation loc = lab::SourceLocation::current()) \
+        ABSL_EXCLUSIVE_LOCK_FUNCTION(m) ABSL_NO_THREAD_SAFETY_ANALYSIS                    \
         : m_(m) {                                                                         \
       m_.lock(loc);                                                                       \
     }                                                                                     \
-    lock_guard(M& m, std::adopt_lock_t) noexcept : m_(m) {}                               \
-    ~lock_guard() { m_.unlock(lab::SourceLocation::current()); }                         \
+    lock_guard(M& m, std::adopt_lock_t) noexcept ABSL_EXCLUSIVE_LOCKS_REQUIRED(m) : m_(m) {} \
+    ~lock_guard() ABSL_UNLOCK_FUNCTION() ABSL_NO_THREAD_SAFETY_ANALYSIS { m_.unlock(lab::SourceLocation::current()); }  \
     lock_guard(const lock_guard&) = delete;                                               \
     lock_guard& operator=(const lock_guard&) = delete;                                    \
                                                                                           \
@@ -178,31 +180,31 @@ class std::shared_lock<lab::SharedMutex> {
   using mutex_type = lab::SharedMutex;
   using Loc = lab::SourceLocation;
   shared_lock() noexcept = default;
-  explicit shared_lock(lab::SharedMutex& m, Loc loc = Loc::current()) : m_(&m) {
+  explicit shared_lock(lab::SharedMutex& m, Loc loc = Loc::current()) ABSL_NO_THREAD_SAFETY_ANALYSIS : m_(&m) {
     m.lock_shared(loc);
     owns_ = true;
   }
   shared_lock(lab::SharedMutex& m, std::defer_lock_t) noexcept : m_(&m) {}
-  shared_lock(lab::SharedMutex& m, std::try_to_lock_t, Loc loc = Loc::current())
+  shared_lock(lab::SharedMutex& m, std::try_to_lock_t, Loc loc = Loc::current()) ABSL_NO_THREAD_SAFETY_ANALYSIS
       : m_(&m), owns_(m.try_lock_shared(loc)) {}
   shared_lock(lab::SharedMutex& m, std::adopt_lock_t) noexcept : m_(&m), owns_(true) {}
   shared_lock(shared_lock&& o) noexcept
       : m_(std::exchange(o.m_, nullptr)), owns_(std::exchange(o.owns_, false)) {}
-  shared_lock& operator=(shared_lock&& o) noexcept {
+  shared_lock& operator=(shared_lock&& o) noexcept ABSL_NO_THREAD_SAFETY_ANALYSIS {
     if (owns_) m_->unlock_shared(Loc::current());
     m_ = std::exchange(o.m_, nullptr);
     owns_ = std::exchange(o.owns_, false);
     return *this;
   }
-  ~shared_lock() {
+  ~shared_lock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
     if (owns_) m_->unlock_shared(Loc::current());
   }
-  void lock(Loc loc = Loc::current()) {
+  void lock(Loc loc = Loc::current()) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     m_->lock_shared(loc);
     owns_ = true;
   }
-  bool try_lock(Loc loc = Loc::current()) { return owns_ = m_->try_lock_shared(loc); }
-  void unlock(Loc loc = Loc::current()) {
+  bool try_lock(Loc loc = Loc::current()) ABSL_NO_THREAD_SAFETY_ANALYSIS { return owns_ = m_->try_lock_shared(loc); }
+  void unlock(Loc loc = Loc::current()) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     m_->unlock_shared(loc);
     owns_ = false;
   }
