@@ -171,7 +171,7 @@ bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
     if (timeout) return false;
     SelfDeadlock(self, s, site);
   }
-  if (!timeout) AddLockOrderEdges(self, s, site);
+  if (!timeout && !self->held.empty()) AddLockOrderEdges(self, s, site);
 
   if (Exclusive(s)) {
     ThreadState* expected = nullptr;
@@ -179,6 +179,21 @@ bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
       s->recursion = 1;
       OnAcquired(self, s, site, timeout.has_value(), false);
       return true;
+    }
+    if (self->run->mode == RunMode::kFree) {
+      // Short critical sections: spin a little before parking, as futex mutexes do.
+      for (int i = 0; i < 200; ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+        expected = nullptr;
+        if (s->owner.load(std::memory_order_relaxed) == nullptr &&
+            s->owner.compare_exchange_weak(expected, self)) {
+          s->recursion = 1;
+          OnAcquired(self, s, site, timeout.has_value(), false);
+          return true;
+        }
+      }
     }
     RtGuard g;
     s->waiter_count.fetch_add(1);

@@ -39,8 +39,8 @@ Run& FreeRun() {
   return *run;
 }
 
-thread_local Run* tls_run = nullptr;
-thread_local ThreadState* tls_self = nullptr;
+LAB_TLS Run* tls_run = nullptr;
+LAB_TLS ThreadState* tls_self = nullptr;
 
 // Clears the thread's registration when an OS thread that used lab ops exits.
 struct TlsExit {
@@ -173,6 +173,7 @@ void Touch(ObjectState* s, Run* run) {
   s->reader_threads.clear();
   s->lo_node_valid = false;
   s->vc.Clear();
+  s->vc_owner = nullptr;
   s->span_ns = 0;
   s->waiters.clear();
   s->count = s->initial;
@@ -213,8 +214,8 @@ SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
   // Hot path: file names are static strings, so one comparison of pointers usually
   // answers whether the site is inside the lab's (or the standard library's) headers.
-  thread_local const char* last_file = nullptr;
-  thread_local bool last_internal = false;
+  LAB_TLS const char* last_file = nullptr;
+  LAB_TLS bool last_internal = false;
   if (s.file != last_file) {
     last_file = s.file;
     last_internal = IsLabHeader(s.file) || IsSystemHeader(s.file);

@@ -28,6 +28,10 @@
 #include "race_detector.h"
 #include "vector_clock.h"
 
+// liblab is linked into executables (statically): the initial-exec TLS model turns every
+// thread-local access on the hot paths into one instruction instead of a call.
+#define LAB_TLS __attribute__((tls_model("initial-exec"))) thread_local
+
 namespace lab::internal {
 
 class ControlledScheduler;
@@ -64,6 +68,9 @@ struct ThreadState {
   std::string name;
   Run* run = nullptr;
   VectorClock vc;
+  // Bumped whenever vc takes another thread's components (not on own ticks): lets a
+  // lock released and re-acquired by one thread skip the vector-clock work.
+  std::uint64_t vc_version = 0;
 
   struct Held {
     ObjectState* obj;
@@ -125,6 +132,10 @@ struct ObjectState {
 
   // Synchronisation clock: what a release/notify/set/arrive publishes.
   VectorClock vc;
+  // When vc_owner is set, vc equals vc_owner's clock at vc_owner_version except possibly
+  // an older own component: the epoch fast path of Release/Acquire.
+  ThreadState* vc_owner = nullptr;
+  std::uint64_t vc_owner_version = 0;
   std::int64_t span_ns = 0;  // the giver's work-span clock, carried to the taker
 
   // Waiters, FIFO.

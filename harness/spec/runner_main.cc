@@ -32,7 +32,9 @@ void SetHangFatalHook(void (*hook)(const Finding&));
 
 namespace {
 
-std::string g_key;
+// Constant-initialised, so no dynamic initialiser can overwrite what ReadKey stored.
+char g_key[256];
+std::size_t g_key_len = 0;
 std::string g_puzzle_name;
 std::string g_scenario;
 nlohmann::json g_schedules = nlohmann::json::object();
@@ -45,9 +47,11 @@ std::string g_summary;
 // Reads the grader's key from fd 4 before any static constructor of the submission runs.
 __attribute__((constructor(101))) void ReadKey() {
   if (fcntl(4, F_GETFD) == -1) return;
-  char buf[256];
   ssize_t n;
-  while ((n = read(4, buf, sizeof buf)) > 0) g_key.append(buf, static_cast<std::size_t>(n));
+  while (g_key_len < sizeof g_key &&
+         (n = read(4, g_key + g_key_len, sizeof g_key - g_key_len)) > 0) {
+    g_key_len += static_cast<std::size_t>(n);
+  }
   close(4);
 }
 
@@ -61,7 +65,7 @@ void WriteRecord() {
   r["puzzle"] = g_puzzle_name;
   r["scenario"] = g_scenario;
   r["completed"] = true;
-  r["key"] = g_key;
+  r["key"] = std::string(g_key, g_key_len);
   r["schedules"] = g_schedules;
   r["findings"] = FindingsArray(g_findings);
   r["stress_findings"] = FindingsArray(g_stress);

@@ -1,0 +1,536 @@
+// Compiling a submission in the sandbox and trimming what the compiler says. See compiler.h.
+#include "compiler.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "lab_build_config.h"
+#include "names.h"
+#include "sandbox.h"
+
+namespace lab::grader {
+namespace {
+
+constexpr const char* kWrapperName = "lab_main.cpp";
+constexpr const char* kSpecName = "spec.cpp";
+constexpr const char* kDefaultBinary = "submission";
+constexpr std::size_t kMaxSpecBytes = 4 << 20;
+constexpr int kMaxErrors = 20;
+constexpr std::size_t kMaxLinesPerGroup = 60;
+
+std::string ErrnoText(int err) {
+  char buf[128];
+  return strerror_r(err, buf, sizeof buf);  // GNU variant
+}
+
+bool IsRegularFile(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool IsDirectory(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+enum class ReadStatus { kOk, kMissing, kSymlink, kNotRegular, kTooLarge, kError };
+
+// Reads a regular file of at most `max` bytes. A symlink as the last component is not
+// followed (as root, following one planted in a class folder would leak any file); a FIFO
+// or device is refused without blocking on it.
+ReadStatus ReadSource(const std::string& path, std::size_t max, std::string* out, int* err) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) {
+    *err = errno;
+    return errno == ENOENT || errno == ENOTDIR ? ReadStatus::kMissing : ReadStatus::kError;
+  }
+  if (S_ISLNK(st.st_mode)) return ReadStatus::kSymlink;
+  if (!S_ISREG(st.st_mode)) return ReadStatus::kNotRegular;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    *err = errno;
+    return ReadStatus::kError;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return ReadStatus::kNotRegular;
+  }
+  out->clear();
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *err = errno;
+      close(fd);
+      return ReadStatus::kError;
+    }
+    if (n == 0) break;
+    out->append(buf, static_cast<std::size_t>(n));
+    if (out->size() > max) {
+      close(fd);
+      return ReadStatus::kTooLarge;
+    }
+  }
+  close(fd);
+  return ReadStatus::kOk;
+}
+
+// Writes a new file in the workdir; never through a symlink a previous run may have left.
+bool WriteWorkFile(const std::string& path, std::string_view data, int* err) {
+  unlink(path.c_str());
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) {
+    *err = errno;
+    return false;
+  }
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *err = errno;
+      close(fd);
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return close(fd) == 0;
+}
+
+std::vector<std::string> SplitWords(std::string_view s) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == ' ') ++i;
+    const std::size_t j = std::min(s.find(' ', i), s.size());
+    if (j > i) words.emplace_back(s.substr(i, j - i));
+    i = j;
+  }
+  return words;
+}
+
+std::string Canonical(const std::string& path) {
+  char buf[PATH_MAX];
+  return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
+}
+
+std::string DirName(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string FormatSeconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s == static_cast<long long>(s) ? "%.0f" : "%.1f", s);
+  return buf;
+}
+
+bool MentionsOutOfMemory(std::string_view log) {
+  for (const char* s :
+       {"out of memory", "virtual memory exhausted", "Cannot allocate memory", "std::bad_alloc"}) {
+    if (log.find(s) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// --- diagnostics ---------------------------------------------------------------------
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// "<file>:<line>[:<col>]" -> file.
+bool ParseLocation(std::string_view prefix, std::string_view* file) {
+  int stripped = 0;
+  for (; stripped < 2; ++stripped) {
+    const auto colon = prefix.rfind(':');
+    if (colon == std::string_view::npos || !AllDigits(prefix.substr(colon + 1))) break;
+    prefix = prefix.substr(0, colon);
+  }
+  if (stripped == 0 || prefix.empty()) return false;
+  *file = prefix;
+  return true;
+}
+
+enum class LineKind { kContext, kError, kNote, kSnippet };
+
+struct DiagLine {
+  std::string text;
+  std::string file;  // the location's file; for a snippet, that of the line it illustrates
+  LineKind kind;
+};
+
+// "<loc>: error: ...", "<loc>: fatal error: ...", "<loc>: warning: ...", "<loc>: note: ...".
+bool ParseDiagnostic(std::string_view line, std::string_view* file, LineKind* kind) {
+  static constexpr std::array<std::pair<std::string_view, LineKind>, 4> kMarkers = {{
+      {": fatal error: ", LineKind::kError},
+      {": error: ", LineKind::kError},
+      {": warning: ", LineKind::kError},  // only with -Werror-like setups; treated as errors
+      {": note: ", LineKind::kNote},
+  }};
+  std::size_t best = std::string_view::npos;
+  for (const auto& [marker, k] : kMarkers) {
+    const std::size_t pos = line.find(marker);
+    if (pos < best) {
+      best = pos;
+      *kind = k;
+    }
+  }
+  return best != std::string_view::npos && ParseLocation(line.substr(0, best), file);
+}
+
+// GCC's context lines: "f.cpp: In function 'x':", "f.cpp: At global scope:",
+// "f.cpp:20:10:   required from here", "f.cpp:5:3:   in 'constexpr' expansion of ...".
+bool ParseContext(std::string_view line, std::string_view* file) {
+  const std::size_t req = line.find(":   ");
+  if (req != std::string_view::npos && ParseLocation(line.substr(0, req), file)) return true;
+  for (std::string_view marker :
+       {std::string_view(": In "), std::string_view(": At global scope")}) {
+    const std::size_t pos = line.find(marker);
+    if (pos != std::string_view::npos && pos > 0 && line.back() == ':' &&
+        line.substr(0, pos).find(' ') == std::string_view::npos) {
+      *file = line.substr(0, pos);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsIncludeChain(std::string_view line) {
+  if (line.starts_with("In file included from ")) return true;
+  const std::size_t first = line.find_first_not_of(' ');
+  return first != std::string_view::npos && first > 0 && line.substr(first).starts_with("from ");
+}
+
+bool IsLinkerLine(std::string_view line) {
+  return line.starts_with("/usr/bin/ld") || line.starts_with("ld: ") || line.starts_with("ld.") ||
+         line.starts_with("collect2") ||
+         line.find("undefined reference to") != std::string_view::npos ||
+         line.find("multiple definition of") != std::string_view::npos ||
+         line.find("linker command failed") != std::string_view::npos;
+}
+
+// "/usr/bin/ld: ccAbC123.o: in function `main':" -> "ld: in function `main':".
+std::string CleanLinkerLine(std::string_view line) {
+  std::string out;
+  const std::size_t ld = line.find("ld: ");
+  if (ld != std::string_view::npos && line.substr(0, ld).find(' ') == std::string_view::npos) {
+    out = "ld: ";
+    line.remove_prefix(ld + 4);
+  }
+  const std::size_t colon = line.find(": ");
+  if (colon != std::string_view::npos && line.substr(0, colon).ends_with(".o")) {
+    line.remove_prefix(colon + 2);
+  }
+  out += line;
+  return out;
+}
+
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
+  if (from.empty()) return;
+  for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) {
+    s.replace(pos, from.size(), to);
+  }
+}
+
+CompileResult CompileImpl(const CompileRequest& in) {
+  CompileResult res;
+  const auto setup = [&res](std::string message) {
+    res.setup_error = true;
+    res.message = std::move(message);
+    return res;
+  };
+  const auto or_default = [](const std::string& v, std::string def) { return v.empty() ? def : v; };
+  const std::string cxx = or_default(in.cxx, LAB_CXX_COMPILER);
+  const std::string pub = or_default(in.public_include_dir, LAB_PUBLIC_INCLUDE_DIR);
+  const std::string spec_inc = or_default(in.spec_include_dir, LAB_SPEC_INCLUDE_DIR);
+  const std::string lib_lab = or_default(in.lib_lab, LAB_LIBLAB);
+  const std::string lib_spec = or_default(in.lib_spec, LAB_LIBSPEC);
+  const std::string lib_main =
+      or_default(in.lib_spec_main, std::string(LAB_BINARY_DIR) + "/harness/liblab_spec_main.a");
+  const std::string sanitize = in.sanitize_flags.value_or(LAB_SANITIZE_FLAGS);
+
+  // The lab itself.
+  if (access(cxx.c_str(), X_OK) != 0) {
+    return setup("the C++ compiler '" + cxx + "' is missing: re-run cmake and make");
+  }
+  for (const std::string& needed :
+       {pub + "/lab/sync.h", spec_inc + "/lab/spec.h", spec_inc + "/lab/spec_guard.h"}) {
+    if (!IsRegularFile(needed)) return setup("lab is not built: run make (missing " + needed + ")");
+  }
+  for (const std::string& needed : {lib_lab, lib_spec, lib_main}) {
+    if (!IsRegularFile(needed)) return setup("lab is not built: run make (missing " + needed + ")");
+  }
+
+  std::string workdir = std::filesystem::path(in.workdir).lexically_normal().string();
+  while (workdir.size() > 1 && workdir.back() == '/') workdir.pop_back();
+  if (workdir.empty() || workdir[0] != '/' || !IsDirectory(workdir)) {
+    return setup("compile workdir '" + in.workdir + "' is not an absolute path to a directory");
+  }
+
+  // The inputs.
+  std::string spec, source;
+  int err = 0;
+  if (ReadSource(in.spec_path, kMaxSpecBytes, &spec, &err) != ReadStatus::kOk) {
+    return setup("cannot read the puzzle spec '" + in.spec_path + "'" +
+                 (err != 0 ? ": " + ErrnoText(err) : ""));
+  }
+  err = 0;
+  switch (ReadSource(in.submission_path, in.max_source_bytes, &source, &err)) {
+    case ReadStatus::kOk:
+      break;
+    case ReadStatus::kMissing:
+      return setup("submission not found: " + in.submission_path);
+    case ReadStatus::kNotRegular:
+      return setup("submission is not a regular file: " + in.submission_path);
+    case ReadStatus::kError:
+      return setup("cannot read the submission '" + in.submission_path + "': " + ErrnoText(err));
+    case ReadStatus::kSymlink:
+      res.message = "the submission is a symbolic link; submit the file itself";
+      return res;
+    case ReadStatus::kTooLarge:
+      res.message = "the submission is larger than " + std::to_string(in.max_source_bytes) +
+                    " bytes; it was not compiled";
+      return res;
+  }
+
+  res.source_name = SubmissionFileName(in.submission_path);
+  const std::string wrapper = std::string("#include \"lab/sync.h\"\n") +
+                              "#include \"lab/spec.h\"\n" + "#include \"" + res.source_name +
+                              "\"\n" + "#include \"lab/spec_guard.h\"\n" + "#include \"" +
+                              kSpecName + "\"\n";
+  for (const auto& [name, data] :
+       {std::pair<std::string, std::string_view>{res.source_name, source},
+        {kSpecName, spec},
+        {kWrapperName, wrapper}}) {
+    if (!WriteWorkFile(workdir + "/" + name, data, &err)) {
+      return setup("cannot write " + name + " into the workdir: " + ErrnoText(err));
+    }
+  }
+
+  std::string binary = in.output_binary.empty() ? kDefaultBinary : in.output_binary;
+  if (binary[0] != '/') binary = workdir + "/" + binary;
+  binary = std::filesystem::path(binary).lexically_normal().string();
+  if (!binary.starts_with(workdir + "/")) {
+    return setup("output binary '" + in.output_binary + "' is not inside the workdir");
+  }
+  unlink(binary.c_str());
+
+  // The command. Warnings off: a student's warnings are not findings.
+  const bool clang = Canonical(cxx).find("clang") != std::string::npos;
+  std::vector<std::string> argv = {cxx,
+                                   "-std=c++20",
+                                   "-O1",
+                                   "-g",
+                                   "-fno-omit-frame-pointer",
+                                   "-w",
+                                   "-pipe",
+                                   "-fdiagnostics-color=never"};
+  if (clang) {
+    argv.push_back("-ferror-limit=" + std::to_string(kMaxErrors));
+  } else {
+    argv.push_back("-fmax-errors=" + std::to_string(kMaxErrors));
+    argv.push_back("-fdiagnostics-urls=never");
+  }
+  argv.insert(argv.end(), {"-I", pub, "-I", spec_inc});
+  std::vector<std::string> sanitizers = SplitWords(sanitize);
+  if (in.tsan &&
+      std::find(sanitizers.begin(), sanitizers.end(), "-fsanitize=thread") == sanitizers.end()) {
+    sanitizers.push_back("-fsanitize=thread");
+  }
+  argv.insert(argv.end(), sanitizers.begin(), sanitizers.end());
+  argv.insert(argv.end(),
+              {kWrapperName, "-o", binary, lib_main, lib_spec, lib_lab, "-lfmt", "-pthread"});
+
+  SandboxRequest sb;
+  sb.argv = std::move(argv);
+  sb.env = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", "LANG=C", "TMPDIR=" + workdir,
+            "HOME=" + workdir};
+  sb.workdir = workdir;
+  sb.readonly_paths = {pub, spec_inc, lib_lab, lib_spec, lib_main, DirName(Canonical(cxx))};
+  sb.limits.cpu_seconds = in.time_limit_s;
+  sb.limits.wall_seconds = in.time_limit_s;
+  sb.limits.address_space_bytes = in.memory_limit_bytes;
+  sb.limits.memory_bytes = in.memory_limit_bytes;
+  sb.limits.file_size_bytes = 512ull << 20;
+  sb.limits.open_files = 256;
+  sb.limits.max_processes = 32;
+  sb.limits.output_bytes = 4 << 20;
+  sb.want_result_channel = false;
+  sb.network = false;
+
+  const SandboxResult r = RunSandboxed(sb);
+  res.seconds = r.wall_seconds;
+  res.raw_log = r.stdout_data + r.stderr_data;
+  if (!r.started) return setup("cannot run the compiler: " + r.error);
+
+  if (r.wall_timeout || r.cpu_limit) {
+    res.message = "compilation exceeded the time limit of " + FormatSeconds(in.time_limit_s) +
+                  " s and was stopped (an #include of a device or a template or constexpr "
+                  "computation that does not end?)";
+    return res;
+  }
+  const bool failed = r.exit_code != 0 || r.term_signal != 0;
+  if (r.memory_limit || (failed && MentionsOutOfMemory(res.raw_log))) {
+    res.message = "compilation exceeded the memory limit of " +
+                  std::to_string(in.memory_limit_bytes >> 20) + " MiB and was stopped";
+    return res;
+  }
+  if (r.file_size_limit) {
+    res.message = "the compiler's output exceeded the file-size limit and was stopped";
+    return res;
+  }
+  if (!failed && IsRegularFile(binary)) {
+    res.ok = true;
+    res.binary_path = binary;
+    return res;
+  }
+
+  // A library the lab links against is missing: the grader's problem, not the student's.
+  if (const std::size_t miss = res.raw_log.find("cannot find -l"); miss != std::string::npos) {
+    const std::size_t end = std::min(res.raw_log.find('\n', miss), res.raw_log.size());
+    return setup("the lab's link dependencies are missing (" +
+                 CleanOutput(std::string_view(res.raw_log).substr(miss, end - miss), 200) +
+                 "): run make");
+  }
+  const std::vector<std::string> strip = {workdir + "/", pub + "/", spec_inc + "/"};
+  res.message = TrimDiagnostics(res.raw_log, res.source_name, strip, in.output_cap);
+  if (res.message.empty()) {
+    res.message = r.term_signal != 0
+                      ? "the compiler was killed by signal " + std::to_string(r.term_signal)
+                      : "compilation failed (compiler exit status " + std::to_string(r.exit_code) +
+                            ") without a diagnostic about " + res.source_name;
+  }
+  return res;
+}
+
+}  // namespace
+
+std::string SubmissionFileName(std::string_view submission_path) {
+  std::string_view base = submission_path;
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  if (const auto slash = base.rfind('/'); slash != std::string_view::npos) {
+    base.remove_prefix(slash + 1);
+  }
+  std::string ext = ".cpp";
+  if (const auto dot = base.rfind('.'); dot != std::string_view::npos && dot > 0) {
+    std::string e(base.substr(dot));
+    for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::string_view known : {".cpp", ".cc", ".cxx", ".c++", ".h", ".hh", ".hpp"}) {
+      if (e == known) {
+        ext = e;
+        base = base.substr(0, dot);
+        break;
+      }
+    }
+  }
+  std::string name = SanitizeStudentName(base) + ext;
+  if (name == kSpecName || name == kWrapperName) name = "submission.cpp";
+  return name;
+}
+
+std::string TrimDiagnostics(std::string_view log, std::string_view source_name,
+                            const std::vector<std::string>& strip_prefixes, std::size_t cap) {
+  std::string text(log);
+  for (const std::string& p : strip_prefixes) ReplaceAll(text, p, "");
+
+  struct Group {
+    std::vector<DiagLine> lines;
+    bool mentions = false;
+  };
+  std::vector<Group> groups;
+  std::vector<DiagLine> pending;  // context lines waiting for their diagnostic
+  std::vector<std::string> linker;
+  std::string last_file;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t nl = std::min(text.find('\n', pos), text.size());
+    const std::string_view line = std::string_view(text).substr(pos, nl - pos);
+    pos = nl + 1;
+    std::string_view file;
+    LineKind kind = LineKind::kSnippet;
+    if (IsIncludeChain(line)) continue;  // the way in is always our wrapper
+    if (ParseDiagnostic(line, &file, &kind)) {
+      if (kind == LineKind::kError || groups.empty()) groups.emplace_back();
+      Group& g = groups.back();
+      for (DiagLine& p : pending) g.lines.push_back(std::move(p));
+      pending.clear();
+      g.lines.push_back({std::string(line), std::string(file), kind});
+      last_file = file;
+      for (const DiagLine& l : g.lines) g.mentions = g.mentions || l.file == source_name;
+      continue;
+    }
+    if (ParseContext(line, &file)) {
+      pending.push_back({std::string(line), std::string(file), LineKind::kContext});
+      continue;
+    }
+    if (IsLinkerLine(line)) {
+      linker.emplace_back(line);
+      continue;
+    }
+    if (!groups.empty() && pending.empty() && !line.empty()) {
+      groups.back().lines.push_back({std::string(line), last_file, LineKind::kSnippet});
+    }
+  }
+
+  std::string out;
+  for (const Group& g : groups) {
+    std::size_t kept = 0;
+    for (const DiagLine& l : g.lines) {
+      const bool keep = g.mentions ? (l.kind != LineKind::kSnippet || l.file == source_name)
+                                   : l.kind == LineKind::kError;
+      if (!keep) continue;
+      if (++kept > kMaxLinesPerGroup) {
+        out += "  [...]\n";
+        break;
+      }
+      out += l.text;
+      out += '\n';
+    }
+  }
+  for (const std::string& l : linker) {
+    if (l.find("undefined reference") != std::string::npos ||
+        l.find("multiple definition") != std::string::npos ||
+        l.find("in function") != std::string::npos ||
+        l.find("first defined") != std::string::npos) {
+      out += CleanLinkerLine(l);
+      out += '\n';
+    }
+  }
+  return CleanOutput(out, cap);
+}
+
+CompileResult CompileSubmission(const CompileRequest& req) {
+  try {
+    return CompileImpl(req);
+  } catch (const std::exception& e) {
+    CompileResult r;
+    r.setup_error = true;
+    r.message = std::string("compile: ") + e.what();
+    return r;
+  } catch (...) {
+    CompileResult r;
+    r.setup_error = true;
+    r.message = "compile: unexpected exception";
+    return r;
+  }
+}
+
+}  // namespace lab::grader

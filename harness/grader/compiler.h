@@ -1,0 +1,84 @@
+// Compiling a submission safely (DESIGN.md §8, compile step).
+//
+//   CompileRequest req;
+//   req.submission_path = "alice/fizzbuzz.cpp";
+//   req.spec_path = "puzzles/fizzbuzz/spec.cpp";
+//   req.workdir = run_dir;                      // fresh, private
+//   CompileResult c = CompileSubmission(req);
+//   if (c.setup_error) ... exit 2 ...
+//   else if (!c.ok) ... a compile-error finding whose text is c.message ...
+//
+// The submission is copied into the workdir under a safe name (its own basename when that is
+// safe: "fizzbuzz.cpp", so diagnostics and sites read "fizzbuzz.cpp:14"), the spec as
+// "spec.cpp", and a wrapper translation unit "lab_main.cpp" includes lab/sync.h, lab/spec.h,
+// the submission, lab/spec_guard.h and spec.cpp, in that order. The compiler runs in the
+// sandbox (sandbox.h): time, memory and output limits, no network, read access to the system
+// directories and the lab's public headers and libraries only (never a puzzle's folder or its
+// reference), the workdir the only writable place. So `#include "/dev/random"`, an include of
+// the grader's files, or a template bomb is a failed compile within the limits, not a stuck
+// or fooled grader.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lab::grader {
+
+struct CompileRequest {
+  std::string submission_path;
+  std::string spec_path;
+  std::string workdir;        // private dir; the binary goes here
+  std::string output_binary;  // a name or a path inside workdir; empty: "submission"
+  bool tsan = false;          // also -fsanitize=thread
+  double time_limit_s = 60;
+  std::uint64_t memory_limit_bytes = 2ull << 30;
+  std::size_t output_cap = 64 << 10;  // bytes of `message`
+  std::size_t max_source_bytes = 1 << 20;
+
+  // Where the lab is. Empty (unset) means the value generated into lab_build_config.h; tests
+  // point them at a throwaway lab.
+  std::string cxx;
+  std::string public_include_dir;
+  std::string spec_include_dir;
+  std::string lib_lab;
+  std::string lib_spec;
+  std::string lib_spec_main;
+  std::optional<std::string> sanitize_flags;  // space-separated, e.g. "-fsanitize=thread"
+};
+
+struct CompileResult {
+  bool ok = false;
+  bool setup_error = false;  // missing file, lab not built, compiler missing: exit 2 territory
+  // What the student sees: diagnostics trimmed to the submission's own lines (plus the bare
+  // error lines elsewhere, such as a missing member the spec calls), workdir paths stripped,
+  // cleaned and capped; or the limit that was hit; or the setup problem.
+  std::string message;
+  std::string raw_log;      // the compiler's stdout + stderr as captured (capped), for instructors
+  std::string source_name;  // the submission's name in the workdir, e.g. "fizzbuzz.cpp"
+  std::string binary_path;  // absolute path of the binary when ok
+  double seconds = 0;
+};
+
+// Never throws. Thread-safe (several compiles may run at once in distinct workdirs).
+CompileResult CompileSubmission(const CompileRequest& req);
+
+// The file name a submission gets inside the workdir: its basename made safe with
+// SanitizeStudentName, a C++ extension kept (".cpp" otherwise); names the wrapper uses
+// ("spec.cpp", "lab_main.cpp") become "submission.cpp".
+std::string SubmissionFileName(std::string_view submission_path);
+
+// Reduces a GCC or Clang log to what concerns `source_name`: each error group (an error with
+// its notes, source excerpt and "required from" context) that mentions the file is kept
+// whole, with excerpts of other files dropped; from other groups only the error line itself
+// is kept (e.g. "spec.cpp:12:8: error: 'class FizzBuzz' has no member named 'fizz'");
+// include chains through the wrapper are dropped; linker errors are kept without object
+// paths. `strip_prefixes` (directories, each with a trailing '/') are removed from every
+// line. The result is CleanOutput'ed to at most `cap` bytes.
+std::string TrimDiagnostics(std::string_view log, std::string_view source_name,
+                            const std::vector<std::string>& strip_prefixes, std::size_t cap);
+
+}  // namespace lab::grader

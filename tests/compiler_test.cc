@@ -1,0 +1,345 @@
+// Tests of the submission compiler (harness/grader/compiler.h) against a throwaway lab: fake
+// public headers, a fake spec runner and tiny static libraries built here, so these tests do
+// not depend on the state of the real lab build.
+#include "compiler.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "lab_build_config.h"
+#include "sandbox.h"
+
+namespace lab::grader {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  explicit TempDir(const char* prefix) {
+    std::string tmpl = std::string("/tmp/") + prefix + "-XXXXXX";
+    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+    chmod(path_.c_str(), 0755);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+void WriteFile(const std::string& path, const std::string& text) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+
+// A lab with the same shape as the real one: <root>/include/lab/sync.h,
+// <root>/spec/lab/{spec.h,spec_guard.h}, <root>/lib/{liblab,liblab_spec,liblab_spec_main}.a.
+class FakeLab {
+ public:
+  FakeLab() : dir_("lab-fake-lab") {
+    const std::string& r = dir_.path();
+    WriteFile(r + "/include/lab/sync.h", "#pragma once\nnamespace lab { int Answer(); }\n");
+    WriteFile(r + "/spec/lab/spec.h", "#pragma once\nint LabSpecRun();\n");
+    WriteFile(r + "/spec/lab/spec_guard.h", "#pragma once\n");
+    WriteFile(r + "/src/lab.cc", "namespace lab { int Answer() { return 42; } }\n");
+    WriteFile(r + "/src/spec.cc", "int LabSpecHelper() { return 0; }\n");
+    WriteFile(r + "/src/main.cc", "int LabSpecRun();\nint main() { return LabSpecRun(); }\n");
+    const std::string cxx = LAB_CXX_COMPILER;
+    ok_ = true;
+    for (const char* name : {"lab", "spec", "main"}) {
+      const std::string lib = std::string(name) == "lab"    ? "liblab.a"
+                              : std::string(name) == "spec" ? "liblab_spec.a"
+                                                            : "liblab_spec_main.a";
+      const std::string cmd = cxx + " -std=c++20 -c " + r + "/src/" + name + ".cc -o " + r +
+                              "/src/" + name + ".o && mkdir -p " + r + "/lib && ar rcs " + r +
+                              "/lib/" + lib + " " + r + "/src/" + name + ".o";
+      ok_ = ok_ && std::system(cmd.c_str()) == 0;
+    }
+  }
+  bool ok() const { return ok_; }
+  const std::string& root() const { return dir_.path(); }
+
+  CompileRequest Request(const std::string& submission, const std::string& spec,
+                         const std::string& workdir) const {
+    CompileRequest req;
+    req.submission_path = submission;
+    req.spec_path = spec;
+    req.workdir = workdir;
+    req.public_include_dir = root() + "/include";
+    req.spec_include_dir = root() + "/spec";
+    req.lib_lab = root() + "/lib/liblab.a";
+    req.lib_spec = root() + "/lib/liblab_spec.a";
+    req.lib_spec_main = root() + "/lib/liblab_spec_main.a";
+    req.sanitize_flags = "";
+    req.time_limit_s = 30;
+    return req;
+  }
+
+ private:
+  TempDir dir_;
+  bool ok_ = false;
+};
+
+const FakeLab& Lab() {
+  static const FakeLab lab;  // built once, removed at exit
+  return lab;
+}
+
+constexpr char kSpec[] =
+    "int LabSpecRun() {\n"
+    "  FizzBuzz fb(lab::Answer());\n"
+    "  return fb.n() == 42 ? 0 : 1;\n"
+    "}\n";
+
+constexpr char kGood[] =
+    "class FizzBuzz {\n"
+    " public:\n"
+    "  explicit FizzBuzz(int n) : n_(n) {}\n"
+    "  int n() const { return n_; }\n"
+    "\n"
+    " private:\n"
+    "  int n_;\n"
+    "};\n";
+
+class CompilerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(Lab().ok()) << "could not build the fake lab";
+    work_ = dir_.path() + "/work";
+    ASSERT_EQ(mkdir(work_.c_str(), 0700), 0);
+    spec_ = dir_.path() + "/puzzle/spec.cpp";
+    WriteFile(spec_, kSpec);
+  }
+  std::string Submission(const std::string& name, const std::string& text) {
+    const std::string path = dir_.path() + "/class/" + name;
+    WriteFile(path, text);
+    return path;
+  }
+  CompileRequest Request(const std::string& submission) const {
+    return Lab().Request(submission, spec_, work_);
+  }
+
+  TempDir dir_{"lab-compiler-test"};
+  std::string work_, spec_;
+};
+
+TEST_F(CompilerTest, CompilesAGoodSubmissionThatRuns) {
+  const CompileResult c = CompileSubmission(Request(Submission("fizzbuzz.cpp", kGood)));
+  ASSERT_TRUE(c.ok) << c.message << "\n" << c.raw_log;
+  EXPECT_FALSE(c.setup_error);
+  EXPECT_EQ(c.source_name, "fizzbuzz.cpp");
+  EXPECT_EQ(c.binary_path, work_ + "/submission");
+  EXPECT_TRUE(fs::exists(work_ + "/fizzbuzz.cpp"));
+  EXPECT_TRUE(fs::exists(work_ + "/spec.cpp"));
+  EXPECT_GT(c.seconds, 0);
+
+  SandboxRequest run;
+  run.argv = {c.binary_path};
+  run.workdir = work_;
+  run.limits.wall_seconds = 10;
+  const SandboxResult r = RunSandboxed(run);
+  ASSERT_TRUE(r.started) << r.error;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
+TEST_F(CompilerTest, SyntaxErrorIsReportedOnTheStudentsLine) {
+  std::string bad = kGood;
+  bad.replace(bad.find("  int n() const"), 0, "  int broken(;\n");  // line 4
+  const CompileResult c = CompileSubmission(Request(Submission("fizzbuzz.cpp", bad)));
+  EXPECT_FALSE(c.ok);
+  EXPECT_FALSE(c.setup_error);
+  EXPECT_NE(c.message.find("fizzbuzz.cpp:4:"), std::string::npos) << c.message;
+  EXPECT_NE(c.message.find("error"), std::string::npos);
+  EXPECT_EQ(c.message.find(work_), std::string::npos) << "absolute workdir paths are stripped";
+  EXPECT_EQ(c.message.find("lab_main.cpp"), std::string::npos) << "the wrapper is invisible";
+  EXPECT_EQ(c.message.find("In file included"), std::string::npos);
+  EXPECT_NE(c.raw_log.find("fizzbuzz.cpp"), std::string::npos);
+}
+
+TEST_F(CompilerTest, ErrorsInTheSpecShowOnlyTheErrorLine) {
+  // The class lacks n(): the error is in spec.cpp, whose source the student must not see.
+  std::string missing = kGood;
+  missing.replace(missing.find("  int n() const { return n_; }\n"),
+                  std::string("  int n() const { return n_; }\n").size(), "");
+  const CompileResult c = CompileSubmission(Request(Submission("fizzbuzz.cpp", missing)));
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.message.find("spec.cpp:3:"), std::string::npos) << c.message;
+  EXPECT_NE(c.message.find("'n'"), std::string::npos) << c.message;
+  EXPECT_EQ(c.message.find("== 42"), std::string::npos) << "spec source leaked:\n" << c.message;
+}
+
+TEST_F(CompilerTest, IncludingADeviceFailsWithinTheLimits) {
+  CompileRequest req = Request(Submission("fizzbuzz.cpp", "#include \"/dev/random\"\n"));
+  req.time_limit_s = 4;
+  req.memory_limit_bytes = 512ull << 20;
+  const CompileResult c = CompileSubmission(req);
+  EXPECT_FALSE(c.ok);
+  EXPECT_FALSE(c.setup_error);
+  EXPECT_LT(c.seconds, 7.0);
+  EXPECT_FALSE(c.message.empty());
+  EXPECT_LE(c.message.size(), req.output_cap + 64);
+}
+
+TEST_F(CompilerTest, TimeLimitIsReportedAsSuch) {
+  // A constexpr computation under GCC's loop limit but far beyond any time limit stands in
+  // for a template bomb.
+  CompileRequest req = Request(Submission(
+      "fizzbuzz.cpp", std::string(kGood) + "constexpr long Spin() {\n"
+                                           "  long s = 0;\n"
+                                           "  for (long i = 0; i < 200000; ++i)\n"
+                                           "    for (long j = 0; j < 200000; ++j) s += j % 7;\n"
+                                           "  return s;\n"
+                                           "}\n"
+                                           "static_assert(Spin() > 0);\n"));
+  req.time_limit_s = 1;
+  const CompileResult c = CompileSubmission(req);
+  EXPECT_FALSE(c.ok);
+  EXPECT_FALSE(c.setup_error);
+  EXPECT_NE(c.message.find("time limit of 1 s"), std::string::npos) << c.message;
+  EXPECT_LT(c.seconds, 4.0);
+}
+
+TEST_F(CompilerTest, MemoryLimitIsReportedAsSuch) {
+  CompileRequest req = Request(Submission("fizzbuzz.cpp", "#include \"/dev/zero\"\n"));
+  req.memory_limit_bytes = 256ull << 20;
+  req.time_limit_s = 10;
+  const CompileResult c = CompileSubmission(req);
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.message.find("memory limit"), std::string::npos) << c.message;
+  EXPECT_LT(c.seconds, 8.0);
+}
+
+TEST_F(CompilerTest, CannotIncludeTheGradersFiles) {
+  const std::string secret = dir_.path() + "/puzzle/reference.cpp";
+  WriteFile(secret, "int SECRET_REFERENCE = 1;\n");
+  const CompileResult c = CompileSubmission(
+      Request(Submission("fizzbuzz.cpp", "#include \"" + secret + "\"\n" + kGood)));
+  if (ProbeSandbox().mount_ns) {
+    EXPECT_FALSE(c.ok) << "the compiler could read the puzzle folder";
+    EXPECT_NE(c.message.find("No such file"), std::string::npos) << c.message;
+    // Relative paths from the workdir do not reach it either.
+    const CompileResult rel = CompileSubmission(Request(
+        Submission("fizzbuzz.cpp", "#include \"../puzzle/reference.cpp\"\n" + std::string(kGood))));
+    EXPECT_FALSE(rel.ok);
+  } else {
+    EXPECT_FALSE(ProbeSandbox().warnings.empty());
+  }
+}
+
+TEST_F(CompilerTest, SetupProblemsAreSetupErrors) {
+  CompileResult c = CompileSubmission(Request(dir_.path() + "/class/missing.cpp"));
+  EXPECT_TRUE(c.setup_error);
+  EXPECT_NE(c.message.find("not found"), std::string::npos) << c.message;
+
+  CompileRequest req = Request(Submission("fizzbuzz.cpp", kGood));
+  req.lib_lab = dir_.path() + "/nowhere/liblab.a";
+  c = CompileSubmission(req);
+  EXPECT_TRUE(c.setup_error);
+  EXPECT_NE(c.message.find("run make"), std::string::npos) << c.message;
+
+  req = Request(Submission("fizzbuzz.cpp", kGood));
+  req.spec_include_dir = dir_.path() + "/nowhere";
+  c = CompileSubmission(req);
+  EXPECT_TRUE(c.setup_error);
+  EXPECT_NE(c.message.find("lab/spec.h"), std::string::npos) << c.message;
+
+  req = Request(Submission("fizzbuzz.cpp", kGood));
+  req.spec_path = dir_.path() + "/puzzle/nospec.cpp";
+  EXPECT_TRUE(CompileSubmission(req).setup_error);
+
+  req = Request(Submission("fizzbuzz.cpp", kGood));
+  req.output_binary = "/tmp/elsewhere";
+  EXPECT_TRUE(CompileSubmission(req).setup_error);
+}
+
+TEST_F(CompilerTest, RefusesSymlinksAndHugeFiles) {
+  const std::string link = dir_.path() + "/class/link.cpp";
+  fs::create_directories(dir_.path() + "/class");
+  fs::create_symlink("/etc/passwd", link);
+  CompileResult c = CompileSubmission(Request(link));
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.message.find("symbolic link"), std::string::npos);
+  EXPECT_FALSE(fs::exists(work_ + "/link.cpp"));
+
+  CompileRequest req = Request(Submission("big.cpp", std::string(2000, '\n')));
+  req.max_source_bytes = 1000;
+  c = CompileSubmission(req);
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.message.find("larger than"), std::string::npos);
+}
+
+TEST_F(CompilerTest, UnsafeFileNamesAreSanitized) {
+  const CompileResult c = CompileSubmission(Request(Submission("-a;b c.cpp", kGood)));
+  ASSERT_TRUE(c.ok) << c.message;
+  EXPECT_EQ(c.source_name, "a_b_c.cpp");
+}
+
+TEST(SubmissionFileNameTest, KeepsSafeNamesAndRenamesReservedOnes) {
+  EXPECT_EQ(SubmissionFileName("/x/alice/fizzbuzz.cpp"), "fizzbuzz.cpp");
+  EXPECT_EQ(SubmissionFileName("solution.CC"), "solution.cc");
+  EXPECT_EQ(SubmissionFileName("../../etc/passwd"), "passwd.cpp");
+  EXPECT_EQ(SubmissionFileName("spec.cpp"), "submission.cpp");
+  EXPECT_EQ(SubmissionFileName("lab_main.cpp"), "submission.cpp");
+  EXPECT_EQ(SubmissionFileName("x/\"quote\".cpp"), "quote.cpp");
+  EXPECT_EQ(SubmissionFileName(".cpp"), "student.cpp");
+}
+
+TEST(TrimDiagnosticsTest, KeepsTheStudentsGroupsAndOnlyErrorLinesElsewhere) {
+  const std::string log =
+      "In file included from /w/lab_main.cpp:3:\n"
+      "/w/fizzbuzz.cpp: In member function 'void FizzBuzz::fizz()':\n"
+      "/w/fizzbuzz.cpp:14:5: error: 'foo' was not declared in this scope\n"
+      "   14 |     foo();\n"
+      "      |     ^~~\n"
+      "/w/fizzbuzz.cpp:3:7: note: declared here\n"
+      "In file included from /w/lab_main.cpp:5:\n"
+      "/w/spec.cpp: In function 'int LabSpecRun()':\n"
+      "/w/spec.cpp:30:8: error: 'class FizzBuzz' has no member named 'buzz'\n"
+      "   30 |     fb.buzz(secret_check);\n"
+      "      |        ^~~~\n"
+      "/lab/include/lab/mutex.h: In instantiation of 'void lab::Guard<T>::f() [with T = int]':\n"
+      "/w/fizzbuzz.cpp:20:10:   required from here\n"
+      "/lab/include/lab/mutex.h:40:3: error: no matching function\n"
+      "   40 |   internal_detail();\n"
+      "/usr/bin/ld: /w/ccAbCdEf.o: in function `main':\n"
+      "/w/spec.cpp:12: undefined reference to `FizzBuzz::fizz()'\n"
+      "collect2: error: ld returned 1 exit status\n";
+  const std::string out = TrimDiagnostics(log, "fizzbuzz.cpp", {"/w/", "/lab/include/"}, 10000);
+  EXPECT_EQ(out,
+            "fizzbuzz.cpp: In member function 'void FizzBuzz::fizz()':\n"
+            "fizzbuzz.cpp:14:5: error: 'foo' was not declared in this scope\n"
+            "   14 |     foo();\n"
+            "      |     ^~~\n"
+            "fizzbuzz.cpp:3:7: note: declared here\n"
+            "spec.cpp:30:8: error: 'class FizzBuzz' has no member named 'buzz'\n"
+            "lab/mutex.h: In instantiation of 'void lab::Guard<T>::f() [with T = int]':\n"
+            "fizzbuzz.cpp:20:10:   required from here\n"
+            "lab/mutex.h:40:3: error: no matching function\n"
+            "ld: in function `main':\n"
+            "spec.cpp:12: undefined reference to `FizzBuzz::fizz()'\n");
+}
+
+TEST(TrimDiagnosticsTest, CapsAndCleans) {
+  std::string log;
+  for (int i = 1; i <= 200; ++i) {
+    log += "/w/f.cpp:" + std::to_string(i) + ":1: error: bad \x1b[31mthing\x1b[0m\n";
+  }
+  const std::string out = TrimDiagnostics(log, "f.cpp", {"/w/"}, 500);
+  EXPECT_LE(out.size(), 500u + 30);
+  EXPECT_NE(out.find("f.cpp:1:1: error: bad thing\n"), std::string::npos);
+  EXPECT_NE(out.find("[... output truncated]"), std::string::npos);
+  EXPECT_EQ(out.find('\x1b'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lab::grader
