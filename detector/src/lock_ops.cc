@@ -22,10 +22,13 @@ inline void Enter(ThreadState* self, ObjectState* s) {
   }
 }
 
+// The object's node in the run's lock-order graph. Requires the runtime lock.
 LockOrderGraph::Node NodeOf(Run* run, ObjectState* s, int gate_permits) {
   if (!s->lo_node_valid) {
     s->lo_node = run->lock_order.AddNode(gate_permits);
     s->lo_node_valid = true;
+    if (run->lock_objects.size() <= s->lo_node) run->lock_objects.resize(s->lo_node + 1, nullptr);
+    run->lock_objects[s->lo_node] = s;
   }
   return s->lo_node;
 }
@@ -75,12 +78,9 @@ void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
     // Node ids back to objects: held entries of any thread know them; the cycle's nodes
     // are locks this or other threads took, so search the run's threads.
     auto name_of = [&](LockOrderGraph::Node n) -> std::string {
-      for (auto& t : run->threads) {
-        for (const auto& e : t->held) {
-          if (e.node == n) return NameOf(e.obj);
-        }
+      if (n < run->lock_objects.size() && run->lock_objects[n] != nullptr) {
+        return NameOf(run->lock_objects[n]);
       }
-      if (n == to) return NameOf(s);
       return "lock#" + std::to_string(n);
     };
     Finding f;
@@ -105,15 +105,27 @@ void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
   }
 }
 
-void OnAcquired(ThreadState* self, ObjectState* s, SiteRef site, bool via_try, bool shared) {
+// `rt_held`: the caller holds the runtime lock (slow paths) — it is not recursive.
+void OnAcquired(ThreadState* self, ObjectState* s, SiteRef site, bool via_try, bool shared,
+                bool rt_held = false) {
+  // Readers publish into read_vc (not vc), so readers stay unordered among themselves; a
+  // writer takes both.
   Acquire(self, s);
+  if (s->kind == ObjKind::kSharedMutex && !shared) {
+    if (self->vc.Join(s->read_vc)) self->vc_version++;
+    self->span_ns = std::max(self->span_ns, s->read_span_ns);
+  }
   s->acquired_site = site;
   LockOrderGraph::Node node = 0;
   {
     Run* run = self->run;
     if (!s->lo_node_valid) {
-      RtGuard g;
-      node = NodeOf(run, s, 0);
+      if (rt_held) {
+        node = NodeOf(run, s, 0);
+      } else {
+        RtGuard g;
+        node = NodeOf(run, s, 0);
+      }
     } else {
       node = s->lo_node;
     }
@@ -214,7 +226,7 @@ bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
     s->waiter_count.fetch_sub(1);
     if (!ok) return false;
     s->recursion = 1;
-    OnAcquired(self, s, site, timeout.has_value(), false);
+    OnAcquired(self, s, site, timeout.has_value(), false, InControlledRun() ? false : true);
     return true;
   }
 
@@ -236,7 +248,7 @@ bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
   }
   s->owner.store(self);
   s->recursion = 1;
-  OnAcquired(self, s, site, timeout.has_value(), false);
+  OnAcquired(self, s, site, timeout.has_value(), false, !InControlledRun());
   return true;
 }
 
@@ -267,6 +279,9 @@ bool TryLockOp(ObjectState* s, const Loc& loc) {
     RtGuard g;
     if (s->owner.load() != nullptr || s->readers > 0) return false;
     s->owner.store(self);
+    s->recursion = 1;
+    OnAcquired(self, s, site, true, false, !InControlledRun());
+    return true;
   }
   s->recursion = 1;
   OnAcquired(self, s, site, true, false);
@@ -333,7 +348,7 @@ void LockSharedOp(ObjectState* s, const Loc& loc) {
   }
   s->readers++;
   s->reader_threads.push_back(self);
-  OnAcquired(self, s, site, false, true);
+  OnAcquired(self, s, site, false, true, !InControlledRun());
 }
 
 bool TryLockSharedOp(ObjectState* s, const Loc& loc) {
@@ -345,7 +360,7 @@ bool TryLockSharedOp(ObjectState* s, const Loc& loc) {
   if (s->owner.load() != nullptr || s->count > 0) return false;
   s->readers++;
   s->reader_threads.push_back(self);
-  OnAcquired(self, s, site, true, true);
+  OnAcquired(self, s, site, true, true, !InControlledRun());
   return true;
 }
 
@@ -372,7 +387,9 @@ void UnlockSharedOp(ObjectState* s, const Loc& loc) {
   }
   s->reader_threads.erase(it);
   s->readers--;
-  Release(self, s);
+  s->read_vc.Join(self->vc);
+  self->vc.Tick(self->tid);
+  s->read_span_ns = std::max(s->read_span_ns, self->span_ns);
   if (s->readers == 0) WakeAll(s);
 }
 
@@ -405,7 +422,10 @@ void DeleteObject(ObjectState* s, const Loc& where) {
       }
       if (!s->waiters.empty()) leak = true;
       if (s->held_refs.load() > 0) leak = true;  // a stale held entry still points here
-      if (s->lo_node_valid) run->lock_order.RemoveNode(s->lo_node);
+      if (s->lo_node_valid) {
+        run->lock_order.RemoveNode(s->lo_node);
+        if (s->lo_node < run->lock_objects.size()) run->lock_objects[s->lo_node] = nullptr;
+      }
       s->lo_node_valid = false;
     }
     s->destroyed = true;

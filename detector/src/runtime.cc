@@ -181,6 +181,8 @@ void Touch(ObjectState* s, Run* run) {
   s->arrived = 0;
   s->round = 0;
   s->barrier_vc.Clear();
+  s->read_vc.Clear();
+  s->read_span_ns = 0;
   s->history.Reset();
   s->cached_name.clear();
   if (s->given_name.empty()) {

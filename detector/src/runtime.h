@@ -148,6 +148,8 @@ struct ObjectState {
   int arrived = 0;
   int round = 0;
   VectorClock barrier_vc;  // joined clocks of this round's arrivals
+  VectorClock read_vc;     // SharedMutex: what readers published (writers take it)
+  std::int64_t read_span_ns = 0;
 
   // Thread.
   ThreadState* thread = nullptr;
@@ -165,6 +167,7 @@ struct Run {
   ControlledScheduler* sched = nullptr;
   std::vector<std::unique_ptr<ThreadState>> threads;  // index = Tid
   LockOrderGraph lock_order;
+  std::vector<ObjectState*> lock_objects;  // lock-order node -> object, for reports
   std::vector<Finding> findings;
   std::vector<std::string> finding_keys;  // dedup
   int live_threads = 0;

@@ -1,0 +1,29 @@
+// lab-expect: data-race wrong-output
+// Bug: only the write is locked ("the write is what changes the value"). The read happens
+// outside the lock, so two threads read the same value, sleep, and both write value + 1:
+// one update is lost, and the unlocked read races with the other thread's write.
+#include <chrono>
+#include <mutex>
+#include <string>
+
+#include "lab/sync.h"
+
+class FakeDatabase {
+ public:
+  FakeDatabase() {}
+  void update(std::string name) {
+    (void)name;
+    int local = value_.load();
+    lab::sleep_for(std::chrono::milliseconds(100));
+    std::lock_guard lk(lock_);
+    value_.store(local + 1);
+  }
+  int value() {
+    std::lock_guard lk(lock_);
+    return value_.load();
+  }
+
+ private:
+  lab::Mutex lock_{"lock"};
+  lab::Shared<int> value_{0, "value"};
+};

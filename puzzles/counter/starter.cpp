@@ -1,0 +1,31 @@
+// counter — starter. Copy it (`lab new counter`), then make update() safe.
+//
+// This is the lecture's FakeDatabase: update() reads the value, "talks to the database"
+// for 0.1 s, then writes value + 1. As given, nothing is locked: concurrent updates read
+// the same value and one of them is lost, and `lab check` shows the interleaving.
+// Keep the class signature exactly.
+#include <chrono>
+#include <string>
+
+#include "lab/sync.h"
+
+class FakeDatabase {
+ public:
+  FakeDatabase() {}
+
+  // Adds one to the value, the slow way.
+  void update(std::string name) {
+    (void)name;  // the lecture prints it; here the thread names tell who is who
+    // TODO: which lines must run without another thread's update in between?
+    int local = value_.load();
+    lab::sleep_for(std::chrono::milliseconds(100));
+    value_.store(local + 1);
+  }
+
+  // The current value.
+  int value() { return value_.load(); }
+
+ private:
+  // TODO: a lab::Mutex.
+  lab::Shared<int> value_{0, "value"};
+};

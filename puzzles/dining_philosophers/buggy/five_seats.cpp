@@ -1,0 +1,36 @@
+// lab-expect: lock-order-inversion
+// Bug: a "waiter" semaphore limits the table to five seats, then everyone takes left then
+// right. With five seats all five philosophers sit down, so the circular wait is still
+// possible: the semaphore must have fewer permits than there are forks in the cycle (4).
+#include <functional>
+#include <mutex>
+
+#include "lab/sync.h"
+
+class DiningPhilosophers {
+ public:
+  DiningPhilosophers() {}
+
+  void wantsToEat(int philosopher, std::function<void()> pickLeftFork,
+                  std::function<void()> pickRightFork, std::function<void()> eat,
+                  std::function<void()> putLeftFork, std::function<void()> putRightFork) {
+    const int left = philosopher;
+    const int right = (philosopher + 1) % 5;
+    seats_.acquire();
+    {
+      std::lock_guard first(forks_[left]);
+      std::lock_guard second(forks_[right]);
+      pickLeftFork();
+      pickRightFork();
+      eat();
+      putLeftFork();
+      putRightFork();
+    }
+    seats_.release();
+  }
+
+ private:
+  lab::Mutex forks_[5] = {lab::Mutex{"fork[0]"}, lab::Mutex{"fork[1]"}, lab::Mutex{"fork[2]"},
+                          lab::Mutex{"fork[3]"}, lab::Mutex{"fork[4]"}};
+  lab::Semaphore seats_{5, "seats"};
+};

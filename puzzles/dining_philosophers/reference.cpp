@@ -1,0 +1,31 @@
+// Reference solution of dining_philosophers: a resource hierarchy over the forks.
+#include <algorithm>
+#include <functional>
+#include <mutex>
+
+#include "lab/sync.h"
+
+class DiningPhilosophers {
+ public:
+  DiningPhilosophers() {}
+
+  void wantsToEat(int philosopher, std::function<void()> pickLeftFork,
+                  std::function<void()> pickRightFork, std::function<void()> eat,
+                  std::function<void()> putLeftFork, std::function<void()> putRightFork) {
+    const int left = philosopher;
+    const int right = (philosopher + 1) % 5;
+    // Every philosopher takes the lower-numbered fork first. Philosopher 4 (forks 4 and 0)
+    // therefore reaches for his right fork first, which breaks the circular wait.
+    std::lock_guard first(forks_[std::min(left, right)]);
+    std::lock_guard second(forks_[std::max(left, right)]);
+    pickLeftFork();
+    pickRightFork();
+    eat();
+    putLeftFork();
+    putRightFork();
+  }
+
+ private:
+  lab::Mutex forks_[5] = {lab::Mutex{"fork[0]"}, lab::Mutex{"fork[1]"}, lab::Mutex{"fork[2]"},
+                          lab::Mutex{"fork[3]"}, lab::Mutex{"fork[4]"}};
+};

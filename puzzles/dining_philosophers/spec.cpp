@@ -1,0 +1,98 @@
+// Spec of dining_philosophers (LC 1226): a fork is held by one philosopher at a time, a
+// philosopher eats only with both forks, every philosopher eats n times, and the forks are
+// never taken in a circular order (lock-order inversion).
+#include <string>
+#include <vector>
+
+LAB_PUZZLE("dining_philosophers");
+
+namespace {
+
+constexpr int kPhilosophers = 5;
+int LeftFork(int p) { return p; }
+int RightFork(int p) { return (p + 1) % kPhilosophers; }
+
+// Replays the recorded events ("<p> <action>") and checks the table's rules; reports the
+// first violation only, since later ones follow from it.
+void CheckMeals(const std::vector<std::string>& events, int n) {
+  std::vector<int> holder(kPhilosophers, -1);  // fork -> philosopher holding it, or -1
+  std::vector<int> meals(kPhilosophers, 0);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const std::string& e = events[i];
+    const int p = e[0] - '0';
+    const std::string action = e.substr(2);
+    const std::string who = "philosopher " + std::to_string(p);
+    const std::string at = " (event #" + std::to_string(i + 1) + ": \"" + e + "\")";
+    if (action == "picks-left" || action == "picks-right") {
+      const int f = action == "picks-left" ? LeftFork(p) : RightFork(p);
+      if (holder[f] != -1) {
+        lab::spec::Fail(who + " picked up fork " + std::to_string(f) + " while philosopher " +
+                        std::to_string(holder[f]) + " was still holding it" + at +
+                        ": a fork is held by one philosopher at a time");
+        return;
+      }
+      holder[f] = p;
+    } else if (action == "puts-left" || action == "puts-right") {
+      const int f = action == "puts-left" ? LeftFork(p) : RightFork(p);
+      if (holder[f] != p) {
+        lab::spec::Fail(who + " put down fork " + std::to_string(f) + " without holding it" + at);
+        return;
+      }
+      holder[f] = -1;
+    } else if (action == "eats") {
+      if (holder[LeftFork(p)] != p || holder[RightFork(p)] != p) {
+        lab::spec::Fail(who + " ate without holding both forks " + std::to_string(LeftFork(p)) +
+                        " and " + std::to_string(RightFork(p)) + at);
+        return;
+      }
+      ++meals[p];
+    }
+  }
+  for (int p = 0; p < kPhilosophers; ++p) {
+    LAB_EXPECT(meals[p] == n, "philosopher " + std::to_string(p) + " ate " +
+                                  std::to_string(meals[p]) + " times, expected " +
+                                  std::to_string(n));
+  }
+  for (int f = 0; f < kPhilosophers; ++f) {
+    LAB_EXPECT(holder[f] == -1, "fork " + std::to_string(f) + " was never put down (philosopher " +
+                                    std::to_string(holder[f]) + " still holds it)");
+  }
+}
+
+// Five philosophers, each wanting to eat n times, started in the order given.
+void Dinner(int n, const std::vector<int>& start_order) {
+  DiningPhilosophers table;
+  lab::spec::Recorder out;
+  std::vector<lab::Thread> threads;
+  for (int p : start_order) {
+    threads.emplace_back("philosopher-" + std::to_string(p), [&table, &out, p, n] {
+      const std::string me = std::to_string(p) + " ";
+      for (int i = 0; i < n; ++i) {
+        table.wantsToEat(
+            p, [&] { out.emit(me + "picks-left"); }, [&] { out.emit(me + "picks-right"); },
+            [&] { out.emit(me + "eats"); }, [&] { out.emit(me + "puts-left"); },
+            [&] { out.emit(me + "puts-right"); });
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CheckMeals(out.items(), n);
+}
+
+}  // namespace
+
+LAB_SCENARIO(one_meal_each, .points = 3,
+             .description = "five philosophers eat once each (a preemption-bounded sweep)",
+             .pct_schedules = 150, .random_schedules = 150, .dfs_schedules = 2000) {
+  Dinner(1, {0, 1, 2, 3, 4});
+}
+
+LAB_SCENARIO(two_meals_reverse_start, .points = 3,
+             .description = "five philosophers eat twice each, started 4, 3, 2, 1, 0") {
+  Dinner(2, {4, 3, 2, 1, 0});
+}
+
+LAB_SCENARIO(three_meals, .points = 4,
+             .description = "five philosophers eat three times each, started 2, 0, 4, 1, 3") {
+  Dinner(3, {2, 0, 4, 1, 3});
+}

@@ -1,0 +1,36 @@
+// lab-expect: data-race
+// Bug: count() reads the map without the lock ("it only reads"). A read concurrent with
+// add()'s write is a data race: on a real std::map it can even crash mid-rebalance.
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lab/sync.h"
+
+class Inventory {
+ public:
+  Inventory() {}
+
+  void add(std::string item, int count) {
+    std::lock_guard lk(lock_);
+    counts_.write([&](std::map<std::string, int>& m) { m[item] += count; });
+  }
+
+  void add_many(std::vector<std::pair<std::string, int>> items) {
+    std::lock_guard lk(lock_);
+    for (const auto& [item, count] : items) add(item, count);
+  }
+
+  int count(std::string item) {
+    return counts_.read([&](const std::map<std::string, int>& m) {
+      auto it = m.find(item);
+      return it == m.end() ? 0 : it->second;
+    });
+  }
+
+ private:
+  lab::RLock lock_{"inventory"};
+  lab::Shared<std::map<std::string, int>> counts_{std::map<std::string, int>{}, "counts"};
+};
