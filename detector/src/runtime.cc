@@ -113,6 +113,23 @@ bool IsSystemHeader(const char* file) {
   return file != nullptr && (std::strncmp(file, "/usr/", 5) == 0);
 }
 
+// Whether a site lies in the lab's or the standard library's headers. File names are
+// static strings, so a small per-thread cache keyed by the pointer answers almost every
+// call without looking at the characters.
+bool IsInternalFile(const char* file) {
+  struct Entry {
+    const char* file;
+    bool internal;
+  };
+  LAB_TLS Entry cache[16] = {};
+  Entry& e = cache[(reinterpret_cast<std::uintptr_t>(file) >> 3) & 15];
+  if (e.file != file) {
+    e.file = file;
+    e.internal = IsLabHeader(file) || IsSystemHeader(file);
+  }
+  return e.internal;
+}
+
 }  // namespace
 
 std::uint64_t NewRunGeneration() { return g_next_gen.fetch_add(1); }
@@ -214,15 +231,8 @@ std::string ThreadName(const ThreadState* t) { return t == nullptr ? "?" : t->na
 
 SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
-  // Hot path: file names are static strings, so one comparison of pointers usually
-  // answers whether the site is inside the lab's (or the standard library's) headers.
-  LAB_TLS const char* last_file = nullptr;
-  LAB_TLS bool last_internal = false;
-  if (s.file != last_file) {
-    last_file = s.file;
-    last_internal = IsLabHeader(s.file) || IsSystemHeader(s.file);
-  }
-  if (last_internal) {
+  const bool internal = IsInternalFile(s.file);
+  if (internal) {
     return self != nullptr ? self->last_site : SiteRef{};
   }
   if (self != nullptr) self->last_site = s;
@@ -340,7 +350,7 @@ ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, 
   s->kind = kind;
   s->given_name = std::string(name);
   s->decl = decl;
-  if (IsLabHeader(s->decl.file) || IsSystemHeader(s->decl.file)) {
+  if (IsInternalFile(decl.file)) {
     ThreadState* self = PeekSelf();
     if (self != nullptr) s->decl = self->last_site;
   }

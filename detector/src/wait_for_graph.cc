@@ -112,6 +112,32 @@ std::string Describe(ObjectState* obj) {
 std::optional<Finding> FindDeadlock(ThreadState* self, ObjectState* obj, WaitKind kind,
                                     SiteRef site) {
   if (!IsOwnedWait(kind)) return std::nullopt;
+  // Fast path without allocation: locks and joins have one owner, so the wait-for graph
+  // is a chain; only a chain that comes back to `self` needs the full search.
+  {
+    ObjectState* o = obj;
+    WaitKind k = kind;
+    bool maybe_cycle = false;
+    for (std::size_t hops = 0; hops <= self->run->threads.size(); ++hops) {
+      if (o->kind == ObjKind::kSharedMutex) {
+        maybe_cycle = true;  // several owners (readers): search properly
+        break;
+      }
+      ThreadState* owner =
+          k == WaitKind::kJoin ? (o->thread && !o->thread->finished ? o->thread : nullptr)
+                               : o->owner.load();
+      if (owner == nullptr) break;
+      if (owner == self) {
+        maybe_cycle = true;
+        break;
+      }
+      ObjectState* next = owner->waiting_on.load();
+      if (next == nullptr || !IsOwnedWait(owner->wait_kind) || owner->timed_wait) break;
+      o = next;
+      k = owner->wait_kind;
+    }
+    if (!maybe_cycle) return std::nullopt;
+  }
   std::vector<Edge> path;
   std::vector<ThreadState*> seen{self};
   if (!Dfs(self, self, obj, kind, site, path, seen)) return std::nullopt;

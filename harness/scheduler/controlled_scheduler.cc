@@ -28,6 +28,18 @@ ControlledScheduler::ControlledScheduler(const Options& options, SchedulingStrat
 ControlledScheduler::~ControlledScheduler() = default;
 
 ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& body) {
+  // One scheduler runs every schedule of an explore call: per-schedule state is reset
+  // here, buffers (trace, options) keep their capacity.
+  current_ = nullptr;
+  now_ns_ = 0;
+  step_count_ = 0;
+  preemptions_ = 0;
+  aborting_ = false;
+  ended_ = false;
+  hang_ = false;
+  trace_.clear();
+  trace_total_ = 0;
+  abort_steps_ = 0;
   Run run;
   run.gen = NewRunGeneration();
   run.mode = RunMode::kControlled;

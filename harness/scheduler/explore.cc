@@ -288,13 +288,13 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
 
   internal::FiberPool pool;
   Watchdog watchdog(opt.hang_timeout, pthread_self(), gettid());
+  ControlledScheduler sched(opt, strategy.get(), &pool, flags, &g_hang.steps);
   bool exhausted = false;
   for (int i = 0; i < budget; ++i) {
     if (!strategy->BeginSchedule(first_index + i)) {
       exhausted = true;
       break;
     }
-    ControlledScheduler sched(opt, strategy.get(), &pool, flags, &g_hang.steps);
     g_hang.fired = false;
     g_hang.sched = &sched;
     internal::ScheduleOutcome out = sched.RunSchedule(body);
