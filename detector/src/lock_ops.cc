@@ -56,6 +56,21 @@ void PruneStale(ThreadState* self) {
 // Records held → s edges, and reports an inversion the new edge closes.
 void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
   if (self->held.empty()) return;
+  // Same lock requested under the same held set (and sites) as before: nothing new.
+  // Objects by their process-unique creation key, never by address (addresses are reused).
+  std::uint64_t key = s->key * 0x9e3779b97f4a7c15ull ^
+                      reinterpret_cast<std::uintptr_t>(site.file) ^ site.line;
+  for (const auto& h : self->held) {
+    key = (key ^ h.obj->key ^ (h.shared ? 1 : 0) ^
+           (static_cast<std::uint64_t>(h.site.line) << 40)) * 0xbf58476d1ce4e5b9ull;
+  }
+  for (ObjectState* sem : self->sem_held) {
+    key = (key ^ sem->key) * 0x94d049bb133111ebull;
+  }
+  key |= 1;  // 0 marks an empty slot
+  std::uint64_t& slot = self->edge_cache[key & 15];
+  if (slot == key) return;
+  slot = key;
   RtGuard g;
   Run* run = self->run;
   PruneStale(self);

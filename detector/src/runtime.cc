@@ -17,6 +17,10 @@
 #include "lab/report.h"
 
 namespace lab::internal {
+
+LAB_TLS ThreadState* tls_self = nullptr;
+std::atomic<bool> g_stress_noise{false};
+
 namespace {
 
 std::atomic<std::uint64_t> g_next_key{1};
@@ -25,7 +29,6 @@ std::atomic<OnDeadlock> g_policy{OnDeadlock::kAbort};
 std::atomic<bool> g_policy_from_env{false};
 std::atomic<void (*)(const Finding&)> g_fatal_hook{nullptr};
 std::atomic<bool> g_print{true};
-std::atomic<bool> g_noise{false};
 std::atomic<std::uint64_t> g_noise_seed{1};
 std::atomic<std::uint64_t> g_noise_epoch{0};
 
@@ -40,7 +43,6 @@ Run& FreeRun() {
 }
 
 LAB_TLS Run* tls_run = nullptr;
-LAB_TLS ThreadState* tls_self = nullptr;
 
 // Clears the thread's registration when an OS thread that used lab ops exits.
 struct TlsExit {
@@ -113,24 +115,9 @@ bool IsSystemHeader(const char* file) {
   return file != nullptr && (std::strncmp(file, "/usr/", 5) == 0);
 }
 
-// Whether a site lies in the lab's or the standard library's headers. File names are
-// static strings, so a small per-thread cache keyed by the pointer answers almost every
-// call without looking at the characters.
-bool IsInternalFile(const char* file) {
-  struct Entry {
-    const char* file;
-    bool internal;
-  };
-  LAB_TLS Entry cache[16] = {};
-  Entry& e = cache[(reinterpret_cast<std::uintptr_t>(file) >> 3) & 15];
-  if (e.file != file) {
-    e.file = file;
-    e.internal = IsLabHeader(file) || IsSystemHeader(file);
-  }
-  return e.internal;
-}
-
 }  // namespace
+
+bool IsInternalFileSlow(const char* file) { return IsLabHeader(file) || IsSystemHeader(file); }
 
 std::uint64_t NewRunGeneration() { return g_next_gen.fetch_add(1); }
 
@@ -149,7 +136,7 @@ namespace {
 ThreadState* free_self_saved = nullptr;
 }
 
-ThreadState* Self() {
+ThreadState* SelfSlow() {
   if (tls_self != nullptr) return tls_self;
   // An OS thread using lab ops for the first time joins the free run.
   std::lock_guard<std::mutex> lk(RtMutex());
@@ -229,16 +216,6 @@ std::string NameOf(ObjectState* s) {
 
 std::string ThreadName(const ThreadState* t) { return t == nullptr ? "?" : t->name; }
 
-SiteRef Fix(ThreadState* self, const Loc& loc) {
-  SiteRef s = SiteRef::From(loc);
-  const bool internal = IsInternalFile(s.file);
-  if (internal) {
-    return self != nullptr ? self->last_site : SiteRef{};
-  }
-  if (self != nullptr) self->last_site = s;
-  return s;
-}
-
 SourceSite ToSource(SiteRef s) {
   SourceSite out;
   if (s.file != nullptr) out.file = s.file;
@@ -246,7 +223,6 @@ SourceSite ToSource(SiteRef s) {
   return out;
 }
 
-namespace {
 // Stress noise: a per-thread generator reseeded whenever the noise seed changes.
 void NoisePoint(ThreadState* self) {
   thread_local std::uint64_t state = 0;
@@ -266,15 +242,14 @@ void NoisePoint(ThreadState* self) {
     nanosleep(&ts, nullptr);
   }
 }
-}  // namespace
 
 void SetFatalHook(void (*hook)(const Finding&)) { g_fatal_hook = hook; }
-bool StressActive() { return g_noise.load(std::memory_order_relaxed); }
+bool StressActive() { return g_stress_noise.load(std::memory_order_relaxed); }
 void SetFindingPrinting(bool print) { g_print = print; }
 void SetStressNoise(bool on, std::uint64_t seed) {
   g_noise_seed = seed;
   g_noise_epoch.fetch_add(1);
-  g_noise = on;
+  g_stress_noise = on;
 }
 void ClearFreeFindings() {
   std::lock_guard<std::mutex> lk(RtMutex());
@@ -282,13 +257,8 @@ void ClearFreeFindings() {
   FreeRun().finding_keys.clear();
 }
 
-void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) {
-  Run* run = self->run;
-  if (run->mode == RunMode::kControlled) {
-    run->sched->Point(self, op, obj, site);
-  } else if (g_noise.load(std::memory_order_relaxed)) {
-    NoisePoint(self);
-  }
+void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) {
+  self->run->sched->Point(self, op, obj, site);
 }
 
 namespace {

@@ -82,6 +82,9 @@ struct ThreadState {
   std::vector<Held> held;
   // Semaphore permits this thread took and has not given back: gates for lock order.
   std::vector<ObjectState*> sem_held;
+  // Lock-order observations this thread already recorded (hash of the requested lock and
+  // everything held): a repeat needs neither the runtime lock nor the graph.
+  std::uint64_t edge_cache[16] = {};
 
   // Blocking (both modes). waiting_on is read by other threads' cycle checks.
   std::atomic<ObjectState*> waiting_on{nullptr};
@@ -193,7 +196,12 @@ std::mutex& RtMutex();
 Run* CurrentRun();
 bool InControlledRun();
 // The calling lab thread, registering the OS thread in the free run if needed.
-ThreadState* Self();
+extern LAB_TLS ThreadState* tls_self;
+ThreadState* SelfSlow();
+inline ThreadState* Self() {
+  ThreadState* t = tls_self;
+  return t != nullptr ? t : SelfSlow();
+}
 // Make `run` current (controlled runs) or restore the free run (nullptr).
 void SetCurrentRun(Run* run);
 // The fiber switcher updates the running thread of a controlled run.
@@ -224,12 +232,43 @@ std::string ThreadName(const ThreadState* t);
 
 // The site to report for `loc`: the student's line; a lab-internal location (an operator
 // that cannot take a defaulted site) is replaced by the thread's last site.
-SiteRef Fix(ThreadState* self, const Loc& loc);
+bool IsInternalFileSlow(const char* file);
+// Whether a site lies in the lab's or the standard library's headers. File names are
+// static strings, so a small per-thread cache keyed by the pointer answers almost every
+// call without looking at the characters.
+inline bool IsInternalFile(const char* file) {
+  struct Entry {
+    const char* file;
+    bool internal;
+  };
+  static LAB_TLS Entry cache[16] = {};
+  Entry& e = cache[(reinterpret_cast<std::uintptr_t>(file) >> 3) & 15];
+  if (e.file != file) {
+    e.file = file;
+    e.internal = IsInternalFileSlow(file);
+  }
+  return e.internal;
+}
+inline SiteRef Fix(ThreadState* self, const Loc& loc) {
+  SiteRef s = SiteRef::From(loc);
+  if (IsInternalFile(s.file)) return self != nullptr ? self->last_site : SiteRef{};
+  if (self != nullptr) self->last_site = s;
+  return s;
+}
 SourceSite ToSource(SiteRef s);
 
 // Scheduling point before an operation: controlled runs may switch threads here; every
 // run records the site. Must be called without RtGuard held.
-void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site);
+void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site);
+void NoisePoint(ThreadState* self);
+extern std::atomic<bool> g_stress_noise;
+inline void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) {
+  if (self->run->mode == RunMode::kControlled) {
+    ControlledPoint(self, op, obj, site);
+  } else if (g_stress_noise.load(std::memory_order_relaxed)) {
+    NoisePoint(self);
+  }
+}
 
 // A thread's held list: every entry counts as a reference that keeps the object alive.
 inline void PushHeld(ThreadState* t, const ThreadState::Held& h) {

@@ -10,13 +10,11 @@
 
 namespace lab::internal {
 
-void VectorClock::Set(Tid t, std::uint32_t v) {
+void VectorClock::SetGrow(Tid t, std::uint32_t v) {
   assert(t != kNoTid && "a vector clock has no component for kNoTid");
-  if (t >= c_.size()) {
-    // Absent entries already read as 0: storing a 0 must not grow the vector.
-    if (v == 0) return;
-    c_.resize(static_cast<std::size_t>(t) + 1, 0);
-  }
+  // Absent entries already read as 0: storing a 0 must not grow the vector.
+  if (v == 0) return;
+  c_.resize(static_cast<std::size_t>(t) + 1, 0);
   c_[t] = v;
 }
 

@@ -23,8 +23,20 @@ struct Epoch {
 class VectorClock {
  public:
   std::uint32_t Get(Tid t) const { return t < c_.size() ? c_[t] : 0; }
-  void Set(Tid t, std::uint32_t v);
-  void Tick(Tid t) { Set(t, Get(t) + 1); }
+  void Set(Tid t, std::uint32_t v) {
+    if (t < c_.size()) {
+      c_[t] = v;
+    } else {
+      SetGrow(t, v);
+    }
+  }
+  void Tick(Tid t) {
+    if (t < c_.size()) {
+      ++c_[t];
+    } else {
+      SetGrow(t, 1);
+    }
+  }
   // Pointwise max with `o`. Returns true when this clock changed.
   bool Join(const VectorClock& o);
   void Assign(const VectorClock& o) { c_.assign(o.c_.begin(), o.c_.end()); }
@@ -37,6 +49,7 @@ class VectorClock {
   std::size_t size() const { return c_.size(); }
 
  private:
+  void SetGrow(Tid t, std::uint32_t v);  // t is beyond the stored components
   std::vector<std::uint32_t> c_;
 };
 
