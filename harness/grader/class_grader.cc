@@ -1,0 +1,265 @@
+// Grading a class folder. See class_grader.h.
+#include "class_grader.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "files.h"
+#include "gradebook.h"
+#include "junit.h"
+#include "lab_build_config.h"
+#include "names.h"
+#include "parallel.h"
+#include "result_store.h"
+#include "results_json.h"
+#include "sha256.h"
+
+namespace lab::grader {
+namespace {
+
+constexpr std::size_t kMaxSourceBytes = 1 << 20;
+
+std::vector<std::string> Entries(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (const dirent* e = readdir(d)) {
+    if (e->d_name[0] != '.') names.emplace_back(e->d_name);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool EndsWithCpp(const std::string& name) {
+  if (name.size() <= 4) return false;
+  std::string ext = name.substr(name.size() - 4);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".cpp";
+}
+
+std::string RealPath(const std::string& path) {
+  char buf[PATH_MAX];
+  return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : "";
+}
+
+// A printable rendering of a name a student chose, for warnings and messages.
+std::string Shown(const std::string& raw) { return "'" + SanitizeStudentName(raw) + "'"; }
+
+std::string UniqueName(const std::string& base, std::set<std::string>* taken) {
+  std::string name = base;
+  for (int k = 2; taken->count(name) != 0; ++k) name = base + "-" + std::to_string(k);
+  taken->insert(name);
+  return name;
+}
+
+}  // namespace
+
+ClassDiscovery DiscoverSubmissions(const std::string& dir, const std::string& exclude) {
+  ClassDiscovery d;
+  const std::string root = AbsolutePath(dir);
+  const std::string excluded = exclude.empty() ? "" : RealPath(exclude);
+  std::set<std::string> taken;
+  for (const std::string& name : Entries(root)) {
+    const std::string path = root + "/" + name;
+    struct stat st;
+    if (lstat(path.c_str(), &st) != 0) continue;
+    if (S_ISLNK(st.st_mode)) {
+      if (EndsWithCpp(name) || stat(path.c_str(), &st) == 0) {
+        d.warnings.push_back("skipped " + Shown(name) + ": a symbolic link (links are not followed)");
+      }
+      continue;
+    }
+    ClassSubmission s;
+    s.raw_name = name;
+    if (S_ISREG(st.st_mode)) {
+      if (!EndsWithCpp(name)) continue;
+      s.path = path;
+    } else if (S_ISDIR(st.st_mode)) {
+      if (!excluded.empty() && RealPath(path) == excluded) continue;
+      std::vector<std::string> sources;
+      for (const std::string& inner : Entries(path)) {
+        struct stat ist;
+        const std::string ipath = path + "/" + inner;
+        if (!EndsWithCpp(inner) || lstat(ipath.c_str(), &ist) != 0) continue;
+        if (S_ISLNK(ist.st_mode)) {
+          d.warnings.push_back("ignored " + Shown(name) + "/" + Shown(inner) +
+                               ": a symbolic link (links are not followed)");
+          continue;
+        }
+        if (S_ISREG(ist.st_mode)) sources.push_back(inner);
+      }
+      if (sources.size() == 1) {
+        s.path = path + "/" + sources[0];
+      } else if (sources.empty()) {
+        s.problem = "the folder holds no .cpp file; a submission is exactly one .cpp file";
+      } else {
+        s.problem = "the folder holds " + std::to_string(sources.size()) + " .cpp files (";
+        for (std::size_t i = 0; i < sources.size(); ++i) {
+          s.problem += (i ? ", " : "") + SanitizeStudentName(sources[i]) + ".cpp";
+        }
+        s.problem += "); a submission is exactly one .cpp file";
+      }
+    } else {
+      continue;
+    }
+    s.student = UniqueName(SanitizeStudentName(name), &taken);
+    d.submissions.push_back(std::move(s));
+  }
+  return d;
+}
+
+const std::string& LabIdentity() {
+  static const std::string id = [] {
+    Sha256 h;
+    h.Update(kLabVersion);
+    for (const std::string& lib : {std::string(LAB_LIBLAB), std::string(LAB_LIBSPEC),
+                                   std::string(LAB_BINARY_DIR) + "/harness/liblab_spec_main.a"}) {
+      std::string bytes;
+      ReadFile(lib, &bytes, 1u << 30);
+      h.Update(lib);
+      h.Update(std::string_view("\0", 1));
+      h.Update(std::to_string(bytes.size()));
+      h.Update(bytes);
+    }
+    return h.HexDigest();
+  }();
+  return id;
+}
+
+std::string SubmissionHash(const std::string& lab_identity, const GradeOptions& options,
+                           const std::string& spec, const std::string& name,
+                           const std::string& source) {
+  Sha256 h;
+  char opts[128];
+  std::snprintf(opts, sizeof opts, "tsan=%d scale=%.17g seed=%llu wall=%.17g", options.tsan ? 1 : 0,
+                options.schedules_scale, static_cast<unsigned long long>(options.seed),
+                options.scenario_wall_seconds);
+  // Length-prefixed parts: no two different inputs give the same byte stream.
+  for (const std::string& part : {std::string("lab-grade-v1"), lab_identity, std::string(opts),
+                                  spec, name, source}) {
+    h.Update(std::to_string(part.size()));
+    h.Update(":");
+    h.Update(part);
+  }
+  return h.HexDigest();
+}
+
+bool GradeClass(const PuzzleInfo& puzzle, const std::string& dir, const std::string& out,
+                const ClassGradeOptions& options,
+                const std::function<void(const ClassProgress&)>& progress,
+                ClassGradeSummary* summary, std::string* setup_error) {
+  if (std::string problem = LabSetupProblem(); !problem.empty()) {
+    *setup_error = problem;
+    return false;
+  }
+  std::string spec;
+  if (!puzzle.has_spec || !ReadFile(puzzle.spec_path(), &spec)) {
+    *setup_error = "puzzle '" + puzzle.name + "' has no readable spec.cpp (" + puzzle.dir + ")";
+    return false;
+  }
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    *setup_error = "submissions folder not found: " + dir;
+    return false;
+  }
+  if (!MakeDirs(out, setup_error)) return false;
+  if (RealPath(out) == RealPath(dir)) {
+    *setup_error = "the output folder must not be the submissions folder itself";
+    return false;
+  }
+
+  ClassDiscovery found = DiscoverSubmissions(dir, out);
+  summary->warnings = found.warnings;
+  const std::vector<ClassSubmission>& subs = found.submissions;
+  summary->results.assign(subs.size(), SubmissionResult{});
+  std::vector<char> skipped(subs.size(), 0);
+  std::mutex mu;  // guards summary->errors, progress calls and the done counter
+  std::size_t done = 0;
+  const std::string& lab_id = LabIdentity();
+
+  ParallelFor(subs.size(), options.jobs, [&](std::size_t i) {
+    const ClassSubmission& s = subs[i];
+    SubmissionResult& result = summary->results[i];
+    const std::string student_dir = out + "/" + s.student;
+    std::vector<std::string> errors;
+    std::string hash;
+    std::string source;
+    bool skip = false;
+    if (!s.problem.empty()) {
+      result = RejectedSubmission(puzzle, s.student, s.problem);
+    } else if (!ReadFile(s.path, &source, kMaxSourceBytes)) {
+      result = RejectedSubmission(puzzle, s.student,
+                                  "the .cpp file cannot be read or is larger than 1 MiB");
+    } else {
+      hash = SubmissionHash(lab_id, options.grade, spec, s.raw_name + "/" + s.path.substr(s.path.rfind('/') + 1),
+                            source);
+      std::string old_hash, old_result;
+      if (!options.force && ReadFile(student_dir + "/.lab-hash", &old_hash, 4096) &&
+          old_hash == hash + "\n" && ReadFile(student_dir + "/.lab-result.json", &old_result) &&
+          SubmissionResultFromJson(old_result, &result)) {
+        skip = true;
+      } else {
+        GradeOptions g = options.grade;
+        g.student = s.student;
+        std::string error;
+        if (!GradeSubmission(puzzle, s.path, g, &result, &error)) {
+          result = RejectedSubmission(puzzle, s.student, error);
+          result.incomplete = true;  // not the submission's fault: grade again next time
+        }
+      }
+    }
+    result.student = s.student;
+    if (!skip) {
+      std::string error;
+      if (!MakeDirs(student_dir, &error) ||
+          !WriteFileAtomically(student_dir + "/results.json", ResultsJson(result), &error) ||
+          !WriteFileAtomically(student_dir + "/.lab-result.json", SubmissionResultToJson(result),
+                               &error)) {
+        errors.push_back(error);
+      } else if (!hash.empty() && !result.incomplete) {
+        if (!WriteFileAtomically(student_dir + "/.lab-hash", hash + "\n", &error)) {
+          errors.push_back(error);
+        }
+      } else {
+        unlink((student_dir + "/.lab-hash").c_str());
+      }
+    }
+    skipped[i] = skip ? 1 : 0;
+    std::lock_guard<std::mutex> lock(mu);
+    summary->errors.insert(summary->errors.end(), errors.begin(), errors.end());
+    ++done;
+    if (progress) {
+      ClassProgress p;
+      p.done = done;
+      p.total = subs.size();
+      p.student = s.student;
+      p.skipped = skip;
+      p.result = &result;
+      progress(p);
+    }
+  });
+
+  for (char s : skipped) (s != 0 ? summary->skipped : summary->graded) += 1;
+  std::string error;
+  if (!WriteFileAtomically(out + "/gradebook.csv", GradebookCsv(summary->results), &error)) {
+    summary->errors.push_back(error);
+  }
+  if (!WriteFileAtomically(out + "/junit.xml", JunitXml(summary->results, "lab grade " + puzzle.name),
+                           &error)) {
+    summary->errors.push_back(error);
+  }
+  return true;
+}
+
+}  // namespace lab::grader

@@ -1,0 +1,22 @@
+// The class gradebook as CSV (RFC 4180, CRLF line ends), one row per student:
+//
+//   student,score,max_score,n15,n15_number_first,n5,n1,first_finding
+//   alice,10,10,4,3,2,1,
+//   bob,4,10,4,0,0,0,stall
+//
+// A scenario column holds the points earned (empty when the student has no such scenario);
+// first_finding is the id of the student's first graded finding in scenario order. Every
+// field goes through CsvField (names.h): quoted where needed, formula starts (= + - @)
+// neutralised, so a student named "=HYPERLINK(...)" cannot run anything in a spreadsheet.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "submission_result.h"
+
+namespace lab::grader {
+
+std::string GradebookCsv(const std::vector<SubmissionResult>& results);
+
+}  // namespace lab::grader

@@ -1,0 +1,291 @@
+// One scenario run in the sandbox, and its verdict. See scenario_run.h.
+#include "scenario_run.h"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "files.h"
+#include "lab/report.h"
+#include "tsan_report.h"
+
+namespace lab::grader {
+namespace {
+
+constexpr int kWatchdogExitStatus = 124;  // the runner's watchdog: a thread stopped scheduling
+constexpr std::size_t kOutputCap = 64 << 10;
+constexpr std::size_t kTailLines = 20;
+constexpr std::size_t kMessageLineCap = 240;
+
+std::string FormatSeconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s == static_cast<double>(static_cast<long long>(s)) ? "%.0f" : "%.1f", s);
+  return buf;
+}
+
+std::vector<std::string_view> Lines(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t nl = std::min(text.find('\n', pos), text.size());
+    out.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  return out;
+}
+
+// The last `n` lines of cleaned text, each indented by two spaces; "" when there are none.
+std::string Tail(const std::string& cleaned, std::size_t n) {
+  std::vector<std::string_view> lines = Lines(cleaned);
+  while (!lines.empty() && lines.back().find_first_not_of(" \t") == std::string_view::npos) {
+    lines.pop_back();
+  }
+  std::string out;
+  for (std::size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) {
+    out += "  ";
+    out += lines[i];
+    out += '\n';
+  }
+  return out;
+}
+
+std::string LastLine(const std::string& cleaned) {
+  std::vector<std::string_view> lines = Lines(cleaned);
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+    const std::string_view l = *it;
+    if (l.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (l.starts_with("[... output truncated]")) continue;
+    std::string s(l.substr(l.find_first_not_of(" \t")));
+    if (s.size() > kMessageLineCap) s = s.substr(0, kMessageLineCap) + "...";
+    return s;
+  }
+  return "";
+}
+
+// The runner's own watchdog message: the last "lab: ..." line of stderr.
+std::string WatchdogMessage(const std::string& cleaned) {
+  std::vector<std::string_view> lines = Lines(cleaned);
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+    if (it->starts_with("lab: ")) {
+      std::string s(it->substr(5));
+      if (s.size() > kMessageLineCap) s = s.substr(0, kMessageLineCap) + "...";
+      return s;
+    }
+  }
+  return "";
+}
+
+Finding MakeFinding(FindingKind kind, std::string message, const std::string& scenario) {
+  Finding f;
+  f.kind = kind;
+  f.message = std::move(message);
+  f.scenario = scenario;
+  return f;
+}
+
+enum class RecordState { kMissing, kForeign, kMalformed, kValid };
+
+struct Record {
+  RecordState state = RecordState::kMissing;
+  std::vector<Finding> findings, stress_findings;
+  std::string summary;
+};
+
+bool ParseFindingArray(const nlohmann::json& arr, std::vector<Finding>* out) {
+  if (!arr.is_array()) return false;
+  nlohmann::json doc;
+  doc["findings"] = arr;
+  return FindingsFromJson(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), out);
+}
+
+// Exactly one line on the result channel, a lab-scenario-v1 record with our key for our
+// scenario. More than one line means something else wrote on fd 3 too: not trusted.
+Record ParseRecord(const std::string& data, const std::string& key, const std::string& scenario) {
+  Record rec;
+  std::vector<std::string_view> lines;
+  for (std::string_view l : Lines(data)) {
+    if (l.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back(l);
+  }
+  if (lines.empty()) return rec;
+  rec.state = RecordState::kForeign;
+  if (lines.size() != 1) return rec;
+  const nlohmann::json j = nlohmann::json::parse(lines[0], nullptr, false);
+  if (!j.is_object()) return rec;
+  const auto str = [&j](const char* k) {
+    auto it = j.find(k);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  if (str("record") != "lab-scenario-v1" || key.empty() || str("key") != key ||
+      str("scenario") != scenario) {
+    return rec;
+  }
+  auto completed = j.find("completed");
+  rec.state = RecordState::kMalformed;
+  if (completed == j.end() || !completed->is_boolean() || !completed->get<bool>()) return rec;
+  auto findings = j.find("findings");
+  if (findings == j.end() || !ParseFindingArray(*findings, &rec.findings)) return rec;
+  if (auto stress = j.find("stress_findings"); stress != j.end()) {
+    if (!ParseFindingArray(*stress, &rec.stress_findings)) return rec;
+  }
+  rec.summary = str("summary");
+  rec.state = RecordState::kValid;
+  return rec;
+}
+
+}  // namespace
+
+std::string DescribeSignal(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  const char* descr = sigdescr_np(sig);
+  std::string s = abbrev != nullptr ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+  if (descr != nullptr) s += std::string(" (") + descr + ")";
+  return s;
+}
+
+SandboxLimits DefaultRunLimits(bool tsan, double wall_seconds) {
+  SandboxLimits lim;
+  lim.wall_seconds = wall_seconds;
+  lim.cpu_seconds = wall_seconds;  // per process; the wall clock bounds the tree
+  lim.address_space_bytes = tsan ? 0 : 2ull << 30;
+  lim.memory_bytes = tsan ? 4ull << 30 : 0;
+  lim.file_size_bytes = 16u << 20;
+  lim.open_files = 64;
+  lim.max_processes = 64;
+  lim.output_bytes = 1u << 20;
+  return lim;
+}
+
+ScenarioResult JudgeScenarioRun(const SandboxResult& r, const std::string& key,
+                                const ScenarioRunRequest& req) {
+  ScenarioResult out;
+  out.seconds = r.wall_seconds;
+  const std::string err = CleanOutput(r.stderr_data, kOutputCap, r.stderr_truncated);
+  const std::string std_out = CleanOutput(r.stdout_data, kOutputCap, r.stdout_truncated);
+  const std::string& scenario = req.scenario;
+  const auto fail = [&](FindingKind kind, std::string message) {
+    out.findings.push_back(MakeFinding(kind, std::move(message), scenario));
+    out.output = Tail(err.empty() ? std_out : err, kTailLines);
+    if (!out.output.empty()) {
+      out.output = (err.empty() ? "stdout" : "stderr") + std::string(" (last lines):\n") + out.output;
+    }
+  };
+  const auto with_last_line = [&](std::string message) {
+    const std::string last = LastLine(err);
+    return last.empty() ? message : message + "; stderr ends: " + last;
+  };
+
+  if (!r.started) {
+    fail(FindingKind::kCrash, "the grader could not start the program (" + r.error +
+                                  "); this is not the submission's fault: grade it again");
+    return out;
+  }
+  const Record rec = ParseRecord(r.result_data, key, scenario);
+  const SandboxLimits& lim = req.limits;
+  const bool abnormal = r.term_signal != 0 || r.exit_code != 0 || rec.state != RecordState::kValid;
+
+  if (r.wall_timeout) {
+    fail(FindingKind::kHang, "the run did not finish within the wall-clock limit of " +
+                                 FormatSeconds(lim.wall_seconds) +
+                                 " s; it was stopped, with every process it started");
+  } else if (r.cpu_limit) {
+    fail(FindingKind::kResourceLimit, "the run used more than its CPU-time limit of " +
+                                          FormatSeconds(lim.cpu_seconds) +
+                                          " s and was stopped (an endless loop?)");
+  } else if (r.memory_limit) {
+    const std::uint64_t mem = lim.memory_bytes > 0 ? lim.memory_bytes : lim.address_space_bytes;
+    fail(FindingKind::kResourceLimit, "the run exceeded its memory limit of " +
+                                          std::to_string(mem >> 20) + " MiB and was stopped");
+  } else if (r.file_size_limit) {
+    fail(FindingKind::kResourceLimit, "the run wrote a file larger than its limit of " +
+                                          std::to_string(lim.file_size_bytes >> 20) +
+                                          " MiB and was stopped");
+  } else if (r.process_limit_hit && abnormal) {
+    fail(FindingKind::kResourceLimit,
+         with_last_line("the run tried to start more than " + std::to_string(lim.max_processes) +
+                        " processes and threads and failed (a thread or fork in a loop?)"));
+  } else if (r.term_signal == 0 && r.exit_code == kWatchdogExitStatus) {
+    if (rec.state == RecordState::kValid && !rec.findings.empty()) {
+      out.findings = rec.findings;
+      out.summary = rec.summary;
+    } else {
+      const std::string msg = WatchdogMessage(err);
+      fail(FindingKind::kHang,
+           msg.empty() ? "a thread ran without reaching a scheduling point and the run was stopped"
+                       : msg);
+    }
+  } else if (r.term_signal != 0) {
+    fail(FindingKind::kCrash,
+         with_last_line("the program was killed by " + DescribeSignal(r.term_signal)));
+  } else if (r.exit_code != 0) {
+    fail(FindingKind::kCrash,
+         with_last_line("the program exited with status " + std::to_string(r.exit_code) +
+                        " before the scenario finished"));
+  } else if (rec.state == RecordState::kForeign) {
+    fail(FindingKind::kCrash,
+         "the program exited without the lab's completion record (what it wrote on the "
+         "result channel was not the lab's); nothing it printed counts as a result");
+  } else if (rec.state != RecordState::kValid) {
+    fail(FindingKind::kCrash,
+         "the program exited with status 0 before the scenario finished, without a completion "
+         "record (exit() called from the submission, or a thread that ended the process?)");
+  } else {
+    out.findings = rec.findings;
+    out.stress_findings = rec.stress_findings;
+    out.summary = rec.summary;
+  }
+
+  if (req.tsan) {
+    for (Finding& f : ParseTsanRaces(err, req.source_name)) {
+      f.scenario = scenario;
+      out.findings.push_back(std::move(f));
+    }
+  }
+  for (Finding& f : out.findings) {
+    if (f.scenario.empty()) f.scenario = scenario;
+  }
+  return out;
+}
+
+ScenarioResult RunScenario(const ScenarioRunRequest& req, bool* grader_error) {
+  const std::string key = RandomHex(16);
+  SandboxRequest sb;
+  sb.argv = {req.binary, "--run", req.scenario};
+  if (!req.replay_token.empty()) {
+    sb.argv.push_back("--replay");
+    sb.argv.push_back(req.replay_token);
+  }
+  sb.env = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", "LANG=C", "NO_COLOR=1",
+            "HOME=" + req.workdir, "TMPDIR=" + req.workdir};
+  if (req.seed != 0) sb.env.push_back("LAB_SEED=" + std::to_string(req.seed));
+  if (req.schedules_scale != 1) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "LAB_SCHEDULES_SCALE=%g", req.schedules_scale);
+    sb.env.push_back(buf);
+  }
+  if (req.tsan_runtime) {
+    // Races are collected, not fatal; the lab's lock-order analysis stands in for TSan's
+    // deadlock detector (which knows no gates); exit status 0 so a report is not a crash.
+    sb.env.push_back(
+        "TSAN_OPTIONS=halt_on_error=0 exitcode=0 detect_deadlocks=0 report_signal_unsafe=0 "
+        "color=never");
+  }
+  sb.workdir = req.workdir;
+  const std::size_t slash = req.binary.rfind('/');
+  sb.readonly_paths = {slash == std::string::npos || slash == 0 ? req.binary
+                                                                : req.binary.substr(0, slash)};
+  sb.limits = req.limits;
+  sb.network = false;
+  sb.want_result_channel = true;
+  sb.result_key = key;
+  const SandboxResult r = RunSandboxed(sb);
+  if (grader_error != nullptr) *grader_error = !r.started;
+  return JudgeScenarioRun(r, key, req);
+}
+
+}  // namespace lab::grader

@@ -1,0 +1,192 @@
+// Tests of the verdict on one scenario run (harness/grader/scenario_run.h): only a run that
+// exits 0 after writing the lab's record with the grader's key is judged by its findings;
+// everything else earns a finding of the grader's own.
+#include "scenario_run.h"
+
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace lab::grader {
+namespace {
+
+const std::string kKey = "0123456789abcdef";
+
+std::string Record(const std::string& key, const std::string& findings = "[]",
+                   const std::string& scenario = "n15", bool completed = true) {
+  return std::string("{\"record\":\"lab-scenario-v1\",\"puzzle\":\"mini\",\"scenario\":\"") + scenario +
+         "\",\"completed\":" + (completed ? "true" : "false") + ",\"key\":\"" + key +
+         "\",\"schedules\":{\"pct\":150},\"findings\":" + findings +
+         ",\"stress_findings\":[],\"stats\":{},\"summary\":\"150 schedules, no bug found\"}\n";
+}
+
+ScenarioRunRequest Request() {
+  ScenarioRunRequest req;
+  req.scenario = "n15";
+  req.source_name = "counter.cpp";
+  req.limits = DefaultRunLimits(false, 30);
+  return req;
+}
+
+SandboxResult Finished(int exit_code, const std::string& result) {
+  SandboxResult r;
+  r.started = true;
+  r.exit_code = exit_code;
+  r.result_data = result;
+  r.wall_seconds = 0.5;
+  return r;
+}
+
+Finding Only(const ScenarioResult& r) {
+  EXPECT_EQ(r.findings.size(), 1u);
+  return r.findings.empty() ? Finding{} : r.findings[0];
+}
+
+TEST(ScenarioRun, TheLabsRecordWithOurKeyIsJudgedByItsFindings) {
+  ScenarioResult r = JudgeScenarioRun(Finished(0, Record(kKey)), kKey, Request());
+  EXPECT_TRUE(r.passed());
+  EXPECT_EQ(r.summary, "150 schedules, no bug found");
+  EXPECT_DOUBLE_EQ(r.seconds, 0.5);
+
+  const std::string race =
+      R"([{"id":"data-race","message":"m","threads":["a","b"],"sites":["counter.cpp:8"],)"
+      R"("objects":["n"],"steps":[],"replay":"v1.pct.1","trace":null,"scenario":"n15"}])";
+  r = JudgeScenarioRun(Finished(0, Record(kKey, race)), kKey, Request());
+  const Finding f = Only(r);
+  EXPECT_EQ(f.kind, FindingKind::kDataRace);
+  EXPECT_EQ(f.replay, "v1.pct.1");
+  EXPECT_EQ(f.sites[0], (SourceSite{"counter.cpp", 8}));
+}
+
+TEST(ScenarioRun, ARecordWithoutOurKeyEarnsNothing) {
+  for (const std::string& data :
+       {Record(""), Record("guessed"), Record(kKey) + Record(kKey),
+        Record("forged") + Record(kKey), std::string("{\"score\": 100}\n")}) {
+    SCOPED_TRACE(data);
+    const Finding f = Only(JudgeScenarioRun(Finished(0, data), kKey, Request()));
+    EXPECT_EQ(f.kind, FindingKind::kCrash);
+    EXPECT_NE(f.message.find("completion record"), std::string::npos) << f.message;
+    EXPECT_EQ(f.scenario, "n15");
+  }
+}
+
+TEST(ScenarioRun, ARecordForAnotherScenarioOrNotCompletedEarnsNothing) {
+  EXPECT_FALSE(JudgeScenarioRun(Finished(0, Record(kKey, "[]", "n5")), kKey, Request()).passed());
+  EXPECT_FALSE(
+      JudgeScenarioRun(Finished(0, Record(kKey, "[]", "n15", false)), kKey, Request()).passed());
+  EXPECT_FALSE(JudgeScenarioRun(Finished(0, Record(kKey, "[{\"id\":\"no-such-id\"}]")), kKey,
+                                Request())
+                   .passed());
+}
+
+TEST(ScenarioRun, ExitZeroWithoutARecordIsACrash) {
+  SandboxResult r = Finished(0, "");
+  r.stdout_data = "{\"score\": 100, \"max_score\": 100}\n";
+  const ScenarioResult s = JudgeScenarioRun(r, kKey, Request());
+  const Finding f = Only(s);
+  EXPECT_EQ(f.kind, FindingKind::kCrash);
+  EXPECT_NE(f.message.find("exit()"), std::string::npos) << f.message;
+  EXPECT_NE(s.output.find("stdout (last lines):\n  {\"score\": 100"), std::string::npos) << s.output;
+}
+
+TEST(ScenarioRun, AValidRecordDoesNotExcuseACrashAfterIt) {
+  SandboxResult r = Finished(-1, Record(kKey));
+  r.term_signal = SIGSEGV;
+  r.stderr_data = "some output\nfree(): invalid pointer\n";
+  const ScenarioResult s = JudgeScenarioRun(r, kKey, Request());
+  const Finding f = Only(s);
+  EXPECT_EQ(f.kind, FindingKind::kCrash);
+  EXPECT_NE(f.message.find("SIGSEGV"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("stderr ends: free(): invalid pointer"), std::string::npos) << f.message;
+  EXPECT_EQ(s.output, "stderr (last lines):\n  some output\n  free(): invalid pointer\n");
+
+  r = Finished(3, Record(kKey));
+  EXPECT_NE(Only(JudgeScenarioRun(r, kKey, Request())).message.find("exited with status 3"),
+            std::string::npos);
+}
+
+TEST(ScenarioRun, LimitsBecomeHangOrResourceLimit) {
+  SandboxResult r = Finished(-1, "");
+  r.wall_timeout = true;
+  r.term_signal = SIGKILL;
+  Finding f = Only(JudgeScenarioRun(r, kKey, Request()));
+  EXPECT_EQ(f.kind, FindingKind::kHang);
+  EXPECT_NE(f.message.find("30 s"), std::string::npos) << f.message;
+
+  r = Finished(-1, "");
+  r.cpu_limit = true;
+  r.term_signal = SIGXCPU;
+  EXPECT_EQ(Only(JudgeScenarioRun(r, kKey, Request())).kind, FindingKind::kResourceLimit);
+
+  r = Finished(-1, "");
+  r.memory_limit = true;
+  r.term_signal = SIGKILL;
+  f = Only(JudgeScenarioRun(r, kKey, Request()));
+  EXPECT_EQ(f.kind, FindingKind::kResourceLimit);
+  EXPECT_NE(f.message.find("2048 MiB"), std::string::npos) << f.message;
+
+  r = Finished(-1, "");
+  r.process_limit_hit = true;
+  r.term_signal = SIGABRT;
+  f = Only(JudgeScenarioRun(r, kKey, Request()));
+  EXPECT_EQ(f.kind, FindingKind::kResourceLimit);
+  EXPECT_NE(f.message.find("64 processes and threads"), std::string::npos) << f.message;
+
+  r = Finished(-1, "");
+  r.file_size_limit = true;
+  r.term_signal = SIGXFSZ;
+  EXPECT_EQ(Only(JudgeScenarioRun(r, kKey, Request())).kind, FindingKind::kResourceLimit);
+}
+
+TEST(ScenarioRun, TheWatchdogsExitStatusIsAHangWithItsMessage) {
+  SandboxResult r = Finished(124, "");
+  r.stderr_data = "lab: thread 'adder-1' keeps running without reaching a scheduling point\n";
+  Finding f = Only(JudgeScenarioRun(r, kKey, Request()));
+  EXPECT_EQ(f.kind, FindingKind::kHang);
+  EXPECT_EQ(f.message, "thread 'adder-1' keeps running without reaching a scheduling point");
+
+  // When the runner managed to write its record, its hang finding (with the trace) is used.
+  const std::string hang =
+      R"([{"id":"hang","message":"from the record","replay":"v1.pct.1.3.0.s"}])";
+  r = Finished(124, Record(kKey, hang));
+  f = Only(JudgeScenarioRun(r, kKey, Request()));
+  EXPECT_EQ(f.kind, FindingKind::kHang);
+  EXPECT_EQ(f.message, "from the record");
+  EXPECT_EQ(f.replay, "v1.pct.1.3.0.s");
+}
+
+TEST(ScenarioRun, ASandboxThatCouldNotStartBlamesTheGrader) {
+  SandboxResult r;
+  r.error = "sandbox: clone: Resource temporarily unavailable";
+  const Finding f = Only(JudgeScenarioRun(r, kKey, Request()));
+  EXPECT_EQ(f.kind, FindingKind::kCrash);
+  EXPECT_NE(f.message.find("not the submission's fault"), std::string::npos) << f.message;
+}
+
+TEST(ScenarioRun, ThreadSanitizerRacesAreFoldedIn) {
+  SandboxResult r = Finished(0, Record(kKey));
+  r.stderr_data =
+      "WARNING: ThreadSanitizer: data race (pid=1)\n"
+      "  Write of size 4 at 0x1 by thread T2:\n"
+      "    #0 Counter::add() /tmp/lab-1/build/counter.cpp:5 (submission+0x1)\n"
+      "  Previous read of size 4 at 0x1 by thread T1:\n"
+      "    #0 Counter::add() /tmp/lab-1/build/counter.cpp:5 (submission+0x2)\n"
+      "SUMMARY: ThreadSanitizer: data race /tmp/lab-1/build/counter.cpp:5 in Counter::add()\n";
+  ScenarioRunRequest req = Request();
+  EXPECT_TRUE(JudgeScenarioRun(r, kKey, req).passed()) << "without --tsan, stderr is not parsed";
+  req.tsan = true;
+  const Finding f = Only(JudgeScenarioRun(r, kKey, req));
+  EXPECT_EQ(f.kind, FindingKind::kDataRace);
+  EXPECT_EQ(f.scenario, "n15");
+  EXPECT_EQ(f.sites[0], (SourceSite{"counter.cpp", 5}));
+}
+
+TEST(ScenarioRun, DescribeSignalNamesTheSignal) {
+  EXPECT_EQ(DescribeSignal(SIGSEGV), "SIGSEGV (Segmentation fault)");
+  EXPECT_EQ(DescribeSignal(SIGKILL), "SIGKILL (Killed)");
+}
+
+}  // namespace
+}  // namespace lab::grader
