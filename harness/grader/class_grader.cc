@@ -29,17 +29,6 @@ namespace {
 
 constexpr std::size_t kMaxSourceBytes = 1 << 20;
 
-std::vector<std::string> Entries(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return names;
-  while (const dirent* e = readdir(d)) {
-    if (e->d_name[0] != '.') names.emplace_back(e->d_name);
-  }
-  closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 bool EndsWithCpp(const std::string& name) {
   if (name.size() <= 4) return false;
@@ -70,7 +59,7 @@ ClassDiscovery DiscoverSubmissions(const std::string& dir, const std::string& ex
   const std::string root = AbsolutePath(dir);
   const std::string excluded = exclude.empty() ? "" : RealPath(exclude);
   std::set<std::string> taken;
-  for (const std::string& name : Entries(root)) {
+  for (const std::string& name : ListDir(root)) {
     const std::string path = root + "/" + name;
     struct stat st;
     if (lstat(path.c_str(), &st) != 0) continue;
@@ -88,7 +77,7 @@ ClassDiscovery DiscoverSubmissions(const std::string& dir, const std::string& ex
     } else if (S_ISDIR(st.st_mode)) {
       if (!excluded.empty() && RealPath(path) == excluded) continue;
       std::vector<std::string> sources;
-      for (const std::string& inner : Entries(path)) {
+      for (const std::string& inner : ListDir(path)) {
         struct stat ist;
         const std::string ipath = path + "/" + inner;
         if (!EndsWithCpp(inner) || lstat(ipath.c_str(), &ist) != 0) continue;

@@ -1,4 +1,7 @@
 // File-system helpers. See files.h.
+#include <dirent.h>
+
+#include <algorithm>
 #include "files.h"
 
 #include <fcntl.h>
@@ -141,6 +144,18 @@ std::string RandomHex(std::size_t bytes) {
     out += kHex[c & 15];
   }
   return out;
+}
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (const dirent* e = readdir(d)) {
+    if (e->d_name[0] != '.') names.emplace_back(e->d_name);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 }  // namespace lab::grader

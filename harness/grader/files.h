@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace lab::grader {
 
@@ -23,6 +24,10 @@ bool ReadFile(const std::string& path, std::string* out, std::size_t max_bytes =
 bool WriteFileAtomically(const std::string& path, const std::string& data, std::string* error);
 
 // Creates `path` and its missing parents (mode 0755). False with `error` on failure.
+// Names of the entries of `dir` (no "." or ".." nor hidden ones), sorted; empty when
+// `dir` cannot be read.
+std::vector<std::string> ListDir(const std::string& dir);
+
 bool MakeDirs(const std::string& path, std::string* error);
 
 // A fresh private directory "<root>/<prefix>XXXXXX" (mode 0711: the sandbox user may pass

@@ -25,18 +25,6 @@ bool IsFile(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// Names of the entries of `dir` (no "." or ".." nor hidden ones), sorted.
-std::vector<std::string> Entries(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return names;
-  while (const dirent* e = readdir(d)) {
-    if (e->d_name[0] != '.') names.emplace_back(e->d_name);
-  }
-  closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 bool PlainName(std::string_view name) {
   if (name.empty() || name == "." || name == ".." || name[0] == '.') return false;
@@ -78,7 +66,7 @@ std::string DefaultPuzzlesDir() {
 std::vector<PuzzleInfo> ListPuzzles(const std::string& dir) {
   std::vector<PuzzleInfo> out;
   const std::string abs = AbsolutePath(dir);
-  for (const std::string& name : Entries(abs)) {
+  for (const std::string& name : ListDir(abs)) {
     if (PlainName(name) && IsDir(abs + "/" + name)) out.push_back(Describe(abs, name));
   }
   return out;
@@ -97,7 +85,7 @@ std::vector<Variant> PuzzleVariants(const PuzzleInfo& puzzle) {
     out.push_back({"reference", puzzle.reference_path(), true, {}});
   }
   const std::string buggy = puzzle.dir + "/buggy";
-  for (const std::string& name : Entries(buggy)) {
+  for (const std::string& name : ListDir(buggy)) {
     if (name.size() <= 4 || name.substr(name.size() - 4) != ".cpp") continue;
     const std::string path = buggy + "/" + name;
     if (!IsFile(path)) continue;
