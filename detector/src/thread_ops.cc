@@ -165,6 +165,8 @@ void ChargeOp(Nanos d, const Loc& loc) {
   self->run->work_ns += d.count();
 }
 
+std::string_view CurrentThreadName() { return Self()->name; }
+
 Nanos NowOp() {
   if (InControlledRun()) return Nanos(CurrentRun()->sched->now_ns());
   return std::chrono::duration_cast<Nanos>(std::chrono::steady_clock::now() - ProcessStart());

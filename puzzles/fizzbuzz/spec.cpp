@@ -81,7 +81,20 @@ void Run(int n, const std::array<std::string_view, 4>& order) {
     }
   }
   for (auto& t : threads) t.join();
-  CheckSequence(n, out.items());
+  // Each callback must run on the thread it was handed to: a solution that stores another
+  // thread's callback and calls it itself prints the right text from the wrong thread.
+  const std::vector<std::string> items = out.items();
+  const std::vector<std::string> who = out.threads();
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (who[k] != Printer(items[k])) {
+      lab::spec::Fail("FizzBuzz(" + std::to_string(n) + "): item " + std::to_string(k + 1) +
+                      " \"" + items[k] + "\" was printed by thread '" + who[k] +
+                      "', but only the " + std::string(Printer(items[k])) +
+                      " thread may print it: call each callback from its own method.");
+      return;
+    }
+  }
+  CheckSequence(n, items);
 }
 
 }  // namespace fizzbuzz_spec

@@ -16,6 +16,10 @@
 
 namespace lab {
 
+// The name of the lab thread calling it (in a controlled run every lab thread shares one
+// OS thread, so thread-locals cannot tell them apart; this can).
+inline std::string_view this_thread_name() { return internal::CurrentThreadName(); }
+
 class Thread {
  public:
   using Loc = lab::SourceLocation;

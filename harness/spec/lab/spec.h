@@ -69,18 +69,27 @@ struct PuzzleNamer {
   explicit PuzzleNamer(const char* name) { SetPuzzleName(name); }
 };
 
-// Records what the student's callbacks print, in order. emit() is a scheduling point, so
-// the interleaving around output is explored too. Thread-safe in every kind of run.
+// Records what the student's callbacks print, in order, and which lab thread printed each
+// item (so a spec can check that a callback ran on the thread it was given to). emit() is
+// a scheduling point, so the interleaving around output is explored too. Thread-safe in
+// every kind of run.
 class Recorder {
  public:
   void emit(std::string item, lab::SourceLocation loc = lab::SourceLocation::current()) {
     lab::yield(loc);
+    std::string who(lab::this_thread_name());
     std::lock_guard<std::mutex> lk(mu_);
     items_.push_back(std::move(item));
+    threads_.push_back(std::move(who));
   }
   std::vector<std::string> items() const {
     std::lock_guard<std::mutex> lk(mu_);
     return items_;
+  }
+  // threads()[i] is the name of the lab thread that emitted items()[i].
+  std::vector<std::string> threads() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return threads_;
   }
   std::string joined(std::string_view sep = "") const {
     std::lock_guard<std::mutex> lk(mu_);
@@ -99,6 +108,7 @@ class Recorder {
  private:
   mutable std::mutex mu_;
   std::vector<std::string> items_;
+  std::vector<std::string> threads_;
 };
 
 // A wrong-output finding with `message` in the current schedule.

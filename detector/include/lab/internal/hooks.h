@@ -89,6 +89,8 @@ void SleepOp(Nanos d, const Loc& loc);
 void YieldOp(const Loc& loc);
 // Adds `d` of virtual work to the calling thread (work-span accounting, DESIGN §7).
 void ChargeOp(Nanos d, const Loc& loc);
+// The calling lab thread's name ("main" for the body of a controlled run).
+std::string_view CurrentThreadName();
 // Virtual time of the current controlled run (0 in free runs), and real time otherwise.
 Nanos NowOp();
 
