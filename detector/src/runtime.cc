@@ -151,7 +151,14 @@ ThreadState* SelfSlow() {
 }
 
 ThreadState* AddThread(Run* run, std::string name, ThreadState* parent) {
-  auto t = std::make_unique<ThreadState>();
+  std::unique_ptr<ThreadState> t;
+  if (run->spare_threads != nullptr && !run->spare_threads->empty()) {
+    t = std::move(run->spare_threads->back());
+    run->spare_threads->pop_back();
+    t->Reset();
+  } else {
+    t = std::make_unique<ThreadState>();
+  }
   t->tid = static_cast<Tid>(run->threads.size());
   t->name = std::move(name);
   t->run = run;
@@ -316,9 +323,17 @@ int DeadlockExitStatus() { return kDeadlockExitStatus; }
 // ---- Objects ----
 
 ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, int initial) {
-  auto* s = new ObjectState;
+  ObjectState* s;
+  Run* run = CurrentRun();
+  if (run->spare_objects != nullptr && !run->spare_objects->empty()) {
+    s = run->spare_objects->back();
+    run->spare_objects->pop_back();
+    s->ResetForReuse();
+  } else {
+    s = new ObjectState;
+  }
   s->kind = kind;
-  s->given_name = std::string(name);
+  s->given_name.assign(name.data(), name.size());
   s->decl = decl;
   if (IsInternalFile(decl.file)) {
     ThreadState* self = PeekSelf();

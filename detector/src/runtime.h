@@ -109,6 +109,36 @@ struct ThreadState {
   bool is_lab_thread = false;  // started by lab::Thread (vs. a thread that just used lab ops)
   ObjectState* thread_obj = nullptr;  // the lab::Thread's state
   std::function<void()> fn;
+
+  // Every field back to its initialiser, containers keeping their capacity: controlled
+  // runs reuse ThreadStates from schedule to schedule instead of allocating them.
+  void Reset() {
+    tid = 0;
+    name.clear();
+    run = nullptr;
+    vc.Clear();
+    vc_version = 0;
+    held.clear();
+    sem_held.clear();
+    for (auto& e : edge_cache) e = 0;
+    waiting_on.store(nullptr, std::memory_order_relaxed);
+    wait_kind = WaitKind::kNone;
+    wait_site = {};
+    timed_wait = false;
+    woken = false;
+    sched = Sched::kRunnable;
+    wake_at_ns = -1;
+    timed_out = false;
+    spurious = false;
+    fiber = nullptr;
+    last_site = {};
+    span_ns = 0;
+    finished = false;
+    joined = false;
+    is_lab_thread = false;
+    thread_obj = nullptr;
+    fn = nullptr;
+  }
 };
 
 struct ObjectState {
@@ -162,6 +192,24 @@ struct ObjectState {
   AccessHistory history;
   std::atomic<ThreadState*> access_owner{nullptr};  // free mode value guard
   int access_depth = 0;
+
+  // For reuse by a controlled run: the identity and the fields Touch() leaves alone go
+  // back to their initialisers; gen = 0 makes the next Touch() reset the rest.
+  void ResetForReuse() {
+    given_name.clear();
+    cached_name.clear();
+    decl = {};
+    ordinal = 0;
+    key = 0;
+    gen = 0;
+    acquired_site = {};
+    destroyed = false;
+    held_refs.store(0, std::memory_order_relaxed);
+    thread = nullptr;
+    os_thread = nullptr;
+    access_owner.store(nullptr, std::memory_order_relaxed);
+    access_depth = 0;
+  }
 };
 
 struct Run {
@@ -179,6 +227,10 @@ struct Run {
   std::int64_t work_ns = 0;
   std::int64_t shared_access_cost_ns = 0;  // charged per Shared access (specs)
   std::vector<std::pair<SiteRef, int>> site_ordinals;
+  // Controlled runs: finished ThreadStates of earlier schedules, reused by AddThread.
+  std::vector<std::unique_ptr<ThreadState>>* spare_threads = nullptr;
+  // Controlled runs: objects destroyed in earlier schedules, reused by NewObject.
+  std::vector<ObjectState*>* spare_objects = nullptr;
   // Called with each new finding, after it was recorded (library mode prints it).
   std::function<void(const Finding&)> on_finding;
 };

@@ -25,7 +25,9 @@ ControlledScheduler::ControlledScheduler(const Options& options, SchedulingStrat
   trace_.reserve(kTraceKeep);
 }
 
-ControlledScheduler::~ControlledScheduler() = default;
+ControlledScheduler::~ControlledScheduler() {
+  for (ObjectState* s : spare_objects_) delete s;
+}
 
 ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& body) {
   // One scheduler runs every schedule of an explore call: per-schedule state is reset
@@ -45,6 +47,8 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   run.mode = RunMode::kControlled;
   run.sched = this;
   run.shared_access_cost_ns = opt_.shared_access_cost_ns;
+  run.spare_threads = &spare_threads_;
+  run.spare_objects = &spare_objects_;
   run_ = &run;
 
   ThreadState* saved_self = PeekSelf();
@@ -74,11 +78,16 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   }
   strategy_->EndSchedule(step_count_);
   out.findings = std::move(run.findings);
+  if (!hang_) {
+    // A hung schedule's threads may still be referenced by its abandoned fiber.
+    for (auto& t : run.threads) spare_threads_.push_back(std::move(t));
+    run.threads.clear();
+  }
   SetCurrentRun(nullptr);
   SetSelf(saved_self);
   tls_active = saved_active;
-  for (ObjectState* s : graveyard_) {
-    if (!hang_) delete s;  // a hung fiber may still point at them
+  if (!hang_) {  // a hung fiber may still point at them
+    spare_objects_.insert(spare_objects_.end(), graveyard_.begin(), graveyard_.end());
   }
   graveyard_.clear();
   run_ = nullptr;

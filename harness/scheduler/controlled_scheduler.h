@@ -101,6 +101,8 @@ class ControlledScheduler {
   std::vector<std::uint32_t> option_tids_;
   std::vector<ThreadState*> option_threads_;
   std::vector<ObjectState*> graveyard_;
+  std::vector<std::unique_ptr<ThreadState>> spare_threads_;
+  std::vector<ObjectState*> spare_objects_;
   std::vector<char> started_;
   std::vector<char> abandoned_;
   std::int64_t abort_steps_ = 0;

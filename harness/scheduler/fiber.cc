@@ -58,25 +58,37 @@ FiberPool::FiberPool(std::size_t stack_size) : stack_size_(stack_size) {
 }
 
 FiberPool::~FiberPool() {
+  for (Fiber* f : free_fibers_) {
+    if (f->stack) munmap(f->stack, stack_size_ + PageSize());
+    delete f;
+  }
   for (void* s : free_stacks_) munmap(s, stack_size_ + PageSize());
 }
 
 Fiber* FiberPool::Create(std::function<void()> entry) {
-  auto* f = new Fiber;
+  Fiber* f;
+  if (!free_fibers_.empty()) {
+    f = free_fibers_.back();
+    free_fibers_.pop_back();
+  } else {
+    f = new Fiber;
+  }
   f->entry = std::move(entry);
   f->stack_size = stack_size_;
-  if (!free_stacks_.empty()) {
-    f->stack = free_stacks_.back();
-    free_stacks_.pop_back();
-  } else {
-    void* mem = mmap(nullptr, stack_size_ + PageSize(), PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (mem == MAP_FAILED) {
-      std::fprintf(stderr, "lab: cannot allocate a fiber stack: %s\n", std::strerror(errno));
-      std::abort();
+  if (f->stack == nullptr) {  // a reused fiber keeps its stack
+    if (!free_stacks_.empty()) {
+      f->stack = free_stacks_.back();
+      free_stacks_.pop_back();
+    } else {
+      void* mem = mmap(nullptr, stack_size_ + PageSize(), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (mem == MAP_FAILED) {
+        std::fprintf(stderr, "lab: cannot allocate a fiber stack: %s\n", std::strerror(errno));
+        std::abort();
+      }
+      mprotect(mem, PageSize(), PROT_NONE);  // guard page: overflow faults, not corrupts
+      f->stack = mem;
     }
-    mprotect(mem, PageSize(), PROT_NONE);  // guard page: overflow faults, not corrupts
-    f->stack = mem;
   }
   char* top = static_cast<char*>(f->stack) + PageSize() + stack_size_;
 #if defined(__x86_64__)
@@ -112,12 +124,14 @@ void FiberPool::Release(Fiber* f) {
   if (f == nullptr || f == &os_) return;
 #ifdef LAB_FIBER_TSAN
   if (f->tsan_fiber) __tsan_destroy_fiber(f->tsan_fiber);
+  f->tsan_fiber = nullptr;
 #endif
 #if !defined(__x86_64__)
   delete static_cast<ucontext_t*>(f->sp);
 #endif
-  if (f->stack) free_stacks_.push_back(f->stack);
-  delete f;
+  f->sp = nullptr;
+  f->entry = nullptr;
+  free_fibers_.push_back(f);
 }
 
 void FiberPool::Abandon(Fiber* f) {

@@ -34,7 +34,7 @@ class FiberPool {
   // A fiber that will run `entry` when first switched to. `entry` must end by switching
   // to another fiber; returning from it aborts the process.
   Fiber* Create(std::function<void()> entry);
-  // Returns a fiber's stack to the pool. The fiber must not be running.
+  // Returns a fiber (and its stack) to the pool. The fiber must not be running.
   void Release(Fiber* f);
   // Forgets a fiber whose stack cannot be reused (it was abandoned mid-flight).
   void Abandon(Fiber* f);
@@ -43,6 +43,7 @@ class FiberPool {
   std::size_t stack_size_;
   Fiber os_;
   std::vector<void*> free_stacks_;
+  std::vector<Fiber*> free_fibers_;  // released fibers, stacks attached, for reuse
 };
 
 // Switches from `from` (the running fiber) to `to`.
