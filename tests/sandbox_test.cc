@@ -55,6 +55,7 @@ constexpr char kHelperSource[] = R"cc(
       for (long got = 0; got < want; got += 64) {
         char* p = new char[64 << 20];
         std::memset(p, 1, 64 << 20);
+        asm volatile("" : : "r"(p) : "memory");  // clang may otherwise elide the allocation
       }
       std::puts("allocated everything");
       return 0;
