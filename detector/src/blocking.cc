@@ -21,12 +21,6 @@ void RemoveWaiter(ObjectState* obj, ThreadState* t) {
   if (it != obj->waiters.end()) obj->waiters.erase(it);
 }
 
-std::string SiteText(SiteRef s) {
-  if (s.file == nullptr) return "?";
-  const char* slash = std::strrchr(s.file, '/');
-  return std::string(slash ? slash + 1 : s.file) + ":" + std::to_string(s.line);
-}
-
 // Free runs: how long a thread waits before it looks for a stall again.
 constexpr auto kStallRecheck = std::chrono::milliseconds(250);
 

@@ -14,14 +14,6 @@
 namespace lab::internal {
 namespace {
 
-inline void Enter(ThreadState* self, ObjectState* s) {
-  Run* run = self->run;
-  if (s->gen != run->gen) {
-    RtGuard g;
-    Touch(s, run);
-  }
-}
-
 // The object's node in the run's lock-order graph. Requires the runtime lock.
 LockOrderGraph::Node NodeOf(Run* run, ObjectState* s, int gate_permits) {
   if (!s->lo_node_valid) {
@@ -31,12 +23,6 @@ LockOrderGraph::Node NodeOf(Run* run, ObjectState* s, int gate_permits) {
     run->lock_objects[s->lo_node] = s;
   }
   return s->lo_node;
-}
-
-std::string SiteText(SiteRef s) {
-  if (s.file == nullptr) return "?";
-  const char* slash = std::strrchr(s.file, '/');
-  return std::string(slash ? slash + 1 : s.file) + ":" + std::to_string(s.line);
 }
 
 // Drops held entries whose lock another thread released (unlock-not-owner carried out).

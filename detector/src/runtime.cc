@@ -26,7 +26,6 @@ namespace {
 std::atomic<std::uint64_t> g_next_key{1};
 std::atomic<std::uint64_t> g_next_gen{2};
 std::atomic<OnDeadlock> g_policy{OnDeadlock::kAbort};
-std::atomic<bool> g_policy_from_env{false};
 std::atomic<void (*)(const Finding&)> g_fatal_hook{nullptr};
 std::atomic<bool> g_print{true};
 std::atomic<std::uint64_t> g_noise_seed{1};
@@ -96,7 +95,6 @@ struct Init {
       else if (v == "report") g_policy = OnDeadlock::kReport;
       else if (v == "abort") g_policy = OnDeadlock::kAbort;
       else std::fprintf(stderr, "lab: LAB_ON_DEADLOCK=%s is not abort|throw|report; using abort\n", p);
-      g_policy_from_env = true;
     }
   }
 } g_init;
@@ -132,10 +130,6 @@ void SetCurrentRun(Run* run) { tls_run = run; }
 void SetSelf(ThreadState* t) { tls_self = t; }
 ThreadState* PeekSelf() { return tls_self; }
 
-namespace {
-ThreadState* free_self_saved = nullptr;
-}
-
 ThreadState* SelfSlow() {
   if (tls_self != nullptr) return tls_self;
   // An OS thread using lab ops for the first time joins the free run.
@@ -145,7 +139,6 @@ ThreadState* SelfSlow() {
   std::string name = is_main ? "main" : "thread-" + std::to_string(run.threads.size());
   ThreadState* t = AddThread(&run, std::move(name), nullptr);
   tls_self = t;
-  (void)free_self_saved;
   (void)tls_exit;  // odr-use so the thread_local destructor is registered
   return t;
 }
@@ -222,6 +215,12 @@ std::string NameOf(ObjectState* s) {
 }
 
 std::string ThreadName(const ThreadState* t) { return t == nullptr ? "?" : t->name; }
+
+std::string SiteText(SiteRef s) {
+  if (s.file == nullptr) return "?";
+  const char* slash = std::strrchr(s.file, '/');
+  return std::string(slash ? slash + 1 : s.file) + ":" + std::to_string(s.line);
+}
 
 SourceSite ToSource(SiteRef s) {
   SourceSite out;

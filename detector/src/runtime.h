@@ -308,6 +308,17 @@ inline SiteRef Fix(ThreadState* self, const Loc& loc) {
   return s;
 }
 SourceSite ToSource(SiteRef s);
+// "file.cpp:14" (basename), or "?": sites inside finding messages.
+std::string SiteText(SiteRef s);
+
+// Brings an object into the calling thread's run before an operation (cheap when it is
+// already there: one comparison).
+inline void Enter(ThreadState* self, ObjectState* s) {
+  if (s != nullptr && s->gen != self->run->gen) {
+    RtGuard g;
+    Touch(s, self->run);
+  }
+}
 
 // Scheduling point before an operation: controlled runs may switch threads here; every
 // run records the site. Must be called without RtGuard held.

@@ -14,13 +14,6 @@
 namespace lab::internal {
 namespace {
 
-inline void Enter(ThreadState* self, ObjectState* s) {
-  if (s->gen != self->run->gen) {
-    RtGuard g;
-    Touch(s, self->run);
-  }
-}
-
 void GuardValue(ThreadState* self, ObjectState* s) {
   if (s->access_owner.load(std::memory_order_relaxed) == self) {
     s->access_depth++;
@@ -47,14 +40,9 @@ void ReportRace(ThreadState* self, ObjectState* s, SiteRef site, bool write,
   std::string other = prior.tid < run->threads.size() ? run->threads[prior.tid]->name : "?";
   Finding f;
   f.kind = FindingKind::kDataRace;
-  auto text = [](SiteRef r) {
-    if (r.file == nullptr) return std::string("?");
-    const char* slash = std::strrchr(r.file, '/');
-    return std::string(slash ? slash + 1 : r.file) + ":" + std::to_string(r.line);
-  };
   f.message = "on '" + NameOf(s) + "': " + (write ? "write" : "read") + " by '" +
-              self->name + "' at " + text(site) + " and " + (prior.is_write ? "write" : "read") +
-              " by '" + other + "' at " + text(prior.site) + " are not ordered by any lock or signal";
+              self->name + "' at " + SiteText(site) + " and " + (prior.is_write ? "write" : "read") +
+              " by '" + other + "' at " + SiteText(prior.site) + " are not ordered by any lock or signal";
   f.threads = {other, self->name};
   f.objects = {NameOf(s)};
   f.sites = {ToSource(prior.site), ToSource(site)};

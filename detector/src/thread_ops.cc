@@ -13,12 +13,6 @@ namespace lab::internal {
 bool StressActive();
 namespace {
 
-std::string SiteText(SiteRef s) {
-  if (s.file == nullptr) return "?";
-  const char* slash = std::strrchr(s.file, '/');
-  return std::string(slash ? slash + 1 : s.file) + ":" + std::to_string(s.line);
-}
-
 std::chrono::steady_clock::time_point ProcessStart() {
   static const auto t0 = std::chrono::steady_clock::now();
   return t0;

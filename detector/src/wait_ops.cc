@@ -14,19 +14,6 @@
 namespace lab::internal {
 namespace {
 
-inline void Enter(ThreadState* self, ObjectState* s) {
-  if (s != nullptr && s->gen != self->run->gen) {
-    RtGuard g;
-    Touch(s, self->run);
-  }
-}
-
-std::string SiteText(SiteRef s) {
-  if (s.file == nullptr) return "?";
-  const char* slash = std::strrchr(s.file, '/');
-  return std::string(slash ? slash + 1 : s.file) + ":" + std::to_string(s.line);
-}
-
 void RemoveFrom(std::vector<ThreadState*>& v, ThreadState* t) {
   auto it = std::find(v.begin(), v.end(), t);
   if (it != v.end()) v.erase(it);
