@@ -29,9 +29,14 @@ LockOrderGraph::Node NodeOf(Run* run, ObjectState* s, int gate_permits) {
 void PruneStale(ThreadState* self) {
   auto& h = self->held;
   for (auto it = h.begin(); it != h.end();) {
-    const bool stale = it->obj->destroyed ||
-                       (!it->shared && it->obj->owner.load(std::memory_order_relaxed) != self);
-    if (stale) {
+    if (it->shared) {
+      ++it;
+      continue;
+    }
+    const bool unlocked_by_other = it->obj->owner.load(std::memory_order_relaxed) != self;
+    if (unlocked_by_other || it->obj->destroyed) {
+      // An entry another thread unlocked was pinned by that unlock; release the pin.
+      if (unlocked_by_other) it->obj->held_refs.fetch_sub(1, std::memory_order_relaxed);
       EraseHeld(self, it);
     } else {
       ++it;
@@ -313,6 +318,7 @@ void UnlockOp(ObjectState* s, const Loc& loc) {
     f.steps.insert(f.steps.begin(),
                    {owner->name, "holds", NameOf(s), {}, ToSource(s->acquired_site)});
     AddFinding(std::move(f));
+    s->held_refs.fetch_add(1);  // the owner's held entry is now stale: keep `s` alive for it
     // Carried out, so the program goes on: the lock becomes free.
   } else if (s->kind == ObjKind::kRLock && s->recursion > 1) {
     s->recursion--;
@@ -383,6 +389,7 @@ void UnlockSharedOp(ObjectState* s, const Loc& loc) {
                       "thread '" + self->name + "' calls unlock_shared on " + Describe(s) +
                           " at " + SiteText(site) + " without holding it for reading"));
     it = s->reader_threads.begin();
+    s->held_refs.fetch_add(1);  // that reader's held entry is now stale: never free `s`
   } else {
     RemoveHeld(self, s, true);
   }

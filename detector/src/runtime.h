@@ -160,7 +160,9 @@ struct ObjectState {
   bool lo_node_valid = false;
   LockOrderGraph::Node lo_node = 0;
   bool destroyed = false;
-  // Entries in threads' held lists that point here; the object is not freed while > 0.
+  // Stale entries in other threads' held lists (left by an unlock from a non-owner) that
+  // still point here; the object is not freed while > 0. Only misuse pays for this count:
+  // the lock fast path touches it never.
   std::atomic<int> held_refs{0};
 
   // Synchronisation clock: what a release/notify/set/arrive publishes.
@@ -333,13 +335,9 @@ inline void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) 
   }
 }
 
-// A thread's held list: every entry counts as a reference that keeps the object alive.
-inline void PushHeld(ThreadState* t, const ThreadState::Held& h) {
-  h.obj->held_refs.fetch_add(1, std::memory_order_relaxed);
-  t->held.push_back(h);
-}
+// A thread's held list (the owner's own bookkeeping: no atomics on the fast path).
+inline void PushHeld(ThreadState* t, const ThreadState::Held& h) { t->held.push_back(h); }
 inline void EraseHeld(ThreadState* t, std::vector<ThreadState::Held>::iterator it) {
-  it->obj->held_refs.fetch_sub(1, std::memory_order_relaxed);
   t->held.erase(it);
 }
 
