@@ -112,24 +112,17 @@ void WakeAll(ObjectState* obj) {
   for (ThreadState* t : ws) Wake(t);
 }
 
-void Release(ThreadState* self, ObjectState* obj) {
-  if (obj->vc_owner == self && obj->vc_owner_version == self->vc_version) {
-    // Only our own component moved since we last published: O(1).
-    obj->vc.Set(self->tid, self->vc.Get(self->tid));
-  } else {
-    const bool covered = obj->vc.LessOrEqual(self->vc);
-    obj->vc.Join(self->vc);
-    obj->vc_owner = covered ? self : nullptr;
-    obj->vc_owner_version = self->vc_version;
-  }
+void ReleaseSlow(ThreadState* self, ObjectState* obj) {
+  const bool covered = obj->vc.LessOrEqual(self->vc);
+  obj->vc.Join(self->vc);
+  obj->vc_owner = covered ? self : nullptr;
+  obj->vc_owner_version = self->vc_version;
   self->vc.Tick(self->tid);
   obj->span_ns = std::max(obj->span_ns, self->span_ns);
 }
 
-void Acquire(ThreadState* self, ObjectState* obj) {
-  if (obj->vc_owner != self || obj->vc_owner_version != self->vc_version) {
-    if (self->vc.Join(obj->vc)) self->vc_version++;
-  }
+void AcquireSlow(ThreadState* self, ObjectState* obj) {
+  if (self->vc.Join(obj->vc)) self->vc_version++;
   self->span_ns = std::max(self->span_ns, obj->span_ns);
 }
 

@@ -44,11 +44,10 @@ void PruneStale(ThreadState* self) {
   }
 }
 
-// Records held → s edges, and reports an inversion the new edge closes.
-void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
-  if (self->held.empty()) return;
-  // Same lock requested under the same held set (and sites) as before: nothing new.
-  // Objects by their process-unique creation key, never by address (addresses are reused).
+// Same lock requested under the same held set (and sites) as before adds nothing new to
+// the lock-order graph: the observation's hash, kept in a small per-thread cache. Objects
+// by their process-unique creation key, never by address (addresses are reused).
+inline std::uint64_t EdgeKey(const ThreadState* self, const ObjectState* s, SiteRef site) {
   std::uint64_t key = s->key * 0x9e3779b97f4a7c15ull ^
                       reinterpret_cast<std::uintptr_t>(site.file) ^ site.line;
   for (const auto& h : self->held) {
@@ -58,7 +57,16 @@ void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
   for (ObjectState* sem : self->sem_held) {
     key = (key ^ sem->key) * 0x94d049bb133111ebull;
   }
-  key |= 1;  // 0 marks an empty slot
+  return key | 1;  // 0 marks an empty slot
+}
+inline bool EdgesKnown(const ThreadState* self, std::uint64_t key) {
+  return self->edge_cache[key & 15] == key;
+}
+
+// Records held → s edges, and reports an inversion the new edge closes.
+void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
+  if (self->held.empty()) return;
+  const std::uint64_t key = EdgeKey(self, s, site);
   std::uint64_t& slot = self->edge_cache[key & 15];
   if (slot == key) return;
   slot = key;
@@ -136,7 +144,7 @@ void OnAcquired(ThreadState* self, ObjectState* s, SiteRef site, bool via_try, b
       node = s->lo_node;
     }
   }
-  PushHeld(self, {s, site, via_try, shared, node});
+  PushHeld(self, s, site, via_try, shared, node);
 }
 
 void RemoveHeld(ThreadState* self, ObjectState* s, bool shared) {
@@ -176,7 +184,7 @@ void SelfDeadlock(ThreadState* self, ObjectState* s, SiteRef site) {
 bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
 
 // Blocking exclusive acquisition; `timeout` for try_lock_for. Returns false on timeout.
-bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
+[[gnu::noinline]] bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
   ThreadState* self = Self();
   Enter(self, s);
   SiteRef site = Fix(self, loc);
@@ -199,11 +207,14 @@ bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
       return true;
     }
     if (self->run->mode == RunMode::kFree) {
-      // Short critical sections: spin a little before parking, as futex mutexes do.
-      for (int i = 0; i < 200; ++i) {
+      // Short critical sections: spin a little before parking, as futex mutexes do, backing
+      // off exponentially so that the spinner leaves the owner's cache line alone.
+      for (int i = 0; i < 12; ++i) {
+        for (int p = 0; p < (1 << (i < 7 ? i : 7)); ++p) {
 #if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
+          __builtin_ia32_pause();
 #endif
+        }
         expected = nullptr;
         if (s->owner.load(std::memory_order_relaxed) == nullptr &&
             s->owner.compare_exchange_weak(expected, self)) {
@@ -260,7 +271,36 @@ bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
 
 }  // namespace
 
-void LockOp(ObjectState* s, const Loc& loc) { LockImpl(s, loc, std::nullopt); }
+// The fast path of a free run (library mode, stress without noise): an uncontended Mutex
+// or RLock this thread does not hold, already known to the run and to the lock-order graph,
+// requested under a held set whose edges this thread recorded before. Everything the slow
+// path would do still happens: the edges are known, the clock is taken, the held list and
+// the site are updated. Anything else (and a failed CAS) goes through LockImpl.
+inline bool FastFree(ThreadState* self, ObjectState* s) {
+  const Run* run = self->run;
+  return run->mode == RunMode::kFree && s->gen == run->gen &&
+         s->kind != ObjKind::kSharedMutex && s->lo_node_valid &&
+         !g_stress_noise.load(std::memory_order_relaxed);
+}
+
+void LockOp(ObjectState* s, const Loc& loc) {
+  ThreadState* self = tls_self;
+  if (self != nullptr && FastFree(self, s) && s->owner.load(std::memory_order_relaxed) == nullptr) {
+    const SiteRef site = Fix(self, loc);
+    if (self->held.empty() || EdgesKnown(self, EdgeKey(self, s, site))) {
+      ThreadState* expected = nullptr;
+      if (s->owner.compare_exchange_strong(expected, self, std::memory_order_acquire,
+                                           std::memory_order_relaxed)) {
+        s->recursion = 1;
+        Acquire(self, s);
+        s->acquired_site = site;
+        PushHeld(self, s, site, false, false, s->lo_node);
+        return;
+      }
+    }
+  }
+  LockImpl(s, loc, std::nullopt);
+}
 
 bool TimedLockOp(ObjectState* s, Nanos timeout, const Loc& loc) {
   return LockImpl(s, loc, timeout);
@@ -294,7 +334,36 @@ bool TryLockOp(ObjectState* s, const Loc& loc) {
   return true;
 }
 
+namespace {
+void UnlockSlow(ObjectState* s, const Loc& loc);
+}  // namespace
+
 void UnlockOp(ObjectState* s, const Loc& loc) {
+  {
+    // Fast path: the owner releases its most recent lock (RLock: its last level).
+    ThreadState* self = tls_self;
+    if (self != nullptr && FastFree(self, s) &&
+        s->owner.load(std::memory_order_relaxed) == self && s->recursion == 1 &&
+        !self->held.empty() && self->held.back().obj == s) {
+      Fix(self, loc);
+      self->held.pop_back();
+      s->recursion = 0;
+      Release(self, s);
+      // seq_cst store, then the waiter count: pairs with a waiter that registers, then
+      // retries the CAS (neither can miss the other).
+      s->owner.store(nullptr, std::memory_order_seq_cst);
+      if (s->waiter_count.load(std::memory_order_seq_cst) > 0) {
+        RtGuard g;
+        WakeOne(s);
+      }
+      return;
+    }
+  }
+  UnlockSlow(s, loc);
+}
+
+namespace {
+[[gnu::noinline]] void UnlockSlow(ObjectState* s, const Loc& loc) {
   ThreadState* self = Self();
   Enter(self, s);
   SiteRef site = Fix(self, loc);
@@ -340,6 +409,8 @@ void UnlockOp(ObjectState* s, const Loc& loc) {
     WakeAll(s);
   }
 }
+
+}  // namespace
 
 void LockSharedOp(ObjectState* s, const Loc& loc) {
   ThreadState* self = Self();

@@ -18,7 +18,7 @@
 
 namespace lab::internal {
 
-LAB_TLS ThreadState* tls_self = nullptr;
+constinit LAB_TLS ThreadState* tls_self = nullptr;
 std::atomic<bool> g_stress_noise{false};
 
 namespace {

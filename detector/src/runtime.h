@@ -150,10 +150,11 @@ struct ObjectState {
   std::uint64_t key = 0;   // creation order, process-wide (scoped_lock ordering)
   std::uint64_t gen = 0;   // generation of the run the dynamic state belongs to
 
-  // Locks.
-  std::atomic<ThreadState*> owner{nullptr};
+  // Locks. owner and waiter_count have a cache line to themselves: threads spinning on a
+  // held lock read it, and must not steal the line the owner writes its bookkeeping to.
+  alignas(64) std::atomic<ThreadState*> owner{nullptr};
   std::atomic<int> waiter_count{0};
-  int recursion = 0;
+  alignas(64) int recursion = 0;
   int readers = 0;
   std::vector<ThreadState*> reader_threads;
   SiteRef acquired_site;
@@ -250,7 +251,8 @@ std::mutex& RtMutex();
 Run* CurrentRun();
 bool InControlledRun();
 // The calling lab thread, registering the OS thread in the free run if needed.
-extern LAB_TLS ThreadState* tls_self;
+// constinit: no TLS wrapper call on each access (the compiler knows it needs no init).
+extern constinit LAB_TLS ThreadState* tls_self;
 ThreadState* SelfSlow();
 inline ThreadState* Self() {
   ThreadState* t = tls_self;
@@ -336,7 +338,16 @@ inline void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) 
 }
 
 // A thread's held list (the owner's own bookkeeping: no atomics on the fast path).
-inline void PushHeld(ThreadState* t, const ThreadState::Held& h) { t->held.push_back(h); }
+// Fields one by one: a Held built on the stack and copied costs a store-forwarding stall.
+inline void PushHeld(ThreadState* t, ObjectState* obj, SiteRef site, bool via_try, bool shared,
+                     LockOrderGraph::Node node) {
+  ThreadState::Held& h = t->held.emplace_back();
+  h.obj = obj;
+  h.site = site;
+  h.via_try = via_try;
+  h.shared = shared;
+  h.node = node;
+}
 inline void EraseHeld(ThreadState* t, std::vector<ThreadState::Held>::iterator it) {
   t->held.erase(it);
 }
@@ -358,8 +369,27 @@ void WakeOne(ObjectState* obj);
 void WakeAll(ObjectState* obj);
 
 // Happens-before: `self` publishes its clock to `obj` (release), or takes obj's (acquire).
-void Release(ThreadState* self, ObjectState* obj);
-void Acquire(ThreadState* self, ObjectState* obj);
+// The common case, a lock released and re-taken by one thread whose clock took nothing
+// from others meanwhile, is O(1) and inline; the rest is ReleaseSlow / AcquireSlow.
+void ReleaseSlow(ThreadState* self, ObjectState* obj);
+void AcquireSlow(ThreadState* self, ObjectState* obj);
+inline void Release(ThreadState* self, ObjectState* obj) {
+  if (obj->vc_owner == self && obj->vc_owner_version == self->vc_version) {
+    // Only our own component moved since we last published.
+    obj->vc.Set(self->tid, self->vc.Get(self->tid));
+    self->vc.Tick(self->tid);
+    if (obj->span_ns < self->span_ns) obj->span_ns = self->span_ns;
+    return;
+  }
+  ReleaseSlow(self, obj);
+}
+inline void Acquire(ThreadState* self, ObjectState* obj) {
+  if (obj->vc_owner == self && obj->vc_owner_version == self->vc_version) {
+    if (self->span_ns < obj->span_ns) self->span_ns = obj->span_ns;
+    return;
+  }
+  AcquireSlow(self, obj);
+}
 
 // Thread exit bookkeeping shared by both modes (exit-holding-lock, join wake-up).
 void OnThreadExit(ThreadState* self);

@@ -97,7 +97,7 @@ bool CondWaitOp(ObjectState* cv, ObjectState* lock, bool owns, Nanos timeout, bo
   lock->recursion = recursion;
   lock->acquired_site = held_site;
   Acquire(self, lock);
-  PushHeld(self, {lock, held_site, false, false, lock->lo_node});
+  PushHeld(self, lock, held_site, false, false, lock->lo_node);
   return woke;
 }
 
