@@ -323,6 +323,14 @@ void LockOrderGraph::Clear() {
   num_edges_ = 0;
 }
 
+void LockOrderGraph::Reset() {
+  nodes_.clear();
+  free_.clear();
+  edge_index_.clear();
+  live_nodes_ = 0;
+  num_edges_ = 0;
+}
+
 std::size_t LockOrderGraph::num_nodes() const { return live_nodes_; }
 
 std::size_t LockOrderGraph::num_edges() const { return num_edges_; }

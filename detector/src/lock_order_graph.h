@@ -71,6 +71,9 @@ class LockOrderGraph {
   // Forget every edge and observation (a new run). Live nodes keep their ids and
   // permits: objects that outlive a run (globals) still refer to them.
   void Clear();
+  // Forget everything, nodes included, keeping the storage (a controlled run's next
+  // schedule: every object it uses gets a new node).
+  void Reset();
 
   // At most this many observations are kept per edge.
   static constexpr std::size_t kMaxObservationsPerEdge = 4;

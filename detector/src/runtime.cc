@@ -176,7 +176,7 @@ void Touch(ObjectState* s, Run* run) {
   s->readers = 0;
   s->reader_threads.clear();
   s->lo_node_valid = false;
-  s->vc.Clear();
+  s->vc.Zero();
   s->vc_owner = nullptr;
   s->span_ns = 0;
   s->waiters.clear();
@@ -184,8 +184,8 @@ void Touch(ObjectState* s, Run* run) {
   s->is_set = false;
   s->arrived = 0;
   s->round = 0;
-  s->barrier_vc.Clear();
-  s->read_vc.Clear();
+  s->barrier_vc.Zero();
+  s->read_vc.Zero();
   s->read_span_ns = 0;
   s->history.Reset();
   s->cached_name.clear();

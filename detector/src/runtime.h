@@ -116,7 +116,7 @@ struct ThreadState {
     tid = 0;
     name.clear();
     run = nullptr;
-    vc.Clear();
+    vc.Zero();
     vc_version = 0;
     held.clear();
     sem_held.clear();
@@ -150,11 +150,13 @@ struct ObjectState {
   std::uint64_t key = 0;   // creation order, process-wide (scoped_lock ordering)
   std::uint64_t gen = 0;   // generation of the run the dynamic state belongs to
 
-  // Locks. owner and waiter_count have a cache line to themselves: threads spinning on a
-  // held lock read it, and must not steal the line the owner writes its bookkeeping to.
-  alignas(64) std::atomic<ThreadState*> owner{nullptr};
+  // Locks. Threads spinning on a held lock read `owner`; the padding keeps the fields the
+  // owner writes (recursion, clocks, sites) off that cache line. (Padding, not alignas:
+  // aligned new costs a memalign per object.)
+  std::atomic<ThreadState*> owner{nullptr};
   std::atomic<int> waiter_count{0};
-  alignas(64) int recursion = 0;
+  char owner_line_pad[64];
+  int recursion = 0;
   int readers = 0;
   std::vector<ThreadState*> reader_threads;
   SiteRef acquired_site;
@@ -236,6 +238,28 @@ struct Run {
   std::vector<ObjectState*>* spare_objects = nullptr;
   // Called with each new finding, after it was recorded (library mode prints it).
   std::function<void(const Finding&)> on_finding;
+
+  // Every field back to its initialiser, containers keeping their capacity: a controlled
+  // run uses one Run for all its schedules. `threads` must already be empty or dead.
+  void ResetForReuse() {
+    gen = 0;
+    mode = RunMode::kFree;
+    sched = nullptr;
+    threads.clear();
+    lock_order.Reset();
+    lock_objects.clear();
+    findings.clear();
+    finding_keys.clear();
+    live_threads = 0;
+    blocked_threads = 0;
+    progress = 0;
+    work_ns = 0;
+    shared_access_cost_ns = 0;
+    site_ordinals.clear();
+    spare_threads = nullptr;
+    spare_objects = nullptr;
+    on_finding = nullptr;
+  }
 };
 
 // A fresh generation number for a new run.

@@ -99,8 +99,20 @@ void JoinThread(ObjectState* obj, const Loc& loc) {
     delete th;
     obj->os_thread = nullptr;
   }
-  // The ThreadState stays with its run (reports name it); the object goes.
-  obj->destroyed = true;
+  // The ThreadState stays with its run (reports name it); the object goes. A controlled
+  // run keeps it until the schedule ends (its trace names it), then reuses it.
+  Run* run = self->run;
+  if (run->mode == RunMode::kControlled) {
+    obj->destroyed = true;
+    run->sched->Bury(obj);
+    return;
+  }
+  {
+    RtGuard g;
+    t->thread_obj = nullptr;
+    obj->destroyed = true;
+  }
+  delete obj;
 }
 
 void AbandonThread(ObjectState* obj, const Loc& loc) {

@@ -7,6 +7,7 @@
 // Get/Set/Tick are O(1).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -46,6 +47,9 @@ class VectorClock {
   bool Covers(Epoch e) const { return e.none() || e.clock <= Get(e.tid); }
   Epoch EpochOf(Tid t) const { return Epoch{t, Get(t)}; }
   void Clear() { c_.clear(); }
+  // Every component back to 0, keeping the length (no reallocation when the clock is
+  // reused, as controlled runs do schedule after schedule).
+  void Zero() { std::fill(c_.begin(), c_.end(), 0u); }
   std::size_t size() const { return c_.size(); }
 
  private:

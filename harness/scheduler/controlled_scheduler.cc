@@ -22,7 +22,7 @@ ControlledScheduler::ControlledScheduler(const Options& options, SchedulingStrat
       pool_(pool),
       token_flags_(std::move(token_flags)),
       steps_(steps) {
-  trace_.reserve(kTraceKeep);
+  trace_.resize(kTraceKeep);
 }
 
 ControlledScheduler::~ControlledScheduler() {
@@ -39,10 +39,11 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   aborting_ = false;
   ended_ = false;
   hang_ = false;
-  trace_.clear();
   trace_total_ = 0;
+  trace_next_ = 0;
   abort_steps_ = 0;
-  Run run;
+  Run& run = run_storage_;
+  run.ResetForReuse();
   run.gen = NewRunGeneration();
   run.mode = RunMode::kControlled;
   run.sched = this;
@@ -129,12 +130,16 @@ void ControlledScheduler::FiberEntry(ThreadState* t) {
 
 void ControlledScheduler::Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site,
                                  bool preempted, const char* note) {
-  RawEvent e{t->tid, op, preempted, obj, site, now_ns_, note};
-  if (trace_.size() < kTraceKeep) {
-    trace_.push_back(e);
-  } else {
-    trace_[trace_total_ % kTraceKeep] = e;
-  }
+  // Event i lives at i % kTraceKeep; trace_next_ is that slot for the next event.
+  RawEvent& e = trace_[trace_next_];
+  e.tid = t->tid;
+  e.op = op;
+  e.preempted = preempted;
+  e.obj = obj;
+  e.site = site;
+  e.vtime = now_ns_;
+  e.note = note;
+  if (++trace_next_ == kTraceKeep) trace_next_ = 0;
   ++trace_total_;
 }
 
@@ -147,7 +152,8 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
     if (std::uncaught_exceptions() == 0) throw RunAborted{};
     return;
   }
-  steps_->fetch_add(1, std::memory_order_relaxed);
+  // One writer (this OS thread), one reader (the watchdog): no locked add needed.
+  steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++step_count_;
   Record(self, op, obj, site, false, nullptr);
   if (step_count_ > opt_.step_budget) {
@@ -215,17 +221,32 @@ void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
 
 void ControlledScheduler::Reschedule(ThreadState* self) {
   while (true) {
-    option_threads_.clear();
+    // The options, current thread first, in one pass over plain arrays (this runs at
+    // every step: no push_back capacity checks). Room for every thread twice: runnable
+    // ones, then (spurious wake-ups) blocked waiters.
+    const std::size_t n_threads = run_->threads.size();
+    if (option_threads_.size() < 2 * n_threads) {
+      option_threads_.resize(2 * n_threads);
+      option_tids_.resize(2 * n_threads);
+    }
+    ThreadState** opts = option_threads_.data();
+    std::uint32_t* tids = option_tids_.data();
     const bool self_can_run = self != nullptr && !self->finished &&
                               self->sched == ThreadState::Sched::kRunnable;
-    if (self_can_run) option_threads_.push_back(self);
-    for (auto& up : run_->threads) {
+    int nr = 0;
+    if (self_can_run) {
+      opts[0] = self;
+      tids[0] = self->tid;
+      nr = 1;
+    }
+    for (const auto& up : run_->threads) {
       ThreadState* t = up.get();
-      if (t != self && !t->finished && t->sched == ThreadState::Sched::kRunnable) {
-        option_threads_.push_back(t);
+      if (t->sched == ThreadState::Sched::kRunnable && t != self && !t->finished) {
+        opts[nr] = t;
+        tids[nr] = t->tid;
+        ++nr;
       }
     }
-    const int nr = static_cast<int>(option_threads_.size());
     if (nr == 0) {
       // Nothing can run: wake the earliest sleepers (virtual time jumps), or stop.
       std::int64_t earliest = -1;
@@ -264,25 +285,24 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
         ThreadState* t = up.get();
         if (!t->finished && t->sched == ThreadState::Sched::kBlocked &&
             t->wait_kind == WaitKind::kCondVar) {
-          option_threads_.push_back(t);
+          opts[nr + ns] = t;
+          tids[nr + ns] = t->tid;
           ++ns;
         }
       }
     }
     int pick = 0;
     if (nr + ns > 1) {
-      option_tids_.clear();
-      for (ThreadState* t : option_threads_) option_tids_.push_back(t->tid);
       ChoiceView c;
       c.num_runnable = nr;
       c.num_spurious = ns;
       c.current_first = self_can_run;
-      c.tids = option_tids_.data();
+      c.tids = tids;
       c.step = step_count_;
       pick = strategy_->Pick(c);
       if (pick < 0 || pick >= nr + ns) pick = 0;
     }
-    ThreadState* next = option_threads_[pick];
+    ThreadState* next = opts[pick];
     if (pick >= nr) {
       next->spurious = true;
       next->sched = ThreadState::Sched::kRunnable;
@@ -292,7 +312,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
     }
     if (self_can_run && next != self) {
       ++preemptions_;
-      if (trace_total_ > 0) trace_[(trace_total_ - 1) % kTraceKeep].preempted = true;
+      if (trace_total_ > 0) trace_[trace_next_ == 0 ? kTraceKeep - 1 : trace_next_ - 1].preempted = true;
     }
     SwitchTo(next);
     return;

@@ -87,6 +87,7 @@ class ControlledScheduler {
   SchedulingStrategy* strategy_;
   FiberPool* pool_;
   std::string token_flags_;
+  Run run_storage_;  // the run of every schedule, reset in between (keeps its buffers)
   Run* run_ = nullptr;
   ThreadState* current_ = nullptr;
   std::int64_t now_ns_ = 0;
@@ -96,8 +97,9 @@ class ControlledScheduler {
   bool aborting_ = false;
   bool ended_ = false;
   bool hang_ = false;
-  std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events
+  std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events (kTraceKeep slots)
   std::size_t trace_total_ = 0;
+  std::size_t trace_next_ = 0;
   std::vector<std::uint32_t> option_tids_;
   std::vector<ThreadState*> option_threads_;
   std::vector<ObjectState*> graveyard_;
