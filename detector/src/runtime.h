@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -63,6 +64,61 @@ enum class OpCode : std::uint8_t {
 };
 const char* OpName(OpCode op);
 
+// A lock a thread holds (its held list, most recent last).
+struct HeldLock {
+  ObjectState* obj;
+  SiteRef site;
+  bool via_try;
+  bool shared;
+  LockOrderGraph::Node node;
+};
+
+// A thread's held list: touched by its owner only, on every lock and unlock, so it is a
+// plain growable array whose push and pop are inline (std::vector's emplace_back is an
+// out-of-line call). Iterators are pointers; erase keeps the order.
+class HeldList {
+ public:
+  HeldList() = default;
+  HeldList(const HeldList&) = delete;
+  HeldList& operator=(const HeldList&) = delete;
+  ~HeldList() { delete[] data_; }
+
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  HeldLock* begin() { return data_; }
+  HeldLock* end() { return data_ + size_; }
+  const HeldLock* begin() const { return data_; }
+  const HeldLock* end() const { return data_ + size_; }
+  std::reverse_iterator<HeldLock*> rbegin() { return std::reverse_iterator<HeldLock*>(end()); }
+  std::reverse_iterator<HeldLock*> rend() { return std::reverse_iterator<HeldLock*>(begin()); }
+  HeldLock& back() { return data_[size_ - 1]; }
+  const HeldLock& back() const { return data_[size_ - 1]; }
+  HeldLock& emplace_back() {
+    if (size_ == cap_) Grow();
+    return data_[size_++];
+  }
+  void pop_back() { --size_; }
+  HeldLock* erase(HeldLock* it) {
+    for (HeldLock* p = it; p + 1 != end(); ++p) *p = p[1];
+    --size_;
+    return it;
+  }
+  void clear() { size_ = 0; }
+
+ private:
+  void Grow() {
+    const std::size_t cap = cap_ == 0 ? 8 : 2 * cap_;
+    HeldLock* d = new HeldLock[cap];
+    for (std::size_t i = 0; i < size_; ++i) d[i] = data_[i];
+    delete[] data_;
+    data_ = d;
+    cap_ = cap;
+  }
+  HeldLock* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t cap_ = 0;
+};
+
 struct ThreadState {
   Tid tid = 0;
   std::string name;
@@ -72,14 +128,8 @@ struct ThreadState {
   // lock released and re-acquired by one thread skip the vector-clock work.
   std::uint64_t vc_version = 0;
 
-  struct Held {
-    ObjectState* obj;
-    SiteRef site;
-    bool via_try;
-    bool shared;
-    LockOrderGraph::Node node;
-  };
-  std::vector<Held> held;
+  using Held = HeldLock;
+  HeldList held;
   // Semaphore permits this thread took and has not given back: gates for lock order.
   std::vector<ObjectState*> sem_held;
   // Lock-order observations this thread already recorded (hash of the requested lock and
@@ -372,7 +422,7 @@ inline void PushHeld(ThreadState* t, ObjectState* obj, SiteRef site, bool via_tr
   h.shared = shared;
   h.node = node;
 }
-inline void EraseHeld(ThreadState* t, std::vector<ThreadState::Held>::iterator it) {
+inline void EraseHeld(ThreadState* t, HeldLock* it) {
   t->held.erase(it);
 }
 
