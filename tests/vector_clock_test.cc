@@ -118,7 +118,7 @@ TEST(VectorClockTest, AssignAndClear) {
   EXPECT_EQ(a.Get(0), 0u);
 }
 
-// Random Set / Tick / Join / Assign over a few clocks, checked after every operation
+// Random Set / Tick / Join / JoinCovered / Zero / Assign over a few clocks, checked after every operation
 // against the map model, including every pairwise LessOrEqual.
 TEST(VectorClockTest, MatchesNaiveModelUnderRandomOperations) {
   constexpr int kClocks = 5;
@@ -127,6 +127,8 @@ TEST(VectorClockTest, MatchesNaiveModelUnderRandomOperations) {
   int joins_unchanged = 0;
   int le_true = 0;
   int le_false = 0;
+  int covered_true = 0;
+  int covered_false = 0;
   for (std::uint32_t seed = 1; seed <= 40; ++seed) {
     std::mt19937 rng(seed);
     std::vector<VectorClock> clocks(kClocks);
@@ -135,7 +137,7 @@ TEST(VectorClockTest, MatchesNaiveModelUnderRandomOperations) {
       const int i = static_cast<int>(rng() % kClocks);
       const int j = static_cast<int>(rng() % kClocks);
       const Tid t = rng() % kThreads;
-      switch (rng() % 4) {
+      switch (rng() % 6) {
         case 0: {
           const std::uint32_t v = rng() % 6;
           clocks[i].Set(t, v);
@@ -158,6 +160,19 @@ TEST(VectorClockTest, MatchesNaiveModelUnderRandomOperations) {
           (model_changed ? joins_changed : joins_unchanged)++;
           break;
         }
+        case 3: {
+          const bool was_le = ModelLessOrEqual(models[i], models[j]);
+          for (const auto& [u, v] : models[j]) {
+            if (v > ModelGet(models[i], u)) models[i][u] = v;
+          }
+          ASSERT_EQ(clocks[i].JoinCovered(clocks[j]), was_le) << "seed " << seed;
+          (was_le ? covered_true : covered_false)++;
+          break;
+        }
+        case 4:
+          clocks[i].Zero();
+          models[i].clear();
+          break;
         default:
           clocks[i].Assign(clocks[j]);
           models[i] = models[j];
@@ -180,6 +195,8 @@ TEST(VectorClockTest, MatchesNaiveModelUnderRandomOperations) {
   EXPECT_GT(joins_unchanged, 100);
   EXPECT_GT(le_true, 1000);
   EXPECT_GT(le_false, 1000);
+  EXPECT_GT(covered_true, 100);
+  EXPECT_GT(covered_false, 100);
 }
 
 }  // namespace

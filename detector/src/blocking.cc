@@ -113,8 +113,7 @@ void WakeAll(ObjectState* obj) {
 }
 
 void ReleaseSlow(ThreadState* self, ObjectState* obj) {
-  const bool covered = obj->vc.LessOrEqual(self->vc);
-  obj->vc.Join(self->vc);
+  const bool covered = obj->vc.JoinCovered(self->vc);
   obj->vc_owner = covered ? self : nullptr;
   obj->vc_owner_version = self->vc_version;
   self->vc.Tick(self->tid);

@@ -30,6 +30,22 @@ bool VectorClock::Join(const VectorClock& o) {
   return changed;
 }
 
+bool VectorClock::JoinCovered(const VectorClock& o) {
+  bool covered = true;
+  if (o.c_.size() > c_.size()) c_.resize(o.c_.size(), 0);
+  for (std::size_t i = 0; i < o.c_.size(); ++i) {
+    if (c_[i] > o.c_[i]) {
+      covered = false;
+    } else {
+      c_[i] = o.c_[i];
+    }
+  }
+  for (std::size_t i = o.c_.size(); i < c_.size(); ++i) {
+    if (c_[i] != 0) covered = false;
+  }
+  return covered;
+}
+
 bool VectorClock::LessOrEqual(const VectorClock& o) const {
   const std::size_t common = std::min(c_.size(), o.c_.size());
   for (std::size_t i = 0; i < common; ++i) {

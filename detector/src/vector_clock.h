@@ -40,6 +40,9 @@ class VectorClock {
   }
   // Pointwise max with `o`. Returns true when this clock changed.
   bool Join(const VectorClock& o);
+  // Pointwise max with `o`, in the same pass answering whether this clock was
+  // LessOrEqual(o) before (a release publishing a clock that covers the old one).
+  bool JoinCovered(const VectorClock& o);
   void Assign(const VectorClock& o) { c_.assign(o.c_.begin(), o.c_.end()); }
   // True when every component of this is <= the one of `o` (this happens before or equals o).
   bool LessOrEqual(const VectorClock& o) const;
