@@ -283,23 +283,48 @@ inline bool FastFree(ThreadState* self, ObjectState* s) {
          !g_stress_noise.load(std::memory_order_relaxed);
 }
 
+namespace {
+// Every way out of the fast paths is a tail call, so that they need no stack frame.
+[[gnu::noinline]] void LockSlow(ObjectState* s, const Loc& loc) { LockImpl(s, loc, std::nullopt); }
+[[gnu::noinline]] void WakeOneWaiter(ObjectState* s) {
+  RtGuard g;
+  WakeOne(s);
+}
+// Unlock after ReleaseFast declined: the full release, then the hand-over.
+[[gnu::noinline]] void FinishUnlock(ThreadState* self, ObjectState* s) {
+  ReleaseSlow(self, s);
+  s->owner.store(nullptr, std::memory_order_seq_cst);
+  if (s->waiter_count.load(std::memory_order_seq_cst) > 0) WakeOneWaiter(s);
+}
+}  // namespace
+
 void LockOp(ObjectState* s, const Loc& loc) {
   ThreadState* self = tls_self;
-  if (self != nullptr && FastFree(self, s) && s->owner.load(std::memory_order_relaxed) == nullptr) {
-    const SiteRef site = Fix(self, loc);
-    if (self->held.empty() || EdgesKnown(self, EdgeKey(self, s, site))) {
-      ThreadState* expected = nullptr;
-      if (s->owner.compare_exchange_strong(expected, self, std::memory_order_acquire,
-                                           std::memory_order_relaxed)) {
-        s->recursion = 1;
-        Acquire(self, s);
-        s->acquired_site = site;
-        PushHeld(self, s, site, false, false, s->lo_node);
-        return;
-      }
-    }
+  if (self == nullptr || !FastFree(self, s) || s->owner.load(std::memory_order_relaxed) != nullptr) {
+    return LockSlow(s, loc);
   }
-  LockImpl(s, loc, std::nullopt);
+  const SiteRef site = SiteRef::From(loc);
+  if (!KnownStudentFile(site.file) || self->held.full()) return LockSlow(s, loc);
+  if (!self->held.empty() && !EdgesKnown(self, EdgeKey(self, s, site))) return LockSlow(s, loc);
+  ThreadState* expected = nullptr;
+  if (!s->owner.compare_exchange_strong(expected, self, std::memory_order_acquire,
+                                        std::memory_order_relaxed)) {
+    return LockSlow(s, loc);
+  }
+  // Sites field by field: a SiteRef copied whole goes through the stack (its padding).
+  self->last_site.file = site.file;
+  self->last_site.line = site.line;
+  s->recursion = 1;
+  s->acquired_site.file = site.file;
+  s->acquired_site.line = site.line;
+  HeldLock& h = self->held.emplace_back_unchecked();  // checked not full above
+  h.obj = s;
+  h.site.file = site.file;
+  h.site.line = site.line;
+  h.via_try = false;
+  h.shared = false;
+  h.node = s->lo_node;
+  if (!AcquireFast(self, s)) AcquireSlow(self, s);
 }
 
 bool TimedLockOp(ObjectState* s, Nanos timeout, const Loc& loc) {
@@ -339,27 +364,23 @@ void UnlockSlow(ObjectState* s, const Loc& loc);
 }  // namespace
 
 void UnlockOp(ObjectState* s, const Loc& loc) {
-  {
-    // Fast path: the owner releases its most recent lock (RLock: its last level).
-    ThreadState* self = tls_self;
-    if (self != nullptr && FastFree(self, s) &&
-        s->owner.load(std::memory_order_relaxed) == self && s->recursion == 1 &&
-        !self->held.empty() && self->held.back().obj == s) {
-      Fix(self, loc);
-      self->held.pop_back();
-      s->recursion = 0;
-      Release(self, s);
-      // seq_cst store, then the waiter count: pairs with a waiter that registers, then
-      // retries the CAS (neither can miss the other).
-      s->owner.store(nullptr, std::memory_order_seq_cst);
-      if (s->waiter_count.load(std::memory_order_seq_cst) > 0) {
-        RtGuard g;
-        WakeOne(s);
-      }
-      return;
-    }
+  // Fast path: the owner releases its most recent lock (RLock: its last level).
+  ThreadState* self = tls_self;
+  if (self == nullptr || !FastFree(self, s) || s->owner.load(std::memory_order_relaxed) != self ||
+      s->recursion != 1 || self->held.empty() || self->held.back().obj != s) {
+    return UnlockSlow(s, loc);
   }
-  UnlockSlow(s, loc);
+  const SiteRef site = SiteRef::From(loc);
+  if (!KnownStudentFile(site.file)) return UnlockSlow(s, loc);
+  self->last_site.file = site.file;
+  self->last_site.line = site.line;
+  self->held.pop_back();
+  s->recursion = 0;
+  if (!ReleaseFast(self, s)) return FinishUnlock(self, s);
+  // seq_cst store, then the waiter count: pairs with a waiter that registers, then
+  // retries the CAS (neither can miss the other).
+  s->owner.store(nullptr, std::memory_order_seq_cst);
+  if (s->waiter_count.load(std::memory_order_seq_cst) > 0) WakeOneWaiter(s);
 }
 
 namespace {

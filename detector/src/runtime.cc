@@ -19,6 +19,7 @@
 namespace lab::internal {
 
 constinit LAB_TLS ThreadState* tls_self = nullptr;
+constinit LAB_TLS FileClass tls_file_class[16] = {};
 std::atomic<bool> g_stress_noise{false};
 
 namespace {

@@ -97,6 +97,8 @@ class HeldList {
     if (size_ == cap_) Grow();
     return data_[size_++];
   }
+  bool full() const { return size_ == cap_; }
+  HeldLock& emplace_back_unchecked() { return data_[size_++]; }  // requires !full()
   void pop_back() { --size_; }
   HeldLock* erase(HeldLock* it) {
     for (HeldLock* p = it; p + 1 != end(); ++p) *p = p[1];
@@ -106,7 +108,7 @@ class HeldList {
   void clear() { size_ = 0; }
 
  private:
-  void Grow() {
+  [[gnu::noinline]] void Grow() {
     const std::size_t cap = cap_ == 0 ? 8 : 2 * cap_;
     HeldLock* d = new HeldLock[cap];
     for (std::size_t i = 0; i < size_; ++i) d[i] = data_[i];
@@ -366,18 +368,27 @@ bool IsInternalFileSlow(const char* file);
 // Whether a site lies in the lab's or the standard library's headers. File names are
 // static strings, so a small per-thread cache keyed by the pointer answers almost every
 // call without looking at the characters.
+struct FileClass {
+  const char* file;
+  bool internal;
+};
+extern constinit LAB_TLS FileClass tls_file_class[16];
+inline FileClass& FileClassSlot(const char* file) {
+  return tls_file_class[(reinterpret_cast<std::uintptr_t>(file) >> 3) & 15];
+}
 inline bool IsInternalFile(const char* file) {
-  struct Entry {
-    const char* file;
-    bool internal;
-  };
-  static LAB_TLS Entry cache[16] = {};
-  Entry& e = cache[(reinterpret_cast<std::uintptr_t>(file) >> 3) & 15];
+  FileClass& e = FileClassSlot(file);
   if (e.file != file) {
     e.file = file;
     e.internal = IsInternalFileSlow(file);
   }
   return e.internal;
+}
+// True when the cache already knows `file` as the student's (the fast paths: a miss or an
+// internal file goes to the slow path, which calls Fix).
+inline bool KnownStudentFile(const char* file) {
+  const FileClass& e = FileClassSlot(file);
+  return e.file == file && !e.internal;
 }
 inline SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
@@ -447,22 +458,28 @@ void WakeAll(ObjectState* obj);
 // from others meanwhile, is O(1) and inline; the rest is ReleaseSlow / AcquireSlow.
 void ReleaseSlow(ThreadState* self, ObjectState* obj);
 void AcquireSlow(ThreadState* self, ObjectState* obj);
+// The O(1) cases alone: false (and nothing done) when the slow one is needed.
+inline bool ReleaseFast(ThreadState* self, ObjectState* obj) {
+  if (obj->vc_owner != self || obj->vc_owner_version != self->vc_version) return false;
+  const Tid t = self->tid;
+  if (!self->vc.Stores(t) || !obj->vc.Stores(t)) return false;  // growth: the slow path
+  // Only our own component moved since we last published.
+  std::uint32_t& own = self->vc.At(t);
+  obj->vc.At(t) = own;
+  ++own;
+  if (obj->span_ns < self->span_ns) obj->span_ns = self->span_ns;
+  return true;
+}
+inline bool AcquireFast(ThreadState* self, ObjectState* obj) {
+  if (obj->vc_owner != self || obj->vc_owner_version != self->vc_version) return false;
+  if (self->span_ns < obj->span_ns) self->span_ns = obj->span_ns;
+  return true;
+}
 inline void Release(ThreadState* self, ObjectState* obj) {
-  if (obj->vc_owner == self && obj->vc_owner_version == self->vc_version) {
-    // Only our own component moved since we last published.
-    obj->vc.Set(self->tid, self->vc.Get(self->tid));
-    self->vc.Tick(self->tid);
-    if (obj->span_ns < self->span_ns) obj->span_ns = self->span_ns;
-    return;
-  }
-  ReleaseSlow(self, obj);
+  if (!ReleaseFast(self, obj)) ReleaseSlow(self, obj);
 }
 inline void Acquire(ThreadState* self, ObjectState* obj) {
-  if (obj->vc_owner == self && obj->vc_owner_version == self->vc_version) {
-    if (self->span_ns < obj->span_ns) self->span_ns = obj->span_ns;
-    return;
-  }
-  AcquireSlow(self, obj);
+  if (!AcquireFast(self, obj)) AcquireSlow(self, obj);
 }
 
 // Thread exit bookkeeping shared by both modes (exit-holding-lock, join wake-up).

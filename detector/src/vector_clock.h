@@ -38,6 +38,9 @@ class VectorClock {
       SetGrow(t, 1);
     }
   }
+  // Component t is stored (Get/Set/Tick on it need no growth).
+  bool Stores(Tid t) const { return t < c_.size(); }
+  std::uint32_t& At(Tid t) { return c_[t]; }  // requires Stores(t)
   // Pointwise max with `o`. Returns true when this clock changed.
   bool Join(const VectorClock& o);
   // Pointwise max with `o`, in the same pass answering whether this clock was
