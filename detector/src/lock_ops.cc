@@ -278,9 +278,8 @@ bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
 // the site are updated. Anything else (and a failed CAS) goes through LockImpl.
 inline bool FastFree(ThreadState* self, ObjectState* s) {
   const Run* run = self->run;
-  return run->mode == RunMode::kFree && s->gen == run->gen &&
-         s->kind != ObjKind::kSharedMutex && s->lo_node_valid &&
-         !g_stress_noise.load(std::memory_order_relaxed);
+  return run->fast_paths.load(std::memory_order_relaxed) && s->gen == run->gen &&
+         s->kind != ObjKind::kSharedMutex && s->lo_node_valid;
 }
 
 namespace {

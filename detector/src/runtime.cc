@@ -37,6 +37,7 @@ Run& FreeRun() {
     auto* r = new Run;  // never destroyed: threads may outlive static destructors
     r->gen = 1;
     r->mode = RunMode::kFree;
+    r->fast_paths.store(true);
     return r;
   }();
   return *run;
@@ -257,6 +258,7 @@ void SetStressNoise(bool on, std::uint64_t seed) {
   g_noise_seed = seed;
   g_noise_epoch.fetch_add(1);
   g_stress_noise = on;
+  FreeRun().fast_paths.store(!on);
 }
 void ClearFreeFindings() {
   std::lock_guard<std::mutex> lk(RtMutex());

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <cassert>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -272,6 +273,9 @@ struct ObjectState {
 struct Run {
   std::uint64_t gen = 0;
   RunMode mode = RunMode::kFree;
+  // The free run while no stress noise is on: the lock fast paths may be taken (one
+  // load instead of the mode and the noise flag).
+  std::atomic<bool> fast_paths{false};
   ControlledScheduler* sched = nullptr;
   std::vector<std::unique_ptr<ThreadState>> threads;  // index = Tid
   LockOrderGraph lock_order;
@@ -296,6 +300,7 @@ struct Run {
   void ResetForReuse() {
     gen = 0;
     mode = RunMode::kFree;
+    fast_paths.store(false, std::memory_order_relaxed);
     sched = nullptr;
     threads.clear();
     lock_order.Reset();
@@ -462,7 +467,10 @@ void AcquireSlow(ThreadState* self, ObjectState* obj);
 inline bool ReleaseFast(ThreadState* self, ObjectState* obj) {
   if (obj->vc_owner != self || obj->vc_owner_version != self->vc_version) return false;
   const Tid t = self->tid;
-  if (!self->vc.Stores(t) || !obj->vc.Stores(t)) return false;  // growth: the slow path
+  // Both clocks store component t: ReleaseSlow made vc_owner = self right after joining
+  // self's clock into obj's (obj's is at least as long) and ticking t, and a thread's
+  // clock never shrinks (Assign only starts a new thread; reuse zeroes, keeping length).
+  assert(self->vc.Stores(t) && obj->vc.Stores(t));
   // Only our own component moved since we last published.
   std::uint32_t& own = self->vc.At(t);
   obj->vc.At(t) = own;
