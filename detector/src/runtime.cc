@@ -37,7 +37,6 @@ Run& FreeRun() {
     auto* r = new Run;  // never destroyed: threads may outlive static destructors
     r->gen = 1;
     r->mode = RunMode::kFree;
-    r->fast_paths.store(true);
     return r;
   }();
   return *run;
@@ -164,6 +163,7 @@ ThreadState* AddThread(Run* run, std::string name, ThreadState* parent) {
     parent->vc.Tick(parent->tid);
   }
   t->vc.Tick(t->tid);
+  t->fast_paths.store(run->mode == RunMode::kFree && !g_stress_noise.load());
   run->live_threads++;
   run->threads.push_back(std::move(t));
   return run->threads.back().get();
@@ -178,6 +178,7 @@ void Touch(ObjectState* s, Run* run) {
   s->readers = 0;
   s->reader_threads.clear();
   s->lo_node_valid = false;
+  s->fast_lock = false;
   s->vc.Zero();
   s->vc_owner = nullptr;
   s->span_ns = 0;
@@ -257,8 +258,9 @@ void SetFindingPrinting(bool print) { g_print = print; }
 void SetStressNoise(bool on, std::uint64_t seed) {
   g_noise_seed = seed;
   g_noise_epoch.fetch_add(1);
+  std::lock_guard<std::mutex> lk(RtMutex());
   g_stress_noise = on;
-  FreeRun().fast_paths.store(!on);
+  for (auto& t : FreeRun().threads) t->fast_paths.store(!on);
 }
 void ClearFreeFindings() {
   std::lock_guard<std::mutex> lk(RtMutex());

@@ -138,6 +138,9 @@ struct ThreadState {
   // Lock-order observations this thread already recorded (hash of the requested lock and
   // everything held): a repeat needs neither the runtime lock nor the graph.
   std::uint64_t edge_cache[16] = {};
+  // A thread of the free run while no stress noise is on: it may take the lock fast paths
+  // (set by AddThread and SetStressNoise under the runtime lock; read by the thread).
+  std::atomic<bool> fast_paths{false};
 
   // Blocking (both modes). waiting_on is read by other threads' cycle checks.
   std::atomic<ObjectState*> waiting_on{nullptr};
@@ -174,6 +177,7 @@ struct ThreadState {
     held.clear();
     sem_held.clear();
     for (auto& e : edge_cache) e = 0;
+    fast_paths.store(false, std::memory_order_relaxed);
     waiting_on.store(nullptr, std::memory_order_relaxed);
     wait_kind = WaitKind::kNone;
     wait_site = {};
@@ -214,6 +218,9 @@ struct ObjectState {
   std::vector<ThreadState*> reader_threads;
   SiteRef acquired_site;
   bool lo_node_valid = false;
+  // A Mutex or RLock of the free run with a lock-order node: the lock fast paths may be
+  // taken (one flag for the generation, kind and node checks). Cleared with lo_node_valid.
+  bool fast_lock = false;
   LockOrderGraph::Node lo_node = 0;
   bool destroyed = false;
   // Stale entries in other threads' held lists (left by an unlock from a non-owner) that
@@ -273,9 +280,6 @@ struct ObjectState {
 struct Run {
   std::uint64_t gen = 0;
   RunMode mode = RunMode::kFree;
-  // The free run while no stress noise is on: the lock fast paths may be taken (one
-  // load instead of the mode and the noise flag).
-  std::atomic<bool> fast_paths{false};
   ControlledScheduler* sched = nullptr;
   std::vector<std::unique_ptr<ThreadState>> threads;  // index = Tid
   LockOrderGraph lock_order;
@@ -300,7 +304,6 @@ struct Run {
   void ResetForReuse() {
     gen = 0;
     mode = RunMode::kFree;
-    fast_paths.store(false, std::memory_order_relaxed);
     sched = nullptr;
     threads.clear();
     lock_order.Reset();
