@@ -61,15 +61,17 @@ inline std::uint64_t EdgeKey(const ThreadState* self, const ObjectState* s, Site
   }
   return key | 1;  // 0 marks an empty slot
 }
+// The cache slot: the product's high bits (its low bits only see the inputs' low bits).
+inline std::size_t EdgeSlot(std::uint64_t key) { return key >> 60; }
 inline bool EdgesKnown(const ThreadState* self, std::uint64_t key) {
-  return self->edge_cache[key & 15] == key;
+  return self->edge_cache[EdgeSlot(key)] == key;
 }
 
 // Records held → s edges, and reports an inversion the new edge closes.
 void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
   if (self->held.empty()) return;
   const std::uint64_t key = EdgeKey(self, s, site);
-  std::uint64_t& slot = self->edge_cache[key & 15];
+  std::uint64_t& slot = self->edge_cache[EdgeSlot(key)];
   if (slot == key) return;
   slot = key;
   RtGuard g;
