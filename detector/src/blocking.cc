@@ -43,7 +43,7 @@ bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, R
 
   bool woke = true;
   if (run->mode == RunMode::kControlled) {
-    self->sched = ThreadState::Sched::kBlocked;
+    run->sched->SetState(self, ThreadState::Sched::kBlocked);
     self->timed_out = false;
     self->spurious = false;
     self->wake_at_ns = timeout ? run->sched->now_ns() + std::max<std::int64_t>(0, timeout->count())

@@ -42,6 +42,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   trace_total_ = 0;
   trace_next_ = 0;
   abort_steps_ = 0;
+  runnable_bits_ = 0;
   Run& run = run_storage_;
   run.ResetForReuse();
   run.gen = NewRunGeneration();
@@ -60,6 +61,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   ThreadState* main = AddThread(&run, "main", nullptr);
   main->is_lab_thread = true;
   main->fn = body;
+  SetState(main, ThreadState::Sched::kRunnable);
   strategy_->OnThreadCreated(main->tid);
   main->fiber = pool_->Create([this, main] { FiberEntry(main); });
   started_.assign(1, 0);
@@ -117,12 +119,12 @@ void ControlledScheduler::FiberEntry(ThreadState* t) {
   }
   if (aborting_ || unwound) {
     t->finished = true;
-    t->sched = ThreadState::Sched::kFinished;
+    SetState(t, ThreadState::Sched::kFinished);
     ReturnToOs();
   }
   Record(t, OpCode::kExit, nullptr, t->last_site, false, nullptr);
   OnThreadExit(t);
-  t->sched = ThreadState::Sched::kFinished;
+  SetState(t, ThreadState::Sched::kFinished);
   Reschedule(t);
   // Reschedule never comes back to a finished thread.
   ReturnToOs();
@@ -191,7 +193,7 @@ void ControlledScheduler::Block(ThreadState* self) {
 }
 
 void ControlledScheduler::MakeRunnable(ThreadState* t) {
-  t->sched = ThreadState::Sched::kRunnable;
+  SetState(t, ThreadState::Sched::kRunnable);
   t->wake_at_ns = -1;
 }
 
@@ -201,7 +203,7 @@ void ControlledScheduler::Spawn(ThreadState* t) {
     started_.resize(t->tid + 1, 0);
     abandoned_.resize(t->tid + 1, 0);
   }
-  t->sched = ThreadState::Sched::kRunnable;
+  SetState(t, ThreadState::Sched::kRunnable);
   t->fiber = pool_->Create([this, t] { FiberEntry(t); });
 }
 
@@ -210,7 +212,7 @@ void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
     Reschedule(self);
     return;
   }
-  self->sched = ThreadState::Sched::kBlocked;
+  SetState(self, ThreadState::Sched::kBlocked);
   self->wake_at_ns = now_ns_ + ns;
   self->wait_kind = WaitKind::kSleep;
   self->wait_site = self->last_site;
@@ -225,9 +227,9 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
     // every step: no push_back capacity checks). Room for every thread twice: runnable
     // ones, then (spurious wake-ups) blocked waiters.
     const std::size_t n_threads = run_->threads.size();
-    if (option_threads_.size() < 2 * n_threads) {
-      option_threads_.resize(2 * n_threads);
-      option_tids_.resize(2 * n_threads);
+    if (option_threads_.size() < 2 * n_threads + 1) {
+      option_threads_.resize(2 * n_threads + 1);
+      option_tids_.resize(2 * n_threads + 1);
     }
     ThreadState** opts = option_threads_.data();
     std::uint32_t* tids = option_tids_.data();
@@ -239,12 +241,27 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       tids[0] = self->tid;
       nr = 1;
     }
-    for (const auto& up : run_->threads) {
-      ThreadState* t = up.get();
-      if (t->sched == ThreadState::Sched::kRunnable && t != self && !t->finished) {
-        opts[nr] = t;
-        tids[nr] = t->tid;
+    if (n_threads <= 64) {
+      // The runnable set as a bit mask, in tid order (tid == index): which threads can
+      // run changes at random from step to step, and a scan that branches per thread
+      // is mispredicted about half the time.
+      std::uint64_t bits = runnable_bits_;
+      if (self != nullptr && self->tid < 64) bits &= ~(std::uint64_t{1} << self->tid);
+      while (bits != 0) {
+        const int i = __builtin_ctzll(bits);
+        bits &= bits - 1;
+        opts[nr] = run_->threads[i].get();
+        tids[nr] = static_cast<std::uint32_t>(i);
         ++nr;
+      }
+    } else {
+      for (std::size_t i = 0; i < n_threads; ++i) {
+        ThreadState* t = run_->threads[i].get();
+        if (t->sched == ThreadState::Sched::kRunnable && t != self && !t->finished) {
+          opts[nr] = t;
+          tids[nr] = static_cast<std::uint32_t>(i);
+          ++nr;
+        }
       }
     }
     if (nr == 0) {
@@ -264,7 +281,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
           if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
               t->wake_at_ns <= now_ns_) {
             t->timed_out = t->wait_kind != WaitKind::kSleep;
-            t->sched = ThreadState::Sched::kRunnable;
+            SetState(t, ThreadState::Sched::kRunnable);
             t->wake_at_ns = -1;
           }
         }
@@ -305,7 +322,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
     ThreadState* next = opts[pick];
     if (pick >= nr) {
       next->spurious = true;
-      next->sched = ThreadState::Sched::kRunnable;
+      SetState(next, ThreadState::Sched::kRunnable);
       next->wake_at_ns = -1;
       Record(next, OpCode::kWoke, next->waiting_on.load(), next->wait_site, false,
              "spurious wake-up");

@@ -43,6 +43,16 @@ class ControlledScheduler {
   // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
   void Block(ThreadState* self);
   void MakeRunnable(ThreadState* t);
+  // Every change of a thread's scheduling state in a controlled run goes through here:
+  // it keeps the runnable set of Reschedule in step with ThreadState::sched.
+  void SetState(ThreadState* t, ThreadState::Sched s) {
+    t->sched = s;
+    if (t->tid < 64) {
+      const std::uint64_t bit = std::uint64_t{1} << t->tid;
+      runnable_bits_ = s == ThreadState::Sched::kRunnable ? runnable_bits_ | bit
+                                                          : runnable_bits_ & ~bit;
+    }
+  }
   void Spawn(ThreadState* t);
   void Sleep(ThreadState* self, std::int64_t ns);
   // Ends the schedule after a fatal finding; does not return to the caller.
@@ -108,6 +118,8 @@ class ControlledScheduler {
   std::vector<char> started_;
   std::vector<char> abandoned_;
   std::int64_t abort_steps_ = 0;
+  // Bit t: thread t (t < 64) is runnable, i.e. its sched is kRunnable (see SetState).
+  std::uint64_t runnable_bits_ = 0;
 };
 
 // The scheduler of the calling OS thread's current controlled run, or null.
