@@ -2,7 +2,9 @@
 // same run (the machines are shared and noisy; absolute times mean little).
 //
 // Locks: uncontended lock+unlock, nested A then B, 2 threads x 1M contended increments,
-// for std::mutex, absl::Mutex and lab::Mutex (detection always on: the lab has no "off").
+// for std::mutex, absl::Mutex, and lab::Mutex with every analysis on (`_lab`, what users
+// run) and off (`_lab_off`: the same lock protocol without held lists, lock order, clocks
+// or sites; a benchmark-only switch, lab::internal::SetDetectionOff).
 // Controlled runs: the bounded-buffer workload of the scheduler issue in schedules/s.
 // Each benchmark reports a `ratio_to_std` counter where a std baseline exists.
 #include <benchmark/benchmark.h>
@@ -17,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "lab/explore.h"
 #include "lab/sync.h"
+#include "runtime.h"  // lab::internal::SetDetectionOff
 
 namespace {
 
@@ -43,6 +46,17 @@ void BM_Uncontended_absl(benchmark::State& s) {
 }
 void BM_Uncontended_lab(benchmark::State& s) { Uncontended<lab::Mutex>(s); }
 
+// Runs `f` with detection off, restoring it after.
+template <class F>
+void DetectionOff(F f) {
+  lab::internal::SetDetectionOff(true);
+  f();
+  lab::internal::SetDetectionOff(false);
+}
+void BM_Uncontended_lab_off(benchmark::State& s) {
+  DetectionOff([&] { Uncontended<lab::Mutex>(s); });
+}
+
 template <class M>
 void Nested(benchmark::State& state) {
   M a, b;
@@ -64,6 +78,9 @@ void BM_Nested_absl(benchmark::State& s) {
   }
 }
 void BM_Nested_lab(benchmark::State& s) { Nested<lab::Mutex>(s); }
+void BM_Nested_lab_off(benchmark::State& s) {
+  DetectionOff([&] { Nested<lab::Mutex>(s); });
+}
 
 // 2 threads x 1M increments of a counter under one lock; one iteration = the whole job.
 template <class Lock, class Unlock, class M>
@@ -92,6 +109,9 @@ void BM_Contended_absl(benchmark::State& s) {
 void BM_Contended_lab(benchmark::State& s) {
   lab::Mutex m;
   for (auto _ : s) ContendedJob(m, [](lab::Mutex& x) { x.lock(); }, [](lab::Mutex& x) { x.unlock(); });
+}
+void BM_Contended_lab_off(benchmark::State& s) {
+  DetectionOff([&] { BM_Contended_lab(s); });
 }
 
 // The bounded buffer: capacity 1, 2 producers x 2 items, 2 consumers x 2 items, one
@@ -139,12 +159,15 @@ void BM_ControlledBoundedBuffer(benchmark::State& s) {
 BENCHMARK(BM_Uncontended_std);
 BENCHMARK(BM_Uncontended_absl);
 BENCHMARK(BM_Uncontended_lab);
+BENCHMARK(BM_Uncontended_lab_off);
 BENCHMARK(BM_Nested_std);
 BENCHMARK(BM_Nested_absl);
 BENCHMARK(BM_Nested_lab);
+BENCHMARK(BM_Nested_lab_off);
 BENCHMARK(BM_Contended_std)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
 BENCHMARK(BM_Contended_absl)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
 BENCHMARK(BM_Contended_lab)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+BENCHMARK(BM_Contended_lab_off)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
 BENCHMARK(BM_ControlledBoundedBuffer)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // Prints each lab/absl figure as a ratio to the std baseline of the same run.
@@ -155,9 +178,9 @@ class RatioReporter : public benchmark::ConsoleReporter {
       std::string name = r.benchmark_name();
       name = name.substr(0, name.find('/'));
       double t = r.GetAdjustedRealTime();
-      auto us = name.rfind('_');
-      std::string group = name.substr(0, us);
-      if (name.size() > 4 && name.substr(us) == "_std") base_[group] = t;
+      // BM_<group>_<variant>: the group is what the variants of one workload share.
+      std::string group = name.substr(0, name.find('_', 3));
+      if (name == group + "_std") base_[group] = t;
       all_.push_back({name, group, t});
     }
     ConsoleReporter::ReportRuns(runs);

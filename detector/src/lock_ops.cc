@@ -285,8 +285,72 @@ inline bool FastFree(ThreadState* self, ObjectState* s) {
 }
 
 namespace {
+// Detection off (SetDetectionOff, benchmark only): the lock alone, with the same CAS,
+// spin and park protocol as the detecting path, so that the difference is the analyses.
+bool DetectionOff(ObjectState* s) {
+  return g_detection_off.load(std::memory_order_relaxed) && !InControlledRun() &&
+         (s->kind == ObjKind::kMutex || s->kind == ObjKind::kRLock);
+}
+
+void LockUndetected(ObjectState* s) {
+  ThreadState* self = Self();
+  if (s->owner.load(std::memory_order_relaxed) == self && s->kind == ObjKind::kRLock) {
+    s->recursion++;
+    return;
+  }
+  ThreadState* expected = nullptr;
+  for (int i = 0; i < 13; ++i) {
+    expected = nullptr;
+    if (s->owner.load(std::memory_order_relaxed) == nullptr &&
+        s->owner.compare_exchange_weak(expected, self)) {
+      s->recursion = 1;
+      return;
+    }
+    for (int p = 0; p < (1 << (i < 7 ? i : 7)); ++p) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+  }
+  RtGuard g;
+  s->waiter_count.fetch_add(1);
+  while (true) {
+    s->waiters.push_back(self);
+    expected = nullptr;
+    if (s->owner.compare_exchange_strong(expected, self)) {
+      auto it = std::find(s->waiters.begin(), s->waiters.end(), self);
+      if (it != s->waiters.end()) s->waiters.erase(it);
+      break;
+    }
+    self->woken = false;
+    while (!self->woken) self->park_cv.wait(g.lock());
+  }
+  s->waiter_count.fetch_sub(1);
+  s->recursion = 1;
+}
+
+// False when the caller does not own `s`: the detecting path reports the misuse.
+bool UnlockUndetected(ObjectState* s) {
+  ThreadState* self = Self();
+  if (s->owner.load(std::memory_order_relaxed) != self) return false;
+  if (s->kind == ObjKind::kRLock && s->recursion > 1) {
+    s->recursion--;
+    return true;
+  }
+  s->recursion = 0;
+  s->owner.store(nullptr, std::memory_order_seq_cst);
+  if (s->waiter_count.load(std::memory_order_seq_cst) > 0) {
+    RtGuard g;
+    WakeOne(s);
+  }
+  return true;
+}
+
 // Every way out of the fast paths is a tail call, so that they need no stack frame.
-[[gnu::noinline]] void LockSlow(ObjectState* s, const Loc& loc) { LockImpl(s, loc, std::nullopt); }
+[[gnu::noinline]] void LockSlow(ObjectState* s, const Loc& loc) {
+  if (DetectionOff(s)) return LockUndetected(s);
+  LockImpl(s, loc, std::nullopt);
+}
 [[gnu::noinline]] void WakeOneWaiter(ObjectState* s) {
   RtGuard g;
   WakeOne(s);
@@ -390,6 +454,7 @@ void UnlockOp(ObjectState* s, const Loc& loc) {
 
 namespace {
 [[gnu::noinline]] void UnlockSlow(ObjectState* s, const Loc& loc) {
+  if (DetectionOff(s) && UnlockUndetected(s)) return;
   ThreadState* self = Self();
   Enter(self, s);
   SiteRef site = Fix(self, loc);

@@ -21,6 +21,7 @@ namespace lab::internal {
 constinit LAB_TLS ThreadState* tls_self = nullptr;
 constinit LAB_TLS FileClass tls_file_class[16] = {};
 std::atomic<bool> g_stress_noise{false};
+std::atomic<bool> g_detection_off{false};
 
 namespace {
 
@@ -163,7 +164,8 @@ ThreadState* AddThread(Run* run, std::string name, ThreadState* parent) {
     parent->vc.Tick(parent->tid);
   }
   t->vc.Tick(t->tid);
-  t->fast_paths.store(run->mode == RunMode::kFree && !g_stress_noise.load());
+  t->fast_paths.store(run->mode == RunMode::kFree && !g_stress_noise.load() &&
+                     !g_detection_off.load());
   run->live_threads++;
   run->threads.push_back(std::move(t));
   return run->threads.back().get();
@@ -260,7 +262,13 @@ void SetStressNoise(bool on, std::uint64_t seed) {
   g_noise_epoch.fetch_add(1);
   std::lock_guard<std::mutex> lk(RtMutex());
   g_stress_noise = on;
-  for (auto& t : FreeRun().threads) t->fast_paths.store(!on);
+  for (auto& t : FreeRun().threads) t->fast_paths.store(!on && !g_detection_off.load());
+}
+void SetDetectionOff(bool off) {
+  // The fast paths are closed while detection is off: their slow paths see the flag.
+  std::lock_guard<std::mutex> lk(RtMutex());
+  g_detection_off = off;
+  for (auto& t : FreeRun().threads) t->fast_paths.store(!off && !g_stress_noise.load());
 }
 void ClearFreeFindings() {
   std::lock_guard<std::mutex> lk(RtMutex());

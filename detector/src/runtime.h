@@ -505,6 +505,11 @@ void SetFindingPrinting(bool print);
 void SetStressNoise(bool on, std::uint64_t seed);
 // Forgets the free run's findings (between stress runs of a runner).
 void ClearFreeFindings();
+// Benchmark only (`make bench` measures what detection costs): free-run Mutex and RLock
+// lock and unlock without any analysis — no held list, lock order, clocks, sites or
+// deadlock check. Not a user option. Switch it only while no lab lock is held.
+void SetDetectionOff(bool off);
+extern std::atomic<bool> g_detection_off;
 
 // Library-mode policy for real deadlocks (DESIGN §7): see lab/explore.h.
 int DeadlockExitStatus();
