@@ -19,8 +19,9 @@ LockOrderGraph::Node NodeOf(Run* run, ObjectState* s, int gate_permits) {
   if (!s->lo_node_valid) {
     s->lo_node = run->lock_order.AddNode(gate_permits);
     s->lo_node_valid = true;
-    s->fast_lock = run->mode == RunMode::kFree &&
-                   (s->kind == ObjKind::kMutex || s->kind == ObjKind::kRLock);
+    s->fast_lock.store(run->mode == RunMode::kFree &&
+                           (s->kind == ObjKind::kMutex || s->kind == ObjKind::kRLock),
+                       std::memory_order_relaxed);
     if (run->lock_objects.size() <= s->lo_node) run->lock_objects.resize(s->lo_node + 1, nullptr);
     run->lock_objects[s->lo_node] = s;
   }
@@ -281,7 +282,8 @@ bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
 // path would do still happens: the edges are known, the clock is taken, the held list and
 // the site are updated. Anything else (and a failed CAS) goes through LockImpl.
 inline bool FastFree(ThreadState* self, ObjectState* s) {
-  return self->fast_paths.load(std::memory_order_relaxed) && s->fast_lock;
+  return self->fast_paths.load(std::memory_order_relaxed) &&
+         s->fast_lock.load(std::memory_order_relaxed);
 }
 
 namespace {
@@ -597,7 +599,7 @@ void DeleteObject(ObjectState* s, const Loc& where) {
         if (s->lo_node < run->lock_objects.size()) run->lock_objects[s->lo_node] = nullptr;
       }
       s->lo_node_valid = false;
-      s->fast_lock = false;
+      s->fast_lock.store(false, std::memory_order_relaxed);
     }
     s->destroyed = true;
   }

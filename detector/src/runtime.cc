@@ -180,7 +180,7 @@ void Touch(ObjectState* s, Run* run) {
   s->readers = 0;
   s->reader_threads.clear();
   s->lo_node_valid = false;
-  s->fast_lock = false;
+  s->fast_lock.store(false, std::memory_order_relaxed);
   s->vc.Zero();
   s->vc_owner = nullptr;
   s->span_ns = 0;

@@ -220,7 +220,8 @@ struct ObjectState {
   bool lo_node_valid = false;
   // A Mutex or RLock of the free run with a lock-order node: the lock fast paths may be
   // taken (one flag for the generation, kind and node checks). Cleared with lo_node_valid.
-  bool fast_lock = false;
+  // Atomic: read before the lock is taken, written by its holder under the runtime lock.
+  std::atomic<bool> fast_lock{false};
   LockOrderGraph::Node lo_node = 0;
   bool destroyed = false;
   // Stale entries in other threads' held lists (left by an unlock from a non-owner) that
@@ -252,6 +253,7 @@ struct ObjectState {
   // Thread.
   ThreadState* thread = nullptr;
   void* os_thread = nullptr;  // free runs: the std::thread behind a lab::Thread
+  int joiners = 0;            // threads inside JoinThread for it
 
   // Shared.
   AccessHistory history;
@@ -272,6 +274,7 @@ struct ObjectState {
     held_refs.store(0, std::memory_order_relaxed);
     thread = nullptr;
     os_thread = nullptr;
+    joiners = 0;
     access_owner.store(nullptr, std::memory_order_relaxed);
     access_depth = 0;
   }

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <exception>
 #include <thread>
+#include <utility>
 
 #include "controlled_scheduler.h"
 #include "lab/explore.h"
@@ -84,35 +85,42 @@ void JoinThread(ObjectState* obj, const Loc& loc) {
   SiteRef site = Fix(self, loc);
   Point(self, OpCode::kJoin, obj, site);
   ThreadState* t = obj->thread;
+  std::thread* th = nullptr;
   {
     RtGuard g;
+    // Joiners in progress: a buggy program may join one lab::Thread from two threads at
+    // once; the last one out frees the object, and only one joins the OS thread.
+    obj->joiners++;
     while (!t->finished) {
       obj->waiters.push_back(self);
       BlockOn(self, obj, WaitKind::kJoin, site, g, std::nullopt);
     }
     Acquire(self, obj);
     t->joined = true;
+    th = static_cast<std::thread*>(std::exchange(obj->os_thread, nullptr));
   }
-  if (obj->os_thread != nullptr) {
-    auto* th = static_cast<std::thread*>(obj->os_thread);
+  if (th != nullptr) {
     th->join();
     delete th;
-    obj->os_thread = nullptr;
   }
   // The ThreadState stays with its run (reports name it); the object goes. A controlled
   // run keeps it until the schedule ends (its trace names it), then reuses it.
-  Run* run = self->run;
-  if (run->mode == RunMode::kControlled) {
-    obj->destroyed = true;
-    run->sched->Bury(obj);
-    return;
-  }
+  bool last = false;
   {
     RtGuard g;
-    t->thread_obj = nullptr;
-    obj->destroyed = true;
+    last = --obj->joiners == 0 && !obj->destroyed;
+    if (last) {
+      obj->destroyed = true;
+      t->thread_obj = nullptr;
+    }
   }
-  delete obj;
+  if (!last) return;
+  Run* run = self->run;
+  if (run->mode == RunMode::kControlled) {
+    run->sched->Bury(obj);
+  } else {
+    delete obj;
+  }
 }
 
 void AbandonThread(ObjectState* obj, const Loc& loc) {
