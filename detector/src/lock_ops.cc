@@ -188,6 +188,25 @@ void SelfDeadlock(ThreadState* self, ObjectState* s, SiteRef site) {
 
 bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
 
+// Free runs, a held Mutex or RLock: short critical sections are common, so spin a little
+// before parking, as futex mutexes do, backing off exponentially so that the spinner
+// leaves the owner's cache line alone. True when the spin took the lock.
+bool SpinAcquire(ObjectState* s, ThreadState* self) {
+  for (int i = 0; i < 12; ++i) {
+    for (int p = 0; p < (1 << (i < 7 ? i : 7)); ++p) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    ThreadState* expected = nullptr;
+    if (s->owner.load(std::memory_order_relaxed) == nullptr &&
+        s->owner.compare_exchange_weak(expected, self)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Blocking exclusive acquisition; `timeout` for try_lock_for. Returns false on timeout.
 [[gnu::noinline]] bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
   ThreadState* self = Self();
@@ -211,23 +230,10 @@ bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
       OnAcquired(self, s, site, timeout.has_value(), false);
       return true;
     }
-    if (self->run->mode == RunMode::kFree) {
-      // Short critical sections: spin a little before parking, as futex mutexes do, backing
-      // off exponentially so that the spinner leaves the owner's cache line alone.
-      for (int i = 0; i < 12; ++i) {
-        for (int p = 0; p < (1 << (i < 7 ? i : 7)); ++p) {
-#if defined(__x86_64__) || defined(__i386__)
-          __builtin_ia32_pause();
-#endif
-        }
-        expected = nullptr;
-        if (s->owner.load(std::memory_order_relaxed) == nullptr &&
-            s->owner.compare_exchange_weak(expected, self)) {
-          s->recursion = 1;
-          OnAcquired(self, s, site, timeout.has_value(), false);
-          return true;
-        }
-      }
+    if (self->run->mode == RunMode::kFree && SpinAcquire(s, self)) {
+      s->recursion = 1;
+      OnAcquired(self, s, site, timeout.has_value(), false);
+      return true;
     }
     RtGuard g;
     s->waiter_count.fetch_add(1);
@@ -280,13 +286,18 @@ bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
 // or RLock this thread does not hold, already known to the run and to the lock-order graph,
 // requested under a held set whose edges this thread recorded before. Everything the slow
 // path would do still happens: the edges are known, the clock is taken, the held list and
-// the site are updated. Anything else (and a failed CAS) goes through LockImpl.
+// the site are updated. Anything else (and a failed CAS) goes through LockSlow.
 inline bool FastFree(ThreadState* self, ObjectState* s) {
   return self->fast_paths.load(std::memory_order_relaxed) &&
          s->fast_lock.load(std::memory_order_relaxed);
 }
 
 namespace {
+[[gnu::noinline]] void WakeOneWaiter(ObjectState* s) {
+  RtGuard g;
+  WakeOne(s);
+}
+
 // Detection off (SetDetectionOff, benchmark only): the lock alone, with the same CAS,
 // spin and park protocol as the detecting path, so that the difference is the analyses.
 bool DetectionOff(ObjectState* s) {
@@ -301,18 +312,9 @@ void LockUndetected(ObjectState* s) {
     return;
   }
   ThreadState* expected = nullptr;
-  for (int i = 0; i < 13; ++i) {
-    expected = nullptr;
-    if (s->owner.load(std::memory_order_relaxed) == nullptr &&
-        s->owner.compare_exchange_weak(expected, self)) {
-      s->recursion = 1;
-      return;
-    }
-    for (int p = 0; p < (1 << (i < 7 ? i : 7)); ++p) {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
-    }
+  if (s->owner.compare_exchange_strong(expected, self) || SpinAcquire(s, self)) {
+    s->recursion = 1;
+    return;
   }
   RtGuard g;
   s->waiter_count.fetch_add(1);
@@ -341,10 +343,7 @@ bool UnlockUndetected(ObjectState* s) {
   }
   s->recursion = 0;
   s->owner.store(nullptr, std::memory_order_seq_cst);
-  if (s->waiter_count.load(std::memory_order_seq_cst) > 0) {
-    RtGuard g;
-    WakeOne(s);
-  }
+  if (s->waiter_count.load(std::memory_order_seq_cst) > 0) WakeOneWaiter(s);
   return true;
 }
 
@@ -352,10 +351,6 @@ bool UnlockUndetected(ObjectState* s) {
 [[gnu::noinline]] void LockSlow(ObjectState* s, const Loc& loc) {
   if (DetectionOff(s)) return LockUndetected(s);
   LockImpl(s, loc, std::nullopt);
-}
-[[gnu::noinline]] void WakeOneWaiter(ObjectState* s) {
-  RtGuard g;
-  WakeOne(s);
 }
 // Unlock after ReleaseFast declined: the full release, then the hand-over.
 [[gnu::noinline]] void FinishUnlock(ThreadState* self, ObjectState* s) {
