@@ -19,6 +19,7 @@
 #include <iterator>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,7 +83,7 @@ class HeldList {
   HeldList() = default;
   HeldList(const HeldList&) = delete;
   HeldList& operator=(const HeldList&) = delete;
-  ~HeldList() { delete[] data_; }
+  ~HeldList() { Free(data_); }
 
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
@@ -109,11 +110,17 @@ class HeldList {
   void clear() { size_ = 0; }
 
  private:
+  // Cache-line aligned: 32-byte entries then never straddle two lines (with malloc's
+  // 16-byte alignment, every other entry would, and lock/unlock pay a split access).
+  static constexpr std::align_val_t kAlign{64};
+  static void Free(HeldLock* d) {
+    if (d != nullptr) ::operator delete[](d, kAlign);
+  }
   [[gnu::noinline]] void Grow() {
     const std::size_t cap = cap_ == 0 ? 8 : 2 * cap_;
-    HeldLock* d = new HeldLock[cap];
+    auto* d = static_cast<HeldLock*>(::operator new[](cap * sizeof(HeldLock), kAlign));
     for (std::size_t i = 0; i < size_; ++i) d[i] = data_[i];
-    delete[] data_;
+    Free(data_);
     data_ = d;
     cap_ = cap;
   }
