@@ -188,6 +188,18 @@ void SelfDeadlock(ThreadState* self, ObjectState* s, SiteRef site) {
 
 bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
 
+// Parking protocol, under the runtime lock with waiter_count raised: enqueue, then retry
+// the CAS (an unlock in between sees the count and wakes the queue). True when taken (and
+// dequeued again); false: park, then call again.
+bool EnqueueOrTake(ObjectState* s, ThreadState* self) {
+  s->waiters.push_back(self);
+  ThreadState* expected = nullptr;
+  if (!s->owner.compare_exchange_strong(expected, self)) return false;
+  auto it = std::find(s->waiters.begin(), s->waiters.end(), self);
+  if (it != s->waiters.end()) s->waiters.erase(it);
+  return true;
+}
+
 // Free runs, a held Mutex or RLock: short critical sections are common, so spin a little
 // before parking, as futex mutexes do, backing off exponentially so that the spinner
 // leaves the owner's cache line alone. True when the spin took the lock.
@@ -225,12 +237,8 @@ bool SpinAcquire(ObjectState* s, ThreadState* self) {
 
   if (Exclusive(s)) {
     ThreadState* expected = nullptr;
-    if (s->owner.compare_exchange_strong(expected, self)) {
-      s->recursion = 1;
-      OnAcquired(self, s, site, timeout.has_value(), false);
-      return true;
-    }
-    if (self->run->mode == RunMode::kFree && SpinAcquire(s, self)) {
+    if (s->owner.compare_exchange_strong(expected, self) ||
+        (self->run->mode == RunMode::kFree && SpinAcquire(s, self))) {
       s->recursion = 1;
       OnAcquired(self, s, site, timeout.has_value(), false);
       return true;
@@ -238,14 +246,7 @@ bool SpinAcquire(ObjectState* s, ThreadState* self) {
     RtGuard g;
     s->waiter_count.fetch_add(1);
     bool ok = true;
-    while (true) {
-      s->waiters.push_back(self);
-      expected = nullptr;
-      if (s->owner.compare_exchange_strong(expected, self)) {
-        auto it = std::find(s->waiters.begin(), s->waiters.end(), self);
-        if (it != s->waiters.end()) s->waiters.erase(it);
-        break;
-      }
+    while (!EnqueueOrTake(s, self)) {
       if (!BlockOn(self, s, WaitKind::kLock, site, g, timeout)) {
         ok = false;
         break;
@@ -318,14 +319,7 @@ void LockUndetected(ObjectState* s) {
   }
   RtGuard g;
   s->waiter_count.fetch_add(1);
-  while (true) {
-    s->waiters.push_back(self);
-    expected = nullptr;
-    if (s->owner.compare_exchange_strong(expected, self)) {
-      auto it = std::find(s->waiters.begin(), s->waiters.end(), self);
-      if (it != s->waiters.end()) s->waiters.erase(it);
-      break;
-    }
+  while (!EnqueueOrTake(s, self)) {
     self->woken = false;
     while (!self->woken) self->park_cv.wait(g.lock());
   }
