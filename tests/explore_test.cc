@@ -151,6 +151,46 @@ TEST(Explore, ExhaustiveCountsSchedulesOfATinyProgram) {
   EXPECT_EQ(bodies, 3);
 }
 
+// The scheduler keeps the runnable set as a 64-bit mask and scans the threads beyond it:
+// a run with more threads than that still runs every thread, finds the same bugs, and
+// replays.
+TEST(Explore, MoreThreadsThanTheRunnableMask) {
+  static constexpr int kThreads = 70;
+  auto body = [](bool locked) {
+    return [locked] {
+      lab::Mutex m{"m"};
+      lab::Shared<int> n{0, "n"};
+      std::vector<lab::Thread> ts;
+      for (int i = 0; i < kThreads; ++i) {
+        ts.emplace_back("t" + std::to_string(i), [&, locked] {
+          if (locked) {
+            std::lock_guard g(m);
+            n += 1;
+          } else {
+            n += 1;
+          }
+        });
+      }
+      for (auto& t : ts) t.join();
+      if (locked) {
+        EXPECT_EQ(n.load(), kThreads);
+      }
+    };
+  };
+  lab::Options o;
+  o.schedules = 20;
+  o.stop_on_failure = true;
+  auto ok = lab::explore(o, body(true));
+  EXPECT_TRUE(ok.ok()) << ok.summary;
+  EXPECT_EQ(ok.last.threads, kThreads + 1);
+  auto racy = lab::explore(o, body(false));
+  ASSERT_TRUE(Has(racy, lab::FindingKind::kDataRace));
+  lab::Options replay = o;
+  replay.replay = racy.replay_token;
+  auto again = lab::explore(replay, body(false));
+  EXPECT_EQ(again.findings, racy.findings);
+}
+
 TEST(Explore, VirtualTimeIsExact) {
   lab::Options o;
   o.schedules = 50;

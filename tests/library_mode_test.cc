@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "lab/explore.h"
 #include "lab/sync.h"
+#include "runtime.h"  // lab::internal::SetDetectionOff (the benchmark's switch)
 
 namespace {
 
@@ -127,5 +128,41 @@ void WarmUpThenMisuse() ABSL_NO_THREAD_SAFETY_ANALYSIS {
 }
 
 TEST(LibraryMode, FastPathKeepsMisuseFindings) { WarmUpThenMisuse(); }
+
+// The benchmark's detection-off switch: still a correct lock (contended, reentrant), and
+// switching it back on restores every analysis.
+TEST(LibraryMode, DetectionOffIsStillALock) {
+  lab::internal::SetDetectionOff(true);
+  lab::Mutex m{"off-m"};
+  lab::RLock r{"off-r"};
+  long plain = 0;  // guarded by m: a lost update would show in the total
+  // clang's -Wthread-safety cannot model a reentrant lock: re-locking r is the point.
+  auto work = [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    for (int i = 0; i < 20000; ++i) {
+      std::lock_guard g(m);
+      ++plain;
+    }
+    for (int i = 0; i < 100; ++i) {
+      std::lock_guard a(r);
+      std::lock_guard b(r);
+    }
+  };
+  lab::Thread t1("off-1", work), t2("off-2", work);
+  t1.join();
+  t2.join();
+  lab::internal::SetDetectionOff(false);
+  EXPECT_EQ(plain, 40000);
+  lab::Mutex a{"on-a"}, b{"on-b"};
+  {
+    std::lock_guard ga(a);
+    std::lock_guard gb(b);
+  }
+  lab::Thread t("on-inverter", [&] {
+    std::lock_guard gb(b);
+    std::lock_guard ga(a);
+  });
+  t.join();
+  EXPECT_EQ(CountOf(lab::FindingKind::kLockOrderInversion, "on-a"), 1);
+}
 
 }  // namespace
