@@ -384,7 +384,7 @@ void LockOp(ObjectState* s, const Loc& loc) {
   h.via_try = false;
   h.shared = false;
   h.node = s->lo_node;
-  if (!AcquireFast(self, s)) AcquireSlow(self, s);
+  if (!ClockOwnedBy(s, self)) AcquireSlow(self, s);
 }
 
 bool TimedLockOp(ObjectState* s, Nanos timeout, const Loc& loc) {
@@ -436,7 +436,8 @@ void UnlockOp(ObjectState* s, const Loc& loc) {
   self->last_site.line = site.line;
   self->held.pop_back();
   s->recursion = 0;
-  if (!ReleaseFast(self, s)) return FinishUnlock(self, s);
+  if (!ClockOwnedBy(s, self)) return FinishUnlock(self, s);
+  ReleaseOwnedClock(self, s);
   // seq_cst store, then the waiter count: pairs with a waiter that registers, then
   // retries the CAS (neither can miss the other).
   s->owner.store(nullptr, std::memory_order_seq_cst);

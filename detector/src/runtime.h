@@ -476,23 +476,31 @@ void WakeAll(ObjectState* obj);
 // from others meanwhile, is O(1) and inline; the rest is ReleaseSlow / AcquireSlow.
 void ReleaseSlow(ThreadState* self, ObjectState* obj);
 void AcquireSlow(ThreadState* self, ObjectState* obj);
-// The O(1) cases alone: false (and nothing done) when the slow one is needed.
-inline bool ReleaseFast(ThreadState* self, ObjectState* obj) {
-  if (obj->vc_owner != self || obj->vc_owner_version != self->vc_version) return false;
+// The O(1) case: obj's clock is self's as last published, and self's clock took nothing
+// from other threads since (only its own component moved).
+inline bool ClockOwnedBy(const ObjectState* obj, const ThreadState* self) {
+  return obj->vc_owner == self && obj->vc_owner_version == self->vc_version;
+}
+// Release in that case, clocks only (the free-run lock fast paths call it directly: free
+// runs report no work-span figures, so the span clock is left to the other paths).
+inline void ReleaseOwnedClock(ThreadState* self, ObjectState* obj) {
   const Tid t = self->tid;
   // Both clocks store component t: ReleaseSlow made vc_owner = self right after joining
   // self's clock into obj's (obj's is at least as long) and ticking t, and a thread's
   // clock never shrinks (Assign only starts a new thread; reuse zeroes, keeping length).
   assert(self->vc.Stores(t) && obj->vc.Stores(t));
-  // Only our own component moved since we last published.
   std::uint32_t& own = self->vc.At(t);
   obj->vc.At(t) = own;
   ++own;
+}
+inline bool ReleaseFast(ThreadState* self, ObjectState* obj) {
+  if (!ClockOwnedBy(obj, self)) return false;
+  ReleaseOwnedClock(self, obj);
   if (obj->span_ns < self->span_ns) obj->span_ns = self->span_ns;
   return true;
 }
 inline bool AcquireFast(ThreadState* self, ObjectState* obj) {
-  if (obj->vc_owner != self || obj->vc_owner_version != self->vc_version) return false;
+  if (!ClockOwnedBy(obj, self)) return false;
   if (self->span_ns < obj->span_ns) self->span_ns = obj->span_ns;
   return true;
 }
