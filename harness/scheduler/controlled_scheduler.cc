@@ -223,13 +223,13 @@ void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
 
 void ControlledScheduler::Reschedule(ThreadState* self) {
   while (true) {
-    // The options, current thread first, in one pass over plain arrays (this runs at
-    // every step: no push_back capacity checks). Room for every thread twice: runnable
-    // ones, then (spurious wake-ups) blocked waiters.
+    // The options, current thread first, in plain arrays (this runs at every step: no
+    // push_back capacity checks). Room for every thread twice: runnable ones, then
+    // (spurious wake-ups) blocked waiters.
     const std::size_t n_threads = run_->threads.size();
-    if (option_threads_.size() < 2 * n_threads + 1) {
-      option_threads_.resize(2 * n_threads + 1);
-      option_tids_.resize(2 * n_threads + 1);
+    if (option_threads_.size() < 2 * n_threads) {
+      option_threads_.resize(2 * n_threads);
+      option_tids_.resize(2 * n_threads);
     }
     ThreadState** opts = option_threads_.data();
     std::uint32_t* tids = option_tids_.data();
