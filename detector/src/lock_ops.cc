@@ -1,8 +1,9 @@
 // lock_ops.cc — Mutex, RLock and SharedMutex: ownership, misuse, lock order.
 //
-// Mutex and RLock take a lock-free fast path (a CAS on the owner) and fall back to the
-// runtime lock only to wait; unlock wakes a waiter only when one registered (the
-// waiter_count protocol below). SharedMutex always takes the runtime lock. The lock-order
+// Mutex and RLock take a lock-free path (a CAS on the owner) and fall back to the runtime
+// lock only to wait; unlock wakes a waiter only when one registered (the waiter_count
+// protocol below). In free runs, LockOp and UnlockOp first try a frame-free fast path for
+// the common case (see FastFree). SharedMutex always takes the runtime lock. The lock-order
 // graph gets an edge held → requested before a blocking acquisition; try_lock adds none.
 #include <algorithm>
 #include <cstring>

@@ -493,22 +493,14 @@ inline void ReleaseOwnedClock(ThreadState* self, ObjectState* obj) {
   obj->vc.At(t) = own;
   ++own;
 }
-inline bool ReleaseFast(ThreadState* self, ObjectState* obj) {
-  if (!ClockOwnedBy(obj, self)) return false;
+inline void Release(ThreadState* self, ObjectState* obj) {
+  if (!ClockOwnedBy(obj, self)) return ReleaseSlow(self, obj);
   ReleaseOwnedClock(self, obj);
   if (obj->span_ns < self->span_ns) obj->span_ns = self->span_ns;
-  return true;
-}
-inline bool AcquireFast(ThreadState* self, ObjectState* obj) {
-  if (!ClockOwnedBy(obj, self)) return false;
-  if (self->span_ns < obj->span_ns) self->span_ns = obj->span_ns;
-  return true;
-}
-inline void Release(ThreadState* self, ObjectState* obj) {
-  if (!ReleaseFast(self, obj)) ReleaseSlow(self, obj);
 }
 inline void Acquire(ThreadState* self, ObjectState* obj) {
-  if (!AcquireFast(self, obj)) AcquireSlow(self, obj);
+  if (!ClockOwnedBy(obj, self)) return AcquireSlow(self, obj);
+  if (self->span_ns < obj->span_ns) self->span_ns = obj->span_ns;
 }
 
 // Thread exit bookkeeping shared by both modes (exit-holding-lock, join wake-up).
