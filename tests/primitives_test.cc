@@ -74,8 +74,21 @@ TEST(Primitives, LockSharedInAFreeRunDoesNotHang) {
   m.lock_shared();
   m.unlock_shared();
   m.lock();
+  // Held exclusively: another thread gets it neither shared nor exclusive.
+  bool got_shared = true, got_exclusive = true;
+  lab::Thread t("other", [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    got_shared = m.try_lock_shared();
+    if (got_shared) m.unlock_shared();
+    got_exclusive = m.try_lock();
+    if (got_exclusive) m.unlock();
+  });
+  t.join();
+  EXPECT_FALSE(got_shared);
+  EXPECT_FALSE(got_exclusive);
   m.unlock();
-  SUCCEED();
+  const bool again = m.try_lock_shared();
+  EXPECT_TRUE(again) << "released: a reader gets it";
+  if (again) m.unlock_shared();
 }
 
 TEST(Primitives, InversionReportNamesEveryLockOfTheCycle) {
@@ -128,22 +141,62 @@ TEST(Primitives, GuardSitesAreTheCallersLine) {
 }
 
 TEST(Primitives, BarrierIsCyclicAndReturnsArrivalIndices) {
-  auto fs = Explore([] {
+  int schedules = 0;
+  auto fs = Explore([&schedules] {
+    ++schedules;
     lab::Barrier b(3, "b");
     lab::Shared<int> round{0, "round"};
+    // index[r][i]: what party i's first wait() of round r returned. Each slot is written by
+    // its party only and read after the joins.
+    int index[3][3] = {};
     std::vector<lab::Thread> ts;
     for (int i = 0; i < 3; ++i) {
       ts.emplace_back("p" + std::to_string(i), [&, i] {
         for (int r = 0; r < 3; ++r) {
           if (i == 0) round.store(r);  // ordered before every party's read by the barrier
-          b.wait();
+          index[r][i] = b.wait();
           if (round.load() != r) lab::report(lab::FindingKind::kWrongOutput, "round mismatch");
           b.wait();
         }
       });
     }
     for (auto& t : ts) t.join();
+    // Every round hands out each arrival index 0 .. parties-1 exactly once.
+    for (int r = 0; r < 3; ++r) {
+      int seen = 0;
+      for (int i = 0; i < 3; ++i) {
+        if (index[r][i] >= 0 && index[r][i] < 3) seen |= 1 << index[r][i];
+      }
+      if (seen != 0b111) {
+        lab::report(lab::FindingKind::kWrongOutput,
+                    "round " + std::to_string(r) + ": arrival indices " +
+                        std::to_string(index[r][0]) + ", " + std::to_string(index[r][1]) + ", " +
+                        std::to_string(index[r][2]));
+      }
+    }
   });
+  EXPECT_EQ(schedules, 200);
+  EXPECT_TRUE(fs.empty()) << fs[0].message;
+}
+
+// The first arrival of a round gets 0 and the last parties-1, in the order they arrive.
+TEST(Primitives, BarrierIndicesFollowTheArrivalOrder) {
+  auto fs = Explore(
+      [] {
+        lab::Barrier b(2, "b");
+        int first = -1, second = -1;
+        lab::Thread t("late", [&] {
+          lab::sleep_for(10ms);  // virtual time: arrives after main
+          second = b.wait();
+        });
+        first = b.wait();
+        t.join();
+        if (first != 0 || second != 1) {
+          lab::report(lab::FindingKind::kWrongOutput, "indices " + std::to_string(first) + ", " +
+                                                          std::to_string(second));
+        }
+      },
+      lab::Strategy::kRandom, 20);
   EXPECT_TRUE(fs.empty()) << fs[0].message;
 }
 
