@@ -120,7 +120,9 @@ class Recorder {
 // lab::Event then fails with a `wrong-output` naming the primitive, its declaration site and
 // the reason. What counts is the object actually constructed, found by its declaration
 // site (file:line): objects declared in the spec itself are allowed, and a mention in a
-// comment or a string is not a use. The check runs after each scenario body.
+// comment or a string is not a use. The check runs after each scenario body. (The spec
+// declares its own objects of a forbidden kind directly, not through a std container,
+// whose construction site would be a system header rather than spec.cpp.)
 
 // The runtime kind of a lab primitive type.
 template <class T>

@@ -1,4 +1,4 @@
-// lab-expect: too-slow
+// lab-expect: too-slow livelock
 // Busy-waiting: wait() polls is_set() and sleeps a millisecond between polls. It "works",
 // but every waiter wakes up to a millisecond late and burns the CPU a thousand times a
 // second while it waits (and a set(); clear(); falls between two polls unseen). Block on a

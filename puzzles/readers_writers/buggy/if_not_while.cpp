@@ -1,4 +1,4 @@
-// lab-expect: wrong-output
+// lab-expect: wrong-output data-race
 // `if` where a `while` belongs: a writer woken by notify_all (or spuriously: the lab makes
 // that happen) goes on without checking again, while readers are still inside or another
 // writer got there first. Re-check after every wake-up: `while`, or the predicate wait.

@@ -1,4 +1,4 @@
-// lab-expect: too-slow
+// lab-expect: too-slow wrong-output
 // One mutex for readers and writers alike: always safe, but readers take turns although
 // they only read, so a lock meant for many readers runs them one after another. Readers
 // should hold the lock together; only a writer needs it alone.

@@ -1,4 +1,4 @@
-// lab-expect: data-race
+// lab-expect: data-race wrong-output
 // No lock at all: two cars read and write the light at the same time (a data race), and
 // check-then-act is not atomic, so both roads can believe they are green.
 #include <functional>
