@@ -56,9 +56,9 @@ bool SameFile(const char* a, const char* b) {
   return a != nullptr && b != nullptr && std::strcmp(a, b) == 0;
 }
 
-std::string Basename(const char* file) {
-  const char* slash = std::strrchr(file, '/');
-  return slash != nullptr ? slash + 1 : file;
+std::string Site(internal::SiteRef s) {
+  const char* slash = std::strrchr(s.file, '/');
+  return std::string(slash != nullptr ? slash + 1 : s.file) + ":" + std::to_string(s.line);
 }
 
 }  // namespace
@@ -75,10 +75,14 @@ void CheckForbidden() {
     for (const ForbiddenPrimitive& rule : Rules()) {
       for (const Seen& s : SeenObjects()) {
         if (s.kind != rule.kind || SameFile(s.raw.file, rule.spec_file)) continue;
-        const internal::SiteRef at = s.decl.known() ? s.decl : s.raw;
-        const std::string where =
-            at.known() ? " (declared at " + Basename(at.file) + ":" + std::to_string(at.line) + ")"
-                       : "";
+        // The lab's site is the user's line; without one (an object built by a library
+        // template before the thread's first operation), the library's line.
+        std::string where;
+        if (s.decl.known()) {
+          where = " (declared at " + Site(s.decl) + ")";
+        } else if (s.raw.known()) {
+          where = " (constructed at " + Site(s.raw) + " on behalf of your code)";
+        }
         messages.push_back("your solution uses " + std::string(rule.primitive) + where +
                            ", which this puzzle does not allow: " + rule.why);
         break;  // one message per forbidden primitive
