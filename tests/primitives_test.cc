@@ -220,6 +220,67 @@ TEST(Primitives, SemaphoreAndEventOrderAccesses) {
   EXPECT_TRUE(fs.empty()) << fs[0].message;
 }
 
+// Python's threading.Event (DESIGN §3): set() releases every thread waiting at that
+// moment, even when clear() follows at once. The setter sleeps first, so in virtual time
+// both waiters are blocked in wait() before set() in every schedule; the old Event (a
+// waiter re-checked only the flag) left them blocked: a stall.
+TEST(Primitives, EventSetThenClearReleasesEveryWaiter) {
+  for (lab::Strategy s : {lab::Strategy::kExhaustive, lab::Strategy::kRandom, lab::Strategy::kPct}) {
+    int released = 0;
+    int runs = 0;
+    lab::Options o;
+    o.strategy = s;
+    o.schedules = 300;
+    o.stop_on_failure = false;
+    lab::ExploreResult r = lab::explore(o, [&] {
+      ++runs;
+      lab::Event e{"e"};
+      lab::Shared<int> done{0, "done"};
+      lab::Mutex m{"m"};
+      auto waiter = [&] {
+        e.wait();
+        std::lock_guard lk(m);
+        done += 1;
+      };
+      lab::Thread w1("w1", waiter), w2("w2", waiter);
+      lab::Thread setter("setter", [&] {
+        lab::sleep_for(10ms);
+        e.set();
+        e.clear();
+      });
+      w1.join();
+      w2.join();
+      setter.join();
+      released += done.load();
+      EXPECT_FALSE(e.is_set());
+    });
+    EXPECT_TRUE(r.findings.empty()) << lab::StrategyName(s) << ": " << r.findings[0].message;
+    EXPECT_GT(r.schedules_run, 1) << lab::StrategyName(s);
+    EXPECT_EQ(released, 2 * runs) << lab::StrategyName(s);
+  }
+}
+
+// The other half of the contract: a wait that begins after set(); clear(); blocks, and a
+// timed wait then times out and returns false; one that began before returns true.
+TEST(Primitives, EventWaitAfterClearStillBlocks) {
+  auto fs = Explore([] {
+    lab::Event e{"e"};
+    lab::Atomic<int> early{-1}, late{-1};
+    lab::Thread before("before", [&] { early.store(e.wait_for(50ms) ? 1 : 0); });
+    lab::Thread setter("setter", [&] {
+      lab::sleep_for(10ms);
+      e.set();
+      e.clear();
+      late.store(e.wait_for(20ms) ? 1 : 0);
+    });
+    before.join();
+    setter.join();
+    EXPECT_EQ(early.load(), 1);
+    EXPECT_EQ(late.load(), 0);
+  });
+  EXPECT_TRUE(fs.empty()) << fs[0].message;
+}
+
 TEST(Primitives, TryLockOnAHeldMutexReturnsFalseWithoutFinding) {
   auto fs = Explore([] {
     lab::Mutex m{"m"};
