@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "lab/spec.h"
-#include "runtime.h"
+#include "lab/internal/runner_hooks.h"
 
 namespace lab::spec {
 namespace {
