@@ -12,7 +12,8 @@
 // What the child gets, when the machine allows it (ProbeSandbox() says what it allows):
 //  - a new PID namespace whose init is the sandbox's own reaper: killing it (wall clock) or
 //    the main program ending kills every process the child started, setsid() or not;
-//  - a per-run pids cgroup (process + thread cap that holds for root) and memory cgroup,
+//  - a per-run cgroup (v1: a pids and a memory group; v2: one group under the grader's
+//    delegated cgroup) with a process + thread cap that holds for root and a memory cap,
 //    created under the grader's own cgroup and removed afterwards;
 //  - a new mount namespace with a fresh root holding only /usr, /bin, /lib*, a few files
 //    of /etc, a minimal /dev, a private /proc and /tmp, req.readonly_paths (read-only)
@@ -52,6 +53,17 @@ struct SandboxLimits {
   std::uint64_t memory_bytes = 0;
 };
 
+// Which of the host's system directories the child's private root holds (read-only).
+enum class SandboxRoot {
+  // For running a program: /usr, /bin, /sbin, /lib*, and the few /etc files a dynamically
+  // linked program or libc's name lookups read (ld.so.cache, passwd, group, hosts, ...).
+  kProgram,
+  // For the compiler: /usr/bin, /usr/lib*, /usr/libexec, /usr/include, /bin, /lib* and
+  // /etc/ld.so.cache only. No other /etc file, no /usr/share, no /usr/local: an #include of
+  // a host path outside the toolchain finds nothing.
+  kToolchain,
+};
+
 struct SandboxRequest {
   // argv[0] is a path, or a name looked up in the PATH of `env` (default
   // /usr/local/bin:/usr/bin:/bin) as the grader sees the file system.
@@ -67,6 +79,7 @@ struct SandboxRequest {
   // directory; everything else outside the system directories is hidden when a mount
   // namespace is available.
   std::vector<std::string> readonly_paths;
+  SandboxRoot root = SandboxRoot::kProgram;  // with a mount namespace; see SandboxRoot
   SandboxLimits limits;
   bool network = false;  // true: share the grader's network (no network namespace)
   // An extra pipe: the child gets its write end as fd 3; collected like stdout (same cap).
@@ -107,11 +120,15 @@ struct SandboxCapabilities {
   bool mount_ns = false;  // includes building the private root (pivot_root)
   bool cgroup_pids = false;
   bool cgroup_memory = false;
+  int cgroup_version = 0;  // 1 or 2: the cgroup hierarchy the limits use; 0: none
+  // One line for the start-up of `lab grade`: which cgroup version is in force, what it
+  // enforces and what it cannot ("sandbox: cgroup v1 in force: process/thread cap ...").
+  std::string summary;
   bool can_drop_uid = false;  // root, and setresuid to the sandbox uid pool works
   std::vector<std::string> warnings;
 };
-// For tests of the degraded paths, LAB_SANDBOX_DISABLE=user,pid,net,mount,pids,memory,uid
-// (any subset) in the grader's environment makes the probe treat those features as refused.
+// For tests of the degraded paths, LAB_SANDBOX_DISABLE=user,pid,net,mount,pids,memory,uid,
+// cgroup2 (any subset) in the grader's environment makes the probe treat those features as refused.
 const SandboxCapabilities& ProbeSandbox();
 
 // Output of an untrusted program made fit for a report: at most `cap` bytes of text, invalid
