@@ -84,6 +84,7 @@ struct Sink {
   std::size_t cap;
   bool* truncated;
   bool open = true;
+  bool stops_run = false;  // passing the cap stops the run (the program's stdout and stderr)
 };
 
 // Reads what is there without blocking; keeps at most `cap` bytes and drops the rest, so a
@@ -175,12 +176,15 @@ std::vector<ChildLimit> BuildRlimits(const SandboxLimits& lim, const Host& host,
 }
 
 // Reads the sinks until every one is closed. At `deadline` calls kill_tree() and sets
-// *wall_timeout; when the status sink closes (init is gone) calls kill_tree() for whatever
+// *wall_timeout; when a `stops_run` sink passes its cap, calls kill_tree() and sets
+// *output_limit (a flood is stopped, not drained until the wall clock); when the status sink
+// closes (init is gone) calls kill_tree() for whatever
 // outlived the program. Pipes still open a grace period after either are abandoned, so this
 // returns at most ~2 s after the deadline whatever the child does.
 void CaptureUntilDone(std::vector<Sink>& sinks, const Sink& status,
                       std::optional<Clock::time_point> deadline,
-                      const std::function<void()>& kill_tree, bool* wall_timeout) {
+                      const std::function<void()>& kill_tree, bool* wall_timeout,
+                      bool* output_limit) {
   std::optional<Clock::time_point> give_up;
   bool leftovers_killed = false;
   for (;;) {
@@ -214,7 +218,14 @@ void CaptureUntilDone(std::vector<Sink>& sinks, const Sink& status,
     const int n = poll(fds.data(), fds.size(), static_cast<int>(std::max<long long>(ms, 0)));
     if (n < 0 && errno != EINTR) return;
     for (std::size_t i = 0; n > 0 && i < fds.size(); ++i) {
-      if (fds[i].revents != 0) Drain(*polled[i]);
+      if (fds[i].revents == 0) continue;
+      Sink& s = *polled[i];
+      Drain(s);
+      if (s.stops_run && *s.truncated && !*output_limit) {
+        *output_limit = true;
+        kill_tree();
+        if (!give_up) give_up = Clock::now() + std::chrono::seconds(2);
+      }
     }
   }
 }
@@ -231,7 +242,7 @@ void ClassifyEnd(int status, bool oom, const SandboxLimits& lim, SandboxResult& 
                            LooksLikeAllocationFailure(r.stderr_data));
   r.file_size_limit = r.term_signal == SIGXFSZ;
   r.cpu_limit = r.term_signal == SIGXCPU ||
-                (r.term_signal == SIGKILL && !r.wall_timeout && !r.memory_limit &&
+                (r.term_signal == SIGKILL && !r.wall_timeout && !r.memory_limit && !r.output_limit &&
                  lim.cpu_seconds > 0 && r.cpu_seconds >= std::ceil(lim.cpu_seconds) - 0.05);
 }
 
@@ -394,8 +405,8 @@ SandboxResult RunSandboxedImpl(const SandboxRequest& req) {
 
   std::string ctl_data, status_data;
   std::vector<Sink> sinks;
-  sinks.push_back({out_r.get(), &r.stdout_data, lim.output_bytes, &r.stdout_truncated});
-  sinks.push_back({err_r.get(), &r.stderr_data, lim.output_bytes, &r.stderr_truncated});
+  sinks.push_back({out_r.get(), &r.stdout_data, lim.output_bytes, &r.stdout_truncated, true, true});
+  sinks.push_back({err_r.get(), &r.stderr_data, lim.output_bytes, &r.stderr_truncated, true, true});
   sinks.push_back({ctl_r.get(), &ctl_data, 4 * sizeof(ChildError), nullptr});
   sinks.push_back({st_r.get(), &status_data, 4 * sizeof(InitStatus), nullptr});
   const std::size_t status_sink = 3;
@@ -415,7 +426,10 @@ SandboxResult RunSandboxedImpl(const SandboxRequest& req) {
     deadline = start + std::chrono::duration_cast<Clock::duration>(
                            std::chrono::duration<double>(lim.wall_seconds));
   }
-  CaptureUntilDone(sinks, sinks[status_sink], deadline, kill_tree, &r.wall_timeout);
+  CaptureUntilDone(sinks, sinks[status_sink], deadline, kill_tree, &r.wall_timeout,
+                   &r.output_limit);
+  // However fast the program ended, writing past the cap is the same verdict (deterministic).
+  r.output_limit = r.output_limit || r.stdout_truncated || r.stderr_truncated;
 
   // Reap init. Its exit (PID 1) has already taken its namespace down.
   if (sinks[status_sink].open) kill(init, SIGKILL);

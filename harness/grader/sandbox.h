@@ -47,7 +47,10 @@ struct SandboxLimits {
   std::uint64_t file_size_bytes = 16 << 20;        // RLIMIT_FSIZE. 0: none
   int open_files = 64;                             // RLIMIT_NOFILE
   int max_processes = 64;                          // processes + threads of the child's tree
-  std::size_t output_bytes = 1 << 20;              // per stream: kept, the rest drained
+  // Per stream (stdout, stderr, the result channel): what is kept. A program whose stdout or
+  // stderr passes it is stopped, tree and all (SandboxResult::output_limit); the result
+  // channel is only cut.
+  std::size_t output_bytes = 1 << 20;
   // Memory cgroup cap on resident memory + page cache of the whole tree. 0: the same as
   // address_space_bytes (none when that is 0 too).
   std::uint64_t memory_bytes = 0;
@@ -100,6 +103,7 @@ struct SandboxResult {
       false;  // memory cgroup OOM, or an allocation failure under RLIMIT_AS (best effort)
   bool file_size_limit = false;
   bool process_limit_hit = false;  // best effort: the pids cgroup refused a fork or thread
+  bool output_limit = false;  // stdout or stderr passed limits.output_bytes: the tree was killed
   bool stdout_truncated = false, stderr_truncated = false, result_truncated = false;
   std::string stdout_data, stderr_data, result_data;  // raw bytes: CleanOutput before display
   double wall_seconds = 0;
