@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,11 +28,12 @@ constexpr const char* kEtcPaths[] = {"/etc/ld.so.cache",  "/etc/ld.so.conf",    
                                      "/etc/alternatives", "/etc/localtime",     "/etc/passwd",
                                      "/etc/group",        "/etc/nsswitch.conf", "/etc/hosts"};
 // What the compiler sees: the toolchain and its libraries, nothing else of the host (no
-// /etc/passwd, no /usr/share, no /usr/local). The dynamic loader's cache is the one /etc file.
+// /etc/passwd, no /usr/share, no /usr/local, no /proc). Of /etc only the dynamic loader's
+// cache and the alternatives symlinks (/usr/bin/c++ -> /etc/alternatives/c++ -> g++).
 constexpr const char* kToolchainPaths[] = {"/usr/bin",     "/usr/lib",  "/usr/lib32", "/usr/lib64",
                                            "/usr/libx32",  "/usr/libexec", "/usr/include",
                                            "/bin",         "/lib",      "/lib32",     "/lib64",
-                                           "/libx32",      "/etc/ld.so.cache"};
+                                           "/libx32",      "/etc/ld.so.cache", "/etc/alternatives"};
 constexpr const char* kDevNodes[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random",
                                      "/dev/urandom"};
 
@@ -111,14 +113,19 @@ bool BuildMountPlan(SandboxRoot root, bool with_proc,
   plan.push_back(
       {StepKind::kTmpfs, "mode=0755,size=1m,nr_inodes=256", "/dev", MS_NOSUID | MS_NOEXEC});
   // Device nodes stay writable (writing /dev/null is normal); their modes protect them.
-  for (const char* p : kDevNodes) AddPathToPlan(plan, p, true, true, true, nullptr);
+  for (const char* p : kDevNodes) {
+    // The compiler needs no endless device: `#include "/dev/zero"` finds nothing.
+    const std::string_view node = p;
+    if (root == SandboxRoot::kToolchain && node != "/dev/null" && node != "/dev/urandom") continue;
+    AddPathToPlan(plan, p, true, true, true, nullptr);
+  }
   const std::pair<const char*, const char*> dev_links[] = {{"/proc/self/fd", "/dev/fd"},
                                                            {"/proc/self/fd/0", "/dev/stdin"},
                                                            {"/proc/self/fd/1", "/dev/stdout"},
                                                            {"/proc/self/fd/2", "/dev/stderr"}};
   for (const auto& [to, at] : dev_links) plan.push_back({StepKind::kSymlink, to, at, 0, false});
   plan.push_back({StepKind::kTmpfs, "mode=1777,size=64m", "/dev/shm", MS_NOSUID | MS_NODEV, false});
-  if (with_proc) {
+  if (with_proc && root == SandboxRoot::kProgram) {
     // Optional: some kernels refuse a fresh proc where the outer one is partly masked.
     plan.push_back({StepKind::kProc, "", "/proc", 0, false});
   }
