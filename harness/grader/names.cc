@@ -134,6 +134,16 @@ bool IsPlainNumber(std::string_view s) {
 
 }  // namespace
 
+bool IsValidUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    bool valid = false;
+    i += DecodeUtf8(s, i, cp, valid);
+    if (!valid) return false;
+  }
+  return true;
+}
+
 std::string SanitizeStudentName(std::string_view raw) {
   while (!raw.empty() && (raw.back() == '/' || raw.back() == '\\')) raw.remove_suffix(1);
   if (EndsWithNoCase(raw, ".cpp")) raw.remove_suffix(4);
