@@ -323,6 +323,22 @@ TEST_F(CompilerTest, ExtraIncludeDirsAreReadableAndSearched) {
   EXPECT_TRUE(c.ok) << c.message << "\n" << c.raw_log;
 }
 
+TEST_F(CompilerTest, ClangWorksInTheToolchainRootToo) {
+  if (access("/usr/bin/clang++", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/clang++ here";
+  CompileRequest req = Request(Submission("fizzbuzz.cpp", kGood));
+  req.cxx = "/usr/bin/clang++";  // a symlink chain through /etc/alternatives or ../lib/llvm
+  const CompileResult c = CompileSubmission(req);
+  EXPECT_TRUE(c.ok) << c.message << "\n" << c.raw_log;
+  CompileRequest host = Request(Submission("fizzbuzz.cpp", "#include \"/etc/passwd\"\n"));
+  host.cxx = "/usr/bin/clang++";
+  const CompileResult bad = CompileSubmission(host);
+  EXPECT_FALSE(bad.ok);
+  if (ProbeSandbox().mount_ns) {
+    EXPECT_NE(bad.message.find("note: the compiler sees only your file"), std::string::npos)
+        << bad.message;
+  }
+}
+
 TEST_F(CompilerTest, CannotIncludeTheGradersFiles) {
   const std::string secret = dir_.path() + "/puzzle/reference.cpp";
   WriteFile(secret, "int SECRET_REFERENCE = 1;\n");
@@ -434,6 +450,48 @@ TEST(TrimDiagnosticsTest, KeepsTheStudentsGroupsAndOnlyErrorLinesElsewhere) {
             "lab/mutex.h:40:3: error: no matching function\n"
             "ld: in function `main':\n"
             "spec.cpp:12: undefined reference to `FizzBuzz::fizz()'\n");
+}
+
+TEST(TrimDiagnosticsTest, ClangsDotSlashNamesAreTheStudentsFile) {
+  // Clang names the submission as found next to the wrapper: "./fizzbuzz.cpp".
+  const std::string log =
+      "In file included from lab_main.cpp:3:\n"
+      "./fizzbuzz.cpp:4:14: error: expected parameter declarator\n"
+      "    4 |   int broken(;\n"
+      "      |              ^\n"
+      "./spec.cpp:3:6: error: no member named 'n' in 'FizzBuzz'\n"
+      "    3 |   fb.n() == 42;\n";
+  const std::string out = TrimDiagnostics(log, "fizzbuzz.cpp", {}, 10000);
+  EXPECT_EQ(out,
+            "./fizzbuzz.cpp:4:14: error: expected parameter declarator\n"
+            "    4 |   int broken(;\n"
+            "      |              ^\n"
+            "./spec.cpp:3:6: error: no member named 'n' in 'FizzBuzz'\n");
+}
+
+TEST(ExplainCompileFailureTest, OnlyHandInProblemsGetAPlainMessage) {
+  EXPECT_EQ(ExplainCompileFailure("fizzbuzz.cpp:4:3: error: 'x' was not declared\n", "fizzbuzz.cpp"),
+            "");
+  // A missing header of the student's own is an ordinary error, not a host path.
+  EXPECT_EQ(ExplainCompileFailure(
+                "fizzbuzz.cpp:1:10: fatal error: helpers.h: No such file or directory\n",
+                "fizzbuzz.cpp"),
+            "");
+  // A host path in a file that is not the submission (cannot happen, but is not ours to word).
+  EXPECT_EQ(ExplainCompileFailure("spec.cpp:1:10: fatal error: /x.h: No such file or directory\n",
+                                  "fizzbuzz.cpp"),
+            "");
+  EXPECT_NE(ExplainCompileFailure("./fizzbuzz.cpp:2:10: fatal error: '../../etc/shadow' file not "
+                                  "found\n",
+                                  "fizzbuzz.cpp")
+                .find("note: the compiler sees only your file"),
+            std::string::npos);
+  EXPECT_NE(ExplainCompileFailure("/usr/bin/ld: x.a(runner_main.cc.o): in function `main':\n"
+                                  "runner_main.cc:(.text+0x0): multiple definition of `main'; "
+                                  "/tmp/cc1.o:lab_main.cpp:(.text+0x0): first defined here\n",
+                                  "alice.cpp")
+                .find("alice.cpp defines main()"),
+            std::string::npos);
 }
 
 TEST(TrimDiagnosticsTest, CapsAndCleans) {

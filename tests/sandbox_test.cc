@@ -552,6 +552,26 @@ TEST_F(SandboxTest, ReadonlyPathsAreVisibleButNotWritable) {
   }
 }
 
+TEST_F(SandboxTest, ToolchainRootHoldsTheToolchainAndNothingElseOfTheHost) {
+  if (!ProbeSandbox().mount_ns) GTEST_SKIP() << "no mount namespace on this machine (announced)";
+  const std::string script =
+      "for p in /etc/passwd /etc/hostname /etc/hosts /usr/share /usr/local /proc/self /dev/zero "
+      "/dev/random /root /home /work /var /srv; do [ -e $p ] && echo \"seen $p\"; done; "
+      "for p in /usr/bin/c++ /usr/include/stdio.h /etc/ld.so.cache /dev/null; do "
+      "[ -e $p ] || echo \"missing $p\"; done; echo ok";
+  SandboxRequest req = Sh(script);
+  req.root = SandboxRoot::kToolchain;
+  const SandboxResult r = RunSandboxed(req);
+  ASSERT_TRUE(r.started) << r.error;
+  EXPECT_EQ(r.stdout_data, "ok\n") << r.stderr_data;
+
+  // A program run sees the usual system files (name lookups need /etc/passwd).
+  SandboxRequest prog = Sh("[ -e /etc/passwd ] && [ -e /usr/share ] && [ -e /proc/self ] && echo ok");
+  const SandboxResult p = RunSandboxed(prog);
+  ASSERT_TRUE(p.started) << p.error;
+  EXPECT_EQ(p.stdout_data, "ok\n") << p.stderr_data;
+}
+
 TEST_F(SandboxTest, CannotSeeOtherProcesses) {
   const SandboxResult r = RunSandboxed(
       Sh("cat /proc/1/cmdline 2>/dev/null && echo init-visible; ls /proc | grep -c '^[0-9]'"));

@@ -18,7 +18,8 @@ bool AllDigits(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
-// "<file>:<line>[:<col>]" -> file.
+// "<file>:<line>[:<col>]" -> file. Clang names a file found next to its includer
+// "./fizzbuzz.cpp": the "./" is dropped so it compares equal to the source name.
 bool ParseLocation(std::string_view prefix, std::string_view* file) {
   int stripped = 0;
   for (; stripped < 2; ++stripped) {
@@ -27,6 +28,7 @@ bool ParseLocation(std::string_view prefix, std::string_view* file) {
     prefix = prefix.substr(0, colon);
   }
   if (stripped == 0 || prefix.empty()) return false;
+  if (prefix.starts_with("./") && prefix.size() > 2) prefix.remove_prefix(2);
   *file = prefix;
   return true;
 }
