@@ -2,12 +2,11 @@
 // on the fixture puzzle `mini`: the submissions in tests/fixtures/hostile, plus the entries
 // git cannot hold (symbolic links, a FIFO, a name that is not UTF-8), made here. Every entry
 // must get a results.json, a gradebook row and a message that says what was wrong.
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
@@ -41,7 +40,8 @@ class HostileClass : public ::testing::Test {
     const std::string cls = *dir_ + "/class";
     fs::create_directories(cls);
     for (const auto& e : fs::directory_iterator(kFixtures + "/hostile")) {
-      if (e.path().extension() == ".cpp") fs::copy_file(e.path(), cls + "/" + e.path().filename().string());
+      if (e.path().extension() == ".cpp")
+        fs::copy_file(e.path(), cls + "/" + e.path().filename().string());
     }
     fs::copy_file(kFixtures + "/puzzles/mini/reference.cpp", cls + "/good.cpp");
     // What git cannot hold.

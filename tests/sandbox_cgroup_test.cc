@@ -68,8 +68,8 @@ TEST(CgroupPathsTest, FindsTheGradersOwnV2Cgroup) {
   EXPECT_FALSE(is_root);
   EXPECT_EQ(FindOwnCgroupV2(mountinfo, "0::/\n", &is_root), "/sys/fs/cgroup");
   EXPECT_TRUE(is_root) << "a container's namespace root";
-  EXPECT_EQ(FindOwnCgroupV2("31 23 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n", "0::/\n", &is_root),
-            "")
+  EXPECT_EQ(
+      FindOwnCgroupV2("31 23 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n", "0::/\n", &is_root), "")
       << "no cgroup2 mount";
 }
 

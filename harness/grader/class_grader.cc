@@ -29,7 +29,6 @@ namespace {
 
 constexpr std::size_t kMaxSourceBytes = 1 << 20;
 
-
 bool EndsWithCpp(const std::string& name) {
   if (name.size() <= 4) return false;
   std::string ext = name.substr(name.size() - 4);
@@ -88,8 +87,9 @@ void ExamineFolder(const std::string& path, const std::string& name, const std::
     s->problem = "the folder's .cpp file is " +
                  LinkProblem(links[0], real_root, resolves ? &target : nullptr);
   } else if (sources.empty() && empty.size() == 1) {
-    s->problem = "the folder's .cpp file is an empty file (0 bytes); submit the .cpp file with "
-                 "your solution";
+    s->problem =
+        "the folder's .cpp file is an empty file (0 bytes); submit the .cpp file with "
+        "your solution";
   } else if (sources.empty()) {
     s->problem = "the folder holds no .cpp file; a submission is exactly one .cpp file";
   } else {
@@ -140,8 +140,9 @@ ClassDiscovery DiscoverSubmissions(const std::string& dir, const std::string& ex
       ExamineFolder(path, name, real_root, &s, &d.warnings);
     } else {
       if (!EndsWithCpp(name)) continue;
-      s.problem = "not a regular file (a named pipe, socket or device); submit the .cpp file "
-                  "itself";
+      s.problem =
+          "not a regular file (a named pipe, socket or device); submit the .cpp file "
+          "itself";
     }
     if (!IsValidUtf8(name)) {
       s.path.clear();
@@ -182,8 +183,8 @@ std::string SubmissionHash(const std::string& lab_identity, const GradeOptions& 
                 options.schedules_scale, static_cast<unsigned long long>(options.seed),
                 options.scenario_wall_seconds);
   // Length-prefixed parts: no two different inputs give the same byte stream.
-  for (const std::string& part : {std::string("lab-grade-v1"), lab_identity, std::string(opts),
-                                  spec, name, source}) {
+  for (const std::string& part :
+       {std::string("lab-grade-v1"), lab_identity, std::string(opts), spec, name, source}) {
     h.Update(std::to_string(part.size()));
     h.Update(":");
     h.Update(part);
@@ -238,8 +239,8 @@ bool GradeClass(const PuzzleInfo& puzzle, const std::string& dir, const std::str
       result = RejectedSubmission(puzzle, s.student,
                                   "the .cpp file cannot be read or is larger than 1 MiB");
     } else {
-      hash = SubmissionHash(lab_id, options.grade, spec, s.raw_name + "/" + s.path.substr(s.path.rfind('/') + 1),
-                            source);
+      hash = SubmissionHash(lab_id, options.grade, spec,
+                            s.raw_name + "/" + s.path.substr(s.path.rfind('/') + 1), source);
       std::string old_hash, old_result;
       if (!options.force && ReadFile(student_dir + "/.lab-hash", &old_hash, 4096) &&
           old_hash == hash + "\n" && ReadFile(student_dir + "/.lab-result.json", &old_result) &&
@@ -291,8 +292,8 @@ bool GradeClass(const PuzzleInfo& puzzle, const std::string& dir, const std::str
   if (!WriteFileAtomically(out + "/gradebook.csv", GradebookCsv(summary->results), &error)) {
     summary->errors.push_back(error);
   }
-  if (!WriteFileAtomically(out + "/junit.xml", JunitXml(summary->results, "lab grade " + puzzle.name),
-                           &error)) {
+  if (!WriteFileAtomically(out + "/junit.xml",
+                           JunitXml(summary->results, "lab grade " + puzzle.name), &error)) {
     summary->errors.push_back(error);
   }
   return true;

@@ -187,7 +187,6 @@ std::string TrimDiagnostics(std::string_view log, std::string_view source_name,
   return CleanOutput(out, cap);
 }
 
-
 std::string ExplainCompileFailure(std::string_view log, std::string_view source_name) {
   if (log.find("multiple definition of `main'") != std::string_view::npos ||
       log.find("duplicate symbol: main") != std::string_view::npos) {

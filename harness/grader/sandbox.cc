@@ -241,9 +241,10 @@ void ClassifyEnd(int status, bool oom, const SandboxLimits& lim, SandboxResult& 
   r.memory_limit = oom || (abnormal && !r.wall_timeout && lim.address_space_bytes > 0 &&
                            LooksLikeAllocationFailure(r.stderr_data));
   r.file_size_limit = r.term_signal == SIGXFSZ;
-  r.cpu_limit = r.term_signal == SIGXCPU ||
-                (r.term_signal == SIGKILL && !r.wall_timeout && !r.memory_limit && !r.output_limit &&
-                 lim.cpu_seconds > 0 && r.cpu_seconds >= std::ceil(lim.cpu_seconds) - 0.05);
+  r.cpu_limit =
+      r.term_signal == SIGXCPU ||
+      (r.term_signal == SIGKILL && !r.wall_timeout && !r.memory_limit && !r.output_limit &&
+       lim.cpu_seconds > 0 && r.cpu_seconds >= std::ceil(lim.cpu_seconds) - 0.05);
 }
 
 SandboxResult RunSandboxedImpl(const SandboxRequest& req) {
@@ -299,7 +300,8 @@ SandboxResult RunSandboxedImpl(const SandboxRequest& req) {
   plan.uts_ns = (flags & CLONE_NEWUTS) != 0;
   MountPlan mounts;
   if (plan.mount_ns) {
-    if (!BuildMountPlan(req.root, plan.pid_ns, req.readonly_paths, workdir, mounts.steps(), &r.error))
+    if (!BuildMountPlan(req.root, plan.pid_ns, req.readonly_paths, workdir, mounts.steps(),
+                        &r.error))
       return r;
     mounts.Finalize();
     plan.steps = mounts.child_steps();
@@ -374,8 +376,8 @@ SandboxResult RunSandboxedImpl(const SandboxRequest& req) {
     return r;
   }
   // +1 for the sandbox init, which is in the group but is not the program's.
-  if (!SetRunLimits(cg.version, pids_cg, use_pids_cgroup ? lim.max_processes + 1 : 0, mem_cg,
-                    mem, &r.error)) {
+  if (!SetRunLimits(cg.version, pids_cg, use_pids_cgroup ? lim.max_processes + 1 : 0, mem_cg, mem,
+                    &r.error)) {
     return r;
   }
 

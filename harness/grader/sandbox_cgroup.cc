@@ -105,7 +105,8 @@ std::string FindOwnCgroupV1(std::string_view controller, std::string_view mounti
     const auto b = line.find(':', a + 1);
     if (a == std::string_view::npos || b == std::string_view::npos) continue;
     if (!HasItem(line.substr(a + 1, b - a - 1), controller, ',')) continue;
-    const std::string dir = JoinCgroupPath(mount_point, mount_root, std::string(line.substr(b + 1)));
+    const std::string dir =
+        JoinCgroupPath(mount_point, mount_root, std::string(line.substr(b + 1)));
     return IsDirectory(dir) ? dir : mount_point;
   }
   return mount_point;
@@ -152,8 +153,8 @@ bool DelegateCgroup2(const std::string& own, bool is_root, bool fake_tree, Cgrou
                " has neither the pids nor the memory controller (not delegated to it)";
     return false;
   }
-  const std::string wanted = std::string(pids ? "+pids" : "") + (pids && memory ? " " : "") +
-                             (memory ? "+memory" : "");
+  const std::string wanted =
+      std::string(pids ? "+pids" : "") + (pids && memory ? " " : "") + (memory ? "+memory" : "");
 
   // Processes may not live in a cgroup that gives controllers to its children (but for the
   // root of the whole hierarchy): the grader moves into a leaf of its own first.
@@ -163,10 +164,9 @@ bool DelegateCgroup2(const std::string& own, bool is_root, bool fake_tree, Cgrou
       *problem = "cannot create " + leaf + ": " + ErrnoText(errno);
       return false;
     }
-    if (!WriteSmallFile(leaf + "/cgroup.procs", std::to_string(pid), fake_tree) &&
-        errno != ESRCH) {
-      *problem = "cannot move process " + std::to_string(pid) + " into " + leaf + ": " +
-                 ErrnoText(errno);
+    if (!WriteSmallFile(leaf + "/cgroup.procs", std::to_string(pid), fake_tree) && errno != ESRCH) {
+      *problem =
+          "cannot move process " + std::to_string(pid) + " into " + leaf + ": " + ErrnoText(errno);
       return false;
     }
     return true;
@@ -192,14 +192,14 @@ bool DelegateCgroup2(const std::string& own, bool is_root, bool fake_tree, Cgrou
     enabled = WriteSmallFile(own + "/cgroup.subtree_control", wanted, fake_tree);
   }
   if (!enabled) {
-    *problem = "cannot enable " + wanted + " in " + own + "/cgroup.subtree_control: " +
-               ErrnoText(errno);
+    *problem =
+        "cannot enable " + wanted + " in " + own + "/cgroup.subtree_control: " + ErrnoText(errno);
     return false;
   }
   layout->version = CgroupVersion::kV2;
   layout->pids_parent = layout->memory_parent = own;
   layout->fake_tree = fake_tree;
-  layout->kill_file = fake_tree ? true : access((own + "/cgroup.kill").c_str(), F_OK) == 0;
+  layout->kill_file = fake_tree || KernelAtLeast(5, 14);  // each run's group checks its own
   layout->pids = pids && ProbeCgroupFile(own, "pids.max", "64", fake_tree);
   layout->memory = memory && ProbeCgroupFile(own, "memory.max", "1073741824", fake_tree);
   if (!layout->pids && !layout->memory) {
@@ -213,12 +213,14 @@ bool RunCgroup::Create(const std::string& parent, const std::string& name,
                        const CgroupLayout& layout, std::string* error) {
   dir_ = parent + "/" + name;
   fake_tree_ = layout.fake_tree;
-  kill_file_ = layout.version == CgroupVersion::kV2 && layout.kill_file;
   if (mkdir(dir_.c_str(), 0755) != 0) {
     *error = "cannot create cgroup " + dir_ + ": " + ErrnoText(errno);
     dir_.clear();
     return false;
   }
+  // cgroup.kill exists in every non-root v2 group since Linux 5.14.
+  kill_file_ = layout.version == CgroupVersion::kV2 &&
+               (fake_tree_ ? layout.kill_file : access((dir_ + "/cgroup.kill").c_str(), F_OK) == 0);
   const int flags = O_WRONLY | O_CLOEXEC | (fake_tree_ ? O_CREAT : 0);
   procs_ = Fd(open((dir_ + "/cgroup.procs").c_str(), flags, 0644));
   if (procs_.get() < 0) {
@@ -264,8 +266,8 @@ void RunCgroup::Remove() {
   dir_.clear();
 }
 
-bool SetRunLimits(CgroupVersion version, RunCgroup* pids, std::uint64_t max_pids,
-                  RunCgroup* memory, std::uint64_t memory_bytes, std::string* error) {
+bool SetRunLimits(CgroupVersion version, RunCgroup* pids, std::uint64_t max_pids, RunCgroup* memory,
+                  std::uint64_t memory_bytes, std::string* error) {
   if (pids != nullptr && pids->active() && max_pids > 0 &&
       !pids->Set("pids.max", std::to_string(max_pids))) {
     *error = "sandbox: cannot set pids.max: " + ErrnoText(errno);
@@ -306,9 +308,8 @@ bool ProbeCgroupFile(const std::string& parent, const char* limit_file, const st
   if (parent.empty()) return false;
   const std::string dir = parent + "/lab-" + std::to_string(getpid()) + "-probe";
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return false;
-  const bool ok =
-      WriteSmallFile(dir + "/" + limit_file, value, fake_tree) &&
-      (fake_tree || access((dir + "/cgroup.procs").c_str(), W_OK) == 0);
+  const bool ok = WriteSmallFile(dir + "/" + limit_file, value, fake_tree) &&
+                  (fake_tree || access((dir + "/cgroup.procs").c_str(), W_OK) == 0);
   RemoveGroupDir(dir, fake_tree);
   return ok;
 }

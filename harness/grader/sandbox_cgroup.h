@@ -9,6 +9,8 @@
 //      and enables +pids +memory for its children, as the "no internal processes" rule
 //      requires. pids.max, memory.max, memory.swap.max = 0, memory.oom.group = 1; killed
 //      with cgroup.kill (Linux 5.14+), else pid by pid as in v1.
+// The leaf and the enabled controllers stay when the grader exits (harmless; a systemd
+// scope started for the grader goes away with it).
 // v1 is used where its controllers are mounted (it is what this project's machines have), v2
 // otherwise. Every path is a parameter, so the v2 logic is tested against a fake tree: a
 // plain directory laid out like /sys/fs/cgroup (CgroupLayout::fake_tree).
@@ -32,7 +34,7 @@ struct CgroupLayout {
   std::string pids_parent, memory_parent;
   bool pids = false;       // pids.max can be set in a run's group
   bool memory = false;     // the memory limit can be set
-  bool kill_file = false;  // v2: cgroup.kill exists
+  bool kill_file = false;  // v2: run groups have cgroup.kill (Linux 5.14+)
   // A plain directory standing in for cgroupfs (tests): files are created when written,
   // since no kernel makes them.
   bool fake_tree = false;
@@ -97,8 +99,8 @@ class RunCgroup {
 // where swap is accounted); v2 pids.max / memory.max, memory.swap.max 0, memory.oom.group 1.
 // `pids` and `memory` are the groups to write to (the same object in v2); a limit of 0 is
 // not set. False with `error` when a limit that must hold cannot be written.
-bool SetRunLimits(CgroupVersion version, RunCgroup* pids, std::uint64_t max_pids,
-                  RunCgroup* memory, std::uint64_t memory_bytes, std::string* error);
+bool SetRunLimits(CgroupVersion version, RunCgroup* pids, std::uint64_t max_pids, RunCgroup* memory,
+                  std::uint64_t memory_bytes, std::string* error);
 
 // Whether the run hit its limits, as the groups counted: a refused fork or thread, an OOM kill.
 bool RunHitProcessLimit(const RunCgroup& pids);

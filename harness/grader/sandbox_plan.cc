@@ -30,10 +30,20 @@ constexpr const char* kEtcPaths[] = {"/etc/ld.so.cache",  "/etc/ld.so.conf",    
 // What the compiler sees: the toolchain and its libraries, nothing else of the host (no
 // /etc/passwd, no /usr/share, no /usr/local, no /proc). Of /etc only the dynamic loader's
 // cache and the alternatives symlinks (/usr/bin/c++ -> /etc/alternatives/c++ -> g++).
-constexpr const char* kToolchainPaths[] = {"/usr/bin",     "/usr/lib",  "/usr/lib32", "/usr/lib64",
-                                           "/usr/libx32",  "/usr/libexec", "/usr/include",
-                                           "/bin",         "/lib",      "/lib32",     "/lib64",
-                                           "/libx32",      "/etc/ld.so.cache", "/etc/alternatives"};
+constexpr const char* kToolchainPaths[] = {"/usr/bin",
+                                           "/usr/lib",
+                                           "/usr/lib32",
+                                           "/usr/lib64",
+                                           "/usr/libx32",
+                                           "/usr/libexec",
+                                           "/usr/include",
+                                           "/bin",
+                                           "/lib",
+                                           "/lib32",
+                                           "/lib64",
+                                           "/libx32",
+                                           "/etc/ld.so.cache",
+                                           "/etc/alternatives"};
 constexpr const char* kDevNodes[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random",
                                      "/dev/urandom"};
 
@@ -164,7 +174,6 @@ bool BuildMountPlan(SandboxRoot root, bool with_proc,
   return true;
 }
 
-
 void MountPlan::Finalize() {
   storage_.clear();
   storage_.reserve(steps_.size() * 2);
@@ -198,8 +207,7 @@ void MountPlan::Finalize() {
   for (std::size_t i = 0; i < steps_.size(); ++i) {
     const MountStep& s = steps_[i];
     child_.push_back({s.kind, storage_[2 * i].c_str(), storage_[2 * i + 1].c_str(),
-                      mkdirs_[i].data(), static_cast<int>(mkdirs_[i].size()), s.flags,
-                      s.required});
+                      mkdirs_[i].data(), static_cast<int>(mkdirs_[i].size()), s.flags, s.required});
   }
   mkdir_index_.clear();
 }

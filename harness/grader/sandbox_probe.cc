@@ -75,22 +75,26 @@ bool ProbeNamespace(std::string_view feature, unsigned long flags) {
 // A line that says which cgroup version is in force and which caps it gives.
 std::string CgroupSummary(const CgroupLayout& g) {
   if (g.version == CgroupVersion::kNone) return "sandbox: no cgroup in force (see the warnings)";
-  std::string s = std::string("sandbox: cgroup ") + (g.version == CgroupVersion::kV1 ? "v1" : "v2") +
-                  " in force:";
+  std::string s = std::string("sandbox: cgroup ") +
+                  (g.version == CgroupVersion::kV1 ? "v1" : "v2") + " in force:";
   std::string enforced, missing;
   const auto add = [](std::string& list, const std::string& item) {
     list += (list.empty() ? " " : ", ") + item;
   };
-  if (g.pids) add(enforced, "process/thread cap (pids.max)");
-  else add(missing, "process/thread cap");
+  if (g.pids)
+    add(enforced, "process/thread cap (pids.max)");
+  else
+    add(missing, "process/thread cap");
   if (g.memory) {
     add(enforced, g.version == CgroupVersion::kV1 ? "memory cap (memory.limit_in_bytes)"
                                                   : "memory cap (memory.max, no swap)");
   } else {
     add(missing, "memory cap");
   }
-  if (g.version == CgroupVersion::kV2 && g.kill_file) add(enforced, "tree kill (cgroup.kill)");
-  else add(enforced, "tree kill (pid by pid)");
+  if (g.version == CgroupVersion::kV2 && g.kill_file)
+    add(enforced, "tree kill (cgroup.kill)");
+  else
+    add(enforced, "tree kill (pid by pid)");
   s += enforced;
   if (!missing.empty()) s += "; cannot enforce:" + missing;
   return s;
