@@ -358,7 +358,6 @@ SandboxResult RunSandboxedImpl(const SandboxRequest& req) {
     return r;
   }
 
-  // Cgroups.
   // Cgroups: v2 puts both limits on one group; v1 has one group per controller.
   const CgroupLayout& cg = host.cgroups;
   const bool v2 = cg.version == CgroupVersion::kV2;
