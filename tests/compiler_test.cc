@@ -233,6 +233,23 @@ TEST_F(CompilerTest, MemoryLimitIsReportedAsSuch) {
   EXPECT_NE(c.message.find("memory limit of 256 MiB"), std::string::npos) << c.message;
 }
 
+TEST_F(CompilerTest, AFloodOfCompilerMessagesIsStoppedAtTheOutputLimit) {
+  // Twenty errors on a 400 KB line: g++ would print 8 MB, quoting the line each time.
+  std::string line = "void f() {";
+  for (int i = 0; i < 20; ++i) line += " undeclared_" + std::to_string(i) + ";";
+  line += " /*" + std::string(400000, 'x') + "*/ }\n";
+  const CompileResult c = CompileSubmission(Request(Submission("fizzbuzz.cpp", kGood + line)));
+  EXPECT_FALSE(c.ok);
+  EXPECT_FALSE(c.setup_error);
+  EXPECT_LE(c.raw_log.size(), 8u << 20);
+  EXPECT_LE(c.message.size(), (64u << 10) + 200);
+  EXPECT_NE(c.message.find("fizzbuzz.cpp:9:"), std::string::npos) << c.message.substr(0, 300);
+  if (std::string(LAB_CXX_COMPILER).find("clang") == std::string::npos) {
+    EXPECT_NE(c.message.find("passed the output limit of 4 MiB"), std::string::npos)
+        << c.message.substr(c.message.size() - 300);
+  }
+}
+
 TEST_F(CompilerTest, EndlessDevicesAreNotThereToInclude) {
   if (!ProbeSandbox().mount_ns) GTEST_SKIP() << "no mount namespace: the compiler sees /dev";
   for (const char* dev : {"/dev/zero", "/dev/random"}) {

@@ -31,6 +31,7 @@ constexpr const char* kSpecName = "spec.cpp";
 constexpr const char* kDefaultBinary = "submission";
 constexpr std::size_t kMaxSpecBytes = 4 << 20;
 constexpr int kMaxErrors = 20;
+constexpr std::size_t kCompilerOutputBytes = 4 << 20;  // per stream; more stops the compiler
 
 std::string ErrnoText(int err) {
   char buf[128];
@@ -287,7 +288,7 @@ CompileResult CompileImpl(const CompileRequest& in) {
   sb.limits.file_size_bytes = 512ull << 20;
   sb.limits.open_files = 256;
   sb.limits.max_processes = 32;
-  sb.limits.output_bytes = 4 << 20;
+  sb.limits.output_bytes = kCompilerOutputBytes;
   sb.want_result_channel = false;
   sb.network = false;
 
@@ -332,7 +333,11 @@ CompileResult CompileImpl(const CompileRequest& in) {
   std::vector<std::string> strip = {workdir + "/"};
   for (const std::string& dir : include_dirs) strip.push_back(dir + "/");
   res.message = TrimDiagnostics(res.raw_log, res.source_name, strip, in.output_cap);
-  if (res.message.empty()) {
+  if (r.output_limit) {
+    // Stopped by the sandbox: what it said up to the cap is above.
+    res.message += "[the compiler's messages passed the output limit of " +
+                   std::to_string(kCompilerOutputBytes >> 20) + " MiB and it was stopped]\n";
+  } else if (res.message.empty()) {
     res.message = r.term_signal != 0
                       ? "the compiler was killed by signal " + std::to_string(r.term_signal)
                       : "compilation failed (compiler exit status " + std::to_string(r.exit_code) +
