@@ -16,14 +16,21 @@
 //    delegated cgroup) with a process + thread cap that holds for root and a memory cap,
 //    created under the grader's own cgroup and removed afterwards;
 //  - a new mount namespace with a fresh root holding only /usr, /bin, /lib*, a few files
-//    of /etc, a minimal /dev, a private /proc and /tmp, req.readonly_paths (read-only)
-//    and req.workdir (read-write), each at its own absolute path;
+//    of /etc, a minimal /dev, a private /proc and /tmp (SandboxRoot::kProgram; the
+//    compiler's kToolchain root holds less), req.readonly_paths (read-only) and
+//    req.workdir (read-write), each at its own absolute path;
 //  - a new network namespace (a loopback that is down), IPC and UTS namespaces;
 //  - an unprivileged uid of its own (a per-run uid from a pool) when the grader is root,
 //    no_new_privs, and hard rlimits it cannot raise: CPU, address space, file size, open
 //    files, core 0, processes where the count is per sandbox.
 // Where the kernel refuses one of these, the run degrades to what is left; the gaps are the
-// warnings of ProbeSandbox(), which the grader prints once.
+// warnings of ProbeSandbox(), which the grader prints once. A program whose stdout or stderr
+// passes limits.output_bytes is stopped (output_limit).
+//
+// The implementation is split along its seams: sandbox.cc (one run, the parent's side),
+// sandbox_plan (the private root and the child's plain-data plan), sandbox_child (code between
+// clone and exec), sandbox_cgroup (v1 and v2), sandbox_probe (what the host allows),
+// clean_output.cc (CleanOutput). bubblewrap is not used: see README, "For instructors".
 //
 // Thread-safety: RunSandboxed may be called from many threads at once (grade -j N). It
 // forks with raw clone() and the child calls only async-signal-safe functions before exec.
