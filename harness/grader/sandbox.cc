@@ -2,7 +2,8 @@
 // clone, the capture loop, the verdict fields). See sandbox.h for the contract. The other
 // seams live in their own files: sandbox_plan (the private root and the child's plain-data
 // plan), sandbox_child (code between clone and exec), sandbox_cgroup (v1 and v2),
-// sandbox_probe (what the host allows), clean_output.cc (CleanOutput).
+// sandbox_probe (what the host allows), sandbox_capture (reading the pipes), clean_output.cc
+// (CleanOutput).
 //
 // Process tree of one run:
 //
@@ -47,6 +48,7 @@
 #include <utility>
 #include <vector>
 
+#include "sandbox_capture.h"
 #include "sandbox_cgroup.h"
 #include "sandbox_child.h"
 #include "sandbox_plan.h"
@@ -57,7 +59,6 @@ namespace lab::grader {
 namespace {
 
 using namespace sandbox_internal;  // NOLINT: this file is the sandbox's own
-using Clock = std::chrono::steady_clock;
 
 std::string ResolveExecutable(const std::string& name, const std::vector<std::string>& env) {
   if (name.find('/') != std::string::npos) return name;
@@ -76,36 +77,6 @@ std::string ResolveExecutable(const std::string& name, const std::vector<std::st
     }
   }
   return "";
-}
-
-struct Sink {
-  int fd;
-  std::string* data;
-  std::size_t cap;
-  bool* truncated;
-  bool open = true;
-  bool stops_run = false;  // passing the cap stops the run (the program's stdout and stderr)
-};
-
-// Reads what is there without blocking; keeps at most `cap` bytes and drops the rest, so a
-// child flooding a pipe never blocks on it. Bounded per call so one stream cannot starve
-// the others or the deadline.
-void Drain(Sink& s) {
-  char buf[65536];
-  for (int i = 0; i < 16; ++i) {
-    const ssize_t n = read(s.fd, buf, sizeof buf);
-    if (n > 0) {
-      const std::size_t room = s.cap - std::min(s.cap, s.data->size());
-      const std::size_t take = std::min(room, static_cast<std::size_t>(n));
-      s.data->append(buf, take);
-      if (take < static_cast<std::size_t>(n) && s.truncated != nullptr) *s.truncated = true;
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) return;
-    s.open = false;  // EOF or error
-    return;
-  }
 }
 
 // Kills and reaps the sandbox init if the run is abandoned half-way (an exception).
@@ -173,61 +144,6 @@ std::vector<ChildLimit> BuildRlimits(const SandboxLimits& lim, const Host& host,
     rlimits.push_back({RLIMIT_NPROC, n, n});
   }
   return rlimits;
-}
-
-// Reads the sinks until every one is closed. At `deadline` calls kill_tree() and sets
-// *wall_timeout; when a `stops_run` sink passes its cap, calls kill_tree() and sets
-// *output_limit (a flood is stopped, not drained until the wall clock); when the status sink
-// closes (init is gone) calls kill_tree() for whatever
-// outlived the program. Pipes still open a grace period after either are abandoned, so this
-// returns at most ~2 s after the deadline whatever the child does.
-void CaptureUntilDone(std::vector<Sink>& sinks, const Sink& status,
-                      std::optional<Clock::time_point> deadline,
-                      const std::function<void()>& kill_tree, bool* wall_timeout,
-                      bool* output_limit) {
-  std::optional<Clock::time_point> give_up;
-  bool leftovers_killed = false;
-  for (;;) {
-    std::vector<pollfd> fds;
-    std::vector<Sink*> polled;
-    for (Sink& s : sinks) {
-      if (s.open) {
-        fds.push_back({s.fd, POLLIN, 0});
-        polled.push_back(&s);
-      }
-    }
-    if (fds.empty()) return;
-    const Clock::time_point now = Clock::now();
-    if (status.open && deadline && now >= *deadline && !*wall_timeout) {
-      *wall_timeout = true;
-      kill_tree();
-      give_up = now + std::chrono::seconds(2);
-    }
-    if (!status.open && !leftovers_killed) {
-      // The program has ended: whatever it left behind (only possible without a PID
-      // namespace) goes now, and its pipes get a moment to drain.
-      leftovers_killed = true;
-      kill_tree();
-      if (!give_up) give_up = now + std::chrono::seconds(1);
-    }
-    if (give_up && now >= *give_up) return;
-    auto wake = now + std::chrono::milliseconds(250);
-    if (deadline && !*wall_timeout) wake = std::min(wake, *deadline);
-    if (give_up) wake = std::min(wake, *give_up);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1;
-    const int n = poll(fds.data(), fds.size(), static_cast<int>(std::max<long long>(ms, 0)));
-    if (n < 0 && errno != EINTR) return;
-    for (std::size_t i = 0; n > 0 && i < fds.size(); ++i) {
-      if (fds[i].revents == 0) continue;
-      Sink& s = *polled[i];
-      Drain(s);
-      if (s.stops_run && *s.truncated && !*output_limit) {
-        *output_limit = true;
-        kill_tree();
-        if (!give_up) give_up = Clock::now() + std::chrono::seconds(2);
-      }
-    }
-  }
 }
 
 // Fills the verdict fields of `r` from the program's wait status and what the cgroups saw.

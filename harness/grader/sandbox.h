@@ -30,7 +30,8 @@
 // The implementation is split along its seams: sandbox.cc (one run, the parent's side),
 // sandbox_plan (the private root and the child's plain-data plan), sandbox_child (code between
 // clone and exec), sandbox_cgroup (v1 and v2), sandbox_probe (what the host allows),
-// clean_output.cc (CleanOutput). bubblewrap is not used: see README, "For instructors".
+// sandbox_capture (the parent's read loop), clean_output.cc (CleanOutput). bubblewrap is
+// not used: see README, "For instructors".
 //
 // Thread-safety: RunSandboxed may be called from many threads at once (grade -j N). It
 // forks with raw clone() and the child calls only async-signal-safe functions before exec.
