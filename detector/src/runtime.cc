@@ -381,6 +381,7 @@ std::string_view StrategyName(Strategy s) {
     case Strategy::kPct: return "pct";
     case Strategy::kRoundRobin: return "rr";
     case Strategy::kExhaustive: return "dfs";
+    case Strategy::kDpor: return "dpor";
   }
   return "?";
 }
@@ -427,6 +428,8 @@ const char* OpName(OpCode op) {
     case OpCode::kBlocked: return "blocked";
     case OpCode::kWoke: return "woke";
     case OpCode::kCharge: return "work";
+    case OpCode::kTryAcquire: return "try_acquire";
+    case OpCode::kTryLockShared: return "try_lock_shared";
   }
   return "?";
 }
