@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "dpor_events.h"
+#include "event_recorder.h"
 #include "fiber.h"
 #include "lab/explore.h"
 #include "runtime.h"

@@ -1,11 +1,11 @@
-// dpor_events.h — what each thread of a controlled run would do at its next step, for the
+// dpor_event.h — what each thread of a controlled run would do at its next step, for the
 // DPOR strategy (dpor_strategy.cc).
 //
 // A step of a thread runs from one scheduling point to the next: it performs the
 // operation announced at the point where it was picked (runtime.h: Point(op, obj)), or the
 // rest of the operation it blocked in (a woken lock waiter retries, a woken condvar waiter
 // re-acquires its lock), then the thread's own code up to its next point. So the objects
-// a step touches are known before it runs. The recorder keeps each thread's announced
+// a step touches are known before it runs. The recorder (runtime/event_recorder.h) keeps each thread's announced
 // operation and turns it, with the object states, into
 //   - a footprint: the objects the step touches, each as a read or a write;
 //   - a status: enabled, would block (a lock held by another thread, an empty semaphore,
@@ -19,9 +19,6 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
-
-#include "runtime.h"
 
 namespace lab::internal {
 
@@ -46,40 +43,6 @@ struct ThreadEvent {
   EventStatus status = EventStatus::kFinished;
   std::uint32_t first = 0;  // its accesses: [first, first + count) of the access array
   std::uint32_t count = 0;
-};
-
-// Owned by the controlled scheduler when its strategy WantsEvents(); cheap otherwise
-// (never called).
-class EventRecorder {
- public:
-  void Reset() {
-    ops_.clear();
-    objs_.clear();
-    wait_locks_.clear();
-  }
-  // A thread announced its next operation at a scheduling point.
-  void OnPoint(const ThreadState* t, OpCode op, const ObjectState* obj);
-  // A thread was created: its first step runs its own code only.
-  void OnSpawn(const ThreadState* t);
-  // Describes every thread of `run` (indexed by tid). `spurious`: blocked condvar waiters
-  // are offered as spurious wake-ups.
-  void Describe(const Run* run, bool spurious);
-  const ThreadEvent* events() const { return events_.data(); }
-  const EventAccess* accesses() const { return acc_.data(); }
-
- private:
-  void Grow(std::uint32_t tid);
-  void Add(std::uintptr_t id, bool write) { acc_.push_back({id, write}); }
-  void AddObject(const ObjectState* obj, bool write);
-  EventStatus Announced(const ThreadState* t, OpCode op, const ObjectState* obj);
-  EventStatus Continuation(const ThreadState* t);
-  bool WaitLocksBusy(const ThreadState* t) const;
-
-  std::vector<OpCode> ops_;
-  std::vector<const ObjectState*> objs_;
-  std::vector<std::vector<const ObjectState*>> wait_locks_;  // locks held at a CondVar wait
-  std::vector<ThreadEvent> events_;
-  std::vector<EventAccess> acc_;
 };
 
 }  // namespace lab::internal

@@ -15,7 +15,7 @@
 
 namespace lab::internal {
 
-struct ThreadEvent;  // dpor_events.h
+struct ThreadEvent;  // dpor_event.h
 struct EventAccess;
 
 struct ChoiceView {
@@ -25,7 +25,7 @@ struct ChoiceView {
   const std::uint32_t* tids = nullptr;  // tid of each option (runnable, then spurious)
   std::int64_t step = 0;
   // Only for a strategy that WantsEvents() (DPOR): what every thread of the run would do
-  // next, indexed by tid (dpor_events.h), and how often virtual time has jumped so far.
+  // next, indexed by tid (dpor_event.h), and how often virtual time has jumped so far.
   const ThreadEvent* events = nullptr;
   const EventAccess* accesses = nullptr;
   int num_threads = 0;

@@ -13,7 +13,7 @@
 // is finished with option 0 and counted as redundant, not as a schedule. So when the stack empties, the complete schedules run are exactly one
 // per equivalence class under the dependence below: "all N inequivalent schedules".
 //
-// Events and dependence (the footprints come from dpor_events.cc):
+// Events and dependence (the footprints come from runtime/event_recorder.cc):
 //   - A step runs from one scheduling point to the next: the announced operation (or the
 //     rest of the operation the thread blocked in), then the thread's own code. Its
 //     footprint is the objects that operation touches, each read or written; two steps of
@@ -47,7 +47,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "dpor_events.h"
+#include "dpor_event.h"
 #include "strategy.h"
 
 namespace lab::internal {

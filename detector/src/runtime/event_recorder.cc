@@ -1,6 +1,6 @@
-// dpor_events.cc — see dpor_events.h. What each operation touches, and when its step
+// event_recorder.cc — see event_recorder.h and dpor_event.h. What each operation touches, and when its step
 // would only park the thread; the conditions mirror lock_ops.cc and wait_ops.cc.
-#include "dpor_events.h"
+#include "event_recorder.h"
 
 namespace lab::internal {
 namespace {
