@@ -107,8 +107,10 @@ EventStatus EventRecorder::Announced(const ThreadState* t, OpCode op, const Obje
     case OpCode::kSpawn:
       Add(kSpawnTag, true);
       return kOn;
-    case OpCode::kSleep:  // virtual time: see dpor_strategy.cc
     case OpCode::kYield:
+      Add(kYieldTag, true);
+      return kOn;
+    case OpCode::kSleep:  // virtual time: see dpor_strategy.cc
     case OpCode::kStart:
     case OpCode::kCharge:
     case OpCode::kExit:

@@ -15,7 +15,7 @@
 // Objects are named by address (the strategy renames them in order of first sight, which
 // is the same in every schedule with the same prefix), thread objects by tid, and two
 // pseudo-objects stand for global state: the thread table (every spawn writes it: tids
-// are handed out in spawn order) and the spurious wake-up budget.
+// are handed out in spawn order), the spurious wake-up budget, and yields (below).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +30,10 @@ struct EventAccess {
 inline std::uintptr_t ThreadTag(std::uint32_t tid) { return (std::uintptr_t{tid} << 3) | 1; }
 inline constexpr std::uintptr_t kSpawnTag = (1u << 3) | 2;
 inline constexpr std::uintptr_t kSpuriousTag = (2u << 3) | 2;
+// Every yield writes this one: a yield is how code signals that something outside the lab's
+// objects happens around it (a spin on plain memory, the spec Recorder's emit into a plain
+// list), so the orders of yielding steps are explored, never taken as equivalent.
+inline constexpr std::uintptr_t kYieldTag = (3u << 3) | 2;
 
 enum class EventStatus : std::uint8_t {
   kEnabled,     // the step can run now

@@ -38,8 +38,12 @@
 //   - Spurious wake-ups: a parked condvar waiter may be woken as a step of its own (it
 //     writes the condvar, its locks and the wake-up budget), at most `budget` times per
 //     schedule; the budget is an object every such step writes, so the bound is sound.
-//   Outside the model, as for every strategy of the lab: plain (non-lab) shared memory,
-//   and object construction and destruction, which are no scheduling points.
+//   - Yields all write one pseudo-object: code yields around what the lab cannot see (a
+//     spin on plain memory, the spec Recorder's emit), so their order is explored.
+//   Outside the model: plain (non-lab) shared memory touched between two scheduling points
+//   (the DFS interleaves such code at step granularity; DPOR takes two steps that touch
+//   no common lab object as independent whatever plain memory they share), and object
+//   construction and destruction, which are no scheduling points.
 // Replay tokens are "dfs" paths (the choices at points with several options), replayed by
 // the dfs PathStrategy.
 #include <algorithm>
