@@ -1,5 +1,6 @@
-// event_recorder.cc — see event_recorder.h and dpor_event.h. What each operation touches, and when its step
-// would only park the thread; the conditions mirror lock_ops.cc and wait_ops.cc.
+// event_recorder.cc — see event_recorder.h and dpor_event.h. What each operation touches,
+// and when its step would only park the thread; the conditions mirror lock_ops.cc and
+// wait_ops.cc.
 #include "event_recorder.h"
 
 namespace lab::internal {

@@ -5,8 +5,8 @@
 // operation announced at the point where it was picked (runtime.h: Point(op, obj)), or the
 // rest of the operation it blocked in (a woken lock waiter retries, a woken condvar waiter
 // re-acquires its lock), then the thread's own code up to its next point. So the objects
-// a step touches are known before it runs. The recorder (runtime/event_recorder.h) keeps each thread's announced
-// operation and turns it, with the object states, into
+// a step touches are known before it runs. The recorder (runtime/event_recorder.h) keeps
+// each thread's announced operation and turns it, with the object states, into
 //   - a footprint: the objects the step touches, each as a read or a write;
 //   - a status: enabled, would block (a lock held by another thread, an empty semaphore,
 //     an unset event, an unfinished thread to join: DPOR treats such a step as not enabled,

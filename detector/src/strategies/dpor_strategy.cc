@@ -10,8 +10,9 @@
 // node that step ran from (every thread that could run there when q could not). Sleep
 // sets keep two complete schedules from ever being equivalent: a schedule that reaches a
 // node where every thread that could run is asleep repeats explored ones from there: it
-// is finished with option 0 and counted as redundant, not as a schedule. So when the stack empties, the complete schedules run are exactly one
-// per equivalence class under the dependence below: "all N inequivalent schedules".
+// is finished with option 0 and counted as redundant, not as a schedule. So when the stack
+// empties, the complete schedules run are exactly one per equivalence class under the
+// dependence below: "all N inequivalent schedules".
 //
 // Events and dependence (the footprints come from runtime/event_recorder.cc):
 //   - A step runs from one scheduling point to the next: the announced operation (or the
@@ -367,7 +368,9 @@ class DporStrategy : public SchedulingStrategy {
     next_sleep_.clear();
     if (!jumped && depth_ >= fresh_from_) {
       auto keep = [&](const SleepEntry& e) {
-        if (e.tid != t && e.forced == ev.forced && !Dependent(e.fp, ev.fp)) next_sleep_.push_back(e);
+        if (e.tid != t && e.forced == ev.forced && !Dependent(e.fp, ev.fp)) {
+          next_sleep_.push_back(e);
+        }
       };
       for (const SleepEntry& e : from.sleep) keep(e);
       for (const SleepEntry& e : from.explored) keep(e);
