@@ -393,10 +393,14 @@ std::vector<OutcomeProgram> OutcomePrograms() {
                     lab::sleep_for(milliseconds(2));
                   });
                   lab::Thread b("b", [&] {
-                    got = m.try_lock();
-                    if (got) m.unlock();
-                    got_for = m.try_lock_for(milliseconds(1));
-                    if (got_for) m.unlock();
+                    if (m.try_lock()) {
+                      got = true;
+                      m.unlock();
+                    }
+                    if (m.try_lock_for(milliseconds(1))) {
+                      got_for = true;
+                      m.unlock();
+                    }
                   });
                   a.join();
                   b.join();
