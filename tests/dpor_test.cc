@@ -583,6 +583,33 @@ TEST(Dpor, FewerSchedulesThanTheBoundedDfs) {
   EXPECT_LT(Inequivalent(dpor), dfs.schedules_run);
 }
 
+// DPOR has no preemption bound: a bug that needs four preemptions (a and b must alternate
+// x, y, z, w step by step while each could go on) is beyond the DFS with bound 2 and found
+// by DPOR.
+TEST(Dpor, FindsABugBeyondThePreemptionBound) {
+  auto body = [] {
+    lab::Atomic<int> x{0, "x"}, y{0, "y"}, z{0, "z"}, w{0, "w"};
+    lab::Thread a("a", [&] {
+      x.store(1);
+      const int ry = y.load();
+      z.store(ry);
+      if (w.load() == 1 && ry == 1) lab::report(lab::FindingKind::kWrongOutput, "alternated");
+    });
+    lab::Thread b("b", [&] {
+      const int rx = x.load();
+      y.store(rx);
+      const int rz = z.load();
+      w.store(rz);
+    });
+    a.join();
+    b.join();
+  };
+  lab::ExploreResult dfs = lab::explore(Dfs(2), body);
+  EXPECT_TRUE(dfs.ok() && dfs.exhausted) << dfs.summary;
+  lab::ExploreResult dpor = lab::explore(Dpor(), body);
+  EXPECT_TRUE(Has(dpor, lab::FindingKind::kWrongOutput)) << dpor.summary;
+}
+
 // LAB_STRATEGY=dpor selects it.
 TEST(Dpor, SelectedFromTheEnvironment) {
   setenv("LAB_STRATEGY", "dpor", 1);
