@@ -431,6 +431,8 @@ const char* OpName(OpCode op) {
     case OpCode::kBlocked: return "blocked";
     case OpCode::kWoke: return "woke";
     case OpCode::kCharge: return "work";
+    case OpCode::kTryAcquire: return "try_acquire";
+    case OpCode::kTryLockShared: return "try_lock_shared";
   }
   return "?";
 }
