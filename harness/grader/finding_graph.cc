@@ -3,6 +3,8 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lab/report.h"
 
@@ -58,6 +60,41 @@ bool IsThread(const Finding& f, const std::string& name) {
   return false;
 }
 
+// Renumbers the nodes in the order the edges visit them from node 0, so that a drawing that
+// places nodes on a circle in order draws the cycle without crossings. Nodes the walk does
+// not reach keep their order after it.
+void InCycleOrder(FindingGraph* g) {
+  const std::size_t n = g->nodes.size();
+  std::vector<int> order;
+  std::vector<bool> seen(n, false);
+  for (int at = 0; at >= 0 && !seen[static_cast<std::size_t>(at)];) {
+    seen[static_cast<std::size_t>(at)] = true;
+    order.push_back(at);
+    int next = -1;
+    for (const GraphEdge& e : g->edges) {
+      if (e.from == at && !seen[static_cast<std::size_t>(e.to)]) {
+        next = e.to;
+        break;
+      }
+    }
+    at = next;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!seen[i]) order.push_back(static_cast<int>(i));
+  }
+  std::vector<int> index_of(n);
+  std::vector<GraphNode> nodes;
+  for (std::size_t i = 0; i < n; ++i) {
+    index_of[static_cast<std::size_t>(order[i])] = static_cast<int>(i);
+    nodes.push_back(g->nodes[static_cast<std::size_t>(order[i])]);
+  }
+  g->nodes = std::move(nodes);
+  for (GraphEdge& e : g->edges) {
+    e.from = index_of[static_cast<std::size_t>(e.from)];
+    e.to = index_of[static_cast<std::size_t>(e.to)];
+  }
+}
+
 }  // namespace
 
 FindingGraph BuildFindingGraph(const Finding& f) {
@@ -102,6 +139,7 @@ FindingGraph BuildFindingGraph(const Finding& f) {
     g.edges.push_back(std::move(e));
   }
   if (g.edges.empty()) g.nodes.clear();
+  if (g.cycle) InCycleOrder(&g);
   return g;
 }
 

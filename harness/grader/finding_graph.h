@@ -31,7 +31,7 @@ struct GraphEdge {
 struct FindingGraph {
   std::string title;  // "Lock-order cycle", "Wait-for graph", "Conflicting accesses"
   bool cycle = false;  // the edges close a cycle (deadlock, inversion, self-deadlock)
-  std::vector<GraphNode> nodes;  // in the order the steps visit them
+  std::vector<GraphNode> nodes;  // a cycle's in cycle order; else as the steps name them
   std::vector<GraphEdge> edges;
 };
 

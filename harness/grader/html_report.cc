@@ -35,13 +35,13 @@ std::string ScenarioTable(const SubmissionResult& r) {
 
 std::string Legend(const Timeline& t, html::Palette* palette) {
   std::string o = "<p class=\"legend\">Each dot is one operation, in the order the scheduler ran "
-                  "them; \u27F2 the scheduler switched threads there; a red ring: the thread "
-                  "blocked. Bars: a lock held";
+                  "them (hover for what and where); \u27F2 the scheduler switched threads there; "
+                  "a red ring: the thread blocked. Bars: solid = lock held, hatched = waiting "
+                  "for it, dashed = asked for it as the run stopped.";
   for (const std::string& lock : t.locks) {
     o += "<span class=\"sw\" style=\"background:" + palette->Object(lock) + "\"></span>" +
          Esc(lock);
   }
-  o += "; hatched: waiting for it.";
   if (t.truncated) o += " The run was longer: only its last steps were recorded.";
   return o + "</p>\n";
 }

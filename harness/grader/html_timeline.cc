@@ -76,7 +76,7 @@ std::string TimelineSvg(const Timeline& t, Palette* palette, int id) {
     lane_y[static_cast<std::size_t>(l) + 1] =
         lane_y[static_cast<std::size_t>(l)] + kLanePad * 2 + kDotRow + bars * (kBarHeight + kBarGap);
   }
-  const int width = kLabelWidth + std::max(n, 1) * kStepWidth + 24;
+  const int width = kLabelWidth + std::max(n, 1) * kStepWidth + 96;  // + "◀ fails here"
   const int height = lane_y.back() + 6;
 
   std::string o = fmt::format(
@@ -87,7 +87,7 @@ std::string TimelineSvg(const Timeline& t, Palette* palette, int id) {
   o += "<defs>";
   std::map<std::string, std::string> hatch;
   for (const Span& s : t.spans) {
-    if (s.kind != Span::Kind::kWaiting || hatch.count(s.object)) continue;
+    if (s.kind != Span::Kind::kWaiting || hatch.count(s.object) != 0) continue;
     const std::string hid = fmt::format("h{}-{}", id, hatch.size());
     const std::string c = palette->Object(s.object);
     o += fmt::format(
@@ -124,10 +124,10 @@ std::string TimelineSvg(const Timeline& t, Palette* palette, int id) {
   if (n > 0) {
     o += fmt::format(
         "<g class=\"lab-fail-step\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
-        "fill=\"#b3261e\" fill-opacity=\"0.13\"/><text x=\"{}\" y=\"{}\" text-anchor=\"end\" "
-        "font-size=\"10\" font-weight=\"700\" fill=\"#b3261e\">fails here \u25B6</text></g>\n",
+        "fill=\"#b3261e\" fill-opacity=\"0.13\"/><text x=\"{}\" y=\"14\" "
+        "font-size=\"11\" font-weight=\"700\" fill=\"#b3261e\">\u25C0 fails here</text></g>\n",
         Num(X(n - 1) - kStepWidth / 2.0), kRulerHeight - 4, kStepWidth, height - kRulerHeight + 4,
-        Num(X(n - 1) - kStepWidth / 2.0 - 3), kRulerHeight - 6);
+        Num(X(n - 1) + kStepWidth / 2.0 + 4));
   }
 
   // Lanes.
@@ -156,20 +156,23 @@ std::string TimelineSvg(const Timeline& t, Palette* palette, int id) {
         case Span::Kind::kHeld: what = "holds"; break;
         case Span::Kind::kHeldShared: what = "holds (shared)"; break;
         case Span::Kind::kWaiting: what = "waits for"; break;
+        case Span::Kind::kRequested: what = "asks for"; break;
       }
-      const std::string fill =
-          s.kind == Span::Kind::kWaiting ? "url(#" + hatch[s.object] + ")" : oc;
+      const bool waits = s.kind == Span::Kind::kWaiting;
+      const bool asks = s.kind == Span::Kind::kRequested;
+      const std::string fill = waits ? "url(#" + hatch[s.object] + ")" : asks ? "#ffffff" : oc;
       o += fmt::format(
           "<g class=\"lab-span lab-{}\"><title>{} {} {} (steps {}–{}{})</title>"
           "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{}\"{}{}/>",
-          s.kind == Span::Kind::kWaiting ? "wait" : "held", Esc(t.threads[static_cast<std::size_t>(l)]),
+          waits ? "wait" : asks ? "ask" : "held", Esc(t.threads[static_cast<std::size_t>(l)]),
           what, Esc(s.object), static_cast<int>(s.begin + 1.5), static_cast<int>(s.end + 0.5),
           s.to_end ? ", to the end" : "", Num(bx), Num(by), Num(bw), kBarHeight, fill,
           s.kind == Span::Kind::kHeldShared ? " fill-opacity=\"0.5\"" : "",
-          s.kind == Span::Kind::kWaiting ? fmt::format(" stroke=\"{}\" stroke-width=\"1\"", oc)
-                                         : std::string());
+          waits ? fmt::format(" stroke=\"{}\" stroke-width=\"1\"", oc)
+          : asks ? fmt::format(" stroke=\"{}\" stroke-width=\"1.5\" stroke-dasharray=\"3 2\"", oc)
+                 : std::string());
       // The object's name on the bar, where it fits (and before the first bar of the row).
-      const std::string label = (s.kind == Span::Kind::kWaiting ? "waits: " : "") + s.object;
+      const std::string label = (waits ? "waits: " : asks ? "asks for: " : "") + s.object;
       if (bw > 7.0 * static_cast<double>(label.size()) + 8) {
         o += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"9\" font-weight=\"600\" "
                          "fill=\"#1f2328\">{}</text>",

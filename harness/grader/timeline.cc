@@ -117,9 +117,13 @@ class SpanBuilder {
     return std::nullopt;
   }
 
-  bool HeldByOther(int thread, const std::string& object) const {
+  // Another thread holds `object` exclusively at position `at`.
+  bool HeldByOther(int thread, const std::string& object, double at) const {
     for (const auto& [key, h] : held_) {
-      if (key.first != thread && key.second == object && h.kind == Span::Kind::kHeld) return true;
+      if (key.first != thread && key.second == object && h.kind == Span::Kind::kHeld &&
+          h.begin <= at) {
+        return true;
+      }
     }
     return false;
   }
@@ -131,8 +135,24 @@ class SpanBuilder {
 
   void Acquire(std::size_t i, const TraceEvent& e) {
     const std::optional<std::size_t> run = RunsOnAt(i);
-    if (!run) return;  // never ran on: the operation did not take effect in this run
-    if (e.op == "try_lock" && HeldByOther(e.thread, e.object)) return;  // it failed
+    if (!run) {
+      // Never ran on: the operation did not take effect in this run; it was asked for (a
+      // thread that blocked on it shows a wait span instead).
+      const std::size_t next = next_[i];
+      if (next < trace_.events.size() && trace_.events[next].op == "blocked") return;
+      Span s;
+      s.kind = Span::Kind::kRequested;
+      s.thread = e.thread;
+      s.object = e.object;
+      s.begin = static_cast<double>(i);
+      s.end = static_cast<double>(trace_.events.size()) - 0.5;
+      s.to_end = true;
+      Add(std::move(s));
+      return;
+    }
+    if (e.op == "try_lock" && HeldByOther(e.thread, e.object, static_cast<double>(*run) - 0.5)) {
+      return;  // it failed
+    }
     Open(e.thread, e.object, e.op == "lock_shared" ? Span::Kind::kHeldShared : Span::Kind::kHeld,
          static_cast<double>(*run) - 0.5, 1);
   }
@@ -144,9 +164,9 @@ class SpanBuilder {
 
   void Release(std::size_t i, int thread, const std::string& object, bool shared,
                bool all = false) {
-    const std::size_t n = trace_.events.size();
-    const double at = next_[i] == n ? static_cast<double>(n) - 0.5
-                                    : static_cast<double>(next_[i]) - 0.5;
+    // A release takes effect as its thread runs on; one that never did is still held.
+    if (next_[i] == trace_.events.size()) return;
+    const double at = static_cast<double>(next_[i]) - 0.5;
     const auto it = held_.find({thread, object});
     Span s;
     s.thread = thread;

@@ -14,7 +14,8 @@
 //
 // Held spans come from lock/try_lock/lock_shared and unlock/unlock_shared events, and from
 // condition-variable waits, which give their lock up (TraceEvent::lock) and take it back
-// when the thread runs on. A try_lock counts as taken unless another thread holds the lock
+// when the thread runs on. A release after which its thread never ran leaves the lock held.
+// A try_lock counts as taken unless another thread holds the lock
 // at that moment. An unlock of a lock taken before the first kept event (a truncated trace)
 // starts its span at the first step. Wait spans run from a `blocked` event to the step at
 // which the thread runs again, or to the end when it never does (a deadlock, a stall).
@@ -38,7 +39,9 @@ struct TimelineStep {
 };
 
 struct Span {
-  enum class Kind { kHeld, kHeldShared, kWaiting };
+  // kRequested: a lock the thread asked for at its last step and did not get before the
+  // trace ends (the run stopped there: a deadlock found as it formed, an inversion).
+  enum class Kind { kHeld, kHeldShared, kWaiting, kRequested };
   Kind kind = Kind::kHeld;
   int thread = 0;
   std::string object;
