@@ -36,7 +36,7 @@ svg text{font-family:system-ui,sans-serif}
 .legend{color:var(--muted);font-size:12px;margin:2px 0 0}
 .legend .sw{display:inline-block;width:18px;height:9px;border-radius:2px;vertical-align:middle;margin:0 4px 0 10px}
 .cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(300px,2fr);gap:18px;margin-top:6px}
-.src{position:relative;border:1px solid var(--line);border-radius:6px;max-height:520px;overflow:auto;background:#fff;font:12.5px/1.5 ui-monospace,"DejaVu Sans Mono",monospace}
+.src{position:relative;border:1px solid var(--line);border-radius:6px;max-height:440px;overflow:auto;background:#fff;font:12.5px/1.5 ui-monospace,"DejaVu Sans Mono",monospace}
 .lab-line{display:flex;white-space:pre;tab-size:4;min-height:1.5em}
 .lab-line .no{flex:none;width:3.5em;text-align:right;padding-right:10px;color:#8c959f;user-select:none;border-right:1px solid var(--line)}
 .lab-line code{font:inherit;padding-left:10px}
@@ -121,9 +121,9 @@ const char kScript[] = R"JS(
           lanes.scrollLeft = Math.max(0, left);
         }
       }
-      if (current && current.scrollIntoView && sec.getAttribute('data-scroll') === '1') {
+      if (current && sec.getAttribute('data-scroll') === '1') {
         var box = current.parentNode;
-        var top = current.offsetTop - box.clientHeight / 2;
+        var top = current.offsetTop - box.clientHeight / 3;
         box.scrollTop = Math.max(0, top);
       }
     }
