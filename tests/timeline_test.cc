@@ -125,6 +125,16 @@ TEST(TimelineTest, AFailedTryLockHoldsNothing) {
   EXPECT_EQ(Spans(BuildTimeline(tr)), "A: held m [3.5, 4.5] to end\nB: held m [1.5, 2.5]\n");
 }
 
+TEST(TimelineTest, EventsOfNoKnownThreadGetALaneOfTheirOwn) {
+  Trace tr;
+  tr.threads = {"A"};
+  tr.events = {Ev(0, "lock", "m"), Ev(-1, "note"), Ev(2, "exit")};
+  const Timeline t = BuildTimeline(tr);
+  EXPECT_EQ(t.threads, (std::vector<std::string>{"A", "#1", "#2", "?"}));
+  EXPECT_EQ(t.steps[1].thread, 3);
+  EXPECT_EQ(t.steps[2].thread, 2);
+}
+
 TEST(TimelineTest, ThreadPositionsFollowTheStudentsFileAndEndAtExit) {
   Trace tr;
   tr.threads = {"main", "A"};

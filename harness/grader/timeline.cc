@@ -213,9 +213,17 @@ Timeline BuildTimeline(const Trace& trace) {
       t.threads.push_back("#" + std::to_string(t.threads.size()));
     }
   }
+  // Events of no known thread share a lane "?" after the others.
+  int unknown = -1;
+  for (const TraceEvent& e : trace.events) {
+    if (e.thread < 0 && unknown < 0) {
+      unknown = static_cast<int>(t.threads.size());
+      t.threads.push_back("?");
+    }
+  }
   for (const TraceEvent& e : trace.events) {
     TimelineStep s;
-    s.thread = e.thread;
+    s.thread = e.thread < 0 ? unknown : e.thread;
     s.label = Label(e);
     s.site = e.site;
     s.vtime_ns = e.vtime_ns;
