@@ -1,0 +1,365 @@
+// explore.cc — lab::explore: schedules under a budget, options from LAB_* variables, and
+// the hang watchdog.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cerrno>
+#include <cstdio>
+#include <limits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "controlled_scheduler.h"
+#include "fiber.h"
+#include "lab/explore.h"
+#include "lab/internal/runner_hooks.h"
+#include "runtime.h"
+#include "strategy.h"
+
+namespace lab {
+namespace {
+
+using internal::ControlledScheduler;
+
+// ---- Options from the environment ----
+
+bool ParseInt(const char* name, long long lo, long long hi, long long* out) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == 0) return false;
+  char* end = nullptr;
+  errno = 0;
+  long long x = std::strtoll(v, &end, 10);
+  if (errno != 0 || *end != 0 || x < lo || x > hi) {
+    std::fprintf(stderr, "lab: ignoring %s=%s (expected an integer in [%lld, %lld])\n", name, v,
+                 lo, hi);
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+bool ParseBool(const char* name, bool* out) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == 0) return false;
+  std::string s(v);
+  if (s == "1" || s == "true" || s == "on" || s == "yes") *out = true;
+  else if (s == "0" || s == "false" || s == "off" || s == "no") *out = false;
+  else {
+    std::fprintf(stderr, "lab: ignoring %s=%s (expected 0/1)\n", name, v);
+    return false;
+  }
+  return true;
+}
+
+// ---- The hang watchdog ----
+//
+// A thread that runs without reaching a scheduling point (a spin on a plain bool, or a
+// call that blocks outside the lab) stops the whole controlled run, since only one lab
+// thread runs at a time. The watchdog notices that the step counter has not moved for
+// hang_timeout, reads what the OS thread is doing from /proc, and interrupts it with
+// SIGUSR2; the handler records a `hang` and abandons the fiber. Should the signal not be
+// delivered (ThreadSanitizer defers signals until an intercepted call), the watchdog
+// reports the hang itself and ends the process with kHangExitStatus.
+
+constexpr int kHangExitStatus = 124;
+
+struct HangState {
+  std::atomic<ControlledScheduler*> sched{nullptr};
+  std::atomic<std::uint64_t> steps{0};  // scheduling points of every schedule
+  std::string message;  // prepared by the watchdog before signalling
+  std::atomic<bool> fired{false};
+};
+HangState g_hang;
+std::atomic<void (*)(const Finding&)> g_hang_fatal_hook{nullptr};
+
+std::string DescribeOsThread(pid_t tid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", static_cast<int>(tid));
+  std::ifstream st(path);
+  std::string line;
+  std::getline(st, line);
+  char state = '?';
+  auto close = line.rfind(')');
+  if (close != std::string::npos && close + 2 < line.size()) state = line[close + 2];
+  if (state == 'R') {
+    return "keeps running without reaching a scheduling point (a loop on a plain variable? "
+           "use lab::Atomic, lab::Event or a lab::CondVar)";
+  }
+  std::snprintf(path, sizeof path, "/proc/self/task/%d/syscall", static_cast<int>(tid));
+  std::ifstream sc(path);
+  long nr = -1;
+  sc >> nr;
+  switch (nr) {
+    case 202:
+      return "is blocked outside the lab in futex(): a std::mutex, std::condition_variable or "
+             "std::thread::join the lab cannot see; use the lab:: primitives";
+    case 35:
+    case 230:
+      return "is blocked outside the lab in a real sleep (std::this_thread::sleep_for?); use "
+             "lab::sleep_for, which is virtual time in controlled runs";
+    case 0:
+    case 7:
+    case 23:
+    case 270:
+    case 271:
+      return "is blocked outside the lab waiting for input/output";
+    default:
+      return "is blocked outside the lab in a system call (" + std::to_string(nr) + ")";
+  }
+}
+
+Finding HangFinding(ControlledScheduler* s) {
+  Finding f;
+  f.kind = FindingKind::kHang;
+  internal::ThreadState* t = s->running();
+  std::string name = t ? t->name : "?";
+  f.message = "thread '" + name + "' " + g_hang.message;
+  f.threads = {name};
+  if (t != nullptr) {
+    f.sites = {internal::ToSource(t->last_site)};
+    f.steps = {{name, "last reached the lab at", "", internal::ToSource(t->last_site), {}}};
+  }
+  return f;
+}
+
+void OnHangSignal(int) {
+  ControlledScheduler* s = g_hang.sched.load();
+  if (s == nullptr || !g_hang.fired.load() || s->running() == nullptr) return;
+  internal::AddFinding(HangFinding(s));
+  s->AbandonFromSignal(g_hang.message);
+}
+
+class Watchdog {
+ public:
+  Watchdog(std::chrono::milliseconds timeout, pthread_t target, pid_t target_tid)
+      : timeout_(timeout), target_(target), tid_(target_tid) {
+    struct sigaction sa {};
+    sa.sa_handler = OnHangSignal;
+    sa.sa_flags = SA_NODEFER | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR2, &sa, &old_);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    sigaction(SIGUSR2, &old_, nullptr);
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lk(mu_);
+    std::uint64_t last = ~0ull;
+    const ControlledScheduler* last_sched = nullptr;
+    auto since = std::chrono::steady_clock::now();
+    while (!stop_) {
+      cv_.wait_for(lk, std::chrono::milliseconds(20));
+      if (stop_) break;
+      ControlledScheduler* s = g_hang.sched.load();
+      const auto now = std::chrono::steady_clock::now();
+      const std::uint64_t steps = g_hang.steps.load(std::memory_order_relaxed);
+      if (s == nullptr || s != last_sched || steps != last) {
+        last_sched = s;
+        last = steps;
+        since = now;
+        continue;
+      }
+      if (now - since < timeout_ || g_hang.fired.load()) continue;
+      g_hang.message = DescribeOsThread(tid_);
+      g_hang.fired = true;
+      pthread_kill(target_, SIGUSR2);
+      // If the handler does not run (signals deferred), report from here and end.
+      const auto deadline = now + std::chrono::seconds(3);
+      while (!stop_ && g_hang.sched.load() == s && std::chrono::steady_clock::now() < deadline) {
+        cv_.wait_for(lk, std::chrono::milliseconds(20));
+      }
+      if (!stop_ && g_hang.sched.load() == s) {
+        Finding f = HangFinding(s);
+        if (auto hook = g_hang_fatal_hook.load()) hook(f);
+        std::fprintf(stderr, "lab: %s\n", f.message.c_str());
+        std::fflush(stderr);
+        _exit(kHangExitStatus);
+      }
+    }
+  }
+
+  std::chrono::milliseconds timeout_;
+  pthread_t target_;
+  pid_t tid_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  struct sigaction old_ {};
+};
+
+std::unique_ptr<internal::SchedulingStrategy> MakeStrategy(const Options& o) {
+  switch (o.strategy) {
+    case Strategy::kRandom: return internal::MakeRandomStrategy(o.seed);
+    case Strategy::kPct: return internal::MakePctStrategy(o.seed, o.pct_depth);
+    case Strategy::kRoundRobin: return internal::MakeRoundRobinStrategy();
+    case Strategy::kExhaustive: return internal::MakeDfsStrategy(o.preemption_bound);
+  }
+  return internal::MakeRandomStrategy(o.seed);
+}
+
+void MergeFindings(std::vector<Finding>& into, std::vector<Finding>& from) {
+  for (auto& f : from) {
+    bool dup = false;
+    for (const auto& g : into) {
+      if (g.kind == f.kind && g.sites == f.sites && g.objects == f.objects) dup = true;
+    }
+    if (!dup) into.push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
+namespace internal {
+void SetHangFatalHook(void (*hook)(const Finding&)) { g_hang_fatal_hook = hook; }
+}  // namespace internal
+
+std::string_view StrategyName(Strategy s) {
+  switch (s) {
+    case Strategy::kRandom: return "random";
+    case Strategy::kPct: return "pct";
+    case Strategy::kRoundRobin: return "rr";
+    case Strategy::kExhaustive: return "dfs";
+  }
+  return "?";
+}
+
+Options Options::FromEnv(Options o) {
+  if (const char* v = std::getenv("LAB_STRATEGY"); v != nullptr && *v != 0) {
+    std::string s(v);
+    if (s == "random") o.strategy = Strategy::kRandom;
+    else if (s == "pct") o.strategy = Strategy::kPct;
+    else if (s == "rr" || s == "round-robin") o.strategy = Strategy::kRoundRobin;
+    else if (s == "dfs" || s == "exhaustive") o.strategy = Strategy::kExhaustive;
+    else std::fprintf(stderr, "lab: ignoring LAB_STRATEGY=%s (random|pct|rr|dfs)\n", v);
+  }
+  long long x;
+  if (ParseInt("LAB_SEED", 0, std::numeric_limits<long long>::max(), &x)) o.seed = static_cast<std::uint64_t>(x);
+  if (ParseInt("LAB_SCHEDULES", 1, 100'000'000, &x)) o.schedules = static_cast<int>(x);
+  if (ParseInt("LAB_PREEMPTION_BOUND", 0, 1000, &x)) o.preemption_bound = static_cast<int>(x);
+  if (ParseInt("LAB_PCT_DEPTH", 1, 100, &x)) o.pct_depth = static_cast<int>(x);
+  if (ParseInt("LAB_STEP_BUDGET", 10, 1'000'000'000, &x)) o.step_budget = x;
+  if (ParseInt("LAB_HANG_MS", 10, 3'600'000, &x)) o.hang_timeout = std::chrono::milliseconds(x);
+  if (ParseInt("LAB_SHARED_COST_NS", 0, 1'000'000'000'000LL, &x)) o.shared_access_cost_ns = x;
+  ParseBool("LAB_SPURIOUS", &o.spurious_wakeups);
+  ParseBool("LAB_STOP_ON_FAILURE", &o.stop_on_failure);
+  if (const char* v = std::getenv("LAB_REPLAY"); v != nullptr && *v != 0) o.replay = v;
+  return o;
+}
+
+ExploreResult explore(const Options& options, std::function<void()> body) {
+  ExploreResult result;
+  if (internal::InControlledRun()) {
+    Finding f;
+    f.kind = FindingKind::kCrash;
+    f.message = "lab::explore was called from inside a controlled run";
+    result.findings.push_back(f);
+    return result;
+  }
+  Options opt = options;
+  std::unique_ptr<internal::SchedulingStrategy> strategy;
+  int first_index = 0;
+  int budget = std::max(1, opt.schedules);
+  if (!opt.replay.empty()) {
+    internal::ReplaySpec spec = internal::ParseReplayToken(opt.replay);
+    if (!spec.error.empty()) {
+      Finding f;
+      f.kind = FindingKind::kCrash;
+      f.message = spec.error;
+      result.findings.push_back(f);
+      result.summary = spec.error;
+      return result;
+    }
+    strategy = std::move(spec.strategy);
+    opt.spurious_wakeups = spec.spurious;
+    opt.strategy = spec.kind;
+    first_index = spec.index;
+    budget = 1;
+  } else {
+    strategy = MakeStrategy(opt);
+  }
+  const std::string flags = opt.spurious_wakeups ? ".s" : "";
+
+  internal::FiberPool pool;
+  Watchdog watchdog(opt.hang_timeout, pthread_self(), gettid());
+  ControlledScheduler sched(opt, strategy.get(), &pool, flags, &g_hang.steps);
+  bool exhausted = false;
+  for (int i = 0; i < budget; ++i) {
+    if (!strategy->BeginSchedule(first_index + i)) {
+      exhausted = true;
+      break;
+    }
+    g_hang.fired = false;
+    g_hang.sched = &sched;
+    internal::ScheduleOutcome out = sched.RunSchedule(body);
+    g_hang.sched = nullptr;
+    result.schedules_run++;
+    result.last = out.stats;
+    if (out.stats.duration > result.worst.duration || result.schedules_run == 1) {
+      result.worst = out.stats;
+    }
+    if (!out.findings.empty()) {
+      if (result.replay_token.empty()) result.replay_token = out.findings.front().replay;
+      MergeFindings(result.findings, out.findings);
+      if (opt.stop_on_failure) break;
+    }
+    if (out.hang) break;  // the abandoned thread may still hold state; stop here
+  }
+  if (!exhausted && strategy->Exhausted()) exhausted = true;
+  if (opt.strategy == Strategy::kExhaustive && opt.replay.empty() && result.findings.empty() &&
+      !exhausted && result.schedules_run == budget) {
+    // The budget ran out first; one more BeginSchedule tells whether the space is done.
+    exhausted = !strategy->BeginSchedule(budget);
+  }
+  result.exhausted = exhausted && opt.strategy == Strategy::kExhaustive;
+
+  if (!result.findings.empty()) {
+    result.summary = std::string(FindingId(result.findings.front().kind)) + " found in schedule " +
+                     std::to_string(result.schedules_run) + " (" +
+                     std::string(StrategyName(opt.strategy)) + "); replay: " + result.replay_token;
+  } else if (result.exhausted) {
+    result.summary = "all " + std::to_string(result.schedules_run) + " schedules with at most " +
+                     std::to_string(opt.preemption_bound) + " preemptions explored, no bug";
+  } else {
+    result.summary = std::to_string(result.schedules_run) + " schedules (" +
+                     std::string(StrategyName(opt.strategy)) + ", seed " +
+                     std::to_string(opt.seed) + "), no bug found";
+  }
+  return result;
+}
+
+RunStats current_run_stats() {
+  ControlledScheduler* s = internal::ActiveScheduler();
+  if (s == nullptr) return {};
+  return s->Stats();
+}
+
+void report(FindingKind kind, std::string message, std::vector<std::string> objects) {
+  internal::ThreadState* self = internal::Self();
+  internal::RtGuard g;
+  Finding f;
+  f.kind = kind;
+  f.message = std::move(message);
+  f.threads = {self->name};
+  f.objects = std::move(objects);
+  if (self->last_site.known()) f.sites = {internal::ToSource(self->last_site)};
+  internal::AddFinding(std::move(f));
+}
+
+}  // namespace lab

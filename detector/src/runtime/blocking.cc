@@ -1,0 +1,187 @@
+// blocking.cc — parking and waking threads, happens-before hand-offs, a thread's body and
+// its exit.
+//
+// One mechanism for both kinds of run: a thread that must wait records what it waits for,
+// is checked for deadlock and stall, and parks; another thread wakes it. In free runs it
+// parks on its own condition variable under the runtime lock; in controlled runs the
+// scheduler switches to another fiber.
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <utility>
+
+#include "controlled_scheduler.h"
+#include "lab/explore.h"
+#include "runtime.h"
+#include "wait_for_graph.h"
+
+namespace lab::internal {
+namespace {
+
+void RemoveWaiter(ObjectState* obj, ThreadState* t) {
+  if (obj == nullptr) return;
+  auto it = std::find(obj->waiters.begin(), obj->waiters.end(), t);
+  if (it != obj->waiters.end()) obj->waiters.erase(it);
+}
+
+// Free runs: how long a thread waits before it looks for a stall again.
+constexpr auto kStallRecheck = std::chrono::milliseconds(250);
+
+}  // namespace
+
+bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, RtGuard& g,
+             std::optional<Nanos> timeout) {
+  Run* run = self->run;
+  self->wait_kind = kind;
+  self->wait_site = site;
+  self->timed_wait = timeout.has_value();
+  self->woken = false;
+  self->waiting_on.store(obj);
+  if (!self->timed_wait) {
+    if (auto dl = FindDeadlock(self, obj, kind, site)) {
+      FatalFinding(self, std::move(*dl), &g.lock());
+      // kReport policy: block on as the program asked.
+    }
+  }
+
+  bool woke = true;
+  if (run->mode == RunMode::kControlled) {
+    run->sched->SetState(self, ThreadState::Sched::kBlocked);
+    self->timed_out = false;
+    self->spurious = false;
+    self->wake_at_ns = timeout ? run->sched->now_ns() + std::max<std::int64_t>(0, timeout->count())
+                               : -1;
+    run->sched->Block(self);
+    woke = !self->timed_out;
+  } else {
+    auto& lk = g.lock();
+    if (!self->timed_wait) run->blocked_threads++;
+    const auto deadline = timeout ? std::chrono::steady_clock::now() + *timeout
+                                  : std::chrono::steady_clock::time_point::max();
+    std::uint64_t seen_progress = run->progress;
+    int idle_rounds = 0;
+    while (!self->woken) {
+      if (timeout) {
+        if (self->park_cv.wait_until(lk, deadline) == std::cv_status::timeout && !self->woken) {
+          woke = false;
+          break;
+        }
+        continue;
+      }
+      self->park_cv.wait_for(lk, kStallRecheck);
+      if (self->woken) break;
+      // Every live thread blocked, and nothing happened for two rechecks: a stall.
+      if (run->blocked_threads >= run->live_threads && run->progress == seen_progress) {
+        if (++idle_rounds >= 2) {
+          run->blocked_threads--;
+          FatalFinding(self, MakeStallFinding(run), &lk);
+          run->blocked_threads++;
+          idle_rounds = -1000000;  // kReport: report once, then wait on
+        }
+      } else {
+        seen_progress = run->progress;
+        idle_rounds = 0;
+      }
+    }
+    if (!self->timed_wait) run->blocked_threads--;
+  }
+  self->waiting_on.store(nullptr);
+  self->wait_kind = WaitKind::kNone;
+  if (!woke) RemoveWaiter(obj, self);
+  return woke;
+}
+
+void Wake(ThreadState* t) {
+  Run* run = t->run;
+  t->woken = true;
+  run->progress++;
+  if (run->mode == RunMode::kControlled) {
+    run->sched->MakeRunnable(t);
+  } else {
+    t->park_cv.notify_one();
+  }
+}
+
+void WakeOne(ObjectState* obj) {
+  if (obj->waiters.empty()) return;
+  ThreadState* t = obj->waiters.front();
+  obj->waiters.erase(obj->waiters.begin());
+  Wake(t);
+}
+
+void WakeAll(ObjectState* obj) {
+  std::vector<ThreadState*> ws;
+  ws.swap(obj->waiters);
+  for (ThreadState* t : ws) Wake(t);
+}
+
+void ReleaseSlow(ThreadState* self, ObjectState* obj) {
+  const bool covered = obj->vc.JoinCovered(self->vc);
+  obj->vc_owner = covered ? self : nullptr;
+  obj->vc_owner_version = self->vc_version;
+  self->vc.Tick(self->tid);
+  obj->span_ns = std::max(obj->span_ns, self->span_ns);
+}
+
+void AcquireSlow(ThreadState* self, ObjectState* obj) {
+  if (self->vc.Join(obj->vc)) self->vc_version++;
+  self->span_ns = std::max(self->span_ns, obj->span_ns);
+}
+
+void OnThreadExit(ThreadState* self) {
+  RtGuard g;
+  if (self->finished) return;
+  Run* run = self->run;
+  for (const auto& h : self->held) {
+    // Only locks it still holds: another thread may have unlocked it (unlock-not-owner),
+    // or it was destroyed while locked (reported then).
+    if (h.obj->destroyed || (!h.shared && h.obj->owner.load() != self)) continue;
+    Finding f;
+    f.kind = FindingKind::kExitHoldingLock;
+    f.message = "thread '" + self->name + "' finished while holding " + Describe(h.obj) +
+                " (acquired at " + SiteText(h.site) + "); threads waiting for it will wait forever";
+    f.threads = {self->name};
+    f.objects = {NameOf(h.obj)};
+    f.sites = {ToSource(h.site)};
+    f.steps = {{self->name, "holds", NameOf(h.obj), {}, ToSource(h.site)}};
+    AddFinding(std::move(f));
+  }
+  self->finished = true;
+  run->live_threads--;
+  run->progress++;
+  if (self->thread_obj != nullptr) {
+    // Join: the thread's final clock is what its joiners acquire.
+    Release(self, self->thread_obj);
+    WakeAll(self->thread_obj);
+  }
+}
+
+// Runs a lab thread's function: an escaping exception is a finding, not std::terminate.
+void RunThreadBody(ThreadState* t) {
+  try {
+    t->fn();
+  } catch (const DeadlockError&) {
+    // Library policy kThrow: already reported.
+  } catch (const std::exception& e) {
+    RtGuard g;
+    Finding f;
+    f.kind = FindingKind::kUncaughtException;
+    f.message = "thread '" + t->name + "' ended with an uncaught exception: " + e.what();
+    f.threads = {t->name};
+    f.sites = {ToSource(t->last_site)};
+    AddFinding(std::move(f));
+  } catch (...) {
+    if (InControlledRun() && t->run->sched->aborting()) throw;  // the run is being unwound
+    RtGuard g;
+    Finding f;
+    f.kind = FindingKind::kUncaughtException;
+    f.message = "thread '" + t->name + "' ended with an uncaught exception of unknown type";
+    f.threads = {t->name};
+    f.sites = {ToSource(t->last_site)};
+    AddFinding(std::move(f));
+  }
+  t->fn = nullptr;
+}
+
+}  // namespace lab::internal

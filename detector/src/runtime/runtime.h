@@ -1,0 +1,522 @@
+// runtime.h — the lab's runtime state: runs, threads, objects, and the runtime lock.
+//
+// A Run is one detector context: the free run of the process (library mode and stress
+// runs, real threads) or one schedule of a controlled run (fibers on one OS thread, see
+// controlled_scheduler.h). Every ObjectState remembers the generation of the run that last
+// touched it and lazily resets its dynamic state when a new run uses it, so objects that
+// outlive a schedule stay consistent.
+//
+// Locking: in free runs `RtMutex()` guards every slow path (blocking, waking, the
+// wait-for and lock-order graphs, findings). Controlled runs execute one fiber at a time
+// and take no lock (RtGuard is then a no-op); nothing is ever held across a fiber switch.
+#pragma once
+
+#include <atomic>
+#include <cassert>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lab/finding.h"
+#include "lab/internal/hooks.h"
+#include "lab/internal/runner_hooks.h"
+#include "lab/internal/site.h"
+#include "lock_order_graph.h"
+#include "race_detector.h"
+#include "vector_clock.h"
+
+// liblab is linked into executables (statically): the initial-exec TLS model turns every
+// thread-local access on the hot paths into one instruction instead of a call.
+#define LAB_TLS __attribute__((tls_model("initial-exec"))) thread_local
+
+namespace lab::internal {
+
+class ControlledScheduler;
+struct Run;
+
+enum class RunMode : std::uint8_t { kFree, kControlled };
+
+// What a blocked thread waits for (for the wait-for graph and stall reports).
+enum class WaitKind : std::uint8_t {
+  kNone,
+  kLock,        // owned: Mutex, RLock, SharedMutex (exclusive)
+  kLockShared,  // owned by the writer
+  kJoin,        // owned by the joined thread
+  kCondVar,
+  kSemaphore,
+  kEvent,
+  kBarrier,
+  kSleep,
+};
+inline bool IsOwnedWait(WaitKind k) {
+  return k == WaitKind::kLock || k == WaitKind::kLockShared || k == WaitKind::kJoin;
+}
+
+// Operation codes recorded in traces.
+enum class OpCode : std::uint8_t {
+  kLock, kTryLock, kUnlock, kLockShared, kUnlockShared, kWait, kNotify, kNotifyAll,
+  kAcquire, kRelease, kSet, kClear, kIsSet, kEventWait, kBarrier, kRead, kWrite, kAtomicLoad,
+  kAtomicRmw, kSleep, kYield, kSpawn, kJoin, kStart, kExit, kBlocked, kWoke, kCharge,
+};
+const char* OpName(OpCode op);
+
+// A lock a thread holds (its held list, most recent last).
+struct HeldLock {
+  ObjectState* obj;
+  SiteRef site;
+  bool via_try;
+  bool shared;
+  LockOrderGraph::Node node;
+};
+
+// A thread's held list: touched by its owner only, on every lock and unlock, so it is a
+// plain growable array whose push and pop are inline (std::vector's emplace_back is an
+// out-of-line call). Iterators are pointers; erase keeps the order.
+class HeldList {
+ public:
+  HeldList() = default;
+  HeldList(const HeldList&) = delete;
+  HeldList& operator=(const HeldList&) = delete;
+  ~HeldList() { Free(data_); }
+
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  HeldLock* begin() { return data_; }
+  HeldLock* end() { return data_ + size_; }
+  const HeldLock* begin() const { return data_; }
+  const HeldLock* end() const { return data_ + size_; }
+  std::reverse_iterator<HeldLock*> rbegin() { return std::reverse_iterator<HeldLock*>(end()); }
+  std::reverse_iterator<HeldLock*> rend() { return std::reverse_iterator<HeldLock*>(begin()); }
+  HeldLock& back() { return data_[size_ - 1]; }
+  const HeldLock& back() const { return data_[size_ - 1]; }
+  HeldLock& emplace_back() {
+    if (size_ == cap_) Grow();
+    return data_[size_++];
+  }
+  bool full() const { return size_ == cap_; }
+  HeldLock& emplace_back_unchecked() { return data_[size_++]; }  // requires !full()
+  void pop_back() { --size_; }
+  HeldLock* erase(HeldLock* it) {
+    for (HeldLock* p = it; p + 1 != end(); ++p) *p = p[1];
+    --size_;
+    return it;
+  }
+  void clear() { size_ = 0; }
+
+ private:
+  // Cache-line aligned: 32-byte entries then never straddle two lines (with malloc's
+  // 16-byte alignment, every other entry would, and lock/unlock pay a split access).
+  static constexpr std::align_val_t kAlign{64};
+  static void Free(HeldLock* d) {
+    if (d != nullptr) ::operator delete[](d, kAlign);
+  }
+  [[gnu::noinline]] void Grow() {
+    const std::size_t cap = cap_ == 0 ? 8 : 2 * cap_;
+    auto* d = static_cast<HeldLock*>(::operator new[](cap * sizeof(HeldLock), kAlign));
+    for (std::size_t i = 0; i < size_; ++i) d[i] = data_[i];
+    Free(data_);
+    data_ = d;
+    cap_ = cap;
+  }
+  HeldLock* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t cap_ = 0;
+};
+
+struct ThreadState {
+  Tid tid = 0;
+  std::string name;
+  Run* run = nullptr;
+  VectorClock vc;
+  // Bumped whenever vc takes another thread's components (not on own ticks): lets a
+  // lock released and re-acquired by one thread skip the vector-clock work.
+  std::uint64_t vc_version = 0;
+
+  using Held = HeldLock;
+  HeldList held;
+  // Semaphore permits this thread took and has not given back: gates for lock order.
+  std::vector<ObjectState*> sem_held;
+  // Lock-order observations this thread already recorded (hash of the requested lock and
+  // everything held): a repeat needs neither the runtime lock nor the graph.
+  std::uint64_t edge_cache[16] = {};
+  // A thread of the free run while no stress noise is on: it may take the lock fast paths
+  // (set by AddThread and SetStressNoise under the runtime lock; read by the thread).
+  std::atomic<bool> fast_paths{false};
+
+  // Blocking (both modes). waiting_on is read by other threads' cycle checks.
+  std::atomic<ObjectState*> waiting_on{nullptr};
+  WaitKind wait_kind = WaitKind::kNone;
+  SiteRef wait_site;
+  bool timed_wait = false;
+  bool woken = false;               // set by Wake
+  std::condition_variable park_cv;  // free mode
+
+  // Controlled mode.
+  enum class Sched : std::uint8_t { kRunnable, kBlocked, kFinished };
+  Sched sched = Sched::kRunnable;
+  std::int64_t wake_at_ns = -1;  // timed block / sleep deadline (virtual), -1 none
+  bool timed_out = false;
+  bool spurious = false;         // woke spuriously (cond var)
+  void* fiber = nullptr;         // fiber/fiber.h Fiber
+
+  SiteRef last_site;        // last operation's site in the code under test
+  std::int64_t span_ns = 0; // work-span clock (DESIGN §7)
+  bool finished = false;
+  bool joined = false;
+  bool is_lab_thread = false;  // started by lab::Thread (vs. a thread that just used lab ops)
+  ObjectState* thread_obj = nullptr;  // the lab::Thread's state
+  std::function<void()> fn;
+
+  // Every field back to its initialiser, containers keeping their capacity: controlled
+  // runs reuse ThreadStates from schedule to schedule instead of allocating them.
+  void Reset() {
+    tid = 0;
+    name.clear();
+    run = nullptr;
+    vc.Zero();
+    vc_version = 0;
+    held.clear();
+    sem_held.clear();
+    for (auto& e : edge_cache) e = 0;
+    fast_paths.store(false, std::memory_order_relaxed);
+    waiting_on.store(nullptr, std::memory_order_relaxed);
+    wait_kind = WaitKind::kNone;
+    wait_site = {};
+    timed_wait = false;
+    woken = false;
+    sched = Sched::kRunnable;
+    wake_at_ns = -1;
+    timed_out = false;
+    spurious = false;
+    fiber = nullptr;
+    last_site = {};
+    span_ns = 0;
+    finished = false;
+    joined = false;
+    is_lab_thread = false;
+    thread_obj = nullptr;
+    fn = nullptr;
+  }
+};
+
+struct ObjectState {
+  ObjKind kind;
+  std::string given_name;
+  std::string cached_name;
+  SiteRef decl;
+  int ordinal = 0;         // n-th unnamed object of its declaration site in its run
+  std::uint64_t key = 0;   // creation order, process-wide (scoped_lock ordering)
+  std::uint64_t gen = 0;   // generation of the run the dynamic state belongs to
+
+  // Locks. Threads spinning on a held lock read `owner`; the padding keeps the fields the
+  // owner writes (recursion, clocks, sites) off that cache line. (Padding, not alignas:
+  // aligned new costs a memalign per object.)
+  std::atomic<ThreadState*> owner{nullptr};
+  std::atomic<int> waiter_count{0};
+  char owner_line_pad[64];
+  int recursion = 0;
+  int readers = 0;
+  std::vector<ThreadState*> reader_threads;
+  SiteRef acquired_site;
+  bool lo_node_valid = false;
+  // A Mutex or RLock of the free run with a lock-order node: the lock fast paths may be
+  // taken (one flag for the generation, kind and node checks). Cleared with lo_node_valid.
+  // Atomic: read before the lock is taken, written by its holder under the runtime lock.
+  std::atomic<bool> fast_lock{false};
+  LockOrderGraph::Node lo_node = 0;
+  bool destroyed = false;
+  // Stale entries in other threads' held lists (left by an unlock from a non-owner) that
+  // still point here; the object is not freed while > 0. Only misuse pays for this count:
+  // the lock fast path touches it never.
+  std::atomic<int> held_refs{0};
+
+  // Synchronisation clock: what a release/notify/set/arrive publishes.
+  VectorClock vc;
+  // When vc_owner is set, vc equals vc_owner's clock at vc_owner_version except possibly
+  // an older own component: the epoch fast path of Release/Acquire.
+  ThreadState* vc_owner = nullptr;
+  std::uint64_t vc_owner_version = 0;
+  std::int64_t span_ns = 0;  // the giver's work-span clock, carried to the taker
+
+  // Waiters, FIFO.
+  std::vector<ThreadState*> waiters;
+
+  // Semaphore / barrier / event.
+  int count = 0;
+  int initial = 0;
+  bool is_set = false;
+  int arrived = 0;
+  int round = 0;
+  VectorClock barrier_vc;  // joined clocks of this round's arrivals
+  VectorClock read_vc;     // SharedMutex: what readers published (writers take it)
+  std::int64_t read_span_ns = 0;
+
+  // Thread.
+  ThreadState* thread = nullptr;
+  void* os_thread = nullptr;  // free runs: the std::thread behind a lab::Thread
+  int joiners = 0;            // threads inside JoinThread for it
+
+  // Shared.
+  AccessHistory history;
+  std::atomic<ThreadState*> access_owner{nullptr};  // free mode value guard
+  int access_depth = 0;
+
+  // For reuse by a controlled run: the identity and the fields Touch() leaves alone go
+  // back to their initialisers; gen = 0 makes the next Touch() reset the rest.
+  void ResetForReuse() {
+    given_name.clear();
+    cached_name.clear();
+    decl = {};
+    ordinal = 0;
+    key = 0;
+    gen = 0;
+    acquired_site = {};
+    destroyed = false;
+    held_refs.store(0, std::memory_order_relaxed);
+    thread = nullptr;
+    os_thread = nullptr;
+    joiners = 0;
+    access_owner.store(nullptr, std::memory_order_relaxed);
+    access_depth = 0;
+  }
+};
+
+struct Run {
+  std::uint64_t gen = 0;
+  RunMode mode = RunMode::kFree;
+  ControlledScheduler* sched = nullptr;
+  std::vector<std::unique_ptr<ThreadState>> threads;  // index = Tid
+  LockOrderGraph lock_order;
+  std::vector<ObjectState*> lock_objects;  // lock-order node -> object, for reports
+  std::vector<Finding> findings;
+  std::vector<std::string> finding_keys;  // dedup
+  int live_threads = 0;
+  int blocked_threads = 0;  // untimed blocks
+  std::uint64_t progress = 0;
+  std::int64_t work_ns = 0;
+  std::int64_t shared_access_cost_ns = 0;  // charged per Shared access (specs)
+  std::vector<std::pair<SiteRef, int>> site_ordinals;
+  // Controlled runs: finished ThreadStates of earlier schedules, reused by AddThread.
+  std::vector<std::unique_ptr<ThreadState>>* spare_threads = nullptr;
+  // Controlled runs: objects destroyed in earlier schedules, reused by NewObject.
+  std::vector<ObjectState*>* spare_objects = nullptr;
+  // Called with each new finding, after it was recorded (library mode prints it).
+  std::function<void(const Finding&)> on_finding;
+
+  // Every field back to its initialiser, containers keeping their capacity: a controlled
+  // run uses one Run for all its schedules. `threads` must already be empty or dead.
+  void ResetForReuse() {
+    gen = 0;
+    mode = RunMode::kFree;
+    sched = nullptr;
+    threads.clear();
+    lock_order.Reset();
+    lock_objects.clear();
+    findings.clear();
+    finding_keys.clear();
+    live_threads = 0;
+    blocked_threads = 0;
+    progress = 0;
+    work_ns = 0;
+    shared_access_cost_ns = 0;
+    site_ordinals.clear();
+    spare_threads = nullptr;
+    spare_objects = nullptr;
+    on_finding = nullptr;
+  }
+};
+
+// A fresh generation number for a new run.
+std::uint64_t NewRunGeneration();
+// Thrown into a lab thread of a controlled run to unwind it when the schedule has ended.
+struct RunAborted {};
+// Runs a lab thread's function; an escaping exception becomes uncaught-exception.
+void RunThreadBody(ThreadState* t);
+
+// The runtime lock of free runs.
+std::mutex& RtMutex();
+// The run operations happen in. Never null.
+Run* CurrentRun();
+// The calling lab thread, registering the OS thread in the free run if needed.
+// constinit: no TLS wrapper call on each access (the compiler knows it needs no init).
+extern constinit LAB_TLS ThreadState* tls_self;
+ThreadState* SelfSlow();
+inline ThreadState* Self() {
+  ThreadState* t = tls_self;
+  return t != nullptr ? t : SelfSlow();
+}
+// Make `run` current (controlled runs) or restore the free run (nullptr).
+void SetCurrentRun(Run* run);
+// The fiber switcher updates the running thread of a controlled run.
+void SetSelf(ThreadState* t);
+ThreadState* PeekSelf();
+
+// Guard for the runtime lock; a no-op in controlled runs.
+class RtGuard {
+ public:
+  RtGuard() : lk_(RtMutex(), std::defer_lock) {
+    if (!InControlledRun()) lk_.lock();
+  }
+  std::unique_lock<std::mutex>& lock() { return lk_; }
+
+ private:
+  std::unique_lock<std::mutex> lk_;
+};
+
+// A new thread of the current run (Tid = its index). Requires RtGuard.
+ThreadState* AddThread(Run* run, std::string name, ThreadState* parent);
+// Brings an object's dynamic state into the current run.
+void Touch(ObjectState* s, Run* run);
+// NewObject without taking the runtime lock (the caller holds it).
+ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, int initial);
+// Object name for reports.
+std::string NameOf(ObjectState* s);
+std::string ThreadName(const ThreadState* t);
+
+// The site to report for `loc`: the student's line; a lab-internal location (an operator
+// that cannot take a defaulted site) is replaced by the thread's last site.
+bool IsInternalFileSlow(const char* file);
+// Whether a site lies in the lab's or the standard library's headers. File names are
+// static strings, so a small per-thread cache keyed by the pointer answers almost every
+// call without looking at the characters.
+struct FileClass {
+  const char* file;
+  bool internal;
+};
+extern constinit LAB_TLS FileClass tls_file_class[16];
+inline FileClass& FileClassSlot(const char* file) {
+  return tls_file_class[(reinterpret_cast<std::uintptr_t>(file) >> 3) & 15];
+}
+inline bool IsInternalFile(const char* file) {
+  FileClass& e = FileClassSlot(file);
+  if (e.file != file) {
+    e.file = file;
+    e.internal = IsInternalFileSlow(file);
+  }
+  return e.internal;
+}
+// True when the cache already knows `file` as the student's (the fast paths: a miss or an
+// internal file goes to the slow path, which calls Fix).
+inline bool KnownStudentFile(const char* file) {
+  const FileClass& e = FileClassSlot(file);
+  return e.file == file && !e.internal;
+}
+inline SiteRef Fix(ThreadState* self, const Loc& loc) {
+  SiteRef s = SiteRef::From(loc);
+  if (IsInternalFile(s.file)) return self != nullptr ? self->last_site : SiteRef{};
+  if (self != nullptr) self->last_site = s;
+  return s;
+}
+SourceSite ToSource(SiteRef s);
+// "file.cpp:14" (basename), or "?": sites inside finding messages.
+std::string SiteText(SiteRef s);
+
+// Brings an object into the calling thread's run before an operation (cheap when it is
+// already there: one comparison).
+inline void Enter(ThreadState* self, ObjectState* s) {
+  if (s != nullptr && s->gen != self->run->gen) {
+    RtGuard g;
+    Touch(s, self->run);
+  }
+}
+
+// Scheduling point before an operation: controlled runs may switch threads here; every
+// run records the site. Must be called without RtGuard held.
+// `lock`: for a condition-variable wait, the lock the wait gives up (recorded in the trace).
+void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
+                     ObjectState* lock);
+void NoisePoint(ThreadState* self);
+extern std::atomic<bool> g_stress_noise;
+inline void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
+                  ObjectState* lock = nullptr) {
+  if (self->run->mode == RunMode::kControlled) {
+    ControlledPoint(self, op, obj, site, lock);
+  } else if (g_stress_noise.load(std::memory_order_relaxed)) {
+    NoisePoint(self);
+  }
+}
+
+// A thread's held list (the owner's own bookkeeping: no atomics on the fast path).
+// Fields one by one: a Held built on the stack and copied costs a store-forwarding stall.
+inline void PushHeld(ThreadState* t, ObjectState* obj, SiteRef site, bool via_try, bool shared,
+                     LockOrderGraph::Node node) {
+  ThreadState::Held& h = t->held.emplace_back();
+  h.obj = obj;
+  h.site = site;
+  h.via_try = via_try;
+  h.shared = shared;
+  h.node = node;
+}
+inline void EraseHeld(ThreadState* t, HeldLock* it) {
+  t->held.erase(it);
+}
+
+// Records a finding in the current run (deduplicated). Requires RtGuard (or controlled).
+void AddFinding(Finding f);
+// A fatal finding (deadlock, stall, self-deadlock): controlled runs end the schedule
+// (does not return); free runs apply the library policy (abort, throw, or block on).
+void FatalFinding(ThreadState* self, Finding f, std::unique_lock<std::mutex>* held);
+
+// Blocking. Parks `self` (waiting for `obj`) until Wake(self) or the timeout; checks for
+// deadlock (owned waits) and stall first. Requires RtGuard `g`. Returns false on timeout.
+bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, RtGuard& g,
+             std::optional<Nanos> timeout);
+// Makes a parked thread runnable. Requires RtGuard.
+void Wake(ThreadState* t);
+// Wakes the first (or every) waiter of `obj`, removing it from the list. Requires RtGuard.
+void WakeOne(ObjectState* obj);
+void WakeAll(ObjectState* obj);
+
+// Happens-before: `self` publishes its clock to `obj` (release), or takes obj's (acquire).
+// The common case, a lock released and re-taken by one thread whose clock took nothing
+// from others meanwhile, is O(1) and inline; the rest is ReleaseSlow / AcquireSlow.
+void ReleaseSlow(ThreadState* self, ObjectState* obj);
+void AcquireSlow(ThreadState* self, ObjectState* obj);
+// The O(1) case: obj's clock is self's as last published, and self's clock took nothing
+// from other threads since (only its own component moved).
+inline bool ClockOwnedBy(const ObjectState* obj, const ThreadState* self) {
+  return obj->vc_owner == self && obj->vc_owner_version == self->vc_version;
+}
+// Release in that case, clocks only (the free-run lock fast paths call it directly: free
+// runs report no work-span figures, so the span clock is left to the other paths).
+inline void ReleaseOwnedClock(ThreadState* self, ObjectState* obj) {
+  const Tid t = self->tid;
+  // Both clocks store component t: ReleaseSlow made vc_owner = self right after joining
+  // self's clock into obj's (obj's is at least as long) and ticking t, and a thread's
+  // clock never shrinks (Assign only starts a new thread; reuse zeroes, keeping length).
+  assert(self->vc.Stores(t) && obj->vc.Stores(t));
+  std::uint32_t& own = self->vc.At(t);
+  obj->vc.At(t) = own;
+  ++own;
+}
+inline void Release(ThreadState* self, ObjectState* obj) {
+  if (!ClockOwnedBy(obj, self)) return ReleaseSlow(self, obj);
+  ReleaseOwnedClock(self, obj);
+  if (obj->span_ns < self->span_ns) obj->span_ns = self->span_ns;
+}
+inline void Acquire(ThreadState* self, ObjectState* obj) {
+  if (!ClockOwnedBy(obj, self)) return AcquireSlow(self, obj);
+  if (self->span_ns < obj->span_ns) self->span_ns = obj->span_ns;
+}
+
+// Thread exit bookkeeping shared by both modes (exit-holding-lock, join wake-up).
+void OnThreadExit(ThreadState* self);
+
+// The scenario runner's switches (SetFatalHook, SetStressNoise, ...): lab/internal/runner_hooks.h.
+// Benchmark only (`make bench` measures what detection costs): free-run Mutex and RLock
+// lock and unlock without any analysis — no held list, lock order, clocks, sites or
+// deadlock check. Not a user option. Switch it only while no lab lock is held.
+void SetDetectionOff(bool off);
+extern std::atomic<bool> g_detection_off;
+
+// Library-mode policy for real deadlocks (DESIGN §7): see lab/explore.h.
+int DeadlockExitStatus();
+
+}  // namespace lab::internal

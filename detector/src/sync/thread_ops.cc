@@ -1,0 +1,159 @@
+// thread_ops.cc — lab::Thread, sleeping, yielding, work-span charges, the clock.
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <thread>
+#include <utility>
+
+#include "controlled_scheduler.h"
+#include "lab/explore.h"
+#include "runtime.h"
+#include "wait_for_graph.h"
+
+namespace lab::internal {
+namespace {
+
+std::chrono::steady_clock::time_point ProcessStart() {
+  static const auto t0 = std::chrono::steady_clock::now();
+  return t0;
+}
+
+}  // namespace
+
+ObjectState* SpawnThread(std::string_view name, std::function<void()> fn, const Loc& loc) {
+  ThreadState* self = Self();
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kSpawn, nullptr, site);
+  Run* run = self->run;
+  ThreadState* t;
+  ObjectState* obj;
+  {
+    RtGuard g;
+    std::string tname = name.empty() ? "thread-" + std::to_string(run->threads.size())
+                                     : std::string(name);
+    obj = NewObjectLocked(ObjKind::kThread, tname, site, 0);
+    t = AddThread(run, tname, self);
+    t->is_lab_thread = true;
+    t->thread_obj = obj;
+    t->last_site = site;
+    obj->thread = t;
+    t->fn = std::move(fn);
+    run->progress++;
+  }
+  if (run->mode == RunMode::kControlled) {
+    run->sched->Spawn(t);
+  } else {
+    obj->os_thread = new std::thread([t] {
+      SetSelf(t);
+      RunThreadBody(t);
+      OnThreadExit(t);
+    });
+  }
+  return obj;
+}
+
+void JoinThread(ObjectState* obj, const Loc& loc) {
+  ThreadState* self = Self();
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kJoin, obj, site);
+  ThreadState* t = obj->thread;
+  std::thread* th = nullptr;
+  {
+    RtGuard g;
+    // Joiners in progress: a buggy program may join one lab::Thread from two threads at
+    // once; the last one out frees the object, and only one joins the OS thread.
+    obj->joiners++;
+    while (!t->finished) {
+      obj->waiters.push_back(self);
+      BlockOn(self, obj, WaitKind::kJoin, site, g, std::nullopt);
+    }
+    Acquire(self, obj);
+    t->joined = true;
+    th = static_cast<std::thread*>(std::exchange(obj->os_thread, nullptr));
+  }
+  if (th != nullptr) {
+    th->join();
+    delete th;
+  }
+  // The ThreadState stays with its run (reports name it); the object goes. A controlled
+  // run keeps it until the schedule ends (its trace names it), then reuses it.
+  bool last = false;
+  {
+    RtGuard g;
+    last = --obj->joiners == 0 && !obj->destroyed;
+    if (last) {
+      obj->destroyed = true;
+      t->thread_obj = nullptr;
+    }
+  }
+  if (!last) return;
+  Run* run = self->run;
+  if (run->mode == RunMode::kControlled) {
+    run->sched->Bury(obj);
+  } else {
+    delete obj;
+  }
+}
+
+void AbandonThread(ObjectState* obj, const Loc& loc) {
+  ThreadState* self = PeekSelf();
+  if (self != nullptr && InControlledRun() && self->run->sched->aborting()) return;
+  {
+    RtGuard g;
+    Finding f;
+    f.kind = FindingKind::kThreadNotJoined;
+    std::string where = SiteText(obj->decl);
+    f.message = "thread '" + NameOf(obj) + "' (started at " + where +
+                ") was never joined; the lab joins it when its lab::Thread is destroyed";
+    f.threads = {NameOf(obj)};
+    f.objects = {NameOf(obj)};
+    f.sites = {ToSource(obj->decl)};
+    f.steps = {{NameOf(obj), "started, never joined", "thread '" + NameOf(obj) + "'",
+                ToSource(obj->decl), {}}};
+    AddFinding(std::move(f));
+  }
+  JoinThread(obj, loc);
+}
+
+void SleepOp(Nanos d, const Loc& loc) {
+  ThreadState* self = Self();
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kSleep, nullptr, site);
+  if (d < Nanos::zero()) d = Nanos::zero();
+  {
+    RtGuard g;
+    self->span_ns += d.count();
+    self->run->work_ns += d.count();
+  }
+  if (self->run->mode == RunMode::kControlled) {
+    self->run->sched->Sleep(self, d.count());
+  } else {
+    // Stress runs keep the order sleeps impose, at 1/100 of the time (at most 2 ms), so a
+    // budget of real runs stays short.
+    std::this_thread::sleep_for(StressActive() ? std::min<Nanos>(d / 100, std::chrono::milliseconds(2)) : d);
+  }
+}
+
+void YieldOp(const Loc& loc) {
+  ThreadState* self = Self();
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kYield, nullptr, site);
+  if (self->run->mode != RunMode::kControlled) std::this_thread::yield();
+}
+
+void ChargeOp(Nanos d, const Loc& loc) {
+  ThreadState* self = Self();
+  Fix(self, loc);
+  RtGuard g;
+  self->span_ns += d.count();
+  self->run->work_ns += d.count();
+}
+
+std::string_view CurrentThreadName() { return Self()->name; }
+
+Nanos NowOp() {
+  if (InControlledRun()) return Nanos(CurrentRun()->sched->now_ns());
+  return std::chrono::duration_cast<Nanos>(std::chrono::steady_clock::now() - ProcessStart());
+}
+
+}  // namespace lab::internal
