@@ -306,6 +306,13 @@ TEST_F(CliTest, GradeAClassFolder) {
       ASSERT_FALSE(findings.empty());
       EXPECT_EQ(findings[0]["id"], e.first_finding) << findings.dump();
     }
+    // The student's page: the score and, for a traced failure, the drawn schedule.
+    const std::string html = ReadAll(dir_ + "/out/" + e.student + "/report.html");
+    EXPECT_TRUE(Has(html, "score " + std::to_string(e.score) + "/5")) << html;
+    if (std::string(e.first_finding) == "data-race") {
+      EXPECT_TRUE(Has(html, "<section class=\"lab-failure\"")) << html;
+      EXPECT_TRUE(Has(html, "class=\"lab-slider\"")) << html;
+    }
   }
   const nlohmann::json two = nlohmann::json::parse(ReadAll(dir_ + "/out/two/results.json"));
   EXPECT_TRUE(Has(two["output"], "2 .cpp files")) << two.dump(2);

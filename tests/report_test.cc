@@ -162,7 +162,7 @@ Finding FullFinding() {
   f.steps.push_back({"C", "waits on", "cv", Site("dir/c.cpp", 3), Site("dir/c.cpp", 2)});
   f.trace->truncated = true;
   f.trace->events.push_back({-1, "note", "", {}, true, 9'000'000'000'123, "x"});
-  f.trace->events.push_back({2, "wait", "cv", Site("dir/c.cpp", 3), false, -5, ""});
+  f.trace->events.push_back({2, "wait", "cv", Site("dir/c.cpp", 3), false, -5, "", "m"});
   f.scenario = "scenario with spaces";
   return f;
 }

@@ -106,7 +106,11 @@ int Run(const std::vector<std::string>& args) {
   }
   if (const std::string html = absl::GetFlag(FLAGS_check_html); !html.empty()) {
     style.color = false;
-    if (!grader::WriteFileAtomically(html, grader::HtmlReport(result, style.check_command), &error)) {
+    // The source as it was graded (it is small: the compiler took it whole).
+    std::string source;
+    if (!grader::ReadFile(file, &source, 4u << 20)) source.clear();
+    if (!grader::WriteFileAtomically(html, grader::HtmlReport(result, style.check_command, source),
+                                     &error)) {
       status = UsageError(cmd, error);
     }
   }

@@ -45,6 +45,7 @@ Command ListCommand();
 Command NewCommand();
 Command CheckCommand();
 Command GradeCommand();
+Command GradescopeCommand();
 Command ExplainCommand();
 Command DemoCommand();
 

@@ -80,8 +80,8 @@ int Run(const std::vector<std::string>& args) {
   std::printf("graded %zu submission%s of %s (skipped %zu unchanged) in %.1f s; %zu with full marks\n",
               summary.graded, summary.graded == 1 ? "" : "s", puzzle->name.c_str(), summary.skipped,
               seconds, full);
-  std::printf("results: %s/<student>/results.json, %s/gradebook.csv, %s/junit.xml\n", out.c_str(),
-              out.c_str(), out.c_str());
+  std::printf("results: %s/<student>/results.json and report.html, %s/gradebook.csv, %s/junit.xml\n",
+              out.c_str(), out.c_str(), out.c_str());
   if (summary.results.empty()) std::printf("no submissions found in %s\n", args[1].c_str());
   for (const std::string& e : summary.errors) UsageError(cmd, e);
   return summary.errors.empty() ? kExitOk : kExitUsage;
@@ -94,8 +94,8 @@ Command Self() {
           "A submission is a .cpp file directly in <dir>, or a folder in <dir> holding exactly\n"
           "one .cpp file. Each is compiled and run in a sandbox; a compile error, crash, hang\n"
           "or resource limit costs that submission its marks and the grader carries on.\n"
-          "Writes <out>/<student>/results.json (Gradescope), <out>/gradebook.csv and\n"
-          "<out>/junit.xml. Unchanged submissions are skipped on a re-run (--force regrades).\n"
+          "Writes <out>/<student>/results.json (Gradescope) and report.html (the student's\n"
+          "page), <out>/gradebook.csv and <out>/junit.xml. Unchanged submissions are skipped on a re-run (--force regrades).\n"
           "Grades are deterministic: fixed seeds, no timing in the verdict.",
           {{"out", 'o', "grade_out", "DIR"},
            {"jobs", 'j', "grade_jobs", "N"},

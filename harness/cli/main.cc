@@ -21,7 +21,8 @@ namespace {
 
 std::vector<lab::cli::Command> AllCommands() {
   return {lab::cli::ListCommand(),    lab::cli::NewCommand(),     lab::cli::CheckCommand(),
-          lab::cli::GradeCommand(),   lab::cli::ExplainCommand(), lab::cli::DemoCommand()};
+          lab::cli::GradeCommand(),   lab::cli::GradescopeCommand(), lab::cli::ExplainCommand(),
+          lab::cli::DemoCommand()};
 }
 
 void PrintUsage(std::FILE* out) {

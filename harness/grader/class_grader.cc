@@ -14,8 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "check_report.h"
 #include "files.h"
 #include "gradebook.h"
+#include "html_report.h"
 #include "junit.h"
 #include "lab_build_config.h"
 #include "names.h"
@@ -261,6 +263,12 @@ bool GradeClass(const PuzzleInfo& puzzle, const std::string& dir, const std::str
       std::string error;
       if (!MakeDirs(student_dir, &error) ||
           !WriteFileAtomically(student_dir + "/results.json", ResultsJson(result), &error) ||
+          !WriteFileAtomically(student_dir + "/report.html",
+                               HtmlReport(result,
+                                          "lab check " + ShellQuote(result.puzzle) + " " +
+                                              ShellQuote(result.source_name),
+                                          source),
+                               &error) ||
           !WriteFileAtomically(student_dir + "/.lab-result.json", SubmissionResultToJson(result),
                                &error)) {
         errors.push_back(error);

@@ -18,6 +18,7 @@
 //
 // Output, every file written atomically (temp file + rename):
 //   <out>/<student>/results.json       Gradescope (results_json.h)
+//   <out>/<student>/report.html        the student's page (html_report.h)
 //   <out>/<student>/.lab-result.json   the whole result, for resumed runs (result_store.h)
 //   <out>/<student>/.lab-hash          SHA-256 of submission + spec + lab; written last
 //   <out>/gradebook.csv, <out>/junit.xml   every student of this run, in name order

@@ -82,6 +82,9 @@ struct TraceEvent {
   bool preempted = false;  // the scheduler switched away from a runnable thread just before
   std::int64_t vtime_ns = 0;
   std::string note;        // "blocked", "woke (spurious)", ...
+  // A condition-variable wait: the lock it gives up while it waits and takes back when it
+  // wakes ("" for any other operation). Lets a writer draw each lock's held span.
+  std::string lock = {};  // (an initializer: brace-initialised events may leave it out)
   bool operator==(const TraceEvent&) const = default;
 };
 

@@ -137,7 +137,7 @@ void ControlledScheduler::FiberEntry(ThreadState* t) {
 }
 
 void ControlledScheduler::Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site,
-                                 bool preempted, const char* note) {
+                                 bool preempted, const char* note, const ObjectState* lock) {
   // Event i lives at i % kTraceKeep; trace_next_ is that slot for the next event.
   RawEvent& e = trace_[trace_next_];
   e.tid = t->tid;
@@ -147,11 +147,13 @@ void ControlledScheduler::Record(ThreadState* t, OpCode op, const ObjectState* o
   e.site = site;
   e.vtime = now_ns_;
   e.note = note;
+  e.lock = lock;
   if (++trace_next_ == kTraceKeep) trace_next_ = 0;
   ++trace_total_;
 }
 
-void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) {
+void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
+                                ObjectState* lock) {
   if (aborting_) {
     if (++abort_steps_ > kAbortStepLimit) {
       abandoned_[self->tid] = 1;
@@ -163,7 +165,7 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
   // One writer (this OS thread), one reader (the watchdog): no locked add needed.
   steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++step_count_;
-  Record(self, op, obj, site, false, nullptr);
+  Record(self, op, obj, site, false, nullptr, lock);
   if (wants_events_) recorder_.OnPoint(self, op, obj);
   if (step_count_ > opt_.step_budget) {
     Finding f;
@@ -432,6 +434,7 @@ Trace ControlledScheduler::BuildTrace() const {
     ev.preempted = e.preempted;
     ev.vtime_ns = e.vtime;
     if (e.note != nullptr) ev.note = e.note;
+    if (e.lock != nullptr) ev.lock = NameOf(const_cast<ObjectState*>(e.lock));
     tr.events.push_back(std::move(ev));
   }
   return tr;

@@ -41,7 +41,8 @@ class ControlledScheduler {
   ScheduleOutcome RunSchedule(const std::function<void()>& body);
 
   // ---- Called by the runtime from lab threads (fibers) ----
-  void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site);
+  void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
+             ObjectState* lock = nullptr);
   // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
   void Block(ThreadState* self);
   void MakeRunnable(ThreadState* t);
@@ -84,9 +85,10 @@ class ControlledScheduler {
     SiteRef site;
     std::int64_t vtime;
     const char* note;
+    const ObjectState* lock;  // a condition-variable wait's lock
   };
   void Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site, bool preempted,
-              const char* note);
+              const char* note, const ObjectState* lock = nullptr);
   // Picks the next thread and switches to it. `self` may continue when runnable.
   void Reschedule(ThreadState* self);
   void SwitchTo(ThreadState* next);

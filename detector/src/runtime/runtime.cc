@@ -276,8 +276,9 @@ void ClearFreeFindings() {
   FreeRun().finding_keys.clear();
 }
 
-void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) {
-  self->run->sched->Point(self, op, obj, site);
+void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
+                     ObjectState* lock) {
+  self->run->sched->Point(self, op, obj, site, lock);
 }
 
 namespace {

@@ -430,12 +430,15 @@ inline void Enter(ThreadState* self, ObjectState* s) {
 
 // Scheduling point before an operation: controlled runs may switch threads here; every
 // run records the site. Must be called without RtGuard held.
-void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site);
+// `lock`: for a condition-variable wait, the lock the wait gives up (recorded in the trace).
+void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
+                     ObjectState* lock);
 void NoisePoint(ThreadState* self);
 extern std::atomic<bool> g_stress_noise;
-inline void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) {
+inline void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
+                  ObjectState* lock = nullptr) {
   if (self->run->mode == RunMode::kControlled) {
-    ControlledPoint(self, op, obj, site);
+    ControlledPoint(self, op, obj, site, lock);
   } else if (g_stress_noise.load(std::memory_order_relaxed)) {
     NoisePoint(self);
   }

@@ -36,7 +36,7 @@ bool CondWaitOp(ObjectState* cv, ObjectState* lock, bool owns, Nanos timeout, bo
   Enter(self, cv);
   Enter(self, lock);
   SiteRef site = Fix(self, loc);
-  Point(self, OpCode::kWait, cv, site);
+  Point(self, OpCode::kWait, cv, site, lock);
   const bool holds = lock != nullptr && owns && lock->owner.load() == self;
   RtGuard g;
   if (!holds) {
