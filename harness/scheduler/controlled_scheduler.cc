@@ -66,6 +66,8 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   main->fiber = pool_->Create([this, main] { FiberEntry(main); });
   started_.assign(1, 0);
   abandoned_.assign(1, 0);
+  points_.assign(1, 0);
+  choices_.clear();
   SwitchTo(main);  // returns when the schedule is over
   if (ended_ && !hang_) UnwindRemaining();
 
@@ -203,6 +205,7 @@ void ControlledScheduler::Spawn(ThreadState* t) {
     started_.resize(t->tid + 1, 0);
     abandoned_.resize(t->tid + 1, 0);
   }
+  if (points_.size() <= t->tid) points_.resize(t->tid + 1, 0);
   SetState(t, ThreadState::Sched::kRunnable);
   t->fiber = pool_->Create([this, t] { FiberEntry(t); });
 }
@@ -222,6 +225,9 @@ void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
 }
 
 void ControlledScheduler::Reschedule(ThreadState* self) {
+  // Reschedule's callers always pass the thread that reached the point (never null).
+  if (points_.size() <= self->tid) points_.resize(self->tid + 1, 0);
+  const std::uint32_t self_point = points_[self->tid]++;
   while (true) {
     // The options, current thread first, in plain arrays (this runs at every step: no
     // push_back capacity checks). Room for every thread twice: runnable ones, then
@@ -316,8 +322,11 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       c.current_first = self_can_run;
       c.tids = tids;
       c.step = step_count_;
+      c.self_tid = self->tid;
+      c.self_point = self_point;
       pick = strategy_->Pick(c);
       if (pick < 0 || pick >= nr + ns) pick = 0;
+      choices_.push_back({self->tid, self_point, tids[pick], pick, nr, self_can_run});
     }
     ThreadState* next = opts[pick];
     if (pick >= nr) {
@@ -419,8 +428,10 @@ Trace ControlledScheduler::BuildTrace() const {
 }
 
 void ControlledScheduler::Annotate(Finding& f) {
-  f.replay = "v1." + strategy_->Token() + token_flags_;
+  // The token so far; explore sets the complete one when the schedule has ended.
+  f.replay = std::string(kTokenVersion) + "." + strategy_->Token() + token_flags_;
   f.trace = BuildTrace();
+  if (strategy_->Minimal()) f.trace->preemptions = preemptions_;
 }
 
 }  // namespace lab::internal
