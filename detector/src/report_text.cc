@@ -367,8 +367,8 @@ std::string FormatFindingText(const Finding& f, const TextStyle& style) {
   if (f.trace.has_value() && f.trace->preemptions >= 0) {
     // The schedule shown is the simplest the shrinker found (DESIGN §7).
     const int p = f.trace->preemptions;
-    out += p == 0 ? std::string("this bug needs no preemption: it happens even when each thread "
-                                "runs until it blocks or ends\n")
+    out += p == 0 ? std::string("this bug needs no preemption: it shows in a schedule where each "
+                                "thread runs until it blocks or ends\n")
                   : fmt::format("this bug needs {} preemption{} (the simplest failing "
                                 "schedule found)\n",
                                 p, p == 1 ? "" : "s");

@@ -51,6 +51,7 @@ class PlanStrategy : public SchedulingStrategy {
 // A failing schedule as the shrinker compares them: smaller Score is simpler.
 struct Candidate {
   std::vector<Deviation> plan;
+  std::vector<char> preemptive;  // per deviation: it switched away from a runnable thread
   std::vector<int> path;
   int preemptions = 0;
   int spurious = 0;
@@ -66,7 +67,10 @@ Candidate Observe(const std::vector<ChoiceRecord>& choices, const RunStats& stat
   for (const ChoiceRecord& r : choices) {
     c.path.push_back(r.pick);
     if (r.spurious()) ++c.spurious;
-    if (r.pick != 0) c.plan.push_back({r.self_tid, r.self_point, r.picked_tid, r.spurious()});
+    if (r.pick != 0) {
+      c.plan.push_back({r.self_tid, r.self_point, r.picked_tid, r.spurious()});
+      c.preemptive.push_back(r.preemptive() ? 1 : 0);
+    }
   }
   return c;
 }
@@ -88,7 +92,9 @@ class Shrinker {
     }
     if (r.outcome.findings.empty() || FindingKey(r.outcome.findings.front()) != key_) return false;
     Candidate c = Observe(r.choices, r.outcome.stats);
-    if (!(c.Score() < best_.Score())) return false;
+    // Simpler, and never longer than the schedule found (fewer preemptions may take more
+    // steps; the report must not get longer for it).
+    if (!(c.Score() < best_.Score()) || c.steps > max_steps_) return false;
     best_ = std::move(c);
     return true;
   }
@@ -127,6 +133,39 @@ class Shrinker {
     }
   }
 
+  // Most bugs need one preemption, which the deviations of a found schedule often carry
+  // at the right place but towards the wrong thread, or behind other preemptions that set
+  // up a different order (the tested thread started before the others). Tries each
+  // preemptive deviation alone, towards every thread, with and without the schedule's free
+  // choices (which thread runs when the running one blocks).
+  bool SinglePreemption() {
+    if (best_.preemptions <= 1) return false;
+    std::vector<Deviation> free_choices;
+    std::vector<Deviation> preemptive;
+    for (std::size_t i = 0; i < best_.plan.size(); ++i) {
+      (best_.preemptive[i] ? preemptive : free_choices).push_back(best_.plan[i]);
+    }
+    std::vector<std::uint32_t> targets;
+    for (const Deviation& d : best_.plan) {
+      targets.push_back(d.self_tid);
+      targets.push_back(d.target_tid);
+    }
+    std::sort(targets.begin(), targets.end());
+    targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+    for (const Deviation& d : preemptive) {
+      for (std::uint32_t t : targets) {
+        if (t == d.self_tid || !Left()) continue;
+        Deviation one = d;
+        one.target_tid = t;
+        one.spurious = false;
+        std::vector<Deviation> with_free = free_choices;
+        with_free.push_back(one);
+        if (TryPlan({one}) || TryPlan(with_free)) return true;
+      }
+    }
+    return false;
+  }
+
   // Iterative context bounding below the best count: the first failing schedule with at
   // most b preemptions, b = 0, 1, ... Each bound gets a share of what is left.
   bool BoundedSearch() {
@@ -145,6 +184,10 @@ class Shrinker {
   bool Left() const { return !hung_ && runs_ < budget_; }
   int Remaining() const { return budget_ - runs_; }
   Candidate& best() { return best_; }
+  void Start(Candidate found) {
+    max_steps_ = found.steps;
+    best_ = std::move(found);
+  }
   int runs() const { return runs_; }
 
  private:
@@ -153,6 +196,7 @@ class Shrinker {
   int budget_;
   int runs_ = 0;
   bool hung_ = false;
+  std::int64_t max_steps_ = 0;
   Candidate best_;
 };
 
@@ -161,8 +205,9 @@ class Shrinker {
 ShrinkResult ShrinkSchedule(const CandidateRunner& run, const std::vector<ChoiceRecord>& failing,
                             const RunStats& failing_stats, const std::string& key, int budget) {
   Shrinker s(run, key, budget);
-  s.best() = Observe(failing, failing_stats);
+  s.Start(Observe(failing, failing_stats));
   s.DropDeviations();
+  if (s.SinglePreemption()) s.DropDeviations();
   if (s.best().preemptions > 0 && s.BoundedSearch()) s.DropDeviations();
   ShrinkResult r;
   r.path = s.best().path;

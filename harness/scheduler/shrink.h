@@ -9,10 +9,13 @@
 // leaves the others meaning what they meant. The search, within a budget of runs:
 //   1. delta debugging over the deviations: drop chunks, halving the chunk size, and keep
 //      a candidate when its first finding has the key and it is simpler (fewer preemptions,
-//      then fewer spurious wake-ups, then fewer steps, then fewer deviations);
-//   2. when preemptions remain, a preemption-bounded exhaustive search with bounds 0, 1, ...
-//      below the count found, which proves or improves the minimum for small scenarios;
-//      a schedule it finds is shrunk again by 1.
+//      then fewer spurious wake-ups, then fewer steps, then fewer deviations) and no longer
+//      than the schedule found;
+//   2. each preemption of the result alone, towards each thread (with and without the
+//      other free choices): most bugs need one preemption, put in the right place;
+//   3. when preemptions remain, a preemption-bounded exhaustive search with bounds 0, 1, ...
+//      below the count found, which proves or improves the minimum for small scenarios.
+//   A schedule 2 or 3 finds is shrunk again by 1.
 // The result is the list of choices of the simplest schedule, replayed by a "min" token.
 #pragma once
 
