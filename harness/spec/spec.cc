@@ -2,10 +2,7 @@
 #include "lab/spec.h"
 
 #include "lab/explore.h"
-
-namespace lab::internal {
-bool InControlledRun();
-}
+#include "lab/internal/runner_hooks.h"
 
 namespace lab::spec {
 namespace {

@@ -365,16 +365,6 @@ std::uint64_t LockOrderKey(ObjectState* s) { return s->key; }
 
 namespace lab {
 
-std::string_view StrategyName(Strategy s) {
-  switch (s) {
-    case Strategy::kRandom: return "random";
-    case Strategy::kPct: return "pct";
-    case Strategy::kRoundRobin: return "rr";
-    case Strategy::kExhaustive: return "dfs";
-  }
-  return "?";
-}
-
 void set_on_deadlock(OnDeadlock policy) { internal::g_policy = policy; }
 
 std::vector<Finding> findings() {
