@@ -123,6 +123,9 @@ TEST(Replay, OldTokens) {
     EXPECT_EQ(ok.schedules_run, 1) << token;
     for (const lab::Finding& f : ok.findings) EXPECT_NE(f.kind, lab::FindingKind::kCrash) << token;
   }
+  EXPECT_EQ(lab::replay_token_error("v2.min.0x7-1.s"), "");
+  EXPECT_NE(lab::replay_token_error("v1.pct.1.3.2.s"), "");
+  EXPECT_EQ(lab::replay_token_error("v1.pct.1.3.0.s"), "");
   for (const char* bad : {"v2.pct.1.3.0", "v2.min.0x", "v2.min.1-x3", "v2.random.1.4abc", "v3.rr"}) {
     const lab::ExploreResult r2 = Replay(bad, LongRacyCount);
     ASSERT_EQ(r2.findings.size(), 1u) << bad;

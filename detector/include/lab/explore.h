@@ -89,6 +89,11 @@ struct ExploreResult {
 // controlled run. Findings of `body` never escape as exceptions.
 ExploreResult explore(const Options& options, std::function<void()> body);
 
+// Why `token` cannot be replayed (malformed, or a v1 PCT token of a later schedule, which
+// did not record what that schedule depended on), or "" when explore can replay it.
+// `lab check --replay` refuses such a token up front, as a usage error.
+std::string replay_token_error(const std::string& token);
+
 // The figures of the current controlled schedule so far (for specs' checks inside body).
 RunStats current_run_stats();
 

@@ -396,6 +396,10 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
   return result;
 }
 
+std::string replay_token_error(const std::string& token) {
+  return internal::ParseReplayToken(token).error;
+}
+
 RunStats current_run_stats() {
   ControlledScheduler* s = internal::ActiveScheduler();
   if (s == nullptr) return {};
