@@ -10,6 +10,21 @@ namespace lab::internal {
 namespace {
 thread_local ControlledScheduler* tls_active = nullptr;
 constexpr std::int64_t kAbortStepLimit = 10000;
+
+bool MayRunInDestructor(OpCode op) {
+  switch (op) {
+    case OpCode::kUnlock:
+    case OpCode::kUnlockShared:
+    case OpCode::kRelease:
+    case OpCode::kNotify:
+    case OpCode::kNotifyAll:
+    case OpCode::kJoin:
+    case OpCode::kExit:
+      return true;
+    default:
+      return false;
+  }
+}
 }  // namespace
 
 ControlledScheduler* ActiveScheduler() { return tls_active; }
@@ -160,7 +175,11 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
   steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++step_count_;
   Record(self, op, obj, site, false, nullptr);
-  if (step_count_ > opt_.step_budget) {
+  // Past the step budget the run ends, by unwinding this thread from here; not at an
+  // operation that runs in destructors (unlock, release, notify, join: a lock guard going
+  // out of scope), where the unwinding exception would meet a noexcept destructor and end
+  // the process. A thread that keeps running soon reaches another operation.
+  if (step_count_ > opt_.step_budget && !MayRunInDestructor(op)) {
     Finding f;
     f.kind = FindingKind::kLivelock;
     f.message = std::to_string(opt_.step_budget) +
