@@ -51,7 +51,8 @@ struct Options {
   std::int64_t shared_access_cost_ns = 0; // LAB_SHARED_COST_NS: virtual work per Shared access
   std::string replay;                     // LAB_REPLAY: run exactly this schedule
   // LAB_SHRINK_RUNS: schedules a failure may spend on finding its simplest schedule
-  // (fewest preemptions, then fewest steps, same finding); 0 reports it as found.
+  // (fewest preemptions, then fewest steps, same first finding); 0 reports it as found.
+  // Only with stop_on_failure (without it, every failing schedule is reported as found).
   int shrink_runs = 200;
 
   // `base` with every LAB_* variable that is set applied. Bad values are reported on

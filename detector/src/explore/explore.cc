@@ -245,6 +245,7 @@ int Shrink(ControlledScheduler& sched, const std::function<internal::ScheduleOut
     return r;
   };
   internal::ShrinkResult s = internal::ShrinkSchedule(runner, failing, out.stats, key, budget);
+  if (s.hung) return s.runs;  // an abandoned fiber may hold state: run nothing more
   auto min = internal::MakePathStrategy(s.path, "min");
   min->BeginSchedule(0);
   internal::CandidateRun final_run = runner(*min);
@@ -381,8 +382,9 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
                      std::to_string(result.schedules_run) + " (" +
                      std::string(StrategyName(opt.strategy)) + "); replay: " + result.replay_token;
     if (result.shrink_runs > 0) {
+      const int p = result.failing.preemptions;
       result.summary += " (shrunk in " + std::to_string(result.shrink_runs) + " runs to " +
-                        std::to_string(result.failing.preemptions) + " preemptions, " +
+                        std::to_string(p) + (p == 1 ? " preemption, " : " preemptions, ") +
                         std::to_string(result.failing.steps) + " steps)";
     }
   } else if (result.exhausted) {

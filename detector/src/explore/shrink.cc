@@ -189,6 +189,7 @@ class Shrinker {
     best_ = std::move(found);
   }
   int runs() const { return runs_; }
+  bool hung() const { return hung_; }
 
  private:
   const CandidateRunner& run_;
@@ -216,6 +217,7 @@ ShrinkResult ShrinkSchedule(const CandidateRunner& run, const std::vector<Choice
   r.runs = s.runs();
   r.preemptions = s.best().preemptions;
   r.steps = s.best().steps;
+  r.hung = s.hung();
   return r;
 }
 

@@ -41,6 +41,7 @@ struct ShrinkResult {
   int runs = 0;           // schedules run while shrinking (at most the budget)
   int preemptions = 0;    // of that schedule
   std::int64_t steps = 0;
+  bool hung = false;      // a candidate hung (watchdog): the caller must run nothing more
 };
 
 // `failing` is the failing schedule (its choices and stats), `key` the FindingKey of its
