@@ -95,7 +95,8 @@ TEST(Replay, PctScheduleAfterLongSchedulesReproduces) {
 }
 
 TEST(Replay, EveryStrategyReproducesLongSchedules) {
-  for (lab::Strategy s : {lab::Strategy::kRandom, lab::Strategy::kPct, lab::Strategy::kExhaustive}) {
+  for (lab::Strategy s : {lab::Strategy::kRandom, lab::Strategy::kPct, lab::Strategy::kExhaustive,
+                         lab::Strategy::kDpor}) {
     for (int shrink : {0, 200}) {
       lab::Options o;
       o.strategy = s;

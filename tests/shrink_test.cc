@@ -88,7 +88,7 @@ TEST(Shrink, NeverMorePreemptionsOrSteps) {
   int compared = 0;
   for (Case c : {Case{lab::Strategy::kRandom, 7}, Case{lab::Strategy::kRandom, 8},
                  Case{lab::Strategy::kPct, 1}, Case{lab::Strategy::kPct, 2},
-                 Case{lab::Strategy::kExhaustive, 1}}) {
+                 Case{lab::Strategy::kExhaustive, 1}, Case{lab::Strategy::kDpor, 1}}) {
     lab::Options o;
     o.strategy = c.strategy;
     o.seed = c.seed;
@@ -105,7 +105,7 @@ TEST(Shrink, NeverMorePreemptionsOrSteps) {
     EXPECT_LE(shrunk.failing.steps, found.failing.steps);
     EXPECT_EQ(shrunk.schedules_run, found.schedules_run);  // shrinking is not exploring
   }
-  EXPECT_GE(compared, 4);
+  EXPECT_GE(compared, 5);
 }
 
 // A bug without any preemption (a lost wake-up that the plain run-until-blocked schedule

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -160,12 +161,20 @@ void Absorb(const lab::ExploreResult& r) {
   g_summary = r.summary;
 }
 
+// A scenario's body, then the check for primitives the puzzle forbids (LAB_FORBID).
+std::function<void()> Body(const lab::spec::Scenario& s) {
+  return [fn = s.fn] {
+    fn();
+    lab::spec::CheckForbidden();
+  };
+}
+
 int Run(const lab::spec::Scenario& s, const std::string& replay) {
   const auto& c = s.config;
   if (!replay.empty()) {
     lab::Options o = BaseOptions(c);
     o.replay = replay;
-    lab::ExploreResult r = lab::explore(o, s.fn);
+    lab::ExploreResult r = lab::explore(o, Body(s));
     g_schedules["replay"] = r.schedules_run;
     Absorb(r);
     WriteRecord();
@@ -176,19 +185,28 @@ int Run(const lab::spec::Scenario& s, const std::string& replay) {
     lab::Strategy strategy;
     int schedules;
   };
+  // DPOR after the quick bug finders; when it finishes without a finding, the dfs sweep
+  // adds nothing (and its summary, the proof, stays the record's).
   const Phase phases[] = {{"pct", lab::Strategy::kPct, c.pct_schedules},
                           {"random", lab::Strategy::kRandom, c.random_schedules},
+                          {"dpor", lab::Strategy::kDpor, c.dpor_schedules},
                           {"dfs", lab::Strategy::kExhaustive, c.dfs_schedules}};
+  bool proven = false;
   for (const Phase& p : phases) {
     g_schedules[p.key] = 0;
     if (p.schedules <= 0 || !g_findings.empty()) continue;
+    if (proven && p.strategy == lab::Strategy::kExhaustive) continue;
     lab::Options o = BaseOptions(c);
     o.strategy = p.strategy;
     o.schedules = Scaled(p.schedules);
-    lab::ExploreResult r = lab::explore(o, s.fn);
+    lab::ExploreResult r = lab::explore(o, Body(s));
     g_schedules[p.key] = r.schedules_run;
     if (r.shrink_runs > 0) g_schedules["shrink"] = r.shrink_runs;
     if (p.strategy == lab::Strategy::kExhaustive) g_schedules["dfs_exhausted"] = r.exhausted;
+    if (p.strategy == lab::Strategy::kDpor) {
+      g_schedules["dpor_exhausted"] = r.exhausted;
+      proven = r.exhausted && r.ok();
+    }
     Absorb(r);
   }
   g_schedules["stress"] = 0;
@@ -196,7 +214,7 @@ int Run(const lab::spec::Scenario& s, const std::string& replay) {
     for (int i = 0; i < c.stress_runs; ++i) {
       lab::internal::ClearFreeFindings();
       lab::internal::SetStressNoise(true, 1000 + static_cast<std::uint64_t>(i));
-      s.fn();
+      Body(s)();
       lab::internal::SetStressNoise(false, 0);
       g_schedules["stress"] = i + 1;
       std::vector<lab::Finding> fs = lab::findings();

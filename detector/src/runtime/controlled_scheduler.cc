@@ -38,6 +38,7 @@ ControlledScheduler::ControlledScheduler(const Options& options, SchedulingStrat
       token_flags_(std::move(token_flags)),
       steps_(steps) {
   trace_.resize(kTraceKeep);
+  wants_events_ = strategy_->WantsEvents();
 }
 
 ControlledScheduler::~ControlledScheduler() {
@@ -58,6 +59,9 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   trace_next_ = 0;
   abort_steps_ = 0;
   runnable_bits_ = 0;
+  time_jumps_ = 0;
+  redundant_ = false;
+  recorder_.Reset();
   Run& run = run_storage_;
   run.ResetForReuse();
   run.gen = NewRunGeneration();
@@ -78,6 +82,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   main->fn = body;
   SetState(main, ThreadState::Sched::kRunnable);
   strategy_->OnThreadCreated(main->tid);
+  if (wants_events_) recorder_.OnSpawn(main);
   main->fiber = pool_->Create([this, main] { FiberEntry(main); });
   started_.assign(1, 0);
   abandoned_.assign(1, 0);
@@ -89,6 +94,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   ScheduleOutcome out;
   out.stats = Stats();
   out.hang = hang_;
+  out.redundant = redundant_;
   for (auto& t : run.threads) {
     auto* f = static_cast<Fiber*>(t->fiber);
     if (f == nullptr) continue;
@@ -175,6 +181,7 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
   steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++step_count_;
   Record(self, op, obj, site, false, nullptr);
+  if (wants_events_) recorder_.OnPoint(self, op, obj);
   // Past the step budget the run ends, by unwinding this thread from here; not at an
   // operation that runs in destructors (unlock, release, notify, join: a lock guard going
   // out of scope), where the unwinding exception would meet a noexcept destructor and end
@@ -220,6 +227,7 @@ void ControlledScheduler::MakeRunnable(ThreadState* t) {
 
 void ControlledScheduler::Spawn(ThreadState* t) {
   strategy_->OnThreadCreated(t->tid);
+  if (wants_events_) recorder_.OnSpawn(t);
   if (started_.size() <= t->tid) {
     started_.resize(t->tid + 1, 0);
     abandoned_.resize(t->tid + 1, 0);
@@ -300,6 +308,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
         }
       }
       if (earliest >= 0) {
+        ++time_jumps_;
         now_ns_ = std::max(now_ns_, earliest);
         for (auto& up : run_->threads) {
           ThreadState* t = up.get();
@@ -334,7 +343,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       }
     }
     int pick = 0;
-    if (nr + ns > 1) {
+    if (nr + ns > 1 || wants_events_) {
       ChoiceView c;
       c.num_runnable = nr;
       c.num_spurious = ns;
@@ -343,9 +352,22 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       c.step = step_count_;
       c.self_tid = self->tid;
       c.self_point = self_point;
+      if (wants_events_) {
+        recorder_.Describe(run_, opt_.spurious_wakeups);
+        c.events = recorder_.events();
+        c.accesses = recorder_.accesses();
+        c.num_threads = static_cast<int>(n_threads);
+        c.time_jumps = time_jumps_;
+      }
       pick = strategy_->Pick(c);
+      // Not ended here: the other threads may be suspended in destructors, which cannot
+      // be unwound; the schedule runs on (option 0) and is reported as redundant.
+      if (pick == SchedulingStrategy::kAbandon) redundant_ = true;
       if (pick < 0 || pick >= nr + ns) pick = 0;
-      choices_.push_back({self->tid, self_point, tids[pick], pick, nr, self_can_run});
+      // Real choices only: a path replays them, and DPOR's Pick sees single options too.
+      if (nr + ns > 1) {
+        choices_.push_back({self->tid, self_point, tids[pick], pick, nr, self_can_run});
+      }
     }
     ThreadState* next = opts[pick];
     if (pick >= nr) {

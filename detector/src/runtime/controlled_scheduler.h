@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "event_recorder.h"
 #include "fiber.h"
 #include "lab/explore.h"
 #include "runtime.h"
@@ -38,6 +39,7 @@ struct ScheduleOutcome {
   std::vector<Finding> findings;
   RunStats stats;
   bool hang = false;  // a thread was abandoned by the watchdog; stop exploring
+  bool redundant = false;  // the strategy abandoned it (DPOR: equivalent to one explored)
 };
 
 class ControlledScheduler {
@@ -50,7 +52,10 @@ class ControlledScheduler {
   // Runs one schedule of `body`. The strategy's BeginSchedule was called by the caller.
   ScheduleOutcome RunSchedule(const std::function<void()>& body);
   // The strategy of the following schedules (the shrinker runs its candidates this way).
-  void SetStrategy(SchedulingStrategy* strategy) { strategy_ = strategy; }
+  void SetStrategy(SchedulingStrategy* strategy) {
+    strategy_ = strategy;
+    wants_events_ = strategy->WantsEvents();
+  }
   // The real choices of the last schedule run, in order: its path is their `pick`s.
   const std::vector<ChoiceRecord>& choices() const { return choices_; }
 
@@ -138,6 +143,11 @@ class ControlledScheduler {
   std::int64_t abort_steps_ = 0;
   // Bit t: thread t (t < 64) is runnable, i.e. its sched is kRunnable (see SetState).
   std::uint64_t runnable_bits_ = 0;
+  // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.
+  bool wants_events_ = false;
+  EventRecorder recorder_;
+  std::uint64_t time_jumps_ = 0;
+  bool redundant_ = false;
 };
 
 // The scheduler of the calling OS thread's current controlled run, or null.

@@ -64,6 +64,7 @@ enum class OpCode : std::uint8_t {
   kLock, kTryLock, kUnlock, kLockShared, kUnlockShared, kWait, kNotify, kNotifyAll,
   kAcquire, kRelease, kSet, kClear, kIsSet, kEventWait, kBarrier, kRead, kWrite, kAtomicLoad,
   kAtomicRmw, kSleep, kYield, kSpawn, kJoin, kStart, kExit, kBlocked, kWoke, kCharge,
+  kTryAcquire, kTryLockShared,  // the non-blocking forms (DPOR: they never park)
 };
 const char* OpName(OpCode op);
 

@@ -16,6 +16,9 @@
 
 namespace lab::internal {
 
+struct ThreadEvent;  // dpor_event.h
+struct EventAccess;
+
 struct ChoiceView {
   int num_runnable = 0;       // options [0, num_runnable) are runnable threads
   int num_spurious = 0;       // options [num_runnable, +num_spurious) wake a waiter spuriously
@@ -27,6 +30,12 @@ struct ChoiceView {
   // progress, which survives changes elsewhere in the schedule (the shrinker's plans).
   std::uint32_t self_tid = 0;
   std::uint32_t self_point = 0;
+  // Only for a strategy that WantsEvents() (DPOR): what every thread of the run would do
+  // next, indexed by tid (dpor_event.h), and how often virtual time has jumped so far.
+  const ThreadEvent* events = nullptr;
+  const EventAccess* accesses = nullptr;
+  int num_threads = 0;
+  std::uint64_t time_jumps = 0;
   int options() const { return num_runnable + num_spurious; }
 };
 
@@ -37,8 +46,13 @@ class SchedulingStrategy {
   virtual bool BeginSchedule(int index) = 0;
   // A new thread was created (PCT gives it a priority).
   virtual void OnThreadCreated(std::uint32_t tid) { (void)tid; }
-  // The option to take, in [0, c.options()).
+  // The option to take, in [0, c.options()), or kAbandon: this schedule repeats explored
+  // ones from here on (DPOR); the scheduler finishes it with option 0 and reports it as
+  // redundant (ScheduleOutcome::redundant).
   virtual int Pick(const ChoiceView& c) = 0;
+  static constexpr int kAbandon = -1;
+  // True: Pick is called at every step (also with one option) with ChoiceView::events set.
+  virtual bool WantsEvents() const { return false; }
   // The schedule ended after `steps` steps.
   virtual void EndSchedule(std::int64_t steps) { (void)steps; }
   // The token that replays the current schedule (without the "v2." prefix and flags).
@@ -68,6 +82,10 @@ bool DecodePath(const std::string& field, std::vector<int>* out);
 
 // Every token printed starts with this version.
 inline constexpr const char* kTokenVersion = "v2";
+
+// Dynamic partial-order reduction (dpor_strategy.cc); at most `spurious_budget` spurious
+// wake-ups per schedule.
+std::unique_ptr<SchedulingStrategy> MakeDporStrategy(int spurious_budget);
 
 // Replay: a strategy that reproduces exactly the schedule a token names.
 // Tokens: "v2.random.<seed>.<index>", "v2.pct.<seed>.<depth>.<k>.<index>" (k: the expected

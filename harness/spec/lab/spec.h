@@ -17,7 +17,7 @@
 //   }
 //
 // The runner executes every scenario under the controlled scheduler (PCT, random and, for
-// small scenarios, a preemption-bounded sweep) and under real parallel stress; a failed
+// small scenarios, DPOR or a preemption-bounded sweep) and under real parallel stress; a failed
 // check is a `wrong-output` (or `too-slow`) finding of that schedule, with its trace and
 // replay token. Designated initialisers must follow the order of ScenarioConfig's fields.
 #pragma once
@@ -48,6 +48,12 @@ struct ScenarioConfig {
   bool spurious_wakeups = true;
   std::int64_t shared_access_cost_ns = 0;  // virtual work charged per lab::Shared access
   std::int64_t step_budget = 50000;        // per schedule, before `livelock`
+  // > 0: after PCT and random, DPOR with at most this many schedules (one per class of equivalent
+  // interleavings, no preemption bound; `preemption_bound` caps spurious wake-ups). When
+  // it finishes without a finding the scenario is proven for every interleaving, and the
+  // dfs sweep is skipped. For scenarios whose checks see only lab objects and the Recorder
+  // (plain memory shared between threads is outside DPOR's model).
+  int dpor_schedules = 0;
 };
 
 using ScenarioFn = void (*)();
@@ -110,6 +116,51 @@ class Recorder {
   std::vector<std::string> items_;
   std::vector<std::string> threads_;
 };
+
+// --- Forbidden primitives -------------------------------------------------------------
+// A puzzle that teaches how to build a primitive forbids the lab's ready-made one:
+//
+//   LAB_FORBID(lab::Event, "the puzzle is to build an event from lab::Mutex and lab::CondVar");
+//
+// (at namespace scope in spec.cpp). Each scenario of a submission that constructs a
+// lab::Event then fails with a `wrong-output` naming the primitive, its declaration site and
+// the reason. What counts is the object actually constructed, found by its declaration
+// site (file:line): objects declared in the spec itself are allowed, and a mention in a
+// comment or a string is not a use. The check runs after each scenario body. (The spec
+// declares its own objects of a forbidden kind directly, not through a std container,
+// whose construction site would be a system header rather than spec.cpp.)
+
+// The runtime kind of a lab primitive type.
+template <class T>
+struct KindOf;
+template <> struct KindOf<lab::Mutex> { static constexpr auto value = internal::ObjKind::kMutex; };
+template <> struct KindOf<lab::RLock> { static constexpr auto value = internal::ObjKind::kRLock; };
+template <> struct KindOf<lab::SharedMutex> {
+  static constexpr auto value = internal::ObjKind::kSharedMutex;
+};
+template <> struct KindOf<lab::CondVar> { static constexpr auto value = internal::ObjKind::kCondVar; };
+template <> struct KindOf<lab::Semaphore> {
+  static constexpr auto value = internal::ObjKind::kSemaphore;
+};
+template <> struct KindOf<lab::BoundedSemaphore> {
+  static constexpr auto value = internal::ObjKind::kBoundedSemaphore;
+};
+template <> struct KindOf<lab::Event> { static constexpr auto value = internal::ObjKind::kEvent; };
+template <> struct KindOf<lab::Barrier> { static constexpr auto value = internal::ObjKind::kBarrier; };
+
+struct ForbiddenPrimitive {
+  internal::ObjKind kind;
+  const char* primitive;  // as the spec spelled it: "lab::Event"
+  const char* why;
+  const char* spec_file;  // __FILE__ of the spec: objects declared there are allowed
+};
+void Forbid(ForbiddenPrimitive f);
+struct Forbidder {
+  explicit Forbidder(ForbiddenPrimitive f) { Forbid(f); }
+};
+// Reports one wrong-output for each forbidden primitive the submission has constructed
+// (in this process, so far). The runner calls it after every scenario body.
+void CheckForbidden();
 
 // A wrong-output finding with `message` in the current schedule.
 void Fail(std::string message);
