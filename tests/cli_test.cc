@@ -143,6 +143,12 @@ TEST_F(CliTest, UnknownCommandAndBadFlagsAreUsageErrors) {
   r = Lab("check mini mini.cpp --replay nocolon");
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(Has(r.err, "SCENARIO:TOKEN")) << r.err;
+  r = Lab("check mini mini.cpp --replay racy:v1.pct.1.3.2.s");  // before tokens carried k
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Has(r.err, "does not record the schedule length")) << r.err;
+  r = Lab("check mini mini.cpp --replay racy:v2.min.1-x");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Has(r.err, "bad replay token")) << r.err;
   r = Lab("check mini");
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(Has(r.err, "missing arguments")) << r.err;

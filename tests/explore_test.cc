@@ -271,6 +271,26 @@ TEST(Explore, StepBudgetIsLivelock) {
   EXPECT_TRUE(Has(r, lab::FindingKind::kLivelock)) << r.summary;
 }
 
+// The budget may run out at an unlock made by a lock guard's destructor: the run must end
+// without throwing through that (noexcept) destructor, which would end the process.
+TEST(Explore, StepBudgetRunningOutInADestructorIsLivelock) {
+  for (std::int64_t budget = 100; budget < 104; ++budget) {
+    lab::Options o;
+    o.schedules = 3;
+    o.step_budget = budget;
+    auto r = lab::explore(o, [] {
+      lab::Mutex m{"m"};
+      lab::Thread spinner("spinner", [&] {
+        for (;;) {
+          std::lock_guard g(m);  // lock, then unlock in the destructor: every other step
+        }
+      });
+      spinner.join();
+    });
+    EXPECT_TRUE(Has(r, lab::FindingKind::kLivelock)) << budget << ": " << r.summary;
+  }
+}
+
 TEST(Explore, DeadlockIsFoundAtOnceWithTheCycle) {
   lab::Options o;
   o.strategy = lab::Strategy::kExhaustive;

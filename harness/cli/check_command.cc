@@ -14,6 +14,7 @@
 #include "files.h"
 #include "grader.h"
 #include "html_report.h"
+#include "lab/explore.h"
 #include "puzzles.h"
 #include "results_json.h"
 #include "terminal.h"
@@ -75,6 +76,9 @@ int Run(const std::vector<std::string>& args) {
     }
     opt.replay_scenario = replay.substr(0, colon);
     opt.replay_token = replay.substr(colon + 1);
+    if (std::string why = lab::replay_token_error(opt.replay_token); !why.empty()) {
+      return UsageError(cmd, why);
+    }
   }
 
   ProgressLine progress;

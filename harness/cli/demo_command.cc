@@ -85,9 +85,10 @@ int Run(const std::vector<std::string>&) {
                 static_cast<int>(w[5]), c.time.c_str(), verdict.c_str());
   }
   for (const std::string& s : sum.skipped) std::printf("skipped %s\n", s.c_str());
-  std::printf("%zu variants: %zu OK, %zu MISMATCH; wall time %.1f s; results in %s/\n",
-              sum.rows.size(), sum.rows.size() - sum.mismatches, sum.mismatches, sum.wall_seconds,
-              opt.out_dir.c_str());
+  std::printf("%zu variants: %zu OK, %zu MISMATCH; %d failing scenarios replayed from their "
+              "tokens; wall time %.1f s; results in %s/\n",
+              sum.rows.size(), sum.rows.size() - sum.mismatches, sum.mismatches, sum.replays,
+              sum.wall_seconds, opt.out_dir.c_str());
   return sum.mismatches == 0 ? kExitOk : kExitFindings;
 }
 
@@ -97,7 +98,8 @@ Command Self() {
           "grade every puzzle's reference and buggy variants; show what the lab finds",
           "For every puzzle with a spec, grades reference.cpp (expected: full marks, no finding)\n"
           "and each buggy/*.cpp (expected: the ids of its first line, `// lab-expect: <id> ...`),\n"
-          "in parallel, and prints one row per variant marked OK or MISMATCH.\n"
+          "in parallel, and prints one row per variant marked OK or MISMATCH. Every failing\n"
+          "scenario is replayed from its token and must print the same report, byte for byte.\n"
           "Exit status 1 when any row is a MISMATCH.",
           {{"out", 'o', "demo_out", "DIR"}, {"jobs", 'j', "demo_jobs", "N"},
            {"timeout", 0, "demo_timeout", "SECONDS"}},

@@ -67,6 +67,13 @@ bool RunDemo(const std::string& puzzles_dir, const DemoOptions& options,
       row.score = result.score();
       row.max_score = result.max_score();
       row.seconds = result.compile_seconds + result.run_seconds;
+      row.replays = result.replays_checked;
+      if (!result.replay_mismatches.empty()) {
+        row.problem = result.replay_mismatches.front();
+        for (std::size_t k = 1; k < result.replay_mismatches.size(); ++k) {
+          row.problem += "; " + result.replay_mismatches[k];
+        }
+      }
       const std::string dir = options.out_dir + "/" + job.puzzle.name + "/" + job.variant.name;
       if (!MakeDirs(dir, &error) ||
           !WriteFileAtomically(dir + "/results.json", ResultsJson(result), &error)) {
@@ -82,6 +89,7 @@ bool RunDemo(const std::string& puzzles_dir, const DemoOptions& options,
   });
   summary->mismatches = static_cast<std::size_t>(
       std::count_if(summary->rows.begin(), summary->rows.end(), [](const DemoRow& r) { return !r.ok; }));
+  for (const DemoRow& r : summary->rows) summary->replays += r.replays;
   summary->wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return true;

@@ -29,6 +29,7 @@ struct DemoRow {
   double score = 0;
   double max_score = 0;
   double seconds = 0;  // compile + run
+  int replays = 0;  // failing scenarios replayed and compared (DemoOptions)
   bool ok = false;
   std::string problem;  // a setup error that kept the variant from being graded
 };
@@ -37,13 +38,20 @@ struct DemoOptions {
   GradeOptions grade;  // per variant; grade.jobs is the scenario parallelism (default 1)
   int jobs = 1;        // variants graded at once
   std::string out_dir = "demo-out";
-  DemoOptions() { grade.jobs = 1; }
+  // Every failing scenario's replay token is run again and must print the same failure
+  // block byte for byte (GradeOptions::verify_replays); a variant whose replay differs is a
+  // MISMATCH with the first differing line as its problem.
+  DemoOptions() {
+    grade.jobs = 1;
+    grade.verify_replays = true;
+  }
 };
 
 struct DemoSummary {
   std::vector<DemoRow> rows;  // puzzle by puzzle, reference first
   std::vector<std::string> skipped;  // "dining_philosophers: no spec.cpp"
   std::size_t mismatches = 0;
+  int replays = 0;  // over all rows
   double wall_seconds = 0;
 };
 

@@ -7,11 +7,13 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "check_report.h"
 #include "compiler.h"
 #include "files.h"
 #include "lab_build_config.h"
@@ -120,6 +122,28 @@ std::vector<ScenarioInfo> ChooseScenarios(const SpecScan& scan, const std::strin
     out.push_back(std::move(chosen));
   }
   return out;
+}
+
+// Where the failure block of `replayed` first differs from the original's, or "" when
+// they are the same byte for byte.
+std::string FirstDifference(const ScenarioResult& original, const ScenarioResult& replayed) {
+  CheckReportStyle style;
+  style.check_command = "lab check";
+  const std::string a = FormatFailureBlock(original, style);
+  const std::string b = FormatFailureBlock(replayed, style);
+  if (a == b) return "";
+  std::istringstream sa(a), sb(b);
+  std::string la, lb;
+  for (int line = 1;; ++line) {
+    const bool more_a = static_cast<bool>(std::getline(sa, la));
+    const bool more_b = static_cast<bool>(std::getline(sb, lb));
+    if (!more_a) la = "(end)";
+    if (!more_b) lb = "(end)";
+    if (la != lb || !more_a || !more_b) {
+      return "replay differs at line " + std::to_string(line) + " of the report: '" + la +
+             "' became '" + lb + "'";
+    }
+  }
 }
 
 bool GradeImpl(const PuzzleInfo& puzzle, const std::string& submission_path,
@@ -244,6 +268,29 @@ bool GradeImpl(const PuzzleInfo& puzzle, const std::string& submission_path,
   });
   res.run_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (char e : grader_errors) res.incomplete = res.incomplete || e != 0;
+  if (opt.verify_replays && opt.replay_scenario.empty()) {
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+      const ScenarioResult& s = res.scenarios[i];
+      if (s.passed() || s.findings.front().replay.empty()) continue;
+      ScenarioRunRequest req;
+      req.binary = binary;
+      req.scenario = scenarios[i].name;
+      req.replay_token = s.findings.front().replay;
+      req.source_name = res.source_name;
+      req.tsan = opt.tsan;
+      req.tsan_runtime = tsan_runtime;
+      req.limits = DefaultRunLimits(tsan_runtime, opt.scenario_wall_seconds);
+      req.workdir = tmp.path + "/replay-" + std::to_string(i);
+      bool grader_error = false;
+      if (mkdir(req.workdir.c_str(), 0700) != 0) continue;
+      ScenarioResult again = RunScenario(req, &grader_error);
+      again.info = scenarios[i];
+      if (grader_error) continue;  // the machine's fault, not the replay's
+      ++res.replays_checked;
+      std::string diff = FirstDifference(s, again);
+      if (!diff.empty()) res.replay_mismatches.push_back(s.info.name + ": " + diff);
+    }
+  }
   return true;
 }
 

@@ -36,6 +36,11 @@ struct GradeOptions {
   // of `replay_token`.
   std::string replay_scenario;
   std::string replay_token;
+  // `lab demo`'s self-check (DESIGN §6: a replay reproduces the report byte for byte):
+  // every failing scenario is run again with its replay token, from the same binary, and
+  // its failure block compared with the original's; differences go to
+  // SubmissionResult::replay_mismatches.
+  bool verify_replays = false;
   double scenario_wall_seconds = 60;  // per scenario run (hang beyond it)
   double compile_seconds = 60;        // compile time limit
   std::string temp_root;              // "" -> $TMPDIR or /tmp

@@ -64,6 +64,10 @@ struct SubmissionResult {
   bool incomplete = false;
   double compile_seconds = 0;
   double run_seconds = 0;  // wall clock of all scenario runs together
+  // GradeOptions::verify_replays: one line per failing scenario whose replay command did
+  // not print the same failure block ("n12: line 31 differs: ..."). Not stored.
+  std::vector<std::string> replay_mismatches;
+  int replays_checked = 0;  // failing scenarios replayed by verify_replays
 
   double score() const;
   double max_score() const;

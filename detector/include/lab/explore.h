@@ -15,7 +15,8 @@
 //
 // One lab thread runs at a time; a strategy picks the next at every scheduling point.
 // Time is virtual. The same options give the same schedules, and a replay token
-// reproduces one schedule exactly.
+// reproduces one schedule exactly. A failing schedule is shrunk before it is reported: the
+// findings and token are those of the simplest schedule found with the same first finding.
 #pragma once
 
 #include <chrono>
@@ -52,6 +53,10 @@ struct Options {
   bool stop_on_failure = true;            // LAB_STOP_ON_FAILURE: stop at the first failing schedule
   std::int64_t shared_access_cost_ns = 0; // LAB_SHARED_COST_NS: virtual work per Shared access
   std::string replay;                     // LAB_REPLAY: run exactly this schedule
+  // LAB_SHRINK_RUNS: schedules a failure may spend on finding its simplest schedule
+  // (fewest preemptions, then fewest steps, same first finding); 0 reports it as found.
+  // Only with stop_on_failure (without it, every failing schedule is reported as found).
+  int shrink_runs = 200;
 
   // `base` with every LAB_* variable that is set applied. Bad values are reported on
   // stderr and ignored.
@@ -74,7 +79,9 @@ struct ExploreResult {
   bool exhausted = false;  // kExhaustive, kDpor: the whole (bounded) space was explored
   std::vector<Finding> findings;  // of the first failing schedule (all failing ones when
                                   // stop_on_failure is false, deduplicated)
-  std::string replay_token;       // of the first failing schedule
+  std::string replay_token;       // of the first failing schedule (shrunk: a "min" token)
+  RunStats failing;               // of that schedule, as reported (after shrinking)
+  int shrink_runs = 0;            // schedules run while shrinking it
   RunStats last;                  // of the last schedule run
   RunStats worst;                 // the schedule with the longest virtual duration
   std::string summary;            // one line: "all 24 schedules with at most 2 preemptions explored, no bug"
@@ -87,6 +94,11 @@ struct ExploreResult {
 // Runs `body` under the controlled scheduler. Must not be called from a lab thread of a
 // controlled run. Findings of `body` never escape as exceptions.
 ExploreResult explore(const Options& options, std::function<void()> body);
+
+// Why `token` cannot be replayed (malformed, or a v1 PCT token of a later schedule, which
+// did not record what that schedule depended on), or "" when explore can replay it.
+// `lab check --replay` refuses such a token up front, as a usage error.
+std::string replay_token_error(const std::string& token);
 
 // The figures of the current controlled schedule so far (for specs' checks inside body).
 RunStats current_run_stats();

@@ -92,6 +92,10 @@ struct Trace {
   std::vector<std::string> threads;  // thread names, column order
   std::vector<TraceEvent> events;
   bool truncated = false;  // only the last events are kept for long runs
+  // The preemptions of the schedule up to the finding, set when the schedule is the
+  // simplest failing one the shrinker found (a "min" replay token): the report then says
+  // "this bug needs N preemptions". -1: not shrunk, nothing claimed.
+  int preemptions = -1;
   bool operator==(const Trace&) const = default;
 };
 
@@ -109,5 +113,11 @@ struct Finding {
 
   std::string_view id() const { return FindingId(kind); }
 };
+
+// The one de-duplication rule, within a schedule and across schedules: two findings are
+// the same when id, sites and objects agree. The message is not part of it: "winner was 1"
+// and "winner was 2" from the same check are one finding. The shrinker keeps a schedule
+// only while its first finding has the key of the original.
+std::string FindingKey(const Finding& f);
 
 }  // namespace lab

@@ -21,6 +21,7 @@
 #include "lab/explore.h"
 #include "lab/internal/runner_hooks.h"
 #include "runtime.h"
+#include "shrink.h"
 #include "strategy.h"
 
 namespace lab {
@@ -216,14 +217,46 @@ std::unique_ptr<internal::SchedulingStrategy> MakeStrategy(const Options& o) {
   return internal::MakeRandomStrategy(o.seed);
 }
 
+// Across schedules, the rule AddFinding applies within one (lab::FindingKey).
 void MergeFindings(std::vector<Finding>& into, std::vector<Finding>& from) {
   for (auto& f : from) {
+    const std::string key = FindingKey(f);
     bool dup = false;
-    for (const auto& g : into) {
-      if (g.kind == f.kind && g.sites == f.sites && g.objects == f.objects) dup = true;
-    }
+    for (const auto& g : into) dup = dup || FindingKey(g) == key;
     if (!dup) into.push_back(std::move(f));
   }
+}
+
+void SetReplay(std::vector<Finding>& findings, const std::string& token, const std::string& flags) {
+  for (Finding& f : findings) f.replay = std::string(internal::kTokenVersion) + "." + token + flags;
+}
+
+// Replaces the failing schedule `out` by the simplest one shrink.h finds with the same first
+// finding, rerun exactly as its "min" token replays it, so the report is the replay's byte
+// for byte. Keeps `out` when the rerun does not fail the same way (a program that is not
+// deterministic under a fixed schedule). Returns the schedules run.
+int Shrink(ControlledScheduler& sched, const std::function<internal::ScheduleOutcome()>& run_one,
+           int budget, const std::string& flags, internal::ScheduleOutcome& out) {
+  const std::string key = FindingKey(out.findings.front());
+  const std::vector<internal::ChoiceRecord> failing = sched.choices();
+  internal::CandidateRunner runner = [&](internal::SchedulingStrategy& s) {
+    sched.SetStrategy(&s);
+    internal::CandidateRun r;
+    r.outcome = run_one();
+    r.choices = sched.choices();
+    return r;
+  };
+  internal::ShrinkResult s = internal::ShrinkSchedule(runner, failing, out.stats, key, budget);
+  if (s.hung) return s.runs;  // an abandoned fiber may hold state: run nothing more
+  auto min = internal::MakePathStrategy(s.path, "min");
+  min->BeginSchedule(0);
+  internal::CandidateRun final_run = runner(*min);
+  if (!final_run.outcome.hang && !final_run.outcome.findings.empty() &&
+      FindingKey(final_run.outcome.findings.front()) == key) {
+    SetReplay(final_run.outcome.findings, min->Token(), flags);
+    out = std::move(final_run.outcome);
+  }
+  return s.runs + 1;
 }
 
 }  // namespace
@@ -261,6 +294,7 @@ Options Options::FromEnv(Options o) {
   if (ParseInt("LAB_STEP_BUDGET", 10, 1'000'000'000, &x)) o.step_budget = x;
   if (ParseInt("LAB_HANG_MS", 10, 3'600'000, &x)) o.hang_timeout = std::chrono::milliseconds(x);
   if (ParseInt("LAB_SHARED_COST_NS", 0, 1'000'000'000'000LL, &x)) o.shared_access_cost_ns = x;
+  if (ParseInt("LAB_SHRINK_RUNS", 0, 1'000'000, &x)) o.shrink_runs = static_cast<int>(x);
   ParseBool("LAB_SPURIOUS", &o.spurious_wakeups);
   ParseBool("LAB_STOP_ON_FAILURE", &o.stop_on_failure);
   if (const char* v = std::getenv("LAB_REPLAY"); v != nullptr && *v != 0) o.replay = v;
@@ -303,16 +337,21 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
   internal::FiberPool pool;
   Watchdog watchdog(opt.hang_timeout, pthread_self(), gettid());
   ControlledScheduler sched(opt, strategy.get(), &pool, flags, &g_hang.steps);
+  // One schedule under the scheduler's current strategy, watched for hangs.
+  auto run_one = [&] {
+    g_hang.fired = false;
+    g_hang.sched = &sched;
+    internal::ScheduleOutcome out = sched.RunSchedule(body);
+    g_hang.sched = nullptr;
+    return out;
+  };
   bool exhausted = false;
   for (int i = 0; i < budget; ++i) {
     if (!strategy->BeginSchedule(first_index + i)) {
       exhausted = true;
       break;
     }
-    g_hang.fired = false;
-    g_hang.sched = &sched;
-    internal::ScheduleOutcome out = sched.RunSchedule(body);
-    g_hang.sched = nullptr;
+    internal::ScheduleOutcome out = run_one();
     result.schedules_run++;
     if (out.redundant) result.redundant_schedules++;
     result.last = out.stats;
@@ -320,7 +359,16 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
       result.worst = out.stats;
     }
     if (!out.findings.empty()) {
-      if (result.replay_token.empty()) result.replay_token = out.findings.front().replay;
+      // The token is complete only now that the schedule has ended.
+      SetReplay(out.findings, strategy->Token(), flags);
+      if (opt.stop_on_failure && opt.replay.empty() && opt.shrink_runs > 0 && !out.hang) {
+        result.shrink_runs = Shrink(sched, run_one, opt.shrink_runs, flags, out);
+        sched.SetStrategy(strategy.get());
+      }
+      if (result.replay_token.empty()) {
+        result.replay_token = out.findings.front().replay;
+        result.failing = out.stats;
+      }
       MergeFindings(result.findings, out.findings);
       if (opt.stop_on_failure) break;
     }
@@ -342,6 +390,12 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     result.summary = std::string(FindingId(result.findings.front().kind)) + " found in schedule " +
                      std::to_string(result.schedules_run) + " (" +
                      std::string(StrategyName(opt.strategy)) + "); replay: " + result.replay_token;
+    if (result.shrink_runs > 0) {
+      const int p = result.failing.preemptions;
+      result.summary += " (shrunk in " + std::to_string(result.shrink_runs) + " runs to " +
+                        std::to_string(p) + (p == 1 ? " preemption, " : " preemptions, ") +
+                        std::to_string(result.failing.steps) + " steps)";
+    }
   } else if (result.exhausted && opt.strategy == Strategy::kDpor) {
     result.summary = "all " + std::to_string(result.schedules_run - result.redundant_schedules) +
                      " inequivalent schedules explored, no bug";
@@ -358,6 +412,10 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
                      std::to_string(opt.seed) + "), no bug found";
   }
   return result;
+}
+
+std::string replay_token_error(const std::string& token) {
+  return internal::ParseReplayToken(token).error;
 }
 
 RunStats current_run_stats() {

@@ -7,6 +7,7 @@
 #include "lab/finding.h"
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -80,6 +81,14 @@ std::optional<FindingKind> FindingKindFromId(std::string_view id) {
     if (FindingId(kind) == id) return kind;
   }
   return std::nullopt;
+}
+
+std::string FindingKey(const Finding& f) {
+  std::string k(FindingId(f.kind));
+  for (const SourceSite& s : f.sites) k += "|" + s.file + ":" + std::to_string(s.line);
+  k += "|";  // sites end here: a site and an object never alias
+  for (const std::string& o : f.objects) k += "|" + o;
+  return k;
 }
 
 }  // namespace lab

@@ -83,6 +83,7 @@ Json TraceToJson(const Trace& t) {
   Json j = Json::object();
   j["threads"] = t.threads;
   j["truncated"] = t.truncated;
+  if (t.preemptions >= 0) j["preemptions"] = t.preemptions;  // shrunk schedules only
   Json events = Json::array();
   for (const TraceEvent& e : t.events) {
     Json ej = Json::object();
@@ -203,7 +204,7 @@ bool EventFromJson(const Json& j, TraceEvent* e) {
 
 bool TraceFromJson(const Json& j, Trace* t) {
   if (!j.is_object() || !ReadStrings(j, "threads", &t->threads) ||
-      !ReadBool(j, "truncated", &t->truncated)) {
+      !ReadBool(j, "truncated", &t->truncated) || !ReadInt(j, "preemptions", &t->preemptions)) {
     return false;
   }
   const auto events = j.find("events");

@@ -3,6 +3,7 @@
 // A finding prints as
 //
 //   lab: deadlock — Deadlock: thread 'A' and thread 'B' wait for each other
+//   this bug needs 1 preemption (the simplest failing schedule found)   [shrunk runs only]
 //     thread 'A'  holds      'a'  (acquired at abba.cpp:10)
 //     thread 'A'  waits for  'b'  at abba.cpp:11
 //     ...
@@ -363,6 +364,15 @@ std::string FormatFindingText(const Finding& f, const TextStyle& style) {
   if (!f.message.empty()) title += ": " + Clean(f.message);
   out += style.color ? fmt::format("{}{}{}", kBoldRed, title, kReset) : title;
   out += '\n';
+  if (f.trace.has_value() && f.trace->preemptions >= 0) {
+    // The schedule shown is the simplest the shrinker found (DESIGN §7).
+    const int p = f.trace->preemptions;
+    out += p == 0 ? std::string("this bug needs no preemption: it shows in a schedule where each "
+                                "thread runs until it blocks or ends\n")
+                  : fmt::format("this bug needs {} preemption{} (the simplest failing "
+                                "schedule found)\n",
+                                p, p == 1 ? "" : "s");
+  }
 
   AppendSteps(&out, f);
   if (!f.scenario.empty()) out += fmt::format("{} {}\n", bold("scenario:"), Clean(f.scenario));

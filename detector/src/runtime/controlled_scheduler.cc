@@ -10,6 +10,21 @@ namespace lab::internal {
 namespace {
 thread_local ControlledScheduler* tls_active = nullptr;
 constexpr std::int64_t kAbortStepLimit = 10000;
+
+bool MayRunInDestructor(OpCode op) {
+  switch (op) {
+    case OpCode::kUnlock:
+    case OpCode::kUnlockShared:
+    case OpCode::kRelease:
+    case OpCode::kNotify:
+    case OpCode::kNotifyAll:
+    case OpCode::kJoin:
+    case OpCode::kExit:
+      return true;
+    default:
+      return false;
+  }
+}
 }  // namespace
 
 ControlledScheduler* ActiveScheduler() { return tls_active; }
@@ -71,6 +86,8 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   main->fiber = pool_->Create([this, main] { FiberEntry(main); });
   started_.assign(1, 0);
   abandoned_.assign(1, 0);
+  points_.assign(1, 0);
+  choices_.clear();
   SwitchTo(main);  // returns when the schedule is over
   if (ended_ && !hang_) UnwindRemaining();
 
@@ -167,7 +184,11 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
   ++step_count_;
   Record(self, op, obj, site, false, nullptr, lock);
   if (wants_events_) recorder_.OnPoint(self, op, obj);
-  if (step_count_ > opt_.step_budget) {
+  // Past the step budget the run ends, by unwinding this thread from here; not at an
+  // operation that runs in destructors (unlock, release, notify, join: a lock guard going
+  // out of scope), where the unwinding exception would meet a noexcept destructor and end
+  // the process. A thread that keeps running soon reaches another operation.
+  if (step_count_ > opt_.step_budget && !MayRunInDestructor(op)) {
     Finding f;
     f.kind = FindingKind::kLivelock;
     f.message = std::to_string(opt_.step_budget) +
@@ -213,6 +234,7 @@ void ControlledScheduler::Spawn(ThreadState* t) {
     started_.resize(t->tid + 1, 0);
     abandoned_.resize(t->tid + 1, 0);
   }
+  if (points_.size() <= t->tid) points_.resize(t->tid + 1, 0);
   SetState(t, ThreadState::Sched::kRunnable);
   t->fiber = pool_->Create([this, t] { FiberEntry(t); });
 }
@@ -232,6 +254,9 @@ void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
 }
 
 void ControlledScheduler::Reschedule(ThreadState* self) {
+  // Reschedule's callers always pass the thread that reached the point (never null).
+  if (points_.size() <= self->tid) points_.resize(self->tid + 1, 0);
+  const std::uint32_t self_point = points_[self->tid]++;
   while (true) {
     // The options, current thread first, in plain arrays (this runs at every step: no
     // push_back capacity checks). Room for every thread twice: runnable ones, then
@@ -327,6 +352,8 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       c.current_first = self_can_run;
       c.tids = tids;
       c.step = step_count_;
+      c.self_tid = self->tid;
+      c.self_point = self_point;
       if (wants_events_) {
         recorder_.Describe(run_, opt_.spurious_wakeups);
         c.events = recorder_.events();
@@ -339,6 +366,10 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       // be unwound; the schedule runs on (option 0) and is reported as redundant.
       if (pick == SchedulingStrategy::kAbandon) redundant_ = true;
       if (pick < 0 || pick >= nr + ns) pick = 0;
+      // Real choices only: a path replays them, and DPOR's Pick sees single options too.
+      if (nr + ns > 1) {
+        choices_.push_back({self->tid, self_point, tids[pick], pick, nr, self_can_run});
+      }
     }
     ThreadState* next = opts[pick];
     if (pick >= nr) {
@@ -441,8 +472,10 @@ Trace ControlledScheduler::BuildTrace() const {
 }
 
 void ControlledScheduler::Annotate(Finding& f) {
-  f.replay = "v1." + strategy_->Token() + token_flags_;
+  // The token so far; explore sets the complete one when the schedule has ended.
+  f.replay = std::string(kTokenVersion) + "." + strategy_->Token() + token_flags_;
   f.trace = BuildTrace();
+  if (strategy_->Minimal()) f.trace->preemptions = preemptions_;
 }
 
 }  // namespace lab::internal

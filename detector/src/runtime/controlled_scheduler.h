@@ -23,6 +23,18 @@
 
 namespace lab::internal {
 
+// One real choice of a schedule (more than one option), as the shrinker reads it.
+struct ChoiceRecord {
+  std::uint32_t self_tid = 0;    // the thread that reached the scheduling point
+  std::uint32_t self_point = 0;  // how many scheduling points that thread reached before
+  std::uint32_t picked_tid = 0;  // the thread that ran next (or woke spuriously)
+  int pick = 0;                  // the option index taken
+  int num_runnable = 0;          // options below this are runnable threads, the rest spurious
+  bool current_first = false;    // option 0 was the running thread going on
+  bool preemptive() const { return current_first && pick != 0; }
+  bool spurious() const { return pick >= num_runnable; }
+};
+
 struct ScheduleOutcome {
   std::vector<Finding> findings;
   RunStats stats;
@@ -39,6 +51,13 @@ class ControlledScheduler {
 
   // Runs one schedule of `body`. The strategy's BeginSchedule was called by the caller.
   ScheduleOutcome RunSchedule(const std::function<void()>& body);
+  // The strategy of the following schedules (the shrinker runs its candidates this way).
+  void SetStrategy(SchedulingStrategy* strategy) {
+    strategy_ = strategy;
+    wants_events_ = strategy->WantsEvents();
+  }
+  // The real choices of the last schedule run, in order: its path is their `pick`s.
+  const std::vector<ChoiceRecord>& choices() const { return choices_; }
 
   // ---- Called by the runtime from lab threads (fibers) ----
   void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
@@ -121,6 +140,8 @@ class ControlledScheduler {
   std::vector<ObjectState*> spare_objects_;
   std::vector<char> started_;
   std::vector<char> abandoned_;
+  std::vector<std::uint32_t> points_;  // per tid: scheduling points reached (ChoiceView)
+  std::vector<ChoiceRecord> choices_;
   std::int64_t abort_steps_ = 0;
   // Bit t: thread t (t < 64) is runnable, i.e. its sched is kRunnable (see SetState).
   std::uint64_t runnable_bits_ = 0;

@@ -281,22 +281,12 @@ void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef sit
   self->run->sched->Point(self, op, obj, site, lock);
 }
 
-namespace {
-std::string KeyOf(const Finding& f) {
-  std::string k(FindingId(f.kind));
-  for (const auto& s : f.sites) k += "|" + s.file + ":" + std::to_string(s.line);
-  for (const auto& o : f.objects) k += "|" + o;
-  if (f.kind == FindingKind::kWrongOutput || f.kind == FindingKind::kTooSlow) k += "|" + f.message;
-  return k;
-}
-}  // namespace
-
 void AddFinding(Finding f) {
   Run* run = CurrentRun();
   // Destructors running while an ended schedule unwinds (a unique_lock whose mutex a
   // blocked wait had released) are not the program's behaviour: no findings from them.
   if (run->mode == RunMode::kControlled && run->sched->aborting()) return;
-  std::string key = KeyOf(f);
+  std::string key = FindingKey(f);  // the rule explore's merge uses too
   for (const auto& k : run->finding_keys) {
     if (k == key) return;
   }

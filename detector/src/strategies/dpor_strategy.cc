@@ -120,20 +120,6 @@ struct ObjectClocks {
   std::vector<std::pair<std::uint32_t, bool>> accesses;  // (event index, write)
 };
 
-std::string EncodePath(const std::vector<int>& path) {
-  // The dfs token format ("v" or "vxN" for N repeats, joined by '-').
-  std::string out;
-  for (std::size_t i = 0; i < path.size();) {
-    std::size_t j = i;
-    while (j < path.size() && path[j] == path[i]) ++j;
-    if (!out.empty()) out += '-';
-    out += std::to_string(path[i]);
-    if (j - i > 1) out += "x" + std::to_string(j - i);
-    i = j;
-  }
-  return out.empty() ? "0x0" : out;
-}
-
 class DporStrategy : public SchedulingStrategy {
  public:
   explicit DporStrategy(int spurious_budget) : budget_(std::max(0, spurious_budget)) {}

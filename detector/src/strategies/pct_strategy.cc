@@ -4,7 +4,9 @@
 // thread always runs. d-1 change points, drawn uniformly over the expected length of a
 // schedule, each lower the running thread's priority below every initial one. A bug of
 // depth d is then found with probability at least 1/(n·k^(d-1)) per schedule.
-// The expected length k is the longest schedule seen so far (200 before the first).
+// The expected length k is the longest schedule seen so far (200 before the first). The
+// change points of schedule i depend on the k it started with, so its token records that k
+// (a replay starts a fresh strategy, which has seen nothing).
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -16,10 +18,12 @@ namespace {
 
 class PctStrategy : public SchedulingStrategy {
  public:
-  PctStrategy(std::uint64_t seed, int depth) : seed_(seed), depth_(std::max(1, depth)) {}
+  PctStrategy(std::uint64_t seed, int depth, std::int64_t k)
+      : seed_(seed), depth_(std::max(1, depth)), k_(std::max<std::int64_t>(1, k)) {}
 
   bool BeginSchedule(int index) override {
     index_ = index;
+    k_used_ = k_;
     rng_ = Rng(Mix64(seed_ ^ 0x5043545043ull) + static_cast<std::uint64_t>(index));
     prio_.clear();
     change_points_.clear();
@@ -56,7 +60,7 @@ class PctStrategy : public SchedulingStrategy {
 
   std::string Token() const override {
     return "pct." + std::to_string(seed_) + "." + std::to_string(depth_) + "." +
-           std::to_string(index_);
+           std::to_string(k_used_) + "." + std::to_string(index_);
   }
 
  private:
@@ -75,7 +79,8 @@ class PctStrategy : public SchedulingStrategy {
   std::uint64_t seed_;
   int depth_;
   int index_ = 0;
-  std::int64_t k_ = 200;
+  std::int64_t k_;
+  std::int64_t k_used_ = 0;  // the k of the current schedule
   Rng rng_;
   std::vector<std::int64_t> prio_;
   std::vector<std::int64_t> change_points_;
@@ -84,8 +89,9 @@ class PctStrategy : public SchedulingStrategy {
 
 }  // namespace
 
-std::unique_ptr<SchedulingStrategy> MakePctStrategy(std::uint64_t seed, int depth) {
-  return std::make_unique<PctStrategy>(seed, depth);
+std::unique_ptr<SchedulingStrategy> MakePctStrategy(std::uint64_t seed, int depth,
+                                                    std::int64_t expected_length) {
+  return std::make_unique<PctStrategy>(seed, depth, expected_length);
 }
 
 }  // namespace lab::internal

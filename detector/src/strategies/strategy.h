@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lab/explore.h"
 
@@ -24,6 +25,11 @@ struct ChoiceView {
   bool current_first = false; // option 0 is the thread that was running (continuing is free)
   const std::uint32_t* tids = nullptr;  // tid of each option (runnable, then spurious)
   std::int64_t step = 0;
+  // The thread that reached this scheduling point (it may be blocked or finished) and how
+  // many scheduling points it reached before this one: an anchor in that thread's own
+  // progress, which survives changes elsewhere in the schedule (the shrinker's plans).
+  std::uint32_t self_tid = 0;
+  std::uint32_t self_point = 0;
   // Only for a strategy that WantsEvents() (DPOR): what every thread of the run would do
   // next, indexed by tid (dpor_event.h), and how often virtual time has jumped so far.
   const ThreadEvent* events = nullptr;
@@ -49,23 +55,44 @@ class SchedulingStrategy {
   virtual bool WantsEvents() const { return false; }
   // The schedule ended after `steps` steps.
   virtual void EndSchedule(std::int64_t steps) { (void)steps; }
-  // The token that replays the current schedule (without the "v1." prefix and flags).
+  // The token that replays the current schedule (without the "v2." prefix and flags).
+  // Complete once the schedule has ended: it fixes everything the schedule depends on.
   virtual std::string Token() const = 0;
   // Exhaustive search: the bounded space was fully explored.
   virtual bool Exhausted() const { return false; }
+  // The schedule is the simplest failing one the shrinker found (a "min" token): its
+  // findings state how many preemptions the bug needs.
+  virtual bool Minimal() const { return false; }
 };
 
 std::unique_ptr<SchedulingStrategy> MakeRandomStrategy(std::uint64_t seed);
-std::unique_ptr<SchedulingStrategy> MakePctStrategy(std::uint64_t seed, int depth);
+// `expected_length`: PCT's k before the first schedule (later ones use the longest seen).
+std::unique_ptr<SchedulingStrategy> MakePctStrategy(std::uint64_t seed, int depth,
+                                                    std::int64_t expected_length = 200);
 std::unique_ptr<SchedulingStrategy> MakeRoundRobinStrategy();
 std::unique_ptr<SchedulingStrategy> MakeDfsStrategy(int preemption_bound);
+// A fixed list of choices (option indices; option 0 after its end). `name` is the token's
+// kind: "dfs" for a schedule of the exhaustive search, "min" for a shrunk one (Minimal).
+std::unique_ptr<SchedulingStrategy> MakePathStrategy(std::vector<int> path, std::string name);
+
+// A choice list as a token field: items joined by '-', "v" or "vxN" for N repeats of v
+// (schedules are mostly option 0, "go on"). Shell-safe. Decode returns false on garbage.
+std::string EncodePath(const std::vector<int>& path);
+bool DecodePath(const std::string& field, std::vector<int>* out);
+
+// Every token printed starts with this version.
+inline constexpr const char* kTokenVersion = "v2";
+
 // Dynamic partial-order reduction (dpor_strategy.cc); at most `spurious_budget` spurious
 // wake-ups per schedule.
 std::unique_ptr<SchedulingStrategy> MakeDporStrategy(int spurious_budget);
 
 // Replay: a strategy that reproduces exactly the schedule a token names.
-// Tokens: "v1.random.<seed>.<index>", "v1.pct.<seed>.<depth>.<index>", "v1.rr",
-// "v1.dfs.<path>" — each followed by ".s" when spurious wake-ups were on.
+// Tokens: "v2.random.<seed>.<index>", "v2.pct.<seed>.<depth>.<k>.<index>" (k: the expected
+// schedule length that schedule used), "v2.rr", "v2.dfs.<path>", "v2.min.<path>" (the
+// shrunk schedule) — each followed by ".s" when spurious wake-ups were on. v1 tokens are
+// read where they are exact (random, rr, dfs, and pct schedule 0); a v1 pct token of a
+// later schedule did not record k and is refused with a message saying so.
 struct ReplaySpec {
   std::unique_ptr<SchedulingStrategy> strategy;
   int index = 0;
