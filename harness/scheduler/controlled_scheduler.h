@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -40,6 +41,8 @@ class ControlledScheduler {
 
   // ---- Called by the runtime from lab threads (fibers) ----
   void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site);
+  // Point for a puzzle event (OpCode::kSay): the trace shows `words`.
+  void Say(ThreadState* self, std::string_view words, SiteRef site);
   // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
   void Block(ThreadState* self);
   void MakeRunnable(ThreadState* t);
@@ -82,6 +85,7 @@ class ControlledScheduler {
     SiteRef site;
     std::int64_t vtime;
     const char* note;
+    const char* words;  // kSay: the puzzle's words, kept in words_
   };
   void Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site, bool preempted,
               const char* note);
@@ -107,6 +111,8 @@ class ControlledScheduler {
   bool aborting_ = false;
   bool ended_ = false;
   bool hang_ = false;
+  std::deque<std::string> words_;      // texts of this schedule's kSay events
+  const char* pending_words_ = nullptr;  // the words of the kSay being recorded
   std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events (kTraceKeep slots)
   std::size_t trace_total_ = 0;
   std::size_t trace_next_ = 0;

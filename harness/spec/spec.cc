@@ -1,11 +1,9 @@
-// spec.cc — the scenario registry and the checks specs call.
+// spec.cc — the scenario registry, the recorder and the checks specs call.
 #include "lab/spec.h"
 
+#include "caller_site.h"
 #include "lab/explore.h"
-
-namespace lab::internal {
-bool InControlledRun();
-}
+#include "runtime.h"
 
 namespace lab::spec {
 namespace {
@@ -21,7 +19,47 @@ const char* PuzzleName() { return g_puzzle; }
 
 bool Controlled() { return lab::internal::InControlledRun(); }
 
-void Fail(std::string message) { lab::report(FindingKind::kWrongOutput, std::move(message)); }
+
+void MarkSpecFile(const char* file) { lab::internal::MarkSpecFile(file); }
+
+void Recorder::emit(std::string item) {
+  std::string words = "prints " + item;
+  emit(std::move(item), words);
+}
+
+void Recorder::emit(std::string item, std::string_view words) {
+  const lab::internal::SiteRef site = internal::StudentCallerSite();
+  lab::internal::SayOp(words, site);
+  std::string who(lab::this_thread_name());
+  std::lock_guard<std::mutex> lk(mu_);
+  items_.push_back(std::move(item));
+  threads_.push_back(std::move(who));
+  sites_.push_back(lab::internal::ToSource(site));
+}
+
+namespace {
+// A spec's check belongs to no thread of the code under test and to none of its lines.
+void AddWrongOutput(Finding f) {
+  f.kind = FindingKind::kWrongOutput;
+  lab::internal::RtGuard g;
+  lab::internal::AddFinding(std::move(f));
+}
+}  // namespace
+
+void Fail(std::string message) {
+  Finding f;
+  f.message = std::move(message);
+  AddWrongOutput(std::move(f));
+}
+
+void Fail(std::string message, const Blame& culprit) {
+  Finding f;
+  f.message = std::move(message);
+  if (!culprit.thread.empty()) f.threads = {culprit.thread};
+  if (culprit.site.known()) f.sites = {culprit.site};
+  f.steps = {{culprit.thread, "printed", culprit.item, culprit.site, {}}};
+  AddWrongOutput(std::move(f));
+}
 
 namespace {
 std::string Ms(std::chrono::nanoseconds d) {
