@@ -160,6 +160,7 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
   steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++step_count_;
   Record(self, op, obj, site, false, nullptr);
+  strategy_->OnPoint(*self, op, obj);
   if (step_count_ > opt_.step_budget) {
     Finding f;
     f.kind = FindingKind::kLivelock;

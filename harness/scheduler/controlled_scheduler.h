@@ -73,6 +73,10 @@ class ControlledScheduler {
   // fiber and returns to RunSchedule.
   [[noreturn]] void AbandonFromSignal(const std::string& why);
   ThreadState* running() const { return current_; }
+  // The thread `tid` of the running schedule, or null.
+  const ThreadState* ThreadById(std::uint32_t tid) const {
+    return run_ != nullptr && tid < run_->threads.size() ? run_->threads[tid].get() : nullptr;
+  }
 
   static constexpr std::size_t kTraceKeep = 400;
 

@@ -149,6 +149,8 @@ bool DecodePath(const std::string& s, std::vector<int>* out) {
 
 }  // namespace
 
+std::string DfsPathToken(const std::vector<int>& path) { return "dfs." + EncodePath(path); }
+
 std::unique_ptr<SchedulingStrategy> MakeDfsStrategy(int preemption_bound) {
   return std::make_unique<DfsStrategy>(preemption_bound);
 }

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cerrno>
@@ -17,6 +18,7 @@
 #include <thread>
 
 #include "controlled_scheduler.h"
+#include "deadlock_search.h"
 #include "fiber.h"
 #include "lab/explore.h"
 #include "runtime.h"
@@ -223,6 +225,28 @@ void MergeFindings(std::vector<Finding>& into, std::vector<Finding>& from) {
   }
 }
 
+// Potential, then confirmed (DESIGN §7): each lock-order inversion of a failing schedule
+// is followed by the directed search for a schedule that really deadlocks; the deadlock
+// found joins the findings, and the inversion says what the search concluded.
+void ConfirmInversions(std::vector<Finding>& findings, const internal::RunDirected& run) {
+  std::vector<Finding> confirmed;
+  for (Finding& f : findings) {
+    if (f.kind != FindingKind::kLockOrderInversion || f.deadlock_check != DeadlockCheck::kNone) {
+      continue;
+    }
+    internal::DeadlockSearchResult r = internal::SearchDeadlock(f, run);
+    f.deadlock_check = r.check;
+    f.search_schedules = r.schedules;
+    for (Finding& d : r.deadlocks) confirmed.push_back(std::move(d));
+  }
+  MergeFindings(findings, confirmed);
+  // What a student reads first is the worst: a one-thread inversion (which this run
+  // cannot deadlock) goes after the other findings of the schedule.
+  std::stable_partition(findings.begin(), findings.end(), [](const Finding& f) {
+    return f.deadlock_check != DeadlockCheck::kOneThread;
+  });
+}
+
 }  // namespace
 
 namespace internal {
@@ -312,6 +336,16 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     if (out.hang) break;  // the abandoned thread may still hold state; stop here
   }
   if (!exhausted && strategy->Exhausted()) exhausted = true;
+  if (opt.replay.empty() && !result.findings.empty()) {
+    ConfirmInversions(result.findings, [&](internal::SchedulingStrategy* directed) {
+      ControlledScheduler s(opt, directed, &pool, flags, &g_hang.steps);
+      g_hang.fired = false;
+      g_hang.sched = &s;
+      internal::ScheduleOutcome out = s.RunSchedule(body);
+      g_hang.sched = nullptr;
+      return out;
+    });
+  }
   if (opt.strategy == Strategy::kExhaustive && opt.replay.empty() && result.findings.empty() &&
       !exhausted && result.schedules_run == budget) {
     // The budget ran out first; one more BeginSchedule tells whether the space is done.

@@ -10,10 +10,15 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lab/explore.h"
 
 namespace lab::internal {
+
+struct ThreadState;
+struct ObjectState;
+enum class OpCode : std::uint8_t;
 
 struct ChoiceView {
   int num_runnable = 0;       // options [0, num_runnable) are runnable threads
@@ -31,6 +36,11 @@ class SchedulingStrategy {
   virtual bool BeginSchedule(int index) = 0;
   // A new thread was created (PCT gives it a priority).
   virtual void OnThreadCreated(std::uint32_t tid) { (void)tid; }
+  // `self` reached a scheduling point before `op` on `obj` (null for none); called before
+  // the choice that follows it. The directed deadlock search watches acquisitions here.
+  virtual void OnPoint(const ThreadState& self, OpCode op, const ObjectState* obj) {
+    (void)self, (void)op, (void)obj;
+  }
   // The option to take, in [0, c.options()).
   virtual int Pick(const ChoiceView& c) = 0;
   // The schedule ended after `steps` steps.
@@ -45,6 +55,9 @@ std::unique_ptr<SchedulingStrategy> MakeRandomStrategy(std::uint64_t seed);
 std::unique_ptr<SchedulingStrategy> MakePctStrategy(std::uint64_t seed, int depth);
 std::unique_ptr<SchedulingStrategy> MakeRoundRobinStrategy();
 std::unique_ptr<SchedulingStrategy> MakeDfsStrategy(int preemption_bound);
+// The token (without "v1." and flags) that replays the choices `path` (option indices at
+// every real choice) through the dfs replay strategy.
+std::string DfsPathToken(const std::vector<int>& path);
 
 // Replay: a strategy that reproduces exactly the schedule a token names.
 // Tokens: "v1.random.<seed>.<index>", "v1.pct.<seed>.<depth>.<index>", "v1.rr",
