@@ -227,11 +227,26 @@ void MergeFindings(std::vector<Finding>& into, std::vector<Finding>& from) {
 
 // Potential, then confirmed (DESIGN §7): each lock-order inversion of a failing schedule
 // is followed by the directed search for a schedule that really deadlocks; the deadlock
-// found joins the findings, and the inversion says what the search concluded.
+// found joins the findings, and the inversion says what the search concluded. A schedule
+// that already deadlocked on the inversion's locks (a replay of the deadlock) confirms it
+// without a search, so a replay prints the same report as the run it replays.
 void ConfirmInversions(std::vector<Finding>& findings, const internal::RunDirected& run) {
+  const auto same_locks = [](const Finding& a, const Finding& b) {
+    std::vector<std::string> x = a.objects, y = b.objects;
+    std::sort(x.begin(), x.end());
+    std::sort(y.begin(), y.end());
+    return x == y;
+  };
   std::vector<Finding> confirmed;
   for (Finding& f : findings) {
     if (f.kind != FindingKind::kLockOrderInversion || f.deadlock_check != DeadlockCheck::kNone) {
+      continue;
+    }
+    const bool deadlocked = std::any_of(findings.begin(), findings.end(), [&](const Finding& d) {
+      return d.kind == FindingKind::kDeadlock && same_locks(d, f);
+    });
+    if (deadlocked && f.threads.size() > 1) {
+      f.deadlock_check = DeadlockCheck::kConfirmed;
       continue;
     }
     internal::DeadlockSearchResult r = internal::SearchDeadlock(f, run);
@@ -336,7 +351,7 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     if (out.hang) break;  // the abandoned thread may still hold state; stop here
   }
   if (!exhausted && strategy->Exhausted()) exhausted = true;
-  if (opt.replay.empty() && !result.findings.empty()) {
+  if (!result.findings.empty()) {
     ConfirmInversions(result.findings, [&](internal::SchedulingStrategy* directed) {
       ControlledScheduler s(opt, directed, &pool, flags, &g_hang.steps);
       g_hang.fired = false;
