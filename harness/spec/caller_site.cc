@@ -11,7 +11,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "runtime.h"
+#include "lab/internal/runner_hooks.h"
 
 extern "C" {
 struct backtrace_state;

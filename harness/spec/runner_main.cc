@@ -25,12 +25,8 @@
 
 #include "lab/explore.h"
 #include "lab/report.h"
+#include "lab/internal/runner_hooks.h"
 #include "lab/spec.h"
-#include "runtime.h"
-
-namespace lab::internal {
-void SetHangFatalHook(void (*hook)(const Finding&));
-}
 
 namespace {
 

@@ -3,7 +3,8 @@
 
 #include "caller_site.h"
 #include "lab/explore.h"
-#include "runtime.h"
+#include "lab/internal/hooks.h"
+#include "lab/internal/runner_hooks.h"
 
 namespace lab::spec {
 namespace {
@@ -34,15 +35,16 @@ void Recorder::emit(std::string item, std::string_view words) {
   std::lock_guard<std::mutex> lk(mu_);
   items_.push_back(std::move(item));
   threads_.push_back(std::move(who));
-  sites_.push_back(lab::internal::ToSource(site));
+  SourceSite where;
+  if (site.known()) where = SourceSite{site.file, static_cast<int>(site.line)};
+  sites_.push_back(std::move(where));
 }
 
 namespace {
 // A spec's check belongs to no thread of the code under test and to none of its lines.
 void AddWrongOutput(Finding f) {
   f.kind = FindingKind::kWrongOutput;
-  lab::internal::RtGuard g;
-  lab::internal::AddFinding(std::move(f));
+  lab::internal::ReportFinding(std::move(f));
 }
 }  // namespace
 

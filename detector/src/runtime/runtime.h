@@ -2,7 +2,7 @@
 //
 // A Run is one detector context: the free run of the process (library mode and stress
 // runs, real threads) or one schedule of a controlled run (fibers on one OS thread, see
-// harness/scheduler). Every ObjectState remembers the generation of the run that last
+// controlled_scheduler.h). Every ObjectState remembers the generation of the run that last
 // touched it and lazily resets its dynamic state when a new run uses it, so objects that
 // outlive a schedule stay consistent.
 //
@@ -26,6 +26,7 @@
 
 #include "lab/finding.h"
 #include "lab/internal/hooks.h"
+#include "lab/internal/runner_hooks.h"
 #include "lab/internal/site.h"
 #include "lock_order_graph.h"
 #include "race_detector.h"
@@ -164,7 +165,7 @@ struct ThreadState {
   std::int64_t wake_at_ns = -1;  // timed block / sleep deadline (virtual), -1 none
   bool timed_out = false;
   bool spurious = false;         // woke spuriously (cond var)
-  void* fiber = nullptr;         // harness/scheduler Fiber
+  void* fiber = nullptr;         // fiber/fiber.h Fiber
 
   SiteRef last_site;        // last operation's site in the code under test
   std::int64_t span_ns = 0; // work-span clock (DESIGN §7)
@@ -344,7 +345,6 @@ void RunThreadBody(ThreadState* t);
 std::mutex& RtMutex();
 // The run operations happen in. Never null.
 Run* CurrentRun();
-bool InControlledRun();
 // The calling lab thread, registering the OS thread in the free run if needed.
 // constinit: no TLS wrapper call on each access (the compiler knows it needs no init).
 extern constinit LAB_TLS ThreadState* tls_self;
@@ -385,10 +385,6 @@ std::string ThreadName(const ThreadState* t);
 // that cannot take a defaulted site) is replaced by the thread's last site, and a spec's
 // own line (the scenario's machinery: starting, joining, checking) by no site at all.
 bool IsInternalFileSlow(const char* file);
-// Registers a puzzle spec's file (its __FILE__, a static string): operations written there
-// are the spec's, not the code under test's, and no report names it. Call before threads
-// start (a static initialiser).
-void MarkSpecFile(const char* file);
 // `file` is a registered spec file (also when named with a directory) or a spec header.
 bool IsSpecFile(const char* file);
 // Whether a site lies in the lab's or the standard library's headers. File names are
@@ -516,15 +512,7 @@ inline void Acquire(ThreadState* self, ObjectState* obj) {
 // Thread exit bookkeeping shared by both modes (exit-holding-lock, join wake-up).
 void OnThreadExit(ThreadState* self);
 
-// The scenario runner's hooks: a fatal finding in a free run calls `hook` (which writes
-// the record and ends the process) instead of the library policy; findings of the free run
-// are printed on stderr only when `print` is on (library mode: on).
-void SetFatalHook(void (*hook)(const Finding&));
-void SetFindingPrinting(bool print);
-// Stress runs: seeded noise (yields, short sleeps) at every scheduling point of free runs.
-void SetStressNoise(bool on, std::uint64_t seed);
-// Forgets the free run's findings (between stress runs of a runner).
-void ClearFreeFindings();
+// The scenario runner's switches (SetFatalHook, SetStressNoise, ...): lab/internal/runner_hooks.h.
 // Benchmark only (`make bench` measures what detection costs): free-run Mutex and RLock
 // lock and unlock without any analysis — no held list, lock order, clocks, sites or
 // deadlock check. Not a user option. Switch it only while no lab lock is held.

@@ -1,4 +1,5 @@
-// blocking.cc — parking and waking threads, happens-before hand-offs, thread exit.
+// blocking.cc — parking and waking threads, happens-before hand-offs, a thread's body and
+// its exit.
 //
 // One mechanism for both kinds of run: a thread that must wait records what it waits for,
 // is checked for deadlock and stall, and parks; another thread wakes it. In free runs it
@@ -7,8 +8,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <exception>
+#include <utility>
 
 #include "controlled_scheduler.h"
+#include "lab/explore.h"
 #include "runtime.h"
 #include "wait_for_graph.h"
 
@@ -151,6 +155,33 @@ void OnThreadExit(ThreadState* self) {
     Release(self, self->thread_obj);
     WakeAll(self->thread_obj);
   }
+}
+
+// Runs a lab thread's function: an escaping exception is a finding, not std::terminate.
+void RunThreadBody(ThreadState* t) {
+  try {
+    t->fn();
+  } catch (const DeadlockError&) {
+    // Library policy kThrow: already reported.
+  } catch (const std::exception& e) {
+    RtGuard g;
+    Finding f;
+    f.kind = FindingKind::kUncaughtException;
+    f.message = "thread '" + t->name + "' ended with an uncaught exception: " + e.what();
+    f.threads = {t->name};
+    f.sites = {ToSource(t->last_site)};
+    AddFinding(std::move(f));
+  } catch (...) {
+    if (InControlledRun() && t->run->sched->aborting()) throw;  // the run is being unwound
+    RtGuard g;
+    Finding f;
+    f.kind = FindingKind::kUncaughtException;
+    f.message = "thread '" + t->name + "' ended with an uncaught exception of unknown type";
+    f.threads = {t->name};
+    f.sites = {ToSource(t->last_site)};
+    AddFinding(std::move(f));
+  }
+  t->fn = nullptr;
 }
 
 }  // namespace lab::internal

@@ -21,6 +21,7 @@
 #include "deadlock_search.h"
 #include "fiber.h"
 #include "lab/explore.h"
+#include "lab/internal/runner_hooks.h"
 #include "runtime.h"
 #include "strategy.h"
 
@@ -265,9 +266,18 @@ void ConfirmInversions(std::vector<Finding>& findings, const internal::RunDirect
 }  // namespace
 
 namespace internal {
-// The spec runner's hook: called before the process ends on an undeliverable hang.
 void SetHangFatalHook(void (*hook)(const Finding&)) { g_hang_fatal_hook = hook; }
 }  // namespace internal
+
+std::string_view StrategyName(Strategy s) {
+  switch (s) {
+    case Strategy::kRandom: return "random";
+    case Strategy::kPct: return "pct";
+    case Strategy::kRoundRobin: return "rr";
+    case Strategy::kExhaustive: return "dfs";
+  }
+  return "?";
+}
 
 Options Options::FromEnv(Options o) {
   if (const char* v = std::getenv("LAB_STRATEGY"); v != nullptr && *v != 0) {

@@ -329,6 +329,11 @@ std::string KeyOf(const Finding& f) {
 }
 }  // namespace
 
+void ReportFinding(Finding f) {
+  RtGuard g;
+  AddFinding(std::move(f));
+}
+
 void AddFinding(Finding f) {
   Run* run = CurrentRun();
   // Destructors running while an ended schedule unwinds (a unique_lock whose mutex a
@@ -413,16 +418,6 @@ std::uint64_t LockOrderKey(ObjectState* s) { return s->key; }
 }  // namespace lab::internal
 
 namespace lab {
-
-std::string_view StrategyName(Strategy s) {
-  switch (s) {
-    case Strategy::kRandom: return "random";
-    case Strategy::kPct: return "pct";
-    case Strategy::kRoundRobin: return "rr";
-    case Strategy::kExhaustive: return "dfs";
-  }
-  return "?";
-}
 
 void set_on_deadlock(OnDeadlock policy) { internal::g_policy = policy; }
 

@@ -11,7 +11,6 @@
 #include "wait_for_graph.h"
 
 namespace lab::internal {
-bool StressActive();
 namespace {
 
 std::chrono::steady_clock::time_point ProcessStart() {
@@ -20,33 +19,6 @@ std::chrono::steady_clock::time_point ProcessStart() {
 }
 
 }  // namespace
-
-// Runs a lab thread's function: an escaping exception is a finding, not std::terminate.
-void RunThreadBody(ThreadState* t) {
-  try {
-    t->fn();
-  } catch (const DeadlockError&) {
-    // Library policy kThrow: already reported.
-  } catch (const std::exception& e) {
-    RtGuard g;
-    Finding f;
-    f.kind = FindingKind::kUncaughtException;
-    f.message = "thread '" + t->name + "' ended with an uncaught exception: " + e.what();
-    f.threads = {t->name};
-    f.sites = {ToSource(t->last_site)};
-    AddFinding(std::move(f));
-  } catch (...) {
-    if (InControlledRun() && t->run->sched->aborting()) throw;  // the run is being unwound
-    RtGuard g;
-    Finding f;
-    f.kind = FindingKind::kUncaughtException;
-    f.message = "thread '" + t->name + "' ended with an uncaught exception of unknown type";
-    f.threads = {t->name};
-    f.sites = {ToSource(t->last_site)};
-    AddFinding(std::move(f));
-  }
-  t->fn = nullptr;
-}
 
 ObjectState* SpawnThread(std::string_view name, std::function<void()> fn, const Loc& loc) {
   ThreadState* self = Self();
@@ -161,8 +133,6 @@ void SleepOp(Nanos d, const Loc& loc) {
     std::this_thread::sleep_for(StressActive() ? std::min<Nanos>(d / 100, std::chrono::milliseconds(2)) : d);
   }
 }
-
-bool StressActive();
 
 void YieldOp(const Loc& loc) {
   ThreadState* self = Self();

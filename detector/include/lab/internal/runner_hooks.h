@@ -1,0 +1,45 @@
+// lab/internal/runner_hooks.h — what the scenario runner (harness/spec) may ask of the
+// runtime, and nothing else: it is the only way in for code outside detector/.
+//
+// Not for students' code. The runner is linked into every compiled submission and drives
+// stress runs of the free run and controlled runs through lab::explore; these switches
+// change how findings of the free run are delivered and how noisy it is.
+#pragma once
+
+#include <cstdint>
+
+#include "lab/finding.h"
+
+namespace lab::internal {
+
+// True while the calling OS thread executes a controlled run (inside lab::explore).
+bool InControlledRun();
+
+// A fatal finding in a free run calls `hook` (which writes the record and ends the
+// process) instead of the library policy; findings of the free run are printed on stderr
+// only when `print` is on (library mode: on).
+void SetFatalHook(void (*hook)(const Finding&));
+void SetFindingPrinting(bool print);
+// Stress runs: seeded noise (yields, short sleeps) at every scheduling point of free runs.
+void SetStressNoise(bool on, std::uint64_t seed);
+// Whether stress noise is on.
+bool StressActive();
+// Forgets the free run's findings (between stress runs of a runner).
+void ClearFreeFindings();
+// A hang the watchdog cannot deliver to the controlled OS thread calls `hook` before the
+// process ends (lab::explore's watchdog; see explore.cc).
+void SetHangFatalHook(void (*hook)(const Finding&));
+
+// Registers a puzzle spec's file (its __FILE__, a static string): operations written there
+// are the spec's machinery, not the code under test's; they get no site, and the trace of a
+// controlled run leaves out the body's operations without one. Call from a static
+// initialiser (before threads start).
+void MarkSpecFile(const char* file);
+// Whether `file` (a path as the compiler or a line table names it) is the lab's, the
+// standard library's or a spec's, never the code under test's.
+bool IsInternalFileSlow(const char* file);
+// Records `f` in the current run as it is (a spec's check: its own threads, sites and
+// steps); a controlled run adds the trace and the replay token.
+void ReportFinding(Finding f);
+
+}  // namespace lab::internal
