@@ -42,9 +42,16 @@ void Recorder::emit(std::string item, std::string_view words) {
 
 namespace {
 // A spec's check belongs to no thread of the code under test and to none of its lines.
-void AddWrongOutput(Finding f) {
-  f.kind = FindingKind::kWrongOutput;
+void AddCheckFinding(FindingKind kind, Finding f) {
+  f.kind = kind;
   lab::internal::ReportFinding(std::move(f));
+}
+void AddWrongOutput(Finding f) { AddCheckFinding(FindingKind::kWrongOutput, std::move(f)); }
+// A too-slow verdict is about the whole schedule: no thread, no line.
+void AddTooSlow(std::string message) {
+  Finding f;
+  f.message = std::move(message);
+  AddCheckFinding(FindingKind::kTooSlow, std::move(f));
 }
 }  // namespace
 
@@ -75,10 +82,9 @@ void ExpectSpanAtMost(std::chrono::nanoseconds limit, std::string_view what) {
   if (!Controlled()) return;  // virtual time only
   RunStats s = current_run_stats();
   if (s.span > limit) {
-    lab::report(FindingKind::kTooSlow,
-                std::string(what) + ": the critical path (span) is " + Ms(s.span) +
-                    " of virtual time for " + Ms(s.work) + " of work; at most " + Ms(limit) +
-                    " is expected when independent work overlaps");
+    AddTooSlow(std::string(what) + ": the critical path (span) is " + Ms(s.span) +
+               " of virtual time for " + Ms(s.work) + " of work; at most " + Ms(limit) +
+               " is expected when independent work overlaps");
   }
 }
 
@@ -86,9 +92,8 @@ void ExpectDurationAtMost(std::chrono::nanoseconds limit, std::string_view what)
   if (!Controlled()) return;
   RunStats s = current_run_stats();
   if (s.duration > limit) {
-    lab::report(FindingKind::kTooSlow, std::string(what) + ": took " + Ms(s.duration) +
-                                           " of virtual time; at most " + Ms(limit) +
-                                           " is expected");
+    AddTooSlow(std::string(what) + ": took " + Ms(s.duration) + " of virtual time; at most " +
+               Ms(limit) + " is expected");
   }
 }
 
