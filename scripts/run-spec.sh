@@ -10,9 +10,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$file" "$work/$(basename "$file")"
 cp "$top/puzzles/$puzzle/spec.cpp" "$work/spec.cpp"
+given=""
+[ -f "$top/harness/spec/lab/puzzles/$puzzle.h" ] && given="#include \"lab/puzzles/$puzzle.h\""
 cat > "$work/wrapper.cc" <<W
 #include "lab/sync.h"
 #include "lab/spec.h"
+$given
 #include "$(basename "$file")"
 #include "lab/spec_guard.h"
 #include "spec.cpp"

@@ -152,6 +152,29 @@ TEST_F(CompilerTest, CompilesAGoodSubmissionThatRuns) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// A puzzle that gives the solution a type (web_crawler's HtmlParser) has
+// lab/puzzles/<puzzle>.h; the wrapper includes it before the submission, so a solution that
+// uses the type without an #include compiles, and one that includes it explicitly too.
+TEST_F(CompilerTest, IncludesThePuzzlesGivenTypesBeforeTheSubmission) {
+  WriteFile(Lab().root() + "/spec/lab/puzzles/given.h",
+            "#pragma once\nstruct Given { int answer() const { return 42; } };\n");
+  const std::string spec = dir_.path() + "/given/spec.cpp";
+  WriteFile(spec, kSpec);
+  const std::string uses =
+      "class FizzBuzz {\n public:\n  explicit FizzBuzz(int n) : n_(n) {}\n"
+      "  int n() const { return Given().answer() == n_ ? n_ : 0; }\n private:\n  int n_;\n};\n";
+  CompileResult c = CompileSubmission(Lab().Request(Submission("fizzbuzz.cpp", uses), spec, work_));
+  ASSERT_TRUE(c.ok) << c.message << "\n" << c.raw_log;
+  c = CompileSubmission(Lab().Request(
+      Submission("explicit.cpp", "#include \"lab/puzzles/given.h\"\n" + uses), spec, work_));
+  EXPECT_TRUE(c.ok) << c.message << "\n" << c.raw_log;
+  // Another puzzle's submission does not see it.
+  c = CompileSubmission(Request(Submission("other.cpp", uses)));
+  EXPECT_FALSE(c.ok);
+  EXPECT_FALSE(c.setup_error);
+  EXPECT_NE(c.message.find("Given"), std::string::npos) << c.message;
+}
+
 TEST_F(CompilerTest, SyntaxErrorIsReportedOnTheStudentsLine) {
   std::string bad = kGood;
   bad.replace(bad.find("  int n() const"), 0, "  int broken(;\n");  // line 4

@@ -10,7 +10,8 @@
 #include "gtest/gtest.h"
 #include "lab/explore.h"
 #include "lab/sync.h"
-#include "runtime.h"  // lab::internal::SetDetectionOff (the benchmark's switch)
+#include "lock_ops.h"  // lab::internal::LockSlowPathCount
+#include "runtime.h"   // lab::internal::SetDetectionOff (the benchmark's switch)
 
 namespace {
 
@@ -128,6 +129,36 @@ void WarmUpThenMisuse() ABSL_NO_THREAD_SAFETY_ANALYSIS {
 }
 
 TEST(LibraryMode, FastPathKeepsMisuseFindings) { WarmUpThenMisuse(); }
+
+// The fast path is taken: once a lock, its lock-order edges and the caller's file are
+// known, an uncontended Mutex or RLock of the free run never enters the slow path, called
+// directly or through std::lock_guard, alone or nested under another lock.
+TEST(LibraryMode, WarmUncontendedLocksTakeTheFastPath) {
+  lab::Mutex m{"count-m"}, outer{"count-outer"};
+  lab::RLock r{"count-r"};
+  auto round = [&] {
+    m.lock();
+    m.unlock();
+    r.lock();
+    r.unlock();
+    { std::lock_guard g(m); }
+    {
+      std::lock_guard go(outer);
+      std::lock_guard g(m);
+    }
+  };
+  round();  // warm: nodes, the outer→m edge, this file's class
+  const std::uint64_t before = lab::internal::LockSlowPathCount();
+  for (int i = 0; i < 100; ++i) round();
+  EXPECT_EQ(lab::internal::LockSlowPathCount() - before, 0u);
+
+  // The count sees the slow path: a SharedMutex never takes the fast one.
+  lab::SharedMutex s{"count-s"};
+  const std::uint64_t mid = lab::internal::LockSlowPathCount();
+  s.lock();
+  s.unlock();
+  EXPECT_EQ(lab::internal::LockSlowPathCount() - mid, 2u);
+}
 
 // The benchmark's detection-off switch: still a correct lock (contended, reentrant), and
 // switching it back on restores every analysis.

@@ -74,8 +74,21 @@ TEST(Primitives, LockSharedInAFreeRunDoesNotHang) {
   m.lock_shared();
   m.unlock_shared();
   m.lock();
+  // Held exclusively: another thread gets it neither shared nor exclusive.
+  bool got_shared = true, got_exclusive = true;
+  lab::Thread t("other", [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    got_shared = m.try_lock_shared();
+    if (got_shared) m.unlock_shared();
+    got_exclusive = m.try_lock();
+    if (got_exclusive) m.unlock();
+  });
+  t.join();
+  EXPECT_FALSE(got_shared);
+  EXPECT_FALSE(got_exclusive);
   m.unlock();
-  SUCCEED();
+  const bool again = m.try_lock_shared();
+  EXPECT_TRUE(again) << "released: a reader gets it";
+  if (again) m.unlock_shared();
 }
 
 TEST(Primitives, InversionReportNamesEveryLockOfTheCycle) {
@@ -128,22 +141,62 @@ TEST(Primitives, GuardSitesAreTheCallersLine) {
 }
 
 TEST(Primitives, BarrierIsCyclicAndReturnsArrivalIndices) {
-  auto fs = Explore([] {
+  int schedules = 0;
+  auto fs = Explore([&schedules] {
+    ++schedules;
     lab::Barrier b(3, "b");
     lab::Shared<int> round{0, "round"};
+    // index[r][i]: what party i's first wait() of round r returned. Each slot is written by
+    // its party only and read after the joins.
+    int index[3][3] = {};
     std::vector<lab::Thread> ts;
     for (int i = 0; i < 3; ++i) {
       ts.emplace_back("p" + std::to_string(i), [&, i] {
         for (int r = 0; r < 3; ++r) {
           if (i == 0) round.store(r);  // ordered before every party's read by the barrier
-          b.wait();
+          index[r][i] = b.wait();
           if (round.load() != r) lab::report(lab::FindingKind::kWrongOutput, "round mismatch");
           b.wait();
         }
       });
     }
     for (auto& t : ts) t.join();
+    // Every round hands out each arrival index 0 .. parties-1 exactly once.
+    for (int r = 0; r < 3; ++r) {
+      int seen = 0;
+      for (int i = 0; i < 3; ++i) {
+        if (index[r][i] >= 0 && index[r][i] < 3) seen |= 1 << index[r][i];
+      }
+      if (seen != 0b111) {
+        lab::report(lab::FindingKind::kWrongOutput,
+                    "round " + std::to_string(r) + ": arrival indices " +
+                        std::to_string(index[r][0]) + ", " + std::to_string(index[r][1]) + ", " +
+                        std::to_string(index[r][2]));
+      }
+    }
   });
+  EXPECT_EQ(schedules, 200);
+  EXPECT_TRUE(fs.empty()) << fs[0].message;
+}
+
+// The first arrival of a round gets 0 and the last parties-1, in the order they arrive.
+TEST(Primitives, BarrierIndicesFollowTheArrivalOrder) {
+  auto fs = Explore(
+      [] {
+        lab::Barrier b(2, "b");
+        int first = -1, second = -1;
+        lab::Thread t("late", [&] {
+          lab::sleep_for(10ms);  // virtual time: arrives after main
+          second = b.wait();
+        });
+        first = b.wait();
+        t.join();
+        if (first != 0 || second != 1) {
+          lab::report(lab::FindingKind::kWrongOutput, "indices " + std::to_string(first) + ", " +
+                                                          std::to_string(second));
+        }
+      },
+      lab::Strategy::kRandom, 20);
   EXPECT_TRUE(fs.empty()) << fs[0].message;
 }
 
@@ -163,6 +216,67 @@ TEST(Primitives, SemaphoreAndEventOrderAccesses) {
     e.wait();
     (void)b.load();
     t.join();
+  });
+  EXPECT_TRUE(fs.empty()) << fs[0].message;
+}
+
+// Python's threading.Event (DESIGN §3): set() releases every thread waiting at that
+// moment, even when clear() follows at once. The setter sleeps first, so in virtual time
+// both waiters are blocked in wait() before set() in every schedule; the old Event (a
+// waiter re-checked only the flag) left them blocked: a stall.
+TEST(Primitives, EventSetThenClearReleasesEveryWaiter) {
+  for (lab::Strategy s : {lab::Strategy::kExhaustive, lab::Strategy::kRandom, lab::Strategy::kPct}) {
+    int released = 0;
+    int runs = 0;
+    lab::Options o;
+    o.strategy = s;
+    o.schedules = 300;
+    o.stop_on_failure = false;
+    lab::ExploreResult r = lab::explore(o, [&] {
+      ++runs;
+      lab::Event e{"e"};
+      lab::Shared<int> done{0, "done"};
+      lab::Mutex m{"m"};
+      auto waiter = [&] {
+        e.wait();
+        std::lock_guard lk(m);
+        done += 1;
+      };
+      lab::Thread w1("w1", waiter), w2("w2", waiter);
+      lab::Thread setter("setter", [&] {
+        lab::sleep_for(10ms);
+        e.set();
+        e.clear();
+      });
+      w1.join();
+      w2.join();
+      setter.join();
+      released += done.load();
+      EXPECT_FALSE(e.is_set());
+    });
+    EXPECT_TRUE(r.findings.empty()) << lab::StrategyName(s) << ": " << r.findings[0].message;
+    EXPECT_GT(r.schedules_run, 1) << lab::StrategyName(s);
+    EXPECT_EQ(released, 2 * runs) << lab::StrategyName(s);
+  }
+}
+
+// The other half of the contract: a wait that begins after set(); clear(); blocks, and a
+// timed wait then times out and returns false; one that began before returns true.
+TEST(Primitives, EventWaitAfterClearStillBlocks) {
+  auto fs = Explore([] {
+    lab::Event e{"e"};
+    lab::Atomic<int> early{-1}, late{-1};
+    lab::Thread before("before", [&] { early.store(e.wait_for(50ms) ? 1 : 0); });
+    lab::Thread setter("setter", [&] {
+      lab::sleep_for(10ms);
+      e.set();
+      e.clear();
+      late.store(e.wait_for(20ms) ? 1 : 0);
+    });
+    before.join();
+    setter.join();
+    EXPECT_EQ(early.load(), 1);
+    EXPECT_EQ(late.load(), 0);
   });
   EXPECT_TRUE(fs.empty()) << fs[0].message;
 }

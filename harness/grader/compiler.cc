@@ -312,8 +312,17 @@ CompileResult CompileImpl(const CompileRequest& in) {
   }
 
   res.source_name = SubmissionFileName(in.submission_path);
+  // Types the puzzle gives the solution (web_crawler's HtmlParser) come before it, as on
+  // LeetCode: lab/puzzles/<puzzle>.h, the puzzle named by the folder of its spec.cpp.
+  const std::string puzzle = std::filesystem::path(in.spec_path).parent_path().filename();
+  const std::string given = "lab/puzzles/" + puzzle + ".h";
+  const bool has_given = !puzzle.empty() && puzzle.find_first_not_of(
+      "abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos &&
+      IsRegularFile(spec_inc + "/" + given);
   const std::string wrapper = std::string("#include \"lab/sync.h\"\n") +
-                              "#include \"lab/spec.h\"\n" + "#include \"" + res.source_name +
+                              "#include \"lab/spec.h\"\n" +
+                              (has_given ? "#include \"" + given + "\"\n" : "") +
+                              "#include \"" + res.source_name +
                               "\"\n" + "#include \"lab/spec_guard.h\"\n" + "#include \"" +
                               kSpecName + "\"\n";
   for (const auto& [name, data] :

@@ -11,7 +11,9 @@
 // The submission is copied into the workdir under a safe name (its own basename when that is
 // safe: "fizzbuzz.cpp", so diagnostics and sites read "fizzbuzz.cpp:14"), the spec as
 // "spec.cpp", and a wrapper translation unit "lab_main.cpp" includes lab/sync.h, lab/spec.h,
-// the submission, lab/spec_guard.h and spec.cpp, in that order. The compiler runs in the
+// lab/puzzles/<puzzle>.h when the puzzle (the folder of spec.cpp) has one (types it gives
+// the solution, as LeetCode's HtmlParser), the submission, lab/spec_guard.h and spec.cpp, in
+// that order. The compiler runs in the
 // sandbox (sandbox.h): time, memory and output limits, no network, read access to the system
 // directories and the lab's public headers and libraries only (never a puzzle's folder or its
 // reference), the workdir the only writable place. So `#include "/dev/random"`, an include of

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -147,12 +148,20 @@ void Absorb(const lab::ExploreResult& r) {
   g_summary = r.summary;
 }
 
+// A scenario's body, then the check for primitives the puzzle forbids (LAB_FORBID).
+std::function<void()> Body(const lab::spec::Scenario& s) {
+  return [fn = s.fn] {
+    fn();
+    lab::spec::CheckForbidden();
+  };
+}
+
 int Run(const lab::spec::Scenario& s, const std::string& replay) {
   const auto& c = s.config;
   if (!replay.empty()) {
     lab::Options o = BaseOptions(c);
     o.replay = replay;
-    lab::ExploreResult r = lab::explore(o, s.fn);
+    lab::ExploreResult r = lab::explore(o, Body(s));
     g_schedules["replay"] = r.schedules_run;
     Absorb(r);
     WriteRecord();
@@ -172,7 +181,7 @@ int Run(const lab::spec::Scenario& s, const std::string& replay) {
     lab::Options o = BaseOptions(c);
     o.strategy = p.strategy;
     o.schedules = Scaled(p.schedules);
-    lab::ExploreResult r = lab::explore(o, s.fn);
+    lab::ExploreResult r = lab::explore(o, Body(s));
     g_schedules[p.key] = r.schedules_run;
     if (p.strategy == lab::Strategy::kExhaustive) g_schedules["dfs_exhausted"] = r.exhausted;
     Absorb(r);
@@ -182,7 +191,7 @@ int Run(const lab::spec::Scenario& s, const std::string& replay) {
     for (int i = 0; i < c.stress_runs; ++i) {
       lab::internal::ClearFreeFindings();
       lab::internal::SetStressNoise(true, 1000 + static_cast<std::uint64_t>(i));
-      s.fn();
+      Body(s)();
       lab::internal::SetStressNoise(false, 0);
       g_schedules["stress"] = i + 1;
       std::vector<lab::Finding> fs = lab::findings();

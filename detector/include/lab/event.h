@@ -9,7 +9,8 @@
 
 namespace lab {
 
-// A flag threads can wait for: set() wakes every waiter and lets later waits pass until
+// A flag threads can wait for (Python's threading.Event): set() releases every thread
+// waiting at that moment, even if clear() follows at once, and lets later waits pass until
 // clear(). set → wait is a happens-before edge.
 class Event {
  public:

@@ -402,9 +402,23 @@ ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, 
   return s;
 }
 
+namespace {
+std::atomic<NewObjectObserver> g_new_object_observer{nullptr};
+}  // namespace
+
+void SetNewObjectObserver(NewObjectObserver observer) { g_new_object_observer.store(observer); }
+
 ObjectState* NewObject(ObjKind kind, std::string_view name, const Loc& decl, int initial) {
-  RtGuard g;
-  return NewObjectLocked(kind, name, SiteRef::From(decl), initial);
+  ObjectState* s;
+  {
+    RtGuard g;
+    s = NewObjectLocked(kind, name, SiteRef::From(decl), initial);
+  }
+  // s->decl is read before any other thread can see the new object.
+  if (NewObjectObserver obs = g_new_object_observer.load(std::memory_order_acquire)) {
+    obs(kind, SiteRef::From(decl), s->decl);
+  }
+  return s;
 }
 
 std::string_view ObjectName(ObjectState* s) {

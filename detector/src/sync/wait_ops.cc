@@ -172,6 +172,7 @@ void EventSetOp(ObjectState* s, const Loc& loc) {
   RtGuard g;
   Release(self, s);
   s->is_set = true;
+  s->round++;  // releases every thread waiting now, even if clear() follows at once
   WakeAll(s);
 }
 
@@ -201,10 +202,15 @@ bool EventWaitOp(ObjectState* s, Nanos timeout, bool timed, const Loc& loc) {
   Point(self, OpCode::kEventWait, s, site);
   RtGuard g;
   const Nanos deadline = timed ? Deadline(timeout) : Nanos::zero();
-  while (!s->is_set) {
+  // As Python's threading.Event: a set() after this wait began releases it even when a
+  // clear() came before this thread ran again, so the wait ends on the flag *or* on a
+  // set() since it began (`round` counts the set() calls of the run).
+  const int my_round = s->round;
+  while (!s->is_set && s->round == my_round) {
     s->waiters.push_back(self);
     if (!BlockOn(self, s, WaitKind::kEvent, site, g, Remaining(timed, deadline))) {
-      return s->is_set;
+      if (!s->is_set && s->round == my_round) return false;  // timed out
+      break;
     }
   }
   Acquire(self, s);

@@ -133,6 +133,51 @@ class Recorder {
   std::vector<SourceSite> sites_;
 };
 
+// --- Forbidden primitives -------------------------------------------------------------
+// A puzzle that teaches how to build a primitive forbids the lab's ready-made one:
+//
+//   LAB_FORBID(lab::Event, "the puzzle is to build an event from lab::Mutex and lab::CondVar");
+//
+// (at namespace scope in spec.cpp). Each scenario of a submission that constructs a
+// lab::Event then fails with a `wrong-output` naming the primitive, its declaration site and
+// the reason. What counts is the object actually constructed, found by its declaration
+// site (file:line): objects declared in the spec itself are allowed, and a mention in a
+// comment or a string is not a use. The check runs after each scenario body. (The spec
+// declares its own objects of a forbidden kind directly, not through a std container,
+// whose construction site would be a system header rather than spec.cpp.)
+
+// The runtime kind of a lab primitive type.
+template <class T>
+struct KindOf;
+template <> struct KindOf<lab::Mutex> { static constexpr auto value = internal::ObjKind::kMutex; };
+template <> struct KindOf<lab::RLock> { static constexpr auto value = internal::ObjKind::kRLock; };
+template <> struct KindOf<lab::SharedMutex> {
+  static constexpr auto value = internal::ObjKind::kSharedMutex;
+};
+template <> struct KindOf<lab::CondVar> { static constexpr auto value = internal::ObjKind::kCondVar; };
+template <> struct KindOf<lab::Semaphore> {
+  static constexpr auto value = internal::ObjKind::kSemaphore;
+};
+template <> struct KindOf<lab::BoundedSemaphore> {
+  static constexpr auto value = internal::ObjKind::kBoundedSemaphore;
+};
+template <> struct KindOf<lab::Event> { static constexpr auto value = internal::ObjKind::kEvent; };
+template <> struct KindOf<lab::Barrier> { static constexpr auto value = internal::ObjKind::kBarrier; };
+
+struct ForbiddenPrimitive {
+  internal::ObjKind kind;
+  const char* primitive;  // as the spec spelled it: "lab::Event"
+  const char* why;
+  const char* spec_file;  // __FILE__ of the spec: objects declared there are allowed
+};
+void Forbid(ForbiddenPrimitive f);
+struct Forbidder {
+  explicit Forbidder(ForbiddenPrimitive f) { Forbid(f); }
+};
+// Reports one wrong-output for each forbidden primitive the submission has constructed
+// (in this process, so far). The runner calls it after every scenario body.
+void CheckForbidden();
+
 // A wrong-output finding with `message` in the current schedule.
 void Fail(std::string message);
 // The same, pointing at the item that went wrong: the thread that printed it and the

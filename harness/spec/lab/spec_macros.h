@@ -1,4 +1,4 @@
-// lab/spec_macros.h — the spec macros (LAB_PUZZLE, LAB_SCENARIO, LAB_EXPECT,
+// lab/spec_macros.h — the spec macros (LAB_PUZZLE, LAB_FORBID, LAB_SCENARIO, LAB_EXPECT,
 // LAB_EXPECT_EQ). Deliberately without an include guard: lab/spec.h includes it, and
 // lab/spec_guard.h #undefs every macro and includes it again after the student's code.
 #define LAB_SPEC_CAT2(a, b) a##b
@@ -6,6 +6,11 @@
 
 #define LAB_PUZZLE(name) \
   static ::lab::spec::PuzzleNamer LAB_SPEC_CAT(lab_puzzle_namer_, __LINE__)(name, __FILE__)
+
+#define LAB_FORBID(primitive, why)                                                 \
+  static ::lab::spec::Forbidder LAB_SPEC_CAT(lab_forbid_, __LINE__)(                 \
+      ::lab::spec::ForbiddenPrimitive{::lab::spec::KindOf<primitive>::value, #primitive, \
+                                      why, __FILE__})
 
 #define LAB_SCENARIO(ident, ...)                                                   \
   static void lab_scenario_##ident();                                              \

@@ -1,0 +1,96 @@
+// forbid.cc — primitives a puzzle does not allow (LAB_FORBID in lab/spec.h).
+//
+// The runtime tells us about every primitive constructed (its kind and declaration site);
+// we keep each distinct (kind, site) once. After a scenario body, CheckForbidden reports
+// the forbidden kinds whose declaration site is not in the spec file. The submission is
+// compiled into the same translation unit as the spec but from its own file, so its
+// objects carry its file name (or, through a container, a system header's), never the
+// spec's; the harness's own code constructs no primitive a puzzle forbids.
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "lab/spec.h"
+#include "runtime.h"
+
+namespace lab::spec {
+namespace {
+
+struct Seen {
+  internal::ObjKind kind;
+  internal::SiteRef raw;   // as the compiler gave it
+  internal::SiteRef decl;  // the site the lab reports (the user's line)
+};
+
+std::mutex& Mu() {
+  static std::mutex* mu = new std::mutex;
+  return *mu;
+}
+std::vector<Seen>& SeenObjects() {
+  static std::vector<Seen>* v = new std::vector<Seen>;
+  return *v;
+}
+std::vector<ForbiddenPrimitive>& Rules() {
+  static std::vector<ForbiddenPrimitive>* v = new std::vector<ForbiddenPrimitive>;
+  return *v;
+}
+
+// Distinct sites are bounded by the program's source; objects of one site (every schedule
+// constructs the solution again) are kept once.
+void OnNewObject(internal::ObjKind kind, internal::SiteRef raw, internal::SiteRef decl) {
+  std::lock_guard<std::mutex> lk(Mu());
+  for (const Seen& s : SeenObjects()) {
+    if (s.kind == kind && s.raw == raw) return;
+  }
+  SeenObjects().push_back({kind, raw, decl});
+}
+
+// Installed before any static constructor of the submission runs (a global lab::Event in
+// the submission is constructed before the spec's LAB_FORBID registers).
+__attribute__((constructor(102))) void InstallObserver() {
+  internal::SetNewObjectObserver(&OnNewObject);
+}
+
+bool SameFile(const char* a, const char* b) {
+  return a != nullptr && b != nullptr && std::strcmp(a, b) == 0;
+}
+
+std::string Site(internal::SiteRef s) {
+  const char* slash = std::strrchr(s.file, '/');
+  return std::string(slash != nullptr ? slash + 1 : s.file) + ":" + std::to_string(s.line);
+}
+
+}  // namespace
+
+void Forbid(ForbiddenPrimitive f) {
+  std::lock_guard<std::mutex> lk(Mu());
+  Rules().push_back(f);
+}
+
+void CheckForbidden() {
+  std::vector<std::string> messages;
+  {
+    std::lock_guard<std::mutex> lk(Mu());
+    for (const ForbiddenPrimitive& rule : Rules()) {
+      for (const Seen& s : SeenObjects()) {
+        if (s.kind != rule.kind || SameFile(s.raw.file, rule.spec_file)) continue;
+        // The lab's site is the user's line; without one (an object built by a library
+        // template before the thread's first operation), the library's line.
+        std::string where;
+        if (s.decl.known()) {
+          where = " (declared at " + Site(s.decl) + ")";
+        } else if (s.raw.known()) {
+          where = " (constructed at " + Site(s.raw) + " on behalf of your code)";
+        }
+        messages.push_back("your solution uses " + std::string(rule.primitive) + where +
+                           ", which this puzzle does not allow: " + rule.why);
+        break;  // one message per forbidden primitive
+      }
+    }
+  }
+  // Fail() takes the runtime lock: report outside ours.
+  for (std::string& m : messages) Fail(std::move(m));
+}
+
+}  // namespace lab::spec

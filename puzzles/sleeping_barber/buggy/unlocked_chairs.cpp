@@ -1,0 +1,48 @@
+// lab-expect: data-race
+// The customer checks and takes a chair without the lock ("the barber locks when he frees a
+// chair, that is enough"). Two customers that come in together both read the count and
+// both write it: a chair is taken twice or the shop overfills. Every access to the count,
+// the check included, needs the same lock.
+#include <functional>
+#include <mutex>
+
+#include "lab/sync.h"
+
+class BarberShop {
+ public:
+  explicit BarberShop(int chairs) : chairs_(chairs) {}
+
+  bool customer(std::function<void()> getHaircut) {
+    if (waiting_.load() == chairs_) return false;  // every chair taken: leave at once
+    waiting_ += 1;                                  // take a chair
+    customer_ready_.release();  // wake the barber (or leave him a permit)
+    barber_ready_.acquire();    // wait until he calls me; he freed my waiting chair
+    getHaircut();
+    customer_done_.release();   // my part of the haircut is over...
+    barber_done_.acquire();     // ...and I leave once his is too
+    return true;
+  }
+
+  void barber(std::function<void()> cutHair, int customers) {
+    for (int i = 0; i < customers; ++i) {
+      customer_ready_.acquire();  // sleep until a customer is waiting
+      {
+        std::lock_guard lk(mu_);
+        waiting_ -= 1;  // the customer gives up the waiting chair
+      }
+      barber_ready_.release();  // call exactly one waiting customer
+      cutHair();
+      customer_done_.acquire();  // both sides of this haircut are over
+      barber_done_.release();    // before the next customer is called
+    }
+  }
+
+ private:
+  const int chairs_;
+  lab::Mutex mu_{"shop"};
+  lab::Shared<int> waiting_{0, "waiting"};  // occupied waiting chairs
+  lab::Semaphore customer_ready_{0, "customer_ready"};
+  lab::Semaphore barber_ready_{0, "barber_ready"};
+  lab::Semaphore customer_done_{0, "customer_done"};
+  lab::Semaphore barber_done_{0, "barber_done"};
+};

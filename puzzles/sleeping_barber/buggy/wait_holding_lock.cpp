@@ -1,0 +1,50 @@
+// lab-expect: stall
+// The customer keeps the shop's lock while waiting for the barber to call him. To call
+// him, the barber must first take that lock to free the waiting chair: the customer waits
+// for the barber, the barber for the lock, and the other customers for the lock too.
+// Release the lock before you wait.
+#include <functional>
+#include <mutex>
+
+#include "lab/sync.h"
+
+class BarberShop {
+ public:
+  explicit BarberShop(int chairs) : chairs_(chairs) {}
+
+  bool customer(std::function<void()> getHaircut) {
+    std::unique_lock lk(mu_);
+    if (waiting_.load() == chairs_) return false;  // every chair taken: leave at once
+    waiting_ += 1;                                  // take a chair
+    customer_ready_.release();  // wake the barber (or leave him a permit)
+    barber_ready_.acquire();    // wait until he calls me (still holding the lock)
+    lk.unlock();
+    getHaircut();
+    customer_done_.release();   // my part of the haircut is over...
+    barber_done_.acquire();     // ...and I leave once his is too
+    return true;
+  }
+
+  void barber(std::function<void()> cutHair, int customers) {
+    for (int i = 0; i < customers; ++i) {
+      customer_ready_.acquire();  // sleep until a customer is waiting
+      {
+        std::lock_guard lk(mu_);
+        waiting_ -= 1;  // the customer gives up the waiting chair
+      }
+      barber_ready_.release();  // call exactly one waiting customer
+      cutHair();
+      customer_done_.acquire();  // both sides of this haircut are over
+      barber_done_.release();    // before the next customer is called
+    }
+  }
+
+ private:
+  const int chairs_;
+  lab::Mutex mu_{"shop"};
+  lab::Shared<int> waiting_{0, "waiting"};  // occupied waiting chairs
+  lab::Semaphore customer_ready_{0, "customer_ready"};
+  lab::Semaphore barber_ready_{0, "barber_ready"};
+  lab::Semaphore customer_done_{0, "customer_done"};
+  lab::Semaphore barber_done_{0, "barber_done"};
+};
