@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "lab/spec.h"
-#include "runtime.h"
+#include "lab/internal/hooks.h"
+#include "lab/internal/runner_hooks.h"
 
 namespace lab::spec {
 namespace {

@@ -377,12 +377,7 @@ ThreadState* AddThread(Run* run, std::string name, ThreadState* parent);
 void Touch(ObjectState* s, Run* run);
 // NewObject without taking the runtime lock (the caller holds it).
 ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, int initial);
-// Sees every primitive the program constructs through NewObject: its kind, its declaration
-// site as the compiler gave it (`raw`, possibly a lab or system header) and the site the lab
-// reports (`decl`). The spec runner uses it to find primitives a puzzle forbids in the
-// submission (lab/spec.h, LAB_FORBID). Called without the runtime lock, from any thread.
-using NewObjectObserver = void (*)(ObjKind kind, SiteRef raw, SiteRef decl);
-void SetNewObjectObserver(NewObjectObserver observer);
+// NewObjectObserver, SetNewObjectObserver: lab/internal/runner_hooks.h (LAB_FORBID).
 // Object name for reports.
 std::string NameOf(ObjectState* s);
 std::string ThreadName(const ThreadState* t);

@@ -9,6 +9,8 @@
 #include <cstdint>
 
 #include "lab/finding.h"
+#include "lab/internal/hooks.h"
+#include "lab/internal/site.h"
 
 namespace lab::internal {
 
@@ -41,5 +43,12 @@ bool IsInternalFileSlow(const char* file);
 // Records `f` in the current run as it is (a spec's check: its own threads, sites and
 // steps); a controlled run adds the trace and the replay token.
 void ReportFinding(Finding f);
+
+// Sees every primitive the program constructs through NewObject: its kind, its declaration
+// site as the compiler gave it (`raw`, possibly a lab or system header) and the site the lab
+// reports (`decl`). The spec runner uses it to find primitives a puzzle forbids in the
+// submission (lab/spec.h, LAB_FORBID). Called without the runtime lock, from any thread.
+using NewObjectObserver = void (*)(ObjKind kind, SiteRef raw, SiteRef decl);
+void SetNewObjectObserver(NewObjectObserver observer);
 
 }  // namespace lab::internal
