@@ -156,6 +156,41 @@ void BM_ControlledBoundedBuffer(benchmark::State& s) {
   s.counters["schedules_per_s"] = benchmark::Counter(static_cast<double>(schedules), benchmark::Counter::kIsRate);
 }
 
+// Exhaustive search of the same workload: how many schedules DPOR needs for a proof (one
+// per class of equivalent interleavings, no bound) and how many the bounded DFS runs for
+// its weaker one (every schedule with at most `bound` preemptions). The DFS does not
+// finish here in reasonable time even with bound 1: its budget is capped at 1M schedules
+// and `finished` says whether it got through.
+void BM_ExhaustiveBoundedBuffer_dpor(benchmark::State& s) {
+  lab::Options o;
+  o.strategy = lab::Strategy::kDpor;
+  o.schedules = 10'000'000;
+  o.spurious_wakeups = false;
+  lab::ExploreResult r;
+  for (auto _ : s) {
+    r = lab::explore(o, BoundedBuffer);
+    if (!r.ok() || !r.exhausted) s.SkipWithError(r.summary.c_str());
+  }
+  s.counters["schedules"] = r.schedules_run - r.redundant_schedules;
+  s.counters["redundant"] = r.redundant_schedules;
+  std::printf("dpor: %s (+%d redundant runs)\n", r.summary.c_str(), r.redundant_schedules);
+}
+void BM_ExhaustiveBoundedBuffer_dfs(benchmark::State& s) {
+  lab::Options o;
+  o.strategy = lab::Strategy::kExhaustive;
+  o.preemption_bound = static_cast<int>(s.range(0));
+  o.schedules = 1'000'000;
+  o.spurious_wakeups = false;
+  lab::ExploreResult r;
+  for (auto _ : s) {
+    r = lab::explore(o, BoundedBuffer);
+    if (!r.ok()) s.SkipWithError(r.summary.c_str());
+  }
+  s.counters["schedules"] = r.schedules_run;
+  s.counters["finished"] = r.exhausted ? 1 : 0;
+  std::printf("dfs, bound %d: %s\n", o.preemption_bound, r.summary.c_str());
+}
+
 BENCHMARK(BM_Uncontended_std);
 BENCHMARK(BM_Uncontended_absl);
 BENCHMARK(BM_Uncontended_lab);
@@ -169,6 +204,12 @@ BENCHMARK(BM_Contended_absl)->Unit(benchmark::kMillisecond)->Iterations(5)->UseR
 BENCHMARK(BM_Contended_lab)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
 BENCHMARK(BM_Contended_lab_off)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
 BENCHMARK(BM_ControlledBoundedBuffer)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_ExhaustiveBoundedBuffer_dpor)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_ExhaustiveBoundedBuffer_dfs)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 // Prints each lab/absl figure as a ratio to the std baseline of the same run.
 class RatioReporter : public benchmark::ConsoleReporter {

@@ -5,7 +5,9 @@ set -euo pipefail
 
 pkgs=(g++ clang cmake ninja-build pkg-config libabsl-dev libfmt-dev libgtest-dev libgmock-dev
       libbenchmark-dev nlohmann-json3-dev)
-# Optional: bubblewrap is not needed (the grader uses namespaces directly).
+# bubblewrap is not needed: the grader builds its namespaces and private root itself (bwrap
+# reports a signal death as exit status 128+n and, run as root, cannot give each submission a
+# uid of its own without unprivileged user namespaces; see the sandbox notes in README).
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -274,9 +274,9 @@ TEST_F(CliTest, GradeAClassFolder) {
 
   const Outcome r = Lab("grade mini class -o out -j 2 --timeout 20");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_TRUE(Has(r.err, "symbolic link")) << r.err;
-  EXPECT_TRUE(Has(r.out, "graded 7 submissions of mini (skipped 0 unchanged)")) << r.out;
-  EXPECT_FALSE(fs::exists(dir_ + "/out/link"));
+  // A link is never followed, and gets a row of its own (issue #10: no student goes missing).
+  EXPECT_TRUE(Has(r.out, "graded 8 submissions of mini (skipped 0 unchanged)")) << r.out;
+  EXPECT_TRUE(Has(ReadAll(dir_ + "/out/link/results.json"), "symbolic link"));
 
   struct Expect {
     const char* student;
@@ -288,7 +288,7 @@ TEST_F(CliTest, GradeAClassFolder) {
       {"bad", 0, "compile-error", "compile-error"}, {"exit0", 0, "graded", "crash"},
       {"forge", 0, "graded", "crash"},              {"race", 0, "graded", "data-race"},
       {"ref", 5, "graded", ""},                     {"spin", 0, "graded", "hang"},
-      {"two", 0, "rejected", "compile-error"},
+      {"two", 0, "rejected", "compile-error"},      {"link", 0, "rejected", "compile-error"},
   };
   for (const Expect& e : expected) {
     SCOPED_TRACE(e.student);
@@ -316,6 +316,7 @@ TEST_F(CliTest, GradeAClassFolder) {
             "bad,0,5,0,0,compile-error\r\n"
             "exit0,0,5,0,0,crash\r\n"
             "forge,0,5,0,0,crash\r\n"
+            "link,0,5,0,0,compile-error\r\n"
             "race,0,5,0,0,data-race\r\n"
             "ref,5,5,3,2,\r\n"
             "spin,0,5,0,0,hang\r\n"

@@ -232,17 +232,150 @@ TEST_F(CompilerTest, TimeLimitIsReportedAsSuch) {
   EXPECT_LT(c.seconds, 4.0);
 }
 
+// A macro that expands to a million 1 KB string literals: a gigabyte the compiler must
+// hold, well past the limit.
+std::string MemoryBomb() {
+  std::string src = "#define A \"" + std::string(1000, 'x') + "\"\n";
+  const char* names = "ABCDEFG";
+  for (int i = 1; i < 7; ++i) {
+    src += std::string("#define ") + names[i];
+    for (int k = 0; k < 10; ++k) src += std::string(" ") + names[i - 1];
+    src += "\n";
+  }
+  return src + "const char* s = G;\n";
+}
+
 TEST_F(CompilerTest, MemoryLimitIsReportedAsSuch) {
-  CompileRequest req = Request(Submission("fizzbuzz.cpp", "#include \"/dev/zero\"\n"));
+  CompileRequest req = Request(Submission("fizzbuzz.cpp", MemoryBomb()));
   req.memory_limit_bytes = 256ull << 20;
   req.time_limit_s = 10;
   const CompileResult c = CompileSubmission(req);
   EXPECT_FALSE(c.ok);
+  EXPECT_FALSE(c.setup_error);
   EXPECT_LT(c.seconds, 8.0);
-  // g++ reads /dev/zero until the limit stops it; clang sees an empty file and fails on
-  // the missing class instead. Either way the grader is not stuck.
+  EXPECT_NE(c.message.find("memory limit of 256 MiB"), std::string::npos) << c.message;
+}
+
+TEST_F(CompilerTest, AFloodOfCompilerMessagesIsStoppedAtTheOutputLimit) {
+  // Twenty errors on a 400 KB line: g++ would print 8 MB, quoting the line each time.
+  std::string line = "void f() {";
+  for (int i = 0; i < 20; ++i) line += " undeclared_" + std::to_string(i) + ";";
+  line += " /*" + std::string(400000, 'x') + "*/ }\n";
+  const CompileResult c = CompileSubmission(Request(Submission("fizzbuzz.cpp", kGood + line)));
+  EXPECT_FALSE(c.ok);
+  EXPECT_FALSE(c.setup_error);
+  EXPECT_LE(c.raw_log.size(), 8u << 20);
+  EXPECT_LE(c.message.size(), (64u << 10) + 200);
+  EXPECT_NE(c.message.find("fizzbuzz.cpp:9:"), std::string::npos) << c.message.substr(0, 300);
   if (std::string(LAB_CXX_COMPILER).find("clang") == std::string::npos) {
-    EXPECT_NE(c.message.find("memory limit"), std::string::npos) << c.message;
+    EXPECT_NE(c.message.find("passed the output limit of 4 MiB"), std::string::npos)
+        << c.message.substr(c.message.size() - 300);
+  }
+}
+
+TEST_F(CompilerTest, EndlessDevicesAreNotThereToInclude) {
+  if (!ProbeSandbox().mount_ns) GTEST_SKIP() << "no mount namespace: the compiler sees /dev";
+  for (const char* dev : {"/dev/zero", "/dev/random"}) {
+    CompileRequest req = Request(Submission("fizzbuzz.cpp", std::string("#include \"") + dev + "\"\n"));
+    req.time_limit_s = 10;
+    const CompileResult c = CompileSubmission(req);
+    EXPECT_FALSE(c.ok);
+    EXPECT_LT(c.seconds, 5.0) << dev << " was read";
+    EXPECT_NE(c.message.find(std::string(dev) + ": No such file"), std::string::npos) << c.message;
+  }
+}
+
+TEST_F(CompilerTest, AbsoluteHostIncludeShowsNoHostContent) {
+  if (!ProbeSandbox().mount_ns) GTEST_SKIP() << "no mount namespace: the compiler sees the host";
+  std::string passwd;
+  {
+    std::ifstream in("/etc/passwd");
+    std::getline(in, passwd);
+  }
+  ASSERT_FALSE(passwd.empty()) << "the host has an /etc/passwd to hide";
+  const std::string host_line = passwd.substr(0, passwd.find(':') + 2);  // "root:x"
+  for (const std::string& src :
+       {std::string("#include \"/etc/passwd\"\n") + kGood,
+        // Through a macro: no textual check could see this one; the private root does.
+        std::string("#define HOST_FILE \"/etc/passwd\"\n#include HOST_FILE\n") + kGood,
+        std::string("#include </etc/passwd>\n") + kGood}) {
+    const CompileResult c = CompileSubmission(Request(Submission("fizzbuzz.cpp", src)));
+    EXPECT_FALSE(c.ok);
+    EXPECT_FALSE(c.setup_error);
+    EXPECT_NE(c.message.find("fizzbuzz.cpp:"), std::string::npos) << c.message;
+    EXPECT_NE(c.message.find("/etc/passwd: No such file or directory"), std::string::npos)
+        << c.message;
+    EXPECT_NE(c.message.find("note: the compiler sees only your file"), std::string::npos)
+        << c.message;
+    EXPECT_EQ(c.message.find(host_line), std::string::npos) << c.message;
+    EXPECT_EQ(c.raw_log.find(host_line), std::string::npos) << c.raw_log;
+  }
+  // Nor any other /etc file, or /usr/share, or /proc.
+  for (const char* host : {"/etc/hostname", "/etc/shadow", "/usr/share/dict/words",
+                           "/proc/self/environ", "/proc/cpuinfo"}) {
+    const CompileResult c = CompileSubmission(
+        Request(Submission("fizzbuzz.cpp", std::string("#include \"") + host + "\"\n" + kGood)));
+    EXPECT_FALSE(c.ok) << host;
+    EXPECT_NE(c.message.find("note: the compiler sees only your file"), std::string::npos)
+        << host << ": " << c.message;
+  }
+}
+
+TEST_F(CompilerTest, OwnMainIsACompileErrorThatSaysToRemoveIt) {
+  const CompileResult c = CompileSubmission(Request(
+      Submission("fizzbuzz.cpp", std::string(kGood) + "int main() {\n  FizzBuzz f(3);\n}\n")));
+  EXPECT_FALSE(c.ok);
+  EXPECT_FALSE(c.setup_error);
+  EXPECT_EQ(c.message,
+            "fizzbuzz.cpp defines main(). The lab supplies main() and runs your code through the "
+            "puzzle's scenarios, so a submission must not have one: remove your main() (or keep "
+            "it between #ifndef LAB_GRADING and #endif) and submit again.\n");
+
+  // With arguments too.
+  const CompileResult args = CompileSubmission(Request(Submission(
+      "fizzbuzz.cpp", std::string(kGood) + "int main(int argc, char** argv) { return argc; }\n")));
+  EXPECT_FALSE(args.ok);
+  EXPECT_NE(args.message.find("defines main()"), std::string::npos) << args.message;
+}
+
+TEST_F(CompilerTest, GuardedMainCompilesAndTheLabsMainRuns) {
+  const CompileResult c = CompileSubmission(Request(Submission(
+      "fizzbuzz.cpp",
+      std::string(kGood) + "#ifndef LAB_GRADING\nint main() { return 7; }\n#endif\n")));
+  ASSERT_TRUE(c.ok) << c.message;
+  SandboxRequest run;
+  run.argv = {c.binary_path};
+  run.workdir = work_;
+  run.limits.wall_seconds = 10;
+  const SandboxResult r = RunSandboxed(run);
+  ASSERT_TRUE(r.started) << r.error;
+  EXPECT_EQ(r.exit_code, 0) << "the fake lab's main ran, not the student's";
+}
+
+TEST_F(CompilerTest, ExtraIncludeDirsAreReadableAndSearched) {
+  const std::string extra = dir_.path() + "/puzzle_headers";
+  WriteFile(extra + "/lab/puzzles/html_parser.h", "#pragma once\nstruct HtmlParser { int k = 3; };\n");
+  CompileRequest req = Request(Submission(
+      "fizzbuzz.cpp", std::string("#include \"lab/puzzles/html_parser.h\"\n") + kGood +
+                          "static int UsesIt() { return HtmlParser{}.k; }\n"));
+  req.extra_include_dirs = {extra};
+  const CompileResult c = CompileSubmission(req);
+  EXPECT_TRUE(c.ok) << c.message << "\n" << c.raw_log;
+}
+
+TEST_F(CompilerTest, ClangWorksInTheToolchainRootToo) {
+  if (access("/usr/bin/clang++", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/clang++ here";
+  CompileRequest req = Request(Submission("fizzbuzz.cpp", kGood));
+  req.cxx = "/usr/bin/clang++";  // a symlink chain through /etc/alternatives or ../lib/llvm
+  const CompileResult c = CompileSubmission(req);
+  EXPECT_TRUE(c.ok) << c.message << "\n" << c.raw_log;
+  CompileRequest host = Request(Submission("fizzbuzz.cpp", "#include \"/etc/passwd\"\n"));
+  host.cxx = "/usr/bin/clang++";
+  const CompileResult bad = CompileSubmission(host);
+  EXPECT_FALSE(bad.ok);
+  if (ProbeSandbox().mount_ns) {
+    EXPECT_NE(bad.message.find("note: the compiler sees only your file"), std::string::npos)
+        << bad.message;
   }
 }
 
@@ -357,6 +490,48 @@ TEST(TrimDiagnosticsTest, KeepsTheStudentsGroupsAndOnlyErrorLinesElsewhere) {
             "lab/mutex.h:40:3: error: no matching function\n"
             "ld: in function `main':\n"
             "spec.cpp:12: undefined reference to `FizzBuzz::fizz()'\n");
+}
+
+TEST(TrimDiagnosticsTest, ClangsDotSlashNamesAreTheStudentsFile) {
+  // Clang names the submission as found next to the wrapper: "./fizzbuzz.cpp".
+  const std::string log =
+      "In file included from lab_main.cpp:3:\n"
+      "./fizzbuzz.cpp:4:14: error: expected parameter declarator\n"
+      "    4 |   int broken(;\n"
+      "      |              ^\n"
+      "./spec.cpp:3:6: error: no member named 'n' in 'FizzBuzz'\n"
+      "    3 |   fb.n() == 42;\n";
+  const std::string out = TrimDiagnostics(log, "fizzbuzz.cpp", {}, 10000);
+  EXPECT_EQ(out,
+            "./fizzbuzz.cpp:4:14: error: expected parameter declarator\n"
+            "    4 |   int broken(;\n"
+            "      |              ^\n"
+            "./spec.cpp:3:6: error: no member named 'n' in 'FizzBuzz'\n");
+}
+
+TEST(ExplainCompileFailureTest, OnlyHandInProblemsGetAPlainMessage) {
+  EXPECT_EQ(ExplainCompileFailure("fizzbuzz.cpp:4:3: error: 'x' was not declared\n", "fizzbuzz.cpp"),
+            "");
+  // A missing header of the student's own is an ordinary error, not a host path.
+  EXPECT_EQ(ExplainCompileFailure(
+                "fizzbuzz.cpp:1:10: fatal error: helpers.h: No such file or directory\n",
+                "fizzbuzz.cpp"),
+            "");
+  // A host path in a file that is not the submission (cannot happen, but is not ours to word).
+  EXPECT_EQ(ExplainCompileFailure("spec.cpp:1:10: fatal error: /x.h: No such file or directory\n",
+                                  "fizzbuzz.cpp"),
+            "");
+  EXPECT_NE(ExplainCompileFailure("./fizzbuzz.cpp:2:10: fatal error: '../../etc/shadow' file not "
+                                  "found\n",
+                                  "fizzbuzz.cpp")
+                .find("note: the compiler sees only your file"),
+            std::string::npos);
+  EXPECT_NE(ExplainCompileFailure("/usr/bin/ld: x.a(runner_main.cc.o): in function `main':\n"
+                                  "runner_main.cc:(.text+0x0): multiple definition of `main'; "
+                                  "/tmp/cc1.o:lab_main.cpp:(.text+0x0): first defined here\n",
+                                  "alice.cpp")
+                .find("alice.cpp defines main()"),
+            std::string::npos);
 }
 
 TEST(TrimDiagnosticsTest, CapsAndCleans) {

@@ -10,23 +10,6 @@
 namespace lab::grader {
 namespace {
 
-bool IsValidUtf8(const std::string& s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const int len = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (int k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 // The properties every sanitised name has, whatever the input.
 void ExpectSafeName(const std::string& name) {
   EXPECT_FALSE(name.empty());
@@ -170,6 +153,17 @@ TEST(CsvFieldTest, MakesValidText) {
   EXPECT_EQ(CsvField(std::string("a\0b", 3)), "ab");
   EXPECT_EQ(CsvField("bad\xff"), "bad\xEF\xBF\xBD");
   EXPECT_EQ(CsvField("Jos\xC3\xA9"), "Jos\xC3\xA9");
+}
+
+TEST(IsValidUtf8Test, AcceptsUtf8AndRejectsWhatIsNot) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("alice.cpp"));
+  EXPECT_TRUE(IsValidUtf8("J\xC3\xBCrgen \xE2\x9C\x93 \xF0\x9F\x98\x80"));
+  EXPECT_FALSE(IsValidUtf8("bad\xff\xfename.cpp"));
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // a surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("cut\xE2\x9C"));       // a sequence cut short
 }
 
 }  // namespace

@@ -323,7 +323,8 @@ TEST_F(SandboxTest, CpuLimitStopsASpinner) {
   EXPECT_FALSE(r.wall_timeout);
   EXPECT_EQ(r.term_signal, SIGXCPU);
   EXPECT_GE(r.cpu_seconds, 0.5);  // rusage is tick-sampled; the kernel limit is exact
-  EXPECT_LT(r.wall_seconds, 5.0);
+  // No wall-clock bound here: on a loaded machine one CPU second takes many wall seconds,
+  // and !wall_timeout already shows that the CPU limit, not the wall limit, ended it.
 }
 
 TEST_F(SandboxTest, AddressSpaceLimitStopsAMemoryHog) {
@@ -366,20 +367,50 @@ TEST_F(SandboxTest, FileSizeLimitStopsAWriter) {
   EXPECT_LE(fs::file_size(work_ + "/big"), 1u << 20);
 }
 
-TEST_F(SandboxTest, OutputFloodIsCappedAndDrained) {
-  SandboxRequest req =
-      Sh("head -c 30000000 /dev/zero >&2 & head -c 50000000 /dev/zero; wait; echo done >&3");
+TEST_F(SandboxTest, OutputFloodStopsTheRunAtTheCap) {
+  // Both streams flood forever: the run is stopped at the cap, long before the wall clock.
+  SandboxRequest req = Sh("yes err >&2 & yes out; wait");
+  req.limits.output_bytes = 64 << 10;
+  req.limits.wall_seconds = 20;
+  const SandboxResult r = RunSandboxed(req);
+  ASSERT_TRUE(r.started) << r.error;
+  EXPECT_TRUE(r.output_limit);
+  EXPECT_FALSE(r.wall_timeout);
+  EXPECT_FALSE(r.cpu_limit);
+  EXPECT_TRUE(r.stdout_truncated || r.stderr_truncated);
+  EXPECT_EQ(r.stdout_truncated ? r.stdout_data.size() : r.stderr_data.size(), 64u << 10);
+  EXPECT_LT(r.wall_seconds, 5.0) << "a flood is stopped, not drained until the wall clock";
+}
+
+TEST_F(SandboxTest, OutputJustUnderTheCapIsNotALimit) {
+  SandboxRequest req = Sh("head -c 65536 /dev/zero; head -c 1000 /dev/zero >&2; echo done >&3");
   req.limits.output_bytes = 64 << 10;
   const SandboxResult r = RunSandboxed(req);
   ASSERT_TRUE(r.started) << r.error;
-  EXPECT_EQ(r.exit_code, 0) << "the child must not block on a full pipe";
-  EXPECT_FALSE(r.wall_timeout);
-  EXPECT_TRUE(r.stdout_truncated);
-  EXPECT_TRUE(r.stderr_truncated);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_FALSE(r.output_limit);
+  EXPECT_FALSE(r.stdout_truncated);
   EXPECT_EQ(r.stdout_data.size(), 64u << 10);
-  EXPECT_EQ(r.stderr_data.size(), 64u << 10);
   EXPECT_EQ(r.result_data, "done\n");
-  EXPECT_LT(r.wall_seconds, 8.0);
+}
+
+TEST_F(SandboxTest, OutputPastTheCapIsALimitEvenWhenTheProgramEndsFirst) {
+  // Deterministic verdict: a short burst past the cap that ends at once is the same limit.
+  SandboxRequest req = Sh("head -c 70000 /dev/zero");
+  req.limits.output_bytes = 64 << 10;
+  const SandboxResult r = RunSandboxed(req);
+  ASSERT_TRUE(r.started) << r.error;
+  EXPECT_TRUE(r.output_limit);
+  EXPECT_TRUE(r.stdout_truncated);
+}
+
+TEST_F(SandboxTest, ResultChannelPastTheCapIsCutNotALimit) {
+  SandboxRequest req = Sh("head -c 100000 /dev/zero >&3");
+  req.limits.output_bytes = 64 << 10;
+  const SandboxResult r = RunSandboxed(req);
+  ASSERT_TRUE(r.started) << r.error;
+  EXPECT_FALSE(r.output_limit);
+  EXPECT_TRUE(r.result_truncated);
 }
 
 TEST_F(SandboxTest, ForkBombIsContainedAndNothingSurvives) {
@@ -527,6 +558,26 @@ TEST_F(SandboxTest, ReadonlyPathsAreVisibleButNotWritable) {
     GTEST_SKIP() << "neither a mount namespace nor another uid on this host: read-only "
                     "not tested";
   }
+}
+
+TEST_F(SandboxTest, ToolchainRootHoldsTheToolchainAndNothingElseOfTheHost) {
+  if (!ProbeSandbox().mount_ns) GTEST_SKIP() << "no mount namespace on this machine (announced)";
+  const std::string script =
+      "for p in /etc/passwd /etc/hostname /etc/hosts /usr/share /usr/local /proc/self /dev/zero "
+      "/dev/random /root /home /work /var /srv; do [ -e $p ] && echo \"seen $p\"; done; "
+      "for p in /usr/bin/c++ /usr/include/stdio.h /etc/ld.so.cache /dev/null; do "
+      "[ -e $p ] || echo \"missing $p\"; done; echo ok";
+  SandboxRequest req = Sh(script);
+  req.root = SandboxRoot::kToolchain;
+  const SandboxResult r = RunSandboxed(req);
+  ASSERT_TRUE(r.started) << r.error;
+  EXPECT_EQ(r.stdout_data, "ok\n") << r.stderr_data;
+
+  // A program run sees the usual system files (name lookups need /etc/passwd).
+  SandboxRequest prog = Sh("[ -e /etc/passwd ] && [ -e /usr/share ] && [ -e /proc/self ] && echo ok");
+  const SandboxResult p = RunSandboxed(prog);
+  ASSERT_TRUE(p.started) << p.error;
+  EXPECT_EQ(p.stdout_data, "ok\n") << p.stderr_data;
 }
 
 TEST_F(SandboxTest, CannotSeeOtherProcesses) {
@@ -744,6 +795,45 @@ TEST(SandboxProbeTest, EveryGapIsAnnounced) {
     EXPECT_TRUE(c.warnings.empty());
   }
   for (const std::string& w : c.warnings) std::fprintf(stderr, "%s\n", w.c_str());
+}
+
+TEST(SandboxProbeTest, SummarySaysWhichCgroupVersionIsInForce) {
+  const SandboxCapabilities& c = ProbeSandbox();
+  std::fprintf(stderr, "%s\n", c.summary.c_str());
+  switch (c.cgroup_version) {
+    case 0:
+      EXPECT_NE(c.summary.find("no cgroup"), std::string::npos) << c.summary;
+      EXPECT_FALSE(c.cgroup_pids || c.cgroup_memory);
+      break;
+    case 1:
+    case 2:
+      EXPECT_NE(c.summary.find("cgroup v" + std::to_string(c.cgroup_version) + " in force"),
+                std::string::npos)
+          << c.summary;
+      EXPECT_TRUE(c.cgroup_pids || c.cgroup_memory);
+      EXPECT_EQ(c.summary.find("cannot enforce") == std::string::npos,
+                c.cgroup_pids && c.cgroup_memory)
+          << c.summary;
+      break;
+    default:
+      ADD_FAILURE() << "cgroup_version " << c.cgroup_version;
+  }
+}
+
+TEST(SandboxProbeTest, UsesCgroupV1WhereItsControllersAreMounted) {
+  // This project's machines: v1 pids and memory hierarchies (see DESIGN §8). Elsewhere the
+  // v2 logic is covered by sandbox_cgroup_test against a fake tree.
+  std::ifstream mounts("/proc/self/mounts");
+  bool v1_pids = false;
+  for (std::string dev, point, type, opts; mounts >> dev >> point >> type >> opts;) {
+    std::string rest;
+    std::getline(mounts, rest);
+    if (type == "cgroup" && ("," + opts + ",").find(",pids,") != std::string::npos) v1_pids = true;
+  }
+  if (!v1_pids) GTEST_SKIP() << "no cgroup v1 pids hierarchy on this machine";
+  if (getuid() != 0) GTEST_SKIP() << "the v1 hierarchy is root's here: run as root";
+  EXPECT_EQ(ProbeSandbox().cgroup_version, 1);
+  EXPECT_TRUE(ProbeSandbox().cgroup_pids);
 }
 
 // --- CleanOutput ---------------------------------------------------------------------

@@ -140,6 +140,29 @@ TEST(ScenarioRun, LimitsBecomeHangOrResourceLimit) {
   EXPECT_EQ(Only(JudgeScenarioRun(r, kKey, Request())).kind, FindingKind::kResourceLimit);
 }
 
+TEST(ScenarioRun, AnOutputFloodIsAResourceLimitNamingTheCapWithItsOutputCut) {
+  // The sandbox stopped the run at the cap: even a valid record does not excuse it.
+  SandboxResult r = Finished(-1, Record(kKey));
+  r.output_limit = true;
+  r.stdout_truncated = true;
+  r.term_signal = SIGKILL;
+  r.stdout_data = std::string(1000, 'x') + "\nflood line\n";
+  r.stderr_data = "a line on stderr\n";
+  const ScenarioResult s = JudgeScenarioRun(r, kKey, Request());
+  const Finding f = Only(s);
+  EXPECT_EQ(f.kind, FindingKind::kResourceLimit);
+  EXPECT_NE(f.message.find("output limit of 1 MiB to stdout"), std::string::npos) << f.message;
+  EXPECT_EQ(f.message.find("killed by"), std::string::npos) << f.message;
+  EXPECT_TRUE(s.output.starts_with("stdout (last lines):")) << s.output;
+  EXPECT_NE(s.output.find("flood line"), std::string::npos) << s.output;
+  EXPECT_NE(s.output.find("[... output truncated]"), std::string::npos) << s.output;
+
+  r.stdout_truncated = false;
+  r.stderr_truncated = true;
+  const Finding e = Only(JudgeScenarioRun(r, kKey, Request()));
+  EXPECT_NE(e.message.find("to stderr"), std::string::npos) << e.message;
+}
+
 TEST(ScenarioRun, TheWatchdogsExitStatusIsAHangWithItsMessage) {
   SandboxResult r = Finished(124, "");
   r.stderr_data = "lab: thread 'adder-1' keeps running without reaching a scheduling point\n";

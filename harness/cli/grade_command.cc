@@ -40,7 +40,9 @@ int Run(const std::vector<std::string>& args) {
   opt.grade.scenario_wall_seconds = absl::GetFlag(FLAGS_grade_timeout);
   if (!(opt.grade.scenario_wall_seconds > 0)) return UsageError(cmd, "--timeout must be positive");
 
-  // What isolation this machine cannot give, once and loudly, before anything runs.
+  // Which cgroup version is in force, then what isolation this machine cannot give, once and
+  // loudly, before anything runs.
+  std::fprintf(stderr, "lab grade: %s\n", grader::ProbeSandbox().summary.c_str());
   for (const std::string& w : grader::ProbeSandbox().warnings) {
     std::fprintf(stderr, "lab grade: WARNING: %s\n", w.c_str());
   }

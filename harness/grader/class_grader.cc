@@ -29,7 +29,6 @@ namespace {
 
 constexpr std::size_t kMaxSourceBytes = 1 << 20;
 
-
 bool EndsWithCpp(const std::string& name) {
   if (name.size() <= 4) return false;
   std::string ext = name.substr(name.size() - 4);
@@ -45,6 +44,63 @@ std::string RealPath(const std::string& path) {
 // A printable rendering of a name a student chose, for warnings and messages.
 std::string Shown(const std::string& raw) { return "'" + SanitizeStudentName(raw) + "'"; }
 
+constexpr const char* kEmptyFile =
+    "an empty file (0 bytes); submit the .cpp file with your solution";
+
+// Why a symbolic link in the class folder is not graded. `target` is what it points to, or
+// null when it points nowhere. The target's path is not shown: it may name a host file.
+std::string LinkProblem(const std::string& path, const std::string& real_root,
+                        const struct stat* target) {
+  std::string what;
+  if (target == nullptr) {
+    what = "a symbolic link whose target does not exist (a dangling link)";
+  } else {
+    const std::string real = RealPath(path);
+    const bool inside = !real_root.empty() && real.starts_with(real_root + "/");
+    what = std::string("a symbolic link to a ") + (S_ISDIR(target->st_mode) ? "folder" : "file") +
+           (inside ? " inside" : " outside") + " the class folder";
+  }
+  return what + "; links are not followed: submit the file itself";
+}
+
+// A student's folder: graded when it holds exactly one non-empty regular .cpp file.
+void ExamineFolder(const std::string& path, const std::string& name, const std::string& real_root,
+                   ClassSubmission* s, std::vector<std::string>* warnings) {
+  std::vector<std::string> sources, links, empty;
+  for (const std::string& inner : ListDir(path)) {
+    struct stat ist;
+    const std::string ipath = path + "/" + inner;
+    if (!EndsWithCpp(inner) || lstat(ipath.c_str(), &ist) != 0) continue;
+    if (S_ISLNK(ist.st_mode)) {
+      warnings->push_back("ignored " + Shown(name) + "/" + Shown(inner) +
+                          ": a symbolic link (links are not followed)");
+      links.push_back(ipath);
+    } else if (S_ISREG(ist.st_mode)) {
+      (ist.st_size == 0 ? empty : sources).push_back(inner);
+    }
+  }
+  if (sources.size() == 1) {
+    s->path = path + "/" + sources[0];
+  } else if (sources.empty() && links.size() == 1) {
+    struct stat target;
+    const bool resolves = stat(links[0].c_str(), &target) == 0;
+    s->problem = "the folder's .cpp file is " +
+                 LinkProblem(links[0], real_root, resolves ? &target : nullptr);
+  } else if (sources.empty() && empty.size() == 1) {
+    s->problem =
+        "the folder's .cpp file is an empty file (0 bytes); submit the .cpp file with "
+        "your solution";
+  } else if (sources.empty()) {
+    s->problem = "the folder holds no .cpp file; a submission is exactly one .cpp file";
+  } else {
+    s->problem = "the folder holds " + std::to_string(sources.size()) + " .cpp files (";
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      s->problem += (i ? ", " : "") + SanitizeStudentName(sources[i]) + ".cpp";
+    }
+    s->problem += "); a submission is exactly one .cpp file";
+  }
+}
+
 std::string UniqueName(const std::string& base, std::set<std::string>* taken) {
   std::string name = base;
   for (int k = 2; taken->count(name) != 0; ++k) name = base + "-" + std::to_string(k);
@@ -57,50 +113,42 @@ std::string UniqueName(const std::string& base, std::set<std::string>* taken) {
 ClassDiscovery DiscoverSubmissions(const std::string& dir, const std::string& exclude) {
   ClassDiscovery d;
   const std::string root = AbsolutePath(dir);
+  const std::string real_root = RealPath(root);
   const std::string excluded = exclude.empty() ? "" : RealPath(exclude);
   std::set<std::string> taken;
   for (const std::string& name : ListDir(root)) {
     const std::string path = root + "/" + name;
     struct stat st;
     if (lstat(path.c_str(), &st) != 0) continue;
-    if (S_ISLNK(st.st_mode)) {
-      if (EndsWithCpp(name) || stat(path.c_str(), &st) == 0) {
-        d.warnings.push_back("skipped " + Shown(name) + ": a symbolic link (links are not followed)");
-      }
-      continue;
-    }
     ClassSubmission s;
     s.raw_name = name;
-    if (S_ISREG(st.st_mode)) {
+    if (S_ISLNK(st.st_mode)) {
+      struct stat target;
+      const bool resolves = stat(path.c_str(), &target) == 0;
+      // A link to some other kind of file is ignored as that file would be.
+      if (resolves && !S_ISDIR(target.st_mode) && !EndsWithCpp(name)) continue;
+      s.problem = LinkProblem(path, real_root, resolves ? &target : nullptr);
+    } else if (S_ISREG(st.st_mode)) {
       if (!EndsWithCpp(name)) continue;
-      s.path = path;
+      if (st.st_size == 0) {
+        s.problem = kEmptyFile;
+      } else {
+        s.path = path;
+      }
     } else if (S_ISDIR(st.st_mode)) {
       if (!excluded.empty() && RealPath(path) == excluded) continue;
-      std::vector<std::string> sources;
-      for (const std::string& inner : ListDir(path)) {
-        struct stat ist;
-        const std::string ipath = path + "/" + inner;
-        if (!EndsWithCpp(inner) || lstat(ipath.c_str(), &ist) != 0) continue;
-        if (S_ISLNK(ist.st_mode)) {
-          d.warnings.push_back("ignored " + Shown(name) + "/" + Shown(inner) +
-                               ": a symbolic link (links are not followed)");
-          continue;
-        }
-        if (S_ISREG(ist.st_mode)) sources.push_back(inner);
-      }
-      if (sources.size() == 1) {
-        s.path = path + "/" + sources[0];
-      } else if (sources.empty()) {
-        s.problem = "the folder holds no .cpp file; a submission is exactly one .cpp file";
-      } else {
-        s.problem = "the folder holds " + std::to_string(sources.size()) + " .cpp files (";
-        for (std::size_t i = 0; i < sources.size(); ++i) {
-          s.problem += (i ? ", " : "") + SanitizeStudentName(sources[i]) + ".cpp";
-        }
-        s.problem += "); a submission is exactly one .cpp file";
-      }
+      ExamineFolder(path, name, real_root, &s, &d.warnings);
     } else {
-      continue;
+      if (!EndsWithCpp(name)) continue;
+      s.problem =
+          "not a regular file (a named pipe, socket or device); submit the .cpp file "
+          "itself";
+    }
+    if (!IsValidUtf8(name)) {
+      s.path.clear();
+      s.problem = "the " + std::string(S_ISDIR(st.st_mode) ? "folder" : "file") +
+                  " name is not valid UTF-8 (shown here as " + Shown(name) +
+                  "), so it cannot be matched to a student; rename it and grade again";
     }
     s.student = UniqueName(SanitizeStudentName(name), &taken);
     d.submissions.push_back(std::move(s));
@@ -135,8 +183,8 @@ std::string SubmissionHash(const std::string& lab_identity, const GradeOptions& 
                 options.schedules_scale, static_cast<unsigned long long>(options.seed),
                 options.scenario_wall_seconds);
   // Length-prefixed parts: no two different inputs give the same byte stream.
-  for (const std::string& part : {std::string("lab-grade-v1"), lab_identity, std::string(opts),
-                                  spec, name, source}) {
+  for (const std::string& part :
+       {std::string("lab-grade-v1"), lab_identity, std::string(opts), spec, name, source}) {
     h.Update(std::to_string(part.size()));
     h.Update(":");
     h.Update(part);
@@ -191,8 +239,8 @@ bool GradeClass(const PuzzleInfo& puzzle, const std::string& dir, const std::str
       result = RejectedSubmission(puzzle, s.student,
                                   "the .cpp file cannot be read or is larger than 1 MiB");
     } else {
-      hash = SubmissionHash(lab_id, options.grade, spec, s.raw_name + "/" + s.path.substr(s.path.rfind('/') + 1),
-                            source);
+      hash = SubmissionHash(lab_id, options.grade, spec,
+                            s.raw_name + "/" + s.path.substr(s.path.rfind('/') + 1), source);
       std::string old_hash, old_result;
       if (!options.force && ReadFile(student_dir + "/.lab-hash", &old_hash, 4096) &&
           old_hash == hash + "\n" && ReadFile(student_dir + "/.lab-result.json", &old_result) &&
@@ -244,8 +292,8 @@ bool GradeClass(const PuzzleInfo& puzzle, const std::string& dir, const std::str
   if (!WriteFileAtomically(out + "/gradebook.csv", GradebookCsv(summary->results), &error)) {
     summary->errors.push_back(error);
   }
-  if (!WriteFileAtomically(out + "/junit.xml", JunitXml(summary->results, "lab grade " + puzzle.name),
-                           &error)) {
+  if (!WriteFileAtomically(out + "/junit.xml",
+                           JunitXml(summary->results, "lab grade " + puzzle.name), &error)) {
     summary->errors.push_back(error);
   }
   return true;

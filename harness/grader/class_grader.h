@@ -7,8 +7,12 @@
 //
 // Submissions: every `*.cpp` file directly in the folder, and every sub-folder holding exactly
 // one `.cpp` file directly inside it (none or several: graded as rejected, with a message).
-// Hidden entries and other files are ignored; symbolic links are never followed (a warning
-// names each one), and the output folder is skipped when it lies inside the class folder.
+// Every entry that looks like a submission gets a result, so the gradebook never silently
+// lacks a student: a symbolic link (to a file inside or outside the folder, to a folder, or
+// dangling: links are never followed), an empty .cpp file, a .cpp that is not a regular file
+// (a FIFO, a socket) and a name that is not valid UTF-8 are each rejected with score 0 and a
+// message that says what was wrong. Hidden entries, other files and links to other files are
+// ignored, and the output folder is skipped when it lies inside the class folder.
 // The student's name is SanitizeStudentName of the file or folder name, with "-2", "-3", ...
 // appended, in sorted order, when two sanitise to the same name.
 //

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cerrno>
 #include <climits>
@@ -32,7 +31,7 @@ constexpr const char* kSpecName = "spec.cpp";
 constexpr const char* kDefaultBinary = "submission";
 constexpr std::size_t kMaxSpecBytes = 4 << 20;
 constexpr int kMaxErrors = 20;
-constexpr std::size_t kMaxLinesPerGroup = 60;
+constexpr std::size_t kCompilerOutputBytes = 4 << 20;  // per stream; more stops the compiler
 
 std::string ErrnoText(int err) {
   char buf[128];
@@ -150,106 +149,6 @@ bool MentionsOutOfMemory(std::string_view log) {
   return false;
 }
 
-// --- diagnostics ---------------------------------------------------------------------
-
-bool AllDigits(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-// "<file>:<line>[:<col>]" -> file.
-bool ParseLocation(std::string_view prefix, std::string_view* file) {
-  int stripped = 0;
-  for (; stripped < 2; ++stripped) {
-    const auto colon = prefix.rfind(':');
-    if (colon == std::string_view::npos || !AllDigits(prefix.substr(colon + 1))) break;
-    prefix = prefix.substr(0, colon);
-  }
-  if (stripped == 0 || prefix.empty()) return false;
-  *file = prefix;
-  return true;
-}
-
-enum class LineKind { kContext, kError, kNote, kSnippet };
-
-struct DiagLine {
-  std::string text;
-  std::string file;  // the location's file; for a snippet, that of the line it illustrates
-  LineKind kind;
-};
-
-// "<loc>: error: ...", "<loc>: fatal error: ...", "<loc>: warning: ...", "<loc>: note: ...".
-bool ParseDiagnostic(std::string_view line, std::string_view* file, LineKind* kind) {
-  static constexpr std::array<std::pair<std::string_view, LineKind>, 4> kMarkers = {{
-      {": fatal error: ", LineKind::kError},
-      {": error: ", LineKind::kError},
-      {": warning: ", LineKind::kError},  // only with -Werror-like setups; treated as errors
-      {": note: ", LineKind::kNote},
-  }};
-  std::size_t best = std::string_view::npos;
-  for (const auto& [marker, k] : kMarkers) {
-    const std::size_t pos = line.find(marker);
-    if (pos < best) {
-      best = pos;
-      *kind = k;
-    }
-  }
-  return best != std::string_view::npos && ParseLocation(line.substr(0, best), file);
-}
-
-// GCC's context lines: "f.cpp: In function 'x':", "f.cpp: At global scope:",
-// "f.cpp:20:10:   required from here", "f.cpp:5:3:   in 'constexpr' expansion of ...".
-bool ParseContext(std::string_view line, std::string_view* file) {
-  const std::size_t req = line.find(":   ");
-  if (req != std::string_view::npos && ParseLocation(line.substr(0, req), file)) return true;
-  for (std::string_view marker :
-       {std::string_view(": In "), std::string_view(": At global scope")}) {
-    const std::size_t pos = line.find(marker);
-    if (pos != std::string_view::npos && pos > 0 && line.back() == ':' &&
-        line.substr(0, pos).find(' ') == std::string_view::npos) {
-      *file = line.substr(0, pos);
-      return true;
-    }
-  }
-  return false;
-}
-
-bool IsIncludeChain(std::string_view line) {
-  if (line.starts_with("In file included from ")) return true;
-  const std::size_t first = line.find_first_not_of(' ');
-  return first != std::string_view::npos && first > 0 && line.substr(first).starts_with("from ");
-}
-
-bool IsLinkerLine(std::string_view line) {
-  return line.starts_with("/usr/bin/ld") || line.starts_with("ld: ") || line.starts_with("ld.") ||
-         line.starts_with("collect2") ||
-         line.find("undefined reference to") != std::string_view::npos ||
-         line.find("multiple definition of") != std::string_view::npos ||
-         line.find("linker command failed") != std::string_view::npos;
-}
-
-// "/usr/bin/ld: ccAbC123.o: in function `main':" -> "ld: in function `main':".
-std::string CleanLinkerLine(std::string_view line) {
-  std::string out;
-  const std::size_t ld = line.find("ld: ");
-  if (ld != std::string_view::npos && line.substr(0, ld).find(' ') == std::string_view::npos) {
-    out = "ld: ";
-    line.remove_prefix(ld + 4);
-  }
-  const std::size_t colon = line.find(": ");
-  if (colon != std::string_view::npos && line.substr(0, colon).ends_with(".o")) {
-    line.remove_prefix(colon + 2);
-  }
-  out += line;
-  return out;
-}
-
-void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
-  if (from.empty()) return;
-  for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) {
-    s.replace(pos, from.size(), to);
-  }
-}
-
 CompileResult CompileImpl(const CompileRequest& in) {
   CompileResult res;
   const auto setup = [&res](std::string message) {
@@ -261,6 +160,10 @@ CompileResult CompileImpl(const CompileRequest& in) {
   const std::string cxx = or_default(in.cxx, LAB_CXX_COMPILER);
   const std::string pub = or_default(in.public_include_dir, LAB_PUBLIC_INCLUDE_DIR);
   const std::string spec_inc = or_default(in.spec_include_dir, LAB_SPEC_INCLUDE_DIR);
+  // Every header folder the compiler may read: each is an -I and read-only in the sandbox.
+  std::vector<std::string> include_dirs = {pub, spec_inc};
+  include_dirs.insert(include_dirs.end(), in.extra_include_dirs.begin(),
+                      in.extra_include_dirs.end());
   const std::string lib_lab = or_default(in.lib_lab, LAB_LIBLAB);
   const std::string lib_spec = or_default(in.lib_spec, LAB_LIBSPEC);
   const std::string lib_main =
@@ -362,7 +265,9 @@ CompileResult CompileImpl(const CompileRequest& in) {
     argv.push_back("-fmax-errors=" + std::to_string(kMaxErrors));
     argv.push_back("-fdiagnostics-urls=never");
   }
-  argv.insert(argv.end(), {"-I", pub, "-I", spec_inc});
+  for (const std::string& dir : include_dirs) argv.insert(argv.end(), {"-I", dir});
+  // A student may keep a test main() between #ifndef LAB_GRADING and #endif.
+  argv.push_back("-DLAB_GRADING=1");
   std::vector<std::string> sanitizers = SplitWords(sanitize);
   if (in.tsan || !sanitizers.empty()) argv.push_back("-g");
   if (in.tsan &&
@@ -371,14 +276,23 @@ CompileResult CompileImpl(const CompileRequest& in) {
   }
   argv.insert(argv.end(), sanitizers.begin(), sanitizers.end());
   argv.insert(argv.end(),
-              {kWrapperName, "-o", binary, lib_main, lib_spec, lib_lab, "-lfmt", "-lbacktrace", "-pthread"});
+              {kWrapperName, "-o", binary,
+               // The lab's main() is linked whatever the submission defines, so a main() of
+               // its own is a clear link error (ExplainCompileFailure words it), never a
+               // program that runs the student's main instead of the scenarios.
+               "-Wl,--whole-archive", lib_main, "-Wl,--no-whole-archive", lib_spec, lib_lab,
+               "-lfmt", "-lbacktrace", "-pthread"});
 
   SandboxRequest sb;
   sb.argv = std::move(argv);
   sb.env = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", "LANG=C", "TMPDIR=" + workdir,
             "HOME=" + workdir};
   sb.workdir = workdir;
-  sb.readonly_paths = {pub, spec_inc, lib_lab, lib_spec, lib_main, DirName(Canonical(cxx))};
+  // The toolchain and these paths only: no /etc/passwd, no class folder, no puzzle folder.
+  sb.root = SandboxRoot::kToolchain;
+  sb.readonly_paths = include_dirs;
+  sb.readonly_paths.insert(sb.readonly_paths.end(),
+                           {lib_lab, lib_spec, lib_main, DirName(Canonical(cxx))});
   sb.limits.cpu_seconds = in.time_limit_s;
   sb.limits.wall_seconds = in.time_limit_s;
   sb.limits.address_space_bytes = in.memory_limit_bytes;
@@ -386,7 +300,7 @@ CompileResult CompileImpl(const CompileRequest& in) {
   sb.limits.file_size_bytes = 512ull << 20;
   sb.limits.open_files = 256;
   sb.limits.max_processes = 32;
-  sb.limits.output_bytes = 4 << 20;
+  sb.limits.output_bytes = kCompilerOutputBytes;
   sb.want_result_channel = false;
   sb.network = false;
 
@@ -424,9 +338,18 @@ CompileResult CompileImpl(const CompileRequest& in) {
                  CleanOutput(std::string_view(res.raw_log).substr(miss, end - miss), 200) +
                  "): run make");
   }
-  const std::vector<std::string> strip = {workdir + "/", pub + "/", spec_inc + "/"};
+  if (std::string plain = ExplainCompileFailure(res.raw_log, res.source_name); !plain.empty()) {
+    res.message = std::move(plain);
+    return res;
+  }
+  std::vector<std::string> strip = {workdir + "/"};
+  for (const std::string& dir : include_dirs) strip.push_back(dir + "/");
   res.message = TrimDiagnostics(res.raw_log, res.source_name, strip, in.output_cap);
-  if (res.message.empty()) {
+  if (r.output_limit) {
+    // Stopped by the sandbox: what it said up to the cap is above.
+    res.message += "[the compiler's messages passed the output limit of " +
+                   std::to_string(kCompilerOutputBytes >> 20) + " MiB and it was stopped]\n";
+  } else if (res.message.empty()) {
     res.message = r.term_signal != 0
                       ? "the compiler was killed by signal " + std::to_string(r.term_signal)
                       : "compilation failed (compiler exit status " + std::to_string(r.exit_code) +
@@ -458,77 +381,6 @@ std::string SubmissionFileName(std::string_view submission_path) {
   std::string name = SanitizeStudentName(base) + ext;
   if (name == kSpecName || name == kWrapperName) name = "submission.cpp";
   return name;
-}
-
-std::string TrimDiagnostics(std::string_view log, std::string_view source_name,
-                            const std::vector<std::string>& strip_prefixes, std::size_t cap) {
-  std::string text(log);
-  for (const std::string& p : strip_prefixes) ReplaceAll(text, p, "");
-
-  struct Group {
-    std::vector<DiagLine> lines;
-    bool mentions = false;
-  };
-  std::vector<Group> groups;
-  std::vector<DiagLine> pending;  // context lines waiting for their diagnostic
-  std::vector<std::string> linker;
-  std::string last_file;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t nl = std::min(text.find('\n', pos), text.size());
-    const std::string_view line = std::string_view(text).substr(pos, nl - pos);
-    pos = nl + 1;
-    std::string_view file;
-    LineKind kind = LineKind::kSnippet;
-    if (IsIncludeChain(line)) continue;  // the way in is always our wrapper
-    if (ParseDiagnostic(line, &file, &kind)) {
-      if (kind == LineKind::kError || groups.empty()) groups.emplace_back();
-      Group& g = groups.back();
-      for (DiagLine& p : pending) g.lines.push_back(std::move(p));
-      pending.clear();
-      g.lines.push_back({std::string(line), std::string(file), kind});
-      last_file = file;
-      for (const DiagLine& l : g.lines) g.mentions = g.mentions || l.file == source_name;
-      continue;
-    }
-    if (ParseContext(line, &file)) {
-      pending.push_back({std::string(line), std::string(file), LineKind::kContext});
-      continue;
-    }
-    if (IsLinkerLine(line)) {
-      linker.emplace_back(line);
-      continue;
-    }
-    if (!groups.empty() && pending.empty() && !line.empty()) {
-      groups.back().lines.push_back({std::string(line), last_file, LineKind::kSnippet});
-    }
-  }
-
-  std::string out;
-  for (const Group& g : groups) {
-    std::size_t kept = 0;
-    for (const DiagLine& l : g.lines) {
-      const bool keep = g.mentions ? (l.kind != LineKind::kSnippet || l.file == source_name)
-                                   : l.kind == LineKind::kError;
-      if (!keep) continue;
-      if (++kept > kMaxLinesPerGroup) {
-        out += "  [...]\n";
-        break;
-      }
-      out += l.text;
-      out += '\n';
-    }
-  }
-  for (const std::string& l : linker) {
-    if (l.find("undefined reference") != std::string::npos ||
-        l.find("multiple definition") != std::string::npos ||
-        l.find("in function") != std::string::npos ||
-        l.find("first defined") != std::string::npos) {
-      out += CleanLinkerLine(l);
-      out += '\n';
-    }
-  }
-  return CleanOutput(out, cap);
 }
 
 CompileResult CompileSubmission(const CompileRequest& req) {

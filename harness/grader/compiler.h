@@ -18,7 +18,13 @@
 // directories and the lab's public headers and libraries only (never a puzzle's folder or its
 // reference), the workdir the only writable place. So `#include "/dev/random"`, an include of
 // the grader's files, or a template bomb is a failed compile within the limits, not a stuck
-// or fooled grader.
+// or fooled grader. The compiler's private root holds the toolchain (/usr/bin, /usr/lib*,
+// /usr/libexec, /usr/include) and the lab's include folders and libraries, nothing else of
+// the host: `#include "/etc/passwd"` is "No such file or directory", never the file's lines.
+//
+// The lab supplies main(): it is linked whole, so a submission that defines its own main()
+// is a compile-error that says to remove it (or to keep it between #ifndef LAB_GRADING and
+// #endif: the macro is defined when the lab compiles a submission).
 #pragma once
 
 #include <cstddef>
@@ -46,6 +52,9 @@ struct CompileRequest {
   std::string cxx;
   std::string public_include_dir;
   std::string spec_include_dir;
+  // More lab header folders (e.g. a puzzle's own header folder): each becomes an -I and is
+  // read-only in the compile sandbox, like the two above. Never a puzzle's reference.
+  std::vector<std::string> extra_include_dirs;
   std::string lib_lab;
   std::string lib_spec;
   std::string lib_spec_main;
@@ -82,5 +91,12 @@ std::string SubmissionFileName(std::string_view submission_path);
 // line. The result is CleanOutput'ed to at most `cap` bytes.
 std::string TrimDiagnostics(std::string_view log, std::string_view source_name,
                             const std::vector<std::string>& strip_prefixes, std::size_t cap);
+
+// The plain message for a failed compile whose cause is not in the student's C++ but in how
+// the submission is handed in, or "" for an ordinary failure (TrimDiagnostics then):
+//  - the submission defines main() (the linker's "multiple definition of `main'"): remove it;
+//  - an #include of a host path the sandbox does not hold ("fatal error: /etc/passwd: No
+//    such file or directory"): only the lab's headers and the standard library are there.
+std::string ExplainCompileFailure(std::string_view log, std::string_view source_name);
 
 }  // namespace lab::grader

@@ -6,53 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "utf8.h"
+
 namespace lab::grader {
 namespace {
-
-// One step of UTF-8 decoding. On success `valid` is true, `cp` holds the code point and the
-// return value is its length. On failure the return value is the length of the maximal
-// invalid subpart (Unicode's "U+FFFD substitution of maximal subparts"), at least 1.
-std::size_t DecodeUtf8(std::string_view s, std::size_t i, char32_t& cp, bool& valid) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  valid = false;
-  if (c < 0x80) {
-    cp = c;
-    valid = true;
-    return 1;
-  }
-  int need = 0;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xBF;
-  char32_t v = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    need = 1;
-    v = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    need = 2;
-    v = c & 0x0F;
-    if (c == 0xE0) lo = 0xA0;  // overlong
-    if (c == 0xED) hi = 0x9F;  // surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    need = 3;
-    v = c & 0x07;
-    if (c == 0xF0) lo = 0x90;  // overlong
-    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    return 1;
-  }
-  std::size_t j = i + 1;
-  for (int k = 0; k < need; ++k, ++j) {
-    if (j >= s.size()) return j - i;
-    const auto b = static_cast<unsigned char>(s[j]);
-    if (b < lo || b > hi) return j - i;
-    v = (v << 6) | (b & 0x3F);
-    lo = 0x80;
-    hi = 0xBF;
-  }
-  cp = v;
-  valid = true;
-  return j - i;
-}
 
 void AppendUtf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
@@ -133,6 +90,16 @@ bool IsPlainNumber(std::string_view s) {
 }
 
 }  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    bool valid = false;
+    i += DecodeUtf8(s, i, cp, valid);
+    if (!valid) return false;
+  }
+  return true;
+}
 
 std::string SanitizeStudentName(std::string_view raw) {
   while (!raw.empty() && (raw.back() == '/' || raw.back() == '\\')) raw.remove_suffix(1);

@@ -30,6 +30,9 @@ inline constexpr std::size_t kMaxStudentNameBytes = 64;
 // Different inputs may map to the same name: callers that need uniqueness disambiguate.
 std::string SanitizeStudentName(std::string_view raw);
 
+// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
 // One CSV field per RFC 4180: quoted (with "" for ") when it holds a comma, quote, CR, LF
 // or edge space. A text field whose first non-blank character is = + - @ TAB or CR is
 // prefixed with ' so spreadsheets do not evaluate it (OWASP "CSV injection"); a plain

@@ -30,6 +30,13 @@ std::string FormatSeconds(double s) {
   return buf;
 }
 
+// "1 MiB", "64 KiB", "100 bytes".
+std::string FormatBytes(std::uint64_t n) {
+  if (n >= (1u << 20) && n % (1u << 20) == 0) return std::to_string(n >> 20) + " MiB";
+  if (n >= (1u << 10) && n % (1u << 10) == 0) return std::to_string(n >> 10) + " KiB";
+  return std::to_string(n) + " bytes";
+}
+
 std::vector<std::string_view> Lines(std::string_view text) {
   std::vector<std::string_view> out;
   for (std::size_t pos = 0; pos < text.size();) {
@@ -193,6 +200,15 @@ ScenarioResult JudgeScenarioRun(const SandboxResult& r, const std::string& key,
     fail(FindingKind::kHang, "the run did not finish within the wall-clock limit of " +
                                  FormatSeconds(lim.wall_seconds) +
                                  " s; it was stopped, with every process it started");
+  } else if (r.output_limit) {
+    const bool on_stdout = r.stdout_truncated;
+    fail(FindingKind::kResourceLimit,
+         "the run wrote more than its output limit of " + FormatBytes(lim.output_bytes) + " to " +
+             (on_stdout ? "stdout" : "stderr") +
+             " and was stopped (printing in a loop?); what it wrote is cut at the limit");
+    const std::string& flooded = on_stdout ? std_out : err;
+    out.output = std::string(on_stdout ? "stdout" : "stderr") + " (last lines):\n" +
+                 Tail(flooded, kTailLines);
   } else if (r.cpu_limit) {
     fail(FindingKind::kResourceLimit, "the run used more than its CPU-time limit of " +
                                           FormatSeconds(lim.cpu_seconds) +

@@ -12,6 +12,7 @@
 // Only a run that exits with status 0 after writing such a record is judged by its findings.
 // Anything else earns nothing and gets a finding of the grader's own:
 //   wall-clock limit            -> hang (the child and its whole tree were killed)
+//   stdout/stderr past the cap  -> resource-limit (stopped at once; output cut with a marker)
 //   exit status 124             -> hang (the runner's watchdog: its "lab: ..." message)
 //   CPU, memory, file size,
 //   process/thread limit        -> resource-limit

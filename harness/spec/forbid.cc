@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "lab/spec.h"
-#include "lab/internal/hooks.h"
 #include "lab/internal/runner_hooks.h"
 
 namespace lab::spec {

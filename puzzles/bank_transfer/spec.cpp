@@ -59,7 +59,8 @@ std::vector<bool> Concat(const std::vector<bool>& a, const std::vector<bool>& b)
 
 LAB_SCENARIO(opposite_directions, .points = 3,
              .description = "alice sends 0 -> 1 while bob sends 1 -> 0 (every transfer is covered)",
-             .pct_schedules = 150, .random_schedules = 150, .dfs_schedules = 2000) {
+             .pct_schedules = 150, .random_schedules = 150, .dfs_schedules = 2000,
+             .dpor_schedules = 20000) {
   Bank bank(2, 100);
   const std::vector<Move> a = {{0, 1, 10}, {0, 1, 20}};
   const std::vector<Move> b = {{1, 0, 30}, {1, 0, 5}};
@@ -78,7 +79,8 @@ LAB_SCENARIO(opposite_directions, .points = 3,
 }
 
 LAB_SCENARIO(audit_while_transferring, .points = 3,
-             .description = "an auditor calls total() while two tellers move money around 3 accounts") {
+             .description = "an auditor calls total() while two tellers move money around 3 accounts",
+             .dpor_schedules = 20000) {
   const int accounts = 3, initial = 50;
   Bank bank(accounts, initial);
   const std::vector<Move> a = {{0, 1, 20}, {1, 2, 15}, {2, 0, 10}};
@@ -105,7 +107,8 @@ LAB_SCENARIO(audit_while_transferring, .points = 3,
 }
 
 LAB_SCENARIO(insufficient_funds, .points = 2,
-             .description = "two spenders race to take 6 out of an account holding 10") {
+             .description = "two spenders race to take 6 out of an account holding 10",
+             .dpor_schedules = 20000) {
   Bank bank(3, 10);
   const std::vector<Move> a = {{0, 1, 6}};
   const std::vector<Move> b = {{0, 2, 6}};
@@ -128,7 +131,8 @@ LAB_SCENARIO(insufficient_funds, .points = 2,
 // one teller's work; one bank-wide lock makes it the sum of both.
 LAB_SCENARIO(disjoint_transfers_overlap, .points = 2,
              .description = "teller-01 works on accounts 0 and 1, teller-23 on 2 and 3: they must run in parallel",
-             .pct_schedules = 50, .random_schedules = 50, .shared_access_cost_ns = 1000000) {
+             .pct_schedules = 50, .random_schedules = 50, .shared_access_cost_ns = 1000000,
+             .dpor_schedules = 20000) {
   Bank bank(4, 100);
   const std::vector<Move> a = {{0, 1, 10}, {1, 0, 20}, {0, 1, 5}};
   const std::vector<Move> b = {{3, 2, 10}, {2, 3, 20}, {3, 2, 5}};

@@ -21,16 +21,19 @@ void Updates(int n) {
 }  // namespace
 
 LAB_SCENARIO(two_updates, .points = 3, .description = "two threads update once each",
-             .pct_schedules = 100, .random_schedules = 100, .dfs_schedules = 500) {
+             .pct_schedules = 100, .random_schedules = 100, .dfs_schedules = 500,
+             .dpor_schedules = 20000) {
   Updates(2);
 }
 
-LAB_SCENARIO(five_updates, .points = 4, .description = "five threads update once each") {
+LAB_SCENARIO(five_updates, .points = 4, .description = "five threads update once each",
+             .dpor_schedules = 20000) {
   Updates(5);
 }
 
 LAB_SCENARIO(read_while_updating, .points = 3,
-             .description = "a reader calls value() while three threads update") {
+             .description = "a reader calls value() while three threads update",
+             .dpor_schedules = 20000) {
   FakeDatabase db;
   std::vector<int> seen;
   lab::Thread reader("reader", [&] {

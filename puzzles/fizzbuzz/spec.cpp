@@ -127,6 +127,7 @@ LAB_SCENARIO(n1, .points = 1,
              .description = "n = 1: only the number thread prints, the other three must "
                             "still return; threads started fizzbuzz, fizz, buzz, number "
                             "(plus a preemption-bounded sweep)",
-             .dfs_schedules = 2000) {
+             .dfs_schedules = 2000,
+             .dpor_schedules = 20000) {
   fizzbuzz_spec::Run(1, {"fizzbuzz", "fizz", "buzz", "number"});
 }

@@ -53,13 +53,15 @@ void Run(int n, bool bar_first) {
 
 LAB_SCENARIO(n2, .points = 2,
              .description = "n = 2; foo started first (plus a preemption-bounded sweep)",
-             .dfs_schedules = 2000) {
+             .dfs_schedules = 2000,
+             .dpor_schedules = 20000) {
   foobar_spec::Run(2, false);
 }
 
 LAB_SCENARIO(n3_bar_first, .points = 3,
              .description = "n = 3; bar started first (plus a preemption-bounded sweep)",
-             .dfs_schedules = 2000) {
+             .dfs_schedules = 2000,
+             .dpor_schedules = 20000) {
   foobar_spec::Run(3, true);
 }
 

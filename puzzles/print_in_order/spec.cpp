@@ -65,20 +65,23 @@ bool Run(const Order& order) {
 LAB_SCENARIO(in_order, .points = 2,
              .description = "threads started first, second, third (plus a "
                             "preemption-bounded sweep)",
-             .dfs_schedules = 2000) {
+             .dfs_schedules = 2000,
+             .dpor_schedules = 20000) {
   print_in_order_spec::Run({"first", "second", "third"});
 }
 
 LAB_SCENARIO(reverse_order, .points = 3,
              .description = "threads started third, second, first (plus a "
                             "preemption-bounded sweep)",
-             .dfs_schedules = 2000) {
+             .dfs_schedules = 2000,
+             .dpor_schedules = 20000) {
   print_in_order_spec::Run({"third", "second", "first"});
 }
 
 LAB_SCENARIO(every_start_order, .points = 5,
              .description = "six Foo objects, one after the other, with the threads started "
-                            "in each of the six orders") {
+                            "in each of the six orders",
+             .dpor_schedules = 20000) {
   const print_in_order_spec::Order all[] = {
       {"first", "second", "third"}, {"first", "third", "second"}, {"second", "first", "third"},
       {"second", "third", "first"}, {"third", "first", "second"}, {"third", "second", "first"}};

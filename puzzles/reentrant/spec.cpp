@@ -17,7 +17,8 @@ void ExpectCount(Inventory& inv, const std::string& item, int want) {
 }  // namespace
 
 LAB_SCENARIO(restock_alone, .points = 2,
-             .description = "one thread calls add_many, then count") {
+             .description = "one thread calls add_many, then count",
+             .dpor_schedules = 20000) {
   Inventory inv;
   lab::Thread restock("restock", [&] {
     inv.add_many({{"apple", 3}, {"pear", 2}, {"apple", 1}});
@@ -30,7 +31,8 @@ LAB_SCENARIO(restock_alone, .points = 2,
 
 LAB_SCENARIO(restock_and_sell, .points = 4,
              .description = "restock calls add_many while clerk calls add and count (a preemption-bounded sweep)",
-             .pct_schedules = 150, .random_schedules = 150, .dfs_schedules = 2000) {
+             .pct_schedules = 150, .random_schedules = 150, .dfs_schedules = 2000,
+             .dpor_schedules = 20000) {
   Inventory inv;
   lab::Thread clerk("clerk", [&] {
     inv.add("apple", 5);
@@ -48,7 +50,8 @@ LAB_SCENARIO(restock_and_sell, .points = 4,
 }
 
 LAB_SCENARIO(busy_shop, .points = 4,
-             .description = "two restockers, a clerk and an auditor who counts while they work") {
+             .description = "two restockers, a clerk and an auditor who counts while they work",
+             .dpor_schedules = 20000) {
   Inventory inv;
   lab::Thread auditor("auditor", [&] {
     for (int i = 0; i < 3; ++i) {

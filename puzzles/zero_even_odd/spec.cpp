@@ -97,14 +97,16 @@ void Run(int n, const std::array<std::string_view, 3>& order) {
 LAB_SCENARIO(n2, .points = 2,
              .description = "n = 2: \"0102\"; threads started zero, even, odd (plus a "
                             "preemption-bounded sweep)",
-             .dfs_schedules = 2000) {
+             .dfs_schedules = 2000,
+             .dpor_schedules = 20000) {
   zero_even_odd_spec::Run(2, {"zero", "even", "odd"});
 }
 
 LAB_SCENARIO(n5_odd_first, .points = 3,
              .description = "n = 5: \"0102030405\"; threads started odd, even, zero (plus a "
                             "preemption-bounded sweep)",
-             .dfs_schedules = 1000) {
+             .dfs_schedules = 1000,
+             .dpor_schedules = 20000) {
   zero_even_odd_spec::Run(5, {"odd", "even", "zero"});
 }
 
@@ -112,11 +114,13 @@ LAB_SCENARIO(n1, .points = 1,
              .description = "n = 1: \"01\"; the even thread prints nothing and must still "
                             "return; threads started even, odd, zero (plus a "
                             "preemption-bounded sweep)",
-             .dfs_schedules = 2000) {
+             .dfs_schedules = 2000,
+             .dpor_schedules = 20000) {
   zero_even_odd_spec::Run(1, {"even", "odd", "zero"});
 }
 
 LAB_SCENARIO(n12, .points = 4,
-             .description = "n = 12; threads started even, zero, odd") {
+             .description = "n = 12; threads started even, zero, odd",
+             .dpor_schedules = 20000) {
   zero_even_odd_spec::Run(12, {"even", "zero", "odd"});
 }

@@ -34,6 +34,9 @@ enum class Strategy : std::uint8_t {
   kPct,         // probabilistic concurrency testing, depth d       (LAB_STRATEGY=pct)
   kRoundRobin,  // no preemption: a thread runs until it blocks      (LAB_STRATEGY=rr)
   kExhaustive,  // depth-first, every schedule within the preemption bound (LAB_STRATEGY=dfs)
+  kDpor,        // dynamic partial-order reduction: one schedule per class of equivalent
+                // interleavings, no preemption bound; the bound caps spurious wake-ups
+                // per schedule instead (LAB_STRATEGY=dpor)
 };
 std::string_view StrategyName(Strategy s);
 
@@ -41,7 +44,7 @@ struct Options {
   Strategy strategy = Strategy::kRandom;  // LAB_STRATEGY
   std::uint64_t seed = 1;                 // LAB_SEED
   int schedules = 1000;                   // LAB_SCHEDULES: budget (kExhaustive: an upper bound)
-  int preemption_bound = 2;               // LAB_PREEMPTION_BOUND (kExhaustive)
+  int preemption_bound = 2;               // LAB_PREEMPTION_BOUND (kExhaustive; kDpor: spurious wake-ups)
   int pct_depth = 3;                      // LAB_PCT_DEPTH: bug depth d (d-1 change points)
   std::int64_t step_budget = 20000;       // LAB_STEP_BUDGET: steps per schedule before `livelock`
   bool spurious_wakeups = true;           // LAB_SPURIOUS: CondVar waits may wake spuriously
@@ -68,13 +71,15 @@ struct RunStats {
 
 struct ExploreResult {
   int schedules_run = 0;
-  bool exhausted = false;  // kExhaustive: the whole bounded space was explored
+  bool exhausted = false;  // kExhaustive, kDpor: the whole (bounded) space was explored
   std::vector<Finding> findings;  // of the first failing schedule (all failing ones when
                                   // stop_on_failure is false, deduplicated)
   std::string replay_token;       // of the first failing schedule
   RunStats last;                  // of the last schedule run
   RunStats worst;                 // the schedule with the longest virtual duration
   std::string summary;            // one line: "all 24 schedules with at most 2 preemptions explored, no bug"
+                                  // (kDpor: "all 6 inequivalent schedules explored, no bug")
+  int redundant_schedules = 0;    // kDpor: runs cut short, equivalent to explored ones (in schedules_run)
 
   bool ok() const { return findings.empty(); }
 };

@@ -212,6 +212,8 @@ std::unique_ptr<internal::SchedulingStrategy> MakeStrategy(const Options& o) {
     case Strategy::kPct: return internal::MakePctStrategy(o.seed, o.pct_depth);
     case Strategy::kRoundRobin: return internal::MakeRoundRobinStrategy();
     case Strategy::kExhaustive: return internal::MakeDfsStrategy(o.preemption_bound);
+    case Strategy::kDpor:
+      return internal::MakeDporStrategy(o.spurious_wakeups ? o.preemption_bound : 0);
   }
   return internal::MakeRandomStrategy(o.seed);
 }
@@ -275,6 +277,7 @@ std::string_view StrategyName(Strategy s) {
     case Strategy::kPct: return "pct";
     case Strategy::kRoundRobin: return "rr";
     case Strategy::kExhaustive: return "dfs";
+    case Strategy::kDpor: return "dpor";
   }
   return "?";
 }
@@ -286,7 +289,8 @@ Options Options::FromEnv(Options o) {
     else if (s == "pct") o.strategy = Strategy::kPct;
     else if (s == "rr" || s == "round-robin") o.strategy = Strategy::kRoundRobin;
     else if (s == "dfs" || s == "exhaustive") o.strategy = Strategy::kExhaustive;
-    else std::fprintf(stderr, "lab: ignoring LAB_STRATEGY=%s (random|pct|rr|dfs)\n", v);
+    else if (s == "dpor") o.strategy = Strategy::kDpor;
+    else std::fprintf(stderr, "lab: ignoring LAB_STRATEGY=%s (random|pct|rr|dfs|dpor)\n", v);
   }
   long long x;
   if (ParseInt("LAB_SEED", 0, std::numeric_limits<long long>::max(), &x)) o.seed = static_cast<std::uint64_t>(x);
@@ -349,6 +353,7 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     internal::ScheduleOutcome out = sched.RunSchedule(body);
     g_hang.sched = nullptr;
     result.schedules_run++;
+    if (out.redundant) result.redundant_schedules++;
     result.last = out.stats;
     if (out.stats.duration > result.worst.duration || result.schedules_run == 1) {
       result.worst = out.stats;
@@ -360,6 +365,7 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     }
     if (out.hang) break;  // the abandoned thread may still hold state; stop here
   }
+  const bool systematic = opt.strategy == Strategy::kExhaustive || opt.strategy == Strategy::kDpor;
   if (!exhausted && strategy->Exhausted()) exhausted = true;
   if (!result.findings.empty()) {
     ConfirmInversions(result.findings, [&](internal::SchedulingStrategy* directed) {
@@ -371,17 +377,27 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
       return out;
     });
   }
-  if (opt.strategy == Strategy::kExhaustive && opt.replay.empty() && result.findings.empty() &&
-      !exhausted && result.schedules_run == budget) {
+  if (systematic && opt.replay.empty() && result.findings.empty() && !exhausted &&
+      result.schedules_run == budget) {
     // The budget ran out first; one more BeginSchedule tells whether the space is done.
     exhausted = !strategy->BeginSchedule(budget);
   }
-  result.exhausted = exhausted && opt.strategy == Strategy::kExhaustive;
+  // A DPOR search that could not keep its guarantee (a schedule that did not replay, more
+  // than 64 threads) says so through Exhausted() staying false.
+  if (opt.strategy == Strategy::kDpor && !strategy->Exhausted()) exhausted = false;
+  result.exhausted = exhausted && systematic;
 
   if (!result.findings.empty()) {
     result.summary = std::string(FindingId(result.findings.front().kind)) + " found in schedule " +
                      std::to_string(result.schedules_run) + " (" +
                      std::string(StrategyName(opt.strategy)) + "); replay: " + result.replay_token;
+  } else if (result.exhausted && opt.strategy == Strategy::kDpor) {
+    result.summary = "all " + std::to_string(result.schedules_run - result.redundant_schedules) +
+                     " inequivalent schedules explored, no bug";
+    if (opt.spurious_wakeups) {
+      result.summary += " (at most " + std::to_string(opt.preemption_bound) +
+                        " spurious wake-ups per schedule)";
+    }
   } else if (result.exhausted) {
     result.summary = "all " + std::to_string(result.schedules_run) + " schedules with at most " +
                      std::to_string(opt.preemption_bound) + " preemptions explored, no bug";

@@ -23,6 +23,7 @@ ControlledScheduler::ControlledScheduler(const Options& options, SchedulingStrat
       token_flags_(std::move(token_flags)),
       steps_(steps) {
   trace_.resize(kTraceKeep);
+  wants_events_ = strategy_->WantsEvents();
 }
 
 ControlledScheduler::~ControlledScheduler() {
@@ -44,6 +45,9 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   words_.clear();
   abort_steps_ = 0;
   runnable_bits_ = 0;
+  time_jumps_ = 0;
+  redundant_ = false;
+  recorder_.Reset();
   Run& run = run_storage_;
   run.ResetForReuse();
   run.gen = NewRunGeneration();
@@ -64,6 +68,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   main->fn = body;
   SetState(main, ThreadState::Sched::kRunnable);
   strategy_->OnThreadCreated(main->tid);
+  if (wants_events_) recorder_.OnSpawn(main);
   main->fiber = pool_->Create([this, main] { FiberEntry(main); });
   started_.assign(1, 0);
   abandoned_.assign(1, 0);
@@ -73,6 +78,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   ScheduleOutcome out;
   out.stats = Stats();
   out.hang = hang_;
+  out.redundant = redundant_;
   for (auto& t : run.threads) {
     auto* f = static_cast<Fiber*>(t->fiber);
     if (f == nullptr) continue;
@@ -161,6 +167,7 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
   ++step_count_;
   Record(self, op, obj, site, false, nullptr);
   strategy_->OnPoint(*self, op, obj);
+  if (wants_events_) recorder_.OnPoint(self, op, obj);
   if (step_count_ > opt_.step_budget) {
     Finding f;
     f.kind = FindingKind::kLivelock;
@@ -207,6 +214,7 @@ void ControlledScheduler::MakeRunnable(ThreadState* t) {
 
 void ControlledScheduler::Spawn(ThreadState* t) {
   strategy_->OnThreadCreated(t->tid);
+  if (wants_events_) recorder_.OnSpawn(t);
   if (started_.size() <= t->tid) {
     started_.resize(t->tid + 1, 0);
     abandoned_.resize(t->tid + 1, 0);
@@ -283,6 +291,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
         }
       }
       if (earliest >= 0) {
+        ++time_jumps_;
         now_ns_ = std::max(now_ns_, earliest);
         for (auto& up : run_->threads) {
           ThreadState* t = up.get();
@@ -317,14 +326,24 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       }
     }
     int pick = 0;
-    if (nr + ns > 1) {
+    if (nr + ns > 1 || wants_events_) {
       ChoiceView c;
       c.num_runnable = nr;
       c.num_spurious = ns;
       c.current_first = self_can_run;
       c.tids = tids;
       c.step = step_count_;
+      if (wants_events_) {
+        recorder_.Describe(run_, opt_.spurious_wakeups);
+        c.events = recorder_.events();
+        c.accesses = recorder_.accesses();
+        c.num_threads = static_cast<int>(n_threads);
+        c.time_jumps = time_jumps_;
+      }
       pick = strategy_->Pick(c);
+      // Not ended here: the other threads may be suspended in destructors, which cannot
+      // be unwound; the schedule runs on (option 0) and is reported as redundant.
+      if (pick == SchedulingStrategy::kAbandon) redundant_ = true;
       if (pick < 0 || pick >= nr + ns) pick = 0;
     }
     ThreadState* next = opts[pick];

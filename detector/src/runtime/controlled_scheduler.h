@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "event_recorder.h"
 #include "fiber.h"
 #include "lab/explore.h"
 #include "runtime.h"
@@ -27,6 +28,7 @@ struct ScheduleOutcome {
   std::vector<Finding> findings;
   RunStats stats;
   bool hang = false;  // a thread was abandoned by the watchdog; stop exploring
+  bool redundant = false;  // the strategy abandoned it (DPOR: equivalent to one explored)
 };
 
 class ControlledScheduler {
@@ -130,6 +132,11 @@ class ControlledScheduler {
   std::int64_t abort_steps_ = 0;
   // Bit t: thread t (t < 64) is runnable, i.e. its sched is kRunnable (see SetState).
   std::uint64_t runnable_bits_ = 0;
+  // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.
+  bool wants_events_ = false;
+  EventRecorder recorder_;
+  std::uint64_t time_jumps_ = 0;
+  bool redundant_ = false;
 };
 
 // The scheduler of the calling OS thread's current controlled run, or null.

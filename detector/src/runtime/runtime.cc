@@ -476,6 +476,8 @@ const char* OpName(OpCode op) {
     case OpCode::kWoke: return "woke";
     case OpCode::kCharge: return "work";
     case OpCode::kSay: return "say";
+    case OpCode::kTryAcquire: return "try_acquire";
+    case OpCode::kTryLockShared: return "try_lock_shared";
   }
   return "?";
 }

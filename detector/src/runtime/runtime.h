@@ -65,6 +65,7 @@ enum class OpCode : std::uint8_t {
   kAcquire, kRelease, kSet, kClear, kIsSet, kEventWait, kBarrier, kRead, kWrite, kAtomicLoad,
   kAtomicRmw, kSleep, kYield, kSpawn, kJoin, kStart, kExit, kBlocked, kWoke, kCharge,
   kSay,  // a puzzle event in the puzzle's words (SayOp); the trace shows the words
+  kTryAcquire, kTryLockShared,  // the non-blocking forms (DPOR: they never park)
 };
 const char* OpName(OpCode op);
 
@@ -377,7 +378,6 @@ ThreadState* AddThread(Run* run, std::string name, ThreadState* parent);
 void Touch(ObjectState* s, Run* run);
 // NewObject without taking the runtime lock (the caller holds it).
 ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, int initial);
-// NewObjectObserver, SetNewObjectObserver: lab/internal/runner_hooks.h (LAB_FORBID).
 // Object name for reports.
 std::string NameOf(ObjectState* s);
 std::string ThreadName(const ThreadState* t);

@@ -19,6 +19,8 @@ namespace lab::internal {
 struct ThreadState;
 struct ObjectState;
 enum class OpCode : std::uint8_t;
+struct ThreadEvent;  // dpor_event.h
+struct EventAccess;
 
 struct ChoiceView {
   int num_runnable = 0;       // options [0, num_runnable) are runnable threads
@@ -26,6 +28,12 @@ struct ChoiceView {
   bool current_first = false; // option 0 is the thread that was running (continuing is free)
   const std::uint32_t* tids = nullptr;  // tid of each option (runnable, then spurious)
   std::int64_t step = 0;
+  // Only for a strategy that WantsEvents() (DPOR): what every thread of the run would do
+  // next, indexed by tid (dpor_event.h), and how often virtual time has jumped so far.
+  const ThreadEvent* events = nullptr;
+  const EventAccess* accesses = nullptr;
+  int num_threads = 0;
+  std::uint64_t time_jumps = 0;
   int options() const { return num_runnable + num_spurious; }
 };
 
@@ -41,8 +49,13 @@ class SchedulingStrategy {
   virtual void OnPoint(const ThreadState& self, OpCode op, const ObjectState* obj) {
     (void)self, (void)op, (void)obj;
   }
-  // The option to take, in [0, c.options()).
+  // The option to take, in [0, c.options()), or kAbandon: this schedule repeats explored
+  // ones from here on (DPOR); the scheduler finishes it with option 0 and reports it as
+  // redundant (ScheduleOutcome::redundant).
   virtual int Pick(const ChoiceView& c) = 0;
+  static constexpr int kAbandon = -1;
+  // True: Pick is called at every step (also with one option) with ChoiceView::events set.
+  virtual bool WantsEvents() const { return false; }
   // The schedule ended after `steps` steps.
   virtual void EndSchedule(std::int64_t steps) { (void)steps; }
   // The token that replays the current schedule (without the "v1." prefix and flags).
@@ -58,6 +71,9 @@ std::unique_ptr<SchedulingStrategy> MakeDfsStrategy(int preemption_bound);
 // The token (without "v1." and flags) that replays the choices `path` (option indices at
 // every real choice) through the dfs replay strategy.
 std::string DfsPathToken(const std::vector<int>& path);
+// Dynamic partial-order reduction (dpor_strategy.cc); at most `spurious_budget` spurious
+// wake-ups per schedule.
+std::unique_ptr<SchedulingStrategy> MakeDporStrategy(int spurious_budget);
 
 // Replay: a strategy that reproduces exactly the schedule a token names.
 // Tokens: "v1.random.<seed>.<index>", "v1.pct.<seed>.<depth>.<index>", "v1.rr",

@@ -548,7 +548,7 @@ bool TryLockSharedOp(ObjectState* s, const Loc& loc) {
   ThreadState* self = Self();
   Enter(self, s);
   SiteRef site = Fix(self, loc);
-  Point(self, OpCode::kLockShared, s, site);
+  Point(self, OpCode::kTryLockShared, s, site);
   RtGuard g;
   if (s->owner.load() != nullptr || s->count > 0) return false;
   s->readers++;

@@ -116,7 +116,7 @@ bool SemAcquireOp(ObjectState* s, bool blocking, Nanos timeout, bool timed, cons
   ThreadState* self = Self();
   Enter(self, s);
   SiteRef site = Fix(self, loc);
-  Point(self, OpCode::kAcquire, s, site);
+  Point(self, blocking ? OpCode::kAcquire : OpCode::kTryAcquire, s, site);
   RtGuard g;
   const Nanos deadline = timed ? Deadline(timeout) : Nanos::zero();
   while (s->count <= 0) {

@@ -17,7 +17,7 @@
 //   }
 //
 // The runner executes every scenario under the controlled scheduler (PCT, random and, for
-// small scenarios, a preemption-bounded sweep) and under real parallel stress; a failed
+// small scenarios, DPOR or a preemption-bounded sweep) and under real parallel stress; a failed
 // check is a `wrong-output` (or `too-slow`) finding of that schedule, with its trace and
 // replay token. Designated initialisers must follow the order of ScenarioConfig's fields.
 #pragma once
@@ -48,6 +48,12 @@ struct ScenarioConfig {
   bool spurious_wakeups = true;
   std::int64_t shared_access_cost_ns = 0;  // virtual work charged per lab::Shared access
   std::int64_t step_budget = 50000;        // per schedule, before `livelock`
+  // > 0: after PCT and random, DPOR with at most this many schedules (one per class of equivalent
+  // interleavings, no preemption bound; `preemption_bound` caps spurious wake-ups). When
+  // it finishes without a finding the scenario is proven for every interleaving, and the
+  // dfs sweep is skipped. For scenarios whose checks see only lab objects and the Recorder
+  // (plain memory shared between threads is outside DPOR's model).
+  int dpor_schedules = 0;
 };
 
 using ScenarioFn = void (*)();

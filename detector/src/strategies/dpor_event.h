@@ -1,0 +1,52 @@
+// dpor_event.h — what each thread of a controlled run would do at its next step, for the
+// DPOR strategy (dpor_strategy.cc).
+//
+// A step of a thread runs from one scheduling point to the next: it performs the
+// operation announced at the point where it was picked (runtime.h: Point(op, obj)), or the
+// rest of the operation it blocked in (a woken lock waiter retries, a woken condvar waiter
+// re-acquires its lock), then the thread's own code up to its next point. So the objects
+// a step touches are known before it runs. The recorder (runtime/event_recorder.h) keeps
+// each thread's announced operation and turns it, with the object states, into
+//   - a footprint: the objects the step touches, each as a read or a write;
+//   - a status: enabled, would block (a lock held by another thread, an empty semaphore,
+//     an unset event, an unfinished thread to join: DPOR treats such a step as not enabled,
+//     and runs it only when no step is enabled, where it parks the thread), blocked,
+//     or a blocked condvar waiter the strategy may wake spuriously.
+// Objects are named by address (the strategy renames them in order of first sight, which
+// is the same in every schedule with the same prefix), thread objects by tid, and two
+// pseudo-objects stand for global state: the thread table (every spawn writes it: tids
+// are handed out in spawn order), the spurious wake-up budget, and yields (below).
+#pragma once
+
+#include <cstdint>
+
+namespace lab::internal {
+
+struct EventAccess {
+  std::uintptr_t id;  // an ObjectState address (low 3 bits 0), or a tag (below)
+  bool write;
+};
+// Tags: thread objects (join, exit) by tid; pseudo-objects.
+inline std::uintptr_t ThreadTag(std::uint32_t tid) { return (std::uintptr_t{tid} << 3) | 1; }
+inline constexpr std::uintptr_t kSpawnTag = (1u << 3) | 2;
+inline constexpr std::uintptr_t kSpuriousTag = (2u << 3) | 2;
+// Every yield writes this one: a yield is how code signals that something outside the lab's
+// objects happens around it (a spin on plain memory, the spec Recorder's emit into a plain
+// list), so the orders of yielding steps are explored, never taken as equivalent.
+inline constexpr std::uintptr_t kYieldTag = (3u << 3) | 2;
+
+enum class EventStatus : std::uint8_t {
+  kEnabled,     // the step can run now
+  kWouldBlock,  // runnable, but its step would only park it (DPOR: not enabled)
+  kBlocked,     // parked; the footprint is that of the step after its wake-up
+  kSpurious,    // a parked condvar waiter that may be woken spuriously now
+  kFinished,
+};
+
+struct ThreadEvent {
+  EventStatus status = EventStatus::kFinished;
+  std::uint32_t first = 0;  // its accesses: [first, first + count) of the access array
+  std::uint32_t count = 0;
+};
+
+}  // namespace lab::internal

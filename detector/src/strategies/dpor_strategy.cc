@@ -1,0 +1,446 @@
+// dpor_strategy.cc — exhaustive search with dynamic partial-order reduction: one schedule
+// per class of equivalent interleavings (Mazurkiewicz traces), without a preemption bound.
+//
+// The algorithm is Flanagan and Godefroid's DPOR (POPL 2005) with sleep sets, stateless:
+// the search keeps the stack of states (nodes) of the current schedule; every schedule
+// replays the prefix up to the deepest node with a thread left to try, runs it, and goes
+// on with fresh nodes. At every fresh node, for every thread q, the next step of q is
+// compared with the steps already run: the last one that is dependent with it and does not
+// happen before q (vector clocks) marks a race, and q is added to the backtrack set of the
+// node that step ran from (every thread that could run there when q could not). Sleep
+// sets keep two complete schedules from ever being equivalent: a schedule that reaches a
+// node where every thread that could run is asleep repeats explored ones from there: it
+// is finished with option 0 and counted as redundant, not as a schedule. So when the stack
+// empties, the complete schedules run are exactly one per equivalence class under the
+// dependence below: "all N inequivalent schedules".
+//
+// Events and dependence (the footprints come from runtime/event_recorder.cc):
+//   - A step runs from one scheduling point to the next: the announced operation (or the
+//     rest of the operation the thread blocked in), then the thread's own code. Its
+//     footprint is the objects that operation touches, each read or written; two steps of
+//     different threads are dependent when they touch one object and one of them writes.
+//     Shared reads are reads, Shared writes writes; every lock, condvar, semaphore, event,
+//     barrier operation writes its object (is_set and waiting on a set event only read).
+//     A condvar wait writes the condvar and every lock its thread holds (the one it
+//     releases is among them), and so does the step after its wake-up (it re-acquires).
+//     Join and thread exit write the thread; every spawn writes the thread table (tids are
+//     given in spawn order); a spawned thread's first step happens after its spawn.
+//   - Blocking: a step that would only park its thread (a lock another thread holds, an
+//     empty semaphore, an unset event, an unfinished thread to join, a woken waiter whose
+//     lock is taken) is not enabled. Such steps run only when no step is enabled; then they
+//     park their threads one by one, in every order that matters (they are dependent when
+//     they touch one object, so queue orders are explored), and each is ordered after
+//     every step before it (they could not have run earlier).
+//   - Virtual time: time moves only when no thread can run; the jump wakes the sleepers
+//     and the timed waits. Every thread is parked at a jump, and every step after it runs
+//     because of it or of a later step, so the jump is ordered after every step before it
+//     and before every step after it (no race crosses it; within an epoch the clock is
+//     constant, so sleeping and reading the clock touch nothing).
+//   - Spurious wake-ups: a parked condvar waiter may be woken as a step of its own (it
+//     writes the condvar, its locks and the wake-up budget), at most `budget` times per
+//     schedule; the budget is an object every such step writes, so the bound is sound.
+//   - Yields all write one pseudo-object: code yields around what the lab cannot see (a
+//     spin on plain memory, the spec Recorder's emit), so their order is explored.
+//   Outside the model: plain (non-lab) shared memory touched between two scheduling points
+//   (the DFS interleaves such code at step granularity; DPOR takes two steps that touch
+//   no common lab object as independent whatever plain memory they share), and object
+//   construction and destruction, which are no scheduling points.
+// Replay tokens are "dfs" paths (the choices at points with several options), replayed by
+// the dfs PathStrategy.
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dpor_event.h"
+#include "strategy.h"
+
+namespace lab::internal {
+namespace {
+
+using Mask = std::uint64_t;
+constexpr std::size_t kMaxThreads = 64;
+inline Mask Bit(std::uint32_t t) { return Mask{1} << t; }
+
+struct Acc {
+  std::uint64_t key;
+  bool write;
+};
+using Footprint = std::vector<Acc>;
+
+bool Dependent(const Footprint& a, const Footprint& b) {
+  for (const Acc& x : a) {
+    for (const Acc& y : b) {
+      if (x.key == y.key && (x.write || y.write)) return true;
+    }
+  }
+  return false;
+}
+
+using Clock = std::vector<std::uint32_t>;  // by tid
+void Join(Clock& a, const Clock& b) {
+  if (a.size() < b.size()) a.resize(b.size(), 0);
+  for (std::size_t i = 0; i < b.size(); ++i) a[i] = std::max(a[i], b[i]);
+}
+std::uint32_t At(const Clock& c, std::uint32_t t) { return t < c.size() ? c[t] : 0; }
+
+struct Event {
+  std::uint32_t tid;
+  std::uint32_t seq;  // the thread's count of steps, its own component of `clock`
+  bool forced;
+  Footprint fp;
+  Clock clock;  // happens-before: the steps before it it depends on, transitively
+};
+
+struct SleepEntry {
+  std::uint32_t tid;
+  bool forced;
+  Footprint fp;
+};
+
+// A state of the search; node i is the state before step i of the current schedule.
+struct Node {
+  Mask choosable = 0;  // threads DPOR may run here
+  bool forced = false; // nothing enabled: the choosable steps park their threads
+  std::vector<SleepEntry> sleep;     // asleep on entry
+  std::vector<SleepEntry> explored;  // steps run from here so far (their real footprints)
+  Mask backtrack = 0;
+  Mask done = 0;
+  std::uint32_t chosen = 0;  // run from here in the current schedule
+  Mask SleepMask() const {
+    Mask m = 0;
+    for (const SleepEntry& e : sleep) m |= Bit(e.tid);
+    return m;
+  }
+};
+
+struct ObjectClocks {
+  Clock write;  // the last write
+  Clock reads;  // the reads since
+  std::vector<std::pair<std::uint32_t, bool>> accesses;  // (event index, write)
+};
+
+std::string EncodePath(const std::vector<int>& path) {
+  // The dfs token format ("v" or "vxN" for N repeats, joined by '-').
+  std::string out;
+  for (std::size_t i = 0; i < path.size();) {
+    std::size_t j = i;
+    while (j < path.size() && path[j] == path[i]) ++j;
+    if (!out.empty()) out += '-';
+    out += std::to_string(path[i]);
+    if (j - i > 1) out += "x" + std::to_string(j - i);
+    i = j;
+  }
+  return out.empty() ? "0x0" : out;
+}
+
+class DporStrategy : public SchedulingStrategy {
+ public:
+  explicit DporStrategy(int spurious_budget) : budget_(std::max(0, spurious_budget)) {}
+
+  bool WantsEvents() const override { return true; }
+  bool Exhausted() const override { return exhausted_ && sound_; }
+  std::string Token() const override { return "dfs." + EncodePath(path_); }
+
+  bool BeginSchedule(int index) override {
+    if (index == 0) {
+      nodes_.clear();
+      fresh_from_ = 0;
+      exhausted_ = false;
+      sound_ = true;
+    } else {
+      if (!sound_ || !Backtrack()) {
+        exhausted_ = sound_;
+        return false;
+      }
+    }
+    ResetExecution();
+    return true;
+  }
+
+  int Pick(const ChoiceView& c) override {
+    if (!sound_) return 0;
+    if (redundant_) {
+      if (c.options() > 1) path_.push_back(0);  // the scheduler takes option 0
+      return kAbandon;
+    }
+    if (static_cast<std::size_t>(c.num_threads) > kMaxThreads || c.events == nullptr) {
+      sound_ = false;  // no claim of exhaustiveness: Exhausted() stays false
+      return 0;
+    }
+    ReadThreads(c);
+    const bool jumped = c.time_jumps != jumps_;
+    if (have_pending_) FinishStep(jumped);
+    if (jumped) floor_ = global_;  // the jump: after every step so far, before every later one
+    jumps_ = c.time_jumps;
+    for (std::size_t t = known_threads_; t < status_.size(); ++t) {
+      // A new thread: its first step happens after the spawn (the step just finished).
+      thread_clock_.push_back(events_.empty() ? Clock{} : events_.back().clock);
+      thread_seq_.push_back(0);
+    }
+    known_threads_ = status_.size();
+
+    const std::size_t d = depth_;
+    bool forced = false;
+    const Mask choosable = Choosable(&forced);
+    std::uint32_t chosen;
+    if (d < fresh_from_) {
+      Node& n = nodes_[d];
+      if (n.choosable != choosable || (choosable & Bit(n.chosen)) == 0) {
+        sound_ = false;  // the program did not replay its prefix: no guarantee any more
+        return 0;
+      }
+      chosen = n.chosen;
+    } else {
+      Node n;
+      n.choosable = choosable;
+      n.forced = forced;
+      n.sleep = std::move(next_sleep_);
+      next_sleep_.clear();
+      nodes_.push_back(std::move(n));
+      RaceChecks(/*skip=*/-1);
+      Node& node = nodes_.back();
+      const Mask candidates = choosable & ~node.SleepMask();
+      if (candidates == 0) {
+        nodes_.pop_back();  // sleep-set blocked: every continuation was explored
+        redundant_ = true;
+        if (c.options() > 1) path_.push_back(0);
+        return kAbandon;
+      }
+      chosen = Prefer(c, candidates);
+      node.chosen = chosen;
+      node.backtrack |= Bit(chosen);
+      node.done |= Bit(chosen);
+    }
+    if (status_[chosen] == EventStatus::kSpurious) ++spurious_used_;
+    pending_tid_ = chosen;
+    pending_fp_ = pending_[chosen];
+    pending_forced_ = nodes_[d].forced;
+    have_pending_ = true;
+    ++depth_;
+    int option = 0;
+    for (int i = 0; i < c.options(); ++i) {
+      if (c.tids[i] == chosen) option = i;
+    }
+    if (c.options() > 1) path_.push_back(option);
+    return option;
+  }
+
+  void EndSchedule(std::int64_t steps) override {
+    (void)steps;
+    if (!sound_ || redundant_ || !have_pending_) return;
+    // The last step may have ended its thread: count its exit (more dependence, never less).
+    pending_fp_.push_back({ThreadTag(pending_tid_), true});
+    FinishStep(false);
+    // The final state: the threads' next steps (unchanged by the last step, which was not
+    // theirs) against every step run.
+    RaceChecks(static_cast<int>(pending_tid_));
+  }
+
+ private:
+  void ResetExecution() {
+    depth_ = 0;
+    events_.clear();
+    objects_.clear();
+    canon_.clear();
+    thread_clock_.clear();
+    thread_seq_.clear();
+    known_threads_ = 0;
+    floor_.clear();
+    global_.clear();
+    jumps_ = 0;
+    spurious_used_ = 0;
+    have_pending_ = false;
+    redundant_ = false;
+    next_sleep_.clear();
+    path_.clear();
+  }
+
+  // The deepest node with a thread to try that is neither done nor asleep; prepares it.
+  bool Backtrack() {
+    while (!nodes_.empty()) {
+      Node& n = nodes_.back();
+      const Mask todo = n.backtrack & ~n.done & ~n.SleepMask() & n.choosable;
+      if (todo != 0) {
+        const auto p = static_cast<std::uint32_t>(__builtin_ctzll(todo));
+        n.chosen = p;
+        n.done |= Bit(p);
+        n.backtrack |= Bit(p);
+        fresh_from_ = nodes_.size();
+        return true;
+      }
+      nodes_.pop_back();
+    }
+    return false;
+  }
+
+  std::uint64_t Canon(std::uintptr_t id) {
+    if ((id & 7) != 0) return id;  // a tag: the same in every schedule
+    auto [it, added] = canon_.try_emplace(id, 0);
+    if (added) it->second = (static_cast<std::uint64_t>(canon_.size()) << 3) | 4;
+    return it->second;
+  }
+
+  void ReadThreads(const ChoiceView& c) {
+    const auto n = static_cast<std::size_t>(c.num_threads);
+    status_.resize(n);
+    pending_.resize(n);
+    for (std::size_t t = 0; t < n; ++t) {
+      const ThreadEvent& e = c.events[t];
+      status_[t] = e.status;
+      pending_[t].clear();
+      for (std::uint32_t i = 0; i < e.count; ++i) {
+        const EventAccess& a = c.accesses[e.first + i];
+        pending_[t].push_back({Canon(a.id), a.write});
+      }
+    }
+  }
+
+  Mask Choosable(bool* forced) const {
+    Mask enabled = 0;
+    Mask parking = 0;
+    for (std::size_t t = 0; t < status_.size(); ++t) {
+      const auto tid = static_cast<std::uint32_t>(t);
+      switch (status_[t]) {
+        case EventStatus::kEnabled: enabled |= Bit(tid); break;
+        case EventStatus::kSpurious:
+          if (spurious_used_ < budget_) enabled |= Bit(tid);
+          break;
+        case EventStatus::kWouldBlock: parking |= Bit(tid); break;
+        default: break;
+      }
+    }
+    *forced = enabled == 0;
+    return enabled != 0 ? enabled : parking;
+  }
+
+  // Prefers the thread that ran last (no preemption), then the first option.
+  static std::uint32_t Prefer(const ChoiceView& c, Mask candidates) {
+    for (int i = 0; i < c.options(); ++i) {
+      if (candidates & Bit(c.tids[i])) return c.tids[i];
+    }
+    return static_cast<std::uint32_t>(__builtin_ctzll(candidates));
+  }
+
+  // Records the step that just ran (the thread picked at the previous node).
+  void FinishStep(bool jumped) {
+    have_pending_ = false;
+    const std::uint32_t t = pending_tid_;
+    if (t < status_.size() && status_[t] == EventStatus::kFinished) {
+      pending_fp_.push_back({ThreadTag(t), true});  // it exited: its joiners depend on it
+    }
+    Event ev;
+    ev.tid = t;
+    ev.forced = pending_forced_;
+    ev.fp = pending_fp_;
+    ev.clock = thread_clock_[t];
+    Join(ev.clock, floor_);
+    if (ev.forced) Join(ev.clock, global_);
+    for (const Acc& a : ev.fp) {
+      ObjectClocks& o = objects_[a.key];
+      Join(ev.clock, o.write);
+      if (a.write) Join(ev.clock, o.reads);
+    }
+    ev.seq = ++thread_seq_[t];
+    if (ev.clock.size() <= t) ev.clock.resize(t + 1, 0);
+    ev.clock[t] = ev.seq;
+    const auto index = static_cast<std::uint32_t>(events_.size());
+    for (const Acc& a : ev.fp) {
+      ObjectClocks& o = objects_[a.key];
+      if (a.write) {
+        o.write = ev.clock;
+        o.reads.clear();
+      } else {
+        Join(o.reads, ev.clock);
+      }
+      o.accesses.emplace_back(index, a.write);
+    }
+    thread_clock_[t] = ev.clock;
+    Join(global_, ev.clock);
+
+    // The node it ran from remembers it for its later siblings' sleep sets; the next node
+    // inherits what stays asleep: entries independent of this step (a time jump or a
+    // change between parking and running steps wakes everything).
+    Node& from = nodes_[index];
+    bool known = false;
+    for (const SleepEntry& e : from.explored) known |= e.tid == t;
+    if (!known) from.explored.push_back({t, ev.forced, ev.fp});
+    next_sleep_.clear();
+    if (!jumped && depth_ >= fresh_from_) {
+      auto keep = [&](const SleepEntry& e) {
+        if (e.tid != t && e.forced == ev.forced && !Dependent(e.fp, ev.fp)) {
+          next_sleep_.push_back(e);
+        }
+      };
+      for (const SleepEntry& e : from.sleep) keep(e);
+      for (const SleepEntry& e : from.explored) keep(e);
+    }
+    events_.push_back(std::move(ev));
+  }
+
+  // Flanagan–Godefroid: for each thread's next step, the last step dependent with it that
+  // does not happen before it is a race; the node that step ran from gets the thread to
+  // backtrack to, or all its choosable threads when the thread could not run there.
+  void RaceChecks(int skip) {
+    for (std::size_t q = 0; q < status_.size(); ++q) {
+      if (static_cast<int>(q) == skip || status_[q] == EventStatus::kFinished) continue;
+      if (pending_[q].empty()) continue;
+      Clock qclock = thread_clock_[q];
+      Join(qclock, floor_);
+      long last = -1;
+      for (const Acc& a : pending_[q]) {
+        auto it = objects_.find(a.key);
+        if (it == objects_.end()) continue;
+        const auto& acc = it->second.accesses;
+        for (auto r = acc.rbegin(); r != acc.rend(); ++r) {
+          if (static_cast<long>(r->first) <= last) break;
+          if (!a.write && !r->second) continue;
+          const Event& e = events_[r->first];
+          if (e.tid == q || e.seq <= At(qclock, e.tid)) continue;  // happens before q
+          last = r->first;
+          break;
+        }
+      }
+      if (last < 0) continue;
+      Node& n = nodes_[static_cast<std::size_t>(last)];
+      const Mask qb = Bit(static_cast<std::uint32_t>(q));
+      n.backtrack |= (n.choosable & qb) != 0 ? qb : n.choosable;
+    }
+  }
+
+  int budget_;
+  std::vector<Node> nodes_;
+  std::size_t fresh_from_ = 0;  // nodes below are replayed in this schedule
+  bool exhausted_ = false;
+  bool sound_ = true;
+
+  // The current schedule.
+  std::size_t depth_ = 0;
+  std::vector<Event> events_;  // events_[i] ran from nodes_[i]
+  std::unordered_map<std::uint64_t, ObjectClocks> objects_;
+  std::unordered_map<std::uintptr_t, std::uint64_t> canon_;
+  std::vector<Clock> thread_clock_;
+  std::vector<std::uint32_t> thread_seq_;
+  std::size_t known_threads_ = 0;
+  Clock floor_;   // the last time jump: every step so far
+  Clock global_;  // every step so far
+  std::uint64_t jumps_ = 0;
+  int spurious_used_ = 0;
+  std::vector<EventStatus> status_;  // at the current node, by tid
+  std::vector<Footprint> pending_;
+  bool have_pending_ = false;
+  bool redundant_ = false;  // sleep-set blocked: the rest of this schedule is not recorded
+  std::uint32_t pending_tid_ = 0;
+  bool pending_forced_ = false;
+  Footprint pending_fp_;
+  std::vector<SleepEntry> next_sleep_;
+  std::vector<int> path_;
+};
+
+}  // namespace
+
+std::unique_ptr<SchedulingStrategy> MakeDporStrategy(int spurious_budget) {
+  return std::make_unique<DporStrategy>(spurious_budget);
+}
+
+}  // namespace lab::internal

@@ -1,0 +1,182 @@
+// Hostile and broken submissions graded as a class (issue #10), through the real `lab grade`
+// on the fixture puzzle `mini`: the submissions in tests/fixtures/hostile, plus the entries
+// git cannot hold (symbolic links, a FIFO, a name that is not UTF-8), made here. Every entry
+// must get a results.json, a gradebook row and a message that says what was wrong.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "sandbox.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kLab = std::string(LAB_BUILD_DIR) + "/harness/lab";
+const std::string kFixtures = LAB_TEST_FIXTURES;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The class, graded once for the whole suite.
+class HostileClass : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    char tmpl[] = "/tmp/lab-hostile-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = new std::string(tmpl);
+    const std::string cls = *dir_ + "/class";
+    fs::create_directories(cls);
+    for (const auto& e : fs::directory_iterator(kFixtures + "/hostile")) {
+      if (e.path().extension() == ".cpp")
+        fs::copy_file(e.path(), cls + "/" + e.path().filename().string());
+    }
+    fs::copy_file(kFixtures + "/puzzles/mini/reference.cpp", cls + "/good.cpp");
+    // What git cannot hold.
+    fs::create_symlink("/etc/passwd", cls + "/link_out.cpp");
+    fs::create_symlink("good.cpp", cls + "/link_in.cpp");
+    fs::create_symlink("/nonexistent/solution.cpp", cls + "/dangling.cpp");
+    fs::create_symlink("/etc", cls + "/link_folder");
+    fs::create_directories(cls + "/linked_inside");
+    fs::create_symlink("/etc/passwd", cls + "/linked_inside/solution.cpp");
+    fs::copy_file(kFixtures + "/puzzles/mini/reference.cpp", cls + "/bad\xff\xfename.cpp");
+    ASSERT_EQ(mkfifo((cls + "/fifo.cpp").c_str(), 0644), 0);
+    std::ofstream(cls + "/notes.txt") << "not a submission\n";
+    fs::create_symlink("notes.txt", cls + "/notes_link.txt");
+
+    const std::string cmd = "cd " + *dir_ + " && LAB_PUZZLES_DIR=" + kFixtures + "/puzzles " +
+                            kLab + " grade mini class -o out -j 2 --timeout 20 >out.txt 2>err.txt";
+    const int status = std::system(cmd.c_str());
+    code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(*dir_, ec);
+    delete dir_;
+  }
+
+  static nlohmann::json Results(const std::string& student) {
+    const std::string path = *dir_ + "/out/" + student + "/results.json";
+    EXPECT_TRUE(fs::exists(path)) << student << " has no results.json";
+    return nlohmann::json::parse(ReadAll(path), nullptr, false);
+  }
+  // The Gradescope "output" of `student`, and the messages of all its findings.
+  static std::string Text(const nlohmann::json& j) {
+    std::string text = j.value("output", "");
+    for (const auto& t : j["tests"]) text += "\n" + t.value("output", "");
+    for (const auto& f : j["extra_data"]["findings"]) text += "\n" + f.value("message", "");
+    return text;
+  }
+  static void ExpectRejected(const std::string& student, const std::string& why) {
+    SCOPED_TRACE(student);
+    const nlohmann::json j = Results(student);
+    ASSERT_TRUE(j.is_object());
+    EXPECT_EQ(j["score"], 0);
+    EXPECT_EQ(j["extra_data"]["status"], "rejected");
+    EXPECT_NE(Text(j).find(why), std::string::npos) << Text(j);
+    EXPECT_NE(ReadAll(*dir_ + "/out/gradebook.csv").find("\n" + student + ",0,5,"),
+              std::string::npos);
+  }
+
+  static std::string* dir_;
+  static int code_;
+};
+std::string* HostileClass::dir_ = nullptr;
+int HostileClass::code_ = -1;
+
+TEST_F(HostileClass, TheGraderFinishesAndSaysWhichCgroupIsInForce) {
+  EXPECT_EQ(code_, 0) << ReadAll(*dir_ + "/out.txt") << ReadAll(*dir_ + "/err.txt");
+  EXPECT_NE(ReadAll(*dir_ + "/err.txt").find("lab grade: sandbox: "), std::string::npos)
+      << ReadAll(*dir_ + "/err.txt");
+}
+
+TEST_F(HostileClass, EveryEntryHasAGradebookRow) {
+  const std::string csv = ReadAll(*dir_ + "/out/gradebook.csv");
+  for (const char* student :
+       {"bad_name", "dangling", "empty", "fifo", "flood_stderr", "flood_stdout", "good",
+        "include_passwd", "include_passwd_macro", "link_folder", "link_in", "link_out",
+        "linked_inside", "own_main", "own_main_guarded"}) {
+    EXPECT_NE(csv.find("\n" + std::string(student) + ","), std::string::npos) << student << "\n"
+                                                                              << csv;
+  }
+  // 15 students and the header; notes.txt and the link to it are not submissions.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 16) << csv;
+}
+
+TEST_F(HostileClass, TheReferenceStillGetsFullMarks) {
+  EXPECT_EQ(Results("good")["score"], 5);
+  EXPECT_EQ(Results("own_main_guarded")["score"], 5) << Text(Results("own_main_guarded"));
+}
+
+TEST_F(HostileClass, OwnMainIsACompileErrorThatSaysToRemoveIt) {
+  const nlohmann::json j = Results("own_main");
+  EXPECT_EQ(j["score"], 0);
+  EXPECT_EQ(j["extra_data"]["status"], "compile-error");
+  const std::string text = Text(j);
+  EXPECT_NE(text.find("own_main.cpp defines main()"), std::string::npos) << text;
+  EXPECT_NE(text.find("remove your main()"), std::string::npos) << text;
+  EXPECT_EQ(text.find("exited with status 0"), std::string::npos) << text;
+}
+
+TEST_F(HostileClass, HostIncludesShowNoHostContent) {
+  if (!lab::grader::ProbeSandbox().mount_ns) {
+    GTEST_SKIP() << "no mount namespace on this machine: the compiler sees the host (announced)";
+  }
+  std::string first;
+  std::getline(std::ifstream("/etc/passwd") >> std::ws, first);
+  const std::string host_line = first.substr(0, first.find(':') + 2);
+  for (const char* student : {"include_passwd", "include_passwd_macro"}) {
+    SCOPED_TRACE(student);
+    const nlohmann::json j = Results(student);
+    EXPECT_EQ(j["extra_data"]["status"], "compile-error");
+    const std::string all = j.dump();
+    EXPECT_NE(all.find("/etc/passwd: No such file or directory"), std::string::npos) << all;
+    EXPECT_EQ(all.find(host_line), std::string::npos) << "host content in results.json";
+  }
+}
+
+TEST_F(HostileClass, OutputFloodsAreAResourceLimitNamingTheCap) {
+  for (const char* student : {"flood_stdout", "flood_stderr"}) {
+    SCOPED_TRACE(student);
+    const nlohmann::json j = Results(student);
+    EXPECT_EQ(j["score"], 0);
+    const auto& findings = j["extra_data"]["findings"];
+    ASSERT_FALSE(findings.empty());
+    EXPECT_EQ(findings[0]["id"], "resource-limit") << findings.dump();
+    EXPECT_NE(findings[0]["message"].get<std::string>().find("output limit of 1 MiB"),
+              std::string::npos)
+        << findings.dump();
+    EXPECT_NE(Text(j).find("[... output truncated]"), std::string::npos) << Text(j);
+    EXPECT_EQ(Text(j).find("\x1b["), std::string::npos) << "terminal escapes are cleaned";
+  }
+}
+
+TEST_F(HostileClass, LinksAreRejectedWithWhatTheyAre) {
+  ExpectRejected("link_out", "a symbolic link to a file outside the class folder");
+  ExpectRejected("link_in", "a symbolic link to a file inside the class folder");
+  ExpectRejected("dangling", "a dangling link");
+  ExpectRejected("link_folder", "a symbolic link to a folder outside the class folder");
+  ExpectRejected("linked_inside", "the folder's .cpp file is a symbolic link");
+  // The link's target is not shown.
+  EXPECT_EQ(Results("link_out").dump().find("/etc/passwd"), std::string::npos);
+}
+
+TEST_F(HostileClass, EmptyFilesFifosAndNonUtf8NamesAreRejectedWithWhy) {
+  ExpectRejected("empty", "an empty file (0 bytes)");
+  ExpectRejected("fifo", "not a regular file");
+  ExpectRejected("bad_name", "not valid UTF-8");
+}
+
+}  // namespace
