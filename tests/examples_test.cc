@@ -372,8 +372,8 @@ TEST(Examples, LockOrderInversionIsReportedWithoutADeadlock) {
     // Both acquisition sites of every edge: where the second lock was taken (site) while
     // holding the first (site2).
     EXPECT_THAT(Steps(*f), UnorderedElementsAreArray({
-                               "transfer_ab|acquired 'b' while holding 'a'|b|" + ab_b + "|" + ab_a,
-                               "transfer_ba|acquired 'a' while holding 'b'|a|" + ba_a + "|" + ba_b,
+                               "transfer_ab|locks|b|" + ab_b + "|" + ab_a,
+                               "transfer_ba|locks|a|" + ba_a + "|" + ba_b,
                            }))
         << r.Describe();
   }

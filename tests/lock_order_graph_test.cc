@@ -60,16 +60,34 @@ TEST(LockOrderGraphTest, AbbaAcrossTwoThreadsIsFound) {
   EXPECT_EQ(g.num_edges(), 2u);
 }
 
-TEST(LockOrderGraphTest, AbbaFromOneThreadOnlyIsNotFound) {
+TEST(LockOrderGraphTest, AbbaFromOneThreadIsFound) {
+  // DESIGN §4, as TSan, Helgrind and lockdep: one thread taking A then B in one place and
+  // B then A in another is reported; the two code paths deadlock once two threads run them.
   LockOrderGraph g;
   const Node a = g.AddNode();
   const Node b = g.AddNode();
   g.AddEdge(a, b, Obs(1, {a}));
   g.AddEdge(b, a, Obs(1, {b}));
-  EXPECT_FALSE(g.FindInversion(b, a).has_value());
-  // A second thread taking either order makes it a real inversion.
+  const auto single = g.FindInversion(b, a);
+  ASSERT_TRUE(single.has_value());
+  ASSERT_EQ(single->size(), 2u);
+  EXPECT_EQ((*single)[0].obs.thread, 1u);
+  EXPECT_EQ((*single)[1].obs.thread, 1u);
+  // Once a second thread takes either order, the cycle reported is the two threads' one.
   EXPECT_TRUE(g.AddEdge(a, b, Obs(2, {a})));
-  EXPECT_TRUE(g.FindInversion(a, b).has_value());
+  const auto both = g.FindInversion(a, b);
+  ASSERT_TRUE(both.has_value());
+  EXPECT_NE((*both)[0].obs.thread, (*both)[1].obs.thread);
+}
+
+TEST(LockOrderGraphTest, OneThreadsCycleUnderAGateIsNotFound) {
+  LockOrderGraph g;
+  const Node gate = g.AddNode();
+  const Node a = g.AddNode();
+  const Node b = g.AddNode();
+  g.AddEdge(a, b, Obs(1, {gate, a}));
+  g.AddEdge(b, a, Obs(1, {gate, b}));
+  EXPECT_FALSE(g.FindInversion(b, a).has_value());
 }
 
 TEST(LockOrderGraphTest, GateLockSuppresses) {
@@ -226,10 +244,12 @@ TEST(LockOrderGraphTest, KeepsFewObservationsPreferringDistinctThreads) {
   EXPECT_FALSE(g.AddEdge(a, b, Obs(1, {a, y, z})));
   EXPECT_TRUE(g.AddEdge(a, b, Obs(3, {a, x}))) << "a new thread evicts a repeated one";
   // Kept now: 1:{a} 2:{a,x} 2:{a,y} 3:{a,x}; 2:{a,z}, the last of thread 2, was evicted.
-  // Thread 1 closes B→A holding x and y: thread 1's own A→B cannot deadlock with it,
-  // the others share x or y with it. Only the evicted 2:{a,z} could have.
+  // Thread 1 closes B→A holding x and y: the other threads' A→B share x or y with it
+  // (only the evicted 2:{a,z} did not), so the one cycle left is thread 1's own.
   EXPECT_TRUE(g.AddEdge(b, a, Obs(1, {b, x, y})));
-  EXPECT_FALSE(g.FindInversion(b, a).has_value());
+  const auto single = g.FindInversion(b, a);
+  ASSERT_TRUE(single.has_value());
+  EXPECT_EQ((*single)[1].obs.thread, 1u);
   // Thread 4 evicts 2:{a,y} (the last of the only repeated thread) and completes it.
   EXPECT_TRUE(g.AddEdge(a, b, Obs(4, {a})));
   const auto cycle = g.FindInversion(b, a);
@@ -251,14 +271,16 @@ TEST(LockOrderGraphTest, VeryLongCycleHasNoLengthLimit) {
 }
 
 TEST(LockOrderGraphTest, PathologicalSearchIsBoundedByTheBudget) {
-  // A complete graph whose every edge comes from one thread: exponentially many cycles,
-  // none can deadlock. The search must give up within its budget instead of hanging.
+  // A complete graph whose every edge one thread took under one gate lock: exponentially
+  // many cycles, none can deadlock. The search must give up within its budget instead of
+  // hanging.
   constexpr Node kN = 40;
   LockOrderGraph g;
   for (Node i = 0; i < kN; ++i) g.AddNode();
+  const Node gate = g.AddNode();
   for (Node i = 0; i < kN; ++i) {
     for (Node j = 0; j < kN; ++j) {
-      if (i != j) g.AddEdge(i, j, Obs(1, {i}));
+      if (i != j) g.AddEdge(i, j, Obs(1, {i, gate}));
     }
   }
   const auto start = std::chrono::steady_clock::now();
@@ -350,10 +372,11 @@ struct Reference {
     std::erase_if(edges, [n](const auto& e) { return e.first.first == n || e.first.second == n; });
   }
 
-  bool CanDeadlock(const std::vector<const Observation*>& chosen) const {
+  // No gate covers the choice and, with `need_two_threads`, two threads took its edges.
+  bool CanDeadlock(const std::vector<const Observation*>& chosen, bool need_two_threads) const {
     bool two_threads = false;
     for (const Observation* o : chosen) two_threads |= o->thread != chosen[0]->thread;
-    if (!two_threads) return false;
+    if (need_two_threads && !two_threads) return false;
     for (Node g = 0; g < permits.size(); ++g) {
       const bool gate = permits[g] == 0 || permits[g] < static_cast<int>(chosen.size());
       const bool everywhere = std::all_of(chosen.begin(), chosen.end(), [g](const Observation* o) {
@@ -382,7 +405,8 @@ struct Reference {
   }
 
   // {shortest cycle through from→to, shortest one that can deadlock}; 0 when none.
-  std::pair<std::size_t, std::size_t> Shortest(Node from, Node to) {
+  // `need_two_threads`: only choices whose edges two threads took count.
+  std::pair<std::size_t, std::size_t> Shortest(Node from, Node to, bool need_two_threads) {
     std::vector<std::vector<Node>> paths;
     std::vector<Node> path{from, to};
     Paths(to, from, path, paths);
@@ -397,7 +421,7 @@ struct Reference {
       while (true) {
         std::vector<const Observation*> chosen;
         for (std::size_t i = 0; i < len; ++i) chosen.push_back(&(*per_edge[i])[pick[i]]);
-        if (CanDeadlock(chosen)) {
+        if (CanDeadlock(chosen, need_two_threads)) {
           if (valid == 0 || len < valid) valid = len;
           break;
         }
@@ -421,6 +445,7 @@ TEST(LockOrderGraphTest, MatchesBruteForceReferenceOnRandomGraphs) {
   int found = 0;
   int gated_only = 0;    // cycles exist, none can deadlock
   int longer_valid = 0;  // the shortest cycle cannot deadlock, a longer one can
+  int one_thread = 0;    // only cycles of a single thread's edges (DESIGN §4: reported)
   for (std::uint32_t seed = 1; seed <= 400; ++seed) {
     std::mt19937 rng(seed);
     LockOrderGraph g;
@@ -451,7 +476,10 @@ TEST(LockOrderGraphTest, MatchesBruteForceReferenceOnRandomGraphs) {
       }
       const Observation obs = Obs(rng() % 3, held, 100 * step + 1);
       ASSERT_EQ(g.AddEdge(from, to, obs), ref.Add(from, to, obs)) << "seed " << seed;
-      const auto [any, valid] = ref.Shortest(from, to);
+      // Two threads' cycles first; a single thread's cycle only when there is none.
+      const auto [any, valid_two] = ref.Shortest(from, to, true);
+      const std::size_t valid = valid_two != 0 ? valid_two : ref.Shortest(from, to, false).second;
+      if (valid_two == 0 && valid != 0) ++one_thread;
       const auto cycle = g.FindInversion(from, to);
       ASSERT_EQ(cycle.has_value(), valid != 0) << "seed " << seed << " step " << step;
       ASSERT_EQ(g.num_edges(), ref.edges.size());
@@ -470,13 +498,14 @@ TEST(LockOrderGraphTest, MatchesBruteForceReferenceOnRandomGraphs) {
         ASSERT_NE(it, kept.end()) << "the chosen observation must be a kept one";
         chosen.push_back(&*it);
       }
-      EXPECT_TRUE(ref.CanDeadlock(chosen)) << "seed " << seed << " step " << step;
+      EXPECT_TRUE(ref.CanDeadlock(chosen, valid_two != 0)) << "seed " << seed << " step " << step;
     }
   }
   // The mix must exercise findings, gated cycles and the deepening past them.
   EXPECT_GT(found, 3000);
-  EXPECT_GT(gated_only, 300);
+  EXPECT_GT(gated_only, 100);
   EXPECT_GT(longer_valid, 300);
+  EXPECT_GT(one_thread, 100);
 }
 
 }  // namespace

@@ -68,10 +68,34 @@ std::string FormatFailureBlock(const ScenarioResult& s, const CheckReportStyle& 
   text.color = style.color;
   out += FormatFindingText(first, text);
   if (!out.ends_with('\n')) out += '\n';
+  if (!first.replay.empty() && !style.check_command.empty()) {
+    out += Paint(style, kBold, "replay:") + " " + style.check_command + " --replay " +
+           ShellQuote(s.info.name + ":" + first.replay) + "\n";
+  }
+  // An inversion the directed search confirmed: the deadlock itself, in full, beside it.
+  const Finding* confirmed = nullptr;
+  if (first.deadlock_check == DeadlockCheck::kConfirmed) {
+    for (const Finding& f : s.findings) {
+      if (f.kind == FindingKind::kDeadlock) {
+        confirmed = &f;
+        break;
+      }
+    }
+  }
+  if (confirmed != nullptr) {
+    out += "\n" + FormatFindingText(*confirmed, text);
+    if (!out.ends_with('\n')) out += '\n';
+    if (!confirmed->replay.empty() && !style.check_command.empty()) {
+      out += Paint(style, kBold, "replay:") + " " + style.check_command + " --replay " +
+             ShellQuote(s.info.name + ":" + confirmed->replay) + "\n";
+    }
+  }
   std::vector<std::string> others;
   for (std::size_t i = 1; i < s.findings.size(); ++i) {
+    if (&s.findings[i] == confirmed) continue;
     const std::string id(s.findings[i].id());
-    if (id != first.id() && std::find(others.begin(), others.end(), id) == others.end()) {
+    if (id != first.id() && (confirmed == nullptr || id != confirmed->id()) &&
+        std::find(others.begin(), others.end(), id) == others.end()) {
       others.push_back(id);
     }
   }
@@ -79,10 +103,6 @@ std::string FormatFailureBlock(const ScenarioResult& s, const CheckReportStyle& 
     out += "also found in this scenario:";
     for (const std::string& id : others) out += " " + id;
     out += " (lab explain <id>)\n";
-  }
-  if (!first.replay.empty() && !style.check_command.empty()) {
-    out += Paint(style, kBold, "replay:") + " " + style.check_command + " --replay " +
-           ShellQuote(s.info.name + ":" + first.replay) + "\n";
   }
   if (!s.output.empty()) out += s.output;
   return out;

@@ -247,11 +247,14 @@ CompileResult CompileImpl(const CompileRequest& in) {
 
   // The command. Warnings off: a student's warnings are not findings.
   const bool clang = Canonical(cxx).find("clang") != std::string::npos;
-  // No -g unless ThreadSanitizer needs line numbers for its reports: the lab's own sites
-  // come from std::source_location, and debug info costs more than half the compile.
+  // -g1: line tables only (with inlined frames), for the student's call of a spec
+  // callback (harness/spec/caller_site.h); the lab's own sites come from
+  // std::source_location. Full -g only where ThreadSanitizer needs it for its reports: it
+  // costs more than half the compile.
   std::vector<std::string> argv = {cxx,
                                    "-std=c++20",
                                    "-O1",
+                                   "-g1",
                                    "-fno-omit-frame-pointer",
                                    "-w",
                                    "-pipe",
@@ -278,7 +281,7 @@ CompileResult CompileImpl(const CompileRequest& in) {
                // its own is a clear link error (ExplainCompileFailure words it), never a
                // program that runs the student's main instead of the scenarios.
                "-Wl,--whole-archive", lib_main, "-Wl,--no-whole-archive", lib_spec, lib_lab,
-               "-lfmt", "-pthread"});
+               "-lfmt", "-lbacktrace", "-pthread"});
 
   SandboxRequest sb;
   sb.argv = std::move(argv);

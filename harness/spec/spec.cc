@@ -1,7 +1,9 @@
-// spec.cc — the scenario registry and the checks specs call.
+// spec.cc — the scenario registry, the recorder and the checks specs call.
 #include "lab/spec.h"
 
+#include "caller_site.h"
 #include "lab/explore.h"
+#include "lab/internal/hooks.h"
 #include "lab/internal/runner_hooks.h"
 
 namespace lab::spec {
@@ -18,7 +20,55 @@ const char* PuzzleName() { return g_puzzle; }
 
 bool Controlled() { return lab::internal::InControlledRun(); }
 
-void Fail(std::string message) { lab::report(FindingKind::kWrongOutput, std::move(message)); }
+
+void MarkSpecFile(const char* file) { lab::internal::MarkSpecFile(file); }
+
+void Recorder::emit(std::string item) {
+  std::string words = "prints " + item;
+  emit(std::move(item), words);
+}
+
+void Recorder::emit(std::string item, std::string_view words) {
+  const lab::internal::SiteRef site = internal::StudentCallerSite();
+  lab::internal::SayOp(words, site);
+  std::string who(lab::this_thread_name());
+  std::lock_guard<std::mutex> lk(mu_);
+  items_.push_back(std::move(item));
+  threads_.push_back(std::move(who));
+  SourceSite where;
+  if (site.known()) where = SourceSite{site.file, static_cast<int>(site.line)};
+  sites_.push_back(std::move(where));
+}
+
+namespace {
+// A spec's check belongs to no thread of the code under test and to none of its lines.
+void AddCheckFinding(FindingKind kind, Finding f) {
+  f.kind = kind;
+  lab::internal::ReportFinding(std::move(f));
+}
+void AddWrongOutput(Finding f) { AddCheckFinding(FindingKind::kWrongOutput, std::move(f)); }
+// A too-slow verdict is about the whole schedule: no thread, no line.
+void AddTooSlow(std::string message) {
+  Finding f;
+  f.message = std::move(message);
+  AddCheckFinding(FindingKind::kTooSlow, std::move(f));
+}
+}  // namespace
+
+void Fail(std::string message) {
+  Finding f;
+  f.message = std::move(message);
+  AddWrongOutput(std::move(f));
+}
+
+void Fail(std::string message, const Blame& culprit) {
+  Finding f;
+  f.message = std::move(message);
+  if (!culprit.thread.empty()) f.threads = {culprit.thread};
+  if (culprit.site.known()) f.sites = {culprit.site};
+  f.steps = {{culprit.thread, "printed", culprit.item, culprit.site, {}}};
+  AddWrongOutput(std::move(f));
+}
 
 namespace {
 std::string Ms(std::chrono::nanoseconds d) {
@@ -32,10 +82,9 @@ void ExpectSpanAtMost(std::chrono::nanoseconds limit, std::string_view what) {
   if (!Controlled()) return;  // virtual time only
   RunStats s = current_run_stats();
   if (s.span > limit) {
-    lab::report(FindingKind::kTooSlow,
-                std::string(what) + ": the critical path (span) is " + Ms(s.span) +
-                    " of virtual time for " + Ms(s.work) + " of work; at most " + Ms(limit) +
-                    " is expected when independent work overlaps");
+    AddTooSlow(std::string(what) + ": the critical path (span) is " + Ms(s.span) +
+               " of virtual time for " + Ms(s.work) + " of work; at most " + Ms(limit) +
+               " is expected when independent work overlaps");
   }
 }
 
@@ -43,9 +92,8 @@ void ExpectDurationAtMost(std::chrono::nanoseconds limit, std::string_view what)
   if (!Controlled()) return;
   RunStats s = current_run_stats();
   if (s.duration > limit) {
-    lab::report(FindingKind::kTooSlow, std::string(what) + ": took " + Ms(s.duration) +
-                                           " of virtual time; at most " + Ms(limit) +
-                                           " is expected");
+    AddTooSlow(std::string(what) + ": took " + Ms(s.duration) + " of virtual time; at most " +
+               Ms(limit) + " is expected");
   }
 }
 

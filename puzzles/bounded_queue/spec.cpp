@@ -63,7 +63,7 @@ void DriveQueue(const QueueRun& r) {
              std::to_string(v) + "); it must stay between 0 and the capacity " +
              std::to_string(r.capacity));
       }
-      trace.emit(me + " put " + std::to_string(v));
+      trace.emit(me + " put " + std::to_string(v), "put " + std::to_string(v) + " returned");
     }
   };
   auto consumer = [&](int c) {
@@ -94,7 +94,7 @@ void DriveQueue(const QueueRun& r) {
              " after a dequeue; it must stay between 0 and the capacity " +
              std::to_string(r.capacity));
       }
-      trace.emit(me + " got " + std::to_string(v));
+      trace.emit(me + " got " + std::to_string(v), "get returned " + std::to_string(v));
     }
   };
 

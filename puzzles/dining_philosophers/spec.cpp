@@ -14,7 +14,8 @@ int RightFork(int p) { return (p + 1) % kPhilosophers; }
 
 // Replays the recorded events ("<p> <action>") and checks the table's rules; reports the
 // first violation only, since later ones follow from it.
-void CheckMeals(const std::vector<std::string>& events, int n) {
+void CheckMeals(const lab::spec::Recorder& out, int n) {
+  const std::vector<std::string> events = out.items();
   std::vector<int> holder(kPhilosophers, -1);  // fork -> philosopher holding it, or -1
   std::vector<int> meals(kPhilosophers, 0);
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -28,21 +29,24 @@ void CheckMeals(const std::vector<std::string>& events, int n) {
       if (holder[f] != -1) {
         lab::spec::Fail(who + " picked up fork " + std::to_string(f) + " while philosopher " +
                         std::to_string(holder[f]) + " was still holding it" + at +
-                        ": a fork is held by one philosopher at a time");
+                        ": a fork is held by one philosopher at a time",
+                        out.blame(i));
         return;
       }
       holder[f] = p;
     } else if (action == "puts-left" || action == "puts-right") {
       const int f = action == "puts-left" ? LeftFork(p) : RightFork(p);
       if (holder[f] != p) {
-        lab::spec::Fail(who + " put down fork " + std::to_string(f) + " without holding it" + at);
+        lab::spec::Fail(who + " put down fork " + std::to_string(f) + " without holding it" + at,
+                        out.blame(i));
         return;
       }
       holder[f] = -1;
     } else if (action == "eats") {
       if (holder[LeftFork(p)] != p || holder[RightFork(p)] != p) {
         lab::spec::Fail(who + " ate without holding both forks " + std::to_string(LeftFork(p)) +
-                        " and " + std::to_string(RightFork(p)) + at);
+                        " and " + std::to_string(RightFork(p)) + at,
+                        out.blame(i));
         return;
       }
       ++meals[p];
@@ -67,16 +71,20 @@ void Dinner(int n, const std::vector<int>& start_order) {
   for (int p : start_order) {
     threads.emplace_back("philosopher-" + std::to_string(p), [&table, &out, p, n] {
       const std::string me = std::to_string(p) + " ";
+      const std::string left = std::to_string(LeftFork(p));
+      const std::string right = std::to_string(RightFork(p));
       for (int i = 0; i < n; ++i) {
         table.wantsToEat(
-            p, [&] { out.emit(me + "picks-left"); }, [&] { out.emit(me + "picks-right"); },
-            [&] { out.emit(me + "eats"); }, [&] { out.emit(me + "puts-left"); },
-            [&] { out.emit(me + "puts-right"); });
+            p, [&] { out.emit(me + "picks-left", "picks up fork " + left); },
+            [&] { out.emit(me + "picks-right", "picks up fork " + right); },
+            [&] { out.emit(me + "eats", "eats"); },
+            [&] { out.emit(me + "puts-left", "puts down fork " + left); },
+            [&] { out.emit(me + "puts-right", "puts down fork " + right); });
       }
     });
   }
   for (auto& t : threads) t.join();
-  CheckMeals(out.items(), n);
+  CheckMeals(out, n);
 }
 
 }  // namespace

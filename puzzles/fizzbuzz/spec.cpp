@@ -38,8 +38,10 @@ std::string Joined(const std::vector<std::string>& items, std::size_t upto) {
   return s;
 }
 
-// Compares the recorded output with 1..n and reports the first difference.
-void CheckSequence(int n, const std::vector<std::string>& got) {
+// Compares the recorded output with 1..n and reports the first difference, at the line
+// that printed it.
+void CheckSequence(int n, const lab::spec::Recorder& out) {
+  const std::vector<std::string> got = out.items();
   std::vector<std::string> want;
   for (int i = 1; i <= n; ++i) want.push_back(Expected(i));
   const std::string label = "FizzBuzz(" + std::to_string(n) + ")";
@@ -48,7 +50,8 @@ void CheckSequence(int n, const std::vector<std::string>& got) {
       lab::spec::Fail(label + ": item " + std::to_string(k + 1) + " should be " +
                       Describe(want[k]) + " but was " + Describe(got[k]) +
                       "; output up to there: " + Joined(got, k + 1) +
-                      ". Each thread must wait until the next number is one it prints.");
+                      ". Each thread must wait until the next number is one it prints.",
+                      out.blame(k));
       return;
     }
   }
@@ -60,7 +63,8 @@ void CheckSequence(int n, const std::vector<std::string>& got) {
   } else if (got.size() > want.size()) {
     lab::spec::Fail(label + ": " + std::to_string(got.size()) + " items were printed, " +
                     std::to_string(n) + " expected; the first extra one is " +
-                    Describe(got[want.size()]) + ". Stop once the numbers pass n.");
+                    Describe(got[want.size()]) + ". Stop once the numbers pass n.",
+                    out.blame(want.size()));
   }
 }
 
@@ -90,11 +94,12 @@ void Run(int n, const std::array<std::string_view, 4>& order) {
       lab::spec::Fail("FizzBuzz(" + std::to_string(n) + "): item " + std::to_string(k + 1) +
                       " \"" + items[k] + "\" was printed by thread '" + who[k] +
                       "', but only the " + std::string(Printer(items[k])) +
-                      " thread may print it: call each callback from its own method.");
+                      " thread may print it: call each callback from its own method.",
+                      out.blame(k));
       return;
     }
   }
-  CheckSequence(n, items);
+  CheckSequence(n, out);
 }
 
 }  // namespace fizzbuzz_spec

@@ -37,7 +37,8 @@ void Run(int n, bool bar_first) {
       for (std::size_t j = 0; j <= k; ++j) so_far += got[j];
       lab::spec::Fail(label + ": word " + std::to_string(k + 1) + " should be \"" + want +
                       "\" but was \"" + got[k] + "\" (output up to there: \"" + so_far +
-                      "\"). Each thread must wait for its turn before printing.");
+                      "\"). Each thread must wait for its turn before printing.",
+                      out.blame(k));
       return;
     }
   }

@@ -17,10 +17,10 @@ void DriveWater(const std::string& atoms) {
   for (char a : atoms) {
     if (a == 'H') {
       threads.emplace_back("hydrogen-" + std::to_string(h++),
-                           [&] { water.hydrogen([&] { out.emit("H"); }); });
+                           [&] { water.hydrogen([&] { out.emit("H", "releases hydrogen"); }); });
     } else {
       threads.emplace_back("oxygen-" + std::to_string(o++),
-                           [&] { water.oxygen([&] { out.emit("O"); }); });
+                           [&] { water.oxygen([&] { out.emit("O", "releases oxygen"); }); });
     }
   }
   for (auto& t : threads) t.join();

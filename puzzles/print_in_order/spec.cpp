@@ -1,5 +1,6 @@
 // Spec of the print_in_order puzzle (LC 1114): three threads call first(), second() and
 // third() of one Foo; whatever order they start in, the output is "firstsecondthird".
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -35,16 +36,25 @@ bool Run(const Order& order) {
   if (got != "firstsecondthird") {
     const std::vector<std::string> items = out.items();
     std::string why;
+    std::size_t wrong = 0;  // the first item out of place
     if (items.size() != 3) {
       why = std::to_string(items.size()) + " items were printed; each method must print once";
+      wrong = std::min<std::size_t>(items.size(), 3);
     } else if (items[0] != "first") {
       why = items[0] + "() printed before first() had";
     } else {
       why = "third() printed before second() had";
+      wrong = 1;
     }
-    lab::spec::Fail("threads started " + Describe(order) +
-                    ": expected output \"firstsecondthird\", got \"" + got + "\" (" + why +
-                    "). A method must wait until the step before it has printed.");
+    const std::string message = "threads started " + Describe(order) +
+                                ": expected output \"firstsecondthird\", got \"" + got +
+                                "\" (" + why +
+                                "). A method must wait until the step before it has printed.";
+    if (wrong < items.size()) {
+      lab::spec::Fail(message, out.blame(wrong));
+    } else {
+      lab::spec::Fail(message);
+    }
     return false;
   }
   return true;

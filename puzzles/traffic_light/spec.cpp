@@ -49,7 +49,8 @@ void DriveCars(const std::vector<Car>& cars) {
              std::to_string(other) + " was crossing: that car is now on red");
       }
       green.store(road);
-      out.emit("car " + std::to_string(car.id) + ": road " + std::to_string(road) + " green");
+      out.emit("car " + std::to_string(car.id) + ": road " + std::to_string(road) + " green",
+               "turns road " + std::to_string(road) + " green");
     };
     auto cross = [&, i, road, other, me] {
       crossing[road].fetch_add(1);
@@ -62,7 +63,7 @@ void DriveCars(const std::vector<Car>& cars) {
              " was crossing: cars of the two roads must never cross at the same time (keep "
              "the lock until crossCar() has returned)");
       }
-      out.emit("car " + std::to_string(car.id) + " crosses");
+      out.emit("car " + std::to_string(car.id) + " crosses", "crosses");
       lab::sleep_for(1ms);  // crossing takes a moment
       if (green.load() != road && !failed.load()) {
         fail(me + " was still crossing when road " + std::to_string(other) +

@@ -41,7 +41,8 @@ Item Expected(std::size_t k) {
   return {x % 2 == 1 ? "odd" : "even", std::to_string(x)};
 }
 
-void CheckOutput(int n, const std::vector<std::string>& got) {
+void CheckOutput(int n, const lab::spec::Recorder& out) {
+  const std::vector<std::string> got = out.items();
   const std::string label = "ZeroEvenOdd(" + std::to_string(n) + ")";
   const std::size_t want_size = 2 * static_cast<std::size_t>(n);
   for (std::size_t k = 0; k < got.size() && k < want_size; ++k) {
@@ -51,7 +52,8 @@ void CheckOutput(int n, const std::vector<std::string>& got) {
       lab::spec::Fail(label + ": item " + std::to_string(k + 1) + " should be " +
                       Describe(want) + " but was " + Describe(item) +
                       "; output up to there: \"" + Numbers(got, k + 1) +
-                      "\". Each thread must wait for its turn before printing.");
+                      "\". Each thread must wait for its turn before printing.",
+                      out.blame(k));
       return;
     }
   }
@@ -63,7 +65,8 @@ void CheckOutput(int n, const std::vector<std::string>& got) {
   } else if (got.size() > want_size) {
     lab::spec::Fail(label + ": " + std::to_string(got.size()) + " items were printed, " +
                     std::to_string(want_size) + " expected; the first extra one is " +
-                    Describe(Parse(got[want_size])) + ".");
+                    Describe(Parse(got[want_size])) + ".",
+                    out.blame(want_size));
   }
 }
 
@@ -75,7 +78,7 @@ void Run(int n, const std::array<std::string_view, 3>& order) {
   for (std::string_view name : order) {
     const std::string tag(name);
     std::function<void(int)> print = [&out, tag](int x) {
-      out.emit(tag + ":" + std::to_string(x));
+      out.emit(tag + ":" + std::to_string(x), "prints " + std::to_string(x));
     };
     if (name == "zero") {
       threads.emplace_back(name, [&zeo, print] { zeo.zero(print); });
@@ -86,7 +89,7 @@ void Run(int n, const std::array<std::string_view, 3>& order) {
     }
   }
   for (auto& t : threads) t.join();
-  CheckOutput(n, out.items());
+  CheckOutput(n, out);
 }
 
 }  // namespace zero_even_odd_spec

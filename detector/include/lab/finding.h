@@ -99,6 +99,18 @@ struct Trace {
   bool operator==(const Trace&) const = default;
 };
 
+// What the directed search for a real deadlock (DESIGN §7, DeadlockFuzzer) concluded
+// about a lock-order inversion found in a controlled run.
+enum class DeadlockCheck : std::uint8_t {
+  kNone,       // not searched (a stress run, a replay, or not an inversion)
+  kConfirmed,  // a schedule deadlocks: the `deadlock` finding beside it, with its replay
+  kOneThread,  // one thread took every edge: this run cannot deadlock (two threads would)
+  kNotFound,   // the directed schedules never had the threads hold the cycle's locks at once
+};
+// "confirmed", "one-thread", "not-found"; "" for kNone.
+std::string_view DeadlockCheckId(DeadlockCheck c);
+std::optional<DeadlockCheck> DeadlockCheckFromId(std::string_view id);
+
 struct Finding {
   FindingKind kind = FindingKind::kCrash;
   std::string message;  // one line
@@ -109,6 +121,8 @@ struct Finding {
   std::string replay;  // replay token of the controlled run that found it, "" otherwise
   std::optional<Trace> trace;
   std::string scenario;  // set by the harness: which scenario of a puzzle
+  DeadlockCheck deadlock_check = DeadlockCheck::kNone;  // lock-order inversions
+  int search_schedules = 0;  // schedules the directed deadlock search ran
   bool operator==(const Finding&) const = default;
 
   std::string_view id() const { return FindingId(kind); }

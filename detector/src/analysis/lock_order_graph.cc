@@ -120,7 +120,7 @@ bool LockOrderGraph::IsGate(Node g, std::size_t cycle_edges) const {
 }
 
 std::vector<const LockOrderGraph::Observation*> LockOrderGraph::ChooseObservations(
-    const std::vector<const Edge*>& edges, std::uint64_t& work) const {
+    const std::vector<const Edge*>& edges, bool two_threads, std::uint64_t& work) const {
   // A state is what matters for the rest of the cycle after choosing observations for a
   // prefix: the gates common to all of them, and whether two threads were seen (else
   // which single thread). `prev`/`choice` rebuild the choice once a state is good.
@@ -154,7 +154,7 @@ std::vector<const LockOrderGraph::Observation*> LockOrderGraph::ChooseObservatio
         }
         const std::uint64_t threads = next.multi ? std::uint64_t{1} << 32 : next.thread;
         if (!seen.emplace(std::make_pair(next.gates, threads), true).second) continue;
-        const bool good = next.multi && next.gates.empty();
+        const bool good = (next.multi || !two_threads) && next.gates.empty();
         layers[i].push_back(std::move(next));
         if (!good) continue;
         // Nothing chosen later can add a gate or remove a thread: finish with any
@@ -221,6 +221,12 @@ bool LockOrderGraph::Reaches(Node src, Node dst, std::uint64_t& work) const {
 
 std::optional<std::vector<LockOrderGraph::CycleEdge>> LockOrderGraph::FindInversion(Node from,
                                                                                     Node to) const {
+  if (auto cycle = FindCycle(from, to, /*two_threads=*/true)) return cycle;
+  return FindCycle(from, to, /*two_threads=*/false);
+}
+
+std::optional<std::vector<LockOrderGraph::CycleEdge>> LockOrderGraph::FindCycle(
+    Node from, Node to, bool two_threads) const {
   if (from == to || !Live(from) || !Live(to)) return std::nullopt;
   const auto first = edge_index_.find(Key(from, to));
   if (first == edge_index_.end()) return std::nullopt;
@@ -278,7 +284,7 @@ std::optional<std::vector<LockOrderGraph::CycleEdge>> LockOrderGraph::FindInvers
       const std::vector<Edge>& out = nodes_[f.node].out;
       if (f.node == from || f.next == out.size()) {
         if (f.node == from) {
-          std::vector<const Observation*> chosen = ChooseObservations(edges, work);
+          std::vector<const Observation*> chosen = ChooseObservations(edges, two_threads, work);
           if (!chosen.empty()) {
             std::vector<CycleEdge> cycle;
             cycle.reserve(edges.size());

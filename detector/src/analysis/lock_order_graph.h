@@ -3,8 +3,9 @@
 // A node is a lock (Mutex, RLock, SharedMutex) or a gate-capable semaphore. An edge
 // A→B records that some thread requested B while holding A; each edge keeps a few
 // distinct observations (thread, both sites, what else the thread held). A cycle is a
-// `lock-order-inversion` when it can deadlock: at least two different threads contribute
-// its edges and no gate covers it. A gate is a node held in every chosen observation of
+// `lock-order-inversion` when no gate covers it. A cycle whose edges one thread took is one
+// too (DESIGN §4, as TSan, Helgrind and lockdep report it): its code paths deadlock once two
+// threads run them; a cycle with two threads is preferred when both exist. A gate is a node held in every chosen observation of
 // the cycle: a lock, or a semaphore whose permits are fewer than the cycle's edges (the
 // dining philosophers' "at most four at the table").
 // A gate may be a node of the cycle itself: that only happens when some edge into it was
@@ -65,8 +66,10 @@ class LockOrderGraph {
   //    several (distinct threads matter more than held sets); otherwise it is dropped.
   bool AddEdge(Node from, Node to, const Observation& obs);
   // The shortest cycle through the edge from→to that can deadlock (see above), as its
-  // edges in order starting with from→to; nullopt when there is none, or when the search
-  // spent kSearchBudget without finding one (a pathological graph must not hang a run).
+  // edges in order starting with from→to; one whose observations come from two threads or
+  // more when there is one, else one of a single thread. nullopt when there is none, or
+  // when the search spent kSearchBudget without finding one (a pathological graph must not
+  // hang a run).
   std::optional<std::vector<CycleEdge>> FindInversion(Node from, Node to) const;
   // Forget every edge and observation (a new run). Live nodes keep their ids and
   // permits: objects that outlive a run (globals) still refer to them.
@@ -106,10 +109,13 @@ class LockOrderGraph {
   bool Reaches(Node src, Node dst, std::uint64_t& work) const;
   // True when `g`, held across every edge of a cycle of `cycle_edges` edges, gates it.
   bool IsGate(Node g, std::size_t cycle_edges) const;
-  // Picks one kept observation per edge of the cycle `edges` so that the cycle can
-  // deadlock, or returns an empty vector. Adds the states it explores to `work`.
+  // FindInversion's search, for cycles of two threads or more (`two_threads`) or any.
+  std::optional<std::vector<CycleEdge>> FindCycle(Node from, Node to, bool two_threads) const;
+  // Picks one kept observation per edge of the cycle `edges` so that no gate covers it
+  // (and, with `two_threads`, two threads contribute), or returns an empty vector. Adds
+  // the states it explores to `work`.
   std::vector<const Observation*> ChooseObservations(const std::vector<const Edge*>& edges,
-                                                     std::uint64_t& work) const;
+                                                     bool two_threads, std::uint64_t& work) const;
 
   std::vector<NodeData> nodes_;
   std::vector<Node> free_;

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cerrno>
@@ -17,6 +18,7 @@
 #include <thread>
 
 #include "controlled_scheduler.h"
+#include "deadlock_search.h"
 #include "fiber.h"
 #include "lab/explore.h"
 #include "lab/internal/runner_hooks.h"
@@ -259,6 +261,43 @@ int Shrink(ControlledScheduler& sched, const std::function<internal::ScheduleOut
   return s.runs + 1;
 }
 
+// Potential, then confirmed (DESIGN §7): each lock-order inversion of a failing schedule
+// is followed by the directed search for a schedule that really deadlocks; the deadlock
+// found joins the findings, and the inversion says what the search concluded. A schedule
+// that already deadlocked on the inversion's locks (a replay of the deadlock) confirms it
+// without a search, so a replay prints the same report as the run it replays.
+void ConfirmInversions(std::vector<Finding>& findings, const internal::RunDirected& run) {
+  const auto same_locks = [](const Finding& a, const Finding& b) {
+    std::vector<std::string> x = a.objects, y = b.objects;
+    std::sort(x.begin(), x.end());
+    std::sort(y.begin(), y.end());
+    return x == y;
+  };
+  std::vector<Finding> confirmed;
+  for (Finding& f : findings) {
+    if (f.kind != FindingKind::kLockOrderInversion || f.deadlock_check != DeadlockCheck::kNone) {
+      continue;
+    }
+    const bool deadlocked = std::any_of(findings.begin(), findings.end(), [&](const Finding& d) {
+      return d.kind == FindingKind::kDeadlock && same_locks(d, f);
+    });
+    if (deadlocked && f.threads.size() > 1) {
+      f.deadlock_check = DeadlockCheck::kConfirmed;
+      continue;
+    }
+    internal::DeadlockSearchResult r = internal::SearchDeadlock(f, run);
+    f.deadlock_check = r.check;
+    f.search_schedules = r.schedules;
+    for (Finding& d : r.deadlocks) confirmed.push_back(std::move(d));
+  }
+  MergeFindings(findings, confirmed);
+  // What a student reads first is the worst: a one-thread inversion (which this run
+  // cannot deadlock) goes after the other findings of the schedule.
+  std::stable_partition(findings.begin(), findings.end(), [](const Finding& f) {
+    return f.deadlock_check != DeadlockCheck::kOneThread;
+  });
+}
+
 }  // namespace
 
 namespace internal {
@@ -376,6 +415,16 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
   }
   const bool systematic = opt.strategy == Strategy::kExhaustive || opt.strategy == Strategy::kDpor;
   if (!exhausted && strategy->Exhausted()) exhausted = true;
+  if (!result.findings.empty()) {
+    ConfirmInversions(result.findings, [&](internal::SchedulingStrategy* directed) {
+      ControlledScheduler s(opt, directed, &pool, flags, &g_hang.steps);
+      g_hang.fired = false;
+      g_hang.sched = &s;
+      internal::ScheduleOutcome out = s.RunSchedule(body);
+      g_hang.sched = nullptr;
+      return out;
+    });
+  }
   if (systematic && opt.replay.empty() && result.findings.empty() && !exhausted &&
       result.schedules_run == budget) {
     // The budget ran out first; one more BeginSchedule tells whether the space is done.

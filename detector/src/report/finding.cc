@@ -91,4 +91,22 @@ std::string FindingKey(const Finding& f) {
   return k;
 }
 
+std::string_view DeadlockCheckId(DeadlockCheck c) {
+  switch (c) {
+    case DeadlockCheck::kNone: return "";
+    case DeadlockCheck::kConfirmed: return "confirmed";
+    case DeadlockCheck::kOneThread: return "one-thread";
+    case DeadlockCheck::kNotFound: return "not-found";
+  }
+  return "";
+}
+
+std::optional<DeadlockCheck> DeadlockCheckFromId(std::string_view id) {
+  for (DeadlockCheck c : {DeadlockCheck::kNone, DeadlockCheck::kConfirmed,
+                          DeadlockCheck::kOneThread, DeadlockCheck::kNotFound}) {
+    if (DeadlockCheckId(c) == id) return c;
+  }
+  return std::nullopt;
+}
+
 }  // namespace lab

@@ -117,6 +117,10 @@ Json FindingToJsonValue(const Finding& f) {
   j["replay"] = f.replay;
   j["trace"] = f.trace.has_value() ? TraceToJson(*f.trace) : Json(nullptr);
   j["scenario"] = f.scenario;
+  if (f.deadlock_check != DeadlockCheck::kNone) {
+    j["deadlock_check"] = std::string(DeadlockCheckId(f.deadlock_check));
+    j["search_schedules"] = f.search_schedules;
+  }
   return j;
 }
 
@@ -252,6 +256,17 @@ bool FindingFromJson(const Json& j, Finding* f) {
     Trace t;
     if (!TraceFromJson(*trace, &t)) return false;
     f->trace = std::move(t);
+  }
+  if (const auto check = j.find("deadlock_check"); check != j.end()) {
+    if (!check->is_string()) return false;
+    const auto c = DeadlockCheckFromId(check->get_ref<const std::string&>());
+    if (!c.has_value()) return false;
+    f->deadlock_check = *c;
+    const auto n = j.find("search_schedules");
+    if (n != j.end()) {
+      if (!n->is_number_integer()) return false;
+      f->search_schedules = n->get<int>();
+    }
   }
   return true;
 }

@@ -375,6 +375,29 @@ std::string FormatFindingText(const Finding& f, const TextStyle& style) {
   }
 
   AppendSteps(&out, f);
+  switch (f.deadlock_check) {
+    case DeadlockCheck::kNone:
+      break;
+    case DeadlockCheck::kConfirmed:
+      out += fmt::format(
+          "{} a directed schedule really deadlocks: each thread took its first lock, then "
+          "waited for the next one's (the deadlock below, with its own replay)\n",
+          bold("confirmed:"));
+      break;
+    case DeadlockCheck::kOneThread:
+      out += fmt::format(
+          "{} one thread took every lock of the cycle, so this run cannot deadlock; the code "
+          "paths that took them deadlock once two threads run them at the same moment\n",
+          bold("not confirmed:"));
+      break;
+    case DeadlockCheck::kNotFound:
+      out += fmt::format(
+          "{} in {} directed schedule{}, the threads never held these locks at the same moment "
+          "(something else orders their sections: a gate, a join, an event or a turn), so this "
+          "run cannot deadlock; the lock order is still inconsistent\n",
+          bold("not confirmed:"), f.search_schedules, f.search_schedules == 1 ? "" : "s");
+      break;
+  }
   if (!f.scenario.empty()) out += fmt::format("{} {}\n", bold("scenario:"), Clean(f.scenario));
   if (!f.threads.empty()) out += fmt::format("{}  {}\n", bold("threads:"), Join(f.threads, ", "));
   if (!f.objects.empty()) out += fmt::format("{}  {}\n", bold("objects:"), Join(f.objects, ", "));

@@ -57,6 +57,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   hang_ = false;
   trace_total_ = 0;
   trace_next_ = 0;
+  words_.clear();
   abort_steps_ = 0;
   runnable_bits_ = 0;
   time_jumps_ = 0;
@@ -145,7 +146,7 @@ void ControlledScheduler::FiberEntry(ThreadState* t) {
     SetState(t, ThreadState::Sched::kFinished);
     ReturnToOs();
   }
-  Record(t, OpCode::kExit, nullptr, t->last_site, false, nullptr);
+  Record(t, OpCode::kExit, nullptr, SiteRef{}, false, nullptr);  // returns: no line of its own
   OnThreadExit(t);
   SetState(t, ThreadState::Sched::kFinished);
   Reschedule(t);
@@ -165,6 +166,7 @@ void ControlledScheduler::Record(ThreadState* t, OpCode op, const ObjectState* o
   e.vtime = now_ns_;
   e.note = note;
   e.lock = lock;
+  e.words = op == OpCode::kSay ? pending_words_ : nullptr;
   if (++trace_next_ == kTraceKeep) trace_next_ = 0;
   ++trace_total_;
 }
@@ -183,6 +185,7 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
   steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++step_count_;
   Record(self, op, obj, site, false, nullptr, lock);
+  strategy_->OnPoint(*self, op, obj);
   if (wants_events_) recorder_.OnPoint(self, op, obj);
   // Past the step budget the run ends, by unwinding this thread from here; not at an
   // operation that runs in destructors (unlock, release, notify, join: a lock guard going
@@ -204,6 +207,11 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
     EndRun();
   }
   Reschedule(self);
+}
+
+void ControlledScheduler::Say(ThreadState* self, std::string_view words, SiteRef site) {
+  pending_words_ = aborting_ ? nullptr : words_.emplace_back(words).c_str();
+  Point(self, OpCode::kSay, nullptr, site);
 }
 
 void ControlledScheduler::Block(ThreadState* self) {
@@ -449,17 +457,32 @@ void ControlledScheduler::UnwindRemaining() {
   }
 }
 
+// The trace in the terms of the code under test: the body's operations without a site of
+// the code under test (a spec's machinery: starting and joining its threads; spec files
+// have no sites, see Fix) are left out, and so is a thread without any operation left.
+// Threads keep their creation order.
 Trace ControlledScheduler::BuildTrace() const {
   Trace tr;
-  for (auto& t : run_->threads) tr.threads.push_back(t->name);
   const std::size_t n = std::min(trace_total_, kTraceKeep);
   const std::size_t first = trace_total_ - n;
   tr.truncated = first > 0;
+  const auto machinery = [](const RawEvent& e) { return e.tid == 0 && !e.site.known(); };
+  std::vector<int> column(run_->threads.size(), -1);
   for (std::size_t i = first; i < trace_total_; ++i) {
     const RawEvent& e = trace_[i % kTraceKeep];
+    if (!machinery(e) && e.tid < column.size()) column[e.tid] = 0;
+  }
+  for (std::size_t t = 0; t < column.size(); ++t) {
+    if (column[t] < 0) continue;
+    column[t] = static_cast<int>(tr.threads.size());
+    tr.threads.push_back(run_->threads[t]->name);
+  }
+  for (std::size_t i = first; i < trace_total_; ++i) {
+    const RawEvent& e = trace_[i % kTraceKeep];
+    if (machinery(e)) continue;
     TraceEvent ev;
-    ev.thread = static_cast<int>(e.tid);
-    ev.op = OpName(e.op);
+    ev.thread = e.tid < column.size() ? column[e.tid] : static_cast<int>(e.tid);
+    ev.op = e.op == OpCode::kSay && e.words != nullptr ? e.words : OpName(e.op);
     ev.object = e.obj != nullptr ? NameOf(const_cast<ObjectState*>(e.obj)) : "";
     ev.site = ToSource(e.site);
     ev.preempted = e.preempted;

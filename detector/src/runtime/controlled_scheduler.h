@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -62,6 +63,8 @@ class ControlledScheduler {
   // ---- Called by the runtime from lab threads (fibers) ----
   void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
              ObjectState* lock = nullptr);
+  // Point for a puzzle event (OpCode::kSay): the trace shows `words`.
+  void Say(ThreadState* self, std::string_view words, SiteRef site);
   // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
   void Block(ThreadState* self);
   void MakeRunnable(ThreadState* t);
@@ -92,6 +95,10 @@ class ControlledScheduler {
   // fiber and returns to RunSchedule.
   [[noreturn]] void AbandonFromSignal(const std::string& why);
   ThreadState* running() const { return current_; }
+  // The thread `tid` of the running schedule, or null.
+  const ThreadState* ThreadById(std::uint32_t tid) const {
+    return run_ != nullptr && tid < run_->threads.size() ? run_->threads[tid].get() : nullptr;
+  }
 
   static constexpr std::size_t kTraceKeep = 400;
 
@@ -105,6 +112,7 @@ class ControlledScheduler {
     std::int64_t vtime;
     const char* note;
     const ObjectState* lock;  // a condition-variable wait's lock
+    const char* words;  // kSay: the puzzle's words, kept in words_
   };
   void Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site, bool preempted,
               const char* note, const ObjectState* lock = nullptr);
@@ -130,6 +138,8 @@ class ControlledScheduler {
   bool aborting_ = false;
   bool ended_ = false;
   bool hang_ = false;
+  std::deque<std::string> words_;      // texts of this schedule's kSay events
+  const char* pending_words_ = nullptr;  // the words of the kSay being recorded
   std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events (kTraceKeep slots)
   std::size_t trace_total_ = 0;
   std::size_t trace_next_ = 0;

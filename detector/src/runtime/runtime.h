@@ -64,6 +64,7 @@ enum class OpCode : std::uint8_t {
   kLock, kTryLock, kUnlock, kLockShared, kUnlockShared, kWait, kNotify, kNotifyAll,
   kAcquire, kRelease, kSet, kClear, kIsSet, kEventWait, kBarrier, kRead, kWrite, kAtomicLoad,
   kAtomicRmw, kSleep, kYield, kSpawn, kJoin, kStart, kExit, kBlocked, kWoke, kCharge,
+  kSay,  // a puzzle event in the puzzle's words (SayOp); the trace shows the words
   kTryAcquire, kTryLockShared,  // the non-blocking forms (DPOR: they never park)
 };
 const char* OpName(OpCode op);
@@ -382,8 +383,11 @@ std::string NameOf(ObjectState* s);
 std::string ThreadName(const ThreadState* t);
 
 // The site to report for `loc`: the student's line; a lab-internal location (an operator
-// that cannot take a defaulted site) is replaced by the thread's last site.
+// that cannot take a defaulted site) is replaced by the thread's last site, and a spec's
+// own line (the scenario's machinery: starting, joining, checking) by no site at all.
 bool IsInternalFileSlow(const char* file);
+// `file` is a registered spec file (also when named with a directory) or a spec header.
+bool IsSpecFile(const char* file);
 // Whether a site lies in the lab's or the standard library's headers. File names are
 // static strings, so a small per-thread cache keyed by the pointer answers almost every
 // call without looking at the characters.
@@ -411,7 +415,9 @@ inline bool KnownStudentFile(const char* file) {
 }
 inline SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
-  if (IsInternalFile(s.file)) return self != nullptr ? self->last_site : SiteRef{};
+  if (IsInternalFile(s.file)) {
+    return self != nullptr && !IsSpecFile(s.file) ? self->last_site : SiteRef{};
+  }
   if (self != nullptr) self->last_site = s;
   return s;
 }

@@ -165,7 +165,7 @@ Finding MakeStallFinding(Run* run) {
     f.threads.push_back(t->name);
     std::string what = obj != nullptr ? Describe(obj) : "nothing it can wake from";
     if (obj != nullptr) f.objects.push_back(NameOf(obj));
-    f.sites.push_back(ToSource(t->wait_site));
+    if (t->wait_site.known()) f.sites.push_back(ToSource(t->wait_site));
     const char* verb = t->wait_kind == WaitKind::kJoin ? "joins" : "waits for";
     FindingStep step{t->name, verb, obj != nullptr ? NameOf(obj) : what, ToSource(t->wait_site), {}};
     if (IsOwnedWait(t->wait_kind) && obj != nullptr && obj->kind != ObjKind::kThread) {

@@ -94,6 +94,8 @@ class DfsStrategy : public SchedulingStrategy {
 
 }  // namespace
 
+std::string DfsPathToken(const std::vector<int>& path) { return "dfs." + EncodePath(path); }
+
 std::unique_ptr<SchedulingStrategy> MakeDfsStrategy(int preemption_bound) {
   return std::make_unique<DfsStrategy>(preemption_bound);
 }

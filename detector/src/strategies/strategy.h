@@ -16,6 +16,9 @@
 
 namespace lab::internal {
 
+struct ThreadState;
+struct ObjectState;
+enum class OpCode : std::uint8_t;
 struct ThreadEvent;  // dpor_event.h
 struct EventAccess;
 
@@ -46,6 +49,11 @@ class SchedulingStrategy {
   virtual bool BeginSchedule(int index) = 0;
   // A new thread was created (PCT gives it a priority).
   virtual void OnThreadCreated(std::uint32_t tid) { (void)tid; }
+  // `self` reached a scheduling point before `op` on `obj` (null for none); called before
+  // the choice that follows it. The directed deadlock search watches acquisitions here.
+  virtual void OnPoint(const ThreadState& self, OpCode op, const ObjectState* obj) {
+    (void)self, (void)op, (void)obj;
+  }
   // The option to take, in [0, c.options()), or kAbandon: this schedule repeats explored
   // ones from here on (DPOR); the scheduler finishes it with option 0 and reports it as
   // redundant (ScheduleOutcome::redundant).
@@ -83,6 +91,9 @@ bool DecodePath(const std::string& field, std::vector<int>* out);
 // Every token printed starts with this version.
 inline constexpr const char* kTokenVersion = "v2";
 
+// The token (without "v1." and flags) that replays the choices `path` (option indices at
+// every real choice) through the dfs replay strategy.
+std::string DfsPathToken(const std::vector<int>& path);
 // Dynamic partial-order reduction (dpor_strategy.cc); at most `spurious_budget` spurious
 // wake-ups per schedule.
 std::unique_ptr<SchedulingStrategy> MakeDporStrategy(int spurious_budget);

@@ -108,21 +108,35 @@ void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
     Finding f;
     f.kind = FindingKind::kLockOrderInversion;
     std::string msg;
+    std::vector<std::string> held_names;  // the lock held on each edge
     for (const auto& e : *cycle) {
       std::string tname = ThreadName(run->threads[e.obs.thread].get());
       std::string a = name_of(e.from), b = name_of(e.to);
-      f.steps.push_back({tname, "acquired '" + b + "' while holding '" + a + "'", b,
-                         ToSource(e.obs.to_site), ToSource(e.obs.from_site)});
+      held_names.push_back(a);
+      // The step is typed: `b` taken at `site` while `a` (objects[i]) was held since
+      // `site2`; the writer composes the sentence.
+      f.steps.push_back({tname, "locks", b, ToSource(e.obs.to_site), ToSource(e.obs.from_site)});
       if (std::find(f.threads.begin(), f.threads.end(), tname) == f.threads.end())
         f.threads.push_back(tname);
       if (std::find(f.objects.begin(), f.objects.end(), a) == f.objects.end())
         f.objects.push_back(a);
       f.sites.push_back(ToSource(e.obs.from_site));
       f.sites.push_back(ToSource(e.obs.to_site));
-      if (!msg.empty()) msg += ", ";
-      msg += "'" + a + "' → '" + b + "' in thread '" + tname + "' (" + SiteText(e.obs.to_site) + ")";
     }
-    f.message = msg + "; these threads can deadlock";
+    const bool one_thread = f.threads.size() == 1;
+    for (std::size_t i = 0; i < f.steps.size(); ++i) {
+      const FindingStep& st = f.steps[i];
+      if (!msg.empty()) msg += ", ";
+      msg += "'" + held_names[i] + "' → '" + st.object + "'";
+      if (!one_thread || i == 0) msg += " in thread '" + st.thread + "'";
+      msg += " (" + SiteText(cycle->at(i).obs.to_site) + ")";
+    }
+    // One thread took every edge (DESIGN §4): it cannot deadlock alone, but the code paths
+    // that took the edges deadlock once two threads run them at the same moment.
+    f.message = one_thread
+                    ? msg + ": one thread took these locks in both orders; these code paths "
+                            "deadlock once two threads run them"
+                    : msg + "; these threads can deadlock";
     AddFinding(std::move(f));
   }
 }

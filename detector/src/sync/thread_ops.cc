@@ -141,6 +141,16 @@ void YieldOp(const Loc& loc) {
   if (self->run->mode != RunMode::kControlled) std::this_thread::yield();
 }
 
+void SayOp(std::string_view words, SiteRef site) {
+  ThreadState* self = Self();
+  if (site.known()) self->last_site = site;
+  if (self->run->mode == RunMode::kControlled) {
+    self->run->sched->Say(self, words, site);
+  } else {
+    Point(self, OpCode::kSay, nullptr, site);
+  }
+}
+
 void ChargeOp(Nanos d, const Loc& loc) {
   ThreadState* self = Self();
   Fix(self, loc);

@@ -68,26 +68,42 @@ std::vector<Scenario>& Registry();
 void SetPuzzleName(const char* name);
 const char* PuzzleName();
 
+// Registers the spec's file (`file`: its __FILE__): no report names a spec's lines, and
+// the spec's own operations (starting, joining, checking) stay out of traces.
+void MarkSpecFile(const char* file);
+
 struct Registrar {
-  Registrar(ScenarioConfig c, ScenarioFn fn) { Registry().push_back({c, fn}); }
+  Registrar(ScenarioConfig c, ScenarioFn fn, const char* file = nullptr) {
+    Registry().push_back({c, fn});
+    MarkSpecFile(file);
+  }
 };
 struct PuzzleNamer {
-  explicit PuzzleNamer(const char* name) { SetPuzzleName(name); }
+  explicit PuzzleNamer(const char* name, const char* file = nullptr) {
+    SetPuzzleName(name);
+    MarkSpecFile(file);
+  }
 };
 
-// Records what the student's callbacks print, in order, and which lab thread printed each
-// item (so a spec can check that a callback ran on the thread it was given to). emit() is
-// a scheduling point, so the interleaving around output is explored too. Thread-safe in
-// every kind of run.
+// Which thread produced item i of a Recorder, and the student's line that called the
+// callback (unknown when the spec emitted it itself).
+struct Blame {
+  std::string item;
+  std::string thread;
+  SourceSite site;
+};
+
+// Records what the student's callbacks print, in order, which lab thread printed each item
+// (so a spec can check that a callback ran on the thread it was given to) and the
+// student's line that called the callback. emit() is a scheduling point, so the
+// interleaving around output is explored too, and a trace row in the puzzle's words at
+// that line. Thread-safe in every kind of run.
 class Recorder {
  public:
-  void emit(std::string item, lab::SourceLocation loc = lab::SourceLocation::current()) {
-    lab::yield(loc);
-    std::string who(lab::this_thread_name());
-    std::lock_guard<std::mutex> lk(mu_);
-    items_.push_back(std::move(item));
-    threads_.push_back(std::move(who));
-  }
+  // Records `item`; the trace says "prints <item>".
+  void emit(std::string item);
+  // Records `item`; the trace says `words` ("picks up fork 2").
+  void emit(std::string item, std::string_view words);
   std::vector<std::string> items() const {
     std::lock_guard<std::mutex> lk(mu_);
     return items_;
@@ -96,6 +112,11 @@ class Recorder {
   std::vector<std::string> threads() const {
     std::lock_guard<std::mutex> lk(mu_);
     return threads_;
+  }
+  // Who printed items()[i] and where; i < size().
+  Blame blame(std::size_t i) const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return Blame{items_.at(i), threads_.at(i), sites_.at(i)};
   }
   std::string joined(std::string_view sep = "") const {
     std::lock_guard<std::mutex> lk(mu_);
@@ -115,6 +136,7 @@ class Recorder {
   mutable std::mutex mu_;
   std::vector<std::string> items_;
   std::vector<std::string> threads_;
+  std::vector<SourceSite> sites_;
 };
 
 // --- Forbidden primitives -------------------------------------------------------------
@@ -164,6 +186,9 @@ void CheckForbidden();
 
 // A wrong-output finding with `message` in the current schedule.
 void Fail(std::string message);
+// The same, pointing at the item that went wrong: the thread that printed it and the
+// student's line that printed it.
+void Fail(std::string message, const Blame& culprit);
 // too-slow when the schedule's virtual span (critical path) exceeds `limit`.
 void ExpectSpanAtMost(std::chrono::nanoseconds limit, std::string_view what);
 // too-slow when the schedule's virtual duration exceeds `limit`.

@@ -32,6 +32,18 @@ void ClearFreeFindings();
 // process ends (lab::explore's watchdog; see explore.cc).
 void SetHangFatalHook(void (*hook)(const Finding&));
 
+// Registers a puzzle spec's file (its __FILE__, a static string): operations written there
+// are the spec's machinery, not the code under test's; they get no site, and the trace of a
+// controlled run leaves out the body's operations without one. Call from a static
+// initialiser (before threads start).
+void MarkSpecFile(const char* file);
+// Whether `file` (a path as the compiler or a line table names it) is the lab's, the
+// standard library's or a spec's, never the code under test's.
+bool IsInternalFileSlow(const char* file);
+// Records `f` in the current run as it is (a spec's check: its own threads, sites and
+// steps); a controlled run adds the trace and the replay token.
+void ReportFinding(Finding f);
+
 // Sees every primitive the program constructs through NewObject: its kind, its declaration
 // site as the compiler gave it (`raw`, possibly a lab or system header) and the site the lab
 // reports (`decl`). The spec runner uses it to find primitives a puzzle forbids in the

@@ -1,0 +1,144 @@
+// puzzles_trace_test.cc — what a student reads, end to end: the real `lab check` on bundled
+// puzzle variants. The trace is in the student's terms (their file:line, the puzzle's
+// words, no spec machinery), a confirmed deadlock stands beside its inversion, and no
+// report names the spec. Golden files under tests/golden/ (LAB_UPDATE_GOLDEN=1 rewrites).
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kLab = std::string(LAB_BUILD_DIR) + "/harness/lab";
+const fs::path kPuzzles = fs::path(LAB_SOURCE_DIR) / "puzzles";
+const fs::path kGolden = fs::path(LAB_SOURCE_DIR) / "tests" / "golden";
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// stdout of `lab check <puzzle> <file> [extra]`, run from the puzzles folder so the
+// replay lines name the file as a student would type it.
+std::string Check(const std::string& puzzle, const std::string& file, const std::string& extra = "") {
+  const std::string cmd = "cd " + Quote(kPuzzles.string()) + " && " + Quote(kLab) + " check " +
+                          Quote(puzzle) + " " + Quote(file) + " " + extra + " 2>/dev/null";
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+// The failure block of `scenario`: from its "FAIL <scenario> (" line up to the next
+// scenario's block or the timing line ("compiled in", "replayed in": it varies from run to
+// run).
+std::string Block(const std::string& out, const std::string& scenario) {
+  const std::size_t start = out.find("FAIL " + scenario + " (");
+  if (start == std::string::npos) return "";
+  std::size_t end = out.find("\nFAIL ", start + 1);
+  end = std::min({end, out.find("\ncompiled in ", start), out.find("\nreplayed in ", start)});
+  return out.substr(start, end == std::string::npos ? std::string::npos : end - start + 1);
+}
+
+void ExpectGolden(const std::string& name, const std::string& actual) {
+  const fs::path path = kGolden / name;
+  if (const char* u = std::getenv("LAB_UPDATE_GOLDEN"); u != nullptr && *u == '1') {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in.good()) << "missing golden file " << path << "; create it with LAB_UPDATE_GOLDEN=1";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(expected.str(), actual) << "differs from " << path;
+}
+
+TEST(PuzzlesTrace, FizzbuzzStarterSpeaksInTheStudentsLines) {
+  const std::string out = Check("fizzbuzz", "fizzbuzz/starter.cpp");
+  const std::string block = Block(out, "n15");
+  ASSERT_FALSE(block.empty()) << out;
+  // The first wrong item: who printed it and the student's line that printed it.
+  EXPECT_NE(block.find("threads:  buzz\nsites:    starter.cpp:32\n"), std::string::npos) << block;
+  // Each print is a puzzle event at the student's call of the callback.
+  EXPECT_NE(block.find("prints fizz"), std::string::npos) << block;
+  EXPECT_NE(block.find("starter.cpp:25"), std::string::npos) << block;
+  // The spec's machinery (starting and joining the threads) is not in the trace.
+  EXPECT_EQ(block.find("start thread"), std::string::npos) << block;
+  EXPECT_EQ(block.find("join "), std::string::npos) << block;
+  EXPECT_EQ(out.find("spec.cpp"), std::string::npos) << out;
+  ExpectGolden("trace_fizzbuzz_starter.txt", block);
+}
+
+TEST(PuzzlesTrace, AbbaIsConfirmedBesideTheInversion) {
+  const std::string out = Check("bank_transfer", "bank_transfer/buggy/abba.cpp");
+  const std::string block = Block(out, "opposite_directions");
+  ASSERT_FALSE(block.empty()) << out;
+  EXPECT_NE(block.find("lab: lock-order-inversion"), std::string::npos) << block;
+  EXPECT_NE(block.find("confirmed: a directed schedule really deadlocks"), std::string::npos);
+  EXPECT_NE(block.find("lab: deadlock"), std::string::npos) << block;
+  // The object of an edge is named once (issue 9: it was printed twice).
+  EXPECT_EQ(block.find("while holding 'account[0]'  'account[1]'"), std::string::npos) << block;
+  EXPECT_EQ(out.find("spec.cpp"), std::string::npos) << out;
+  ExpectGolden("trace_bank_transfer_abba.txt", block);
+
+  // The deadlock's own replay line reproduces the same report, byte for byte.
+  const std::string marker = "--replay opposite_directions:v1.dfs.";
+  const std::size_t at = block.find(marker);
+  ASSERT_NE(at, std::string::npos) << block;
+  const std::string token = block.substr(at + 9, block.find('\n', at) - at - 9);
+  const std::string replayed = Block(Check("bank_transfer", "bank_transfer/buggy/abba.cpp",
+                                           "--replay " + token),
+                                     "opposite_directions");
+  const std::size_t deadlock = block.find("lab: deadlock");
+  ASSERT_NE(replayed.find("lab: deadlock"), std::string::npos) << replayed;
+  EXPECT_EQ(replayed.substr(replayed.find("lab: deadlock")), block.substr(deadlock));
+}
+
+TEST(PuzzlesTrace, LostWakeupGolden) {
+  const std::string out = Check("foobar", "foobar/buggy/wait_without_check.cpp");
+  const std::string block = Block(out, "n2");
+  ASSERT_FALSE(block.empty()) << out;
+  EXPECT_NE(block.find("lab: stall"), std::string::npos) << block;
+  EXPECT_NE(block.find("prints foo"), std::string::npos) << block;
+  EXPECT_EQ(out.find("spec.cpp"), std::string::npos) << out;
+  ExpectGolden("trace_foobar_lost_wakeup.txt", block);
+}
+
+// Every bundled starter, reference and buggy variant: no report a student sees names the
+// spec. (Compiles every variant: about a minute or two.)
+TEST(PuzzlesTrace, NoReportNamesTheSpec) {
+  int checked = 0;
+  for (const auto& dir : fs::directory_iterator(kPuzzles)) {
+    if (!dir.is_directory() || !fs::exists(dir.path() / "spec.cpp")) continue;
+    const std::string puzzle = dir.path().filename().string();
+    std::vector<fs::path> files = {dir.path() / "starter.cpp", dir.path() / "reference.cpp"};
+    if (fs::exists(dir.path() / "buggy")) {
+      for (const auto& f : fs::directory_iterator(dir.path() / "buggy")) files.push_back(f.path());
+    }
+    for (const fs::path& f : files) {
+      const std::string rel = fs::relative(f, kPuzzles).string();
+      const std::string out = Check(puzzle, rel);
+      ASSERT_NE(out.find("Checking "), std::string::npos) << rel << ":\n" << out;
+      EXPECT_EQ(out.find("spec.cpp"), std::string::npos) << rel << ":\n" << out;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 50);
+}
+
+}  // namespace
