@@ -44,6 +44,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   trace_next_ = 0;
   abort_steps_ = 0;
   runnable_bits_ = 0;
+  cv_waiter_bits_ = 0;
   time_jumps_ = 0;
   redundant_ = false;
   recorder_.Reset();
@@ -307,13 +308,28 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
     }
     int ns = 0;
     if (opt_.spurious_wakeups) {
-      for (auto& up : run_->threads) {
-        ThreadState* t = up.get();
-        if (!t->finished && t->sched == ThreadState::Sched::kBlocked &&
-            t->wait_kind == WaitKind::kCondVar) {
+      // Blocked condvar waiters in tid order, as the runnable ones: a mask when every
+      // thread has a bit, a scan otherwise.
+      if (n_threads <= 64) {
+        std::uint64_t bits = cv_waiter_bits_;
+        while (bits != 0) {
+          const int i = __builtin_ctzll(bits);
+          bits &= bits - 1;
+          ThreadState* t = run_->threads[i].get();
+          if (t->finished) continue;
           opts[nr + ns] = t;
-          tids[nr + ns] = t->tid;
+          tids[nr + ns] = static_cast<std::uint32_t>(i);
           ++ns;
+        }
+      } else {
+        for (auto& up : run_->threads) {
+          ThreadState* t = up.get();
+          if (!t->finished && t->sched == ThreadState::Sched::kBlocked &&
+              t->wait_kind == WaitKind::kCondVar) {
+            opts[nr + ns] = t;
+            tids[nr + ns] = t->tid;
+            ++ns;
+          }
         }
       }
     }

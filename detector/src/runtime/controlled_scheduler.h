@@ -47,12 +47,18 @@ class ControlledScheduler {
   void MakeRunnable(ThreadState* t);
   // Every change of a thread's scheduling state in a controlled run goes through here:
   // it keeps the runnable set of Reschedule in step with ThreadState::sched.
+  // It also keeps the condvar waiters (spurious wake-up candidates): a thread blocked with
+  // wait_kind kCondVar. BlockOn sets wait_kind before it blocks the thread, and it changes
+  // only after the thread runs again, so the state change is the moment to look at it.
   void SetState(ThreadState* t, ThreadState::Sched s) {
     t->sched = s;
     if (t->tid < 64) {
       const std::uint64_t bit = std::uint64_t{1} << t->tid;
       runnable_bits_ = s == ThreadState::Sched::kRunnable ? runnable_bits_ | bit
                                                           : runnable_bits_ & ~bit;
+      cv_waiter_bits_ = s == ThreadState::Sched::kBlocked && t->wait_kind == WaitKind::kCondVar
+                            ? cv_waiter_bits_ | bit
+                            : cv_waiter_bits_ & ~bit;
     }
   }
   void Spawn(ThreadState* t);
@@ -122,6 +128,8 @@ class ControlledScheduler {
   std::int64_t abort_steps_ = 0;
   // Bit t: thread t (t < 64) is runnable, i.e. its sched is kRunnable (see SetState).
   std::uint64_t runnable_bits_ = 0;
+  // Bit t: thread t (t < 64) is blocked on a condition variable (see SetState).
+  std::uint64_t cv_waiter_bits_ = 0;
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.
   bool wants_events_ = false;
   EventRecorder recorder_;
