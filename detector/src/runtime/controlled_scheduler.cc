@@ -117,6 +117,24 @@ RunStats ControlledScheduler::Stats() const {
   return s;
 }
 
+// Inlined into every caller: it runs once per step and is a handful of stores.
+[[gnu::always_inline]] inline void ControlledScheduler::Record(ThreadState* t, OpCode op,
+                                                               const ObjectState* obj,
+                                                               SiteRef site, bool preempted,
+                                                               const char* note) {
+  // Event i lives at i % kTraceKeep; trace_next_ is that slot for the next event.
+  RawEvent& e = trace_[trace_next_];
+  e.tid = t->tid;
+  e.op = op;
+  e.preempted = preempted;
+  e.obj = obj;
+  e.site = site;
+  e.vtime = now_ns_;
+  e.note = note;
+  if (++trace_next_ == kTraceKeep) trace_next_ = 0;
+  ++trace_total_;
+}
+
 void ControlledScheduler::FiberEntry(ThreadState* t) {
   bool unwound = false;
   try {
@@ -137,19 +155,20 @@ void ControlledScheduler::FiberEntry(ThreadState* t) {
   ReturnToOs();
 }
 
-void ControlledScheduler::Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site,
-                                 bool preempted, const char* note) {
-  // Event i lives at i % kTraceKeep; trace_next_ is that slot for the next event.
-  RawEvent& e = trace_[trace_next_];
-  e.tid = t->tid;
-  e.op = op;
-  e.preempted = preempted;
-  e.obj = obj;
-  e.site = site;
-  e.vtime = now_ns_;
-  e.note = note;
-  if (++trace_next_ == kTraceKeep) trace_next_ = 0;
-  ++trace_total_;
+void ControlledScheduler::ReportLivelock() {
+  Finding f;
+  f.kind = FindingKind::kLivelock;
+  f.message = std::to_string(opt_.step_budget) +
+              " steps and threads are still runnable (busy-waiting, or threads that keep "
+              "retrying without progress)";
+  for (auto& t : run_->threads) {
+    if (!t->finished) {
+      f.threads.push_back(t->name);
+      f.sites.push_back(ToSource(t->last_site));
+    }
+  }
+  AddFinding(std::move(f));
+  EndRun();
 }
 
 void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) {
@@ -166,21 +185,7 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
   ++step_count_;
   Record(self, op, obj, site, false, nullptr);
   if (wants_events_) recorder_.OnPoint(self, op, obj);
-  if (step_count_ > opt_.step_budget) {
-    Finding f;
-    f.kind = FindingKind::kLivelock;
-    f.message = std::to_string(opt_.step_budget) +
-                " steps and threads are still runnable (busy-waiting, or threads that keep "
-                "retrying without progress)";
-    for (auto& t : run_->threads) {
-      if (!t->finished) {
-        f.threads.push_back(t->name);
-        f.sites.push_back(ToSource(t->last_site));
-      }
-    }
-    AddFinding(std::move(f));
-    EndRun();
-  }
+  if (step_count_ > opt_.step_budget) ReportLivelock();
   Reschedule(self);
 }
 
@@ -230,6 +235,39 @@ void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
   if (aborting_ && std::uncaught_exceptions() == 0) throw RunAborted{};
 }
 
+void ControlledScheduler::WakeEarliestSleepers() {
+  std::int64_t earliest = -1;
+  for (auto& up : run_->threads) {
+    ThreadState* t = up.get();
+    if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
+        (earliest < 0 || t->wake_at_ns < earliest)) {
+      earliest = t->wake_at_ns;
+    }
+  }
+  if (earliest >= 0) {
+    ++time_jumps_;
+    now_ns_ = std::max(now_ns_, earliest);
+    for (auto& up : run_->threads) {
+      ThreadState* t = up.get();
+      if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
+          t->wake_at_ns <= now_ns_) {
+        t->timed_out = t->wait_kind != WaitKind::kSleep;
+        SetState(t, ThreadState::Sched::kRunnable);
+        t->wake_at_ns = -1;
+      }
+    }
+    return;
+  }
+  bool unfinished = false;
+  for (auto& up : run_->threads) unfinished |= !up->finished;
+  if (unfinished) {
+    Finding f = MakeStallFinding(run_);
+    AddFinding(std::move(f));
+    EndRun();
+  }
+  ReturnToOs();
+}
+
 void ControlledScheduler::Reschedule(ThreadState* self) {
   while (true) {
     // The options, current thread first, in plain arrays (this runs at every step: no
@@ -274,37 +312,9 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       }
     }
     if (nr == 0) {
-      // Nothing can run: wake the earliest sleepers (virtual time jumps), or stop.
-      std::int64_t earliest = -1;
-      for (auto& up : run_->threads) {
-        ThreadState* t = up.get();
-        if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
-            (earliest < 0 || t->wake_at_ns < earliest)) {
-          earliest = t->wake_at_ns;
-        }
-      }
-      if (earliest >= 0) {
-        ++time_jumps_;
-        now_ns_ = std::max(now_ns_, earliest);
-        for (auto& up : run_->threads) {
-          ThreadState* t = up.get();
-          if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
-              t->wake_at_ns <= now_ns_) {
-            t->timed_out = t->wait_kind != WaitKind::kSleep;
-            SetState(t, ThreadState::Sched::kRunnable);
-            t->wake_at_ns = -1;
-          }
-        }
-        continue;
-      }
-      bool unfinished = false;
-      for (auto& up : run_->threads) unfinished |= !up->finished;
-      if (unfinished) {
-        Finding f = MakeStallFinding(run_);
-        AddFinding(std::move(f));
-        EndRun();
-      }
-      ReturnToOs();
+      // Nothing can run: virtual time jumps to the earliest sleepers, or the run ends.
+      WakeEarliestSleepers();
+      continue;
     }
     int ns = 0;
     if (opt_.spurious_wakeups) {
@@ -376,11 +386,7 @@ void ControlledScheduler::SwitchTo(ThreadState* next) {
   if (prev == next) return;
   current_ = next;
   SetSelf(next);
-  if (started_.size() <= next->tid) {
-    started_.resize(next->tid + 1, 0);
-    abandoned_.resize(next->tid + 1, 0);
-  }
-  started_[next->tid] = 1;
+  started_[next->tid] = 1;  // sized for every thread by RunSchedule and Spawn
   Fiber* from = prev != nullptr ? static_cast<Fiber*>(prev->fiber) : pool_->OsFiber();
   SwitchFiber(from, static_cast<Fiber*>(next->fiber));
 }

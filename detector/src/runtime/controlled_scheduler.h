@@ -95,6 +95,12 @@ class ControlledScheduler {
               const char* note);
   // Picks the next thread and switches to it. `self` may continue when runnable.
   void Reschedule(ThreadState* self);
+  // Nothing is runnable: wakes the earliest sleepers (virtual time jumps), or reports the
+  // stall of the unfinished threads and ends the run, or returns to the OS fiber when all
+  // are done. Out of line: Reschedule's common path keeps its registers.
+  [[gnu::noinline, gnu::cold]] void WakeEarliestSleepers();
+  // The step budget is spent: reports a livelock and ends the run.
+  [[noreturn, gnu::noinline, gnu::cold]] void ReportLivelock();
   void SwitchTo(ThreadState* next);
   [[noreturn]] void FiberEntry(ThreadState* t);
   [[noreturn]] void ReturnToOs();
