@@ -41,7 +41,9 @@ class ControlledScheduler {
   ScheduleOutcome RunSchedule(const std::function<void()>& body);
 
   // ---- Called by the runtime from lab threads (fibers) ----
-  void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site);
+  // Called only through runtime.h's ControlledPoint (controlled_scheduler.cc), into which
+  // it is inlined.
+  inline void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site);
   // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
   void Block(ThreadState* self);
   void MakeRunnable(ThreadState* t);

@@ -273,10 +273,6 @@ void ClearFreeFindings() {
   FreeRun().finding_keys.clear();
 }
 
-void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site) {
-  self->run->sched->Point(self, op, obj, site);
-}
-
 namespace {
 std::string KeyOf(const Finding& f) {
   std::string k(FindingId(f.kind));
