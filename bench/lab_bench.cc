@@ -5,8 +5,9 @@
 // for std::mutex, absl::Mutex, and lab::Mutex with every analysis on (`_lab`, what users
 // run) and off (`_lab_off`: the same lock protocol without held lists, lock order, clocks
 // or sites; a benchmark-only switch, lab::internal::SetDetectionOff).
-// Controlled runs: the bounded-buffer workload of the scheduler issue in schedules/s.
-// Each benchmark reports a `ratio_to_std` counter where a std baseline exists.
+// Controlled runs: the bounded-buffer workload of the scheduler issue in schedules/s, and
+// as a ratio to bare fibers switched as often (BM_Controlled_fibers).
+// The ratios are printed after the table, each row to its group's baseline.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -19,7 +20,9 @@
 #include "absl/synchronization/mutex.h"
 #include "lab/explore.h"
 #include "lab/sync.h"
+#include "fiber.h"    // the bare-fiber baseline of controlled runs
 #include "runtime.h"  // lab::internal::SetDetectionOff
+#include "strategy.h"  // lab::internal::Rng
 
 namespace {
 
@@ -142,7 +145,43 @@ void BoundedBuffer() {
   c0.join();
   c1.join();
 }
-void BM_ControlledBoundedBuffer(benchmark::State& s) {
+// Baseline of the controlled rows: the floor of a fiber-based checker with no runtime at
+// all. A "schedule" is the body and four threads as fibers of a FiberPool, 48 steps (the
+// bounded buffer's steps per schedule with spurious wake-ups off) that each pick one of
+// the four threads with the same generator as the random strategy and switch to it
+// unless it is the one running, then the fibers go back to the pool.
+struct BareSchedule {
+  lab::internal::FiberPool* pool = nullptr;
+  lab::internal::Fiber* threads[4] = {};
+  lab::internal::Rng rng;
+  int steps_left = 0;
+};
+void BareThread(BareSchedule* b, int self) {
+  for (;;) {
+    const int next = --b->steps_left <= 0 ? -1 : static_cast<int>(b->rng.Below(4));
+    if (next == self) continue;
+    lab::internal::SwitchFiber(b->threads[self],
+                               next < 0 ? b->pool->OsFiber() : b->threads[next]);
+  }
+}
+void BM_Controlled_fibers(benchmark::State& s) {
+  lab::internal::FiberPool pool;
+  BareSchedule b;
+  b.pool = &pool;
+  std::uint64_t seed = 1;
+  for (auto _ : s) {
+    for (int i = 0; i < 10000; ++i) {
+      b.rng = lab::internal::Rng(seed++);
+      b.steps_left = 48;
+      for (int t = 0; t < 4; ++t) b.threads[t] = pool.Create([&b, t] { BareThread(&b, t); });
+      lab::internal::SwitchFiber(pool.OsFiber(), b.threads[0]);
+      for (auto* f : b.threads) pool.Release(f);
+    }
+  }
+  s.counters["schedules_per_s"] = benchmark::Counter(
+      static_cast<double>(s.iterations()) * 10000, benchmark::Counter::kIsRate);
+}
+void BM_Controlled_lab(benchmark::State& s) {
   lab::Options o;
   o.schedules = 10000;
   o.spurious_wakeups = false;
@@ -203,7 +242,8 @@ BENCHMARK(BM_Contended_std)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRe
 BENCHMARK(BM_Contended_absl)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
 BENCHMARK(BM_Contended_lab)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
 BENCHMARK(BM_Contended_lab_off)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
-BENCHMARK(BM_ControlledBoundedBuffer)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_Controlled_fibers)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_Controlled_lab)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_ExhaustiveBoundedBuffer_dpor)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_ExhaustiveBoundedBuffer_dfs)
     ->Arg(1)
@@ -211,7 +251,7 @@ BENCHMARK(BM_ExhaustiveBoundedBuffer_dfs)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
-// Prints each lab/absl figure as a ratio to the std baseline of the same run.
+// Prints each figure as a ratio to its group's baseline (`_std`, `_fibers`) of the same run.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
@@ -221,14 +261,15 @@ class RatioReporter : public benchmark::ConsoleReporter {
       double t = r.GetAdjustedRealTime();
       // BM_<group>_<variant>: the group is what the variants of one workload share.
       std::string group = name.substr(0, name.find('_', 3));
-      if (name == group + "_std") base_[group] = t;
+      if (name == group + "_std" || name == group + "_fibers") base_[group] = t;
       all_.push_back({name, group, t});
     }
     ConsoleReporter::ReportRuns(runs);
   }
   void Finalize() override {
     ConsoleReporter::Finalize();
-    std::printf("\nratios to std::mutex measured in this run:\n");
+    std::printf("\nratios to the baseline measured in this run (std::mutex; bare fibers for "
+                "BM_Controlled):\n");
     for (const auto& [name, group, t] : all_) {
       auto it = base_.find(group);
       if (it == base_.end() || it->second <= 0) continue;

@@ -60,6 +60,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   words_.clear();
   abort_steps_ = 0;
   runnable_bits_ = 0;
+  cv_waiter_bits_ = 0;
   time_jumps_ = 0;
   redundant_ = false;
   recorder_.Reset();
@@ -134,6 +135,27 @@ RunStats ControlledScheduler::Stats() const {
   return s;
 }
 
+// Inlined into every caller: it runs once per step and is a handful of stores.
+[[gnu::always_inline]] inline void ControlledScheduler::Record(ThreadState* t, OpCode op,
+                                                               const ObjectState* obj,
+                                                               SiteRef site, bool preempted,
+                                                               const char* note,
+                                                               const ObjectState* lock) {
+  // Event i lives at i % kTraceKeep; trace_next_ is that slot for the next event.
+  RawEvent& e = trace_[trace_next_];
+  e.tid = t->tid;
+  e.op = op;
+  e.preempted = preempted;
+  e.obj = obj;
+  e.site = site;
+  e.vtime = now_ns_;
+  e.note = note;
+  e.lock = lock;
+  e.words = op == OpCode::kSay ? pending_words_ : nullptr;
+  if (++trace_next_ == kTraceKeep) trace_next_ = 0;
+  ++trace_total_;
+}
+
 void ControlledScheduler::FiberEntry(ThreadState* t) {
   bool unwound = false;
   try {
@@ -154,25 +176,25 @@ void ControlledScheduler::FiberEntry(ThreadState* t) {
   ReturnToOs();
 }
 
-void ControlledScheduler::Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site,
-                                 bool preempted, const char* note, const ObjectState* lock) {
-  // Event i lives at i % kTraceKeep; trace_next_ is that slot for the next event.
-  RawEvent& e = trace_[trace_next_];
-  e.tid = t->tid;
-  e.op = op;
-  e.preempted = preempted;
-  e.obj = obj;
-  e.site = site;
-  e.vtime = now_ns_;
-  e.note = note;
-  e.lock = lock;
-  e.words = op == OpCode::kSay ? pending_words_ : nullptr;
-  if (++trace_next_ == kTraceKeep) trace_next_ = 0;
-  ++trace_total_;
+void ControlledScheduler::ReportLivelock() {
+  Finding f;
+  f.kind = FindingKind::kLivelock;
+  f.message = std::to_string(opt_.step_budget) +
+              " steps and threads are still runnable (busy-waiting, or threads that keep "
+              "retrying without progress)";
+  for (auto& t : run_->threads) {
+    if (!t->finished) {
+      f.threads.push_back(t->name);
+      f.sites.push_back(ToSource(t->last_site));
+    }
+  }
+  AddFinding(std::move(f));
+  EndRun();
 }
 
-void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
-                                ObjectState* lock) {
+[[gnu::always_inline]] inline void ControlledScheduler::Point(ThreadState* self, OpCode op,
+                                                              ObjectState* obj, SiteRef site,
+                                                              ObjectState* lock) {
   if (aborting_) {
     if (++abort_steps_ > kAbortStepLimit) {
       abandoned_[self->tid] = 1;
@@ -191,27 +213,20 @@ void ControlledScheduler::Point(ThreadState* self, OpCode op, ObjectState* obj, 
   // operation that runs in destructors (unlock, release, notify, join: a lock guard going
   // out of scope), where the unwinding exception would meet a noexcept destructor and end
   // the process. A thread that keeps running soon reaches another operation.
-  if (step_count_ > opt_.step_budget && !MayRunInDestructor(op)) {
-    Finding f;
-    f.kind = FindingKind::kLivelock;
-    f.message = std::to_string(opt_.step_budget) +
-                " steps and threads are still runnable (busy-waiting, or threads that keep "
-                "retrying without progress)";
-    for (auto& t : run_->threads) {
-      if (!t->finished) {
-        f.threads.push_back(t->name);
-        f.sites.push_back(ToSource(t->last_site));
-      }
-    }
-    AddFinding(std::move(f));
-    EndRun();
-  }
+  if (step_count_ > opt_.step_budget && !MayRunInDestructor(op)) ReportLivelock();
   Reschedule(self);
 }
 
 void ControlledScheduler::Say(ThreadState* self, std::string_view words, SiteRef site) {
   pending_words_ = aborting_ ? nullptr : words_.emplace_back(words).c_str();
   Point(self, OpCode::kSay, nullptr, site);
+}
+
+// runtime.h's Point in controlled runs: defined here so that the scheduler's Point is
+// inlined into it (one call per step instead of two).
+void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
+                     ObjectState* lock) {
+  self->run->sched->Point(self, op, obj, site, lock);
 }
 
 void ControlledScheduler::Block(ThreadState* self) {
@@ -261,6 +276,39 @@ void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
   if (aborting_ && std::uncaught_exceptions() == 0) throw RunAborted{};
 }
 
+void ControlledScheduler::WakeEarliestSleepers() {
+  std::int64_t earliest = -1;
+  for (auto& up : run_->threads) {
+    ThreadState* t = up.get();
+    if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
+        (earliest < 0 || t->wake_at_ns < earliest)) {
+      earliest = t->wake_at_ns;
+    }
+  }
+  if (earliest >= 0) {
+    ++time_jumps_;
+    now_ns_ = std::max(now_ns_, earliest);
+    for (auto& up : run_->threads) {
+      ThreadState* t = up.get();
+      if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
+          t->wake_at_ns <= now_ns_) {
+        t->timed_out = t->wait_kind != WaitKind::kSleep;
+        SetState(t, ThreadState::Sched::kRunnable);
+        t->wake_at_ns = -1;
+      }
+    }
+    return;
+  }
+  bool unfinished = false;
+  for (auto& up : run_->threads) unfinished |= !up->finished;
+  if (unfinished) {
+    Finding f = MakeStallFinding(run_);
+    AddFinding(std::move(f));
+    EndRun();
+  }
+  ReturnToOs();
+}
+
 void ControlledScheduler::Reschedule(ThreadState* self) {
   // Reschedule's callers always pass the thread that reached the point (never null).
   if (points_.size() <= self->tid) points_.resize(self->tid + 1, 0);
@@ -308,47 +356,34 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       }
     }
     if (nr == 0) {
-      // Nothing can run: wake the earliest sleepers (virtual time jumps), or stop.
-      std::int64_t earliest = -1;
-      for (auto& up : run_->threads) {
-        ThreadState* t = up.get();
-        if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
-            (earliest < 0 || t->wake_at_ns < earliest)) {
-          earliest = t->wake_at_ns;
-        }
-      }
-      if (earliest >= 0) {
-        ++time_jumps_;
-        now_ns_ = std::max(now_ns_, earliest);
-        for (auto& up : run_->threads) {
-          ThreadState* t = up.get();
-          if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
-              t->wake_at_ns <= now_ns_) {
-            t->timed_out = t->wait_kind != WaitKind::kSleep;
-            SetState(t, ThreadState::Sched::kRunnable);
-            t->wake_at_ns = -1;
-          }
-        }
-        continue;
-      }
-      bool unfinished = false;
-      for (auto& up : run_->threads) unfinished |= !up->finished;
-      if (unfinished) {
-        Finding f = MakeStallFinding(run_);
-        AddFinding(std::move(f));
-        EndRun();
-      }
-      ReturnToOs();
+      // Nothing can run: virtual time jumps to the earliest sleepers, or the run ends.
+      WakeEarliestSleepers();
+      continue;
     }
     int ns = 0;
     if (opt_.spurious_wakeups) {
-      for (auto& up : run_->threads) {
-        ThreadState* t = up.get();
-        if (!t->finished && t->sched == ThreadState::Sched::kBlocked &&
-            t->wait_kind == WaitKind::kCondVar) {
+      // Blocked condvar waiters in tid order, as the runnable ones: a mask when every
+      // thread has a bit, a scan otherwise.
+      if (n_threads <= 64) {
+        std::uint64_t bits = cv_waiter_bits_;
+        while (bits != 0) {
+          const int i = __builtin_ctzll(bits);
+          bits &= bits - 1;
+          ThreadState* t = run_->threads[i].get();
+          if (t->finished) continue;
           opts[nr + ns] = t;
-          tids[nr + ns] = t->tid;
+          tids[nr + ns] = static_cast<std::uint32_t>(i);
           ++ns;
+        }
+      } else {
+        for (auto& up : run_->threads) {
+          ThreadState* t = up.get();
+          if (!t->finished && t->sched == ThreadState::Sched::kBlocked &&
+              t->wait_kind == WaitKind::kCondVar) {
+            opts[nr + ns] = t;
+            tids[nr + ns] = t->tid;
+            ++ns;
+          }
         }
       }
     }
@@ -401,11 +436,7 @@ void ControlledScheduler::SwitchTo(ThreadState* next) {
   if (prev == next) return;
   current_ = next;
   SetSelf(next);
-  if (started_.size() <= next->tid) {
-    started_.resize(next->tid + 1, 0);
-    abandoned_.resize(next->tid + 1, 0);
-  }
-  started_[next->tid] = 1;
+  started_[next->tid] = 1;  // sized for every thread by RunSchedule and Spawn
   Fiber* from = prev != nullptr ? static_cast<Fiber*>(prev->fiber) : pool_->OsFiber();
   SwitchFiber(from, static_cast<Fiber*>(next->fiber));
 }

@@ -61,8 +61,10 @@ class ControlledScheduler {
   const std::vector<ChoiceRecord>& choices() const { return choices_; }
 
   // ---- Called by the runtime from lab threads (fibers) ----
-  void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
-             ObjectState* lock = nullptr);
+  // Called only through runtime.h's ControlledPoint (controlled_scheduler.cc), into which
+  // it is inlined.
+  inline void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
+                    ObjectState* lock = nullptr);
   // Point for a puzzle event (OpCode::kSay): the trace shows `words`.
   void Say(ThreadState* self, std::string_view words, SiteRef site);
   // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
@@ -70,12 +72,18 @@ class ControlledScheduler {
   void MakeRunnable(ThreadState* t);
   // Every change of a thread's scheduling state in a controlled run goes through here:
   // it keeps the runnable set of Reschedule in step with ThreadState::sched.
+  // It also keeps the condvar waiters (spurious wake-up candidates): a thread blocked with
+  // wait_kind kCondVar. BlockOn sets wait_kind before it blocks the thread, and it changes
+  // only after the thread runs again, so the state change is the moment to look at it.
   void SetState(ThreadState* t, ThreadState::Sched s) {
     t->sched = s;
     if (t->tid < 64) {
       const std::uint64_t bit = std::uint64_t{1} << t->tid;
       runnable_bits_ = s == ThreadState::Sched::kRunnable ? runnable_bits_ | bit
                                                           : runnable_bits_ & ~bit;
+      cv_waiter_bits_ = s == ThreadState::Sched::kBlocked && t->wait_kind == WaitKind::kCondVar
+                            ? cv_waiter_bits_ | bit
+                            : cv_waiter_bits_ & ~bit;
     }
   }
   void Spawn(ThreadState* t);
@@ -118,6 +126,12 @@ class ControlledScheduler {
               const char* note, const ObjectState* lock = nullptr);
   // Picks the next thread and switches to it. `self` may continue when runnable.
   void Reschedule(ThreadState* self);
+  // Nothing is runnable: wakes the earliest sleepers (virtual time jumps), or reports the
+  // stall of the unfinished threads and ends the run, or returns to the OS fiber when all
+  // are done. Out of line: Reschedule's common path keeps its registers.
+  [[gnu::noinline, gnu::cold]] void WakeEarliestSleepers();
+  // The step budget is spent: reports a livelock and ends the run.
+  [[noreturn, gnu::noinline, gnu::cold]] void ReportLivelock();
   void SwitchTo(ThreadState* next);
   [[noreturn]] void FiberEntry(ThreadState* t);
   [[noreturn]] void ReturnToOs();
@@ -155,6 +169,8 @@ class ControlledScheduler {
   std::int64_t abort_steps_ = 0;
   // Bit t: thread t (t < 64) is runnable, i.e. its sched is kRunnable (see SetState).
   std::uint64_t runnable_bits_ = 0;
+  // Bit t: thread t (t < 64) is blocked on a condition variable (see SetState).
+  std::uint64_t cv_waiter_bits_ = 0;
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.
   bool wants_events_ = false;
   EventRecorder recorder_;

@@ -19,6 +19,7 @@
 namespace lab::internal {
 
 constinit LAB_TLS ThreadState* tls_self = nullptr;
+constinit LAB_TLS Run* tls_run = nullptr;
 constinit LAB_TLS FileClass tls_file_class[16] = {};
 std::atomic<bool> g_stress_noise{false};
 std::atomic<bool> g_detection_off{false};
@@ -42,8 +43,6 @@ Run& FreeRun() {
   }();
   return *run;
 }
-
-LAB_TLS Run* tls_run = nullptr;
 
 // Clears the thread's registration when an OS thread that used lab ops exits.
 struct TlsExit {
@@ -168,8 +167,6 @@ std::mutex& RtMutex() {
 Run* CurrentRun() { return tls_run != nullptr ? tls_run : &FreeRun(); }
 bool InControlledRun() { return tls_run != nullptr; }
 void SetCurrentRun(Run* run) { tls_run = run; }
-void SetSelf(ThreadState* t) { tls_self = t; }
-ThreadState* PeekSelf() { return tls_self; }
 
 ThreadState* SelfSlow() {
   if (tls_self != nullptr) return tls_self;
@@ -313,11 +310,6 @@ void ClearFreeFindings() {
   std::lock_guard<std::mutex> lk(RtMutex());
   FreeRun().findings.clear();
   FreeRun().finding_keys.clear();
-}
-
-void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
-                     ObjectState* lock) {
-  self->run->sched->Point(self, op, obj, site, lock);
 }
 
 void ReportFinding(Finding f) {

@@ -356,15 +356,20 @@ inline ThreadState* Self() {
 }
 // Make `run` current (controlled runs) or restore the free run (nullptr).
 void SetCurrentRun(Run* run);
-// The fiber switcher updates the running thread of a controlled run.
-void SetSelf(ThreadState* t);
-ThreadState* PeekSelf();
+// The fiber switcher updates the running thread of a controlled run (at every switch).
+inline void SetSelf(ThreadState* t) { tls_self = t; }
+inline ThreadState* PeekSelf() { return tls_self; }
 
-// Guard for the runtime lock; a no-op in controlled runs.
+// The controlled run of the calling OS thread, or null in free runs (CurrentRun,
+// InControlledRun). constinit: read without a TLS wrapper call.
+extern constinit LAB_TLS Run* tls_run;
+
+// Guard for the runtime lock; a no-op in controlled runs, where it costs one TLS load
+// (it is taken on most operations: no call to find the mutex unless it is locked).
 class RtGuard {
  public:
-  RtGuard() : lk_(RtMutex(), std::defer_lock) {
-    if (!InControlledRun()) lk_.lock();
+  RtGuard() {
+    if (tls_run == nullptr) lk_ = std::unique_lock<std::mutex>(RtMutex());
   }
   std::unique_lock<std::mutex>& lock() { return lk_; }
 
