@@ -97,7 +97,7 @@ TEST(PuzzlesTrace, AbbaIsConfirmedBesideTheInversion) {
   ExpectGolden("trace_bank_transfer_abba.txt", block);
 
   // The deadlock's own replay line reproduces the same report, byte for byte.
-  const std::string marker = "--replay opposite_directions:v1.dfs.";
+  const std::string marker = "--replay opposite_directions:v2.dfs.";
   const std::size_t at = block.find(marker);
   ASSERT_NE(at, std::string::npos) << block;
   const std::string token = block.substr(at + 9, block.find('\n', at) - at - 9);
@@ -119,26 +119,22 @@ TEST(PuzzlesTrace, LostWakeupGolden) {
   ExpectGolden("trace_foobar_lost_wakeup.txt", block);
 }
 
-// Every bundled starter, reference and buggy variant: no report a student sees names the
-// spec. (Compiles every variant: about a minute or two.)
-TEST(PuzzlesTrace, NoReportNamesTheSpec) {
+// Every bundled starter: no report a student sees names the spec. (References and buggy
+// variants are checked by `lab demo`, which the puzzles_demo test runs: a report that names
+// spec.cpp is a MISMATCH there, so each variant is compiled once, not twice.)
+TEST(PuzzlesTrace, NoStarterReportNamesTheSpec) {
   int checked = 0;
   for (const auto& dir : fs::directory_iterator(kPuzzles)) {
     if (!dir.is_directory() || !fs::exists(dir.path() / "spec.cpp")) continue;
     const std::string puzzle = dir.path().filename().string();
-    std::vector<fs::path> files = {dir.path() / "starter.cpp", dir.path() / "reference.cpp"};
-    if (fs::exists(dir.path() / "buggy")) {
-      for (const auto& f : fs::directory_iterator(dir.path() / "buggy")) files.push_back(f.path());
-    }
-    for (const fs::path& f : files) {
-      const std::string rel = fs::relative(f, kPuzzles).string();
-      const std::string out = Check(puzzle, rel);
-      ASSERT_NE(out.find("Checking "), std::string::npos) << rel << ":\n" << out;
-      EXPECT_EQ(out.find("spec.cpp"), std::string::npos) << rel << ":\n" << out;
-      ++checked;
-    }
+    const fs::path f = dir.path() / "starter.cpp";
+    const std::string rel = fs::relative(f, kPuzzles).string();
+    const std::string out = Check(puzzle, rel);
+    ASSERT_NE(out.find("Checking "), std::string::npos) << rel << ":\n" << out;
+    EXPECT_EQ(out.find("spec.cpp"), std::string::npos) << rel << ":\n" << out;
+    ++checked;
   }
-  EXPECT_GT(checked, 50);
+  EXPECT_GE(checked, 18);
 }
 
 }  // namespace

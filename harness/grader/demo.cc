@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "check_report.h"
 #include "files.h"
 #include "parallel.h"
 #include "puzzles.h"
@@ -73,6 +74,12 @@ bool RunDemo(const std::string& puzzles_dir, const DemoOptions& options,
         for (std::size_t k = 1; k < result.replay_mismatches.size(); ++k) {
           row.problem += "; " + result.replay_mismatches[k];
         }
+      }
+      // What a student reads is in their own terms (issue #9): no report names the puzzle's
+      // spec, whose lines the student never wrote.
+      if (row.problem.empty() &&
+          FormatCheckReport(result, CheckReportStyle{}).find("spec.cpp") != std::string::npos) {
+        row.problem = "the report names spec.cpp, the puzzle's own file";
       }
       const std::string dir = options.out_dir + "/" + job.puzzle.name + "/" + job.variant.name;
       if (!MakeDirs(dir, &error) ||
