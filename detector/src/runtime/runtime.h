@@ -360,15 +360,31 @@ void SetSelf(ThreadState* t);
 ThreadState* PeekSelf();
 
 // Guard for the runtime lock; a no-op in controlled runs.
+// In free runs everything done under it is the lab's own synchronisation (raw_calls.h):
+// tls_raw_calls is raised for its lifetime, so a park_cv wait or notify under it is never
+// taken for the student's. Not in controlled runs: there it takes no lock, and a guard
+// may stay alive across a fiber switch (BlockOn), where a per-OS-thread count would leak
+// into the next fiber.
+extern constinit LAB_TLS int tls_raw_calls;
 class RtGuard {
  public:
-  RtGuard() : lk_(RtMutex(), std::defer_lock) {
-    if (!InControlledRun()) lk_.lock();
+  RtGuard() : lk_(RtMutex(), std::defer_lock), raw_(!InControlledRun()) {
+    if (raw_) {
+      ++tls_raw_calls;
+      lk_.lock();
+    }
   }
+  ~RtGuard() {
+    if (lk_.owns_lock()) lk_.unlock();
+    if (raw_) --tls_raw_calls;
+  }
+  RtGuard(const RtGuard&) = delete;
+  RtGuard& operator=(const RtGuard&) = delete;
   std::unique_lock<std::mutex>& lock() { return lk_; }
 
  private:
   std::unique_lock<std::mutex> lk_;
+  bool raw_;
 };
 
 // A new thread of the current run (Tid = its index). Requires RtGuard.
