@@ -118,7 +118,7 @@ void IfAroundWait() {
 // A non-reentrant std::mutex taken twice by a thread started on a known line.
 void SelfDeadlock() {
   std::mutex m;
-  std::thread t([&] {  // line: self-deadlock-thread
+  std::thread t([&] {  // line: sd-thread
     std::lock_guard<std::mutex> g1(m);
     std::lock_guard<std::mutex> g2(m);  // line: self-deadlock
   });
