@@ -288,7 +288,8 @@ const char* GlobalName(const void* addr) {
       if (s != nullptr && GELF_ST_TYPE(sym.st_info) == STT_OBJECT) {
         std::string n = s;
         int status = 0;
-        if (char* d = abi::__cxa_demangle(s, nullptr, nullptr, &status); d != nullptr) {
+        char* d = n.rfind("_Z", 0) == 0 ? abi::__cxa_demangle(s, nullptr, nullptr, &status) : nullptr;
+        if (d != nullptr) {  // only C++ names: "a" would demangle as a type
           n = d;
           std::free(d);
         }
