@@ -4,6 +4,8 @@
 // its findings; the lines it expects are the `// line: TAG` marks in scenarios.cc.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -37,13 +39,14 @@ Outcome RunScenario(const std::string& scenario, int schedules, const std::strin
   return o;
 }
 
-// "scenarios.cc:N" for the line of scenarios.cc marked `// line: tag`.
-std::string Line(const std::string& tag) {
-  std::ifstream in(LAB_STDCXX_SOURCE);
+// "scenarios.cc:N" for the line of scenarios.cc (or `source`) marked `// line: tag`.
+std::string Line(const std::string& tag, const std::string& source = LAB_STDCXX_SOURCE) {
+  std::ifstream in(source);
   std::string text;
+  const std::string base = source.substr(source.rfind('/') + 1);
   for (int n = 1; std::getline(in, text); ++n) {
     if (text.find("// line: " + tag) != std::string::npos) {
-      return "scenarios.cc:" + std::to_string(n);
+      return base + ":" + std::to_string(n);
     }
   }
   ADD_FAILURE() << "no line marked " << tag;
@@ -151,6 +154,30 @@ TEST(StdCxx, StdThreadSiteIsTheStudentsLine) {
     }
   }
   EXPECT_TRUE(spawn_site) << Dump(o);
+}
+
+TEST(StdCxx, LibraryModeReportsARaceAndEndsARealDeadlockWithStatus35) {
+  // No lab::explore: real threads, the free run. The deadlock happens for real (each
+  // thread sleeps holding its first lock); the lab reports it and exits with 35.
+  FILE* p = popen((std::string(LAB_STDCXX_LIBRARY_MODE) + " 2>&1").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int status = pclose(p);
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  EXPECT_EQ(WEXITSTATUS(status), 35) << out;
+  EXPECT_NE(out.find("lab: deadlock"), std::string::npos) << out;
+  EXPECT_NE(out.find("'first'"), std::string::npos) << out;
+  EXPECT_NE(out.find("'second'"), std::string::npos) << out;
+  const std::size_t race = out.find("lab: data-race");
+  ASSERT_NE(race, std::string::npos) << out;
+  const std::string race_line = out.substr(race, out.find('\n', race) - race);
+  EXPECT_NE(race_line.find("'counter'"), std::string::npos) << race_line;
+  EXPECT_NE(race_line.find(Line("lib-race-1", LAB_STDCXX_LIBRARY_MODE_SOURCE)), std::string::npos)
+      << race_line;
+  EXPECT_NE(race_line.find(Line("lib-race-2", LAB_STDCXX_LIBRARY_MODE_SOURCE)), std::string::npos)
+      << race_line;
 }
 
 }  // namespace
