@@ -19,6 +19,8 @@
 
 #include "runtime.h"
 
+extern "C" void __tsan_func_entry(void* caller_pc);  // plain_memory.cc
+
 namespace lab::internal::stdcxx {
 namespace {
 
@@ -141,7 +143,11 @@ Resolved Resolve(std::uintptr_t pc) {
   Dwfl* d = TheDwfl();
   if (d == nullptr) return r;
   Dwfl_Module* mod = dwfl_addrmodule(d, pc);
-  if (mod == nullptr) return r;
+  // The student's code is in the executable (liblab_std is linked into it): a line in a
+  // shared library with debug information (glibc's pthread_create.c) is never a site.
+  static Dwfl_Module* const exe =
+      dwfl_addrmodule(d, reinterpret_cast<Dwarf_Addr>(&__tsan_func_entry));
+  if (mod == nullptr || mod != exe) return r;
   Dwfl_Line* line = dwfl_module_getsrc(mod, pc);
   if (line == nullptr) return r;
   int lineno = 0;
