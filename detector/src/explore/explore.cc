@@ -22,6 +22,7 @@
 #include "fiber.h"
 #include "lab/explore.h"
 #include "lab/internal/runner_hooks.h"
+#include "raw_calls.h"
 #include "runtime.h"
 #include "shrink.h"
 #include "strategy.h"
@@ -148,9 +149,14 @@ class Watchdog {
     sa.sa_flags = SA_NODEFER | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGUSR2, &sa, &old_);
-    thread_ = std::thread([this] { Loop(); });
+    internal::RawCalls raw;  // the watchdog's thread, lock and condition variable are the lab's
+    thread_ = std::thread([this] {
+      internal::RawCalls raw_thread;
+      Loop();
+    });
   }
   ~Watchdog() {
+    internal::RawCalls raw;
     {
       std::lock_guard<std::mutex> lk(mu_);
       stop_ = true;

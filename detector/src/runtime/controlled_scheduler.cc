@@ -462,6 +462,12 @@ void ControlledScheduler::EndRun() {
   ReturnToOs();
 }
 
+void ControlledScheduler::AbandonCurrent() {
+  ThreadState* prev = current_;
+  abandoned_[prev->tid] = 1;
+  ReturnToOs();
+}
+
 void ControlledScheduler::AbandonFromSignal(const std::string& why) {
   (void)why;
   hang_ = true;

@@ -21,6 +21,7 @@ namespace lab::internal {
 constinit LAB_TLS ThreadState* tls_self = nullptr;
 constinit LAB_TLS Run* tls_run = nullptr;
 constinit LAB_TLS FileClass tls_file_class[16] = {};
+constinit LAB_TLS int tls_raw_calls = 0;
 std::atomic<bool> g_stress_noise{false};
 std::atomic<bool> g_detection_off{false};
 

@@ -366,15 +366,31 @@ extern constinit LAB_TLS Run* tls_run;
 
 // Guard for the runtime lock; a no-op in controlled runs, where it costs one TLS load
 // (it is taken on most operations: no call to find the mutex unless it is locked).
+// In free runs everything done under it is the lab's own synchronisation (raw_calls.h):
+// tls_raw_calls is raised for its lifetime, so a park_cv wait or notify under it is never
+// taken for the student's. Not in controlled runs: there it takes no lock, and a guard
+// may stay alive across a fiber switch (BlockOn), where a per-OS-thread count would leak
+// into the next fiber.
+extern constinit LAB_TLS int tls_raw_calls;
 class RtGuard {
  public:
-  RtGuard() {
-    if (tls_run == nullptr) lk_ = std::unique_lock<std::mutex>(RtMutex());
+  RtGuard() : raw_(tls_run == nullptr) {
+    if (raw_) {
+      ++tls_raw_calls;
+      lk_ = std::unique_lock<std::mutex>(RtMutex());
+    }
   }
+  ~RtGuard() {
+    if (lk_.owns_lock()) lk_.unlock();
+    if (raw_) --tls_raw_calls;
+  }
+  RtGuard(const RtGuard&) = delete;
+  RtGuard& operator=(const RtGuard&) = delete;
   std::unique_lock<std::mutex>& lock() { return lk_; }
 
  private:
   std::unique_lock<std::mutex> lk_;
+  bool raw_;
 };
 
 // A new thread of the current run (Tid = its index). Requires RtGuard.

@@ -7,6 +7,7 @@
 
 #include "controlled_scheduler.h"
 #include "lab/explore.h"
+#include "raw_calls.h"
 #include "runtime.h"
 #include "wait_for_graph.h"
 
@@ -43,6 +44,7 @@ ObjectState* SpawnThread(std::string_view name, std::function<void()> fn, const 
   if (run->mode == RunMode::kControlled) {
     run->sched->Spawn(t);
   } else {
+    RawCalls raw;  // the OS thread behind a lab::Thread is the lab's, not the student's
     obj->os_thread = new std::thread([t] {
       SetSelf(t);
       RunThreadBody(t);
@@ -72,6 +74,7 @@ void JoinThread(ObjectState* obj, const Loc& loc) {
     th = static_cast<std::thread*>(std::exchange(obj->os_thread, nullptr));
   }
   if (th != nullptr) {
+    RawCalls raw;
     th->join();
     delete th;
   }

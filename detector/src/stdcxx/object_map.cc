@@ -1,0 +1,69 @@
+// object_map.cc — see object_map.h. A striped hash map: one spin lock per stripe (a
+// pthread mutex here would route back into the interposers).
+#include "object_map.h"
+
+#include <atomic>
+#include <unordered_map>
+
+#include "runtime.h"
+#include "sites.h"
+
+namespace lab::internal::stdcxx {
+namespace {
+
+constexpr std::size_t kStripes = 64;
+struct Stripe {
+  std::atomic<bool> busy{false};
+  std::unordered_map<const void*, ObjectState*> map;
+  void lock() {
+    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+  }
+  void unlock() { busy.store(false, std::memory_order_release); }
+};
+
+Stripe* Stripes() {
+  static Stripe* s = new Stripe[kStripes];
+  return s;
+}
+Stripe& StripeOf(const void* addr) {
+  return Stripes()[(reinterpret_cast<std::uintptr_t>(addr) >> 3) % kStripes];
+}
+
+}  // namespace
+
+ObjectState* FindObject(const void* addr) {
+  Stripe& st = StripeOf(addr);
+  st.lock();
+  auto it = st.map.find(addr);
+  ObjectState* s = it == st.map.end() ? nullptr : it->second;
+  st.unlock();
+  return s;
+}
+
+ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc) {
+  if (ObjectState* s = FindObject(addr)) return s;
+  // Created outside the stripe lock: NewObject takes the runtime lock and may allocate.
+  ObjectState* fresh = NewObject(kind, GlobalName(addr), LocFor(pc));
+  Stripe& st = StripeOf(addr);
+  st.lock();
+  auto [it, inserted] = st.map.emplace(addr, fresh);
+  ObjectState* s = it->second;
+  st.unlock();
+  if (!inserted) DeleteObject(fresh, LocFor(pc));  // another thread won the race
+  return s;
+}
+
+ObjectState* ForgetObject(const void* addr) {
+  Stripe& st = StripeOf(addr);
+  st.lock();
+  ObjectState* s = nullptr;
+  auto it = st.map.find(addr);
+  if (it != st.map.end()) {
+    s = it->second;
+    st.map.erase(it);
+  }
+  st.unlock();
+  return s;
+}
+
+}  // namespace lab::internal::stdcxx

@@ -1,0 +1,28 @@
+// object_map.h — the lab object behind a std:: or pthread object, keyed by its address.
+//
+// A std::mutex or std::atomic has no constructor call the lab sees (constant
+// initialisation), so its lab object (runtime ObjectState) is created on first use: its
+// name is the global's symbol ("m", "forks+40") or else its first use site, as for an
+// unnamed lab object. The object lives until the address is destroyed explicitly
+// (pthread_cond_destroy, pthread_mutex_destroy: std::condition_variable's destructor) and
+// otherwise for the process; the runtime brings its dynamic state into each new run
+// (Touch), so a stack address reused by the next schedule starts clean.
+// Simplification (documented in the README): within one run, a std::mutex destroyed
+// without a destroy call and another created at the same address share the lab object.
+#pragma once
+
+#include <cstdint>
+
+#include "lab/internal/hooks.h"
+
+namespace lab::internal::stdcxx {
+
+// The object at `addr`, created with `kind` at `decl` on first use. A later use with
+// another kind keeps the first (the address is one object).
+ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc);
+// The object at `addr` if there is one.
+ObjectState* FindObject(const void* addr);
+// Forgets `addr`; returns its object (the caller deletes it) or null.
+ObjectState* ForgetObject(const void* addr);
+
+}  // namespace lab::internal::stdcxx

@@ -1,0 +1,246 @@
+// plain_memory.cc — see plain_memory.h; also __tsan_init and the shadow-stack entry points.
+#include "plain_memory.h"
+
+#include <pthread.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "fiber.h"
+#include "race_detector.h"
+#include "runtime.h"
+#include "sites.h"
+
+namespace lab::internal::stdcxx {
+namespace {
+
+std::atomic<bool> g_spawned{false};
+
+struct Cell {
+  std::uint64_t gen = 0;
+  AccessHistory bytes[8];
+};
+
+constexpr std::size_t kStripes = 256;
+struct Stripe {
+  std::atomic<bool> busy{false};
+  std::unordered_map<std::uintptr_t, Cell*> cells;  // key: address / 8
+  void lock() {
+    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+  }
+  void unlock() { busy.store(false, std::memory_order_release); }
+};
+Stripe* Stripes() {
+  static Stripe* s = new Stripe[kStripes];
+  return s;
+}
+std::atomic<std::size_t> g_cell_count{0};
+// Set while this thread holds a stripe lock: the detector's own allocations (map nodes,
+// cells) must not come back into ForgetRange, which takes stripe locks.
+thread_local bool tls_in_shadow = false;
+struct InShadow {
+  InShadow() { tls_in_shadow = true; }
+  ~InShadow() { tls_in_shadow = false; }
+};
+
+// A range of memory copied at once (memcpy, a std::string) is checked up to this many
+// bytes; the rest is not (a documented simplification: the first race is what matters).
+constexpr std::size_t kMaxRange = 4096;
+
+std::string Describe(std::uintptr_t addr) {
+  const char* g = GlobalName(reinterpret_cast<const void*>(addr));
+  if (g[0] != 0) return g;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "memory at %#lx", static_cast<unsigned long>(addr));
+  return buf;
+}
+
+void ReportRace(ThreadState* self, std::uintptr_t addr, SiteRef site, bool write,
+                const PriorAccess& prior) {
+  RtGuard g;
+  Run* run = self->run;
+  const std::string other =
+      prior.tid < run->threads.size() ? run->threads[prior.tid]->name : "?";
+  const std::string what = Describe(addr);
+  Finding f;
+  f.kind = FindingKind::kDataRace;
+  f.message = "on '" + what + "': " + (write ? "write" : "read") + " by '" + self->name +
+              "' at " + SiteText(site) + " and " + (prior.is_write ? "write" : "read") +
+              " by '" + other + "' at " + SiteText(prior.site) +
+              " are not ordered by any lock or signal";
+  f.threads = {other, self->name};
+  f.objects = {what};
+  f.sites = {ToSource(prior.site), ToSource(site)};
+  f.steps = {{other, prior.is_write ? "write" : "read", what, ToSource(prior.site), {}},
+             {self->name, write ? "write" : "read", what, ToSource(site), {}}};
+  AddFinding(std::move(f));
+}
+
+// The lab thread an access belongs to, or null when it is not checked.
+// Not checked: the detector's own work (tls_in_shadow), the lab's (raw calls, InLab),
+// and a controlled run's scheduler context (no lab thread: the lab's code, whose inline
+// functions the linker may have taken from the student's instrumented object).
+ThreadState* Checked() {
+  if (tls_in_shadow || tls_raw_calls > 0) return nullptr;
+  ThreadState* self = tls_self;
+  if (self == nullptr && InControlledRun()) return nullptr;
+  if (self != nullptr && InLabNow()) return nullptr;
+  if (self != nullptr && self->run->mode == RunMode::kControlled) return self;
+  if (!g_spawned.load(std::memory_order_relaxed)) return nullptr;
+  return self != nullptr ? self : Self();
+}
+
+void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc) {
+  ThreadState* self = Checked();
+  if (self == nullptr || size == 0) return;
+  Run* run = self->run;
+  if (run->shared_access_cost_ns > 0) {
+    RtGuard g;
+    self->span_ns += run->shared_access_cost_ns;
+    run->work_ns += run->shared_access_cost_ns;
+  }
+  if (size > kMaxRange) size = kMaxRange;
+  InShadow in_shadow;
+  const SiteRef site = SiteFor(pc);
+  std::optional<PriorAccess> race;
+  std::uintptr_t race_addr = 0;
+  const std::uintptr_t end = addr + size;
+  for (std::uintptr_t word = addr & ~std::uintptr_t{7}; word < end; word += 8) {
+    Stripe& st = Stripes()[(word >> 3) % kStripes];
+    st.lock();
+    Cell*& cell = st.cells[word >> 3];
+    if (cell == nullptr) {
+      cell = new Cell;
+      g_cell_count.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (cell->gen != run->gen) {
+      for (AccessHistory& h : cell->bytes) h.Reset();
+      cell->gen = run->gen;
+    }
+    const std::uintptr_t lo = word < addr ? addr : word;
+    const std::uintptr_t hi = word + 8 < end ? word + 8 : end;
+    for (std::uintptr_t b = lo; b < hi; ++b) {
+      AccessHistory& h = cell->bytes[b - word];
+      auto r = write ? h.OnWrite(self->tid, self->vc, site) : h.OnRead(self->tid, self->vc, site);
+      if (r && !race) {
+        race = r;
+        race_addr = b;
+      }
+    }
+    st.unlock();
+  }
+  if (race) ReportRace(self, race_addr, site, write, *race);  // still InShadow: no re-entry
+}
+
+std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }
+std::uintptr_t Addr(const volatile void* p) { return reinterpret_cast<std::uintptr_t>(p); }
+
+}  // namespace
+
+void NoteThreadSpawned() { g_spawned.store(true, std::memory_order_relaxed); }
+
+void ForgetRange(std::uintptr_t begin, std::size_t size) {
+  if (tls_in_shadow) return;
+  if (g_cell_count.load(std::memory_order_relaxed) == 0 || size == 0) return;
+  const std::uintptr_t first = begin >> 3, last = (begin + size - 1) >> 3;
+  const bool scan = last - first + 1 > g_cell_count.load(std::memory_order_relaxed);
+  if (!scan) {
+    for (std::uintptr_t w = first; w <= last; ++w) {
+      Stripe& st = Stripes()[w % kStripes];
+      st.lock();
+      auto it = st.cells.find(w);
+      if (it != st.cells.end()) it->second->gen = 0;  // reset on next use
+      st.unlock();
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < kStripes; ++i) {
+    Stripe& st = Stripes()[i];
+    st.lock();
+    for (auto& [w, cell] : st.cells) {
+      if (w >= first && w <= last) cell->gen = 0;
+    }
+    st.unlock();
+  }
+}
+
+void ForgetOwnStack() {
+  ThreadState* self = PeekSelf();
+  if (self != nullptr && self->fiber != nullptr) {
+    const auto* f = static_cast<const Fiber*>(self->fiber);
+    if (f->stack != nullptr) ForgetRange(Addr(f->stack), f->stack_size);
+    return;
+  }
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+  void* base = nullptr;
+  std::size_t size = 0;
+  pthread_attr_getstack(&attr, &base, &size);
+  pthread_attr_destroy(&attr);
+  ForgetRange(Addr(base), size);
+}
+
+}  // namespace lab::internal::stdcxx
+
+using namespace lab::internal::stdcxx;
+
+extern "C" {
+
+void __tsan_init() {}
+
+void __tsan_func_entry(void* caller_pc) { PushFrame(Ret(caller_pc)); }
+void __tsan_func_exit() { PopFrame(); }
+
+#define LAB_TSAN_RW(n)                                                                \
+  void __tsan_read##n(void* a) { Access(Addr(a), n, false, Ret(__builtin_return_address(0))); } \
+  void __tsan_write##n(void* a) { Access(Addr(a), n, true, Ret(__builtin_return_address(0))); } \
+  void __tsan_unaligned_read##n(void* a) {                                              \
+    Access(Addr(a), n, false, Ret(__builtin_return_address(0)));                        \
+  }                                                                                     \
+  void __tsan_unaligned_write##n(void* a) {                                             \
+    Access(Addr(a), n, true, Ret(__builtin_return_address(0)));                         \
+  }
+LAB_TSAN_RW(1)
+LAB_TSAN_RW(2)
+LAB_TSAN_RW(4)
+LAB_TSAN_RW(8)
+LAB_TSAN_RW(16)
+#undef LAB_TSAN_RW
+
+void __tsan_read_range(void* a, unsigned long size) {
+  Access(Addr(a), size, false, Ret(__builtin_return_address(0)));
+}
+void __tsan_write_range(void* a, unsigned long size) {
+  Access(Addr(a), size, true, Ret(__builtin_return_address(0)));
+}
+
+// A vtable pointer store (a constructor, a destructor) is a write of the object's first
+// word; a virtual call reads it.
+void __tsan_vptr_update(void** vptr, void* new_val) {
+  if (*vptr == new_val) return;  // the same vtable again: no change another thread sees
+  Access(Addr(vptr), sizeof(void*), true, Ret(__builtin_return_address(0)));
+}
+void __tsan_vptr_read(void** vptr) {
+  Access(Addr(vptr), sizeof(void*), false, Ret(__builtin_return_address(0)));
+}
+
+}  // extern "C"
+
+// Fresh memory starts with no accesses: a block freed by one thread and handed to another
+// by the allocator is not a race (the allocator's own synchronisation is invisible here).
+void* operator new(std::size_t size) {
+  void* p = std::malloc(size == 0 ? 1 : size);
+  if (p == nullptr) throw std::bad_alloc();
+  ForgetRange(Addr(p), size);
+  return p;
+}
+void* operator new[](std::size_t size) { return operator new(size); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }

@@ -1,0 +1,160 @@
+// pthread_sync.cc — pthread mutexes and condition variables as lab Mutex/RLock/CondVar.
+//
+// libstdc++'s std::mutex, std::recursive_mutex and std::timed_mutex inline to these calls
+// in the student's code; std::condition_variable calls them from inside libstdc++.so,
+// which the executable's definitions interpose as well (they are in its dynamic symbol
+// table because libstdc++.so references them). Each call is then exactly the lab
+// primitive's operation (hooks.h): a scheduling point in controlled runs and the same
+// event for the wait-for graph, the lock-order graph and happens-before, in every run.
+// The lab implements the lock itself, so the pthread object's own memory is never used.
+// Calls that are the lab's own (real_calls.h: IsRawCall) go to libc unchanged.
+#include <errno.h>
+#include <pthread.h>
+#include <time.h>
+
+#include <chrono>
+#include <cstdint>
+
+#include "no_throw.h"
+#include "object_map.h"
+#include "real_calls.h"
+#include "runtime.h"
+#include "sites.h"
+
+namespace lab::internal::stdcxx {
+namespace {
+
+std::uintptr_t Pc(void* ret) { return reinterpret_cast<std::uintptr_t>(ret); }
+
+// PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP and pthread_mutexattr_settype both set the kind
+// in glibc's mutex word; std::recursive_mutex is one of those.
+ObjKind KindOf(const pthread_mutex_t* m) {
+  return (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE_NP ? ObjKind::kRLock
+                                                              : ObjKind::kMutex;
+}
+
+ObjectState* MutexObject(pthread_mutex_t* m, std::uintptr_t pc) {
+  return ObjectAt(m, KindOf(m), pc);
+}
+
+// The time left until `abstime` on `clock`, never negative.
+Nanos Remaining(clockid_t clock, const timespec* abstime) {
+  timespec now{};
+  clock_gettime(clock, &now);
+  const std::int64_t left = (abstime->tv_sec - now.tv_sec) * 1'000'000'000LL +
+                            (abstime->tv_nsec - now.tv_nsec);
+  return Nanos(left > 0 ? left : 0);
+}
+
+int CondWait(pthread_cond_t* c, pthread_mutex_t* m, bool timed, Nanos timeout,
+             std::uintptr_t pc) {
+  InLab in_lab;
+  ObjectState* cv = ObjectAt(c, ObjKind::kCondVar, pc);
+  ObjectState* lock = MutexObject(m, pc);
+  const bool woke = NoThrow([&] { return CondWaitOp(cv, lock, /*owns=*/true, timeout, timed, LocFor(pc)); });
+  return woke ? 0 : ETIMEDOUT;
+}
+
+}  // namespace
+}  // namespace lab::internal::stdcxx
+
+using namespace lab::internal;
+using namespace lab::internal::stdcxx;
+
+extern "C" {
+
+int pthread_mutex_lock(pthread_mutex_t* m) {
+  if (IsRawCall(m)) return Real().mutex_lock(m);
+  const auto pc = Pc(__builtin_return_address(0));
+  InLab in_lab;
+  NoThrow([&] { LockOp(MutexObject(m, pc), LocFor(pc)); });
+  return 0;
+}
+
+int pthread_mutex_trylock(pthread_mutex_t* m) {
+  if (IsRawCall(m)) return Real().mutex_trylock(m);
+  const auto pc = Pc(__builtin_return_address(0));
+  InLab in_lab;
+  return NoThrow([&] { return TryLockOp(MutexObject(m, pc), LocFor(pc)); }) ? 0 : EBUSY;
+}
+
+int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* abstime) {
+  if (IsRawCall(m)) return Real().mutex_timedlock(m, abstime);
+  const auto pc = Pc(__builtin_return_address(0));
+  InLab in_lab;
+  const Nanos left = Remaining(CLOCK_REALTIME, abstime);
+  return NoThrow([&] { return TimedLockOp(MutexObject(m, pc), left, LocFor(pc)); }) ? 0 : ETIMEDOUT;
+}
+
+int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec* abstime) {
+  if (IsRawCall(m)) return Real().mutex_clocklock(m, clock, abstime);
+  const auto pc = Pc(__builtin_return_address(0));
+  InLab in_lab;
+  const Nanos left = Remaining(clock, abstime);
+  return NoThrow([&] { return TimedLockOp(MutexObject(m, pc), left, LocFor(pc)); }) ? 0 : ETIMEDOUT;
+}
+
+int pthread_mutex_unlock(pthread_mutex_t* m) {
+  if (IsRawCall(m)) return Real().mutex_unlock(m);
+  const auto pc = Pc(__builtin_return_address(0));
+  InLab in_lab;
+  NoThrow([&] { UnlockOp(MutexObject(m, pc), LocFor(pc)); });
+  return 0;
+}
+
+int pthread_mutex_destroy(pthread_mutex_t* m) {
+  if (IsRawCall(m)) return Real().mutex_destroy(m);
+  InLab in_lab;
+  if (ObjectState* s = ForgetObject(m)) {
+    const auto pc = Pc(__builtin_return_address(0));
+    NoThrow([&] { DeleteObject(s, LocFor(pc)); });
+    return 0;
+  }
+  return Real().mutex_destroy(m);
+}
+
+int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
+  if (IsRawCall(m)) return Real().cond_wait(c, m);
+  return CondWait(c, m, false, Nanos(0), Pc(__builtin_return_address(0)));
+}
+
+int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const timespec* abstime) {
+  if (IsRawCall(m)) return Real().cond_timedwait(c, m, abstime);
+  return CondWait(c, m, true, Remaining(CLOCK_REALTIME, abstime),
+                  Pc(__builtin_return_address(0)));
+}
+
+int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock,
+                           const timespec* abstime) {
+  if (IsRawCall(m)) return Real().cond_clockwait(c, m, clock, abstime);
+  return CondWait(c, m, true, Remaining(clock, abstime), Pc(__builtin_return_address(0)));
+}
+
+int pthread_cond_signal(pthread_cond_t* c) {
+  if (IsRawCall(nullptr)) return Real().cond_signal(c);
+  const auto pc = Pc(__builtin_return_address(0));
+  InLab in_lab;
+  NoThrow([&] { CondNotifyOp(ObjectAt(c, ObjKind::kCondVar, pc), false, LocFor(pc)); });
+  return 0;
+}
+
+int pthread_cond_broadcast(pthread_cond_t* c) {
+  if (IsRawCall(nullptr)) return Real().cond_broadcast(c);
+  const auto pc = Pc(__builtin_return_address(0));
+  InLab in_lab;
+  NoThrow([&] { CondNotifyOp(ObjectAt(c, ObjKind::kCondVar, pc), true, LocFor(pc)); });
+  return 0;
+}
+
+int pthread_cond_destroy(pthread_cond_t* c) {
+  if (IsRawCall(nullptr)) return Real().cond_destroy(c);
+  InLab in_lab;
+  if (ObjectState* s = ForgetObject(c)) {
+    const auto pc = Pc(__builtin_return_address(0));
+    NoThrow([&] { DeleteObject(s, LocFor(pc)); });
+    return 0;
+  }
+  return Real().cond_destroy(c);
+}
+
+}  // extern "C"

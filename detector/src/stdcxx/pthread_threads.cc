@@ -1,0 +1,106 @@
+// pthread_threads.cc — pthread_create/join/detach as lab threads.
+//
+// std::thread's constructor and join() call these from inside libstdc++.so. A thread the
+// student creates becomes a lab thread (hooks.h SpawnThread): a fiber in controlled runs,
+// an OS thread in free runs, with the happens-before edges of creation and join, and the
+// creating line (found through the shadow stack) as its site. The pthread_t handed back
+// is the lab thread's object, so join() and detach() find it again; handles the lab did
+// not make (the lab's own threads, see real_calls.h) go to libc.
+// Not yet modelled (next steps of issue #11): pthread_self()/this_thread::get_id() per lab
+// thread in controlled runs, and a detached thread's report at the end of a scenario.
+#include <pthread.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <unordered_map>
+
+#include "no_throw.h"
+#include "object_map.h"
+#include "plain_memory.h"
+#include "real_calls.h"
+#include "runtime.h"
+#include "sites.h"
+
+namespace lab::internal::stdcxx {
+namespace {
+
+struct Started {
+  ObjectState* obj = nullptr;
+  void* result = nullptr;
+};
+
+// Threads started here, by handle. Guarded by a spin lock (see object_map.cc).
+std::atomic<bool> g_busy{false};
+std::unordered_map<pthread_t, Started*>* g_started;
+
+template <typename F>
+auto Locked(F f) {
+  while (g_busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+  if (g_started == nullptr) g_started = new std::unordered_map<pthread_t, Started*>;
+  auto r = f(*g_started);
+  g_busy.store(false, std::memory_order_release);
+  return r;
+}
+
+Started* Take(pthread_t h) {
+  return Locked([h](auto& m) -> Started* {
+    auto it = m.find(h);
+    if (it == m.end()) return nullptr;
+    Started* s = it->second;
+    m.erase(it);
+    return s;
+  });
+}
+
+}  // namespace
+}  // namespace lab::internal::stdcxx
+
+using namespace lab::internal;
+using namespace lab::internal::stdcxx;
+
+extern "C" {
+
+int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*),
+                   void* arg) {
+  if (IsRawCall(nullptr)) return Real().create(thread, attr, start, arg);
+  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  InLab in_lab;
+  auto* st = new Started;
+  NoteThreadSpawned();
+  st->obj = NoThrow([&] {
+    return SpawnThread("", [st, start, arg] {
+      ForgetOwnStack();  // a reused stack (fiber or OS thread) starts with no accesses
+      st->result = start(arg);
+    }, LocFor(pc));
+  });
+  const auto handle = static_cast<pthread_t>(reinterpret_cast<std::uintptr_t>(st->obj));
+  Locked([&](auto& m) {
+    m[handle] = st;
+    return 0;
+  });
+  *thread = handle;
+  return 0;
+}
+
+int pthread_join(pthread_t thread, void** result) {
+  if (IsRawCall(nullptr)) return Real().join(thread, result);
+  Started* st = Take(thread);
+  if (st == nullptr) return Real().join(thread, result);
+  InLab in_lab;
+  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  NoThrow([&] { JoinThread(st->obj, LocFor(pc)); });
+  if (result != nullptr) *result = st->result;
+  delete st;
+  return 0;
+}
+
+int pthread_detach(pthread_t thread) {
+  if (IsRawCall(nullptr)) return Real().detach(thread);
+  // The lab thread runs on; its object stays with the run. (Reporting threads still
+  // detached when the scenario ends is a next step.)
+  if (Locked([thread](auto& m) { return m.count(thread); }) != 0) return 0;
+  return Real().detach(thread);
+}
+
+}  // extern "C"

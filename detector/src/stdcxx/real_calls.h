@@ -1,0 +1,40 @@
+// real_calls.h — libc's own pthread functions, behind the std:: dialect's interposers.
+//
+// The interposers (pthread_sync.cc, pthread_threads.cc) define pthread_mutex_lock & co. in
+// the executable, so every caller in the process reaches them first; what is not the
+// student's (the lab's own locks, see runtime/raw_calls.h) goes on to these, found with
+// dlsym(RTLD_NEXT) once. pthread_cond_* are looked up at GLIBC_2.3.2, the version
+// libstdc++ binds to (the unversioned lookup finds the 2.2.5 compatibility ABI).
+#pragma once
+
+#include <pthread.h>
+#include <time.h>
+
+namespace lab::internal::stdcxx {
+
+struct RealCalls {
+  int (*mutex_lock)(pthread_mutex_t*);
+  int (*mutex_trylock)(pthread_mutex_t*);
+  int (*mutex_unlock)(pthread_mutex_t*);
+  int (*mutex_timedlock)(pthread_mutex_t*, const timespec*);
+  int (*mutex_clocklock)(pthread_mutex_t*, clockid_t, const timespec*);
+  int (*mutex_destroy)(pthread_mutex_t*);
+  int (*cond_wait)(pthread_cond_t*, pthread_mutex_t*);
+  int (*cond_timedwait)(pthread_cond_t*, pthread_mutex_t*, const timespec*);
+  int (*cond_clockwait)(pthread_cond_t*, pthread_mutex_t*, clockid_t, const timespec*);
+  int (*cond_signal)(pthread_cond_t*);
+  int (*cond_broadcast)(pthread_cond_t*);
+  int (*cond_destroy)(pthread_cond_t*);
+  int (*create)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
+  int (*join)(pthread_t, void**);
+  int (*detach)(pthread_t);
+};
+
+// Resolved on first use (thread-safe: every thread resolves the same pointers).
+const RealCalls& Real();
+
+// True when a call on `m` (null for calls without a mutex) is the lab's own: the runtime
+// lock, or any call while runtime/raw_calls.h's RawCalls is alive on this thread.
+bool IsRawCall(const void* m);
+
+}  // namespace lab::internal::stdcxx

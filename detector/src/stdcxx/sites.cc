@@ -1,0 +1,313 @@
+// sites.cc — see sites.h. libdw (elfutils) reads the running executable's DWARF.
+#include "sites.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <execinfo.h>
+#include <unistd.h>
+
+#include <cxxabi.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime.h"
+
+extern "C" void __tsan_func_entry(void* caller_pc);  // plain_memory.cc
+
+namespace lab::internal::stdcxx {
+namespace {
+
+// A spin lock: the caches are touched from interposers, where a pthread mutex would
+// route back into them.
+class Spin {
+ public:
+  void lock() {
+    while (flag_.exchange(true, std::memory_order_acquire)) {
+      while (flag_.load(std::memory_order_relaxed)) __builtin_ia32_pause();
+    }
+  }
+  void unlock() { flag_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> flag_{false};
+};
+struct SpinGuard {
+  explicit SpinGuard(Spin& s) : s_(s) { s_.lock(); }
+  ~SpinGuard() { s_.unlock(); }
+  Spin& s_;
+};
+
+// ---- shadow stacks ------------------------------------------------------------------
+
+constexpr std::size_t kMaxDepth = 512;
+struct ShadowStack {
+  std::uint64_t gen = 0;
+  Tid tid = kNoTid;
+  int in_lab = 0;         // InLab depth
+  std::size_t depth = 0;  // may exceed kMaxDepth: frames past it are not stored
+  std::uintptr_t pcs[kMaxDepth];
+};
+
+Spin g_stacks_mu;
+std::unordered_map<const ThreadState*, ShadowStack*>* g_stacks;
+// The calling OS thread's stack before it is a lab thread (static initialisation).
+thread_local ShadowStack* tls_os_stack = nullptr;
+// Cache of the last lab thread seen on this OS thread (fibers switch under us).
+thread_local const ThreadState* tls_cached_self = nullptr;
+thread_local ShadowStack* tls_cached_stack = nullptr;
+
+ShadowStack* StackOf(const ThreadState* t) {
+  if (t == nullptr) {
+    if (tls_os_stack == nullptr) tls_os_stack = new ShadowStack;
+    return tls_os_stack;
+  }
+  ShadowStack* s;
+  if (t == tls_cached_self) {
+    s = tls_cached_stack;
+  } else {
+    SpinGuard g(g_stacks_mu);
+    if (g_stacks == nullptr) g_stacks = new std::unordered_map<const ThreadState*, ShadowStack*>;
+    ShadowStack*& slot = (*g_stacks)[t];
+    if (slot == nullptr) slot = new ShadowStack;
+    s = slot;
+    tls_cached_self = t;
+    tls_cached_stack = s;
+  }
+  // ThreadStates are reused from schedule to schedule: a stack left by an aborted fiber
+  // (unwound by RunAborted) belongs to another thread of another run.
+  const std::uint64_t gen = t->run != nullptr ? t->run->gen : 0;
+  if (s->gen != gen || s->tid != t->tid) {
+    s->gen = gen;
+    s->tid = t->tid;
+    s->depth = 0;
+    s->in_lab = 0;
+  }
+  return s;
+}
+
+// ---- symbolizer ---------------------------------------------------------------------
+
+struct Resolved {
+  SiteRef site;  // the first non-internal line of the address's inline chain, if any
+  bool found = false;
+};
+
+Spin g_sym_mu;
+Dwfl* g_dwfl = nullptr;
+bool g_dwfl_tried = false;
+std::set<std::string>* g_strings;  // interned file names (SiteRef keeps the pointer)
+std::unordered_map<std::uintptr_t, Resolved>* g_pc_cache;
+std::unordered_map<const void*, const char*>* g_name_cache;
+
+const char* Intern(const char* s) {
+  if (g_strings == nullptr) g_strings = new std::set<std::string>;
+  return g_strings->insert(s).first->c_str();
+}
+
+Dwfl* TheDwfl() {
+  if (g_dwfl_tried) return g_dwfl;
+  g_dwfl_tried = true;
+  static char* debuginfo_path = nullptr;
+  static const Dwfl_Callbacks callbacks = {
+      dwfl_linux_proc_find_elf, dwfl_standard_find_debuginfo, nullptr, &debuginfo_path};
+  Dwfl* d = dwfl_begin(&callbacks);
+  if (d == nullptr) return nullptr;
+  dwfl_report_begin(d);
+  if (dwfl_linux_proc_report(d, getpid()) != 0) {
+    dwfl_end(d);
+    return nullptr;
+  }
+  dwfl_report_end(d, nullptr, nullptr);
+  g_dwfl = d;
+  return d;
+}
+
+// System and lab headers, and the lab's own sources (its inline functions and the
+// std::function it calls a thread body through appear on shadow stacks).
+bool Internal(const char* file) {
+  return IsInternalFileSlow(file) || std::strstr(file, "detector/src/") != nullptr;
+}
+
+// The inline chain of `pc`, innermost first: the line table's line, then the call site of
+// every inlined subroutine around it. Returns the first line outside system and lab
+// headers.
+Resolved Resolve(std::uintptr_t pc) {
+  Resolved r;
+  Dwfl* d = TheDwfl();
+  if (d == nullptr) return r;
+  Dwfl_Module* mod = dwfl_addrmodule(d, pc);
+  // The student's code is in the executable (liblab_std is linked into it): a line in a
+  // shared library with debug information (glibc's pthread_create.c) is never a site.
+  static Dwfl_Module* const exe =
+      dwfl_addrmodule(d, reinterpret_cast<Dwarf_Addr>(&__tsan_func_entry));
+  if (mod == nullptr || mod != exe) return r;
+  Dwfl_Line* line = dwfl_module_getsrc(mod, pc);
+  if (line == nullptr) return r;
+  int lineno = 0;
+  const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr);
+  if (file != nullptr && lineno > 0 && !Internal(file)) {
+    r.site = SiteRef{Intern(file), static_cast<std::uint32_t>(lineno)};
+    r.found = true;
+    return r;
+  }
+  Dwarf_Addr bias = 0;
+  Dwarf_Die* cu = dwfl_module_addrdie(mod, pc, &bias);
+  if (cu == nullptr) return r;
+  Dwarf_Files* files = nullptr;
+  std::size_t nfiles = 0;
+  if (dwarf_getsrcfiles(cu, &files, &nfiles) != 0) return r;
+  // dwarf_getscopes stops at the innermost inlined instance (it goes on with the abstract
+  // origin's scopes); dwarf_getscopes_die from that instance gives the concrete nesting:
+  // every inlined subroutine around the address, innermost first.
+  Dwarf_Die* first = nullptr;
+  const int n0 = dwarf_getscopes(cu, pc - bias, &first);
+  int inl = 0;  // the innermost inlined instance (lexical blocks may come first)
+  while (inl < n0 && dwarf_tag(&first[inl]) != DW_TAG_inlined_subroutine) ++inl;
+  if (inl >= n0) {
+    std::free(first);
+    return r;
+  }
+  Dwarf_Die* scopes = nullptr;
+  const int n = dwarf_getscopes_die(&first[inl], &scopes);
+  std::free(first);
+  for (int i = 0; i < n; ++i) {
+    if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine) continue;
+    Dwarf_Attribute fa, la;
+    Dwarf_Word fidx = 0, cline = 0;
+    if (dwarf_attr(&scopes[i], DW_AT_call_file, &fa) == nullptr ||
+        dwarf_attr(&scopes[i], DW_AT_call_line, &la) == nullptr ||
+        dwarf_formudata(&fa, &fidx) != 0 || dwarf_formudata(&la, &cline) != 0) {
+      continue;
+    }
+    const char* cfile = dwarf_filesrc(files, fidx, nullptr, nullptr);
+    if (cfile != nullptr && cline > 0 && !Internal(cfile)) {
+      r.site = SiteRef{Intern(cfile), static_cast<std::uint32_t>(cline)};
+      r.found = true;
+      break;
+    }
+  }
+  std::free(scopes);
+  return r;
+}
+
+Resolved Lookup(std::uintptr_t pc) {
+  SpinGuard g(g_sym_mu);
+  if (g_pc_cache == nullptr) g_pc_cache = new std::unordered_map<std::uintptr_t, Resolved>;
+  auto it = g_pc_cache->find(pc);
+  if (it != g_pc_cache->end()) return it->second;
+  Resolved r = Resolve(pc);
+  g_pc_cache->emplace(pc, r);
+  return r;
+}
+
+}  // namespace
+
+void PushFrame(std::uintptr_t caller_pc) {
+  ShadowStack* s = StackOf(tls_self);
+  if (s->depth < kMaxDepth) s->pcs[s->depth] = caller_pc;
+  ++s->depth;
+}
+
+void PopFrame() {
+  ShadowStack* s = StackOf(tls_self);
+  if (s->depth > 0) --s->depth;
+}
+
+InLab::InLab() : depth_(&StackOf(tls_self)->in_lab) { ++*depth_; }
+InLab::~InLab() { --*depth_; }
+bool InLabNow() { return StackOf(tls_self)->in_lab > 0; }
+
+SiteRef SiteFor(std::uintptr_t pc) {
+  // A return address points after the call: pc - 1 lies in the calling instruction.
+  Resolved r = Lookup(pc - 1);
+  if (r.found) return r.site;
+  // Called from a library without the student's debug information (libstdc++.so's
+  // std::thread constructor, condition_variable::wait): the real stack's next frames
+  // reach the student's code before the shadow stack does (its inlined callers push
+  // nothing). Only synchronisation calls get here, never a plain access.
+  void* frames[12];
+  const int n = backtrace(frames, 12);
+  for (int i = 1; i < n; ++i) {
+    r = Lookup(reinterpret_cast<std::uintptr_t>(frames[i]) - 1);
+    if (r.found) return r.site;
+  }
+  ShadowStack* s = StackOf(tls_self);
+  for (std::size_t i = s->depth < kMaxDepth ? s->depth : kMaxDepth; i > 0; --i) {
+    r = Lookup(s->pcs[i - 1] - 1);
+    if (r.found) return r.site;
+  }
+  return SiteRef{};
+}
+
+Loc LocFor(std::uintptr_t pc) {
+  const SiteRef site = SiteFor(pc);
+#if defined(__cpp_lib_source_location)
+  // libstdc++'s std::source_location is one pointer to {file, function, line, column};
+  // hooks.h takes a Loc, so one is built for each resolved site (kept for the process).
+  struct Impl {
+    const char* file;
+    const char* function;
+    unsigned line;
+    unsigned column;
+  };
+  static_assert(sizeof(Loc) == sizeof(const Impl*));
+  static Spin mu;
+  static std::unordered_map<std::uint64_t, const Impl*>* impls;
+  const Impl* impl;
+  {
+    SpinGuard g(mu);
+    if (impls == nullptr) impls = new std::unordered_map<std::uint64_t, const Impl*>;
+    const std::uint64_t key = reinterpret_cast<std::uintptr_t>(site.file) * 31 + site.line;
+    const Impl*& slot = (*impls)[key];
+    if (slot == nullptr || slot->file != site.file || slot->line != site.line) {
+      slot = new Impl{site.file != nullptr ? site.file : "?", "", site.line, 0};
+    }
+    impl = slot;
+  }
+  Loc loc;
+  std::memcpy(static_cast<void*>(&loc), &impl, sizeof impl);
+  return loc;
+#else
+  return Loc::current(site.file != nullptr ? site.file : "?", site.line);
+#endif
+}
+
+const char* GlobalName(const void* addr) {
+  SpinGuard g(g_sym_mu);
+  if (g_name_cache == nullptr) g_name_cache = new std::unordered_map<const void*, const char*>;
+  auto it = g_name_cache->find(addr);
+  if (it != g_name_cache->end()) return it->second;
+  const char* name = "";
+  if (Dwfl* d = TheDwfl()) {
+    const auto a = reinterpret_cast<Dwarf_Addr>(addr);
+    if (Dwfl_Module* mod = dwfl_addrmodule(d, a)) {
+      GElf_Off off = 0;
+      GElf_Sym sym;
+      const char* s = dwfl_module_addrinfo(mod, a, &off, &sym, nullptr, nullptr, nullptr);
+      if (s != nullptr && GELF_ST_TYPE(sym.st_info) == STT_OBJECT) {
+        std::string n = s;
+        int status = 0;
+        char* d = n.rfind("_Z", 0) == 0 ? abi::__cxa_demangle(s, nullptr, nullptr, &status) : nullptr;
+        if (d != nullptr) {  // only C++ names: "a" would demangle as a type
+          n = d;
+          std::free(d);
+        }
+        const std::string anon = "(anonymous namespace)::";
+        for (std::size_t p; (p = n.find(anon)) != std::string::npos;) n.erase(p, anon.size());
+        if (off != 0) n += "+" + std::to_string(off);
+        name = Intern(n.c_str());
+      }
+    }
+  }
+  g_name_cache->emplace(addr, name);
+  return name;
+}
+
+}  // namespace lab::internal::stdcxx

@@ -1,0 +1,183 @@
+// scenarios.cc — standard C++ programs, unmodified, under lab::explore (issue #11).
+//
+// Built with -fsanitize=thread (the instrumentation only) and linked with liblab_std
+// instead of libtsan. stdcxx_test runs it once per scenario: `stdcxx_scenarios NAME
+// SCHEDULES` prints "schedules N" and one line per finding: "finding ID|message|site;site".
+// The line numbers the test expects are marked `// line: TAG` and found by the test in
+// this file, so editing it cannot silently shift an expectation.
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "lab/explore.h"
+
+namespace {
+
+std::mutex a_mutex, b_mutex;
+
+void Abba() {
+  std::thread t1([] {
+    std::lock_guard<std::mutex> a(a_mutex);  // line: abba-t1-a
+    std::lock_guard<std::mutex> b(b_mutex);  // line: abba-t1-b
+  });
+  std::thread t2([] {
+    std::lock_guard<std::mutex> b(b_mutex);  // line: abba-t2-b
+    std::lock_guard<std::mutex> a(a_mutex);  // line: abba-t2-a
+  });
+  t1.join();
+  t2.join();
+}
+
+int plain_counter = 0;
+
+void LostUpdate() {
+  plain_counter = 0;
+  auto inc = [] {
+    int v = plain_counter;  // line: race-read
+    plain_counter = v + 1;  // line: race-write
+  };
+  std::thread t1(inc);
+  std::thread t2(inc);
+  t1.join();
+  t2.join();
+}
+
+// The same update under a std::mutex: no finding.
+std::mutex counter_mutex;
+void LockedUpdate() {
+  plain_counter = 0;
+  auto inc = [] {
+    std::lock_guard<std::mutex> g(counter_mutex);
+    plain_counter = plain_counter + 1;
+  };
+  std::thread t1(inc);
+  std::thread t2(inc);
+  t1.join();
+  t2.join();
+  if (plain_counter != 2) std::abort();
+}
+
+// A bounded buffer, correct: std::mutex, two condition variables, a std::deque.
+void ProducerConsumer() {
+  std::mutex m;
+  std::condition_variable not_full, not_empty;
+  std::deque<int> q;
+  constexpr int kItems = 6, kCap = 2;
+  long sum = 0;
+  std::thread producer([&] {
+    for (int i = 1; i <= kItems; ++i) {
+      std::unique_lock<std::mutex> lk(m);
+      not_full.wait(lk, [&] { return q.size() < kCap; });
+      q.push_back(i);
+      not_empty.notify_one();
+    }
+  });
+  std::thread consumer([&] {
+    for (int i = 0; i < kItems; ++i) {
+      std::unique_lock<std::mutex> lk(m);
+      not_empty.wait(lk, [&] { return !q.empty(); });
+      sum += q.front();
+      q.pop_front();
+      not_full.notify_one();
+    }
+  });
+  producer.join();
+  consumer.join();
+  if (sum != kItems * (kItems + 1) / 2) std::abort();
+}
+
+// `if` instead of `while` around the wait: a spurious wake-up pops from an empty queue
+// (reported as wrong output by the body).
+void IfAroundWait() {
+  std::mutex m;
+  std::condition_variable cv;
+  std::deque<int> q;
+  bool bad = false;
+  std::thread consumer([&] {
+    std::unique_lock<std::mutex> lk(m);
+    if (q.empty()) cv.wait(lk);
+    if (q.empty()) bad = true;
+  });
+  std::thread producer([&] {
+    std::lock_guard<std::mutex> lk(m);
+    q.push_back(1);
+    cv.notify_one();
+  });
+  consumer.join();
+  producer.join();
+  if (bad) throw std::runtime_error("consumer woke with an empty queue");
+}
+
+// A non-reentrant std::mutex taken twice by a thread started on a known line.
+void SelfDeadlock() {
+  std::mutex m;
+  std::thread t([&] {  // line: sd-thread
+    std::lock_guard<std::mutex> g1(m);
+    std::lock_guard<std::mutex> g2(m);  // line: self-deadlock
+  });
+  t.join();
+}
+
+// A thread that ends holding a std::mutex: exit-holding-lock, and the trace shows where
+// the thread was started.
+std::mutex held_mutex;
+void ThreadSite() {
+  std::thread t([] { held_mutex.lock(); });  // line: thread-start
+  t.join();
+  held_mutex.unlock();  // (the lab reports unlock-not-owner here as well)
+}
+
+// std::recursive_mutex is an RLock: taking it twice is fine.
+void Recursive() {
+  std::recursive_mutex m;
+  std::thread t([&] {
+    std::lock_guard<std::recursive_mutex> g1(m);
+    std::lock_guard<std::recursive_mutex> g2(m);
+  });
+  t.join();
+}
+
+const std::map<std::string, std::function<void()>> kScenarios = {
+    {"abba", Abba},
+    {"lost_update", LostUpdate},
+    {"locked_update", LockedUpdate},
+    {"producer_consumer", ProducerConsumer},
+    {"if_around_wait", IfAroundWait},
+    {"self_deadlock", SelfDeadlock},
+    {"recursive", Recursive},
+    {"thread_site", ThreadSite},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3 || kScenarios.count(argv[1]) == 0) {
+    std::fprintf(stderr, "usage: %s SCENARIO SCHEDULES\n", argv[0]);
+    return 2;
+  }
+  lab::Options opt;
+  opt.schedules = std::atoi(argv[2]);
+  opt.seed = 7;
+  if (argc > 3 && std::strcmp(argv[3], "pct") == 0) opt.strategy = lab::Strategy::kPct;
+  const lab::ExploreResult r = lab::explore(opt, kScenarios.at(argv[1]));
+  std::printf("schedules %d\n", r.schedules_run);
+  for (const lab::Finding& f : r.findings) {
+    std::printf("finding %s|%s|", std::string(f.id()).c_str(), f.message.c_str());
+    for (const lab::SourceSite& s : f.sites) std::printf("%s:%d;", s.file.c_str(), s.line);
+    std::printf("\n");
+    if (f.trace) {
+      for (const lab::TraceEvent& e : f.trace->events) {
+        std::printf("event %s %s %s:%d\n", f.trace->threads[e.thread].c_str(), e.op.c_str(),
+                    e.site.file.c_str(), e.site.line);
+      }
+    }
+  }
+  return 0;
+}
