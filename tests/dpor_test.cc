@@ -316,6 +316,10 @@ std::vector<Program> Programs() {
 }
 
 TEST(Dpor, SameVerdictsAsTheBoundedDfs) {
+#ifdef LAB_TSAN_BUILD
+  GTEST_SKIP() << "hundreds of thousands of DFS schedules: ~100x slower under ThreadSanitizer; "
+                  "the plain build (make test) runs this comparison";
+#endif
   for (bool spurious : {false, true}) {
     for (const Program& p : Programs()) {
       lab::ExploreResult dpor = lab::explore(Dpor(spurious), p.body);
@@ -521,6 +525,10 @@ std::set<std::string> Outcomes(lab::Options o, const OutcomeProgram& p, lab::Exp
 }
 
 TEST(Dpor, SeesEveryOutcomeOfEveryInterleaving) {
+#ifdef LAB_TSAN_BUILD
+  GTEST_SKIP() << "hundreds of thousands of DFS schedules: ~100x slower under ThreadSanitizer; "
+                  "the plain build (make test) runs this comparison";
+#endif
   for (const OutcomeProgram& p : OutcomePrograms()) {
     SCOPED_TRACE(p.name);
     lab::ExploreResult dpor, dfs;
@@ -575,6 +583,10 @@ TEST(Dpor, FindingReplays) {
 // Without a bug, DPOR needs fewer schedules than the DFS needs even with bound 2, and it
 // has no bound: its verdict covers every interleaving.
 TEST(Dpor, FewerSchedulesThanTheBoundedDfs) {
+#ifdef LAB_TSAN_BUILD
+  GTEST_SKIP() << "hundreds of thousands of DFS schedules: ~100x slower under ThreadSanitizer; "
+                  "the plain build (make test) runs this comparison";
+#endif
   auto body = [] { Buffer(true, 2, 2, 1); };
   lab::ExploreResult dpor = lab::explore(Dpor(), body);
   lab::ExploreResult dfs = lab::explore(Dfs(2), body);
