@@ -119,6 +119,21 @@ bool IsSystemHeader(const char* file) {
 
 bool IsInternalFileSlow(const char* file) { return IsLabHeader(file) || IsSystemHeader(file); }
 
+namespace {
+std::atomic<const char*> g_spec_file{nullptr};
+}  // namespace
+
+void SetSpecFile(const char* file) { g_spec_file.store(file); }
+
+FileKind ClassifyFileSlow(const char* file) {
+  if (IsInternalFileSlow(file)) return FileKind::kInternal;
+  const char* spec = g_spec_file.load(std::memory_order_relaxed);
+  if (file != nullptr && spec != nullptr && (file == spec || std::strcmp(file, spec) == 0)) {
+    return FileKind::kSpec;
+  }
+  return FileKind::kStudent;
+}
+
 std::uint64_t NewRunGeneration() { return g_next_gen.fetch_add(1); }
 
 std::mutex& RtMutex() {

@@ -381,38 +381,51 @@ ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, 
 std::string NameOf(ObjectState* s);
 std::string ThreadName(const ThreadState* t);
 
-// The site to report for `loc`: the student's line; a lab-internal location (an operator
-// that cannot take a defaulted site) is replaced by the thread's last site.
+// Where a site lies: the student's code; the lab's or the standard library's headers
+// (internal); or the puzzle's spec (runner_hooks.h: SetSpecFile).
+enum class FileKind : std::uint8_t { kStudent, kInternal, kSpec };
+FileKind ClassifyFileSlow(const char* file);
 bool IsInternalFileSlow(const char* file);
-// Whether a site lies in the lab's or the standard library's headers. File names are
-// static strings, so a small per-thread cache keyed by the pointer answers almost every
-// call without looking at the characters.
+// File names are static strings, so a small per-thread cache keyed by the pointer answers
+// almost every call without looking at the characters.
 struct FileClass {
   const char* file;
-  bool internal;
+  bool internal;  // kind == kInternal
+  bool student;   // kind == kStudent
 };
 extern constinit LAB_TLS FileClass tls_file_class[16];
 inline FileClass& FileClassSlot(const char* file) {
   return tls_file_class[(reinterpret_cast<std::uintptr_t>(file) >> 3) & 15];
 }
-inline bool IsInternalFile(const char* file) {
+inline FileClass& ClassOf(const char* file) {
   FileClass& e = FileClassSlot(file);
   if (e.file != file) {
+    const FileKind k = ClassifyFileSlow(file);
     e.file = file;
-    e.internal = IsInternalFileSlow(file);
+    e.internal = k == FileKind::kInternal;
+    e.student = k == FileKind::kStudent;
   }
-  return e.internal;
+  return e;
 }
-// True when the cache already knows `file` as the student's (the fast paths: a miss or an
-// internal file goes to the slow path, which calls Fix).
+inline bool IsInternalFile(const char* file) { return ClassOf(file).internal; }
+// True when the cache already knows `file` as the student's (the fast paths: a miss, an
+// internal or a spec file goes to the slow path, which calls Fix).
 inline bool KnownStudentFile(const char* file) {
   const FileClass& e = FileClassSlot(file);
-  return e.file == file && !e.internal;
+  return e.file == file && e.student;
 }
+// The site to report for `loc`, and the rule for operations without a line of their own.
+// A site in the student's code is reported as is and becomes the thread's last user site.
+// A lab-internal location (an operator that cannot take a defaulted site: the implicit
+// conversion `if (shared != x)`, ++/--; a lab::Thread built inside std::vector::emplace_back)
+// is replaced by that last user site: the line of the thread's latest operation in the
+// student's code. A spec site is reported as is and leaves the last user site alone, so a
+// thread the spec starts and hands to the student's code never reports a spec line there.
 inline SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
-  if (IsInternalFile(s.file)) return self != nullptr ? self->last_site : SiteRef{};
-  if (self != nullptr) self->last_site = s;
+  const FileClass& c = ClassOf(s.file);
+  if (c.internal) return self != nullptr ? self->last_site : SiteRef{};
+  if (self != nullptr && c.student) self->last_site = s;
   return s;
 }
 SourceSite ToSource(SiteRef s);

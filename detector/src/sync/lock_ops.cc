@@ -441,10 +441,11 @@ void UnlockOp(ObjectState* s, const Loc& loc) {
   if (site.file != self->last_site.file) {
     // Fix's rule, from the file-class cache: a student's file becomes the last site; a lab
     // header (the destructor of std::lock_guard / unique_lock in lab/std_locks.h) leaves
-    // it as it is. A file the cache does not know goes through Fix on the slow path.
+    // it as it is, and so does the spec's file. A file the cache does not know goes through
+    // Fix on the slow path.
     const FileClass& e = FileClassSlot(site.file);
     if (e.file != site.file) return UnlockSlow(s, loc);
-    if (!e.internal) {
+    if (e.student) {
       self->last_site.file = site.file;
       self->last_site.line = site.line;
     }

@@ -32,6 +32,7 @@
 
 #include "lab/explore.h"
 #include "lab/finding.h"
+#include "lab/internal/runner_hooks.h"
 #include "lab/sync.h"
 
 namespace lab::spec {
@@ -72,7 +73,10 @@ struct Registrar {
   Registrar(ScenarioConfig c, ScenarioFn fn) { Registry().push_back({c, fn}); }
 };
 struct PuzzleNamer {
-  explicit PuzzleNamer(const char* name) { SetPuzzleName(name); }
+  PuzzleNamer(const char* name, const char* spec_file) {
+    SetPuzzleName(name);
+    ::lab::internal::SetSpecFile(spec_file);
+  }
 };
 
 // Records what the student's callbacks print, in order, and which lab thread printed each

@@ -5,7 +5,7 @@
 #define LAB_SPEC_CAT(a, b) LAB_SPEC_CAT2(a, b)
 
 #define LAB_PUZZLE(name) \
-  static ::lab::spec::PuzzleNamer LAB_SPEC_CAT(lab_puzzle_namer_, __LINE__)(name)
+  static ::lab::spec::PuzzleNamer LAB_SPEC_CAT(lab_puzzle_namer_, __LINE__)(name, __FILE__)
 
 #define LAB_FORBID(primitive, why)                                                 \
   static ::lab::spec::Forbidder LAB_SPEC_CAT(lab_forbid_, __LINE__)(                 \

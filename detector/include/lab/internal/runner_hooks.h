@@ -39,4 +39,10 @@ void SetHangFatalHook(void (*hook)(const Finding&));
 using NewObjectObserver = void (*)(ObjKind kind, SiteRef raw, SiteRef decl);
 void SetNewObjectObserver(NewObjectObserver observer);
 
+// The spec's source file (`file` as __FILE__ spells it; static storage). Its sites are
+// reported as they are but never become a thread's "last user site", the line that stands
+// in for operations without a line of their own (runtime.h: Fix). Set before any thread
+// runs (the spec's LAB_PUZZLE does it during static initialisation).
+void SetSpecFile(const char* file);
+
 }  // namespace lab::internal
