@@ -57,11 +57,11 @@ class CondVar {
   }
   void notify_one(Loc loc = Loc::current()) {
     internal::TsanRelease(s_);
-    internal::CondNotifyOp(s_, false, loc);
+    internal::TsanUnseen([&] { return internal::CondNotifyOp(s_, false, loc); });
   }
   void notify_all(Loc loc = Loc::current()) {
     internal::TsanRelease(s_);
-    internal::CondNotifyOp(s_, true, loc);
+    internal::TsanUnseen([&] { return internal::CondNotifyOp(s_, true, loc); });
   }
   // Python aliases.
   void notify(Loc loc = Loc::current()) { notify_one(loc); }
@@ -72,7 +72,7 @@ class CondVar {
   bool Wait(std::unique_lock<L>& lk, internal::Nanos timeout, bool timed, const Loc& loc) {
     internal::ObjectState* lock = lk.owns_lock() ? StateOf(lk) : nullptr;
     internal::TsanRelease(lock);
-    const bool woke = internal::CondWaitOp(s_, StateOf(lk), lk.owns_lock(), timeout, timed, loc);
+    const bool woke = internal::TsanUnseen([&] { return internal::CondWaitOp(s_, StateOf(lk), lk.owns_lock(), timeout, timed, loc); });
     internal::TsanAcquire(lock);
     internal::TsanAcquire(s_);
     return woke;

@@ -24,21 +24,21 @@ class Event {
 
   void set(Loc loc = Loc::current()) {
     internal::TsanRelease(s_);
-    internal::EventSetOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::EventSetOp(s_, loc); });
   }
-  void clear(Loc loc = Loc::current()) { internal::EventClearOp(s_, loc); }
+  void clear(Loc loc = Loc::current()) { internal::TsanUnseen([&] { return internal::EventClearOp(s_, loc); }); }
   bool is_set(Loc loc = Loc::current()) const {
-    return internal::TsanAcquireIf(internal::EventIsSetOp(s_, loc), s_);
+    return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::EventIsSetOp(s_, loc); }), s_);
   }
   void wait(Loc loc = Loc::current()) {
-    internal::EventWaitOp(s_, {}, false, loc);
+    internal::TsanUnseen([&] { return internal::EventWaitOp(s_, {}, false, loc); });
     internal::TsanAcquire(s_);
   }
   // True when the event was set, false on timeout (Python's wait(timeout)).
   template <class Rep, class Period>
   bool wait_for(std::chrono::duration<Rep, Period> d, Loc loc = Loc::current()) {
     return internal::TsanAcquireIf(
-        internal::EventWaitOp(s_, std::chrono::duration_cast<internal::Nanos>(d), true, loc), s_);
+        internal::TsanUnseen([&] { return internal::EventWaitOp(s_, std::chrono::duration_cast<internal::Nanos>(d), true, loc); }), s_);
   }
 
  private:
@@ -58,7 +58,7 @@ class Barrier {
 
   int wait(Loc loc = Loc::current()) {
     internal::TsanRelease(s_);
-    const int index = internal::BarrierWaitOp(s_, loc);
+    const int index = internal::TsanUnseen([&] { return internal::BarrierWaitOp(s_, loc); });
     internal::TsanAcquire(s_);
     return index;
   }

@@ -43,22 +43,22 @@ class ABSL_LOCKABLE Mutex : public internal::LockShell {
       : LockShell(internal::ObjKind::kMutex, name, loc) {}
 
   void lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_LOCK_FUNCTION() {
-    internal::LockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
     internal::TsanAcquire(s_);
   }
   // False when another thread holds it, and also when the caller does (no finding).
   bool try_lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    return internal::TsanAcquireIf(internal::TryLockOp(s_, loc), s_);
+    return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
   }
   void unlock(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
     internal::TsanRelease(s_);
-    internal::UnlockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
   }
 
   // Python aliases: acquire() blocks and returns true; acquire(false) is try_lock().
   bool acquire(bool blocking = true, Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    if (!blocking) return internal::TsanAcquireIf(internal::TryLockOp(s_, loc), s_);
-    internal::LockOp(s_, loc);
+    if (!blocking) return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
     internal::TsanAcquire(s_);
     return true;
   }
@@ -66,11 +66,11 @@ class ABSL_LOCKABLE Mutex : public internal::LockShell {
   bool try_lock_for(std::chrono::duration<Rep, Period> d, Loc loc = Loc::current())
       ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
     return internal::TsanAcquireIf(
-        internal::TimedLockOp(s_, std::chrono::duration_cast<internal::Nanos>(d), loc), s_);
+        internal::TsanUnseen([&] { return internal::TimedLockOp(s_, std::chrono::duration_cast<internal::Nanos>(d), loc); }), s_);
   }
   void release(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
     internal::TsanRelease(s_);
-    internal::UnlockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
   }
 };
 
@@ -83,19 +83,19 @@ class ABSL_LOCKABLE RLock : public internal::LockShell {
       : LockShell(internal::ObjKind::kRLock, name, loc) {}
 
   void lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_LOCK_FUNCTION() {
-    internal::LockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
     internal::TsanAcquire(s_);
   }
   bool try_lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    return internal::TsanAcquireIf(internal::TryLockOp(s_, loc), s_);
+    return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
   }
   void unlock(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
     internal::TsanRelease(s_);
-    internal::UnlockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
   }
   bool acquire(bool blocking = true, Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    if (!blocking) return internal::TsanAcquireIf(internal::TryLockOp(s_, loc), s_);
-    internal::LockOp(s_, loc);
+    if (!blocking) return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
     internal::TsanAcquire(s_);
     return true;
   }
@@ -103,11 +103,11 @@ class ABSL_LOCKABLE RLock : public internal::LockShell {
   bool try_lock_for(std::chrono::duration<Rep, Period> d, Loc loc = Loc::current())
       ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
     return internal::TsanAcquireIf(
-        internal::TimedLockOp(s_, std::chrono::duration_cast<internal::Nanos>(d), loc), s_);
+        internal::TsanUnseen([&] { return internal::TimedLockOp(s_, std::chrono::duration_cast<internal::Nanos>(d), loc); }), s_);
   }
   void release(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
     internal::TsanRelease(s_);
-    internal::UnlockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
   }
 };
 
@@ -119,36 +119,36 @@ class ABSL_LOCKABLE SharedMutex : public internal::LockShell {
       : LockShell(internal::ObjKind::kSharedMutex, name, loc) {}
 
   void lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_LOCK_FUNCTION() {
-    internal::LockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
     internal::TsanAcquire(s_);
   }
   bool try_lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    return internal::TsanAcquireIf(internal::TryLockOp(s_, loc), s_);
+    return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
   }
   void unlock(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
     internal::TsanRelease(s_);
-    internal::UnlockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
   }
   void lock_shared(Loc loc = Loc::current()) ABSL_SHARED_LOCK_FUNCTION() {
-    internal::LockSharedOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::LockSharedOp(s_, loc); });
     internal::TsanAcquire(s_);
   }
   bool try_lock_shared(Loc loc = Loc::current()) ABSL_SHARED_TRYLOCK_FUNCTION(true) {
-    return internal::TsanAcquireIf(internal::TryLockSharedOp(s_, loc), s_);
+    return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockSharedOp(s_, loc); }), s_);
   }
   void unlock_shared(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
     internal::TsanRelease(s_);
-    internal::UnlockSharedOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::UnlockSharedOp(s_, loc); });
   }
   bool acquire(bool blocking = true, Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    if (!blocking) return internal::TsanAcquireIf(internal::TryLockOp(s_, loc), s_);
-    internal::LockOp(s_, loc);
+    if (!blocking) return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
     internal::TsanAcquire(s_);
     return true;
   }
   void release(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
     internal::TsanRelease(s_);
-    internal::UnlockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
   }
 };
 

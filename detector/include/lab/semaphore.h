@@ -22,20 +22,20 @@ class SemaphoreShell {
   SemaphoreShell& operator=(const SemaphoreShell&) = delete;
 
   void acquire(Loc loc = Loc::current()) {
-    SemAcquireOp(s_, true, {}, false, loc);
+    TsanUnseen([&] { return SemAcquireOp(s_, true, {}, false, loc); });
     TsanAcquire(s_);
   }
   bool try_acquire(Loc loc = Loc::current()) {
-    return TsanAcquireIf(SemAcquireOp(s_, false, {}, false, loc), s_);
+    return TsanAcquireIf(TsanUnseen([&] { return SemAcquireOp(s_, false, {}, false, loc); }), s_);
   }
   template <class Rep, class Period>
   bool try_acquire_for(std::chrono::duration<Rep, Period> d, Loc loc = Loc::current()) {
-    return TsanAcquireIf(SemAcquireOp(s_, true, std::chrono::duration_cast<Nanos>(d), true, loc),
+    return TsanAcquireIf(TsanUnseen([&] { return SemAcquireOp(s_, true, std::chrono::duration_cast<Nanos>(d), true, loc); }),
                          s_);
   }
   void release(int n = 1, Loc loc = Loc::current()) {
     TsanRelease(s_);
-    SemReleaseOp(s_, n, loc);
+    TsanUnseen([&] { return SemReleaseOp(s_, n, loc); });
   }
   // The current count (for tests and messages; racy to act on).
   int value() const { return SemValue(s_); }
