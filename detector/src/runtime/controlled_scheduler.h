@@ -93,6 +93,9 @@ class ControlledScheduler {
   // Attaches the trace and replay token to a finding of this schedule.
   void Annotate(Finding& f);
   bool aborting() const { return aborting_; }
+  // While aborting: gives the running fiber up (RunAborted cannot unwind it: a destructor
+  // or noexcept function is in the way) and returns to RunSchedule. Never returns.
+  [[noreturn]] void AbandonRunning();
   // Keeps a destroyed object until the schedule ends (its trace events name it).
   void Bury(ObjectState* s) { graveyard_.push_back(s); }
   std::int64_t now_ns() const { return now_ns_; }
