@@ -246,6 +246,45 @@ TEST_F(CliTest, CheckOfABuggySubmissionFailsAndItsReplayReproducesTheReport) {
   EXPECT_FALSE(Has(again.out, "FAIL reader")) << "a replay runs one scenario only";
 }
 
+// --tsan: accesses under a lab::Mutex are ordered for ThreadSanitizer too (the lab's locks
+// announce their acquire/release to it), so the reference gets no finding; a plain int
+// nothing guards still gets ThreadSanitizer's data-race at the student's line.
+TEST_F(CliTest, CheckWithTsanPassesTheReferenceAndFindsAPlainRace) {
+  WriteFile(dir_ + "/mini.cpp", ReadAll(kMini + "/reference.cpp"));
+  const Outcome ok = Lab("check mini mini.cpp --tsan");
+  EXPECT_EQ(ok.code, 0) << ok.out << ok.err;
+  EXPECT_FALSE(Has(ok.out, "data-race")) << ok.out;
+  EXPECT_TRUE(Has(ok.out, "\nscore: 5/5\n")) << ok.out;
+
+  WriteFile(dir_ + "/plain.cpp", R"(#include <mutex>
+
+#include "lab/sync.h"
+
+class Counter {
+ public:
+  void add() {
+    lab::yield();
+    plain_ += 1;
+    std::lock_guard<lab::Mutex> lk(m_);
+    n_ += 1;
+  }
+  int get() {
+    std::lock_guard<lab::Mutex> lk(m_);
+    return n_.load();
+  }
+
+ private:
+  int plain_ = 0;
+  lab::Mutex m_{"m"};
+  lab::Shared<int> n_{0, "n"};
+};
+)");
+  const Outcome racy = Lab("check mini plain.cpp --tsan");
+  EXPECT_EQ(racy.code, 1) << racy.out << racy.err;
+  EXPECT_TRUE(Has(racy.out, "ThreadSanitizer: ")) << racy.out;
+  EXPECT_TRUE(Has(racy.out, "plain.cpp:9")) << racy.out;
+}
+
 // A class folder with one submission of every kind: each gets the right score and a
 // results.json, the grader carries on past every one of them, the class files are well-formed,
 // and a second run skips the unchanged ones.

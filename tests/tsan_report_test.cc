@@ -80,5 +80,54 @@ TEST(TsanReport, OtherOutputAndOtherWarningsAreIgnored) {
   EXPECT_EQ(fs[0].kind, FindingKind::kDataRace);
 }
 
+// A race TSan reports between two accesses liblab made to its own bookkeeping (a vector
+// clock grown by one thread's unlock and copied by the next lock): liblab is not
+// instrumented in a --tsan submission, so its atomics order nothing for TSan. Not a finding.
+const char* kLabOwnReport = R"(==================
+WARNING: ThreadSanitizer: data race (pid=3095)
+  Read of size 8 at 0x7b0800003060 by thread T9:
+    #0 memmove ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:810 (libtsan.so.2+0x5dc76)
+    #1 memmove ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:808 (libtsan.so.2+0x5dc76)
+    #2 unsigned int* std::__copy_move<true, true, std::random_access_iterator_tag>::__copy_m<unsigned int>(unsigned int const*, unsigned int const*, unsigned int*) /usr/include/c++/12/bits/stl_algobase.h:431 (sub+0x6a0b3)
+    #3 std::vector<unsigned int, std::allocator<unsigned int> >::_M_fill_insert(__gnu_cxx::__normal_iterator<unsigned int*, std::vector<unsigned int, std::allocator<unsigned int> > >, unsigned long, unsigned int const&) /usr/include/c++/12/bits/vector.tcc:587 (sub+0x6a0b3)
+    #4 std::function<void ()>::operator()() const /usr/include/c++/12/bits/std_function.h:591 (sub+0x7fd3d)
+    #5 lab::internal::RunThreadBody(lab::internal::ThreadState*) ../detector/src/runtime/blocking.cc:163 (sub+0x7fd3d)
+
+  Previous write of size 8 at 0x7b0800003060 by thread T8:
+    #0 operator new(unsigned long) ../../../../src/libsanitizer/tsan/tsan_new_delete.cpp:64 (libtsan.so.2+0x87323)
+    #1 std::__new_allocator<unsigned int>::allocate(unsigned long, void const*) /usr/include/c++/12/bits/new_allocator.h:137 (sub+0x6a065)
+    #2 std::function<void ()>::operator()() const /usr/include/c++/12/bits/std_function.h:591 (sub+0x7fd3d)
+    #3 lab::internal::RunThreadBody(lab::internal::ThreadState*) ../detector/src/runtime/blocking.cc:163 (sub+0x7fd3d)
+
+SUMMARY: ThreadSanitizer: data race ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:810 in memmove
+==================
+)";
+
+// The same shape of stack, but the memmove is the student's (a std::vector copied in
+// counter.cpp): a finding at the student's line.
+const char* kStudentCopyReport = R"(==================
+WARNING: ThreadSanitizer: data race (pid=3095)
+  Read of size 8 at 0x7b0800003060 by thread T9:
+    #0 memmove ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:810 (libtsan.so.2+0x5dc76)
+    #1 std::vector<int, std::allocator<int> >::vector(std::vector<int, std::allocator<int> > const&) /usr/include/c++/12/bits/stl_vector.h:601 (sub+0x6a0b3)
+    #2 Counter::snapshot() /tmp/lab-x1/build/counter.cpp:21 (sub+0x7fd3d)
+    #3 lab::internal::RunThreadBody(lab::internal::ThreadState*) ../detector/src/runtime/blocking.cc:163 (sub+0x7fd3d)
+
+  Previous write of size 8 at 0x7b0800003060 by thread T8:
+    #0 Counter::add() /tmp/lab-x1/build/counter.cpp:14 (sub+0x6a065)
+    #1 lab::internal::RunThreadBody(lab::internal::ThreadState*) ../detector/src/runtime/blocking.cc:163 (sub+0x7fd3d)
+
+SUMMARY: ThreadSanitizer: data race in memmove
+==================
+)";
+
+TEST(TsanReport, RacesOnTheLabsOwnBookkeepingAreNotFindings) {
+  EXPECT_TRUE(ParseTsanRaces(kLabOwnReport, "counter.cpp").empty());
+  const auto fs = ParseTsanRaces(std::string(kLabOwnReport) + kStudentCopyReport, "counter.cpp");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].sites[0], (SourceSite{"counter.cpp", 21}));
+  EXPECT_EQ(fs[0].sites[1], (SourceSite{"counter.cpp", 14}));
+}
+
 }  // namespace
 }  // namespace lab::grader

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "lab/internal/hooks.h"
+#include "lab/internal/tsan.h"
 #include "lab/shared.h"
 
 namespace lab {
@@ -28,32 +29,32 @@ class Atomic {
   Atomic& operator=(Atomic&) = delete;  // see Shared: keeps `a = 1` unambiguous
 
   T load(Loc loc = Loc::current()) const {
-    internal::AtomicOp(s_, false, loc);
+    internal::TsanUnseen([&] { return internal::AtomicOp(s_, false, loc); });
     return v_.load();
   }
   void store(T v, Loc loc = Loc::current()) {
-    internal::AtomicOp(s_, true, loc);
+    internal::TsanUnseen([&] { return internal::AtomicOp(s_, true, loc); });
     v_.store(v);
   }
   T exchange(T v, Loc loc = Loc::current()) {
-    internal::AtomicOp(s_, true, loc);
+    internal::TsanUnseen([&] { return internal::AtomicOp(s_, true, loc); });
     return v_.exchange(v);
   }
   bool compare_exchange_strong(T& expected, T desired, Loc loc = Loc::current()) {
-    internal::AtomicOp(s_, true, loc);
+    internal::TsanUnseen([&] { return internal::AtomicOp(s_, true, loc); });
     return v_.compare_exchange_strong(expected, desired);
   }
   // Never fails spuriously in the lab (it is strong); kept for std compatibility.
   bool compare_exchange_weak(T& expected, T desired, Loc loc = Loc::current()) {
-    internal::AtomicOp(s_, true, loc);
+    internal::TsanUnseen([&] { return internal::AtomicOp(s_, true, loc); });
     return v_.compare_exchange_strong(expected, desired);
   }
   T fetch_add(T d, Loc loc = Loc::current()) {
-    internal::AtomicOp(s_, true, loc);
+    internal::TsanUnseen([&] { return internal::AtomicOp(s_, true, loc); });
     return v_.fetch_add(d);
   }
   T fetch_sub(T d, Loc loc = Loc::current()) {
-    internal::AtomicOp(s_, true, loc);
+    internal::TsanUnseen([&] { return internal::AtomicOp(s_, true, loc); });
     return v_.fetch_sub(d);
   }
 

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "lab/internal/hooks.h"
+#include "lab/internal/tsan.h"
 #include "lab/mutex.h"
 
 namespace lab {
@@ -29,16 +30,16 @@ class CondVar {
 
   template <class L>
   void wait(std::unique_lock<L>& lk, Loc loc = Loc::current()) {
-    internal::CondWaitOp(s_, StateOf(lk), lk.owns_lock(), {}, false, loc);
+    Wait(lk, {}, false, loc);
   }
   template <class L, class Pred>
   void wait(std::unique_lock<L>& lk, Pred pred, Loc loc = Loc::current()) {
-    while (!pred()) internal::CondWaitOp(s_, StateOf(lk), lk.owns_lock(), {}, false, loc);
+    while (!pred()) Wait(lk, {}, false, loc);
   }
   template <class L, class Rep, class Period>
   std::cv_status wait_for(std::unique_lock<L>& lk, std::chrono::duration<Rep, Period> d,
                           Loc loc = Loc::current()) {
-    return internal::CondWaitOp(s_, StateOf(lk), lk.owns_lock(), ToNanos(d), true, loc)
+    return Wait(lk, ToNanos(d), true, loc)
                ? std::cv_status::no_timeout
                : std::cv_status::timeout;
   }
@@ -50,16 +51,32 @@ class CondVar {
     while (!pred()) {
       const internal::Nanos left = deadline - internal::NowOp();
       if (left <= internal::Nanos::zero()) return pred();
-      internal::CondWaitOp(s_, StateOf(lk), lk.owns_lock(), left, true, loc);
+      Wait(lk, left, true, loc);
     }
     return true;
   }
-  void notify_one(Loc loc = Loc::current()) { internal::CondNotifyOp(s_, false, loc); }
-  void notify_all(Loc loc = Loc::current()) { internal::CondNotifyOp(s_, true, loc); }
+  void notify_one(Loc loc = Loc::current()) {
+    internal::TsanRelease(s_);
+    internal::TsanUnseen([&] { return internal::CondNotifyOp(s_, false, loc); });
+  }
+  void notify_all(Loc loc = Loc::current()) {
+    internal::TsanRelease(s_);
+    internal::TsanUnseen([&] { return internal::CondNotifyOp(s_, true, loc); });
+  }
   // Python aliases.
-  void notify(Loc loc = Loc::current()) { internal::CondNotifyOp(s_, false, loc); }
+  void notify(Loc loc = Loc::current()) { notify_one(loc); }
 
  private:
+  // One wait: the lock is released and re-taken inside the runtime (lab/internal/tsan.h).
+  template <class L>
+  bool Wait(std::unique_lock<L>& lk, internal::Nanos timeout, bool timed, const Loc& loc) {
+    internal::ObjectState* lock = lk.owns_lock() ? StateOf(lk) : nullptr;
+    internal::TsanRelease(lock);
+    const bool woke = internal::TsanUnseen([&] { return internal::CondWaitOp(s_, StateOf(lk), lk.owns_lock(), timeout, timed, loc); });
+    internal::TsanAcquire(lock);
+    internal::TsanAcquire(s_);
+    return woke;
+  }
   template <class L>
   static internal::ObjectState* StateOf(std::unique_lock<L>& lk) {
     static_assert(std::is_base_of_v<internal::LockShell, L>,

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "lab/internal/hooks.h"
+#include "lab/internal/tsan.h"
 
 namespace lab {
 
@@ -21,14 +22,23 @@ class Event {
   Event(const Event&) = delete;
   Event& operator=(const Event&) = delete;
 
-  void set(Loc loc = Loc::current()) { internal::EventSetOp(s_, loc); }
-  void clear(Loc loc = Loc::current()) { internal::EventClearOp(s_, loc); }
-  bool is_set(Loc loc = Loc::current()) const { return internal::EventIsSetOp(s_, loc); }
-  void wait(Loc loc = Loc::current()) { internal::EventWaitOp(s_, {}, false, loc); }
+  void set(Loc loc = Loc::current()) {
+    internal::TsanRelease(s_);
+    internal::TsanUnseen([&] { return internal::EventSetOp(s_, loc); });
+  }
+  void clear(Loc loc = Loc::current()) { internal::TsanUnseen([&] { return internal::EventClearOp(s_, loc); }); }
+  bool is_set(Loc loc = Loc::current()) const {
+    return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::EventIsSetOp(s_, loc); }), s_);
+  }
+  void wait(Loc loc = Loc::current()) {
+    internal::TsanUnseen([&] { return internal::EventWaitOp(s_, {}, false, loc); });
+    internal::TsanAcquire(s_);
+  }
   // True when the event was set, false on timeout (Python's wait(timeout)).
   template <class Rep, class Period>
   bool wait_for(std::chrono::duration<Rep, Period> d, Loc loc = Loc::current()) {
-    return internal::EventWaitOp(s_, std::chrono::duration_cast<internal::Nanos>(d), true, loc);
+    return internal::TsanAcquireIf(
+        internal::TsanUnseen([&] { return internal::EventWaitOp(s_, std::chrono::duration_cast<internal::Nanos>(d), true, loc); }), s_);
   }
 
  private:
@@ -46,9 +56,14 @@ class Barrier {
   Barrier(const Barrier&) = delete;
   Barrier& operator=(const Barrier&) = delete;
 
-  int wait(Loc loc = Loc::current()) { return internal::BarrierWaitOp(s_, loc); }
+  int wait(Loc loc = Loc::current()) {
+    internal::TsanRelease(s_);
+    const int index = internal::TsanUnseen([&] { return internal::BarrierWaitOp(s_, loc); });
+    internal::TsanAcquire(s_);
+    return index;
+  }
   // std::barrier spelling.
-  void arrive_and_wait(Loc loc = Loc::current()) { internal::BarrierWaitOp(s_, loc); }
+  void arrive_and_wait(Loc loc = Loc::current()) { wait(loc); }
 
  private:
   internal::ObjectState* s_;

@@ -14,6 +14,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "lab/internal/hooks.h"
+#include "lab/internal/tsan.h"
 
 namespace lab {
 
@@ -42,26 +43,35 @@ class ABSL_LOCKABLE Mutex : public internal::LockShell {
       : LockShell(internal::ObjKind::kMutex, name, loc) {}
 
   void lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_LOCK_FUNCTION() {
-    internal::LockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
+    internal::TsanAcquire(s_);
   }
   // False when another thread holds it, and also when the caller does (no finding).
   bool try_lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    return internal::TryLockOp(s_, loc);
+    return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
   }
-  void unlock(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() { internal::UnlockOp(s_, loc); }
+  void unlock(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
+    internal::TsanRelease(s_);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
+  }
 
   // Python aliases: acquire() blocks and returns true; acquire(false) is try_lock().
   bool acquire(bool blocking = true, Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    if (!blocking) return internal::TryLockOp(s_, loc);
-    internal::LockOp(s_, loc);
+    if (!blocking) return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
+    internal::TsanAcquire(s_);
     return true;
   }
   template <class Rep, class Period>
   bool try_lock_for(std::chrono::duration<Rep, Period> d, Loc loc = Loc::current())
       ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    return internal::TimedLockOp(s_, std::chrono::duration_cast<internal::Nanos>(d), loc);
+    return internal::TsanAcquireIf(
+        internal::TsanUnseen([&] { return internal::TimedLockOp(s_, std::chrono::duration_cast<internal::Nanos>(d), loc); }), s_);
   }
-  void release(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() { internal::UnlockOp(s_, loc); }
+  void release(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
+    internal::TsanRelease(s_);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
+  }
 };
 
 // A reentrant owned lock (Python's threading.RLock): the owner may lock it again, and it is
@@ -73,23 +83,32 @@ class ABSL_LOCKABLE RLock : public internal::LockShell {
       : LockShell(internal::ObjKind::kRLock, name, loc) {}
 
   void lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_LOCK_FUNCTION() {
-    internal::LockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
+    internal::TsanAcquire(s_);
   }
   bool try_lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    return internal::TryLockOp(s_, loc);
+    return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
   }
-  void unlock(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() { internal::UnlockOp(s_, loc); }
+  void unlock(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
+    internal::TsanRelease(s_);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
+  }
   bool acquire(bool blocking = true, Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    if (!blocking) return internal::TryLockOp(s_, loc);
-    internal::LockOp(s_, loc);
+    if (!blocking) return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
+    internal::TsanAcquire(s_);
     return true;
   }
   template <class Rep, class Period>
   bool try_lock_for(std::chrono::duration<Rep, Period> d, Loc loc = Loc::current())
       ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    return internal::TimedLockOp(s_, std::chrono::duration_cast<internal::Nanos>(d), loc);
+    return internal::TsanAcquireIf(
+        internal::TsanUnseen([&] { return internal::TimedLockOp(s_, std::chrono::duration_cast<internal::Nanos>(d), loc); }), s_);
   }
-  void release(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() { internal::UnlockOp(s_, loc); }
+  void release(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
+    internal::TsanRelease(s_);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
+  }
 };
 
 // A readers-writer lock: many readers (lock_shared) or one writer (lock).
@@ -100,27 +119,37 @@ class ABSL_LOCKABLE SharedMutex : public internal::LockShell {
       : LockShell(internal::ObjKind::kSharedMutex, name, loc) {}
 
   void lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_LOCK_FUNCTION() {
-    internal::LockOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
+    internal::TsanAcquire(s_);
   }
   bool try_lock(Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    return internal::TryLockOp(s_, loc);
+    return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
   }
-  void unlock(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() { internal::UnlockOp(s_, loc); }
+  void unlock(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
+    internal::TsanRelease(s_);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
+  }
   void lock_shared(Loc loc = Loc::current()) ABSL_SHARED_LOCK_FUNCTION() {
-    internal::LockSharedOp(s_, loc);
+    internal::TsanUnseen([&] { return internal::LockSharedOp(s_, loc); });
+    internal::TsanAcquire(s_);
   }
   bool try_lock_shared(Loc loc = Loc::current()) ABSL_SHARED_TRYLOCK_FUNCTION(true) {
-    return internal::TryLockSharedOp(s_, loc);
+    return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockSharedOp(s_, loc); }), s_);
   }
   void unlock_shared(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
-    internal::UnlockSharedOp(s_, loc);
+    internal::TsanRelease(s_);
+    internal::TsanUnseen([&] { return internal::UnlockSharedOp(s_, loc); });
   }
   bool acquire(bool blocking = true, Loc loc = Loc::current()) ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    if (!blocking) return internal::TryLockOp(s_, loc);
-    internal::LockOp(s_, loc);
+    if (!blocking) return internal::TsanAcquireIf(internal::TsanUnseen([&] { return internal::TryLockOp(s_, loc); }), s_);
+    internal::TsanUnseen([&] { return internal::LockOp(s_, loc); });
+    internal::TsanAcquire(s_);
     return true;
   }
-  void release(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() { internal::UnlockOp(s_, loc); }
+  void release(Loc loc = Loc::current()) ABSL_UNLOCK_FUNCTION() {
+    internal::TsanRelease(s_);
+    internal::TsanUnseen([&] { return internal::UnlockOp(s_, loc); });
+  }
 };
 
 }  // namespace lab

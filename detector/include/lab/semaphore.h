@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "lab/internal/hooks.h"
+#include "lab/internal/tsan.h"
 
 namespace lab {
 
@@ -20,13 +21,22 @@ class SemaphoreShell {
   SemaphoreShell(const SemaphoreShell&) = delete;
   SemaphoreShell& operator=(const SemaphoreShell&) = delete;
 
-  void acquire(Loc loc = Loc::current()) { SemAcquireOp(s_, true, {}, false, loc); }
-  bool try_acquire(Loc loc = Loc::current()) { return SemAcquireOp(s_, false, {}, false, loc); }
+  void acquire(Loc loc = Loc::current()) {
+    TsanUnseen([&] { return SemAcquireOp(s_, true, {}, false, loc); });
+    TsanAcquire(s_);
+  }
+  bool try_acquire(Loc loc = Loc::current()) {
+    return TsanAcquireIf(TsanUnseen([&] { return SemAcquireOp(s_, false, {}, false, loc); }), s_);
+  }
   template <class Rep, class Period>
   bool try_acquire_for(std::chrono::duration<Rep, Period> d, Loc loc = Loc::current()) {
-    return SemAcquireOp(s_, true, std::chrono::duration_cast<Nanos>(d), true, loc);
+    return TsanAcquireIf(TsanUnseen([&] { return SemAcquireOp(s_, true, std::chrono::duration_cast<Nanos>(d), true, loc); }),
+                         s_);
   }
-  void release(int n = 1, Loc loc = Loc::current()) { SemReleaseOp(s_, n, loc); }
+  void release(int n = 1, Loc loc = Loc::current()) {
+    TsanRelease(s_);
+    TsanUnseen([&] { return SemReleaseOp(s_, n, loc); });
+  }
   // The current count (for tests and messages; racy to act on).
   int value() const { return SemValue(s_); }
   ObjectState* state() const { return s_; }

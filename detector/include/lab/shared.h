@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "lab/internal/hooks.h"
+#include "lab/internal/tsan.h"
 
 namespace lab {
 
@@ -56,15 +57,15 @@ class Shared {
   Shared& operator=(Shared&) = delete;
 
   T load(Loc loc = Loc::current()) const {
-    internal::SharedBegin(s_, false, loc);
+    internal::TsanUnseen([&] { return internal::SharedBegin(s_, false, loc); });
     T v = v_;
-    internal::SharedEnd(s_, false);
+    internal::TsanUnseen([&] { return internal::SharedEnd(s_, false); });
     return v;
   }
   void store(T v, Loc loc = Loc::current()) {
-    internal::SharedBegin(s_, true, loc);
+    internal::TsanUnseen([&] { return internal::SharedBegin(s_, true, loc); });
     v_ = std::move(v);
-    internal::SharedEnd(s_, true);
+    internal::TsanUnseen([&] { return internal::SharedEnd(s_, true); });
   }
   // fn(const T&) under one read access; returns what fn returns.
   template <class F>
@@ -121,9 +122,9 @@ class Shared {
  private:
   struct Access {
     Access(internal::ObjectState* s, bool w, const Loc& loc) : s(s), w(w) {
-      internal::SharedBegin(s, w, loc);
+      internal::TsanUnseen([&] { return internal::SharedBegin(s, w, loc); });
     }
-    ~Access() { internal::SharedEnd(s, w); }
+    ~Access() { internal::TsanUnseen([&] { return internal::SharedEnd(s, w); }); }
     internal::ObjectState* s;
     bool w;
   };

@@ -1,8 +1,13 @@
 // controlled_scheduler.cc — see controlled_scheduler.h.
 #include "controlled_scheduler.h"
 
+#include <cxxabi.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <exception>
+#include <typeinfo>
 
 #include "wait_for_graph.h"
 
@@ -25,6 +30,51 @@ bool MayRunInDestructor(OpCode op) {
       return false;
   }
 }
+
+// ---- Unwinding a fiber where an exception cannot pass ----
+//
+// A schedule that ends leaves its other threads suspended at scheduling points; each is
+// unwound by throwing RunAborted there. Where the point lies inside a destructor or any
+// noexcept function, the throw reaches std::terminate (what cannot be known before
+// throwing). The terminate handler below catches exactly that case — a RunAborted of the
+// fiber being unwound — and gives the fiber up instead: its stack is never resumed and is
+// unmapped (FiberPool::Abandon); objects its frames still own are leaked, and lab objects
+// among them are reset lazily by the next run that uses them (ObjectState::gen).
+std::atomic<std::terminate_handler> g_prev_terminate{nullptr};
+
+[[noreturn]] void TerminateHandler() {
+  ControlledScheduler* s = ActiveScheduler();
+  const std::type_info* t = abi::__cxa_current_exception_type();
+  if (s != nullptr && s->aborting() && s->running() != nullptr && t != nullptr &&
+      *t == typeid(RunAborted)) {
+    abi::__cxa_end_catch();  // terminate counts as its handler: free the exception
+    s->AbandonRunning();
+  }
+  std::terminate_handler prev = g_prev_terminate.load();
+  if (prev != nullptr) prev();
+  std::abort();
+}
+
+[[noreturn]] void ThrowRunAborted() {
+  // Installed on first use and again whenever someone else replaced it: a throw records
+  // the handler in force, and that is the one a noexcept frame calls.
+  const std::terminate_handler cur = std::get_terminate();
+  if (cur != &TerminateHandler) {
+    g_prev_terminate.store(cur);
+    std::set_terminate(&TerminateHandler);
+  }
+  throw RunAborted{};
+}
+
+// The C++ runtime's per-OS-thread exception state, which every fiber of the run shares.
+// A fiber given up in the middle of unwinding would leave it counting an exception in
+// flight (std::uncaught_exceptions() > 0 for good); UnwindRemaining saves and restores
+// it around each fiber. The layout is the Itanium ABI's (libstdc++ and libc++abi).
+struct EhGlobals {
+  void* caught_exceptions;
+  unsigned int uncaught_exceptions;
+};
+EhGlobals* CurrentEhGlobals() { return reinterpret_cast<EhGlobals*>(abi::__cxa_get_globals()); }
 }  // namespace
 
 ControlledScheduler* ActiveScheduler() { return tls_active; }
@@ -200,7 +250,7 @@ void ControlledScheduler::ReportLivelock() {
       abandoned_[self->tid] = 1;
       ReturnToOs();
     }
-    if (std::uncaught_exceptions() == 0) throw RunAborted{};
+    if (std::uncaught_exceptions() == 0) ThrowRunAborted();
     return;
   }
   // One writer (this OS thread), one reader (the watchdog): no locked add needed.
@@ -215,6 +265,9 @@ void ControlledScheduler::ReportLivelock() {
   // the process. A thread that keeps running soon reaches another operation.
   if (step_count_ > opt_.step_budget && !MayRunInDestructor(op)) ReportLivelock();
   Reschedule(self);
+  // Resumed by UnwindRemaining (the schedule ended while this thread was preempted here):
+  // unwind now rather than run on to the next point.
+  if (aborting_ && std::uncaught_exceptions() == 0) ThrowRunAborted();
 }
 
 void ControlledScheduler::Say(ThreadState* self, std::string_view words, SiteRef site) {
@@ -232,14 +285,14 @@ void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef sit
 void ControlledScheduler::Block(ThreadState* self) {
   if (aborting_) {
     // A destructor blocking while the schedule is unwound: give the fiber up.
-    if (std::uncaught_exceptions() == 0) throw RunAborted{};
+    if (std::uncaught_exceptions() == 0) ThrowRunAborted();
     abandoned_[self->tid] = 1;
     ReturnToOs();
   }
   Record(self, OpCode::kBlocked, self->waiting_on.load(), self->wait_site, false, nullptr);
   Reschedule(self);
   if (aborting_) {
-    if (std::uncaught_exceptions() == 0) throw RunAborted{};
+    if (std::uncaught_exceptions() == 0) ThrowRunAborted();
     abandoned_[self->tid] = 1;
     ReturnToOs();
   }
@@ -273,7 +326,7 @@ void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
   self->wait_site = self->last_site;
   Reschedule(self);
   self->wait_kind = WaitKind::kNone;
-  if (aborting_ && std::uncaught_exceptions() == 0) throw RunAborted{};
+  if (aborting_ && std::uncaught_exceptions() == 0) ThrowRunAborted();
 }
 
 void ControlledScheduler::WakeEarliestSleepers() {
@@ -447,7 +500,7 @@ void ControlledScheduler::ReturnToOs() {
   SetSelf(nullptr);
   SwitchFiber(static_cast<Fiber*>(prev->fiber), pool_->OsFiber());
   // Resumed only to be unwound (UnwindRemaining switched back here).
-  throw RunAborted{};
+  ThrowRunAborted();
 }
 
 void ControlledScheduler::EndRun() {
@@ -457,15 +510,18 @@ void ControlledScheduler::EndRun() {
   SetSelf(nullptr);
   SwitchFiber(static_cast<Fiber*>(prev->fiber), pool_->OsFiber());
   // Resumed by UnwindRemaining: unwind this thread's stack.
-  if (std::uncaught_exceptions() == 0) throw RunAborted{};
+  if (std::uncaught_exceptions() == 0) ThrowRunAborted();
   abandoned_[prev->tid] = 1;
   ReturnToOs();
 }
 
-void ControlledScheduler::AbandonCurrent() {
+void ControlledScheduler::AbandonRunning() {
   ThreadState* prev = current_;
   abandoned_[prev->tid] = 1;
-  ReturnToOs();
+  current_ = nullptr;
+  SetSelf(nullptr);
+  SwitchFiber(static_cast<Fiber*>(prev->fiber), pool_->OsFiber());
+  __builtin_unreachable();  // an abandoned fiber is never switched to again
 }
 
 void ControlledScheduler::AbandonFromSignal(const std::string& why) {
@@ -490,7 +546,10 @@ void ControlledScheduler::UnwindRemaining() {
     if (t->finished || t->fiber == nullptr) continue;
     if (i >= started_.size() || !started_[i] || abandoned_[i]) continue;
     abort_steps_ = 0;
+    EhGlobals* eh = CurrentEhGlobals();
+    const EhGlobals saved = *eh;
     SwitchTo(t);  // the thread throws RunAborted where it stopped and returns here
+    *eh = saved;  // (or was given up mid-unwind, leaving an exception counted in flight)
   }
 }
 

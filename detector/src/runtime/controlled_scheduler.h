@@ -93,10 +93,10 @@ class ControlledScheduler {
   // Attaches the trace and replay token to a finding of this schedule.
   void Annotate(Finding& f);
   bool aborting() const { return aborting_; }
-  // The running thread was resumed to unwind (RunAborted) but stands in a frame that may
-  // not throw (a noexcept pthread interposer of the std:: dialect): it is abandoned
-  // instead, its stack never reused, and control goes back to the scheduler for good.
-  [[noreturn]] void AbandonCurrent();
+  // While aborting: gives the running fiber up (RunAborted cannot unwind it: a destructor,
+  // a noexcept function or a noexcept pthread interposer of the std:: dialect is in the
+  // way) and returns to RunSchedule. Never returns.
+  [[noreturn]] void AbandonRunning();
   // Keeps a destroyed object until the schedule ends (its trace events name it).
   void Bury(ObjectState* s) { graveyard_.push_back(s); }
   std::int64_t now_ns() const { return now_ns_; }

@@ -403,18 +403,16 @@ ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, 
 std::string NameOf(ObjectState* s);
 std::string ThreadName(const ThreadState* t);
 
-// The site to report for `loc`: the student's line; a lab-internal location (an operator
-// that cannot take a defaulted site) is replaced by the thread's last site, and a spec's
-// own line (the scenario's machinery: starting, joining, checking) by no site at all.
+// Whether a site lies in the lab's, the standard library's or a spec's files (a spec's: a
+// file registered with MarkSpecFile by LAB_PUZZLE/LAB_SCENARIO, or a spec header).
 bool IsInternalFileSlow(const char* file);
 // `file` is a registered spec file (also when named with a directory) or a spec header.
 bool IsSpecFile(const char* file);
-// Whether a site lies in the lab's or the standard library's headers. File names are
-// static strings, so a small per-thread cache keyed by the pointer answers almost every
-// call without looking at the characters.
+// File names are static strings, so a small per-thread cache keyed by the pointer answers
+// almost every call without looking at the characters.
 struct FileClass {
   const char* file;
-  bool internal;
+  bool internal;  // IsInternalFileSlow(file): a lab, system or spec file
 };
 extern constinit LAB_TLS FileClass tls_file_class[16];
 inline FileClass& FileClassSlot(const char* file) {
@@ -428,12 +426,20 @@ inline bool IsInternalFile(const char* file) {
   }
   return e.internal;
 }
-// True when the cache already knows `file` as the student's (the fast paths: a miss or an
-// internal file goes to the slow path, which calls Fix).
+// True when the cache already knows `file` as the student's (the fast paths: a miss, an
+// internal or a spec file goes to the slow path, which calls Fix).
 inline bool KnownStudentFile(const char* file) {
   const FileClass& e = FileClassSlot(file);
   return e.file == file && !e.internal;
 }
+// The site to report for `loc`, and the rule for operations without a line of their own.
+// A site in the student's code is reported as is and becomes the thread's last user site.
+// A lab-internal location (an operator that cannot take a defaulted site: the implicit
+// conversion `if (shared != x)`, ++/--; a lab::Thread built inside std::vector::emplace_back)
+// is replaced by that last user site: the line of the thread's latest operation in the
+// student's code. A spec's own line (the scenario's machinery: starting, joining, checking;
+// IsSpecFile) gets no site at all and leaves the last user site alone, so a thread the spec
+// starts and hands to the student's code never reports a spec line there.
 inline SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
   if (IsInternalFile(s.file)) {

@@ -3,7 +3,7 @@
 // glibc declares the pthread functions noexcept, and GCC's __tsan_* calls have no landing
 // pads, but a controlled run ends a schedule by unwinding every blocked lab thread with
 // RunAborted from its scheduling point. An interposer therefore catches RunAborted and
-// has the scheduler abandon the thread (controlled_scheduler.h AbandonCurrent): its stack
+// has the scheduler abandon the thread (controlled_scheduler.h AbandonRunning): its stack
 // is dropped instead of unwound. Only the end of a schedule does this; results are final.
 #pragma once
 
@@ -18,7 +18,7 @@ auto NoThrow(F f) noexcept -> decltype(f()) {
     return f();
   } catch (const RunAborted&) {
     ThreadState* self = PeekSelf();
-    self->run->sched->AbandonCurrent();
+    self->run->sched->AbandonRunning();
   }
 }
 

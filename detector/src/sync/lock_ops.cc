@@ -455,7 +455,8 @@ void UnlockOp(ObjectState* s, const Loc& loc) {
   if (site.file != self->last_site.file) {
     // Fix's rule, from the file-class cache: a student's file becomes the last site; a lab
     // header (the destructor of std::lock_guard / unique_lock in lab/std_locks.h) leaves
-    // it as it is. A file the cache does not know goes through Fix on the slow path.
+    // it as it is, and so does the spec's file (internal too: IsSpecFile). A file the cache
+    // does not know goes through Fix on the slow path.
     const FileClass& e = FileClassSlot(site.file);
     if (e.file != site.file) return UnlockSlow(s, loc);
     if (!e.internal) {

@@ -36,7 +36,9 @@ ObjectState* SpawnThread(std::string_view name, std::function<void()> fn, const 
     t = AddThread(run, tname, self);
     t->is_lab_thread = true;
     t->thread_obj = obj;
-    t->last_site = site;
+    // The new thread's last user site starts at its creator's (its own first line in the
+    // student's code replaces it).
+    t->last_site = self->last_site;
     obj->thread = t;
     t->fn = std::move(fn);
     run->progress++;
