@@ -27,6 +27,7 @@ class DirectedStrategy : public SchedulingStrategy {
     return index == 0;
   }
 
+  bool WantsPoints() const override { return true; }
   void OnPoint(const ThreadState& self, OpCode op, const ObjectState* obj) override {
     // Only an acquisition that can block closes a deadlock.
     if ((op != OpCode::kLock && op != OpCode::kLockShared) || obj == nullptr) return;

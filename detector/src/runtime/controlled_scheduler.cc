@@ -89,6 +89,7 @@ ControlledScheduler::ControlledScheduler(const Options& options, SchedulingStrat
       steps_(steps) {
   trace_.resize(kTraceKeep);
   wants_events_ = strategy_->WantsEvents();
+  wants_points_ = strategy_->WantsPoints();
 }
 
 ControlledScheduler::~ControlledScheduler() {
@@ -257,7 +258,7 @@ void ControlledScheduler::ReportLivelock() {
   steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++step_count_;
   Record(self, op, obj, site, false, nullptr, lock);
-  strategy_->OnPoint(*self, op, obj);
+  if (wants_points_) strategy_->OnPoint(*self, op, obj);
   if (wants_events_) recorder_.OnPoint(self, op, obj);
   // Past the step budget the run ends, by unwinding this thread from here; not at an
   // operation that runs in destructors (unlock, release, notify, join: a lock guard going

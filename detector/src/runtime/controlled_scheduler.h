@@ -56,6 +56,7 @@ class ControlledScheduler {
   void SetStrategy(SchedulingStrategy* strategy) {
     strategy_ = strategy;
     wants_events_ = strategy->WantsEvents();
+    wants_points_ = strategy->WantsPoints();
   }
   // The real choices of the last schedule run, in order: its path is their `pick`s.
   const std::vector<ChoiceRecord>& choices() const { return choices_; }
@@ -177,6 +178,7 @@ class ControlledScheduler {
   std::uint64_t cv_waiter_bits_ = 0;
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.
   bool wants_events_ = false;
+  bool wants_points_ = false;  // the strategy's OnPoint is called (directed search)
   EventRecorder recorder_;
   std::uint64_t time_jumps_ = 0;
   bool redundant_ = false;

@@ -50,7 +50,9 @@ class SchedulingStrategy {
   // A new thread was created (PCT gives it a priority).
   virtual void OnThreadCreated(std::uint32_t tid) { (void)tid; }
   // `self` reached a scheduling point before `op` on `obj` (null for none); called before
-  // the choice that follows it. The directed deadlock search watches acquisitions here.
+  // the choice that follows it, only for a strategy that WantsPoints() (a virtual call per
+  // step is not paid by the others). The directed deadlock search watches acquisitions here.
+  virtual bool WantsPoints() const { return false; }
   virtual void OnPoint(const ThreadState& self, OpCode op, const ObjectState* obj) {
     (void)self, (void)op, (void)obj;
   }
