@@ -155,6 +155,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
     else pool_->Release(f);
     t->fiber = nullptr;
   }
+  if (wants_events_) PassPlainAccesses();  // the last step's
   strategy_->EndSchedule(step_count_);
   out.findings = std::move(run.findings);
   if (!hang_) {
@@ -363,6 +364,13 @@ void ControlledScheduler::WakeEarliestSleepers() {
   ReturnToOs();
 }
 
+void ControlledScheduler::PassPlainAccesses() {
+  const std::vector<EventAccess>& plain = recorder_.plain();
+  if (plain.empty()) return;
+  strategy_->StepAccesses(plain.data(), plain.size());
+  recorder_.ClearPlain();
+}
+
 void ControlledScheduler::Reschedule(ThreadState* self) {
   // Reschedule's callers always pass the thread that reached the point (never null).
   if (points_.size() <= self->tid) points_.resize(self->tid + 1, 0);
@@ -452,6 +460,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       c.self_tid = self->tid;
       c.self_point = self_point;
       if (wants_events_) {
+        PassPlainAccesses();
         recorder_.Describe(run_, opt_.spurious_wakeups);
         c.events = recorder_.events();
         c.accesses = recorder_.accesses();

@@ -100,6 +100,13 @@ class ControlledScheduler {
   [[noreturn]] void AbandonRunning();
   // Keeps a destroyed object until the schedule ends (its trace events name it).
   void Bury(ObjectState* s) { graveyard_.push_back(s); }
+  // The standard-C++ dialect's plain loads and stores (stdcxx/plain_memory.cc): with a
+  // strategy that WantsEvents (DPOR) they join the running step's footprint; otherwise
+  // (and while an ended schedule unwinds) they are not recorded, at the cost of this test.
+  bool RecordsPlainAccesses() const { return wants_events_ && !aborting_; }
+  void OnPlainAccess(std::uintptr_t addr, std::size_t size, bool write) {
+    recorder_.OnPlainAccess(addr, size, write);
+  }
   std::int64_t now_ns() const { return now_ns_; }
   RunStats Stats() const;
 
@@ -131,6 +138,8 @@ class ControlledScheduler {
               const char* note, const ObjectState* lock = nullptr);
   // Picks the next thread and switches to it. `self` may continue when runnable.
   void Reschedule(ThreadState* self);
+  // The step that just ended: its plain-memory words to the strategy (WantsEvents only).
+  void PassPlainAccesses();
   // Nothing is runnable: wakes the earliest sleepers (virtual time jumps), or reports the
   // stall of the unfinished threads and ends the run, or returns to the OS fiber when all
   // are done. Out of line: Reschedule's common path keeps its registers.

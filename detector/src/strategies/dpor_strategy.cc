@@ -41,10 +41,20 @@
 //     schedule; the budget is an object every such step writes, so the bound is sound.
 //   - Yields all write one pseudo-object: code yields around what the lab cannot see (a
 //     spin on plain memory, the spec Recorder's emit), so their order is explored.
-//   Outside the model: plain (non-lab) shared memory touched between two scheduling points
-//   (the DFS interleaves such code at step granularity; DPOR takes two steps that touch
-//   no common lab object as independent whatever plain memory they share), and object
-//   construction and destruction, which are no scheduling points.
+//   - Plain memory (the standard-C++ dialect: loads and stores of instrumented code) is
+//     touched inside steps, not at their points, so it is known only once a step has run
+//     (StepAccesses): each 8-byte word a step loaded or stored joins its footprint as a
+//     read or a write. So two steps that share no lab object but a plain variable, one of
+//     them writing it, are dependent, and their orders are explored. The race check of a
+//     node compares each thread's next step by its announced operation only; a step with
+//     plain accesses is checked again when it ends, with its whole footprint, against
+//     every step before it (what Flanagan and Godefroid's check at its node would have
+//     found, had the footprint been known there).
+//   Outside the model: memory that neither the lab's objects nor the instrumentation see
+//   (the native dialect's plain variables between two points: DPOR takes two steps that
+//   touch no common lab object as independent whatever such memory they share; the DFS
+//   interleaves them at step granularity as well), and object construction and
+//   destruction, which are no scheduling points.
 // Replay tokens are "dfs" paths (the choices at points with several options), replayed by
 // the dfs PathStrategy.
 #include <algorithm>
@@ -212,6 +222,16 @@ class DporStrategy : public SchedulingStrategy {
     return option;
   }
 
+  void StepAccesses(const EventAccess* accesses, std::size_t count) override {
+    if (!sound_ || redundant_ || !have_pending_) return;  // no step of this search
+    // Words, each once per step (the recorder's rule), renamed in access order: the same
+    // order in every schedule with the same prefix, as for objects.
+    for (std::size_t i = 0; i < count; ++i) {
+      pending_fp_.push_back({Canon(accesses[i].id), accesses[i].write});
+    }
+    pending_plain_ = true;
+  }
+
   void EndSchedule(std::int64_t steps) override {
     (void)steps;
     if (!sound_ || redundant_ || !have_pending_) return;
@@ -237,6 +257,7 @@ class DporStrategy : public SchedulingStrategy {
     jumps_ = 0;
     spurious_used_ = 0;
     have_pending_ = false;
+    pending_plain_ = false;
     redundant_ = false;
     next_sleep_.clear();
     path_.clear();
@@ -261,7 +282,8 @@ class DporStrategy : public SchedulingStrategy {
   }
 
   std::uint64_t Canon(std::uintptr_t id) {
-    if ((id & 7) != 0) return id;  // a tag: the same in every schedule
+    // A tag: the same in every schedule. Objects and plain words are renamed.
+    if ((id & 7) != 0 && (id & 7) != kPlainBits) return id;
     auto [it, added] = canon_.try_emplace(id, 0);
     if (added) it->second = (static_cast<std::uint64_t>(canon_.size()) << 3) | 4;
     return it->second;
@@ -322,6 +344,14 @@ class DporStrategy : public SchedulingStrategy {
     ev.clock = thread_clock_[t];
     Join(ev.clock, floor_);
     if (ev.forced) Join(ev.clock, global_);
+    const auto index = static_cast<std::uint32_t>(events_.size());
+    // A step with plain accesses: its races with the whole footprint, now that it is known
+    // (its node's check saw the announced operation only). A forced step has none (it is
+    // after every step before it); a replayed one was checked when it was first run.
+    if (pending_plain_ && !ev.forced && index + 1 >= fresh_from_) {
+      RaceCheck(t, ev.fp, ev.clock);
+    }
+    pending_plain_ = false;
     for (const Acc& a : ev.fp) {
       ObjectClocks& o = objects_[a.key];
       Join(ev.clock, o.write);
@@ -330,7 +360,6 @@ class DporStrategy : public SchedulingStrategy {
     ev.seq = ++thread_seq_[t];
     if (ev.clock.size() <= t) ev.clock.resize(t + 1, 0);
     ev.clock[t] = ev.seq;
-    const auto index = static_cast<std::uint32_t>(events_.size());
     for (const Acc& a : ev.fp) {
       ObjectClocks& o = objects_[a.key];
       if (a.write) {
@@ -373,25 +402,31 @@ class DporStrategy : public SchedulingStrategy {
       if (pending_[q].empty()) continue;
       Clock qclock = thread_clock_[q];
       Join(qclock, floor_);
-      long last = -1;
-      for (const Acc& a : pending_[q]) {
-        auto it = objects_.find(a.key);
-        if (it == objects_.end()) continue;
-        const auto& acc = it->second.accesses;
-        for (auto r = acc.rbegin(); r != acc.rend(); ++r) {
-          if (static_cast<long>(r->first) <= last) break;
-          if (!a.write && !r->second) continue;
-          const Event& e = events_[r->first];
-          if (e.tid == q || e.seq <= At(qclock, e.tid)) continue;  // happens before q
-          last = r->first;
-          break;
-        }
-      }
-      if (last < 0) continue;
-      Node& n = nodes_[static_cast<std::size_t>(last)];
-      const Mask qb = Bit(static_cast<std::uint32_t>(q));
-      n.backtrack |= (n.choosable & qb) != 0 ? qb : n.choosable;
+      RaceCheck(static_cast<std::uint32_t>(q), pending_[q], qclock);
     }
+  }
+
+  // One step of thread q with footprint `fp`, whose predecessors are `qclock`, against
+  // the steps run so far.
+  void RaceCheck(std::uint32_t q, const Footprint& fp, const Clock& qclock) {
+    long last = -1;
+    for (const Acc& a : fp) {
+      auto it = objects_.find(a.key);
+      if (it == objects_.end()) continue;
+      const auto& acc = it->second.accesses;
+      for (auto r = acc.rbegin(); r != acc.rend(); ++r) {
+        if (static_cast<long>(r->first) <= last) break;
+        if (!a.write && !r->second) continue;
+        const Event& e = events_[r->first];
+        if (e.tid == q || e.seq <= At(qclock, e.tid)) continue;  // happens before q
+        last = r->first;
+        break;
+      }
+    }
+    if (last < 0) return;
+    Node& n = nodes_[static_cast<std::size_t>(last)];
+    const Mask qb = Bit(q);
+    n.backtrack |= (n.choosable & qb) != 0 ? qb : n.choosable;
   }
 
   int budget_;
@@ -415,6 +450,7 @@ class DporStrategy : public SchedulingStrategy {
   std::vector<EventStatus> status_;  // at the current node, by tid
   std::vector<Footprint> pending_;
   bool have_pending_ = false;
+  bool pending_plain_ = false;  // the pending step's footprint has plain-memory words
   bool redundant_ = false;  // sleep-set blocked: the rest of this schedule is not recorded
   std::uint32_t pending_tid_ = 0;
   bool pending_forced_ = false;
