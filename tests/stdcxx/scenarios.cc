@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "controlled_scheduler.h"  // SetPlainFootprints
 #include "lab/explore.h"
 
 namespace {
@@ -225,8 +226,11 @@ int main(int argc, char** argv) {
   if (strategy == "pct") opt.strategy = lab::Strategy::kPct;
   // The exhaustive searches, every schedule (no stop at a failure): the verdict is every
   // finding of every schedule. "dfs" with a bound no schedule here reaches: all of them.
-  if (strategy == "dpor" || strategy == "dfs") {
-    opt.strategy = strategy == "dpor" ? lab::Strategy::kDpor : lab::Strategy::kExhaustive;
+  // "dpor-noplain": DPOR over the scheduling points' objects only (what it saw before
+  // plain accesses joined the footprints), for comparison.
+  if (strategy == "dpor-noplain") lab::internal::SetPlainFootprints(false);
+  if (strategy == "dpor" || strategy == "dpor-noplain" || strategy == "dfs") {
+    opt.strategy = strategy == "dfs" ? lab::Strategy::kExhaustive : lab::Strategy::kDpor;
     opt.stop_on_failure = false;
     opt.spurious_wakeups = false;
     if (strategy == "dfs") opt.preemption_bound = 1000;

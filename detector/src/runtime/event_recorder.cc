@@ -153,7 +153,9 @@ EventStatus EventRecorder::Continuation(const ThreadState* t) {
   }
 }
 
-void EventRecorder::OnPlainAccess(std::uintptr_t addr, std::size_t size, bool write) {
+void EventRecorder::OnPlainAccess(std::uintptr_t addr, std::size_t size, bool write,
+                                  std::uint32_t stack_tid, const char* stack_top) {
+  const auto top = reinterpret_cast<std::uintptr_t>(stack_top);
   if (size == 0) return;
   // A range (memcpy, a std::string) is taken whole: footprints may be larger than needed,
   // never smaller.
@@ -162,7 +164,8 @@ void EventRecorder::OnPlainAccess(std::uintptr_t addr, std::size_t size, bool wr
     const auto [it, added] =
         plain_index_.try_emplace(w, static_cast<std::uint32_t>(plain_.size()));
     if (added) {
-      plain_.push_back({w, write});
+      const std::uintptr_t word = w & ~std::uintptr_t{7};
+      plain_.push_back({w, write, top != 0 ? StackWord(stack_tid, top - word) : word});
     } else {
       plain_[it->second].write |= write;
     }

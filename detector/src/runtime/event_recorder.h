@@ -34,8 +34,10 @@ class EventRecorder {
 
   // Plain memory (the standard-C++ dialect's loads and stores, no scheduling points): the
   // running step loaded or stored [addr, addr + size). Kept per 8-byte word, each word once
-  // per step (a store after a load of it makes it a store).
-  void OnPlainAccess(std::uintptr_t addr, std::size_t size, bool write);
+  // per step (a store after a load of it makes it a store). `stack_top`: the range is on
+  // the stack of thread `stack_tid` that starts there (null: not on a lab thread's stack).
+  void OnPlainAccess(std::uintptr_t addr, std::size_t size, bool write, std::uint32_t stack_tid,
+                     const char* stack_top);
   // The current step's words, in order of first access; ClearPlain empties the list.
   const std::vector<EventAccess>& plain() const { return plain_; }
   void ClearPlain() {

@@ -31,7 +31,13 @@ namespace lab::internal {
 struct EventAccess {
   std::uintptr_t id;  // an ObjectState address (low 3 bits 0), or a tag (below)
   bool write;
+  // Plain words only: the word as named across schedules (a thread may run on another
+  // fiber's stack in another schedule): on a lab thread's stack, StackWord; else its address.
+  std::uintptr_t where = 0;
 };
+inline std::uintptr_t StackWord(std::uint32_t tid, std::uintptr_t depth) {
+  return (std::uintptr_t{1} << 63) | (std::uintptr_t{tid} << 32) | depth;
+}
 // Tags: thread objects (join, exit) by tid; pseudo-objects.
 inline std::uintptr_t ThreadTag(std::uint32_t tid) { return (std::uintptr_t{tid} << 3) | 1; }
 inline constexpr std::uintptr_t kSpawnTag = (1u << 3) | 2;

@@ -73,19 +73,13 @@ constexpr std::size_t kMaxThreads = 64;
 inline Mask Bit(std::uint32_t t) { return Mask{1} << t; }
 
 struct Acc {
-  std::uint64_t key;
+  std::uint64_t key;       // the object's or word's name in this schedule (Canon), or a tag
   bool write;
+  std::uintptr_t word = 0;  // a plain-memory word: EventAccess::where; 0 for objects, tags
 };
 using Footprint = std::vector<Acc>;
-
-bool Dependent(const Footprint& a, const Footprint& b) {
-  for (const Acc& x : a) {
-    for (const Acc& y : b) {
-      if (x.key == y.key && (x.write || y.write)) return true;
-    }
-  }
-  return false;
-}
+// The order of first sight of a renamed object or word (Canon: (n << 3) | 4).
+inline std::uint64_t NameOrdinal(std::uint64_t key) { return key >> 3; }
 
 using Clock = std::vector<std::uint32_t>;  // by tid
 void Join(Clock& a, const Clock& b) {
@@ -102,11 +96,40 @@ struct Event {
   Clock clock;  // happens-before: the steps before it it depends on, transitively
 };
 
+// A step run from a node in an earlier schedule (explored), or asleep since such a node.
+// `mark`: the names given before that node (the prefix this schedule shares with the one
+// the step ran in). Objects it touches were named by then (announced at the node); its
+// plain words may have been named after it, in the order of first sight of that other
+// schedule, so they are compared by address where the name may differ.
 struct SleepEntry {
   std::uint32_t tid;
   bool forced;
   Footprint fp;
+  std::uint64_t mark = 0;
 };
+
+// Whether the step of `e` and a step `b` of the current schedule conflict.
+bool Dependent(const SleepEntry& e, const Footprint& b) {
+  for (const Acc& x : e.fp) {
+    for (const Acc& y : b) {
+      if (!x.write && !y.write) continue;
+      if ((x.word == 0) != (y.word == 0)) continue;  // a word is no object
+      if (x.word == 0) {
+        if (x.key == y.key) return true;
+        continue;
+      }
+      // A word named in the common prefix has that name in both schedules (its address
+      // may differ: the allocator's state does). One named later is compared by where it
+      // is: a global by address, a stack word by thread and depth. A heap block allocated
+      // before the schedules parted and first touched after could sit elsewhere in the
+      // other schedule: a conflict on it may be missed (a limit: blocks are mostly
+      // written, so named, when they are made).
+      if (x.word == y.word) return true;
+      if (x.key == y.key && NameOrdinal(x.key) <= e.mark) return true;
+    }
+  }
+  return false;
+}
 
 // A state of the search; node i is the state before step i of the current schedule.
 struct Node {
@@ -117,6 +140,7 @@ struct Node {
   Mask backtrack = 0;
   Mask done = 0;
   std::uint32_t chosen = 0;  // run from here in the current schedule
+  std::uint64_t mark = 0;    // names given before the node's step (Canon's count)
   Mask SleepMask() const {
     Mask m = 0;
     for (const SleepEntry& e : sleep) m |= Bit(e.tid);
@@ -191,6 +215,7 @@ class DporStrategy : public SchedulingStrategy {
       Node n;
       n.choosable = choosable;
       n.forced = forced;
+      n.mark = canon_.size();
       n.sleep = std::move(next_sleep_);
       next_sleep_.clear();
       nodes_.push_back(std::move(n));
@@ -225,9 +250,10 @@ class DporStrategy : public SchedulingStrategy {
   void StepAccesses(const EventAccess* accesses, std::size_t count) override {
     if (!sound_ || redundant_ || !have_pending_) return;  // no step of this search
     // Words, each once per step (the recorder's rule), renamed in access order: the same
-    // order in every schedule with the same prefix, as for objects.
+    // names in every schedule with the same prefix, as for objects (the address may
+    // differ: heap blocks). Sleep sets compare steps of two schedules: see SleepEntry.
     for (std::size_t i = 0; i < count; ++i) {
-      pending_fp_.push_back({Canon(accesses[i].id), accesses[i].write});
+      pending_fp_.push_back({Canon(accesses[i].id), accesses[i].write, accesses[i].where});
     }
     pending_plain_ = true;
   }
@@ -379,11 +405,11 @@ class DporStrategy : public SchedulingStrategy {
     Node& from = nodes_[index];
     bool known = false;
     for (const SleepEntry& e : from.explored) known |= e.tid == t;
-    if (!known) from.explored.push_back({t, ev.forced, ev.fp});
+    if (!known) from.explored.push_back({t, ev.forced, ev.fp, from.mark});
     next_sleep_.clear();
     if (!jumped && depth_ >= fresh_from_) {
       auto keep = [&](const SleepEntry& e) {
-        if (e.tid != t && e.forced == ev.forced && !Dependent(e.fp, ev.fp)) {
+        if (e.tid != t && e.forced == ev.forced && !Dependent(e, ev.fp)) {
           next_sleep_.push_back(e);
         }
       };
