@@ -202,5 +202,4 @@ class ControlledScheduler {
 // The scheduler of the calling OS thread's current controlled run, or null.
 ControlledScheduler* ActiveScheduler();
 
-
 }  // namespace lab::internal
