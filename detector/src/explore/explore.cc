@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -182,9 +183,16 @@ class Watchdog {
         last_sched = s;
         last = steps;
         since = now;
+        cpu_since_ = TargetCpu();
         continue;
       }
       if (now - since < timeout_ || g_hang.fired.load()) continue;
+      // A thread that is still running (state R) counts its own CPU time, not the wall
+      // clock: on a loaded machine a thread starved of the CPU for the timeout has not
+      // looped, it has waited for a core. A thread blocked outside the lab uses no CPU, so
+      // the wall clock is what counts for it.
+      const auto cpu = TargetCpu();
+      if (cpu && cpu_since_ && *cpu - *cpu_since_ < timeout_ && TargetRunning()) continue;
       g_hang.message = DescribeOsThread(tid_);
       g_hang.fired = true;
       pthread_kill(target_, SIGUSR2);
@@ -203,7 +211,28 @@ class Watchdog {
     }
   }
 
+  // The CPU time the target thread has used; none if its clock cannot be read (then only
+  // the wall clock counts).
+  std::optional<std::chrono::nanoseconds> TargetCpu() const {
+    clockid_t cid;
+    timespec ts{};
+    if (pthread_getcpuclockid(target_, &cid) != 0 || clock_gettime(cid, &ts) != 0) {
+      return std::nullopt;
+    }
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+  }
+  bool TargetRunning() const {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", static_cast<int>(tid_));
+    std::ifstream st(path);
+    std::string line;
+    std::getline(st, line);
+    const auto close = line.rfind(')');
+    return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'R';
+  }
+
   std::chrono::milliseconds timeout_;
+  std::optional<std::chrono::nanoseconds> cpu_since_;
   pthread_t target_;
   pid_t tid_;
   std::thread thread_;
