@@ -148,6 +148,11 @@ bool SystemFile(const char* file) { return std::strncmp(file, "/usr/", 5) == 0; 
 Owner OwnerOfFile(const char* file) {
   if (file == nullptr || *file == 0) return Owner::kUnknown;
   if (SystemFile(file)) return Owner::kSystem;
+  // The grader's wrapper translation unit holds #include lines only: a line of it is a
+  // line table's misattribution (see harness/grader/compiler.cc, -gstatement-frontiers)
+  // and decides nothing.
+  const char* slash = std::strrchr(file, '/');
+  if (std::strcmp(slash != nullptr ? slash + 1 : file, "lab_main.cpp") == 0) return Owner::kSystem;
   return Internal(file) ? Owner::kLab : Owner::kStudent;
 }
 
@@ -192,7 +197,7 @@ Resolved Resolve(std::uintptr_t pc) {
       const Owner o = OwnerOfFile(file);
       if (o != Owner::kUnknown) r.owner = o;
     }
-    if (!r.found && !Internal(file)) {
+    if (!r.found && !Internal(file) && OwnerOfFile(file) == Owner::kStudent) {
       r.site = SiteRef{Intern(file), line};
       r.found = true;
     }
