@@ -4,7 +4,6 @@
 #include <pthread.h>
 
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <optional>
@@ -41,6 +40,21 @@ Stripe* Stripes() {
   return s;
 }
 std::atomic<std::size_t> g_cell_count{0};
+
+// Which 4 KiB pages may hold cells (a hashed bitmap: a false "may" only costs time). Set
+// when a cell is created, never cleared: ForgetRange skips every page without a cell, so
+// the allocations of the spec and the lab (operator new) cost a bit test per page.
+constexpr std::size_t kPageBits = std::size_t{1} << 20;
+std::atomic<std::uint64_t> g_pages[kPageBits / 64];
+std::size_t PageBit(std::uintptr_t addr) { return ((addr >> 12) * 0x9E3779B97F4A7C15ull >> 44) % kPageBits; }
+void NotePage(std::uintptr_t addr) {
+  const std::size_t b = PageBit(addr);
+  g_pages[b / 64].fetch_or(std::uint64_t{1} << (b % 64), std::memory_order_relaxed);
+}
+bool PageMayHaveCells(std::uintptr_t addr) {
+  const std::size_t b = PageBit(addr);
+  return (g_pages[b / 64].load(std::memory_order_relaxed) >> (b % 64)) & 1;
+}
 // Set while this thread holds a stripe lock: the detector's own allocations (map nodes,
 // cells) must not come back into ForgetRange, which takes stripe locks.
 thread_local bool tls_in_shadow = false;
@@ -53,21 +67,22 @@ struct InShadow {
 // bytes; the rest is not (a documented simplification: the first race is what matters).
 constexpr std::size_t kMaxRange = 4096;
 
-std::string Describe(std::uintptr_t addr) {
+// A global's symbol name ("counter", "forks+8"); other memory (a member, a local, a heap
+// block) by the size of the access, never by its address: the report of a replay must be
+// the same text byte for byte, and stacks and heap blocks move from run to run.
+std::string Describe(std::uintptr_t addr, std::size_t size) {
   const char* g = GlobalName(reinterpret_cast<const void*>(addr));
   if (g[0] != 0) return g;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "memory at %#lx", static_cast<unsigned long>(addr));
-  return buf;
+  return "plain memory (" + std::to_string(size) + (size == 1 ? " byte)" : " bytes)");
 }
 
-void ReportRace(ThreadState* self, std::uintptr_t addr, SiteRef site, bool write,
-                const PriorAccess& prior) {
+void ReportRace(ThreadState* self, std::uintptr_t addr, std::size_t size, SiteRef site,
+                bool write, const PriorAccess& prior) {
   RtGuard g;
   Run* run = self->run;
   const std::string other =
       prior.tid < run->threads.size() ? run->threads[prior.tid]->name : "?";
-  const std::string what = Describe(addr);
+  const std::string what = Describe(addr, size);
   Finding f;
   f.kind = FindingKind::kDataRace;
   f.message = "on '" + what + "': " + (write ? "write" : "read") + " by '" + self->name +
@@ -99,6 +114,10 @@ ThreadState* Checked() {
 void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc) {
   ThreadState* self = Checked();
   if (self == nullptr || size == 0) return;
+  // The spec's and the lab's own accesses (sites.h StudentAccess) are not recorded at all:
+  // they can neither race nor hide a race of the student's.
+  SiteRef site;
+  if (!StudentAccess(pc, &site)) return;
   Run* run = self->run;
   // DPOR: the access joins the running step's footprint (the whole range).
   if (run->mode == RunMode::kControlled && run->sched->RecordsPlainAccesses()) {
@@ -111,7 +130,6 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
   }
   if (size > kMaxRange) size = kMaxRange;
   InShadow in_shadow;
-  const SiteRef site = SiteFor(pc);
   std::optional<PriorAccess> race;
   std::uintptr_t race_addr = 0;
   const std::uintptr_t end = addr + size;
@@ -122,6 +140,7 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
     if (cell == nullptr) {
       cell = new Cell;
       g_cell_count.fetch_add(1, std::memory_order_relaxed);
+      NotePage(word);
     }
     if (cell->gen != run->gen) {
       for (AccessHistory& h : cell->bytes) h.Reset();
@@ -139,7 +158,7 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
     }
     st.unlock();
   }
-  if (race) ReportRace(self, race_addr, site, write, *race);  // still InShadow: no re-entry
+  if (race) ReportRace(self, race_addr, size, site, write, *race);  // still InShadow: no re-entry
 }
 
 std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }
@@ -156,6 +175,13 @@ void ForgetRange(std::uintptr_t begin, std::size_t size) {
   const bool scan = last - first + 1 > g_cell_count.load(std::memory_order_relaxed);
   if (!scan) {
     for (std::uintptr_t w = first; w <= last; ++w) {
+      if ((w & 511) == 0 || w == first) {
+        // A page without cells: skip to the next page.
+        if (!PageMayHaveCells(w << 3)) {
+          w |= 511;
+          continue;
+        }
+      }
       Stripe& st = Stripes()[w % kStripes];
       st.lock();
       auto it = st.cells.find(w);
@@ -223,6 +249,11 @@ void __tsan_read_range(void* a, unsigned long size) {
 void __tsan_write_range(void* a, unsigned long size) {
   Access(Addr(a), size, true, Ret(__builtin_return_address(0)));
 }
+
+// lab/internal/tsan.h's annotations, in a program compiled with -fsanitize=thread without
+// LAB_STD_DIALECT (library mode): the lab's runtime already orders its own primitives.
+void __tsan_acquire(void*) {}
+void __tsan_release(void*) {}
 
 // A vtable pointer store (a constructor, a destructor) is a write of the object's first
 // word; a virtual call reads it.

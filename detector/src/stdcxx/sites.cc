@@ -9,6 +9,7 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -97,6 +98,7 @@ ShadowStack* StackOf(const ThreadState* t) {
 struct Resolved {
   SiteRef site;  // the first non-internal line of the address's inline chain, if any
   bool found = false;
+  Owner owner = Owner::kUnknown;
 };
 
 Spin g_sym_mu;
@@ -129,15 +131,123 @@ Dwfl* TheDwfl() {
   return d;
 }
 
-// System and lab headers, and the lab's own sources (its inline functions and the
-// std::function it calls a thread body through appear on shadow stacks).
-bool Internal(const char* file) {
-  return IsInternalFileSlow(file) || std::strstr(file, "detector/src/") != nullptr;
+// The lab's own sources: the engine (liblab, liblab_std) and the spec runner (liblab_spec),
+// none of them instrumented; their inline functions and the std::function they call a
+// thread body through appear on shadow stacks.
+bool LabSource(const char* file) {
+  return std::strstr(file, "detector/src/") != nullptr ||
+         std::strstr(file, "harness/spec/") != nullptr;
+}
+
+// System and lab headers, spec files, and the lab's own sources.
+bool Internal(const char* file) { return IsInternalFileSlow(file) || LabSource(file); }
+
+bool SystemFile(const char* file) { return std::strncmp(file, "/usr/", 5) == 0; }
+
+// Whose code a line of `file` is: a system header decides nothing (kSystem); a lab or spec
+// file is the lab's; anything else is the student's.
+Owner OwnerOfFile(const char* file) {
+  if (file == nullptr || *file == 0) return Owner::kUnknown;
+  if (SystemFile(file)) return Owner::kSystem;
+  // The grader's wrapper translation unit holds #include lines only: a line of it is a
+  // line table's misattribution (see harness/grader/compiler.cc, -gstatement-frontiers)
+  // and decides nothing.
+  const char* slash = std::strrchr(file, '/');
+  if (std::strcmp(slash != nullptr ? slash + 1 : file, "lab_main.cpp") == 0) return Owner::kSystem;
+  return Internal(file) ? Owner::kLab : Owner::kStudent;
+}
+
+// Set while this thread resolves an address: libdw's own locks and allocations must not
+// come back into the classification (real_calls.cc: IsRawCall).
+thread_local bool tls_resolving = false;
+
+// The CU (compilation unit) of an address in the executable: code of an uninstrumented lab
+// library (liblab, liblab_spec, liblab_std) is the lab's whatever header it was inlined
+// from; the submission's translation unit (lab_main.cpp, which includes the spec) is
+// classified line by line.
+bool LabUnit(Dwarf_Die* cu) {
+  const char* name = dwarf_diename(cu);
+  return name != nullptr && LabSource(name);
+}
+
+// ---- inline chains ------------------------------------------------------------------
+
+// The address ranges of a CU's functions (concrete DW_TAG_subprogram DIEs, also inside
+// namespaces and classes), sorted: built once per CU, under g_sym_mu.
+struct FunctionRange {
+  Dwarf_Addr lo, hi;
+  Dwarf_Off die;
+};
+std::unordered_map<Dwarf_Off, std::vector<FunctionRange>>* g_cu_index;
+
+void CollectFunctions(Dwarf_Die* parent, std::vector<FunctionRange>* out) {
+  Dwarf_Die child;
+  if (dwarf_child(parent, &child) != 0) return;
+  do {
+    const int tag = dwarf_tag(&child);
+    if (tag == DW_TAG_subprogram) {
+      Dwarf_Addr base = 0, lo = 0, hi = 0;
+      ptrdiff_t off = 0;
+      while ((off = dwarf_ranges(&child, off, &base, &lo, &hi)) > 0) {
+        out->push_back({lo, hi, dwarf_dieoffset(&child)});
+      }
+    } else if (tag == DW_TAG_namespace || tag == DW_TAG_class_type ||
+               tag == DW_TAG_structure_type || tag == DW_TAG_union_type) {
+      CollectFunctions(&child, out);
+    }
+  } while (dwarf_siblingof(&child, &child) == 0);
+}
+
+// The inlined subroutines around `rel` (a DWARF address), outermost first. False when no
+// function of the CU holds it.
+bool InlineChain(Dwfl_Module* mod, Dwarf_Die* cu, Dwarf_Addr rel, std::vector<Dwarf_Die>* chain) {
+  Dwarf_Addr bias = 0;
+  Dwarf* dw = dwfl_module_getdwarf(mod, &bias);
+  if (dw == nullptr) return false;
+  if (g_cu_index == nullptr) g_cu_index = new std::unordered_map<Dwarf_Off, std::vector<FunctionRange>>;
+  auto [it, fresh] = g_cu_index->try_emplace(dwarf_dieoffset(cu));
+  std::vector<FunctionRange>& fns = it->second;
+  if (fresh) {
+    CollectFunctions(cu, &fns);
+    std::sort(fns.begin(), fns.end(),
+              [](const FunctionRange& a, const FunctionRange& b) { return a.lo < b.lo; });
+  }
+  auto up = std::upper_bound(fns.begin(), fns.end(), rel,
+                             [](Dwarf_Addr a, const FunctionRange& f) { return a < f.lo; });
+  // Ranges of distinct functions do not overlap, but one function may have several: look
+  // back over the ranges that start before `rel` until one holds it.
+  Dwarf_Die cur;
+  bool found = false;
+  for (auto i = up; i != fns.begin() && !found;) {
+    --i;
+    if (rel >= i->lo && rel < i->hi) found = dwarf_offdie(dw, i->die, &cur) != nullptr;
+    if (up - i > 64) break;
+  }
+  if (!found) return false;
+  // Down through the lexical blocks and inlined subroutines that hold the address.
+  for (bool deeper = true; deeper;) {
+    deeper = false;
+    Dwarf_Die child;
+    if (dwarf_child(&cur, &child) != 0) break;
+    do {
+      const int tag = dwarf_tag(&child);
+      if ((tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) &&
+          dwarf_haspc(&child, rel) == 1) {
+        if (tag == DW_TAG_inlined_subroutine) chain->push_back(child);
+        cur = child;
+        deeper = true;
+        break;
+      }
+    } while (dwarf_siblingof(&child, &child) == 0);
+  }
+  return true;
 }
 
 // The inline chain of `pc`, innermost first: the line table's line, then the call site of
-// every inlined subroutine around it. Returns the first line outside system and lab
-// headers.
+// every inlined subroutine around it. The site is the first line outside system, lab and
+// spec files; the owner is decided by the first line outside system headers (a std::deque
+// member inlined into the student's function is the student's access; inlined into the
+// spec's, the spec's).
 Resolved Resolve(std::uintptr_t pc) {
   Resolved r;
   Dwfl* d = TheDwfl();
@@ -148,63 +258,99 @@ Resolved Resolve(std::uintptr_t pc) {
   static Dwfl_Module* const exe =
       dwfl_addrmodule(d, reinterpret_cast<Dwarf_Addr>(&__tsan_func_entry));
   if (mod == nullptr || mod != exe) return r;
+  Dwarf_Addr bias = 0;
+  Dwarf_Die* cu = dwfl_module_addrdie(mod, pc, &bias);
+  if (cu != nullptr && LabUnit(cu)) {
+    r.owner = Owner::kLab;
+    return r;
+  }
+  // Every line of the chain, innermost first, until one decides both the site and the owner.
+  auto consider = [&r](const char* file, std::uint32_t line) {
+    if (file == nullptr || line == 0) return false;
+    if (r.owner == Owner::kUnknown || r.owner == Owner::kSystem) {
+      const Owner o = OwnerOfFile(file);
+      if (o != Owner::kUnknown) r.owner = o;
+    }
+    if (!r.found && !Internal(file) && OwnerOfFile(file) == Owner::kStudent) {
+      r.site = SiteRef{Intern(file), line};
+      r.found = true;
+    }
+    // A student's line is also the site; for the lab's code the site does not matter (its
+    // accesses are not recorded, its calls go to libc).
+    return r.owner == Owner::kStudent || r.owner == Owner::kLab;
+  };
   Dwfl_Line* line = dwfl_module_getsrc(mod, pc);
   if (line == nullptr) return r;
   int lineno = 0;
   const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr);
-  if (file != nullptr && lineno > 0 && !Internal(file)) {
-    r.site = SiteRef{Intern(file), static_cast<std::uint32_t>(lineno)};
-    r.found = true;
-    return r;
-  }
-  Dwarf_Addr bias = 0;
-  Dwarf_Die* cu = dwfl_module_addrdie(mod, pc, &bias);
+  if (consider(file, static_cast<std::uint32_t>(lineno > 0 ? lineno : 0))) return r;
   if (cu == nullptr) return r;
   Dwarf_Files* files = nullptr;
   std::size_t nfiles = 0;
   if (dwarf_getsrcfiles(cu, &files, &nfiles) != 0) return r;
-  // dwarf_getscopes stops at the innermost inlined instance (it goes on with the abstract
-  // origin's scopes); dwarf_getscopes_die from that instance gives the concrete nesting:
-  // every inlined subroutine around the address, innermost first.
-  Dwarf_Die* first = nullptr;
-  const int n0 = dwarf_getscopes(cu, pc - bias, &first);
-  int inl = 0;  // the innermost inlined instance (lexical blocks may come first)
-  while (inl < n0 && dwarf_tag(&first[inl]) != DW_TAG_inlined_subroutine) ++inl;
-  if (inl >= n0) {
-    std::free(first);
-    return r;
-  }
-  Dwarf_Die* scopes = nullptr;
-  const int n = dwarf_getscopes_die(&first[inl], &scopes);
-  std::free(first);
-  for (int i = 0; i < n; ++i) {
-    if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine) continue;
+  // Every inlined subroutine around the address, outermost first, then read innermost
+  // first. The function is found in the CU's index and only its own DIEs are walked
+  // (dwarf_getscopes walks the whole CU for every address: seconds for a spec's strings).
+  std::vector<Dwarf_Die> chain;
+  if (!InlineChain(mod, cu, pc - bias, &chain)) return r;
+  for (std::size_t i = chain.size(); i > 0; --i) {
     Dwarf_Attribute fa, la;
     Dwarf_Word fidx = 0, cline = 0;
-    if (dwarf_attr(&scopes[i], DW_AT_call_file, &fa) == nullptr ||
-        dwarf_attr(&scopes[i], DW_AT_call_line, &la) == nullptr ||
+    if (dwarf_attr(&chain[i - 1], DW_AT_call_file, &fa) == nullptr ||
+        dwarf_attr(&chain[i - 1], DW_AT_call_line, &la) == nullptr ||
         dwarf_formudata(&fa, &fidx) != 0 || dwarf_formudata(&la, &cline) != 0) {
       continue;
     }
     const char* cfile = dwarf_filesrc(files, fidx, nullptr, nullptr);
-    if (cfile != nullptr && cline > 0 && !Internal(cfile)) {
-      r.site = SiteRef{Intern(cfile), static_cast<std::uint32_t>(cline)};
-      r.found = true;
-      break;
-    }
+    if (consider(cfile, static_cast<std::uint32_t>(cline))) break;
   }
-  std::free(scopes);
   return r;
 }
 
-Resolved Lookup(std::uintptr_t pc) {
+// A per-OS-thread front for Lookup: an address resolves to the same answer forever, so
+// most accesses find it here without the shared lock.
+struct CachedPc {
+  std::uintptr_t pc = 0;
+  Resolved r;
+};
+constexpr std::size_t kPcCacheSize = 1024;
+thread_local CachedPc tls_pc_cache[kPcCacheSize];
+
+Resolved LookupSlow(std::uintptr_t pc) {
   SpinGuard g(g_sym_mu);
   if (g_pc_cache == nullptr) g_pc_cache = new std::unordered_map<std::uintptr_t, Resolved>;
   auto it = g_pc_cache->find(pc);
   if (it != g_pc_cache->end()) return it->second;
+  const bool outer = !tls_resolving;
+  tls_resolving = true;
   Resolved r = Resolve(pc);
+  if (outer) tls_resolving = false;
   g_pc_cache->emplace(pc, r);
   return r;
+}
+
+Resolved Lookup(std::uintptr_t pc) {
+  CachedPc& c = tls_pc_cache[(pc ^ (pc >> 10)) % kPcCacheSize];
+  if (c.pc == pc && pc != 0) return c.r;
+  const Resolved r = LookupSlow(pc);
+  c.pc = pc;
+  c.r = r;
+  return r;
+}
+
+// The owner decided by the shadow stack, innermost caller first: the first call site that
+// is the student's or the lab's (an out-of-line std:: template called by either, or a
+// function the lab's uninstrumented code calls back). kUnknown when none decides.
+Owner OwnerFromStack(SiteRef* site) {
+  const ShadowStack* s = StackOf(tls_self);
+  for (std::size_t i = s->depth < kMaxDepth ? s->depth : kMaxDepth; i > 0; --i) {
+    const Resolved r = Lookup(s->pcs[i - 1] - 1);
+    if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
+      if (site != nullptr && r.found) *site = r.site;
+      return r.owner;
+    }
+  }
+  return Owner::kUnknown;
 }
 
 }  // namespace
@@ -244,6 +390,44 @@ SiteRef SiteFor(std::uintptr_t pc) {
     if (r.found) return r.site;
   }
   return SiteRef{};
+}
+
+bool StudentAccess(std::uintptr_t pc, SiteRef* site) {
+  const Resolved r = Lookup(pc - 1);
+  if (r.owner == Owner::kStudent) {
+    *site = r.site;
+    return true;
+  }
+  if (r.owner == Owner::kLab) return false;
+  SiteRef from_stack;
+  const Owner o = OwnerFromStack(&from_stack);
+  *site = r.found ? r.site : from_stack;
+  // Undecided (system code only, down to the thread's start in libstdc++.so): the code a
+  // student's std::thread runs; checked, as ThreadSanitizer would.
+  return o != Owner::kLab;
+}
+
+bool StudentCall(std::uintptr_t pc) {
+  if (tls_resolving) return false;  // libdw's own locks, while an address is resolved
+  Resolved r = Lookup(pc - 1);
+  if (r.owner == Owner::kStudent) return true;
+  if (r.owner == Owner::kLab) return false;
+  if (r.owner == Owner::kUnknown) {
+    // Called from inside a shared library (libstdc++.so's condition_variable::wait,
+    // std::thread's constructor): the real stack reaches the caller in the executable.
+    // The frames up to the interposer's own return address are liblab_std's (this
+    // function, IsRawCall, the interposer): the callers start after it.
+    void* frames[16];
+    const int n = backtrace(frames, 16);
+    int i = 0;
+    while (i < n && reinterpret_cast<std::uintptr_t>(frames[i]) != pc) ++i;
+    for (++i; i < n; ++i) {
+      r = Lookup(reinterpret_cast<std::uintptr_t>(frames[i]) - 1);
+      if (r.owner == Owner::kStudent) return true;
+      if (r.owner == Owner::kLab) return false;
+    }
+  }
+  return OwnerFromStack(nullptr) != Owner::kLab;
 }
 
 Loc LocFor(std::uintptr_t pc) {
