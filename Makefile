@@ -36,6 +36,8 @@ tsan: deps build-tsan/CMakeCache.txt
 
 bench: build
 	@build/bench/lab_bench --benchmark_counters_tabular=true
+	@if [ -x build/bench/std_bench ]; then build/bench/std_bench --benchmark_counters_tabular=true; \
+	 else echo "std_bench not built (GCC only, not under LAB_TSAN)"; fi
 
 demo: build
 	@build/harness/lab demo

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "controlled_scheduler.h"
 #include "fiber.h"
@@ -62,6 +63,50 @@ struct InShadow {
   InShadow() { tls_in_shadow = true; }
   ~InShadow() { tls_in_shadow = false; }
 };
+
+// The words that have a cell, for the run `gen` (kept by perf: cells of earlier runs are
+// freed when a new run first checks an access, so that a fiber stack forgotten at every
+// thread start costs the cells of this run, not of every schedule explored so far).
+// Lock order: live, then a stripe; Access never holds a stripe while taking live.
+struct LiveCells {
+  std::atomic<bool> busy{false};
+  std::uint64_t gen = 0;
+  std::vector<std::uintptr_t> words;  // address / 8
+  void lock() {
+    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+  }
+  void unlock() { busy.store(false, std::memory_order_release); }
+};
+LiveCells& Live() {
+  static LiveCells* l = new LiveCells;
+  return *l;
+}
+std::atomic<std::uint64_t> g_live_gen{0};
+
+// Frees every cell when `gen` is a new run (they would all be reset on next use anyway).
+// Called InShadow.
+void RetireCellsOfOtherRuns(std::uint64_t gen) {
+  if (g_live_gen.load(std::memory_order_acquire) == gen) return;
+  LiveCells& live = Live();
+  live.lock();
+  if (live.gen != gen) {
+    for (const std::uintptr_t w : live.words) {
+      Stripe& st = Stripes()[w % kStripes];
+      st.lock();
+      auto it = st.cells.find(w);
+      if (it != st.cells.end()) {
+        delete it->second;
+        st.cells.erase(it);
+      }
+      st.unlock();
+    }
+    live.words.clear();
+    g_cell_count.store(0, std::memory_order_relaxed);
+    live.gen = gen;
+    g_live_gen.store(gen, std::memory_order_release);
+  }
+  live.unlock();
+}
 
 // A range of memory copied at once (memcpy, a std::string) is checked up to this many
 // bytes; the rest is not (a documented simplification: the first race is what matters).
@@ -130,6 +175,7 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
   }
   if (size > kMaxRange) size = kMaxRange;
   InShadow in_shadow;
+  RetireCellsOfOtherRuns(run->gen);
   std::optional<PriorAccess> race;
   std::uintptr_t race_addr = 0;
   const std::uintptr_t end = addr + size;
@@ -137,10 +183,12 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
     Stripe& st = Stripes()[(word >> 3) % kStripes];
     st.lock();
     Cell*& cell = st.cells[word >> 3];
+    bool created = false;
     if (cell == nullptr) {
       cell = new Cell;
       g_cell_count.fetch_add(1, std::memory_order_relaxed);
       NotePage(word);
+      created = true;
     }
     if (cell->gen != run->gen) {
       for (AccessHistory& h : cell->bytes) h.Reset();
@@ -157,6 +205,12 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
       }
     }
     st.unlock();
+    if (created) {
+      LiveCells& live = Live();
+      live.lock();
+      live.words.push_back(word >> 3);
+      live.unlock();
+    }
   }
   if (race) ReportRace(self, race_addr, size, site, write, *race);  // still InShadow: no re-entry
 }
@@ -190,14 +244,18 @@ void ForgetRange(std::uintptr_t begin, std::size_t size) {
     }
     return;
   }
-  for (std::size_t i = 0; i < kStripes; ++i) {
-    Stripe& st = Stripes()[i];
+  // Fewer cells than words in the range: visit the cells (the live list holds them all).
+  LiveCells& live = Live();
+  live.lock();
+  for (const std::uintptr_t w : live.words) {
+    if (w < first || w > last) continue;
+    Stripe& st = Stripes()[w % kStripes];
     st.lock();
-    for (auto& [w, cell] : st.cells) {
-      if (w >= first && w <= last) cell->gen = 0;
-    }
+    auto it = st.cells.find(w);
+    if (it != st.cells.end()) it->second->gen = 0;
     st.unlock();
   }
+  live.unlock();
 }
 
 void ForgetOwnStack() {
