@@ -353,6 +353,78 @@ Owner OwnerFromStack(SiteRef* site) {
   return Owner::kUnknown;
 }
 
+// ---- the caller of a library function that called an interposer ---------------------
+//
+// libstdc++.so's condition_variable::wait or std::thread's constructor calls an
+// interposer; the student's line is the return address of that library function, a few
+// frames up the real stack. Unwinding with backtrace() costs most of a std:: schedule (an
+// FDE search per frame), so the slot is learned once per library return address `pc`:
+// liblab_std keeps frame pointers, so the interposer's frame (the one returning to `pc`)
+// is found by walking them, and the library function's own return address lies at a fixed
+// distance above it (its frame layout at `pc` is fixed). The word read there is used only
+// when it resolves to the student's or the lab's code; anything else takes the unwinder.
+
+constexpr std::size_t kMaxLearnedSlot = 4096;  // bytes above the interposer's frame
+struct SlotCache {
+  std::uintptr_t pc = 0;
+  std::uintptr_t offset = 0;  // from the interposer's CFA to the return-address slot
+};
+constexpr std::size_t kSlotCacheSize = 64;
+Spin g_slot_mu;
+SlotCache g_slots[kSlotCacheSize];
+
+// The canonical frame address of the frame returning to `pc` (its caller's stack pointer
+// at the call), by the frame-pointer chain from here; 0 if not found within a few frames.
+std::uintptr_t InterposerCfa(std::uintptr_t pc) {
+  auto* fp = static_cast<std::uintptr_t*>(__builtin_frame_address(0));
+  for (int i = 0; i < 12 && fp != nullptr; ++i) {
+    if (fp[1] == pc) return reinterpret_cast<std::uintptr_t>(fp + 2);
+    auto* next = reinterpret_cast<std::uintptr_t*>(fp[0]);
+    if (next <= fp || reinterpret_cast<std::uintptr_t>(next) - reinterpret_cast<std::uintptr_t>(fp) > (1u << 20)) {
+      return 0;
+    }
+    fp = next;
+  }
+  return 0;
+}
+
+// The learned return address of the library function at `pc`, or 0.
+std::uintptr_t LearnedCaller(std::uintptr_t pc, std::uintptr_t cfa) {
+  if (cfa == 0) return 0;
+  std::uintptr_t offset = 0;
+  {
+    SpinGuard g(g_slot_mu);
+    const SlotCache& c = g_slots[(pc >> 4) % kSlotCacheSize];
+    if (c.pc != pc) return 0;
+    offset = c.offset;
+  }
+  return *reinterpret_cast<const std::uintptr_t*>(cfa + offset);
+}
+
+// After an unwind found `ret` as the library function's return address: remember where.
+void LearnCaller(std::uintptr_t pc, std::uintptr_t cfa, std::uintptr_t ret) {
+  if (cfa == 0 || ret == 0) return;
+  for (std::uintptr_t off = 0; off < kMaxLearnedSlot; off += sizeof(std::uintptr_t)) {
+    if (*reinterpret_cast<const std::uintptr_t*>(cfa + off) == ret) {
+      SpinGuard g(g_slot_mu);
+      g_slots[(pc >> 4) % kSlotCacheSize] = SlotCache{pc, off};
+      return;
+    }
+  }
+}
+
+// The real stack's return addresses after the interposer's (`pc`), outermost last.
+int FramesAfter(std::uintptr_t pc, std::uintptr_t* out, int max) {
+  void* frames[24];
+  const int n = backtrace(frames, 24);
+  int i = 0;
+  while (i < n && reinterpret_cast<std::uintptr_t>(frames[i]) != pc) ++i;
+  if (i == n) i = 0;  // the interposer's frame not seen: every caller of this one
+  int k = 0;
+  for (++i; i < n && k < max; ++i) out[k++] = reinterpret_cast<std::uintptr_t>(frames[i]);
+  return k;
+}
+
 }  // namespace
 
 void PushFrame(std::uintptr_t caller_pc) {
@@ -378,10 +450,16 @@ SiteRef SiteFor(std::uintptr_t pc) {
   // std::thread constructor, condition_variable::wait): the real stack's next frames
   // reach the student's code before the shadow stack does (its inlined callers push
   // nothing). Only synchronisation calls get here, never a plain access.
-  void* frames[12];
-  const int n = backtrace(frames, 12);
-  for (int i = 1; i < n; ++i) {
-    r = Lookup(reinterpret_cast<std::uintptr_t>(frames[i]) - 1);
+  const std::uintptr_t cfa = InterposerCfa(pc);
+  if (const std::uintptr_t ret = LearnedCaller(pc, cfa); ret != 0) {
+    r = Lookup(ret - 1);
+    if (r.found) return r.site;
+  }
+  std::uintptr_t frames[12];
+  const int n = FramesAfter(pc, frames, 12);
+  if (n > 0) LearnCaller(pc, cfa, frames[0]);
+  for (int i = 0; i < n; ++i) {
+    r = Lookup(frames[i] - 1);
     if (r.found) return r.site;
   }
   ShadowStack* s = StackOf(tls_self);
@@ -417,12 +495,17 @@ bool StudentCall(std::uintptr_t pc) {
     // std::thread's constructor): the real stack reaches the caller in the executable.
     // The frames up to the interposer's own return address are liblab_std's (this
     // function, IsRawCall, the interposer): the callers start after it.
-    void* frames[16];
-    const int n = backtrace(frames, 16);
-    int i = 0;
-    while (i < n && reinterpret_cast<std::uintptr_t>(frames[i]) != pc) ++i;
-    for (++i; i < n; ++i) {
-      r = Lookup(reinterpret_cast<std::uintptr_t>(frames[i]) - 1);
+    const std::uintptr_t cfa = InterposerCfa(pc);
+    if (const std::uintptr_t ret = LearnedCaller(pc, cfa); ret != 0) {
+      r = Lookup(ret - 1);
+      if (r.owner == Owner::kStudent) return true;
+      if (r.owner == Owner::kLab) return false;
+    }
+    std::uintptr_t frames[16];
+    const int n = FramesAfter(pc, frames, 16);
+    if (n > 0) LearnCaller(pc, cfa, frames[0]);
+    for (int i = 0; i < n; ++i) {
+      r = Lookup(frames[i] - 1);
       if (r.owner == Owner::kStudent) return true;
       if (r.owner == Owner::kLab) return false;
     }
