@@ -111,9 +111,11 @@ void WakeOne(ObjectState* obj) {
 }
 
 void WakeAll(ObjectState* obj) {
-  std::vector<ThreadState*> ws;
-  ws.swap(obj->waiters);
-  for (ThreadState* t : ws) Wake(t);
+  // Wake only marks threads runnable (or notifies their park_cv): it never touches the
+  // list, so the list is walked in place and cleared, keeping its capacity (a swap into a
+  // local vector freed it, and every later wait on a condition variable allocated again).
+  for (ThreadState* t : obj->waiters) Wake(t);
+  obj->waiters.clear();
 }
 
 void ReleaseSlow(ThreadState* self, ObjectState* obj) {
