@@ -137,9 +137,12 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   strategy_->OnThreadCreated(main->tid);
   if (wants_events_) recorder_.OnSpawn(main);
   main->fiber = pool_->Create([this, main] { FiberEntry(main); });
-  started_.assign(1, 0);
-  abandoned_.assign(1, 0);
-  points_.assign(1, 0);
+  // The per-tid tables keep their length from schedule to schedule (zeroed, not shrunk):
+  // Spawn grows them only for a schedule with more threads than any before.
+  std::fill(started_.begin(), started_.end(), 0);
+  std::fill(abandoned_.begin(), abandoned_.end(), 0);
+  std::fill(points_.begin(), points_.end(), 0);
+  GrowThreadTables(main->tid);
   choices_.clear();
   SwitchTo(main);  // returns when the schedule is over
   if (ended_ && !hang_) UnwindRemaining();
@@ -307,13 +310,16 @@ void ControlledScheduler::MakeRunnable(ThreadState* t) {
 void ControlledScheduler::Spawn(ThreadState* t) {
   strategy_->OnThreadCreated(t->tid);
   if (wants_events_) recorder_.OnSpawn(t);
-  if (started_.size() <= t->tid) {
-    started_.resize(t->tid + 1, 0);
-    abandoned_.resize(t->tid + 1, 0);
-  }
-  if (points_.size() <= t->tid) points_.resize(t->tid + 1, 0);
+  GrowThreadTables(t->tid);
   SetState(t, ThreadState::Sched::kRunnable);
   t->fiber = pool_->Create([this, t] { FiberEntry(t); });
+}
+
+void ControlledScheduler::GrowThreadTables(std::uint32_t tid) {
+  if (started_.size() > tid) return;
+  started_.resize(tid + 1, 0);
+  abandoned_.resize(tid + 1, 0);
+  points_.resize(tid + 1, 0);
 }
 
 void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {

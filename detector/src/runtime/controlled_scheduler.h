@@ -138,6 +138,8 @@ class ControlledScheduler {
   // The step budget is spent: reports a livelock and ends the run.
   [[noreturn, gnu::noinline, gnu::cold]] void ReportLivelock();
   void SwitchTo(ThreadState* next);
+  // started_, abandoned_ and points_ have a slot for thread `tid`.
+  void GrowThreadTables(std::uint32_t tid);
   [[noreturn]] void FiberEntry(ThreadState* t);
   [[noreturn]] void ReturnToOs();
   void UnwindRemaining();

@@ -420,6 +420,7 @@ bool IsSpecFile(const char* file);
 struct FileClass {
   const char* file;
   bool internal;  // IsInternalFileSlow(file): a lab, system or spec file
+  bool spec;      // IsSpecFile(file) (Fix asks it of every internal site: cached too)
 };
 extern constinit LAB_TLS FileClass tls_file_class[16];
 inline FileClass& FileClassSlot(const char* file) {
@@ -430,6 +431,7 @@ inline bool IsInternalFile(const char* file) {
   if (e.file != file) {
     e.file = file;
     e.internal = IsInternalFileSlow(file);
+    e.spec = e.internal && IsSpecFile(file);
   }
   return e.internal;
 }
@@ -450,7 +452,8 @@ inline bool KnownStudentFile(const char* file) {
 inline SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
   if (IsInternalFile(s.file)) {
-    return self != nullptr && !IsSpecFile(s.file) ? self->last_site : SiteRef{};
+    // IsInternalFile filled the slot of s.file: its spec bit is IsSpecFile(s.file).
+    return self != nullptr && !FileClassSlot(s.file).spec ? self->last_site : SiteRef{};
   }
   if (self != nullptr) self->last_site = s;
   return s;
