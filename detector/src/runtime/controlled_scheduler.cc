@@ -371,81 +371,45 @@ void ControlledScheduler::WakeEarliestSleepers() {
 
 void ControlledScheduler::Reschedule(ThreadState* self) {
   // Reschedule's callers always pass the thread that reached the point (never null).
-  if (points_.size() <= self->tid) points_.resize(self->tid + 1, 0);
-  const std::uint32_t self_point = points_[self->tid]++;
+  const std::uint32_t self_tid = self->tid;
+  if (self_tid >= points_.size()) [[unlikely]] GrowThreadTables(self_tid);
+  const std::uint32_t self_point = points_[self_tid]++;
   while (true) {
-    // The options, current thread first, in plain arrays (this runs at every step: no
-    // push_back capacity checks). Room for every thread twice: runnable ones, then
-    // (spurious wake-ups) blocked waiters.
+    // The options as tids (tid == index in run_->threads), current thread first, then the
+    // other runnable ones, then (spurious wake-ups) blocked condvar waiters; in plain
+    // arrays, as this runs at every step.
     const std::size_t n_threads = run_->threads.size();
-    if (option_threads_.size() < 2 * n_threads) {
-      option_threads_.resize(2 * n_threads);
-      option_tids_.resize(2 * n_threads);
-    }
-    ThreadState** opts = option_threads_.data();
-    std::uint32_t* tids = option_tids_.data();
-    const bool self_can_run = self != nullptr && !self->finished &&
-                              self->sched == ThreadState::Sched::kRunnable;
+    const bool self_can_run = !self->finished && self->sched == ThreadState::Sched::kRunnable;
+    std::uint32_t* tids;
     int nr = 0;
-    if (self_can_run) {
-      opts[0] = self;
-      tids[0] = self->tid;
-      nr = 1;
-    }
-    if (n_threads <= 64) {
-      // The runnable set as a bit mask, in tid order (tid == index): which threads can
-      // run changes at random from step to step, and a scan that branches per thread
-      // is mispredicted about half the time.
-      std::uint64_t bits = runnable_bits_;
-      if (self != nullptr && self->tid < 64) bits &= ~(std::uint64_t{1} << self->tid);
+    int ns = 0;
+    if (n_threads <= 64) [[likely]] {
+      // The runnable set as a bit mask, in tid order: which threads can run changes at
+      // random from step to step, and a scan that branches per thread is mispredicted
+      // about half the time. (self_tid < 64: every thread has a bit.)
+      tids = small_tids_;
+      if (self_can_run) tids[nr++] = self_tid;
+      std::uint64_t bits = runnable_bits_ & ~(std::uint64_t{1} << self_tid);
       while (bits != 0) {
-        const int i = __builtin_ctzll(bits);
+        tids[nr++] = static_cast<std::uint32_t>(__builtin_ctzll(bits));
         bits &= bits - 1;
-        opts[nr] = run_->threads[i].get();
-        tids[nr] = static_cast<std::uint32_t>(i);
-        ++nr;
       }
-    } else {
-      for (std::size_t i = 0; i < n_threads; ++i) {
-        ThreadState* t = run_->threads[i].get();
-        if (t->sched == ThreadState::Sched::kRunnable && t != self && !t->finished) {
-          opts[nr] = t;
-          tids[nr] = static_cast<std::uint32_t>(i);
-          ++nr;
+      if (nr != 0 && opt_.spurious_wakeups) {
+        std::uint64_t waiters = cv_waiter_bits_;
+        while (waiters != 0) {
+          const int i = __builtin_ctzll(waiters);
+          waiters &= waiters - 1;
+          if (run_->threads[i]->finished) continue;
+          tids[nr + ns++] = static_cast<std::uint32_t>(i);
         }
       }
+    } else {
+      tids = CollectOptionsScan(self, self_can_run, &nr, &ns);
     }
     if (nr == 0) {
       // Nothing can run: virtual time jumps to the earliest sleepers, or the run ends.
       WakeEarliestSleepers();
       continue;
-    }
-    int ns = 0;
-    if (opt_.spurious_wakeups) {
-      // Blocked condvar waiters in tid order, as the runnable ones: a mask when every
-      // thread has a bit, a scan otherwise.
-      if (n_threads <= 64) {
-        std::uint64_t bits = cv_waiter_bits_;
-        while (bits != 0) {
-          const int i = __builtin_ctzll(bits);
-          bits &= bits - 1;
-          ThreadState* t = run_->threads[i].get();
-          if (t->finished) continue;
-          opts[nr + ns] = t;
-          tids[nr + ns] = static_cast<std::uint32_t>(i);
-          ++ns;
-        }
-      } else {
-        for (auto& up : run_->threads) {
-          ThreadState* t = up.get();
-          if (!t->finished && t->sched == ThreadState::Sched::kBlocked &&
-              t->wait_kind == WaitKind::kCondVar) {
-            opts[nr + ns] = t;
-            tids[nr + ns] = t->tid;
-            ++ns;
-          }
-        }
-      }
     }
     int pick = 0;
     if (nr + ns > 1 || wants_events_) {
@@ -455,7 +419,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       c.current_first = self_can_run;
       c.tids = tids;
       c.step = step_count_;
-      c.self_tid = self->tid;
+      c.self_tid = self_tid;
       c.self_point = self_point;
       if (wants_events_) {
         recorder_.Describe(run_, opt_.spurious_wakeups);
@@ -471,24 +435,53 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       if (pick < 0 || pick >= nr + ns) pick = 0;
       // Real choices only: a path replays them, and DPOR's Pick sees single options too.
       if (nr + ns > 1) {
-        choices_.push_back({self->tid, self_point, tids[pick], pick, nr, self_can_run});
+        choices_.push_back({self_tid, self_point, tids[pick], pick, nr, self_can_run});
       }
     }
-    ThreadState* next = opts[pick];
-    if (pick >= nr) {
+    ThreadState* next = run_->threads[tids[pick]].get();
+    if (pick >= nr) [[unlikely]] {
       next->spurious = true;
       SetState(next, ThreadState::Sched::kRunnable);
       next->wake_at_ns = -1;
       Record(next, OpCode::kWoke, next->waiting_on.load(), next->wait_site, false,
              "spurious wake-up");
     }
-    if (self_can_run && next != self) {
+    if (next == self) return;  // the running thread goes on: no switch
+    if (self_can_run) {
       ++preemptions_;
       if (trace_total_ > 0) trace_[trace_next_ == 0 ? kTraceKeep - 1 : trace_next_ - 1].preempted = true;
     }
     SwitchTo(next);
     return;
   }
+}
+
+std::uint32_t* ControlledScheduler::CollectOptionsScan(ThreadState* self, bool self_can_run,
+                                                       int* nr_out, int* ns_out) {
+  const std::size_t n_threads = run_->threads.size();
+  if (option_tids_.size() < 2 * n_threads) option_tids_.resize(2 * n_threads);
+  std::uint32_t* tids = option_tids_.data();
+  int nr = 0;
+  if (self_can_run) tids[nr++] = self->tid;
+  for (std::size_t i = 0; i < n_threads; ++i) {
+    ThreadState* t = run_->threads[i].get();
+    if (t->sched == ThreadState::Sched::kRunnable && t != self && !t->finished) {
+      tids[nr++] = static_cast<std::uint32_t>(i);
+    }
+  }
+  int ns = 0;
+  if (nr != 0 && opt_.spurious_wakeups) {
+    for (auto& up : run_->threads) {
+      ThreadState* t = up.get();
+      if (!t->finished && t->sched == ThreadState::Sched::kBlocked &&
+          t->wait_kind == WaitKind::kCondVar) {
+        tids[nr + ns++] = t->tid;
+      }
+    }
+  }
+  *nr_out = nr;
+  *ns_out = ns;
+  return tids;
 }
 
 void ControlledScheduler::SwitchTo(ThreadState* next) {

@@ -137,6 +137,9 @@ class ControlledScheduler {
   [[gnu::noinline, gnu::cold]] void WakeEarliestSleepers();
   // The step budget is spent: reports a livelock and ends the run.
   [[noreturn, gnu::noinline, gnu::cold]] void ReportLivelock();
+  // Reschedule's options of a run with more than 64 threads: a scan of every thread.
+  [[gnu::noinline]] std::uint32_t* CollectOptionsScan(ThreadState* self, bool self_can_run,
+                                                      int* nr, int* ns);
   void SwitchTo(ThreadState* next);
   // started_, abandoned_ and points_ have a slot for thread `tid`.
   void GrowThreadTables(std::uint32_t tid);
@@ -164,8 +167,10 @@ class ControlledScheduler {
   std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events (kTraceKeep slots)
   std::size_t trace_total_ = 0;
   std::size_t trace_next_ = 0;
-  std::vector<std::uint32_t> option_tids_;
-  std::vector<ThreadState*> option_threads_;
+  // Reschedule's options (tids) when the run has at most 64 threads (every thread then has
+  // a bit in runnable_bits_): room for each thread twice, runnable and spurious.
+  std::uint32_t small_tids_[128];
+  std::vector<std::uint32_t> option_tids_;  // the options of a run with more threads
   std::vector<ObjectState*> graveyard_;
   std::vector<std::unique_ptr<ThreadState>> spare_threads_;
   std::vector<ObjectState*> spare_objects_;
