@@ -112,6 +112,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   abort_steps_ = 0;
   runnable_bits_ = 0;
   cv_waiter_bits_ = 0;
+  many_threads_ = false;
   time_jumps_ = 0;
   redundant_ = false;
   recorder_.Reset();
@@ -268,7 +269,11 @@ void ControlledScheduler::ReportLivelock() {
   // out of scope), where the unwinding exception would meet a noexcept destructor and end
   // the process. A thread that keeps running soon reaches another operation.
   if (step_count_ > opt_.step_budget && !MayRunInDestructor(op)) ReportLivelock();
-  Reschedule(self);
+  if (AloneAtPoint(self)) {
+    ++points_[self->tid];  // what Reschedule would do: count the point, go on
+  } else {
+    Reschedule(self);
+  }
   // Resumed by UnwindRemaining (the schedule ended while this thread was preempted here):
   // unwind now rather than run on to the next point.
   if (aborting_ && std::uncaught_exceptions() == 0) ThrowRunAborted();
@@ -311,6 +316,7 @@ void ControlledScheduler::Spawn(ThreadState* t) {
   strategy_->OnThreadCreated(t->tid);
   if (wants_events_) recorder_.OnSpawn(t);
   GrowThreadTables(t->tid);
+  if (t->tid >= 64) many_threads_ = true;
   SetState(t, ThreadState::Sched::kRunnable);
   t->fiber = pool_->Create([this, t] { FiberEntry(t); });
 }

@@ -140,6 +140,15 @@ class ControlledScheduler {
   // Reschedule's options of a run with more than 64 threads: a scan of every thread.
   [[gnu::noinline]] std::uint32_t* CollectOptionsScan(ThreadState* self, bool self_can_run,
                                                       int* nr, int* ns);
+  // At a scheduling point, the running thread `self` is the only option: no other thread
+  // is runnable, no condvar waiter may wake spuriously, and the strategy does not see
+  // single options (WantsEvents). Reschedule would let it go on; Point skips the call.
+  bool AloneAtPoint(const ThreadState* self) const {
+    const std::uint32_t tid = self->tid;
+    return !many_threads_ && !wants_events_ && (runnable_bits_ & ~(std::uint64_t{1} << tid)) == 0 &&
+           self->sched == ThreadState::Sched::kRunnable &&
+           (cv_waiter_bits_ == 0 || !opt_.spurious_wakeups) && tid < points_.size();
+  }
   void SwitchTo(ThreadState* next);
   // started_, abandoned_ and points_ have a slot for thread `tid`.
   void GrowThreadTables(std::uint32_t tid);
@@ -183,6 +192,8 @@ class ControlledScheduler {
   std::uint64_t runnable_bits_ = 0;
   // Bit t: thread t (t < 64) is blocked on a condition variable (see SetState).
   std::uint64_t cv_waiter_bits_ = 0;
+  // The schedule has a thread with tid >= 64 (the bit masks above do not cover it).
+  bool many_threads_ = false;
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.
   bool wants_events_ = false;
   bool wants_points_ = false;  // the strategy's OnPoint is called (directed search)
