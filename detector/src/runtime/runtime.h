@@ -487,6 +487,35 @@ inline void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
   }
 }
 
+// Lock ownership hand-offs. A controlled run executes all its threads on one OS thread,
+// so there they need no locked instruction (a CAS, an atomic add or a seq_cst store is an
+// xchg/lock-prefixed op of ~20 cycles, and a schedule of the bounded buffer made ~150 of
+// them); free runs keep the atomic protocol.
+inline bool TakeOwner(ObjectState* s, ThreadState* self, bool controlled) {
+  if (controlled) {
+    if (s->owner.load(std::memory_order_relaxed) != nullptr) return false;
+    s->owner.store(self, std::memory_order_relaxed);
+    return true;
+  }
+  ThreadState* expected = nullptr;
+  return s->owner.compare_exchange_strong(expected, self);
+}
+inline void DropOwner(ObjectState* s, bool controlled) {
+  if (controlled) {
+    s->owner.store(nullptr, std::memory_order_relaxed);
+  } else {
+    s->owner.store(nullptr);
+  }
+}
+inline void AddWaiterCount(ObjectState* s, int delta, bool controlled) {
+  if (controlled) {
+    s->waiter_count.store(s->waiter_count.load(std::memory_order_relaxed) + delta,
+                          std::memory_order_relaxed);
+  } else {
+    s->waiter_count.fetch_add(delta);
+  }
+}
+
 // A thread's held list (the owner's own bookkeeping: no atomics on the fast path).
 // Fields one by one: a Held built on the stack and copied costs a store-forwarding stall.
 inline void PushHeld(ThreadState* t, ObjectState* obj, SiteRef site, bool via_try, bool shared,
