@@ -8,16 +8,9 @@
 #include "race_detector.h"
 
 namespace lab::internal {
-namespace {
 
-// True when the remembered access `e` is unordered with an access by `t` at clock `ct`.
-bool Concurrent(Epoch e, Tid t, const VectorClock& ct) {
-  return !e.none() && e.tid != t && !ct.Covers(e);
-}
-
-}  // namespace
-
-std::optional<PriorAccess> AccessHistory::OnRead(Tid t, const VectorClock& ct, SiteRef site) {
+std::optional<PriorAccess> AccessHistory::OnReadSlow(Tid t, const VectorClock& ct,
+                                                     SiteRef site) {
   std::optional<PriorAccess> race;
   if (Concurrent(write_.epoch, t, ct)) {
     race = PriorAccess{write_.epoch.tid, write_.site, /*is_write=*/true};
@@ -49,7 +42,8 @@ std::optional<PriorAccess> AccessHistory::OnRead(Tid t, const VectorClock& ct, S
   return race;
 }
 
-std::optional<PriorAccess> AccessHistory::OnWrite(Tid t, const VectorClock& ct, SiteRef site) {
+std::optional<PriorAccess> AccessHistory::OnWriteSlow(Tid t, const VectorClock& ct,
+                                                      SiteRef site) {
   std::optional<PriorAccess> race;
   if (Concurrent(write_.epoch, t, ct)) {
     race = PriorAccess{write_.epoch.tid, write_.site, /*is_write=*/true};

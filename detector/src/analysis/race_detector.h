@@ -37,10 +37,27 @@ class AccessHistory {
  public:
   // A read by `t` whose clock is `ct`. Returns the write it races with, if any.
   // Records the read either way.
-  std::optional<PriorAccess> OnRead(Tid t, const VectorClock& ct, SiteRef site);
+  // Inline, the common case of every access (epoch mode, no race, reads totally ordered);
+  // the rest is OnReadSlow / OnWriteSlow, the full rules.
+  std::optional<PriorAccess> OnRead(Tid t, const VectorClock& ct, SiteRef site) {
+    if (!shared_ && !Concurrent(write_.epoch, t, ct) &&
+        (read_.epoch.none() || read_.epoch.tid == t || ct.Covers(read_.epoch))) {
+      read_ = Stamped{ct.EpochOf(t), site};
+      return std::nullopt;
+    }
+    return OnReadSlow(t, ct, site);
+  }
   // A write by `t` whose clock is `ct`. Returns an earlier write or read it races with
   // (the write first, when both do). Records the write either way.
-  std::optional<PriorAccess> OnWrite(Tid t, const VectorClock& ct, SiteRef site);
+  std::optional<PriorAccess> OnWrite(Tid t, const VectorClock& ct, SiteRef site) {
+    // Epoch mode keeps no reader list (readers_ is empty while !shared_).
+    if (!shared_ && !Concurrent(write_.epoch, t, ct) && !Concurrent(read_.epoch, t, ct)) {
+      write_ = Stamped{ct.EpochOf(t), site};
+      read_ = Stamped{};
+      return std::nullopt;
+    }
+    return OnWriteSlow(t, ct, site);
+  }
   // Forget every access (a new run).
   void Reset();
 
@@ -49,6 +66,12 @@ class AccessHistory {
     Epoch epoch;
     SiteRef site;
   };
+  // True when the remembered access `e` is unordered with an access by `t` at clock `ct`.
+  static bool Concurrent(Epoch e, Tid t, const VectorClock& ct) {
+    return !e.none() && e.tid != t && !ct.Covers(e);
+  }
+  std::optional<PriorAccess> OnReadSlow(Tid t, const VectorClock& ct, SiteRef site);
+  std::optional<PriorAccess> OnWriteSlow(Tid t, const VectorClock& ct, SiteRef site);
   Stamped write_;
   Stamped read_;                  // valid while !shared_
   bool shared_ = false;           // read-shared mode

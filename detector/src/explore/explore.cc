@@ -412,11 +412,13 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
   Watchdog watchdog(opt.hang_timeout, pthread_self(), gettid());
   ControlledScheduler sched(opt, strategy.get(), &pool, flags, &g_hang.steps);
   // One schedule under the scheduler's current strategy, watched for hangs.
+  // Release stores (movs, not xchg: this runs per schedule): the watchdog's acquire load
+  // of `sched` then sees `fired` cleared before it.
   auto run_one = [&] {
-    g_hang.fired = false;
-    g_hang.sched = &sched;
+    g_hang.fired.store(false, std::memory_order_relaxed);
+    g_hang.sched.store(&sched, std::memory_order_release);
     internal::ScheduleOutcome out = sched.RunSchedule(body);
-    g_hang.sched = nullptr;
+    g_hang.sched.store(nullptr, std::memory_order_release);
     return out;
   };
   bool exhausted = false;

@@ -10,14 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#if defined(__SANITIZE_THREAD__)
-#define LAB_FIBER_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define LAB_FIBER_TSAN 1
-#endif
-#endif
-
+// LAB_FIBER_TSAN and LAB_FIBER_INLINE_SWITCH: fiber.h.
 #ifdef LAB_FIBER_TSAN
 extern "C" {
 void* __tsan_get_current_fiber(void);
@@ -147,6 +140,7 @@ void FiberPool::Abandon(Fiber* f) {
   delete f;
 }
 
+#ifndef LAB_FIBER_INLINE_SWITCH
 void SwitchFiber(Fiber* from, Fiber* to) {
   if (from == to) return;
 #ifdef LAB_FIBER_TSAN
@@ -159,5 +153,6 @@ void SwitchFiber(Fiber* from, Fiber* to) {
   swapcontext(static_cast<ucontext_t*>(from->sp), static_cast<ucontext_t*>(to->sp));
 #endif
 }
+#endif
 
 }  // namespace lab::internal

@@ -47,7 +47,27 @@ class FiberPool {
   std::vector<Fiber*> free_fibers_;  // released fibers, stacks attached, for reuse
 };
 
-// Switches from `from` (the running fiber) to `to`.
+// Switches from `from` (the running fiber) to `to`. On x86-64 without ThreadSanitizer it
+// is inline (a switch happens at most steps of a controlled run): one call, to the
+// assembly switch, instead of two.
+#if defined(__SANITIZE_THREAD__)
+#define LAB_FIBER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LAB_FIBER_TSAN 1
+#endif
+#endif
+#if defined(__x86_64__) && !defined(LAB_FIBER_TSAN)
+#define LAB_FIBER_INLINE_SWITCH 1
+}  // namespace lab::internal
+extern "C" void lab_fiber_switch(void** save_sp, void* load_sp);
+namespace lab::internal {
+inline void SwitchFiber(Fiber* from, Fiber* to) {
+  if (from == to) return;
+  lab_fiber_switch(&from->sp, to->sp);
+}
+#else
 void SwitchFiber(Fiber* from, Fiber* to);
+#endif
 
 }  // namespace lab::internal

@@ -33,11 +33,18 @@ constexpr auto kStallRecheck = std::chrono::milliseconds(250);
 bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, RtGuard& g,
              std::optional<Nanos> timeout) {
   Run* run = self->run;
+  // waiting_on is read by cycle checks, under the runtime lock in free runs and on this OS
+  // thread in controlled runs: there a relaxed store (a mov, not an xchg) is enough.
+  const bool controlled = run->mode == RunMode::kControlled;
   self->wait_kind = kind;
   self->wait_site = site;
   self->timed_wait = timeout.has_value();
   self->woken = false;
-  self->waiting_on.store(obj);
+  if (controlled) {
+    self->waiting_on.store(obj, std::memory_order_relaxed);
+  } else {
+    self->waiting_on.store(obj);
+  }
   if (!self->timed_wait) {
     if (auto dl = FindDeadlock(self, obj, kind, site)) {
       FatalFinding(self, std::move(*dl), &g.lock());
@@ -46,7 +53,7 @@ bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, R
   }
 
   bool woke = true;
-  if (run->mode == RunMode::kControlled) {
+  if (controlled) {
     run->sched->SetState(self, ThreadState::Sched::kBlocked);
     self->timed_out = false;
     self->spurious = false;
@@ -86,7 +93,11 @@ bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, R
     }
     if (!self->timed_wait) run->blocked_threads--;
   }
-  self->waiting_on.store(nullptr);
+  if (controlled) {
+    self->waiting_on.store(nullptr, std::memory_order_relaxed);
+  } else {
+    self->waiting_on.store(nullptr);
+  }
   self->wait_kind = WaitKind::kNone;
   if (!woke) RemoveWaiter(obj, self);
   return woke;
@@ -111,9 +122,11 @@ void WakeOne(ObjectState* obj) {
 }
 
 void WakeAll(ObjectState* obj) {
-  std::vector<ThreadState*> ws;
-  ws.swap(obj->waiters);
-  for (ThreadState* t : ws) Wake(t);
+  // Wake only marks threads runnable (or notifies their park_cv): it never touches the
+  // list, so the list is walked in place and cleared, keeping its capacity (a swap into a
+  // local vector freed it, and every later wait on a condition variable allocated again).
+  for (ThreadState* t : obj->waiters) Wake(t);
+  obj->waiters.clear();
 }
 
 void ReleaseSlow(ThreadState* self, ObjectState* obj) {

@@ -120,6 +120,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   abort_steps_ = 0;
   runnable_bits_ = 0;
   cv_waiter_bits_ = 0;
+  many_threads_ = false;
   time_jumps_ = 0;
   redundant_ = false;
   recorder_.Reset();
@@ -145,9 +146,12 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   strategy_->OnThreadCreated(main->tid);
   if (wants_events_) recorder_.OnSpawn(main);
   main->fiber = pool_->Create([this, main] { FiberEntry(main); });
-  started_.assign(1, 0);
-  abandoned_.assign(1, 0);
-  points_.assign(1, 0);
+  // The per-tid tables keep their length from schedule to schedule (zeroed, not shrunk):
+  // Spawn grows them only for a schedule with more threads than any before.
+  std::fill(started_.begin(), started_.end(), 0);
+  std::fill(abandoned_.begin(), abandoned_.end(), 0);
+  std::fill(points_.begin(), points_.end(), 0);
+  GrowThreadTables(main->tid);
   choices_.clear();
   SwitchTo(main);  // returns when the schedule is over
   if (ended_ && !hang_) UnwindRemaining();
@@ -274,7 +278,11 @@ void ControlledScheduler::ReportLivelock() {
   // out of scope), where the unwinding exception would meet a noexcept destructor and end
   // the process. A thread that keeps running soon reaches another operation.
   if (step_count_ > opt_.step_budget && !MayRunInDestructor(op)) ReportLivelock();
-  Reschedule(self);
+  if (AloneAtPoint(self)) {
+    ++points_[self->tid];  // what Reschedule would do: count the point, go on
+  } else {
+    Reschedule(self);
+  }
   // Resumed by UnwindRemaining (the schedule ended while this thread was preempted here):
   // unwind now rather than run on to the next point.
   if (aborting_ && std::uncaught_exceptions() == 0) ThrowRunAborted();
@@ -316,13 +324,17 @@ void ControlledScheduler::MakeRunnable(ThreadState* t) {
 void ControlledScheduler::Spawn(ThreadState* t) {
   strategy_->OnThreadCreated(t->tid);
   if (wants_events_) recorder_.OnSpawn(t);
-  if (started_.size() <= t->tid) {
-    started_.resize(t->tid + 1, 0);
-    abandoned_.resize(t->tid + 1, 0);
-  }
-  if (points_.size() <= t->tid) points_.resize(t->tid + 1, 0);
+  GrowThreadTables(t->tid);
+  if (t->tid >= 64) many_threads_ = true;
   SetState(t, ThreadState::Sched::kRunnable);
   t->fiber = pool_->Create([this, t] { FiberEntry(t); });
+}
+
+void ControlledScheduler::GrowThreadTables(std::uint32_t tid) {
+  if (started_.size() > tid) return;
+  started_.resize(tid + 1, 0);
+  abandoned_.resize(tid + 1, 0);
+  points_.resize(tid + 1, 0);
 }
 
 void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
@@ -409,81 +421,45 @@ void ControlledScheduler::PassPlainAccesses() {
 
 void ControlledScheduler::Reschedule(ThreadState* self) {
   // Reschedule's callers always pass the thread that reached the point (never null).
-  if (points_.size() <= self->tid) points_.resize(self->tid + 1, 0);
-  const std::uint32_t self_point = points_[self->tid]++;
+  const std::uint32_t self_tid = self->tid;
+  if (self_tid >= points_.size()) [[unlikely]] GrowThreadTables(self_tid);
+  const std::uint32_t self_point = points_[self_tid]++;
   while (true) {
-    // The options, current thread first, in plain arrays (this runs at every step: no
-    // push_back capacity checks). Room for every thread twice: runnable ones, then
-    // (spurious wake-ups) blocked waiters.
+    // The options as tids (tid == index in run_->threads), current thread first, then the
+    // other runnable ones, then (spurious wake-ups) blocked condvar waiters; in plain
+    // arrays, as this runs at every step.
     const std::size_t n_threads = run_->threads.size();
-    if (option_threads_.size() < 2 * n_threads) {
-      option_threads_.resize(2 * n_threads);
-      option_tids_.resize(2 * n_threads);
-    }
-    ThreadState** opts = option_threads_.data();
-    std::uint32_t* tids = option_tids_.data();
-    const bool self_can_run = self != nullptr && !self->finished &&
-                              self->sched == ThreadState::Sched::kRunnable;
+    const bool self_can_run = !self->finished && self->sched == ThreadState::Sched::kRunnable;
+    std::uint32_t* tids;
     int nr = 0;
-    if (self_can_run) {
-      opts[0] = self;
-      tids[0] = self->tid;
-      nr = 1;
-    }
-    if (n_threads <= 64) {
-      // The runnable set as a bit mask, in tid order (tid == index): which threads can
-      // run changes at random from step to step, and a scan that branches per thread
-      // is mispredicted about half the time.
-      std::uint64_t bits = runnable_bits_;
-      if (self != nullptr && self->tid < 64) bits &= ~(std::uint64_t{1} << self->tid);
+    int ns = 0;
+    if (n_threads <= 64) [[likely]] {
+      // The runnable set as a bit mask, in tid order: which threads can run changes at
+      // random from step to step, and a scan that branches per thread is mispredicted
+      // about half the time. (self_tid < 64: every thread has a bit.)
+      tids = small_tids_;
+      if (self_can_run) tids[nr++] = self_tid;
+      std::uint64_t bits = runnable_bits_ & ~(std::uint64_t{1} << self_tid);
       while (bits != 0) {
-        const int i = __builtin_ctzll(bits);
+        tids[nr++] = static_cast<std::uint32_t>(__builtin_ctzll(bits));
         bits &= bits - 1;
-        opts[nr] = run_->threads[i].get();
-        tids[nr] = static_cast<std::uint32_t>(i);
-        ++nr;
       }
-    } else {
-      for (std::size_t i = 0; i < n_threads; ++i) {
-        ThreadState* t = run_->threads[i].get();
-        if (t->sched == ThreadState::Sched::kRunnable && t != self && !t->finished) {
-          opts[nr] = t;
-          tids[nr] = static_cast<std::uint32_t>(i);
-          ++nr;
+      if (nr != 0 && opt_.spurious_wakeups) {
+        std::uint64_t waiters = cv_waiter_bits_;
+        while (waiters != 0) {
+          const int i = __builtin_ctzll(waiters);
+          waiters &= waiters - 1;
+          if (run_->threads[i]->finished) continue;
+          tids[nr + ns++] = static_cast<std::uint32_t>(i);
         }
       }
+    } else {
+      tids = CollectOptionsScan(self, self_can_run, &nr, &ns);
     }
     if (nr == 0) {
       // Nothing can run: virtual time jumps to the earliest sleepers, or the run ends.
       WakeEarliestSleepers();
       continue;
-    }
-    int ns = 0;
-    if (opt_.spurious_wakeups) {
-      // Blocked condvar waiters in tid order, as the runnable ones: a mask when every
-      // thread has a bit, a scan otherwise.
-      if (n_threads <= 64) {
-        std::uint64_t bits = cv_waiter_bits_;
-        while (bits != 0) {
-          const int i = __builtin_ctzll(bits);
-          bits &= bits - 1;
-          ThreadState* t = run_->threads[i].get();
-          if (t->finished) continue;
-          opts[nr + ns] = t;
-          tids[nr + ns] = static_cast<std::uint32_t>(i);
-          ++ns;
-        }
-      } else {
-        for (auto& up : run_->threads) {
-          ThreadState* t = up.get();
-          if (!t->finished && t->sched == ThreadState::Sched::kBlocked &&
-              t->wait_kind == WaitKind::kCondVar) {
-            opts[nr + ns] = t;
-            tids[nr + ns] = t->tid;
-            ++ns;
-          }
-        }
-      }
     }
     int pick = 0;
     if (nr + ns > 1 || wants_events_) {
@@ -493,7 +469,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       c.current_first = self_can_run;
       c.tids = tids;
       c.step = step_count_;
-      c.self_tid = self->tid;
+      c.self_tid = self_tid;
       c.self_point = self_point;
       if (wants_events_) {
         PassPlainAccesses();
@@ -510,24 +486,53 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       if (pick < 0 || pick >= nr + ns) pick = 0;
       // Real choices only: a path replays them, and DPOR's Pick sees single options too.
       if (nr + ns > 1) {
-        choices_.push_back({self->tid, self_point, tids[pick], pick, nr, self_can_run});
+        choices_.push_back({self_tid, self_point, tids[pick], pick, nr, self_can_run});
       }
     }
-    ThreadState* next = opts[pick];
-    if (pick >= nr) {
+    ThreadState* next = run_->threads[tids[pick]].get();
+    if (pick >= nr) [[unlikely]] {
       next->spurious = true;
       SetState(next, ThreadState::Sched::kRunnable);
       next->wake_at_ns = -1;
       Record(next, OpCode::kWoke, next->waiting_on.load(), next->wait_site, false,
              "spurious wake-up");
     }
-    if (self_can_run && next != self) {
+    if (next == self) return;  // the running thread goes on: no switch
+    if (self_can_run) {
       ++preemptions_;
       if (trace_total_ > 0) trace_[trace_next_ == 0 ? kTraceKeep - 1 : trace_next_ - 1].preempted = true;
     }
     SwitchTo(next);
     return;
   }
+}
+
+std::uint32_t* ControlledScheduler::CollectOptionsScan(ThreadState* self, bool self_can_run,
+                                                       int* nr_out, int* ns_out) {
+  const std::size_t n_threads = run_->threads.size();
+  if (option_tids_.size() < 2 * n_threads) option_tids_.resize(2 * n_threads);
+  std::uint32_t* tids = option_tids_.data();
+  int nr = 0;
+  if (self_can_run) tids[nr++] = self->tid;
+  for (std::size_t i = 0; i < n_threads; ++i) {
+    ThreadState* t = run_->threads[i].get();
+    if (t->sched == ThreadState::Sched::kRunnable && t != self && !t->finished) {
+      tids[nr++] = static_cast<std::uint32_t>(i);
+    }
+  }
+  int ns = 0;
+  if (nr != 0 && opt_.spurious_wakeups) {
+    for (auto& up : run_->threads) {
+      ThreadState* t = up.get();
+      if (!t->finished && t->sched == ThreadState::Sched::kBlocked &&
+          t->wait_kind == WaitKind::kCondVar) {
+        tids[nr + ns++] = t->tid;
+      }
+    }
+  }
+  *nr_out = nr;
+  *ns_out = ns;
+  return tids;
 }
 
 void ControlledScheduler::SwitchTo(ThreadState* next) {

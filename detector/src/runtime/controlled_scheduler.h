@@ -151,7 +151,21 @@ class ControlledScheduler {
   [[gnu::noinline, gnu::cold]] void WakeEarliestSleepers();
   // The step budget is spent: reports a livelock and ends the run.
   [[noreturn, gnu::noinline, gnu::cold]] void ReportLivelock();
+  // Reschedule's options of a run with more than 64 threads: a scan of every thread.
+  [[gnu::noinline]] std::uint32_t* CollectOptionsScan(ThreadState* self, bool self_can_run,
+                                                      int* nr, int* ns);
+  // At a scheduling point, the running thread `self` is the only option: no other thread
+  // is runnable, no condvar waiter may wake spuriously, and the strategy does not see
+  // single options (WantsEvents). Reschedule would let it go on; Point skips the call.
+  bool AloneAtPoint(const ThreadState* self) const {
+    const std::uint32_t tid = self->tid;
+    return !many_threads_ && !wants_events_ && (runnable_bits_ & ~(std::uint64_t{1} << tid)) == 0 &&
+           self->sched == ThreadState::Sched::kRunnable &&
+           (cv_waiter_bits_ == 0 || !opt_.spurious_wakeups) && tid < points_.size();
+  }
   void SwitchTo(ThreadState* next);
+  // started_, abandoned_ and points_ have a slot for thread `tid`.
+  void GrowThreadTables(std::uint32_t tid);
   [[noreturn]] void FiberEntry(ThreadState* t);
   [[noreturn]] void ReturnToOs();
   void UnwindRemaining();
@@ -176,8 +190,10 @@ class ControlledScheduler {
   std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events (kTraceKeep slots)
   std::size_t trace_total_ = 0;
   std::size_t trace_next_ = 0;
-  std::vector<std::uint32_t> option_tids_;
-  std::vector<ThreadState*> option_threads_;
+  // Reschedule's options (tids) when the run has at most 64 threads (every thread then has
+  // a bit in runnable_bits_): room for each thread twice, runnable and spurious.
+  std::uint32_t small_tids_[128];
+  std::vector<std::uint32_t> option_tids_;  // the options of a run with more threads
   std::vector<ObjectState*> graveyard_;
   std::vector<std::unique_ptr<ThreadState>> spare_threads_;
   std::vector<ObjectState*> spare_objects_;
@@ -190,6 +206,8 @@ class ControlledScheduler {
   std::uint64_t runnable_bits_ = 0;
   // Bit t: thread t (t < 64) is blocked on a condition variable (see SetState).
   std::uint64_t cv_waiter_bits_ = 0;
+  // The schedule has a thread with tid >= 64 (the bit masks above do not cover it).
+  bool many_threads_ = false;
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.
   bool wants_events_ = false;
   bool wants_points_ = false;  // the strategy's OnPoint is called (directed search)

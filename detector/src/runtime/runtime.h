@@ -378,23 +378,30 @@ extern constinit LAB_TLS Run* tls_run;
 // may stay alive across a fiber switch (BlockOn), where a per-OS-thread count would leak
 // into the next fiber.
 extern constinit LAB_TLS int tls_raw_calls;
+// Always inline: a controlled run constructs one on most operations (45 a schedule of the
+// bounded buffer), and an out-of-line constructor and destructor were two calls each time.
 class RtGuard {
  public:
-  RtGuard() : raw_(tls_run == nullptr) {
-    if (raw_) {
-      ++tls_raw_calls;
-      lk_ = std::unique_lock<std::mutex>(RtMutex());
-    }
+  [[gnu::always_inline]] RtGuard() : raw_(tls_run == nullptr) {
+    if (raw_) Take();
   }
-  ~RtGuard() {
-    if (lk_.owns_lock()) lk_.unlock();
-    if (raw_) --tls_raw_calls;
+  [[gnu::always_inline]] ~RtGuard() {
+    if (raw_) Drop();
   }
   RtGuard(const RtGuard&) = delete;
   RtGuard& operator=(const RtGuard&) = delete;
   std::unique_lock<std::mutex>& lock() { return lk_; }
 
  private:
+  [[gnu::noinline]] void Take() {
+    ++tls_raw_calls;
+    lk_ = std::unique_lock<std::mutex>(RtMutex());
+  }
+  // Free runs only: in a controlled run lk_ never has a mutex (nothing locks it there).
+  [[gnu::noinline]] void Drop() {
+    if (lk_.owns_lock()) lk_.unlock();
+    --tls_raw_calls;
+  }
   std::unique_lock<std::mutex> lk_;
   bool raw_;
 };
@@ -419,6 +426,7 @@ bool IsSpecFile(const char* file);
 struct FileClass {
   const char* file;
   bool internal;  // IsInternalFileSlow(file): a lab, system or spec file
+  bool spec;      // IsSpecFile(file) (Fix asks it of every internal site: cached too)
 };
 extern constinit LAB_TLS FileClass tls_file_class[16];
 inline FileClass& FileClassSlot(const char* file) {
@@ -429,6 +437,7 @@ inline bool IsInternalFile(const char* file) {
   if (e.file != file) {
     e.file = file;
     e.internal = IsInternalFileSlow(file);
+    e.spec = e.internal && IsSpecFile(file);
   }
   return e.internal;
 }
@@ -449,7 +458,8 @@ inline bool KnownStudentFile(const char* file) {
 inline SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
   if (IsInternalFile(s.file)) {
-    return self != nullptr && !IsSpecFile(s.file) ? self->last_site : SiteRef{};
+    // IsInternalFile filled the slot of s.file: its spec bit is IsSpecFile(s.file).
+    return self != nullptr && !FileClassSlot(s.file).spec ? self->last_site : SiteRef{};
   }
   if (self != nullptr) self->last_site = s;
   return s;
@@ -480,6 +490,35 @@ inline void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
     ControlledPoint(self, op, obj, site, lock);
   } else if (g_stress_noise.load(std::memory_order_relaxed)) {
     NoisePoint(self);
+  }
+}
+
+// Lock ownership hand-offs. A controlled run executes all its threads on one OS thread,
+// so there they need no locked instruction (a CAS, an atomic add or a seq_cst store is an
+// xchg/lock-prefixed op of ~20 cycles, and a schedule of the bounded buffer made ~150 of
+// them); free runs keep the atomic protocol.
+inline bool TakeOwner(ObjectState* s, ThreadState* self, bool controlled) {
+  if (controlled) {
+    if (s->owner.load(std::memory_order_relaxed) != nullptr) return false;
+    s->owner.store(self, std::memory_order_relaxed);
+    return true;
+  }
+  ThreadState* expected = nullptr;
+  return s->owner.compare_exchange_strong(expected, self);
+}
+inline void DropOwner(ObjectState* s, bool controlled) {
+  if (controlled) {
+    s->owner.store(nullptr, std::memory_order_relaxed);
+  } else {
+    s->owner.store(nullptr);
+  }
+}
+inline void AddWaiterCount(ObjectState* s, int delta, bool controlled) {
+  if (controlled) {
+    s->waiter_count.store(s->waiter_count.load(std::memory_order_relaxed) + delta,
+                          std::memory_order_relaxed);
+  } else {
+    s->waiter_count.fetch_add(delta);
   }
 }
 

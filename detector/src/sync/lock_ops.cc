@@ -86,10 +86,9 @@ bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
 // Parking protocol, under the runtime lock with waiter_count raised: enqueue, then retry
 // the CAS (an unlock in between sees the count and wakes the queue). True when taken (and
 // dequeued again); false: park, then call again.
-bool EnqueueOrTake(ObjectState* s, ThreadState* self) {
+bool EnqueueOrTake(ObjectState* s, ThreadState* self, bool controlled) {
   s->waiters.push_back(self);
-  ThreadState* expected = nullptr;
-  if (!s->owner.compare_exchange_strong(expected, self)) return false;
+  if (!TakeOwner(s, self, controlled)) return false;
   auto it = std::find(s->waiters.begin(), s->waiters.end(), self);
   if (it != s->waiters.end()) s->waiters.erase(it);
   return true;
@@ -131,23 +130,23 @@ bool SpinAcquire(ObjectState* s, ThreadState* self) {
   if (!timeout && !self->held.empty()) AddLockOrderEdges(self, s, site);
 
   if (Exclusive(s)) {
-    ThreadState* expected = nullptr;
-    if (s->owner.compare_exchange_strong(expected, self) ||
-        (self->run->mode == RunMode::kFree && SpinAcquire(s, self))) {
+    // TakeOwner: a plain load and store in controlled runs (one OS thread), a CAS in free.
+    const bool controlled = self->run->mode == RunMode::kControlled;
+    if (TakeOwner(s, self, controlled) || (!controlled && SpinAcquire(s, self))) {
       s->recursion = 1;
       OnAcquired(self, s, site, timeout.has_value(), false);
       return true;
     }
     RtGuard g;
-    s->waiter_count.fetch_add(1);
+    AddWaiterCount(s, 1, controlled);
     bool ok = true;
-    while (!EnqueueOrTake(s, self)) {
+    while (!EnqueueOrTake(s, self, controlled)) {
       if (!BlockOn(self, s, WaitKind::kLock, site, g, timeout)) {
         ok = false;
         break;
       }
     }
-    s->waiter_count.fetch_sub(1);
+    AddWaiterCount(s, -1, controlled);
     if (!ok) return false;
     s->recursion = 1;
     OnAcquired(self, s, site, timeout.has_value(), false, InControlledRun() ? false : true);
@@ -196,7 +195,7 @@ void LockUndetected(ObjectState* s) {
   }
   RtGuard g;
   s->waiter_count.fetch_add(1);
-  while (!EnqueueOrTake(s, self)) {
+  while (!EnqueueOrTake(s, self, /*controlled=*/false)) {
     self->woken = false;
     while (!self->woken) self->park_cv.wait(g.lock());
   }
@@ -222,7 +221,10 @@ bool UnlockUndetected(ObjectState* s) {
 constinit LAB_TLS std::uint64_t tls_lock_slow_count = 0;
 
 // Every way out of the fast paths is a tail call, so that they need no stack frame.
-[[gnu::noinline]] void LockSlow(ObjectState* s, const Loc& loc) {
+// The location by value (one pointer, in a register): the fast paths pass it on in a tail
+// call, and their callers need not store it to memory (a store and a dependent load per
+// lock and unlock when it went by reference).
+[[gnu::noinline]] void LockSlow(ObjectState* s, Loc loc) {
   ++tls_lock_slow_count;
   if (DetectionOff(s)) return LockUndetected(s);
   LockImpl(s, loc, std::nullopt);
@@ -233,20 +235,15 @@ constinit LAB_TLS std::uint64_t tls_lock_slow_count = 0;
   s->owner.store(nullptr, std::memory_order_seq_cst);
   if (s->waiter_count.load(std::memory_order_seq_cst) > 0) WakeOneWaiter(s);
 }
-}  // namespace
 
-void LockOp(ObjectState* s, const Loc& loc) {
-  ThreadState* self = tls_self;
-  if (self == nullptr || !FastFree(self, s) || s->owner.load(std::memory_order_relaxed) != nullptr) {
-    return LockSlow(s, loc);
-  }
-  const SiteRef site = SiteRef::From(loc);
-  // The last site's file is a student's (Fix never records another): most calls come from
-  // the same file as the previous one and skip the file-class cache.
-  if ((site.file != self->last_site.file && !KnownStudentFile(site.file)) || self->held.full()) {
-    return LockSlow(s, loc);
-  }
-  if (!self->held.empty() && !EdgesKnown(self, EdgeKey(self, s, site))) return LockSlow(s, loc);
+// The nested case of the fast path (something already held): whether this thread
+// recorded the lock-order edges of taking `s` under its held set before, then the same
+// acquisition. A function of its own, so that the uncontended case needs no stack frame
+// (the edge key's loop needs registers the frameless path does not have).
+[[gnu::noinline]] void LockNestedFast(ThreadState* self, ObjectState* s, Loc loc, SiteRef site);
+
+[[gnu::always_inline]] inline void LockFastTake(ThreadState* self, ObjectState* s, Loc loc,
+                                                SiteRef site) {
   ThreadState* expected = nullptr;
   if (!s->owner.compare_exchange_strong(expected, self, std::memory_order_acquire,
                                         std::memory_order_relaxed)) {
@@ -258,7 +255,7 @@ void LockOp(ObjectState* s, const Loc& loc) {
   s->recursion = 1;
   s->acquired_site.file = site.file;
   s->acquired_site.line = site.line;
-  HeldLock& h = self->held.emplace_back_unchecked();  // checked not full above
+  HeldLock& h = self->held.emplace_back_unchecked();  // checked not full by the caller
   h.obj = s;
   h.site.file = site.file;
   h.site.line = site.line;
@@ -266,6 +263,27 @@ void LockOp(ObjectState* s, const Loc& loc) {
   h.shared = false;
   h.node = s->lo_node;
   if (!ClockOwnedBy(s, self)) AcquireSlow(self, s);
+}
+
+void LockNestedFast(ThreadState* self, ObjectState* s, Loc loc, SiteRef site) {
+  if (!EdgesKnown(self, EdgeKey(self, s, site))) return LockSlow(s, loc);
+  LockFastTake(self, s, loc, site);
+}
+}  // namespace
+
+void LockOp(ObjectState* s, Loc loc) {
+  ThreadState* self = tls_self;
+  if (self == nullptr || !FastFree(self, s) || s->owner.load(std::memory_order_relaxed) != nullptr) {
+    return LockSlow(s, loc);
+  }
+  const SiteRef site = SiteRef::From(loc);
+  // The last site's file is a student's (Fix never records another): most calls come from
+  // the same file as the previous one and skip the file-class cache.
+  if ((site.file != self->last_site.file && !KnownStudentFile(site.file)) || self->held.full()) {
+    return LockSlow(s, loc);
+  }
+  if (!self->held.empty()) return LockNestedFast(self, s, loc, site);
+  LockFastTake(self, s, loc, site);
 }
 
 bool TimedLockOp(ObjectState* s, Nanos timeout, const Loc& loc) {
@@ -285,8 +303,7 @@ bool TryLockOp(ObjectState* s, const Loc& loc) {
     return false;
   }
   if (Exclusive(s)) {
-    ThreadState* expected = nullptr;
-    if (!s->owner.compare_exchange_strong(expected, self)) return false;
+    if (!TakeOwner(s, self, self->run->mode == RunMode::kControlled)) return false;
   } else {
     return TryLockSharedMutexExclusive(self, s, site);
   }
@@ -296,10 +313,10 @@ bool TryLockOp(ObjectState* s, const Loc& loc) {
 }
 
 namespace {
-void UnlockSlow(ObjectState* s, const Loc& loc);
+void UnlockSlow(ObjectState* s, Loc loc);
 }  // namespace
 
-void UnlockOp(ObjectState* s, const Loc& loc) {
+void UnlockOp(ObjectState* s, Loc loc) {
   // Fast path: the owner releases its most recent lock (RLock: its last level).
   ThreadState* self = tls_self;
   if (self == nullptr || !FastFree(self, s) || s->owner.load(std::memory_order_relaxed) != self ||
@@ -332,7 +349,7 @@ void UnlockOp(ObjectState* s, const Loc& loc) {
 }
 
 namespace {
-[[gnu::noinline]] void UnlockSlow(ObjectState* s, const Loc& loc) {
+[[gnu::noinline]] void UnlockSlow(ObjectState* s, Loc loc) {
   ++tls_lock_slow_count;
   if (DetectionOff(s) && UnlockUndetected(s)) return;
   ThreadState* self = Self();
@@ -369,7 +386,7 @@ namespace {
   s->recursion = 0;
   Release(self, s);
   if (Exclusive(s)) {
-    s->owner.store(nullptr);
+    DropOwner(s, self->run->mode == RunMode::kControlled);
     if (s->waiter_count.load() > 0) {
       RtGuard g;
       WakeOne(s);

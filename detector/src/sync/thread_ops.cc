@@ -33,7 +33,7 @@ ObjectState* SpawnThread(std::string_view name, std::function<void()> fn, const 
     std::string tname = name.empty() ? "thread-" + std::to_string(run->threads.size())
                                      : std::string(name);
     obj = NewObjectLocked(ObjKind::kThread, tname, site, 0);
-    t = AddThread(run, tname, self);
+    t = AddThread(run, std::move(tname), self);  // tname is not used after this
     t->is_lab_thread = true;
     t->thread_obj = obj;
     // The new thread's last user site starts at its creator's (its own first line in the

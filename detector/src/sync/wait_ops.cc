@@ -72,9 +72,10 @@ bool CondWaitOp(ObjectState* cv, ObjectState* lock, bool owns, Nanos timeout, bo
       break;
     }
   }
+  const bool controlled = self->run->mode == RunMode::kControlled;
   lock->recursion = 0;
   Release(self, lock);
-  lock->owner.store(nullptr);
+  DropOwner(lock, controlled);
   if (lock->kind == ObjKind::kSharedMutex) WakeAll(lock);
   else if (lock->waiter_count.load() > 0) WakeOne(lock);
 
@@ -84,15 +85,14 @@ bool CondWaitOp(ObjectState* cv, ObjectState* lock, bool owns, Nanos timeout, bo
   if (woke && !self->spurious) Acquire(self, cv);
 
   // Re-acquire the lock (a blocking acquisition like any other).
-  lock->waiter_count.fetch_add(1);
+  AddWaiterCount(lock, 1, controlled);
   while (true) {
-    ThreadState* expected = nullptr;
     const bool free_for_writer = lock->kind != ObjKind::kSharedMutex || lock->readers == 0;
-    if (free_for_writer && lock->owner.compare_exchange_strong(expected, self)) break;
+    if (free_for_writer && TakeOwner(lock, self, controlled)) break;
     lock->waiters.push_back(self);
     BlockOn(self, lock, WaitKind::kLock, site, g, std::nullopt);
   }
-  lock->waiter_count.fetch_sub(1);
+  AddWaiterCount(lock, -1, controlled);
   RemoveFrom(lock->waiters, self);
   lock->recursion = recursion;
   lock->acquired_site = held_site;

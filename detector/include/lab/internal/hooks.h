@@ -42,9 +42,9 @@ void DeleteObject(ObjectState* s, const Loc& where);
 std::string_view ObjectName(ObjectState* s);
 
 // Locks (Mutex, RLock, SharedMutex).
-void LockOp(ObjectState* s, const Loc& loc);
+void LockOp(ObjectState* s, Loc loc);
 bool TryLockOp(ObjectState* s, const Loc& loc);
-void UnlockOp(ObjectState* s, const Loc& loc);
+void UnlockOp(ObjectState* s, Loc loc);
 void LockSharedOp(ObjectState* s, const Loc& loc);
 bool TryLockSharedOp(ObjectState* s, const Loc& loc);
 void UnlockSharedOp(ObjectState* s, const Loc& loc);
