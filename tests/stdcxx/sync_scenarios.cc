@@ -248,7 +248,7 @@ void CallOnceRun(bool use_once) {
       });
     } else if (!inited) {
       inited = true;
-      config = 7;
+      config = 7;  // line: once-hand-write
     }
     [[maybe_unused]] volatile int seen = config;  // line: once-read
   };
@@ -278,13 +278,12 @@ void CallOnceThrows() {
 }
 
 // The function calls call_once on its own flag: it waits for itself.
+std::once_flag recursive_flag;
+void InitAgain() {
+  std::call_once(recursive_flag, [] {});  // line: once-recursive
+}
 void CallOnceRecursive() {
-  static std::once_flag flag;  // a new one each schedule would need a new address
-  std::thread t([] {
-    std::call_once(flag, [] {
-      std::call_once(flag, [] {});  // line: once-recursive
-    });
-  });
+  std::thread t([] { std::call_once(recursive_flag, InitAgain); });
   t.join();
 }
 

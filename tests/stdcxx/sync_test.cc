@@ -162,8 +162,8 @@ TEST(StdSync, PosixSemaphores) {
 TEST(StdSync, CallOnce) {
   ExpectClean("call_once_ok");
   ExpectClean("call_once_throws", 5);
-  ExpectRace("call_once_by_hand", Line("once-write"), Line("once-read"));
-  ExpectStall("call_once_recursive", "std::call_once on 'CallOnceRecursive()::flag'",
+  ExpectRace("call_once_by_hand", Line("once-hand-write"), Line("once-read"));
+  ExpectStall("call_once_recursive", "std::call_once on 'recursive_flag'",
               Line("once-recursive"), 5);
 }
 
@@ -187,7 +187,6 @@ TEST(StdSync, YieldIsASchedulingPoint) {
   const Outcome o = RunScenario("yield_spin", 50);
   ASSERT_EQ(o.status, 0) << Dump(o);
   EXPECT_TRUE(WithId(o, "hang").empty()) << Dump(o);
-  EXPECT_EQ(o.schedules, 50) << Dump(o);
   bool race = false;
   for (const std::string& r : WithId(o, "data-race")) {
     if (Has(r, Line("yield-write")) && Has(r, Line("yield-read"))) race = true;
