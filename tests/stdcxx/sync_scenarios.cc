@@ -83,6 +83,18 @@ void SemAbba() {
   t2.join();
 }
 
+// A timed acquire of a semaphore nobody releases times out (in virtual time in a
+// controlled run), and a timed future wait too.
+void SemTimedOut() {
+  std::binary_semaphore never{0};
+  if (never.try_acquire_for(std::chrono::milliseconds(200))) std::abort();
+  std::promise<int> p;
+  std::future<int> f = p.get_future();
+  if (f.wait_for(std::chrono::milliseconds(200)) != std::future_status::timeout) std::abort();
+  p.set_value(1);
+  if (f.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready) std::abort();
+}
+
 // ---- std::latch ----------------------------------------------------------------------
 
 int results[2];
@@ -350,6 +362,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"sem_handoff", SemHandoff},
     {"sem_starts_open", SemStartsOpen},
     {"sem_abba", SemAbba},
+    {"sem_timed_out", SemTimedOut},
     {"latch_ok", LatchOk},
     {"latch_too_small", LatchTooSmall},
     {"latch_never_counted", LatchNeverCounted},

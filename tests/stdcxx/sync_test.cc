@@ -113,6 +113,8 @@ void ExpectStall(const std::string& scenario, const std::string& what, const std
 
 TEST(StdSync, CountingSemaphore) {
   ExpectClean("sem_handoff");
+  // try_acquire_for and future::wait_for time out (and a set value is ready).
+  ExpectClean("sem_timed_out", 3);
   // Starts open (a bug): the consumer does not wait for the write.
   ExpectRace("sem_starts_open", Line("sem-open-write"), Line("sem-open-read"));
   // Used as two locks in opposite orders.
