@@ -8,8 +8,10 @@
 // NAME SCHEDULES [pct]` prints "schedules N", one "finding ID|message|site;..." line per
 // finding and its trace as "event THREAD OP FILE:LINE" lines. Lines the test expects are
 // marked `// line: TAG`.
+#include <linux/futex.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -358,6 +360,12 @@ void PipeRead() {
   (void)n;
 }
 
+// A futex operation the lab does not model, which blocks for real.
+void RawFutex() {
+  static int word = 0, target = 0;
+  syscall(SYS_futex, &word, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, nullptr, &target, 0);  // line: raw-futex
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
     {"sem_handoff", SemHandoff},
     {"sem_starts_open", SemStartsOpen},
@@ -388,6 +396,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"shared_upgrade", SharedUpgrade},
     {"yield_spin", YieldSpin},
     {"pipe_read", PipeRead},
+    {"raw_futex", RawFutex},
 };
 
 }  // namespace

@@ -201,6 +201,12 @@ TEST(StdSync, AnUnmodelledBlockingCallIsAHangThatNamesIt) {
   const auto hangs = WithId(o, "hang");
   ASSERT_EQ(hangs.size(), 1u) << Dump(o);
   EXPECT_TRUE(Has(hangs[0], "read()")) << Dump(o);
+  // A futex operation the lab does not model: named, with the student's line.
+  const Outcome f = RunScenario("raw_futex", 1);
+  const auto futex_hangs = WithId(f, "hang");
+  ASSERT_EQ(futex_hangs.size(), 1u) << Dump(f);
+  EXPECT_TRUE(Has(futex_hangs[0], "futex(FUTEX_WAIT_REQUEUE_PI)")) << Dump(f);
+  EXPECT_TRUE(Has(futex_hangs[0], Line("raw-futex"))) << Dump(f);
 }
 
 TEST(StdSync, LibraryModeLetsEveryThreadThroughWithoutFalseFindings) {

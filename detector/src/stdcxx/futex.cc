@@ -144,7 +144,11 @@ long Futex(long a[6], std::uintptr_t pc) {
   }
   // Not modelled: runs for real; the hang watchdog names it should it block.
   ThreadState* t = PeekSelf();
-  if (t != nullptr) t->outside_call.store(UnmodelledName(cmd));
+  if (t != nullptr) {
+    const SiteRef site = SiteFor(pc);
+    if (site.known()) t->last_site = site;  // the hang report's site
+    t->outside_call.store(UnmodelledName(cmd));
+  }
   const long r = real.syscall(SYS_futex, a[0], a[1], a[2], a[3], a[4], a[5]);
   if (t != nullptr) t->outside_call.store(nullptr);
   return r;
