@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdarg>
@@ -160,7 +161,7 @@ long Futex(long a[6], std::uintptr_t pc) {
 using namespace lab::internal;
 using namespace lab::internal::stdcxx;
 
-extern "C" long syscall(long nr, ...) {
+extern "C" long syscall(long nr, ...) noexcept {
   // Every system call takes at most six word-sized arguments in registers; reading six is
   // what libc's syscall does too (the ones not passed are never used by the kernel).
   va_list ap;
