@@ -169,7 +169,9 @@ extern "C" long syscall(long nr, ...) noexcept {
   long a[6];
   for (long& x : a) x = va_arg(ap, long);
   va_end(ap);
-  if (nr != SYS_futex || IsRawCall(nullptr) || tls_self == nullptr) {
+  // A thread the lab has not met yet (the main thread of a free run that started no
+  // thread) is registered by the operation itself (Self()), so a lone wait is a stall.
+  if (nr != SYS_futex || IsRawCall(nullptr)) {
     return SyncReal().syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
   }
   return Futex(a, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
