@@ -172,6 +172,7 @@ TEST(StdSync, CallOnce) {
 
 TEST(StdSync, SharedMutex) {
   ExpectClean("shared_ok");
+  ExpectClean("shared_timed", 20);
   ExpectRace("shared_writer_takes_shared", Line("shared-write"), Line("shared-read"));
   const Outcome o = RunScenario("shared_upgrade", 5);
   ASSERT_EQ(o.status, 0) << Dump(o);
