@@ -192,6 +192,20 @@ void FutureOk() {
   t.join();
 }
 
+// The result is read before get(): nothing orders it after the write.
+void FutureReadEarly() {
+  std::promise<int> p;
+  std::future<int> f = p.get_future();
+  data = 0;
+  std::thread t([&] {
+    data = 5;  // line: future-write
+    p.set_value(42);
+  });
+  [[maybe_unused]] volatile int seen = data;  // line: future-early-read
+  f.get();
+  t.join();
+}
+
 // The value is never set (the promise outlives the wait): main waits forever.
 void FutureNeverSet() {
   std::promise<int> p;
@@ -403,6 +417,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"atomic_flag_wait", AtomicFlagWait},
     {"future_ok", FutureOk},
     {"future_never_set", FutureNeverSet},
+    {"future_read_early", FutureReadEarly},
     {"posix_sem_ok", PosixSemOk},
     {"posix_sem_starts_open", PosixSemStartsOpen},
     {"posix_sem_never_posted", PosixSemNeverPosted},

@@ -152,6 +152,7 @@ TEST(StdSync, AtomicWaitAndNotify) {
 
 TEST(StdSync, PromiseAndFuture) {
   ExpectClean("future_ok");
+  ExpectRace("future_read_early", Line("future-write"), Line("future-early-read"));
   ExpectStall("future_never_set", "std::future", Line("future-get"), 5);
 }
 
