@@ -41,7 +41,15 @@ ObjectState* FindObject(const void* addr) {
 }
 
 ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc) {
-  if (ObjectState* s = FindObject(addr)) return s;
+  if (ObjectState* s = FindObject(addr)) {
+    // An unnamed object met again in a new schedule of a controlled run is named by its
+    // first use in this schedule, not in the first schedule that met the address: a
+    // replay runs only the failing schedule and must print the same names. (One OS
+    // thread runs a controlled run, so nothing else reads decl meanwhile.)
+    Run* run = tls_run;
+    if (run != nullptr && s->gen != run->gen && s->given_name.empty()) s->decl = SiteFor(pc);
+    return s;
+  }
   // Created outside the stripe lock: NewObject takes the runtime lock and may allocate.
   ObjectState* fresh = NewObject(kind, GlobalName(addr), LocFor(pc));
   Stripe& st = StripeOf(addr);
