@@ -1,10 +1,10 @@
 // lab-expect: data-race
-// "Most calls find the flag already set, so skip the lock then": wait() first reads the
-// plain bool without the lock and returns at once when it is up. That read races with
-// set() and clear() writing the flag under the lock in other threads: undefined behaviour
-// in C++ (the compiler may keep the value in a register; the hardware may show a stale
-// one). Check the flag under the lock, or make the fast path a std::atomic<bool> that is
-// also written under the lock.
+// "set() only writes the flag and notifies; the lock is for the waiters": set() changes
+// the plain bool and the counter without taking the mutex. Those writes race with the
+// waiters reading them under the mutex (undefined behaviour in C++), and a waiter that
+// has just found the flag down but not yet gone to sleep can miss the notify and sleep for
+// ever. The waiters' mutex must be held for every change of what they wait for (even if
+// the variable were a std::atomic, as cppreference's condition_variable page warns).
 #include <condition_variable>
 #include <mutex>
 
@@ -13,8 +13,7 @@ class Event {
   Event() {}
 
   void set() {
-    std::lock_guard<std::mutex> lk(m_);
-    flag_ = true;
+    flag_ = true;  // BUG: not under m_
     ++generation_;
     cv_.notify_all();
   }
@@ -30,7 +29,6 @@ class Event {
   }
 
   void wait() {
-    if (flag_) return;  // BUG: read without the lock
     std::unique_lock<std::mutex> lk(m_);
     const unsigned long mine = generation_;
     cv_.wait(lk, [&] { return flag_ || generation_ != mine; });
