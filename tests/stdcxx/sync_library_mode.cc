@@ -2,12 +2,15 @@
 // mode: real threads, no lab::explore), correct code only: every facility must let its
 // threads through (no lost wake-up in the futex model under real concurrency) and must
 // order the plain memory it hands over (no false data race). Prints "done" at the end;
-// the lab prints "lab: <id>" for any finding. sync_test.cc runs it.
+// the lab prints "lab: <id>" for any finding. `sync_library_mode stall` instead waits on a
+// std::latch that is never counted down to zero: a real stall, which the lab reports and
+// ends with status 35. sync_test.cc runs both.
 #include <semaphore.h>
 
 #include <atomic>
 #include <barrier>
 #include <cstdio>
+#include <cstring>
 #include <future>
 #include <latch>
 #include <mutex>
@@ -23,7 +26,14 @@ int data[4];
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "stall") == 0) {
+    std::latch done{2};
+    std::thread t([&] { done.count_down(); });
+    done.wait();  // line: lib-latch-wait
+    t.join();
+    return 0;
+  }
   // std::counting_semaphore ping-pong: each side writes, then signals the other.
   {
     std::binary_semaphore ping{0}, pong{0};

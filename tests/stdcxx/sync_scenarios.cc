@@ -338,6 +338,26 @@ void SharedUpgrade() {
   t.join();
 }
 
+// std::shared_timed_mutex's timed attempts while another thread holds it exclusively
+// time out; once it is free they succeed.
+void SharedTimed() {
+  std::shared_timed_mutex m;
+  m.lock();
+  std::thread t([&] {
+    if (m.try_lock_shared_for(std::chrono::milliseconds(50))) std::abort();
+    if (m.try_lock_for(std::chrono::milliseconds(50))) std::abort();
+  });
+  t.join();
+  m.unlock();
+  std::thread u([&] {
+    if (!m.try_lock_shared_for(std::chrono::milliseconds(50))) std::abort();
+    m.unlock_shared();
+    if (!m.try_lock_for(std::chrono::milliseconds(50))) std::abort();
+    m.unlock();
+  });
+  u.join();
+}
+
 // ---- std::this_thread::yield ---------------------------------------------------------
 
 // A spin on a plain bool with yield: the yield is a scheduling point (no hang), and the
@@ -394,6 +414,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"shared_ok", SharedOk},
     {"shared_writer_takes_shared", SharedWriterTakesShared},
     {"shared_upgrade", SharedUpgrade},
+    {"shared_timed", SharedTimed},
     {"yield_spin", YieldSpin},
     {"pipe_read", PipeRead},
     {"raw_futex", RawFutex},

@@ -8,6 +8,8 @@
 //   when it never lets a thread through.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -42,8 +44,7 @@ Outcome RunScenario(const std::string& scenario, int schedules, const std::strin
 }
 
 // "sync_scenarios.cc:N" for the line marked `// line: tag`.
-std::string Line(const std::string& tag) {
-  const std::string source = LAB_SYNC_SOURCE;
+std::string Line(const std::string& tag, const std::string& source = LAB_SYNC_SOURCE) {
   std::ifstream in(source);
   std::string text;
   const std::string base = source.substr(source.rfind('/') + 1);
@@ -171,6 +172,7 @@ TEST(StdSync, CallOnce) {
 
 TEST(StdSync, SharedMutex) {
   ExpectClean("shared_ok");
+  ExpectClean("shared_timed", 20);
   ExpectRace("shared_writer_takes_shared", Line("shared-write"), Line("shared-read"));
   const Outcome o = RunScenario("shared_upgrade", 5);
   ASSERT_EQ(o.status, 0) << Dump(o);
@@ -220,6 +222,21 @@ TEST(StdSync, LibraryModeLetsEveryThreadThroughWithoutFalseFindings) {
   const int status = pclose(p);
   EXPECT_EQ(status, 0) << out;
   EXPECT_EQ(out, "done\n") << out;
+}
+
+TEST(StdSync, LibraryModeEndsARealStallOnALatchWithStatus35) {
+  FILE* p = popen((std::string("timeout 120 ") + LAB_SYNC_LIBRARY_MODE + " stall 2>&1").c_str(),
+                  "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int status = pclose(p);
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  EXPECT_EQ(WEXITSTATUS(status), 35) << out;
+  EXPECT_TRUE(Has(out, "lab: stall")) << out;
+  EXPECT_TRUE(Has(out, "'main' waits for std::latch::wait")) << out;
+  EXPECT_TRUE(Has(out, Line("lib-latch-wait", LAB_SYNC_LIBRARY_MODE_SOURCE))) << out;
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdarg>
@@ -160,7 +161,7 @@ long Futex(long a[6], std::uintptr_t pc) {
 using namespace lab::internal;
 using namespace lab::internal::stdcxx;
 
-extern "C" long syscall(long nr, ...) {
+extern "C" long syscall(long nr, ...) noexcept {
   // Every system call takes at most six word-sized arguments in registers; reading six is
   // what libc's syscall does too (the ones not passed are never used by the kernel).
   va_list ap;
@@ -168,7 +169,9 @@ extern "C" long syscall(long nr, ...) {
   long a[6];
   for (long& x : a) x = va_arg(ap, long);
   va_end(ap);
-  if (nr != SYS_futex || IsRawCall(nullptr) || tls_self == nullptr) {
+  // A thread the lab has not met yet (the main thread of a free run that started no
+  // thread) is registered by the operation itself (Self()), so a lone wait is a stall.
+  if (nr != SYS_futex || IsRawCall(nullptr)) {
     return SyncReal().syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
   }
   return Futex(a, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));

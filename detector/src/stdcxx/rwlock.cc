@@ -11,6 +11,8 @@
 #include <pthread.h>
 #include <time.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 
 #include "no_throw.h"
@@ -29,9 +31,11 @@ ObjectState* RwObject(pthread_rwlock_t* rw, std::uintptr_t pc) {
   return ObjectAt(rw, ObjKind::kSharedMutex, pc);
 }
 
-// A timed shared lock: the lab has no timed LockSharedOp, so it tries, and else waits as
-// an exclusive timed attempt would not be right either; it polls with virtual sleeps.
-// (Timed shared locks are rare in submissions; the poll keeps them honest in virtual time.)
+// A timed shared lock. The runtime has no timed LockSharedOp, so the attempt is a
+// try_lock_shared repeated after short sleeps (virtual time in controlled runs: each sleep
+// is a scheduling point, and the lock is taken at most 100 us after it became free) until
+// the deadline. Timed shared locks are rare in submissions; a timed LockSharedOp in the
+// runtime would replace this.
 int TimedShared(pthread_rwlock_t* rw, clockid_t clock, const timespec* abstime,
                 std::uintptr_t pc) {
   InLab in_lab;
