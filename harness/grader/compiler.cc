@@ -296,6 +296,8 @@ CompileResult CompileImpl(const CompileRequest& in) {
   // __tsan_* entry points and pthread interposers are the only ones. libtsan_preinit.o is
   // still linked; it calls __tsan_init, which liblab_std defines as a no-op.
   if (std_dialect) argv.insert(argv.end(), {"-DLAB_STD_DIALECT=1", "-L" + no_libtsan});
+  // clang++ links its own runtime (libclang_rt.tsan), not -ltsan: it is told not to.
+  if (std_dialect && clang) argv.push_back("-fno-sanitize-link-runtime");
   argv.insert(argv.end(),
               {kWrapperName, "-o", binary,
                // The lab's main() is linked whatever the submission defines, so a main() of

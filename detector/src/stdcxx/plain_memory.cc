@@ -40,6 +40,21 @@ Stripe* Stripes() {
   return s;
 }
 std::atomic<std::size_t> g_cell_count{0};
+
+// Which 4 KiB pages may hold cells (a hashed bitmap: a false "may" only costs time). Set
+// when a cell is created, never cleared: ForgetRange skips every page without a cell, so
+// the allocations of the spec and the lab (operator new) cost a bit test per page.
+constexpr std::size_t kPageBits = std::size_t{1} << 20;
+std::atomic<std::uint64_t> g_pages[kPageBits / 64];
+std::size_t PageBit(std::uintptr_t addr) { return ((addr >> 12) * 0x9E3779B97F4A7C15ull >> 44) % kPageBits; }
+void NotePage(std::uintptr_t addr) {
+  const std::size_t b = PageBit(addr);
+  g_pages[b / 64].fetch_or(std::uint64_t{1} << (b % 64), std::memory_order_relaxed);
+}
+bool PageMayHaveCells(std::uintptr_t addr) {
+  const std::size_t b = PageBit(addr);
+  return (g_pages[b / 64].load(std::memory_order_relaxed) >> (b % 64)) & 1;
+}
 // Set while this thread holds a stripe lock: the detector's own allocations (map nodes,
 // cells) must not come back into ForgetRange, which takes stripe locks.
 thread_local bool tls_in_shadow = false;
@@ -122,6 +137,7 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
     if (cell == nullptr) {
       cell = new Cell;
       g_cell_count.fetch_add(1, std::memory_order_relaxed);
+      NotePage(word);
     }
     if (cell->gen != run->gen) {
       for (AccessHistory& h : cell->bytes) h.Reset();
@@ -156,6 +172,13 @@ void ForgetRange(std::uintptr_t begin, std::size_t size) {
   const bool scan = last - first + 1 > g_cell_count.load(std::memory_order_relaxed);
   if (!scan) {
     for (std::uintptr_t w = first; w <= last; ++w) {
+      if ((w & 511) == 0 || w == first) {
+        // A page without cells: skip to the next page.
+        if (!PageMayHaveCells(w << 3)) {
+          w |= 511;
+          continue;
+        }
+      }
       Stripe& st = Stripes()[w % kStripes];
       st.lock();
       auto it = st.cells.find(w);

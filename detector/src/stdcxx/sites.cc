@@ -9,6 +9,7 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -169,6 +170,79 @@ bool LabUnit(Dwarf_Die* cu) {
   return name != nullptr && LabSource(name);
 }
 
+// ---- inline chains ------------------------------------------------------------------
+
+// The address ranges of a CU's functions (concrete DW_TAG_subprogram DIEs, also inside
+// namespaces and classes), sorted: built once per CU, under g_sym_mu.
+struct FunctionRange {
+  Dwarf_Addr lo, hi;
+  Dwarf_Off die;
+};
+std::unordered_map<Dwarf_Off, std::vector<FunctionRange>>* g_cu_index;
+
+void CollectFunctions(Dwarf_Die* parent, std::vector<FunctionRange>* out) {
+  Dwarf_Die child;
+  if (dwarf_child(parent, &child) != 0) return;
+  do {
+    const int tag = dwarf_tag(&child);
+    if (tag == DW_TAG_subprogram) {
+      Dwarf_Addr base = 0, lo = 0, hi = 0;
+      ptrdiff_t off = 0;
+      while ((off = dwarf_ranges(&child, off, &base, &lo, &hi)) > 0) {
+        out->push_back({lo, hi, dwarf_dieoffset(&child)});
+      }
+    } else if (tag == DW_TAG_namespace || tag == DW_TAG_class_type ||
+               tag == DW_TAG_structure_type || tag == DW_TAG_union_type) {
+      CollectFunctions(&child, out);
+    }
+  } while (dwarf_siblingof(&child, &child) == 0);
+}
+
+// The inlined subroutines around `rel` (a DWARF address), outermost first. False when no
+// function of the CU holds it.
+bool InlineChain(Dwfl_Module* mod, Dwarf_Die* cu, Dwarf_Addr rel, std::vector<Dwarf_Die>* chain) {
+  Dwarf_Addr bias = 0;
+  Dwarf* dw = dwfl_module_getdwarf(mod, &bias);
+  if (dw == nullptr) return false;
+  if (g_cu_index == nullptr) g_cu_index = new std::unordered_map<Dwarf_Off, std::vector<FunctionRange>>;
+  auto [it, fresh] = g_cu_index->try_emplace(dwarf_dieoffset(cu));
+  std::vector<FunctionRange>& fns = it->second;
+  if (fresh) {
+    CollectFunctions(cu, &fns);
+    std::sort(fns.begin(), fns.end(),
+              [](const FunctionRange& a, const FunctionRange& b) { return a.lo < b.lo; });
+  }
+  auto up = std::upper_bound(fns.begin(), fns.end(), rel,
+                             [](Dwarf_Addr a, const FunctionRange& f) { return a < f.lo; });
+  // Ranges of distinct functions do not overlap, but one function may have several: look
+  // back over the ranges that start before `rel` until one holds it.
+  Dwarf_Die cur;
+  bool found = false;
+  for (auto i = up; i != fns.begin() && !found;) {
+    --i;
+    if (rel >= i->lo && rel < i->hi) found = dwarf_offdie(dw, i->die, &cur) != nullptr;
+    if (up - i > 64) break;
+  }
+  if (!found) return false;
+  // Down through the lexical blocks and inlined subroutines that hold the address.
+  for (bool deeper = true; deeper;) {
+    deeper = false;
+    Dwarf_Die child;
+    if (dwarf_child(&cur, &child) != 0) break;
+    do {
+      const int tag = dwarf_tag(&child);
+      if ((tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) &&
+          dwarf_haspc(&child, rel) == 1) {
+        if (tag == DW_TAG_inlined_subroutine) chain->push_back(child);
+        cur = child;
+        deeper = true;
+        break;
+      }
+    } while (dwarf_siblingof(&child, &child) == 0);
+  }
+  return true;
+}
+
 // The inline chain of `pc`, innermost first: the line table's line, then the call site of
 // every inlined subroutine around it. The site is the first line outside system, lab and
 // spec files; the owner is decided by the first line outside system headers (a std::deque
@@ -214,33 +288,22 @@ Resolved Resolve(std::uintptr_t pc) {
   Dwarf_Files* files = nullptr;
   std::size_t nfiles = 0;
   if (dwarf_getsrcfiles(cu, &files, &nfiles) != 0) return r;
-  // dwarf_getscopes stops at the innermost inlined instance (it goes on with the abstract
-  // origin's scopes); dwarf_getscopes_die from that instance gives the concrete nesting:
-  // every inlined subroutine around the address, innermost first.
-  Dwarf_Die* first = nullptr;
-  const int n0 = dwarf_getscopes(cu, pc - bias, &first);
-  int inl = 0;  // the innermost inlined instance (lexical blocks may come first)
-  while (inl < n0 && dwarf_tag(&first[inl]) != DW_TAG_inlined_subroutine) ++inl;
-  if (inl >= n0) {
-    std::free(first);
-    return r;
-  }
-  Dwarf_Die* scopes = nullptr;
-  const int n = dwarf_getscopes_die(&first[inl], &scopes);
-  std::free(first);
-  for (int i = 0; i < n; ++i) {
-    if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine) continue;
+  // Every inlined subroutine around the address, outermost first, then read innermost
+  // first. The function is found in the CU's index and only its own DIEs are walked
+  // (dwarf_getscopes walks the whole CU for every address: seconds for a spec's strings).
+  std::vector<Dwarf_Die> chain;
+  if (!InlineChain(mod, cu, pc - bias, &chain)) return r;
+  for (std::size_t i = chain.size(); i > 0; --i) {
     Dwarf_Attribute fa, la;
     Dwarf_Word fidx = 0, cline = 0;
-    if (dwarf_attr(&scopes[i], DW_AT_call_file, &fa) == nullptr ||
-        dwarf_attr(&scopes[i], DW_AT_call_line, &la) == nullptr ||
+    if (dwarf_attr(&chain[i - 1], DW_AT_call_file, &fa) == nullptr ||
+        dwarf_attr(&chain[i - 1], DW_AT_call_line, &la) == nullptr ||
         dwarf_formudata(&fa, &fidx) != 0 || dwarf_formudata(&la, &cline) != 0) {
       continue;
     }
     const char* cfile = dwarf_filesrc(files, fidx, nullptr, nullptr);
     if (consider(cfile, static_cast<std::uint32_t>(cline))) break;
   }
-  std::free(scopes);
   return r;
 }
 
