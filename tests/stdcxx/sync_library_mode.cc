@@ -24,6 +24,18 @@ namespace {
 constexpr int kRounds = 200;
 int data[4];
 
+// A Meyers singleton: its constructor's writes are ordered before every use.
+struct Table {
+  Table() {
+    for (int i = 0; i < 64; ++i) cells[i] = i;
+  }
+  int cells[64];
+};
+const Table& TheTable() {
+  static Table t;
+  return t;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -126,6 +138,16 @@ int main(int argc, char** argv) {
     if (inits != 1 || data[3] != 200) std::printf("once %d, rw %d\n", inits, data[3]);
     for (auto& t : ts) t.join();
     sem_destroy(&sem);
+  }
+  // A function-local static first used by four threads at once.
+  {
+    std::vector<std::thread> ts;
+    for (int w = 0; w < 4; ++w) {
+      ts.emplace_back([] {
+        if (TheTable().cells[63] != 63) std::printf("table\n");
+      });
+    }
+    for (auto& t : ts) t.join();
   }
   std::printf("done\n");
   return 0;

@@ -192,6 +192,20 @@ void FutureOk() {
   t.join();
 }
 
+// The result is read before get(): nothing orders it after the write.
+void FutureReadEarly() {
+  std::promise<int> p;
+  std::future<int> f = p.get_future();
+  data = 0;
+  std::thread t([&] {
+    data = 5;  // line: future-write
+    p.set_value(42);
+  });
+  [[maybe_unused]] volatile int seen = data;  // line: future-early-read
+  f.get();
+  t.join();
+}
+
 // The value is never set (the promise outlives the wait): main waits forever.
 void FutureNeverSet() {
   std::promise<int> p;
@@ -370,6 +384,57 @@ void YieldSpin() {
   setter.join();
 }
 
+// ---- a function-local static (a Meyers singleton) -----------------------------------
+
+// Its constructor takes a lock (a scheduling point inside the initialisation), so the
+// other thread may meet the static half-built: it waits in __cxa_guard_acquire (a futex
+// wait, modelled), and every use after the initialisation is ordered after it.
+std::mutex config_mutex;
+struct Config {
+  Config() {
+    std::lock_guard<std::mutex> g(config_mutex);
+    value = 11;
+  }
+  int value = 0;
+};
+int Instance() {
+  static Config c;  // a new one each schedule would need a new address: see below
+  return c.value;
+}
+void StaticInit() {
+  auto use = [] {
+    if (Instance() != 11) std::abort();
+  };
+  std::thread t1(use);
+  std::thread t2(use);
+  t1.join();
+  t2.join();
+}
+
+// The constructor waits for something the other thread does only after it has used the
+// static: that thread waits for the initialisation (in the lab, not in the kernel).
+std::latch* gate = nullptr;
+struct Gated {
+  Gated() { gate->wait(); }  // line: gated-wait
+};
+void UseGated() {
+  static Gated g;  // line: gated-static
+}
+void StaticInitDeadlock() {
+  std::latch l{1};
+  gate = &l;
+  std::thread t1([] {
+    UseGated();
+    gate->count_down();
+  });
+  std::thread t2([] {
+    UseGated();
+    gate->count_down();
+  });
+  t1.join();
+  t2.join();
+}
+
 // ---- a blocking call the lab does not model ------------------------------------------
 
 void PipeRead() {
@@ -403,6 +468,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"atomic_flag_wait", AtomicFlagWait},
     {"future_ok", FutureOk},
     {"future_never_set", FutureNeverSet},
+    {"future_read_early", FutureReadEarly},
     {"posix_sem_ok", PosixSemOk},
     {"posix_sem_starts_open", PosixSemStartsOpen},
     {"posix_sem_never_posted", PosixSemNeverPosted},
@@ -416,6 +482,8 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"shared_upgrade", SharedUpgrade},
     {"shared_timed", SharedTimed},
     {"yield_spin", YieldSpin},
+    {"static_init", StaticInit},
+    {"static_init_deadlock", StaticInitDeadlock},
     {"pipe_read", PipeRead},
     {"raw_futex", RawFutex},
 };

@@ -152,6 +152,7 @@ TEST(StdSync, AtomicWaitAndNotify) {
 
 TEST(StdSync, PromiseAndFuture) {
   ExpectClean("future_ok");
+  ExpectRace("future_read_early", Line("future-write"), Line("future-early-read"));
   ExpectStall("future_never_set", "std::future", Line("future-get"), 5);
 }
 
@@ -184,6 +185,20 @@ TEST(StdSync, SharedMutex) {
     }
   }
   EXPECT_TRUE(found) << Dump(o);
+}
+
+TEST(StdSync, AFunctionLocalStaticIsInitialisedOnceAndOrdered) {
+  // Only the first schedule of a run initialises it (the static outlives the schedule).
+  ExpectClean("static_init", 1);
+  // A thread that meets the static half-built waits for it in the lab: a stall naming it.
+  const Outcome o = RunScenario("static_init_deadlock", 1);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  const auto stalls = WithId(o, "stall");
+  ASSERT_EQ(stalls.size(), 1u) << Dump(o);
+  EXPECT_TRUE(Has(stalls[0], "the initialisation of a function-local static")) << Dump(o);
+  EXPECT_TRUE(Has(stalls[0], "std::latch::wait")) << Dump(o);
+  EXPECT_TRUE(Has(stalls[0], Line("gated-static"))) << Dump(o);
+  EXPECT_TRUE(Has(stalls[0], Line("gated-wait"))) << Dump(o);
 }
 
 TEST(StdSync, YieldIsASchedulingPoint) {

@@ -13,7 +13,9 @@
 // only one libstdc++ uses); a wake also goes on to the kernel for the waiters the lab did
 // not queue (the lab's own, raw waits). Another futex operation (FUTEX_LOCK_PI, REQUEUE,
 // ...) is not modelled: it runs for real, and should it block, the hang report names it.
+#include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -27,7 +29,6 @@
 #include "futex_ops.h"
 #include "no_throw.h"
 #include "object_map.h"
-#include "real_calls.h"
 #include "runtime.h"
 #include "sites.h"
 #include "sync_real.h"
@@ -61,18 +62,22 @@ ObjectState* QueueAt(const void* addr, std::uintptr_t pc) {
   return s;
 }
 
+bool FromStaticGuard(std::uintptr_t pc);
+
 // What a wait at this call stack is, for stall reports: "std::latch::wait on 'done'",
 // or "a futex wait at x.cpp:12" when no standard function is found.
 std::string WaitName(const void* addr, std::uintptr_t pc) {
-  std::string name = WaitingFacility();
+  std::string name = FromStaticGuard(pc) ? "the initialisation of a function-local static"
+                                          : WaitingFacility();
   if (name.empty()) {
     const SiteRef site = SiteFor(pc);
     name = site.known() ? "a futex wait at " + SiteText(site) : "a futex wait";
   }
-  const char* var = GlobalName(addr);
-  if (var != nullptr && *var != 0 && std::string(var).rfind("std::", 0) != 0) {
-    name += std::string(" on '") + var + "'";
-  }
+  std::string var = GlobalName(addr);
+  const std::string guard = "guard variable for ";
+  const bool is_guard = var.rfind(guard, 0) == 0;
+  if (is_guard) var.erase(0, guard.size());  // "UseGated()::g"
+  if (!var.empty() && var.rfind("std::", 0) != 0) name += (is_guard ? " '" : " on '") + var + "'";
   return name;
 }
 
@@ -110,6 +115,39 @@ const char* UnmodelledName(int cmd) {
     case FUTEX_CMP_REQUEUE_PI: return "futex(FUTEX_CMP_REQUEUE_PI)";
     default: return "futex() with an operation the lab does not model";
   }
+}
+
+// libstdc++.so's __cxa_guard_acquire/release (a contended function-local static) wait and
+// wake in futex() too. In free runs they stay the kernel's: the lab's own statics on this
+// very path (object maps, symbolizer) have guards, and a modelled guard wait would come
+// back here and wait on its own guard. In controlled runs (one OS thread) they are
+// modelled: a fiber that meets a static another fiber is initialising must let it run.
+struct Range {
+  std::uintptr_t lo = 0, hi = 0;
+  bool Has(std::uintptr_t pc) const { return pc - lo < hi - lo; }
+};
+Range g_guard_acquire, g_guard_release;
+
+Range FunctionRange(const char* name) {
+  Range r;
+  void* f = dlsym(RTLD_NEXT, name);  // libstdc++'s, not static_guard.cc's
+  Dl_info info;
+  const ElfW(Sym)* sym = nullptr;
+  if (f != nullptr && dladdr1(f, &info, reinterpret_cast<void**>(const_cast<ElfW(Sym)**>(&sym)), RTLD_DL_SYMENT) != 0 &&
+      sym != nullptr) {
+    r.lo = reinterpret_cast<std::uintptr_t>(f);
+    r.hi = r.lo + sym->st_size;
+  }
+  return r;
+}
+
+__attribute__((constructor)) void FindGuardFunctions() {
+  g_guard_acquire = FunctionRange("__cxa_guard_acquire");
+  g_guard_release = FunctionRange("__cxa_guard_release");
+}
+
+bool FromStaticGuard(std::uintptr_t pc) {
+  return g_guard_acquire.Has(pc) || g_guard_release.Has(pc);
 }
 
 long Futex(long a[6], std::uintptr_t pc) {
@@ -171,8 +209,11 @@ extern "C" long syscall(long nr, ...) noexcept {
   va_end(ap);
   // A thread the lab has not met yet (the main thread of a free run that started no
   // thread) is registered by the operation itself (Self()), so a lone wait is a stall.
-  if (nr != SYS_futex || IsRawCall(nullptr)) {
+  // Not IsRawCall: its function-local static would be one more guard to wait on here.
+  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  if (nr != SYS_futex || tls_raw_calls > 0 || (tls_run == nullptr && FromStaticGuard(pc)) ||
+      InLabNow()) {
     return SyncReal().syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
   }
-  return Futex(a, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
+  return Futex(a, pc);
 }

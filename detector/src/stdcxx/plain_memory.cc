@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "controlled_scheduler.h"
 #include "fiber.h"
 #include "once_tls.h"
 #include "race_detector.h"
@@ -120,6 +121,10 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
   SiteRef site;
   if (!StudentAccess(pc, &site)) return;
   Run* run = self->run;
+  // DPOR: the access joins the running step's footprint (the whole range).
+  if (run->mode == RunMode::kControlled && run->sched->RecordsPlainAccesses()) {
+    run->sched->OnPlainAccess(addr, size, write);
+  }
   if (run->shared_access_cost_ns > 0) {
     RtGuard g;
     self->span_ns += run->shared_access_cost_ns;

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
@@ -48,11 +49,25 @@ SyncRealCalls Resolve() {
   return r;
 }
 
+// Resolved at load time, while the process has one thread, and never through a
+// function-local static: a contended static's guard waits in futex(), which comes back
+// to the syscall interposer, which must not wait on a guard of its own.
+SyncRealCalls g_real{};
+std::atomic<bool> g_resolved{false};
+
+__attribute__((constructor)) void ResolveAtLoad() {
+  if (!g_resolved.load(std::memory_order_acquire)) {
+    g_real = Resolve();
+    g_resolved.store(true, std::memory_order_release);
+  }
+}
+
 }  // namespace
 
 const SyncRealCalls& SyncReal() {
-  static const SyncRealCalls r = Resolve();
-  return r;
+  // Before the constructor ran (another constructor's call): still one thread.
+  if (!g_resolved.load(std::memory_order_acquire)) ResolveAtLoad();
+  return g_real;
 }
 
 extern "C" char __executable_start;  // the linker's bounds of the executable's code

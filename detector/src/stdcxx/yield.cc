@@ -3,7 +3,7 @@
 // std::this_thread::yield() and libstdc++'s spin before a futex wait
 // (bits/atomic_wait.h __thread_yield) call sched_yield: in a controlled run it is a
 // scheduling point, so a thread spinning with yield lets the others run, as on a real
-// machine; in free runs the OS thread yields for real. The lab's own yields go to libc.
+// machine. In free runs, and for the lab's own yields, the OS thread yields for real.
 #include <sched.h>
 
 #include <cstdint>
@@ -18,8 +18,10 @@ using namespace lab::internal;
 using namespace lab::internal::stdcxx;
 
 extern "C" int sched_yield() noexcept {
+  // Free runs yield for real: the lab's own code yields there too (stress noise, the
+  // Shared value guard), and a free-run yield would only be another noise point.
   if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr) ||
-      tls_self == nullptr) {
+      tls_self == nullptr || tls_run == nullptr) {
     return SyncReal().sched_yield();
   }
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
