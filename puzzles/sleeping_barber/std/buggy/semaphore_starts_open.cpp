@@ -11,7 +11,7 @@ class BarberShop {
   int n;
   int customers = 0;  // waiting chairs taken; guarded by mutex
   std::mutex mutex;
-  std::counting_semaphore<> customer{1};  // BUG: should start at 0
+  std::counting_semaphore<> customerSem{1};  // BUG: should start at 0
   std::counting_semaphore<> barberSem{0};
   std::counting_semaphore<> customerDone{0};
   std::counting_semaphore<> barberDone{0};
@@ -25,7 +25,7 @@ class BarberShop {
       if (customers == n) return false;  // balk
       ++customers;
     }
-    customer.release();
+    customerSem.release();
     barberSem.acquire();
     getHaircut();
     customerDone.release();
@@ -35,7 +35,7 @@ class BarberShop {
 
   void barber(std::function<void()> cutHair, int haircuts) {
     for (int i = 0; i < haircuts; ++i) {
-      customer.acquire();
+      customerSem.acquire();
       {
         std::lock_guard<std::mutex> lk(mutex);
         --customers;
