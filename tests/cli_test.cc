@@ -187,6 +187,42 @@ TEST_F(CliTest, NewCopiesTheStarterAndNeverOverwrites) {
   EXPECT_EQ(ReadAll(dir_ + "/mine.cpp"), "my work\n");
 }
 
+// --std copies the standard-C++ starter (std/starter.cpp), with the same never-overwrite
+// rule; a puzzle without one is a usage error that says so.
+TEST_F(CliTest, NewStdCopiesTheStandardCxxStarter) {
+  Outcome r = Lab("new mini --std");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "standard-C++ starter")) << r.out;
+  EXPECT_EQ(ReadAll(dir_ + "/mini.cpp"), ReadAll(kMini + "/std/starter.cpp"));
+  EXPECT_NE(ReadAll(dir_ + "/mini.cpp"), ReadAll(kMini + "/starter.cpp"));
+  r = Lab("new --std mini mine.cpp");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(ReadAll(dir_ + "/mine.cpp"), ReadAll(kMini + "/std/starter.cpp"));
+  r = Lab("new mini mine.cpp --std");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Has(r.err, "already exists")) << r.err;
+
+  const std::string puzzles = dir_ + "/puzzles";
+  fs::create_directories(puzzles + "/labonly");
+  fs::copy_file(kMini + "/starter.cpp", puzzles + "/labonly/starter.cpp");
+  r = Shell("LAB_PUZZLES_DIR=" + Quote(puzzles) + " " + Quote(kLab) + " new labonly --std");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Has(r.err, "no std/starter.cpp")) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ + "/labonly.cpp"));
+
+  r = Lab("new --help");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out + r.err, "--std")) << r.out << r.err;
+}
+
+// `lab list` marks a puzzle that has a standard-C++ starter.
+TEST_F(CliTest, ListMarksPuzzlesWithAStandardCxxStarter) {
+  const Outcome r = Lab("list");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "mini  Teaches: a shared counter needs one lock")) << r.out;
+  EXPECT_TRUE(Has(r.out, "[also std::]")) << r.out;
+}
+
 TEST_F(CliTest, CheckOfASubmissionThatDoesNotCompileNamesItsLine) {
   WriteFile(dir_ + "/broken.cpp",
             "#include \"lab/sync.h\"\n"

@@ -81,6 +81,7 @@ class FakeLab {
     req.lib_spec = root() + "/lib/liblab_spec.a";
     req.lib_spec_main = root() + "/lib/liblab_spec_main.a";
     req.sanitize_flags = "";
+    req.lib_std = "";  // the fake lab has no std:: dialect runtime
     req.time_limit_s = 30;
     return req;
   }

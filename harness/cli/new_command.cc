@@ -1,4 +1,5 @@
-// `lab new <puzzle> [file]`: copy a puzzle's starter to start a solution.
+// `lab new <puzzle> [file] [--std]`: copy a puzzle's starter to start a solution, written
+// with the lab's primitives (starter.cpp) or, with --std, in standard C++ (std/starter.cpp).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8,10 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/flag.h"
 #include "check_report.h"
 #include "command.h"
 #include "files.h"
 #include "puzzles.h"
+
+ABSL_FLAG(bool, new_std, false,
+          "the standard-C++ starter (std::thread, std::mutex, std::condition_variable)");
 
 namespace lab::cli {
 namespace {
@@ -23,9 +28,14 @@ int Run(const std::vector<std::string>& args) {
   const std::string dir = grader::DefaultPuzzlesDir();
   const auto puzzle = grader::FindPuzzle(dir, args[0]);
   if (!puzzle) return UsageError(cmd, "unknown puzzle '" + args[0] + "' (lab list shows them)");
+  const bool use_std = absl::GetFlag(FLAGS_new_std);
+  const bool has = use_std ? puzzle->has_std_starter : puzzle->has_starter;
+  const std::string path = use_std ? puzzle->std_starter_path() : puzzle->starter_path();
   std::string starter;
-  if (!puzzle->has_starter || !grader::ReadFile(puzzle->starter_path(), &starter)) {
-    return UsageError(cmd, "puzzle '" + puzzle->name + "' has no starter.cpp");
+  if (!has || !grader::ReadFile(path, &starter)) {
+    return UsageError(cmd, "puzzle '" + puzzle->name + "' has no " +
+                               (use_std ? "std/starter.cpp (no standard-C++ starter)"
+                                        : "starter.cpp"));
   }
   const std::string file = args.size() > 1 ? args[1] : puzzle->name + ".cpp";
   // O_EXCL: never overwrite a student's work, even if it appears between a check and the open.
@@ -48,15 +58,24 @@ int Run(const std::vector<std::string>& args) {
     done += static_cast<std::size_t>(n);
   }
   close(fd);
-  std::printf("created %s from the %s starter\nnext: edit it, then run  lab check %s %s\n",
-              file.c_str(), puzzle->name.c_str(), grader::ShellQuote(puzzle->name).c_str(),
-              grader::ShellQuote(file).c_str());
+  std::printf("created %s from the %s%s starter\nnext: edit it, then run  lab check %s %s\n",
+              file.c_str(), puzzle->name.c_str(), use_std ? " standard-C++" : "",
+              grader::ShellQuote(puzzle->name).c_str(), grader::ShellQuote(file).c_str());
   return kExitOk;
 }
 
 Command Self() {
-  return {"new", "<puzzle> [file]", "copy a puzzle's starter into a new file (default <puzzle>.cpp)",
-          "Refuses to overwrite an existing file.", {}, 1, 2, &Run};
+  return {"new",
+          "<puzzle> [file]",
+          "copy a puzzle's starter into a new file (default <puzzle>.cpp)",
+          "Refuses to overwrite an existing file. The starter uses the lab's primitives\n"
+          "(lab::Mutex, lab::CondVar, lab::Shared from \"lab/sync.h\"); with --std it is the\n"
+          "same exercise in standard C++ (std::thread, std::mutex, std::condition_variable,\n"
+          "plain variables). `lab check` grades either kind with the same spec.",
+          {{"std", 0, "new_std", ""}},
+          1,
+          2,
+          &Run};
 }
 
 }  // namespace

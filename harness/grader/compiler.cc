@@ -169,6 +169,12 @@ CompileResult CompileImpl(const CompileRequest& in) {
   const std::string lib_main =
       or_default(in.lib_spec_main, std::string(LAB_BINARY_DIR) + "/harness/liblab_spec_main.a");
   const std::string sanitize = in.sanitize_flags.value_or(LAB_SANITIZE_FLAGS);
+  std::vector<std::string> sanitizers = SplitWords(sanitize);
+  // The std:: dialect's runtime stands in for libtsan unless a real ThreadSanitizer is
+  // wanted (--tsan, or a LAB_TSAN build's own flags).
+  const std::string lib_std =
+      in.tsan || !sanitizers.empty() ? std::string() : in.lib_std.value_or(LAB_LIBSTD);
+  const bool std_dialect = !lib_std.empty();
 
   // The lab itself.
   if (access(cxx.c_str(), X_OK) != 0) {
@@ -180,6 +186,12 @@ CompileResult CompileImpl(const CompileRequest& in) {
   }
   for (const std::string& needed : {lib_lab, lib_spec, lib_main}) {
     if (!IsRegularFile(needed)) return setup("lab is not built: run make (missing " + needed + ")");
+  }
+  const std::string no_libtsan = LAB_NO_LIBTSAN_DIR;
+  if (std_dialect) {
+    for (const std::string& needed : {lib_std, no_libtsan + "/libtsan.so"}) {
+      if (!IsRegularFile(needed)) return setup("lab is not built: run make (missing " + needed + ")");
+    }
   }
 
   std::string workdir = std::filesystem::path(in.workdir).lexically_normal().string();
@@ -268,20 +280,33 @@ CompileResult CompileImpl(const CompileRequest& in) {
   for (const std::string& dir : include_dirs) argv.insert(argv.end(), {"-I", dir});
   // A student may keep a test main() between #ifndef LAB_GRADING and #endif.
   argv.push_back("-DLAB_GRADING=1");
-  std::vector<std::string> sanitizers = SplitWords(sanitize);
   if (in.tsan || !sanitizers.empty()) argv.push_back("-g");
-  if (in.tsan &&
+  if ((in.tsan || std_dialect) &&
       std::find(sanitizers.begin(), sanitizers.end(), "-fsanitize=thread") == sanitizers.end()) {
     sanitizers.push_back("-fsanitize=thread");
   }
   argv.insert(argv.end(), sanitizers.begin(), sanitizers.end());
+  // The std:: dialect: the -ltsan the driver adds for -fsanitize=thread finds the empty
+  // stand-in first (-L dirs come before the system's), so liblab_std's definitions of the
+  // __tsan_* entry points and pthread interposers are the only ones. libtsan_preinit.o is
+  // still linked; it calls __tsan_init, which liblab_std defines as a no-op.
+  if (std_dialect) argv.push_back("-L" + no_libtsan);
   argv.insert(argv.end(),
               {kWrapperName, "-o", binary,
                // The lab's main() is linked whatever the submission defines, so a main() of
                // its own is a clear link error (ExplainCompileFailure words it), never a
                // program that runs the student's main instead of the scenarios.
-               "-Wl,--whole-archive", lib_main, "-Wl,--no-whole-archive", lib_spec, lib_lab,
-               "-lfmt", "-lbacktrace", "-pthread"});
+               "-Wl,--whole-archive", lib_main, "-Wl,--no-whole-archive"});
+  if (std_dialect) {
+    // Whole: pthread_cond_wait and pthread_create are referenced only by libstdc++.so,
+    // after the archive would have been scanned.
+    argv.insert(argv.end(), {"-Wl,--whole-archive", lib_std, "-Wl,--no-whole-archive"});
+  }
+  argv.insert(argv.end(), {lib_spec, lib_lab, "-lfmt", "-lbacktrace"});
+  if (std_dialect) {
+    for (std::string& dep : SplitWords(LAB_LIBSTD_DEPS)) argv.push_back(std::move(dep));
+  }
+  argv.push_back("-pthread");
 
   SandboxRequest sb;
   sb.argv = std::move(argv);
@@ -293,6 +318,7 @@ CompileResult CompileImpl(const CompileRequest& in) {
   sb.readonly_paths = include_dirs;
   sb.readonly_paths.insert(sb.readonly_paths.end(),
                            {lib_lab, lib_spec, lib_main, DirName(Canonical(cxx))});
+  if (std_dialect) sb.readonly_paths.insert(sb.readonly_paths.end(), {lib_std, no_libtsan});
   sb.limits.cpu_seconds = in.time_limit_s;
   sb.limits.wall_seconds = in.time_limit_s;
   sb.limits.address_space_bytes = in.memory_limit_bytes;

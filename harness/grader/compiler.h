@@ -22,6 +22,13 @@
 // /usr/libexec, /usr/include) and the lab's include folders and libraries, nothing else of
 // the host: `#include "/etc/passwd"` is "No such file or directory", never the file's lines.
 //
+// Every plain memory access is checked (issue #11): without `tsan` and sanitizer flags, the
+// translation unit is compiled with GCC's ThreadSanitizer instrumentation (-fsanitize=thread)
+// and linked with liblab_std.a (whole) instead of libtsan, so the lab's runtime receives
+// every load, store and atomic, and every pthread call, of both dialects (lab:: and std::).
+// With `tsan` (lab check --tsan) the real ThreadSanitizer runtime is linked as before and
+// liblab_std is not.
+//
 // The lab supplies main(): it is linked whole, so a submission that defines its own main()
 // is a compile-error that says to remove it (or to keep it between #ifndef LAB_GRADING and
 // #endif: the macro is defined when the lab compiles a submission).
@@ -59,6 +66,9 @@ struct CompileRequest {
   std::string lib_spec;
   std::string lib_spec_main;
   std::optional<std::string> sanitize_flags;  // space-separated, e.g. "-fsanitize=thread"
+  // liblab_std.a, the standard-C++ dialect (see below). Unset: the build's (none in a
+  // LAB_TSAN build); "": not linked, and the submission is not instrumented.
+  std::optional<std::string> lib_std;
 };
 
 struct CompileResult {

@@ -53,6 +53,8 @@ PuzzleInfo Describe(const std::string& dir, const std::string& name) {
   p.has_spec = IsFile(p.spec_path());
   p.has_starter = IsFile(p.starter_path());
   p.has_reference = IsFile(p.reference_path());
+  p.has_std_starter = IsFile(p.std_starter_path());
+  p.has_std_reference = IsFile(p.std_reference_path());
   return p;
 }
 
@@ -79,25 +81,36 @@ std::optional<PuzzleInfo> FindPuzzle(const std::string& dir, std::string_view na
   return Describe(abs, std::string(name));
 }
 
-std::vector<Variant> PuzzleVariants(const PuzzleInfo& puzzle) {
-  std::vector<Variant> out;
-  if (puzzle.has_reference) {
-    out.push_back({"reference", puzzle.reference_path(), true, {}});
+namespace {
+
+// The reference and buggy variants of one dialect: `root` is the puzzle's folder (lab::) or
+// its std/ folder, and every variant's name starts with `prefix` ("" or "std/").
+void AddVariants(const std::string& root, const std::string& prefix, std::vector<Variant>* out) {
+  if (IsFile(root + "/reference.cpp")) {
+    out->push_back({prefix + "reference", root + "/reference.cpp", true, {}});
   }
-  const std::string buggy = puzzle.dir + "/buggy";
+  const std::string buggy = root + "/buggy";
   for (const std::string& name : ListDir(buggy)) {
     if (name.size() <= 4 || name.substr(name.size() - 4) != ".cpp") continue;
     const std::string path = buggy + "/" + name;
     if (!IsFile(path)) continue;
     Variant v;
-    v.name = "buggy/" + name.substr(0, name.size() - 4);
+    v.name = prefix + "buggy/" + name.substr(0, name.size() - 4);
     v.path = path;
     std::string text;
     if (ReadFile(path, &text, 1 << 20)) {
       v.expected = ParseLabExpect(std::string_view(text).substr(0, text.find('\n')));
     }
-    out.push_back(std::move(v));
+    out->push_back(std::move(v));
   }
+}
+
+}  // namespace
+
+std::vector<Variant> PuzzleVariants(const PuzzleInfo& puzzle) {
+  std::vector<Variant> out;
+  AddVariants(puzzle.dir, "", &out);
+  AddVariants(puzzle.dir + "/std", "std/", &out);
   return out;
 }
 

@@ -1,10 +1,12 @@
 // The puzzle catalog on disk (DESIGN.md §5): one folder per puzzle under the puzzles
-// directory, each with README.md, starter.cpp, reference.cpp, buggy/*.cpp and spec.cpp.
+// directory, each with README.md, starter.cpp, reference.cpp, buggy/*.cpp and spec.cpp,
+// and the same puzzle in standard C++ (DESIGN §3, the std:: dialect) under std/:
+// std/starter.cpp, std/reference.cpp, std/buggy/*.cpp. spec.cpp serves both dialects.
 //
 //   std::string dir = DefaultPuzzlesDir();          // $LAB_PUZZLES_DIR, else the build's
 //   for (const PuzzleInfo& p : ListPuzzles(dir)) std::cout << p.name << "  " << p.teaches;
 //   std::optional<PuzzleInfo> fb = FindPuzzle(dir, "fizzbuzz");
-//   for (const Variant& v : PuzzleVariants(*fb)) ...  // reference first, then buggy/ sorted
+//   for (const Variant& v : PuzzleVariants(*fb)) ...  // reference, buggy/ sorted, then std/
 //
 // Reading the catalog never runs anything; every function is thread-safe and never throws.
 #pragma once
@@ -23,15 +25,21 @@ struct PuzzleInfo {
   bool has_spec = false;
   bool has_starter = false;
   bool has_reference = false;
+  bool has_std_starter = false;    // std/starter.cpp: `lab new <puzzle> --std`
+  bool has_std_reference = false;  // std/reference.cpp
 
   std::string spec_path() const { return dir + "/spec.cpp"; }
   std::string starter_path() const { return dir + "/starter.cpp"; }
   std::string reference_path() const { return dir + "/reference.cpp"; }
+  std::string std_starter_path() const { return dir + "/std/starter.cpp"; }
+  std::string std_reference_path() const { return dir + "/std/reference.cpp"; }
 };
 
 // One known solution of a puzzle, as `lab demo` grades it.
 struct Variant {
-  std::string name;  // "reference" or "buggy/<file stem>"
+  // "reference", "buggy/<file stem>", and for the std:: dialect "std/reference",
+  // "std/buggy/<file stem>".
+  std::string name;
   std::string path;
   bool reference = false;
   std::vector<std::string> expected;  // finding ids of the `// lab-expect:` line (buggy only)
@@ -48,7 +56,8 @@ std::vector<PuzzleInfo> ListPuzzles(const std::string& dir);
 // folder name (letters, digits, '_', '-', '.'; no path separators, not "." or "..").
 std::optional<PuzzleInfo> FindPuzzle(const std::string& dir, std::string_view name);
 
-// reference.cpp (when present) followed by buggy/*.cpp sorted by file name.
+// reference.cpp (when present), buggy/*.cpp sorted by file name, then the same for the
+// std:: dialect: std/reference.cpp, std/buggy/*.cpp.
 std::vector<Variant> PuzzleVariants(const PuzzleInfo& puzzle);
 
 // The ids of a first line "// lab-expect: data-race wrong-output" (separated by spaces or

@@ -98,6 +98,10 @@ ThreadState* Checked() {
 void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc) {
   ThreadState* self = Checked();
   if (self == nullptr || size == 0) return;
+  // The spec's and the lab's own accesses (sites.h StudentAccess) are not recorded at all:
+  // they can neither race nor hide a race of the student's.
+  SiteRef site;
+  if (!StudentAccess(pc, &site)) return;
   Run* run = self->run;
   if (run->shared_access_cost_ns > 0) {
     RtGuard g;
@@ -106,7 +110,6 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
   }
   if (size > kMaxRange) size = kMaxRange;
   InShadow in_shadow;
-  const SiteRef site = SiteFor(pc);
   std::optional<PriorAccess> race;
   std::uintptr_t race_addr = 0;
   const std::uintptr_t end = addr + size;

@@ -51,10 +51,11 @@ const RealCalls& Real() {
   return r;
 }
 
-bool IsRawCall(const void* m) {
+bool IsRawCall(const void* m, const void* ret) {
   if (tls_raw_calls > 0 || InLabNow()) return true;
   static const void* const rt = RtMutex().native_handle();
-  return m != nullptr && m == rt;
+  if (m != nullptr && m == rt) return true;
+  return !StudentCall(reinterpret_cast<std::uintptr_t>(ret));
 }
 
 }  // namespace lab::internal::stdcxx

@@ -34,7 +34,10 @@ struct RealCalls {
 const RealCalls& Real();
 
 // True when a call on `m` (null for calls without a mutex) is the lab's own: the runtime
-// lock, or any call while runtime/raw_calls.h's RawCalls is alive on this thread.
-bool IsRawCall(const void* m);
+// lock, any call while runtime/raw_calls.h's RawCalls is alive on this thread, or a call
+// whose code is not the student's (sites.h StudentCall: the spec's std::mutex, the
+// Recorder's, the runner's). `ret` is the interposer's return address: the default
+// argument is evaluated in the interposer, so `IsRawCall(m)` passes it.
+bool IsRawCall(const void* m, const void* ret = __builtin_return_address(0));
 
 }  // namespace lab::internal::stdcxx

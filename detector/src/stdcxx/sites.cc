@@ -97,6 +97,7 @@ ShadowStack* StackOf(const ThreadState* t) {
 struct Resolved {
   SiteRef site;  // the first non-internal line of the address's inline chain, if any
   bool found = false;
+  Owner owner = Owner::kUnknown;
 };
 
 Spin g_sym_mu;
@@ -129,15 +130,45 @@ Dwfl* TheDwfl() {
   return d;
 }
 
-// System and lab headers, and the lab's own sources (its inline functions and the
-// std::function it calls a thread body through appear on shadow stacks).
-bool Internal(const char* file) {
-  return IsInternalFileSlow(file) || std::strstr(file, "detector/src/") != nullptr;
+// The lab's own sources: the engine (liblab, liblab_std) and the spec runner (liblab_spec),
+// none of them instrumented; their inline functions and the std::function they call a
+// thread body through appear on shadow stacks.
+bool LabSource(const char* file) {
+  return std::strstr(file, "detector/src/") != nullptr ||
+         std::strstr(file, "harness/spec/") != nullptr;
+}
+
+// System and lab headers, spec files, and the lab's own sources.
+bool Internal(const char* file) { return IsInternalFileSlow(file) || LabSource(file); }
+
+bool SystemFile(const char* file) { return std::strncmp(file, "/usr/", 5) == 0; }
+
+// Whose code a line of `file` is: a system header decides nothing (kSystem); a lab or spec
+// file is the lab's; anything else is the student's.
+Owner OwnerOfFile(const char* file) {
+  if (file == nullptr || *file == 0) return Owner::kUnknown;
+  if (SystemFile(file)) return Owner::kSystem;
+  return Internal(file) ? Owner::kLab : Owner::kStudent;
+}
+
+// Set while this thread resolves an address: libdw's own locks and allocations must not
+// come back into the classification (real_calls.cc: IsRawCall).
+thread_local bool tls_resolving = false;
+
+// The CU (compilation unit) of an address in the executable: code of an uninstrumented lab
+// library (liblab, liblab_spec, liblab_std) is the lab's whatever header it was inlined
+// from; the submission's translation unit (lab_main.cpp, which includes the spec) is
+// classified line by line.
+bool LabUnit(Dwarf_Die* cu) {
+  const char* name = dwarf_diename(cu);
+  return name != nullptr && LabSource(name);
 }
 
 // The inline chain of `pc`, innermost first: the line table's line, then the call site of
-// every inlined subroutine around it. Returns the first line outside system and lab
-// headers.
+// every inlined subroutine around it. The site is the first line outside system, lab and
+// spec files; the owner is decided by the first line outside system headers (a std::deque
+// member inlined into the student's function is the student's access; inlined into the
+// spec's, the spec's).
 Resolved Resolve(std::uintptr_t pc) {
   Resolved r;
   Dwfl* d = TheDwfl();
@@ -148,17 +179,30 @@ Resolved Resolve(std::uintptr_t pc) {
   static Dwfl_Module* const exe =
       dwfl_addrmodule(d, reinterpret_cast<Dwarf_Addr>(&__tsan_func_entry));
   if (mod == nullptr || mod != exe) return r;
+  Dwarf_Addr bias = 0;
+  Dwarf_Die* cu = dwfl_module_addrdie(mod, pc, &bias);
+  if (cu != nullptr && LabUnit(cu)) {
+    r.owner = Owner::kLab;
+    return r;
+  }
+  // Every line of the chain, innermost first, until one decides both the site and the owner.
+  auto consider = [&r](const char* file, std::uint32_t line) {
+    if (file == nullptr || line == 0) return false;
+    if (r.owner == Owner::kUnknown || r.owner == Owner::kSystem) {
+      const Owner o = OwnerOfFile(file);
+      if (o != Owner::kUnknown) r.owner = o;
+    }
+    if (!r.found && !Internal(file)) {
+      r.site = SiteRef{Intern(file), line};
+      r.found = true;
+    }
+    return r.found && r.owner != Owner::kSystem && r.owner != Owner::kUnknown;
+  };
   Dwfl_Line* line = dwfl_module_getsrc(mod, pc);
   if (line == nullptr) return r;
   int lineno = 0;
   const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr);
-  if (file != nullptr && lineno > 0 && !Internal(file)) {
-    r.site = SiteRef{Intern(file), static_cast<std::uint32_t>(lineno)};
-    r.found = true;
-    return r;
-  }
-  Dwarf_Addr bias = 0;
-  Dwarf_Die* cu = dwfl_module_addrdie(mod, pc, &bias);
+  if (consider(file, static_cast<std::uint32_t>(lineno > 0 ? lineno : 0))) return r;
   if (cu == nullptr) return r;
   Dwarf_Files* files = nullptr;
   std::size_t nfiles = 0;
@@ -187,11 +231,7 @@ Resolved Resolve(std::uintptr_t pc) {
       continue;
     }
     const char* cfile = dwarf_filesrc(files, fidx, nullptr, nullptr);
-    if (cfile != nullptr && cline > 0 && !Internal(cfile)) {
-      r.site = SiteRef{Intern(cfile), static_cast<std::uint32_t>(cline)};
-      r.found = true;
-      break;
-    }
+    if (consider(cfile, static_cast<std::uint32_t>(cline))) break;
   }
   std::free(scopes);
   return r;
@@ -202,9 +242,27 @@ Resolved Lookup(std::uintptr_t pc) {
   if (g_pc_cache == nullptr) g_pc_cache = new std::unordered_map<std::uintptr_t, Resolved>;
   auto it = g_pc_cache->find(pc);
   if (it != g_pc_cache->end()) return it->second;
+  const bool outer = !tls_resolving;
+  tls_resolving = true;
   Resolved r = Resolve(pc);
+  if (outer) tls_resolving = false;
   g_pc_cache->emplace(pc, r);
   return r;
+}
+
+// The owner decided by the shadow stack, innermost caller first: the first call site that
+// is the student's or the lab's (an out-of-line std:: template called by either, or a
+// function the lab's uninstrumented code calls back). kUnknown when none decides.
+Owner OwnerFromStack(SiteRef* site) {
+  const ShadowStack* s = StackOf(tls_self);
+  for (std::size_t i = s->depth < kMaxDepth ? s->depth : kMaxDepth; i > 0; --i) {
+    const Resolved r = Lookup(s->pcs[i - 1] - 1);
+    if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
+      if (site != nullptr && r.found) *site = r.site;
+      return r.owner;
+    }
+  }
+  return Owner::kUnknown;
 }
 
 }  // namespace
@@ -244,6 +302,40 @@ SiteRef SiteFor(std::uintptr_t pc) {
     if (r.found) return r.site;
   }
   return SiteRef{};
+}
+
+bool StudentAccess(std::uintptr_t pc, SiteRef* site) {
+  const Resolved r = Lookup(pc - 1);
+  if (r.owner == Owner::kStudent) {
+    *site = r.site;
+    return true;
+  }
+  if (r.owner == Owner::kLab) return false;
+  SiteRef from_stack;
+  const Owner o = OwnerFromStack(&from_stack);
+  *site = r.found ? r.site : from_stack;
+  // Undecided (system code only, down to the thread's start in libstdc++.so): the code a
+  // student's std::thread runs; checked, as ThreadSanitizer would.
+  return o != Owner::kLab;
+}
+
+bool StudentCall(std::uintptr_t pc) {
+  if (tls_resolving) return false;  // libdw's own locks, while an address is resolved
+  Resolved r = Lookup(pc - 1);
+  if (r.owner == Owner::kStudent) return true;
+  if (r.owner == Owner::kLab) return false;
+  if (r.owner == Owner::kUnknown) {
+    // Called from inside a shared library (libstdc++.so's condition_variable::wait,
+    // std::thread's constructor): the real stack reaches the caller in the executable.
+    void* frames[12];
+    const int n = backtrace(frames, 12);
+    for (int i = 1; i < n; ++i) {
+      r = Lookup(reinterpret_cast<std::uintptr_t>(frames[i]) - 1);
+      if (r.owner == Owner::kStudent) return true;
+      if (r.owner == Owner::kLab) return false;
+    }
+  }
+  return OwnerFromStack(nullptr) != Owner::kLab;
 }
 
 Loc LocFor(std::uintptr_t pc) {

@@ -35,6 +35,25 @@ class InLab {
 };
 bool InLabNow();
 
+// Whose code an address is. The lab's: its libraries (uninstrumented, but they call
+// pthread functions and instrumented templates of the submission's translation unit), its
+// headers (lab::Shared has its own race checks), the spec (compiled with the submission;
+// its bookkeeping must add no happens-before edge and no scheduling point) and the spec
+// headers (Recorder). A system header decides nothing: the nearest caller does.
+enum class Owner : std::uint8_t { kUnknown, kSystem, kLab, kStudent };
+
+// Whether a plain access or atomic at `pc` (the return address of __tsan_*) is the
+// student's: its own line decides, or else (std:: template code) the innermost call site on
+// the shadow stack that is the student's or the lab's; undecided is the student's (the
+// body of a std::thread). `*site` gets the student's line (unknown when there is none).
+// Cached per address: a warm call is one hash probe, plus a shadow-stack walk for code in
+// system headers.
+bool StudentAccess(std::uintptr_t pc, SiteRef* site);
+// Whether a pthread call returning to `pc` is the student's; a call from a shared library
+// (libstdc++.so) is decided by the real stack's first frame in the executable. False while
+// the calling thread resolves an address (libdw's own locks).
+bool StudentCall(std::uintptr_t pc);
+
 // The student's site for an operation whose innermost return address is `pc` (the
 // interposer's or __tsan_*'s own return address).
 SiteRef SiteFor(std::uintptr_t pc);

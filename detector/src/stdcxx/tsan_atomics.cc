@@ -22,8 +22,11 @@ namespace {
 template <typename R, typename Op>
 R Atomic(const volatile void* addr, bool may_write, std::uintptr_t pc, Op op) {
   ThreadState* self = tls_self;
-  if (tls_raw_calls > 0 || self == nullptr || InLabNow()) {
+  SiteRef student_site;
+  if (tls_raw_calls > 0 || self == nullptr || InLabNow() || !StudentAccess(pc, &student_site)) {
     // Before the run knows this thread (static initialisation): nothing to order yet.
+    // The spec's and the lab's atomics (sites.h StudentAccess) are plain atomics: no
+    // scheduling point, no happens-before edge.
     bool wrote = false;
     return op(wrote);
   }
