@@ -119,20 +119,24 @@ TEST(PuzzlesTrace, LostWakeupGolden) {
   ExpectGolden("trace_foobar_lost_wakeup.txt", block);
 }
 
-// Every bundled starter: no report a student sees names the spec. (References and buggy
-// variants are checked by `lab demo`, which the puzzles_demo test runs: a report that names
-// spec.cpp is a MISMATCH there, so each variant is compiled once, not twice.)
+// Every bundled starter, in both dialects: no report a student sees names the spec.
+// (References and buggy variants are checked by `lab demo`, which the puzzles_demo test
+// runs: a report that names spec.cpp is a MISMATCH there, so each variant is compiled once,
+// not twice.)
 TEST(PuzzlesTrace, NoStarterReportNamesTheSpec) {
   int checked = 0;
   for (const auto& dir : fs::directory_iterator(kPuzzles)) {
     if (!dir.is_directory() || !fs::exists(dir.path() / "spec.cpp")) continue;
     const std::string puzzle = dir.path().filename().string();
-    const fs::path f = dir.path() / "starter.cpp";
-    const std::string rel = fs::relative(f, kPuzzles).string();
-    const std::string out = Check(puzzle, rel);
-    ASSERT_NE(out.find("Checking "), std::string::npos) << rel << ":\n" << out;
-    EXPECT_EQ(out.find("spec.cpp"), std::string::npos) << rel << ":\n" << out;
-    ++checked;
+    // Both dialects: the lab's starter and, where the puzzle has one, the std:: starter.
+    for (const fs::path& f : {dir.path() / "starter.cpp", dir.path() / "std" / "starter.cpp"}) {
+      if (!fs::exists(f)) continue;
+      const std::string rel = fs::relative(f, kPuzzles).string();
+      const std::string out = Check(puzzle, rel);
+      ASSERT_NE(out.find("Checking "), std::string::npos) << rel << ":\n" << out;
+      EXPECT_EQ(out.find("spec.cpp"), std::string::npos) << rel << ":\n" << out;
+      ++checked;
+    }
   }
   EXPECT_GE(checked, 18);
 }

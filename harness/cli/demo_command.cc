@@ -98,6 +98,7 @@ Command Self() {
           "grade every puzzle's reference and buggy variants; show what the lab finds",
           "For every puzzle with a spec, grades reference.cpp (expected: full marks, no finding)\n"
           "and each buggy/*.cpp (expected: the ids of its first line, `// lab-expect: <id> ...`),\n"
+          "then the standard-C++ ones under std/ (rows std/reference, std/buggy/<name>),\n"
           "in parallel, and prints one row per variant marked OK or MISMATCH. Every failing\n"
           "scenario is replayed from its token and must print the same report, byte for byte.\n"
           "Exit status 1 when any row is a MISMATCH.",

@@ -290,7 +290,7 @@ CompileResult CompileImpl(const CompileRequest& in) {
   // stand-in first (-L dirs come before the system's), so liblab_std's definitions of the
   // __tsan_* entry points and pthread interposers are the only ones. libtsan_preinit.o is
   // still linked; it calls __tsan_init, which liblab_std defines as a no-op.
-  if (std_dialect) argv.push_back("-L" + no_libtsan);
+  if (std_dialect) argv.insert(argv.end(), {"-DLAB_STD_DIALECT=1", "-L" + no_libtsan});
   argv.insert(argv.end(),
               {kWrapperName, "-o", binary,
                // The lab's main() is linked whatever the submission defines, so a main() of

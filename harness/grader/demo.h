@@ -8,7 +8,8 @@
 //
 // A row is OK when a reference gets full marks with no finding, or a buggy variant's findings
 // include every expected id (a variant without a lab-expect line must produce some finding).
-// Each variant's results.json goes to <out_dir>/<puzzle>/<variant>/results.json.
+// Each variant's results.json goes to <out_dir>/<puzzle>/<variant>/results.json (a std::
+// variant's to <out_dir>/<puzzle>/std/<...>/results.json).
 #pragma once
 
 #include <cstddef>
@@ -22,7 +23,7 @@ namespace lab::grader {
 
 struct DemoRow {
   std::string puzzle;
-  std::string variant;  // "reference", "buggy/abba"
+  std::string variant;  // "reference", "buggy/abba", "std/reference", "std/buggy/abba"
   bool reference = false;
   std::vector<std::string> expected;
   std::vector<std::string> found;  // distinct graded finding ids, in scenario order

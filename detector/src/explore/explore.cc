@@ -109,11 +109,27 @@ std::string DescribeOsThread(pid_t tid) {
       return "is blocked outside the lab in a real sleep (std::this_thread::sleep_for?); use "
              "lab::sleep_for, which is virtual time in controlled runs";
     case 0:
+      return "is blocked outside the lab in read() (a pipe, socket or terminal nobody writes "
+             "to?)";
     case 7:
+    case 271:
+      return "is blocked outside the lab in poll()";
     case 23:
     case 270:
-    case 271:
-      return "is blocked outside the lab waiting for input/output";
+      return "is blocked outside the lab in select()";
+    case 34:
+      return "is blocked outside the lab in pause()";
+    case 232:
+    case 281:
+      return "is blocked outside the lab in epoll_wait()";
+    case 43:
+    case 288:
+      return "is blocked outside the lab in accept()";
+    case 45:
+    case 47:
+      return "is blocked outside the lab in recv()";
+    case 61:
+      return "is blocked outside the lab in wait() for a child process";
     default:
       return "is blocked outside the lab in a system call (" + std::to_string(nr) + ")";
   }
@@ -185,7 +201,12 @@ class Watchdog {
         continue;
       }
       if (now - since < timeout_ || g_hang.fired.load()) continue;
-      g_hang.message = DescribeOsThread(tid_);
+      // A blocking call the std:: dialect saw but does not model names itself.
+      internal::ThreadState* running = s->running();
+      const char* outside = running != nullptr ? running->outside_call.load() : nullptr;
+      g_hang.message = outside != nullptr ? std::string("is blocked outside the lab in ") +
+                                                outside + ", which the lab does not model"
+                                          : DescribeOsThread(tid_);
       g_hang.fired = true;
       pthread_kill(target_, SIGUSR2);
       // If the handler does not run (signals deferred), report from here and end.

@@ -54,6 +54,7 @@ enum class WaitKind : std::uint8_t {
   kEvent,
   kBarrier,
   kSleep,
+  kFutex,  // a futex wait of the std:: dialect (sync/futex_ops.h): a wait queue by address
 };
 inline bool IsOwnedWait(WaitKind k) {
   return k == WaitKind::kLock || k == WaitKind::kLockShared || k == WaitKind::kJoin;
@@ -167,6 +168,10 @@ struct ThreadState {
   bool timed_out = false;
   bool spurious = false;         // woke spuriously (cond var)
   void* fiber = nullptr;         // fiber/fiber.h Fiber
+  // A blocking call the lab does not model, while the thread is inside it (the std::
+  // dialect sets it around such calls: "futex(FUTEX_LOCK_PI) at x.cpp:12"); the hang
+  // watchdog names it. A static string or one kept for the process; null otherwise.
+  std::atomic<const char*> outside_call{nullptr};
 
   SiteRef last_site;        // last operation's site in the code under test
   std::int64_t span_ns = 0; // work-span clock (DESIGN §7)
@@ -198,6 +203,7 @@ struct ThreadState {
     timed_out = false;
     spurious = false;
     fiber = nullptr;
+    outside_call.store(nullptr, std::memory_order_relaxed);
     last_site = {};
     span_ns = 0;
     finished = false;

@@ -19,6 +19,7 @@ const char* KindWord(ObjKind k) {
     case ObjKind::kThread: return "thread";
     case ObjKind::kShared: return "Shared";
     case ObjKind::kAtomic: return "Atomic";
+    case ObjKind::kFutex: return "futex wait";
   }
   return "object";
 }
@@ -106,6 +107,8 @@ Finding CycleFinding(const std::vector<Edge>& path) {
 std::string Describe(ObjectState* obj) {
   if (obj == nullptr) return "nothing";
   if (obj->kind == ObjKind::kThread) return "thread '" + NameOf(obj) + "'";
+  // A futex queue's name says what waits there ("std::latch::wait on 'done'").
+  if (obj->kind == ObjKind::kFutex) return NameOf(obj);
   return std::string(KindWord(obj->kind)) + " '" + NameOf(obj) + "'";
 }
 

@@ -66,4 +66,14 @@ ObjectState* ForgetObject(const void* addr) {
   return s;
 }
 
+ObjectState* BindObject(const void* addr, ObjectState* s) {
+  Stripe& st = StripeOf(addr);
+  st.lock();
+  ObjectState*& slot = st.map[addr];
+  ObjectState* old = slot;
+  slot = s;
+  st.unlock();
+  return old;
+}
+
 }  // namespace lab::internal::stdcxx

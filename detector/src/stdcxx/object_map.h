@@ -24,5 +24,8 @@ ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc);
 ObjectState* FindObject(const void* addr);
 // Forgets `addr`; returns its object (the caller deletes it) or null.
 ObjectState* ForgetObject(const void* addr);
+// Makes `s` the object at `addr` (an explicit initialisation: sem_init, pthread_rwlock_init);
+// returns the object it replaces (the caller deletes it) or null.
+ObjectState* BindObject(const void* addr, ObjectState* s);
 
 }  // namespace lab::internal::stdcxx

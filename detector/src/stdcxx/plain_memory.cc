@@ -222,6 +222,11 @@ void __tsan_write_range(void* a, unsigned long size) {
   Access(Addr(a), size, true, Ret(__builtin_return_address(0)));
 }
 
+// lab/internal/tsan.h's annotations, in a program compiled with -fsanitize=thread without
+// LAB_STD_DIALECT (library mode): the lab's runtime already orders its own primitives.
+void __tsan_acquire(void*) {}
+void __tsan_release(void*) {}
+
 // A vtable pointer store (a constructor, a destructor) is a write of the object's first
 // word; a virtual call reads it.
 void __tsan_vptr_update(void** vptr, void* new_val) {

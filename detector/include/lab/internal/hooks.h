@@ -28,6 +28,7 @@ enum class ObjKind : std::uint8_t {
   kThread,
   kShared,
   kAtomic,
+  kFutex,  // a futex wait queue of the std:: dialect (named after the facility waiting)
 };
 
 struct ObjectState;  // defined by the runtime (object_state.h)

@@ -8,9 +8,15 @@
 // arrival at a barrier) and an acquire after one that takes (lock, a successful try, the
 // return of a wait). The sync address is the object's runtime state. In a translation unit
 // built without ThreadSanitizer these are empty inline functions.
+//
+// Not in the standard-C++ dialect (LAB_STD_DIALECT, set by the grader for submissions
+// linked with liblab_std): the instrumentation is there, but the lab's runtime itself
+// receives it and already orders its own primitives.
 #pragma once
 
-#if defined(__SANITIZE_THREAD__)
+#if defined(LAB_STD_DIALECT)
+// No annotations: liblab_std is the runtime behind the instrumentation.
+#elif defined(__SANITIZE_THREAD__)
 #define LAB_TSAN_ANNOTATE 1
 #elif defined(__has_feature)
 #if __has_feature(thread_sanitizer)

@@ -1,0 +1,171 @@
+// futex.cc — syscall(SYS_futex, ...) as the lab's futex wait queue (sync/futex_ops.h).
+//
+// libstdc++ 12 parks std::latch, std::barrier, std::counting_semaphore/binary_semaphore,
+// std::atomic<T>::wait/notify and std::atomic_flag::wait in futex(2) from header code
+// (bits/atomic_wait.h, bits/atomic_timed_wait.h, bits/semaphore_base.h), and
+// std::promise/std::future, function-local statics (__cxa_guard_acquire) from inside
+// libstdc++.so, always through syscall(), which libstdc++.so calls through its PLT: the
+// executable's definition here interposes every one of them. FUTEX_WAIT / FUTEX_WAIT_BITSET
+// and FUTEX_WAKE / FUTEX_WAKE_BITSET become lab operations on one queue per address;
+// every other system call goes on to libc's syscall unchanged.
+//
+// Simplifications (documented in the README): every bitset is treated as "match any" (the
+// only one libstdc++ uses); a wake also goes on to the kernel for the waiters the lab did
+// not queue (the lab's own, raw waits). Another futex operation (FUTEX_LOCK_PI, REQUEUE,
+// ...) is not modelled: it runs for real, and should it block, the hang report names it.
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+
+#include <atomic>
+#include <cstdarg>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "futex_ops.h"
+#include "no_throw.h"
+#include "object_map.h"
+#include "real_calls.h"
+#include "runtime.h"
+#include "sites.h"
+#include "sync_real.h"
+#include "wait_names.h"
+
+namespace lab::internal::stdcxx {
+namespace {
+
+// The futex queue of each address (not object_map.h's map: the word of a std::latch or a
+// semaphore is also a std::atomic there, a different lab object). Spin lock: see
+// object_map.cc.
+std::atomic<bool> g_busy{false};
+std::unordered_map<const void*, ObjectState*>* g_queues;
+
+ObjectState* QueueAt(const void* addr, std::uintptr_t pc) {
+  auto find = [addr]() -> ObjectState* {
+    while (g_busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    if (g_queues == nullptr) g_queues = new std::unordered_map<const void*, ObjectState*>;
+    auto it = g_queues->find(addr);
+    ObjectState* s = it == g_queues->end() ? nullptr : it->second;
+    g_busy.store(false, std::memory_order_release);
+    return s;
+  };
+  if (ObjectState* s = find()) return s;
+  ObjectState* fresh = NewObject(ObjKind::kFutex, "a futex wait", LocFor(pc));
+  while (g_busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+  auto [it, inserted] = g_queues->emplace(addr, fresh);
+  ObjectState* s = it->second;
+  g_busy.store(false, std::memory_order_release);
+  if (!inserted) DeleteObject(fresh, LocFor(pc));
+  return s;
+}
+
+// What a wait at this call stack is, for stall reports: "std::latch::wait on 'done'",
+// or "a futex wait at x.cpp:12" when no standard function is found.
+std::string WaitName(const void* addr, std::uintptr_t pc) {
+  std::string name = WaitingFacility();
+  if (name.empty()) {
+    const SiteRef site = SiteFor(pc);
+    name = site.known() ? "a futex wait at " + SiteText(site) : "a futex wait";
+  }
+  const char* var = GlobalName(addr);
+  if (var != nullptr && *var != 0 && std::string(var).rfind("std::", 0) != 0) {
+    name += std::string(" on '") + var + "'";
+  }
+  return name;
+}
+
+// Names the queue after the facility of its latest waiter (one address is almost always
+// one facility). Under the lab's single step in controlled runs, the runtime lock in free.
+void NameQueue(ObjectState* q, const std::string& name) {
+  RtGuard g;
+  if (q->given_name != name) {
+    q->given_name = name;
+    q->cached_name.clear();
+  }
+}
+
+std::optional<Nanos> Timeout(int cmd, int op, const timespec* ts) {
+  if (ts == nullptr) return std::nullopt;
+  if (cmd == FUTEX_WAIT) {  // relative
+    const long long ns = ts->tv_sec * 1'000'000'000LL + ts->tv_nsec;
+    return Nanos(ns > 0 ? ns : 0);
+  }
+  // FUTEX_WAIT_BITSET: absolute, on CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME.
+  const clockid_t clock = (op & FUTEX_CLOCK_REALTIME) != 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+  return Nanos(NanosUntil(clock, ts));
+}
+
+const char* UnmodelledName(int cmd) {
+  switch (cmd) {
+    case FUTEX_FD: return "futex(FUTEX_FD)";
+    case FUTEX_REQUEUE: return "futex(FUTEX_REQUEUE)";
+    case FUTEX_CMP_REQUEUE: return "futex(FUTEX_CMP_REQUEUE)";
+    case FUTEX_WAKE_OP: return "futex(FUTEX_WAKE_OP)";
+    case FUTEX_LOCK_PI: return "futex(FUTEX_LOCK_PI)";
+    case FUTEX_UNLOCK_PI: return "futex(FUTEX_UNLOCK_PI)";
+    case FUTEX_TRYLOCK_PI: return "futex(FUTEX_TRYLOCK_PI)";
+    case FUTEX_WAIT_REQUEUE_PI: return "futex(FUTEX_WAIT_REQUEUE_PI)";
+    case FUTEX_CMP_REQUEUE_PI: return "futex(FUTEX_CMP_REQUEUE_PI)";
+    default: return "futex() with an operation the lab does not model";
+  }
+}
+
+long Futex(long a[6], std::uintptr_t pc) {
+  const auto* addr = reinterpret_cast<const volatile int*>(a[0]);
+  const int op = static_cast<int>(a[1]);
+  const int cmd = op & FUTEX_CMD_MASK;
+  const int val = static_cast<int>(a[2]);
+  const auto* ts = reinterpret_cast<const timespec*>(a[3]);
+  const SyncRealCalls& real = SyncReal();
+  InLab in_lab;
+  if (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) {
+    ObjectState* q = QueueAt(const_cast<const int*>(addr), pc);
+    NameQueue(q, WaitName(const_cast<const int*>(addr), pc));
+    ObjectState* word = FindObject(const_cast<const int*>(addr));
+    const std::optional<Nanos> timeout = Timeout(cmd, op, ts);
+    const int r = NoThrow([&] { return FutexWaitOp(q, word, addr, val, timeout, LocFor(pc)); });
+    if (r == 0) return 0;
+    errno = r;
+    return -1;
+  }
+  if (cmd == FUTEX_WAKE || cmd == FUTEX_WAKE_BITSET) {
+    ObjectState* q = QueueAt(const_cast<const int*>(addr), pc);
+    ObjectState* word = FindObject(const_cast<const int*>(addr));
+    const int n = val < 0 ? 0 : val;
+    const int woken = NoThrow([&] { return FutexWakeOp(q, word, n, LocFor(pc)); });
+    long more = 0;
+    if (woken < n) {
+      // Waiters the lab did not queue (raw waits of the lab's own code) wait in the kernel.
+      more = real.syscall(SYS_futex, a[0], op, static_cast<long>(n - woken), a[3], a[4], a[5]);
+      if (more < 0) more = 0;
+    }
+    return woken + more;
+  }
+  // Not modelled: runs for real; the hang watchdog names it should it block.
+  ThreadState* t = PeekSelf();
+  if (t != nullptr) t->outside_call.store(UnmodelledName(cmd));
+  const long r = real.syscall(SYS_futex, a[0], a[1], a[2], a[3], a[4], a[5]);
+  if (t != nullptr) t->outside_call.store(nullptr);
+  return r;
+}
+
+}  // namespace
+}  // namespace lab::internal::stdcxx
+
+using namespace lab::internal;
+using namespace lab::internal::stdcxx;
+
+extern "C" long syscall(long nr, ...) {
+  // Every system call takes at most six word-sized arguments in registers; reading six is
+  // what libc's syscall does too (the ones not passed are never used by the kernel).
+  va_list ap;
+  va_start(ap, nr);
+  long a[6];
+  for (long& x : a) x = va_arg(ap, long);
+  va_end(ap);
+  if (nr != SYS_futex || IsRawCall(nullptr) || tls_self == nullptr) {
+    return SyncReal().syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+  }
+  return Futex(a, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
+}

@@ -1,0 +1,102 @@
+// once.cc — pthread_once (std::call_once, which libstdc++ 12 runs through
+// __gthread_once -> pthread_once) as a lab operation.
+//
+// The first caller runs the function; every other caller blocks (a non-owned wait: a
+// `stall` if the function never returns) until it has returned; the function's end
+// happens before every later return from pthread_once on that flag. If the function
+// throws (std::call_once's exceptional call), the flag stays unset, the exception goes on
+// to the caller, and one waiting caller takes its turn, as the standard says. The state
+// lives in the flag's lab object (an Event: is_set = done, count = running), which each
+// run of a controlled exploration starts afresh, so every schedule runs the function once.
+//
+// std::call_once hands its callable to __once_proxy through libstdc++'s *OS-thread*
+// TLS (std::__once_callable / __once_call); in a controlled run, fibers share one OS
+// thread, so another fiber's call_once may overwrite them at a scheduling point. The
+// caller's values are saved on entry and put back just before the function runs.
+#include <pthread.h>
+
+#include <cstdint>
+#include <mutex>
+
+#include "controlled_scheduler.h"
+#include "no_throw.h"
+#include "object_map.h"
+#include "real_calls.h"
+#include "runtime.h"
+#include "sites.h"
+#include "sync_real.h"
+
+namespace lab::internal::stdcxx {
+namespace {
+
+// Claims the flag (true: the caller runs the function) or waits until it is done
+// (false). Runs as one lab operation.
+bool ClaimOrWait(ObjectState* s, const Loc& loc) {
+  ThreadState* self = Self();
+  Enter(self, s);
+  const SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kEventWait, s, site);
+  RtGuard g;
+  while (true) {
+    if (s->is_set) {
+      Acquire(self, s);
+      return false;
+    }
+    if (s->count == 0) {
+      s->count = 1;  // running
+      return true;
+    }
+    s->waiters.push_back(self);
+    BlockOn(self, s, WaitKind::kEvent, site, g, std::nullopt);
+  }
+}
+
+// The function returned (done) or threw (not done: a waiter takes its turn).
+void Finish(ObjectState* s, bool done) {
+  ThreadState* self = Self();
+  RtGuard g;
+  s->count = 0;
+  if (done) {
+    Release(self, s);
+    s->is_set = true;
+    WakeAll(s);
+  } else {
+    WakeOne(s);
+  }
+}
+
+}  // namespace
+}  // namespace lab::internal::stdcxx
+
+using namespace lab::internal;
+using namespace lab::internal::stdcxx;
+
+extern "C" int pthread_once(pthread_once_t* once, void (*fn)()) {
+  if (IsRawCall(nullptr) || tls_self == nullptr) return SyncReal().once(once, fn);
+  void* const callable = std::__once_callable;
+  void (*const call)() = std::__once_call;
+  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  ObjectState* s;
+  bool run;
+  {
+    InLab in_lab;
+    s = ObjectAt(once, ObjKind::kEvent, pc);
+    run = NoThrow([&] { return ClaimOrWait(s, LocFor(pc)); });
+  }
+  if (!run) return 0;
+  try {
+    std::__once_callable = callable;
+    std::__once_call = call;
+    fn();  // the student's code: not inside the lab
+  } catch (...) {
+    ThreadState* self = PeekSelf();
+    if (!(self->run->mode == RunMode::kControlled && self->run->sched->aborting())) {
+      InLab in_lab;
+      Finish(s, false);
+    }
+    throw;
+  }
+  InLab in_lab;
+  Finish(s, true);
+  return 0;
+}

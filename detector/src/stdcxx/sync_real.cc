@@ -1,0 +1,66 @@
+// sync_real.cc — see sync_real.h.
+#include "sync_real.h"
+
+#include <dlfcn.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace lab::internal::stdcxx {
+namespace {
+
+template <typename F>
+F Find(const char* name, const char* version = nullptr) {
+  void* p = version != nullptr ? dlvsym(RTLD_NEXT, name, version) : nullptr;
+  if (p == nullptr) p = dlsym(RTLD_NEXT, name);
+  if (p == nullptr) {
+    std::fprintf(stderr, "lab: std:: dialect: libc has no %s\n", name);
+    std::abort();
+  }
+  return reinterpret_cast<F>(p);
+}
+
+SyncRealCalls Resolve() {
+  SyncRealCalls r{};
+  r.syscall = Find<decltype(r.syscall)>("syscall");
+  r.sched_yield = Find<decltype(r.sched_yield)>("sched_yield");
+  // sem_*: the GLIBC_2.2.5 versions are the current ABI on x86-64 (sem_clockwait: 2.30).
+  r.sem_init = Find<decltype(r.sem_init)>("sem_init", "GLIBC_2.2.5");
+  r.sem_destroy = Find<decltype(r.sem_destroy)>("sem_destroy", "GLIBC_2.2.5");
+  r.sem_wait = Find<decltype(r.sem_wait)>("sem_wait", "GLIBC_2.2.5");
+  r.sem_trywait = Find<decltype(r.sem_trywait)>("sem_trywait", "GLIBC_2.2.5");
+  r.sem_timedwait = Find<decltype(r.sem_timedwait)>("sem_timedwait", "GLIBC_2.2.5");
+  r.sem_clockwait = Find<decltype(r.sem_clockwait)>("sem_clockwait");
+  r.sem_post = Find<decltype(r.sem_post)>("sem_post", "GLIBC_2.2.5");
+  r.sem_getvalue = Find<decltype(r.sem_getvalue)>("sem_getvalue", "GLIBC_2.2.5");
+  r.once = Find<decltype(r.once)>("pthread_once");
+  r.rw_init = Find<decltype(r.rw_init)>("pthread_rwlock_init");
+  r.rw_destroy = Find<decltype(r.rw_destroy)>("pthread_rwlock_destroy");
+  r.rw_rdlock = Find<decltype(r.rw_rdlock)>("pthread_rwlock_rdlock");
+  r.rw_tryrdlock = Find<decltype(r.rw_tryrdlock)>("pthread_rwlock_tryrdlock");
+  r.rw_timedrdlock = Find<decltype(r.rw_timedrdlock)>("pthread_rwlock_timedrdlock");
+  r.rw_clockrdlock = Find<decltype(r.rw_clockrdlock)>("pthread_rwlock_clockrdlock");
+  r.rw_wrlock = Find<decltype(r.rw_wrlock)>("pthread_rwlock_wrlock");
+  r.rw_trywrlock = Find<decltype(r.rw_trywrlock)>("pthread_rwlock_trywrlock");
+  r.rw_timedwrlock = Find<decltype(r.rw_timedwrlock)>("pthread_rwlock_timedwrlock");
+  r.rw_clockwrlock = Find<decltype(r.rw_clockwrlock)>("pthread_rwlock_clockwrlock");
+  r.rw_unlock = Find<decltype(r.rw_unlock)>("pthread_rwlock_unlock");
+  return r;
+}
+
+}  // namespace
+
+const SyncRealCalls& SyncReal() {
+  static const SyncRealCalls r = Resolve();
+  return r;
+}
+
+long long NanosUntil(clockid_t clock, const timespec* abstime) {
+  timespec now{};
+  clock_gettime(clock, &now);
+  const long long left =
+      (abstime->tv_sec - now.tv_sec) * 1'000'000'000LL + (abstime->tv_nsec - now.tv_nsec);
+  return left > 0 ? left : 0;
+}
+
+}  // namespace lab::internal::stdcxx

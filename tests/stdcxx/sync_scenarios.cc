@@ -1,0 +1,414 @@
+// sync_scenarios.cc — the futex-based and POSIX synchronisation of standard C++ under
+// lab::explore (issue #11): std::counting_semaphore, std::latch, std::barrier,
+// std::atomic<T>::wait/notify, std::promise/std::future, sem_t, std::call_once,
+// std::shared_mutex, std::this_thread::yield, and a blocking call the lab does not model.
+//
+// Built like scenarios.cc (-fsanitize=thread for the instrumentation, liblab_std instead
+// of libtsan) and driven by sync_test.cc with the same protocol: `stdcxx_sync_scenarios
+// NAME SCHEDULES [pct]` prints "schedules N", one "finding ID|message|site;..." line per
+// finding and its trace as "event THREAD OP FILE:LINE" lines. Lines the test expects are
+// marked `// line: TAG`.
+#include <pthread.h>
+#include <semaphore.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <barrier>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <future>
+#include <latch>
+#include <map>
+#include <mutex>
+#include <semaphore>
+#include <shared_mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "lab/explore.h"
+
+namespace {
+
+int data = 0;  // the plain memory each scenario hands over
+
+// ---- std::counting_semaphore / binary_semaphore ----------------------------------------
+
+// The hand-off done right: the semaphore starts closed, the release happens after the
+// write, so the read is ordered after it. No finding.
+void SemHandoff() {
+  std::binary_semaphore ready{0};
+  data = 0;
+  std::thread producer([&] {
+    data = 42;
+    ready.release();
+  });
+  ready.acquire();
+  if (data != 42) std::abort();
+  producer.join();
+}
+
+// The same hand-off with a semaphore that starts open (the bug public solutions have):
+// the consumer does not wait, and the read races with the write.
+void SemStartsOpen() {
+  std::counting_semaphore<2> ready{1};
+  data = 0;
+  std::thread producer([&] {
+    data = 42;  // line: sem-open-write
+    ready.release();
+  });
+  ready.acquire();
+  const int seen = data;  // line: sem-open-read
+  (void)seen;
+  producer.join();
+}
+
+// Two binary semaphores used as locks, taken in opposite orders: every thread blocked.
+void SemAbba() {
+  std::binary_semaphore sem_a{1}, sem_b{1};
+  std::thread t1([&] {
+    sem_a.acquire();
+    sem_b.acquire();  // line: sem-abba-1
+    sem_b.release();
+    sem_a.release();
+  });
+  std::thread t2([&] {
+    sem_b.acquire();
+    sem_a.acquire();  // line: sem-abba-2
+    sem_a.release();
+    sem_b.release();
+  });
+  t1.join();
+  t2.join();
+}
+
+// ---- std::latch ----------------------------------------------------------------------
+
+int results[2];
+
+void LatchWorkers(int expected_count, int workers, bool wait_for_all) {
+  results[0] = results[1] = 0;
+  std::latch done{expected_count};
+  std::thread t1([&] {
+    results[0] = 1;  // line: latch-write
+    done.count_down();
+  });
+  std::thread t2([&] {
+    if (workers < 2) return;
+    results[1] = 2;
+    done.count_down();
+  });
+  if (wait_for_all) done.wait();  // line: latch-wait
+  const int sum = results[0] + results[1];  // line: latch-read
+  (void)sum;
+  t1.join();
+  t2.join();
+}
+void LatchOk() { LatchWorkers(2, 2, true); }
+// The latch counts one arrival too few: main reads a result still being written.
+void LatchTooSmall() { LatchWorkers(1, 2, true); }
+// One worker never counts down: main waits forever.
+void LatchNeverCounted() { LatchWorkers(2, 1, true); }
+
+// ---- std::barrier --------------------------------------------------------------------
+
+int slots[2];
+void BarrierRun(bool wait_before_read, int parties) {
+  slots[0] = slots[1] = 0;
+  std::barrier sync{parties};
+  auto worker = [&](int me) {
+    slots[me] = me + 1;  // line: barrier-write
+    if (wait_before_read) sync.arrive_and_wait();  // line: barrier-wait
+    const int other = slots[1 - me];  // line: barrier-read
+    (void)other;
+  };
+  std::thread t1(worker, 0);
+  std::thread t2(worker, 1);
+  t1.join();
+  t2.join();
+}
+void BarrierOk() { BarrierRun(true, 2); }
+void BarrierReadsEarly() { BarrierRun(false, 2); }
+void BarrierTooManyParties() { BarrierRun(true, 3); }
+
+// ---- std::atomic<T>::wait / notify ---------------------------------------------------
+
+template <typename Flag, typename T>
+void AtomicWaitRun(bool notify) {
+  Flag flag{T{}};
+  data = 0;
+  std::thread setter([&] {
+    data = 7;
+    flag.store(T{1});
+    if (notify) flag.notify_one();
+  });
+  flag.wait(T{});  // line: atomic-wait
+  if (data != 7) std::abort();
+  setter.join();
+}
+void AtomicIntWait() { AtomicWaitRun<std::atomic<int>, int>(true); }
+void AtomicBoolWait() { AtomicWaitRun<std::atomic<bool>, bool>(true); }
+// No notify: a waiter that found 0 and parked is never woken (in some schedules).
+void AtomicIntNoNotify() { AtomicWaitRun<std::atomic<int>, int>(false); }
+
+void AtomicFlagWait() {
+  std::atomic_flag flag;
+  data = 0;
+  std::thread setter([&] {
+    data = 7;
+    flag.test_and_set();
+    flag.notify_all();
+  });
+  flag.wait(false);
+  if (data != 7) std::abort();
+  setter.join();
+}
+
+// ---- std::promise / std::future ------------------------------------------------------
+
+void FutureOk() {
+  std::promise<int> p;
+  std::future<int> f = p.get_future();
+  data = 0;
+  std::thread t([&] {
+    data = 5;
+    p.set_value(42);
+  });
+  if (f.get() != 42) std::abort();
+  if (data != 5) std::abort();
+  t.join();
+}
+
+// The value is never set (the promise outlives the wait): main waits forever.
+void FutureNeverSet() {
+  std::promise<int> p;
+  std::future<int> f = p.get_future();
+  std::thread t([&] { data = 1; });
+  t.join();
+  const int v = f.get();  // line: future-get
+  (void)v;
+}
+
+// ---- POSIX sem_t ---------------------------------------------------------------------
+
+void PosixSemRun(unsigned initial) {
+  sem_t ready;
+  sem_init(&ready, 0, initial);
+  data = 0;
+  std::thread producer([&] {
+    data = 42;  // line: posix-write
+    sem_post(&ready);
+  });
+  sem_wait(&ready);
+  const int seen = data;  // line: posix-read
+  (void)seen;
+  producer.join();
+  sem_destroy(&ready);
+}
+void PosixSemOk() { PosixSemRun(0); }
+void PosixSemStartsOpen() { PosixSemRun(1); }
+
+void PosixSemNeverPosted() {
+  sem_t never;
+  sem_init(&never, 0, 0);
+  std::thread t([&] {
+    sem_wait(&never);  // line: posix-never
+  });
+  t.join();
+  sem_destroy(&never);
+}
+
+void PosixSemTimed() {
+  sem_t never;
+  sem_init(&never, 0, 0);
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_sec += 1;
+  const int r = sem_timedwait(&never, &ts);
+  if (r != -1 || errno != ETIMEDOUT) std::abort();
+  int v = -1;
+  sem_getvalue(&never, &v);
+  if (v != 0 || sem_trywait(&never) != -1) std::abort();
+  sem_post(&never);
+  if (sem_trywait(&never) != 0) std::abort();
+  sem_destroy(&never);
+}
+
+// ---- std::call_once ------------------------------------------------------------------
+
+int config = 0;
+int init_calls = 0;
+void CallOnceRun(bool use_once) {
+  config = 0;
+  init_calls = 0;
+  std::once_flag flag;
+  bool inited = false;
+  auto get = [&] {
+    if (use_once) {
+      std::call_once(flag, [] {
+        ++init_calls;
+        config = 7;  // line: once-write
+      });
+    } else if (!inited) {
+      inited = true;
+      config = 7;
+    }
+    const int c = config;  // line: once-read
+    (void)c;
+  };
+  std::thread t1(get);
+  std::thread t2(get);
+  t1.join();
+  t2.join();
+  if (use_once && init_calls != 1) std::abort();
+}
+void CallOnceOk() { CallOnceRun(true); }
+void CallOnceByHand() { CallOnceRun(false); }
+
+// std::call_once's exceptional call: the flag stays unset and the next call runs.
+void CallOnceThrows() {
+  std::once_flag flag;
+  int runs = 0;
+  try {
+    std::call_once(flag, [&] {
+      ++runs;
+      throw std::runtime_error("first");
+    });
+  } catch (const std::runtime_error&) {
+  }
+  std::call_once(flag, [&] { ++runs; });
+  std::call_once(flag, [&] { ++runs; });
+  if (runs != 2) std::abort();
+}
+
+// The function calls call_once on its own flag: it waits for itself.
+void CallOnceRecursive() {
+  static std::once_flag flag;  // a new one each schedule would need a new address
+  std::thread t([] {
+    std::call_once(flag, [] {
+      std::call_once(flag, [] {});  // line: once-recursive
+    });
+  });
+  t.join();
+}
+
+// ---- std::shared_mutex ---------------------------------------------------------------
+
+void SharedRun(bool writer_takes_shared) {
+  std::shared_mutex m;
+  data = 0;
+  std::thread writer([&] {
+    if (writer_takes_shared) {
+      std::shared_lock<std::shared_mutex> lk(m);
+      data = 3;  // line: shared-write
+    } else {
+      std::unique_lock<std::shared_mutex> lk(m);
+      data = 3;
+    }
+  });
+  auto read = [&] {
+    std::shared_lock<std::shared_mutex> lk(m);
+    const int v = data;  // line: shared-read
+    (void)v;
+  };
+  std::thread r1(read);
+  std::thread r2(read);
+  writer.join();
+  r1.join();
+  r2.join();
+}
+void SharedOk() { SharedRun(false); }
+void SharedWriterTakesShared() { SharedRun(true); }
+
+// Upgrading a shared hold to an exclusive one in place: the thread waits for itself.
+void SharedUpgrade() {
+  std::shared_mutex m;
+  std::thread t([&] {
+    std::shared_lock<std::shared_mutex> r(m);
+    std::unique_lock<std::shared_mutex> w(m);  // line: shared-upgrade
+  });
+  t.join();
+}
+
+// ---- std::this_thread::yield ---------------------------------------------------------
+
+// A spin on a plain bool with yield: the yield is a scheduling point (no hang), and the
+// plain flag races.
+bool plain_flag = false;
+void YieldSpin() {
+  plain_flag = false;
+  std::thread setter([] { plain_flag = true; });  // line: yield-write
+  while (!plain_flag) std::this_thread::yield();  // line: yield-read
+  setter.join();
+}
+
+// ---- a blocking call the lab does not model ------------------------------------------
+
+void PipeRead() {
+  int fds[2];
+  if (pipe(fds) != 0) std::abort();
+  char c;
+  const ssize_t n = read(fds[0], &c, 1);  // nobody writes: blocks for real
+  (void)n;
+}
+
+const std::map<std::string, std::function<void()>> kScenarios = {
+    {"sem_handoff", SemHandoff},
+    {"sem_starts_open", SemStartsOpen},
+    {"sem_abba", SemAbba},
+    {"latch_ok", LatchOk},
+    {"latch_too_small", LatchTooSmall},
+    {"latch_never_counted", LatchNeverCounted},
+    {"barrier_ok", BarrierOk},
+    {"barrier_reads_early", BarrierReadsEarly},
+    {"barrier_too_many_parties", BarrierTooManyParties},
+    {"atomic_int_wait", AtomicIntWait},
+    {"atomic_bool_wait", AtomicBoolWait},
+    {"atomic_int_no_notify", AtomicIntNoNotify},
+    {"atomic_flag_wait", AtomicFlagWait},
+    {"future_ok", FutureOk},
+    {"future_never_set", FutureNeverSet},
+    {"posix_sem_ok", PosixSemOk},
+    {"posix_sem_starts_open", PosixSemStartsOpen},
+    {"posix_sem_never_posted", PosixSemNeverPosted},
+    {"posix_sem_timed", PosixSemTimed},
+    {"call_once_ok", CallOnceOk},
+    {"call_once_by_hand", CallOnceByHand},
+    {"call_once_throws", CallOnceThrows},
+    {"call_once_recursive", CallOnceRecursive},
+    {"shared_ok", SharedOk},
+    {"shared_writer_takes_shared", SharedWriterTakesShared},
+    {"shared_upgrade", SharedUpgrade},
+    {"yield_spin", YieldSpin},
+    {"pipe_read", PipeRead},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3 || kScenarios.count(argv[1]) == 0) {
+    std::fprintf(stderr, "usage: %s SCENARIO SCHEDULES [pct]\n", argv[0]);
+    return 2;
+  }
+  lab::Options opt;
+  opt.schedules = std::atoi(argv[2]);
+  opt.seed = 7;
+  opt.hang_timeout = std::chrono::milliseconds(500);
+  if (argc > 3 && std::strcmp(argv[3], "pct") == 0) opt.strategy = lab::Strategy::kPct;
+  const lab::ExploreResult r = lab::explore(opt, kScenarios.at(argv[1]));
+  std::printf("schedules %d\n", r.schedules_run);
+  for (const lab::Finding& f : r.findings) {
+    std::printf("finding %s|%s|", std::string(f.id()).c_str(), f.message.c_str());
+    for (const lab::SourceSite& s : f.sites) std::printf("%s:%d;", s.file.c_str(), s.line);
+    std::printf("\n");
+    if (f.trace) {
+      for (const lab::TraceEvent& e : f.trace->events) {
+        std::printf("event %s %s %s:%d\n", f.trace->threads[e.thread].c_str(), e.op.c_str(),
+                    e.site.file.c_str(), e.site.line);
+      }
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,202 @@
+// sync_test.cc — the futex-based and POSIX synchronisation of standard C++ (issue #11):
+// each facility of sync_scenarios.cc, unmodified std:: code under lab::explore, is
+// - a scheduling point: a finding through it has it in its interleaving at the student's
+//   line;
+// - an event for the analyses: a race hidden only by its happens-before is not reported,
+//   and the same code without it (the bug) is;
+// - a stall (or deadlock) the lab reports, naming the facility and the student's line,
+//   when it never lets a thread through.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Outcome {
+  int schedules = -1;
+  std::vector<std::string> findings;  // "id|message|file:line;file:line;"
+  std::vector<std::string> events;    // "thread op file:line"
+  int status = -1;
+};
+
+Outcome RunScenario(const std::string& scenario, int schedules, const std::string& extra = "") {
+  const std::string cmd = std::string(LAB_SYNC_SCENARIOS) + " " + scenario + " " +
+                          std::to_string(schedules) + " " + extra + " 2>&1";
+  Outcome o;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return o;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) {
+    std::string line(buf);
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    if (line.rfind("schedules ", 0) == 0) o.schedules = std::stoi(line.substr(10));
+    if (line.rfind("finding ", 0) == 0) o.findings.push_back(line.substr(8));
+    if (line.rfind("event ", 0) == 0) o.events.push_back(line.substr(6));
+  }
+  o.status = pclose(p);
+  return o;
+}
+
+// "sync_scenarios.cc:N" for the line marked `// line: tag`.
+std::string Line(const std::string& tag) {
+  const std::string source = LAB_SYNC_SOURCE;
+  std::ifstream in(source);
+  std::string text;
+  const std::string base = source.substr(source.rfind('/') + 1);
+  for (int n = 1; std::getline(in, text); ++n) {
+    if (text.find("// line: " + tag) != std::string::npos) return base + ":" + std::to_string(n);
+  }
+  ADD_FAILURE() << "no line marked " << tag;
+  return "?";
+}
+
+std::vector<std::string> WithId(const Outcome& o, const std::string& id) {
+  std::vector<std::string> r;
+  for (const std::string& f : o.findings) {
+    if (f.rfind(id + "|", 0) == 0) r.push_back(f);
+  }
+  return r;
+}
+
+std::string Dump(const Outcome& o) {
+  std::ostringstream s;
+  s << "schedules " << o.schedules << ", status " << o.status << "\n";
+  for (const std::string& f : o.findings) s << "  " << f << "\n";
+  for (const std::string& e : o.events) s << "    " << e << "\n";
+  return s.str();
+}
+
+bool Has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// No finding over `schedules` schedules of both strategies.
+void ExpectClean(const std::string& scenario, int schedules = 300) {
+  for (const char* strategy : {"random", "pct"}) {
+    const Outcome o = RunScenario(scenario, schedules, strategy);
+    ASSERT_EQ(o.status, 0) << scenario << " " << strategy << "\n" << Dump(o);
+    EXPECT_EQ(o.schedules, schedules) << scenario << " " << strategy << "\n" << Dump(o);
+    EXPECT_TRUE(o.findings.empty()) << scenario << " " << strategy << "\n" << Dump(o);
+  }
+}
+
+// A data race naming both lines.
+void ExpectRace(const std::string& scenario, const std::string& line1, const std::string& line2) {
+  const Outcome o = RunScenario(scenario, 300);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  bool both = false;
+  for (const std::string& r : WithId(o, "data-race")) {
+    if (Has(r, line1) && Has(r, line2)) both = true;
+  }
+  EXPECT_TRUE(both) << scenario << ": no data race between " << line1 << " and " << line2
+                    << "\n" << Dump(o);
+}
+
+// A stall (every thread blocked) whose message names `what` and whose sites include
+// `line`; the facility's operation at that line is in the interleaving.
+void ExpectStall(const std::string& scenario, const std::string& what, const std::string& line,
+                 int schedules = 200) {
+  const Outcome o = RunScenario(scenario, schedules);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  const auto stalls = WithId(o, "stall");
+  ASSERT_EQ(stalls.size(), 1u) << scenario << "\n" << Dump(o);
+  EXPECT_TRUE(Has(stalls[0], what)) << "the report does not name " << what << "\n" << Dump(o);
+  EXPECT_TRUE(Has(stalls[0], line)) << "the report does not give " << line << "\n" << Dump(o);
+  bool in_trace = false;
+  for (const std::string& e : o.events) {
+    if (Has(e, line)) in_trace = true;
+  }
+  EXPECT_TRUE(in_trace) << "the interleaving has no step at " << line << "\n" << Dump(o);
+}
+
+TEST(StdSync, CountingSemaphore) {
+  ExpectClean("sem_handoff");
+  // Starts open (a bug): the consumer does not wait for the write.
+  ExpectRace("sem_starts_open", Line("sem-open-write"), Line("sem-open-read"));
+  // Used as two locks in opposite orders.
+  const Outcome o = RunScenario("sem_abba", 300);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  const auto stalls = WithId(o, "stall");
+  ASSERT_EQ(stalls.size(), 1u) << Dump(o);
+  EXPECT_TRUE(Has(stalls[0], "std::counting_semaphore::acquire")) << Dump(o);
+  EXPECT_TRUE(Has(stalls[0], Line("sem-abba-1"))) << Dump(o);
+  EXPECT_TRUE(Has(stalls[0], Line("sem-abba-2"))) << Dump(o);
+}
+
+TEST(StdSync, Latch) {
+  ExpectClean("latch_ok");
+  ExpectRace("latch_too_small", Line("latch-write"), Line("latch-read"));
+  ExpectStall("latch_never_counted", "std::latch::wait", Line("latch-wait"));
+}
+
+TEST(StdSync, Barrier) {
+  ExpectClean("barrier_ok");
+  ExpectRace("barrier_reads_early", Line("barrier-write"), Line("barrier-read"));
+  ExpectStall("barrier_too_many_parties", "std::barrier", Line("barrier-wait"));
+}
+
+TEST(StdSync, AtomicWaitAndNotify) {
+  ExpectClean("atomic_int_wait");
+  ExpectClean("atomic_bool_wait");
+  ExpectClean("atomic_flag_wait");
+  // Without notify, a waiter that parked before the store is never woken.
+  ExpectStall("atomic_int_no_notify", "std::atomic::wait", Line("atomic-wait"));
+}
+
+TEST(StdSync, PromiseAndFuture) {
+  ExpectClean("future_ok");
+  ExpectStall("future_never_set", "std::future", Line("future-get"), 5);
+}
+
+TEST(StdSync, PosixSemaphores) {
+  ExpectClean("posix_sem_ok");
+  ExpectClean("posix_sem_timed", 20);
+  ExpectRace("posix_sem_starts_open", Line("posix-write"), Line("posix-read"));
+  ExpectStall("posix_sem_never_posted", "Semaphore", Line("posix-never"), 20);
+}
+
+TEST(StdSync, CallOnce) {
+  ExpectClean("call_once_ok");
+  ExpectClean("call_once_throws", 5);
+  ExpectRace("call_once_by_hand", Line("once-write"), Line("once-read"));
+  ExpectStall("call_once_recursive", "", Line("once-recursive"), 5);
+}
+
+TEST(StdSync, SharedMutex) {
+  ExpectClean("shared_ok");
+  ExpectRace("shared_writer_takes_shared", Line("shared-write"), Line("shared-read"));
+  const Outcome o = RunScenario("shared_upgrade", 5);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  bool found = false;
+  for (const std::string& f : o.findings) {
+    if ((f.rfind("deadlock|", 0) == 0 || f.rfind("self-deadlock|", 0) == 0) &&
+        Has(f, Line("shared-upgrade"))) {
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found) << Dump(o);
+}
+
+TEST(StdSync, YieldIsASchedulingPoint) {
+  // The spin on a plain bool ends (the yield lets the setter run: no hang) and races.
+  const Outcome o = RunScenario("yield_spin", 50);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  EXPECT_TRUE(WithId(o, "hang").empty()) << Dump(o);
+  EXPECT_EQ(o.schedules, 50) << Dump(o);
+  bool race = false;
+  for (const std::string& r : WithId(o, "data-race")) {
+    if (Has(r, Line("yield-write")) && Has(r, Line("yield-read"))) race = true;
+  }
+  EXPECT_TRUE(race) << Dump(o);
+}
+
+TEST(StdSync, AnUnmodelledBlockingCallIsAHangThatNamesIt) {
+  const Outcome o = RunScenario("pipe_read", 1);
+  const auto hangs = WithId(o, "hang");
+  ASSERT_EQ(hangs.size(), 1u) << Dump(o);
+  EXPECT_TRUE(Has(hangs[0], "read()")) << Dump(o);
+}
+
+}  // namespace
