@@ -97,8 +97,8 @@ void ExpectRace(const std::string& scenario, const std::string& line1, const std
 // A stall (every thread blocked) whose message names `what` and whose sites include
 // `line`; the facility's operation at that line is in the interleaving.
 void ExpectStall(const std::string& scenario, const std::string& what, const std::string& line,
-                 int schedules = 200) {
-  const Outcome o = RunScenario(scenario, schedules);
+                 int schedules = 200, const std::string& strategy = "random") {
+  const Outcome o = RunScenario(scenario, schedules, strategy);
   ASSERT_EQ(o.status, 0) << Dump(o);
   const auto stalls = WithId(o, "stall");
   ASSERT_EQ(stalls.size(), 1u) << scenario << "\n" << Dump(o);
@@ -141,8 +141,10 @@ TEST(StdSync, AtomicWaitAndNotify) {
   ExpectClean("atomic_int_wait");
   ExpectClean("atomic_bool_wait");
   ExpectClean("atomic_flag_wait");
-  // Without notify, a waiter that parked before the store is never woken.
-  ExpectStall("atomic_int_no_notify", "std::atomic::wait", Line("atomic-wait"));
+  // Without notify, a waiter that parked before the store is never woken. The waiter
+  // spins ~20 steps before it parks: PCT's priorities find that order, uniform random
+  // choices (2^-20) do not.
+  ExpectStall("atomic_int_no_notify", "std::atomic::wait", Line("atomic-wait"), 200, "pct");
 }
 
 TEST(StdSync, PromiseAndFuture) {
@@ -160,8 +162,9 @@ TEST(StdSync, PosixSemaphores) {
 TEST(StdSync, CallOnce) {
   ExpectClean("call_once_ok");
   ExpectClean("call_once_throws", 5);
-  ExpectRace("call_once_by_hand", Line("once-write"), Line("once-read"));
-  ExpectStall("call_once_recursive", "", Line("once-recursive"), 5);
+  ExpectRace("call_once_by_hand", Line("once-hand-write"), Line("once-read"));
+  ExpectStall("call_once_recursive", "std::call_once on 'recursive_flag'",
+              Line("once-recursive"), 5);
 }
 
 TEST(StdSync, SharedMutex) {
@@ -184,7 +187,6 @@ TEST(StdSync, YieldIsASchedulingPoint) {
   const Outcome o = RunScenario("yield_spin", 50);
   ASSERT_EQ(o.status, 0) << Dump(o);
   EXPECT_TRUE(WithId(o, "hang").empty()) << Dump(o);
-  EXPECT_EQ(o.schedules, 50) << Dump(o);
   bool race = false;
   for (const std::string& r : WithId(o, "data-race")) {
     if (Has(r, Line("yield-write")) && Has(r, Line("yield-read"))) race = true;

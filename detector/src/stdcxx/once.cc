@@ -6,7 +6,7 @@
 // happens before every later return from pthread_once on that flag. If the function
 // throws (std::call_once's exceptional call), the flag stays unset, the exception goes on
 // to the caller, and one waiting caller takes its turn, as the standard says. The state
-// lives in the flag's lab object (an Event: is_set = done, count = running), which each
+// lives in the flag's lab object (is_set = done, count = running), which each
 // run of a controlled exploration starts afresh, so every schedule runs the function once.
 //
 // std::call_once hands its callable to __once_proxy through libstdc++'s *OS-thread*
@@ -17,10 +17,12 @@
 
 #include <cstdint>
 #include <mutex>
+#include <string>
 
 #include "controlled_scheduler.h"
 #include "no_throw.h"
 #include "object_map.h"
+#include "once_tls.h"
 #include "real_calls.h"
 #include "runtime.h"
 #include "sites.h"
@@ -28,6 +30,19 @@
 
 namespace lab::internal::stdcxx {
 namespace {
+
+// The flag's object: an Event's state under a name that says what waits there
+// ("std::call_once on 'init_flag'"), as the futex waits are named (ObjKind::kFutex).
+ObjectState* OnceObject(pthread_once_t* once, std::uintptr_t pc) {
+  ObjectState* s = ObjectAt(once, ObjKind::kFutex, pc);
+  if (s->given_name.rfind("std::call_once", 0) != 0) {
+    const char* var = GlobalName(once);
+    RtGuard g;
+    s->given_name = *var != 0 ? std::string("std::call_once on '") + var + "'" : "std::call_once";
+    s->cached_name.clear();
+  }
+  return s;
+}
 
 // Claims the flag (true: the caller runs the function) or waits until it is done
 // (false). Runs as one lab operation.
@@ -66,13 +81,21 @@ void Finish(ObjectState* s, bool done) {
 }
 
 }  // namespace
+
+constinit LAB_TLS std::uintptr_t tls_once_words[2] = {0, 0};
+
+void FindOnceWords() {
+  tls_once_words[0] = reinterpret_cast<std::uintptr_t>(&std::__once_callable);
+  tls_once_words[1] = reinterpret_cast<std::uintptr_t>(&std::__once_call);
+}
+
 }  // namespace lab::internal::stdcxx
 
 using namespace lab::internal;
 using namespace lab::internal::stdcxx;
 
 extern "C" int pthread_once(pthread_once_t* once, void (*fn)()) {
-  if (IsRawCall(nullptr) || tls_self == nullptr) return SyncReal().once(once, fn);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr) || tls_self == nullptr) return SyncReal().once(once, fn);
   void* const callable = std::__once_callable;
   void (*const call)() = std::__once_call;
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
@@ -80,7 +103,7 @@ extern "C" int pthread_once(pthread_once_t* once, void (*fn)()) {
   bool run;
   {
     InLab in_lab;
-    s = ObjectAt(once, ObjKind::kEvent, pc);
+    s = OnceObject(once, pc);
     run = NoThrow([&] { return ClaimOrWait(s, LocFor(pc)); });
   }
   if (!run) return 0;

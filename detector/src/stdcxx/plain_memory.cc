@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "fiber.h"
+#include "once_tls.h"
 #include "race_detector.h"
 #include "runtime.h"
 #include "sites.h"
@@ -98,6 +99,7 @@ ThreadState* Checked() {
 void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc) {
   ThreadState* self = Checked();
   if (self == nullptr || size == 0) return;
+  if (IsOnceHandOff(self, addr, size)) return;  // std::call_once's TLS words (once_tls.h)
   // The spec's and the lab's own accesses (sites.h StudentAccess) are not recorded at all:
   // they can neither race nor hide a race of the student's.
   SiteRef site;

@@ -65,7 +65,7 @@ using namespace lab::internal::stdcxx;
 extern "C" {
 
 int pthread_rwlock_init(pthread_rwlock_t* rw, const pthread_rwlockattr_t* attr) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().rw_init(rw, attr);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_init(rw, attr);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   ObjectState* s = NewObject(ObjKind::kSharedMutex, GlobalName(rw), LocFor(pc));
@@ -74,7 +74,7 @@ int pthread_rwlock_init(pthread_rwlock_t* rw, const pthread_rwlockattr_t* attr) 
 }
 
 int pthread_rwlock_destroy(pthread_rwlock_t* rw) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().rw_destroy(rw);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_destroy(rw);
   InLab in_lab;
   if (ObjectState* s = ForgetObject(rw)) {
     const auto pc = Pc(__builtin_return_address(0));
@@ -85,7 +85,7 @@ int pthread_rwlock_destroy(pthread_rwlock_t* rw) noexcept {
 }
 
 int pthread_rwlock_rdlock(pthread_rwlock_t* rw) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().rw_rdlock(rw);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_rdlock(rw);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   NoThrow([&] { LockSharedOp(RwObject(rw, pc), LocFor(pc)); });
@@ -93,25 +93,25 @@ int pthread_rwlock_rdlock(pthread_rwlock_t* rw) noexcept {
 }
 
 int pthread_rwlock_tryrdlock(pthread_rwlock_t* rw) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().rw_tryrdlock(rw);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_tryrdlock(rw);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   return NoThrow([&] { return TryLockSharedOp(RwObject(rw, pc), LocFor(pc)); }) ? 0 : EBUSY;
 }
 
 int pthread_rwlock_timedrdlock(pthread_rwlock_t* rw, const timespec* abstime) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().rw_timedrdlock(rw, abstime);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_timedrdlock(rw, abstime);
   return TimedShared(rw, CLOCK_REALTIME, abstime, Pc(__builtin_return_address(0)));
 }
 
 int pthread_rwlock_clockrdlock(pthread_rwlock_t* rw, clockid_t clock,
                                const timespec* abstime) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().rw_clockrdlock(rw, clock, abstime);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_clockrdlock(rw, clock, abstime);
   return TimedShared(rw, clock, abstime, Pc(__builtin_return_address(0)));
 }
 
 int pthread_rwlock_wrlock(pthread_rwlock_t* rw) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().rw_wrlock(rw);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_wrlock(rw);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   NoThrow([&] { LockOp(RwObject(rw, pc), LocFor(pc)); });
@@ -119,25 +119,25 @@ int pthread_rwlock_wrlock(pthread_rwlock_t* rw) noexcept {
 }
 
 int pthread_rwlock_trywrlock(pthread_rwlock_t* rw) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().rw_trywrlock(rw);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_trywrlock(rw);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   return NoThrow([&] { return TryLockOp(RwObject(rw, pc), LocFor(pc)); }) ? 0 : EBUSY;
 }
 
 int pthread_rwlock_timedwrlock(pthread_rwlock_t* rw, const timespec* abstime) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().rw_timedwrlock(rw, abstime);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_timedwrlock(rw, abstime);
   return TimedExclusive(rw, CLOCK_REALTIME, abstime, Pc(__builtin_return_address(0)));
 }
 
 int pthread_rwlock_clockwrlock(pthread_rwlock_t* rw, clockid_t clock,
                                const timespec* abstime) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().rw_clockwrlock(rw, clock, abstime);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_clockwrlock(rw, clock, abstime);
   return TimedExclusive(rw, clock, abstime, Pc(__builtin_return_address(0)));
 }
 
 int pthread_rwlock_unlock(pthread_rwlock_t* rw) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().rw_unlock(rw);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_unlock(rw);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   ObjectState* s = RwObject(rw, pc);

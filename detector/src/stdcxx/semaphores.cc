@@ -52,7 +52,7 @@ using namespace lab::internal::stdcxx;
 extern "C" {
 
 int sem_init(sem_t* sem, int pshared, unsigned value) noexcept {
-  if (IsRawCall(nullptr) || pshared != 0) return SyncReal().sem_init(sem, pshared, value);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr) || pshared != 0) return SyncReal().sem_init(sem, pshared, value);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   ObjectState* s = NewObject(ObjKind::kSemaphore, GlobalName(sem), LocFor(pc),
@@ -62,7 +62,7 @@ int sem_init(sem_t* sem, int pshared, unsigned value) noexcept {
 }
 
 int sem_destroy(sem_t* sem) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().sem_destroy(sem);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().sem_destroy(sem);
   InLab in_lab;
   if (ObjectState* s = ForgetObject(sem)) {
     const auto pc = Pc(__builtin_return_address(0));
@@ -73,7 +73,7 @@ int sem_destroy(sem_t* sem) noexcept {
 }
 
 int sem_wait(sem_t* sem) {
-  if (IsRawCall(nullptr)) return SyncReal().sem_wait(sem);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().sem_wait(sem);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   NoThrow([&] { SemAcquireOp(SemObject(sem, pc), true, Nanos(0), false, LocFor(pc)); });
@@ -81,7 +81,7 @@ int sem_wait(sem_t* sem) {
 }
 
 int sem_trywait(sem_t* sem) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().sem_trywait(sem);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().sem_trywait(sem);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   if (NoThrow([&] { return SemAcquireOp(SemObject(sem, pc), false, Nanos(0), false, LocFor(pc)); })) {
@@ -92,17 +92,17 @@ int sem_trywait(sem_t* sem) noexcept {
 }
 
 int sem_timedwait(sem_t* sem, const timespec* abstime) {
-  if (IsRawCall(nullptr)) return SyncReal().sem_timedwait(sem, abstime);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().sem_timedwait(sem, abstime);
   return TimedWait(sem, CLOCK_REALTIME, abstime, Pc(__builtin_return_address(0)));
 }
 
 int sem_clockwait(sem_t* sem, clockid_t clock, const timespec* abstime) {
-  if (IsRawCall(nullptr)) return SyncReal().sem_clockwait(sem, clock, abstime);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().sem_clockwait(sem, clock, abstime);
   return TimedWait(sem, clock, abstime, Pc(__builtin_return_address(0)));
 }
 
 int sem_post(sem_t* sem) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().sem_post(sem);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().sem_post(sem);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   NoThrow([&] { SemReleaseOp(SemObject(sem, pc), 1, LocFor(pc)); });
@@ -110,7 +110,7 @@ int sem_post(sem_t* sem) noexcept {
 }
 
 int sem_getvalue(sem_t* sem, int* value) noexcept {
-  if (IsRawCall(nullptr)) return SyncReal().sem_getvalue(sem, value);
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().sem_getvalue(sem, value);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   *value = SemValue(SemObject(sem, pc));

@@ -55,6 +55,14 @@ const SyncRealCalls& SyncReal() {
   return r;
 }
 
+extern "C" char __executable_start;  // the linker's bounds of the executable's code
+extern "C" char etext;
+
+bool CalledFromExecutable(const void* pc) {
+  return pc >= static_cast<const void*>(&__executable_start) &&
+         pc < static_cast<const void*>(&etext);
+}
+
 long long NanosUntil(clockid_t clock, const timespec* abstime) {
   timespec now{};
   clock_gettime(clock, &now);

@@ -37,6 +37,11 @@ struct SyncRealCalls {
 // Resolved on first use.
 const SyncRealCalls& SyncReal();
 
+// True when `pc` lies in the executable's code: the student's code and the standard
+// headers inlined into it (std::shared_mutex, std::call_once, sem_* calls). Calls from
+// shared libraries (libdw's own rwlocks, behind the lab's symbolizer) are not modelled.
+bool CalledFromExecutable(const void* pc);
+
 // The time left until `abstime` on `clock`, never negative, in nanoseconds.
 long long NanosUntil(clockid_t clock, const timespec* abstime);
 

@@ -18,7 +18,10 @@ using namespace lab::internal;
 using namespace lab::internal::stdcxx;
 
 extern "C" int sched_yield() noexcept {
-  if (IsRawCall(nullptr) || tls_self == nullptr) return SyncReal().sched_yield();
+  if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr) ||
+      tls_self == nullptr) {
+    return SyncReal().sched_yield();
+  }
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   InLab in_lab;
   NoThrow([&] { YieldOp(LocFor(pc)); });
