@@ -4,7 +4,6 @@
 #include <pthread.h>
 
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <optional>
@@ -53,21 +52,22 @@ struct InShadow {
 // bytes; the rest is not (a documented simplification: the first race is what matters).
 constexpr std::size_t kMaxRange = 4096;
 
-std::string Describe(std::uintptr_t addr) {
+// A global's symbol name ("counter", "forks+8"); other memory (a member, a local, a heap
+// block) by the size of the access, never by its address: the report of a replay must be
+// the same text byte for byte, and stacks and heap blocks move from run to run.
+std::string Describe(std::uintptr_t addr, std::size_t size) {
   const char* g = GlobalName(reinterpret_cast<const void*>(addr));
   if (g[0] != 0) return g;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "memory at %#lx", static_cast<unsigned long>(addr));
-  return buf;
+  return "plain memory (" + std::to_string(size) + (size == 1 ? " byte)" : " bytes)");
 }
 
-void ReportRace(ThreadState* self, std::uintptr_t addr, SiteRef site, bool write,
-                const PriorAccess& prior) {
+void ReportRace(ThreadState* self, std::uintptr_t addr, std::size_t size, SiteRef site,
+                bool write, const PriorAccess& prior) {
   RtGuard g;
   Run* run = self->run;
   const std::string other =
       prior.tid < run->threads.size() ? run->threads[prior.tid]->name : "?";
-  const std::string what = Describe(addr);
+  const std::string what = Describe(addr, size);
   Finding f;
   f.kind = FindingKind::kDataRace;
   f.message = "on '" + what + "': " + (write ? "write" : "read") + " by '" + self->name +
@@ -139,7 +139,7 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
     }
     st.unlock();
   }
-  if (race) ReportRace(self, race_addr, site, write, *race);  // still InShadow: no re-entry
+  if (race) ReportRace(self, race_addr, size, site, write, *race);  // still InShadow: no re-entry
 }
 
 std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }

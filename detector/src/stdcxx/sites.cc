@@ -196,7 +196,9 @@ Resolved Resolve(std::uintptr_t pc) {
       r.site = SiteRef{Intern(file), line};
       r.found = true;
     }
-    return r.found && r.owner != Owner::kSystem && r.owner != Owner::kUnknown;
+    // A student's line is also the site; for the lab's code the site does not matter (its
+    // accesses are not recorded, its calls go to libc).
+    return r.owner == Owner::kStudent || r.owner == Owner::kLab;
   };
   Dwfl_Line* line = dwfl_module_getsrc(mod, pc);
   if (line == nullptr) return r;
@@ -237,7 +239,16 @@ Resolved Resolve(std::uintptr_t pc) {
   return r;
 }
 
-Resolved Lookup(std::uintptr_t pc) {
+// A per-OS-thread front for Lookup: an address resolves to the same answer forever, so
+// most accesses find it here without the shared lock.
+struct CachedPc {
+  std::uintptr_t pc = 0;
+  Resolved r;
+};
+constexpr std::size_t kPcCacheSize = 1024;
+thread_local CachedPc tls_pc_cache[kPcCacheSize];
+
+Resolved LookupSlow(std::uintptr_t pc) {
   SpinGuard g(g_sym_mu);
   if (g_pc_cache == nullptr) g_pc_cache = new std::unordered_map<std::uintptr_t, Resolved>;
   auto it = g_pc_cache->find(pc);
@@ -247,6 +258,15 @@ Resolved Lookup(std::uintptr_t pc) {
   Resolved r = Resolve(pc);
   if (outer) tls_resolving = false;
   g_pc_cache->emplace(pc, r);
+  return r;
+}
+
+Resolved Lookup(std::uintptr_t pc) {
+  CachedPc& c = tls_pc_cache[(pc ^ (pc >> 10)) % kPcCacheSize];
+  if (c.pc == pc && pc != 0) return c.r;
+  const Resolved r = LookupSlow(pc);
+  c.pc = pc;
+  c.r = r;
   return r;
 }
 
@@ -327,9 +347,13 @@ bool StudentCall(std::uintptr_t pc) {
   if (r.owner == Owner::kUnknown) {
     // Called from inside a shared library (libstdc++.so's condition_variable::wait,
     // std::thread's constructor): the real stack reaches the caller in the executable.
-    void* frames[12];
-    const int n = backtrace(frames, 12);
-    for (int i = 1; i < n; ++i) {
+    // The frames up to the interposer's own return address are liblab_std's (this
+    // function, IsRawCall, the interposer): the callers start after it.
+    void* frames[16];
+    const int n = backtrace(frames, 16);
+    int i = 0;
+    while (i < n && reinterpret_cast<std::uintptr_t>(frames[i]) != pc) ++i;
+    for (++i; i < n; ++i) {
       r = Lookup(reinterpret_cast<std::uintptr_t>(frames[i]) - 1);
       if (r.owner == Owner::kStudent) return true;
       if (r.owner == Owner::kLab) return false;
