@@ -297,6 +297,25 @@ void ConfirmInversions(std::vector<Finding>& findings, const internal::RunDirect
     for (Finding& d : r.deadlocks) confirmed.push_back(std::move(d));
   }
   MergeFindings(findings, confirmed);
+  // What the bug needs is what the confirmed deadlock needs: its header states the ⟲ of
+  // the deadlock's schedule shown beside it (not the inversion's, which may show without
+  // any), and only when that schedule is shown whole.
+  for (Finding& f : findings) {
+    if (f.kind != FindingKind::kLockOrderInversion ||
+        f.deadlock_check != DeadlockCheck::kConfirmed) {
+      continue;
+    }
+    for (const Finding& d : findings) {
+      if (d.kind != FindingKind::kDeadlock || !same_locks(d, f) || !d.trace.has_value() ||
+          d.trace->truncated) {
+        continue;
+      }
+      f.deadlock_preemptions = static_cast<int>(
+          std::count_if(d.trace->events.begin(), d.trace->events.end(),
+                        [](const TraceEvent& e) { return e.preempted; }));
+      break;
+    }
+  }
   // What a student reads first is the worst: a one-thread inversion (which this run
   // cannot deadlock) goes after the other findings of the schedule.
   std::stable_partition(findings.begin(), findings.end(), [](const Finding& f) {

@@ -103,6 +103,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   now_ns_ = 0;
   step_count_ = 0;
   preemptions_ = 0;
+  spurious_wakeups_ = 0;
   aborting_ = false;
   ended_ = false;
   hang_ = false;
@@ -183,6 +184,7 @@ RunStats ControlledScheduler::Stats() const {
   }
   s.steps = step_count_;
   s.preemptions = preemptions_;
+  s.spurious_wakeups = spurious_wakeups_;
   return s;
 }
 
@@ -471,12 +473,16 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
     ThreadState* next = opts[pick];
     if (pick >= nr) {
       next->spurious = true;
+      ++spurious_wakeups_;
       SetState(next, ThreadState::Sched::kRunnable);
       next->wake_at_ns = -1;
       Record(next, OpCode::kWoke, next->waiting_on.load(), next->wait_site, false,
              "spurious wake-up");
     }
-    if (self_can_run && next != self) {
+    // A preemption is a switch from a thread that could go on to another runnable one. A
+    // spurious wake-up the scheduler injects is not one (it is counted apart; its own
+    // "woke (spurious wake-up)" row explains why the woken thread runs next).
+    if (self_can_run && next != self && pick < nr) {
       ++preemptions_;
       if (trace_total_ > 0) trace_[trace_next_ == 0 ? kTraceKeep - 1 : trace_next_ - 1].preempted = true;
     }
@@ -595,7 +601,10 @@ void ControlledScheduler::Annotate(Finding& f) {
   // The token so far; explore sets the complete one when the schedule has ended.
   f.replay = std::string(kTokenVersion) + "." + strategy_->Token() + token_flags_;
   f.trace = BuildTrace();
-  if (strategy_->Minimal()) f.trace->preemptions = preemptions_;
+  if (strategy_->Minimal()) {
+    f.trace->preemptions = preemptions_;
+    f.trace->spurious_wakeups = spurious_wakeups_;
+  }
 }
 
 }  // namespace lab::internal
