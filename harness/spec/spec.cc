@@ -33,8 +33,9 @@ std::size_t Recorder::emit(std::string item, std::string_view words) {
 }
 
 std::size_t Recorder::record(std::string item, std::string_view words, bool printed) {
-  const lab::internal::SiteRef site = internal::StudentCallerSite();
-  lab::internal::SayOp(words, site);
+  // The student's call of the callback, or (the spec reporting a method's return) the
+  // thread's last line in the student's code: where the trace row goes.
+  const lab::internal::SiteRef site = lab::internal::SayOp(words, internal::StudentCallerSite());
   std::string who(lab::this_thread_name());
   std::lock_guard<std::mutex> lk(mu_);
   items_.push_back(std::move(item));

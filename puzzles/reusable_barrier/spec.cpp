@@ -42,7 +42,7 @@ void Drive(int n, int rounds, std::chrono::nanoseconds (*delay)(int thread, int 
     slots.push_back(std::make_unique<lab::Shared<int>>(-1, "slot[" + std::to_string(i) + "]"));
   }
   std::atomic<bool> failed{false};
-  // Every return from wait() is a trace row "passes the barrier (round k)" at the
+  // Every return from wait() is a trace row "passes barrier, round k" at the
   // solution's last line the thread ran; a failure points at the pass that went wrong.
   lab::spec::Recorder out;
   std::vector<std::atomic<long>> last_pass(static_cast<std::size_t>(n));
@@ -67,7 +67,8 @@ void Drive(int n, int rounds, std::chrono::nanoseconds (*delay)(int thread, int 
     const int got = arrived[at].load();
     const std::string round = "round " + std::to_string(c / 2 + 1) +
                               (c % 2 == 0 ? " (after writing)" : " (after reading)");
-    const long pass = static_cast<long>(out.emit(me, "passes the barrier, " + round));
+    const long pass = static_cast<long>(
+        out.emit(me, "passes barrier, round " + std::to_string(c / 2 + 1)));
     last_pass[static_cast<std::size_t>(i)].store(pass);
     if (got < n) {
       fail(me + " returned from wait() in " + round + " when only " + std::to_string(got) +

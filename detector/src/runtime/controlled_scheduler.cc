@@ -605,16 +605,21 @@ void ControlledScheduler::UnwindRemaining() {
   }
 }
 
-// The trace in the terms of the code under test: the body's operations without a site of
-// the code under test (a spec's machinery: starting and joining its threads; spec files
-// have no sites, see Fix) are left out, and so is a thread without any operation left.
-// Threads keep their creation order.
+// The trace in the terms of the code under test: operations without a site of the code
+// under test (a spec's machinery: starting and joining its threads, its own reads and
+// sleeps inside a callback or around a call of the solution; spec files have no sites,
+// see Fix) are left out, and so is a thread without any operation left. A thread's end,
+// a wake-up and a puzzle event stay, with or without a line. Threads keep their creation
+// order.
 Trace ControlledScheduler::BuildTrace() const {
   Trace tr;
   const std::size_t n = std::min(trace_total_, kTraceKeep);
   const std::size_t first = trace_total_ - n;
   tr.truncated = first > 0;
-  const auto machinery = [](const RawEvent& e) { return e.tid == 0 && !e.site.known(); };
+  const auto machinery = [](const RawEvent& e) {
+    return !e.site.known() &&
+           (e.tid == 0 || (e.op != OpCode::kExit && e.op != OpCode::kWoke && e.op != OpCode::kSay));
+  };
   std::vector<int> column(run_->threads.size(), -1);
   for (std::size_t i = first; i < trace_total_; ++i) {
     const RawEvent& e = trace_[i % kTraceKeep];
