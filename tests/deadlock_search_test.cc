@@ -141,6 +141,42 @@ TEST(DeadlockSearch, OneThreadsCycleIsReportedAndSaysWhy) {
   EXPECT_EQ(Find(r, lab::FindingKind::kDeadlock), nullptr);
 }
 
+// The header states what the bug needs, and the bug is the deadlock: the inversion shows in
+// a schedule without any preemption (each thread runs its transfer whole), but the deadlock
+// needs one (a thread switched away from between its two locks), and the ⟲ of the
+// confirmed deadlock's interleaving says so. It said "this bug needs no preemption".
+TEST(DeadlockSearch, TheHeaderStatesTheConfirmedDeadlocksPreemptions) {
+  int checked = 0;
+  for (std::uint64_t seed : {1, 2, 3}) {
+    lab::Options o;
+    o.strategy = lab::Strategy::kRandom;
+    o.seed = seed;
+    o.schedules = 100;
+    o.shrink_runs = 200;
+    const lab::ExploreResult r = lab::explore(o, Abba);
+    const lab::Finding* inversion = Find(r, lab::FindingKind::kLockOrderInversion);
+    ASSERT_NE(inversion, nullptr) << r.summary;
+    if (inversion->deadlock_check != lab::DeadlockCheck::kConfirmed) continue;  // a deadlock
+    ASSERT_TRUE(inversion->trace.has_value());
+    ++checked;
+    EXPECT_EQ(inversion->trace->preemptions, 0) << "seed " << seed;
+    EXPECT_EQ(inversion->deadlock_preemptions, 1) << "seed " << seed;
+    const std::string text = lab::FormatFindingText(*inversion);
+    EXPECT_NE(text.find("this bug needs 1 preemption: the confirmed deadlock below"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("needs no preemption"), std::string::npos) << text;
+    const lab::Finding* deadlock = Find(r, lab::FindingKind::kDeadlock);
+    ASSERT_NE(deadlock, nullptr);
+    ASSERT_TRUE(deadlock->trace.has_value());
+    const auto marks = std::count_if(deadlock->trace->events.begin(),
+                                     deadlock->trace->events.end(),
+                                     [](const lab::TraceEvent& e) { return e.preempted; });
+    EXPECT_EQ(marks, 1);
+  }
+  EXPECT_GE(checked, 2) << "most seeds find the inversion in a schedule that does not deadlock";
+}
+
 TEST(DeadlockSearch, TheVerdictSurvivesJson) {
   const lab::ExploreResult r = lab::explore(Opts(), Abba);
   std::vector<lab::Finding> back;
@@ -149,6 +185,7 @@ TEST(DeadlockSearch, TheVerdictSurvivesJson) {
   for (std::size_t i = 0; i < back.size(); ++i) {
     EXPECT_EQ(back[i].deadlock_check, r.findings[i].deadlock_check);
     EXPECT_EQ(back[i].search_schedules, r.findings[i].search_schedules);
+    EXPECT_EQ(back[i].deadlock_preemptions, r.findings[i].deadlock_preemptions);
   }
 }
 

@@ -119,6 +119,90 @@ TEST(PuzzlesTrace, LostWakeupGolden) {
   ExpectGolden("trace_foobar_lost_wakeup.txt", block);
 }
 
+// The header states what the bug needs, and the bug is the confirmed deadlock: the
+// inversion shows without a preemption, the deadlock needs one (it said "this bug needs no
+// preemption" above a deadlock drawn with a ⟲).
+TEST(PuzzlesTrace, AbbaHeaderStatesTheConfirmedDeadlocksPreemption) {
+  const std::string out = Check("bank_transfer", "bank_transfer/buggy/abba.cpp");
+  for (const char* scenario : {"opposite_directions", "audit_while_transferring"}) {
+    const std::string block = Block(out, scenario);
+    ASSERT_FALSE(block.empty()) << out;
+    EXPECT_NE(block.find("this bug needs 1 preemption: the confirmed deadlock below"),
+              std::string::npos)
+        << block;
+    EXPECT_EQ(block.find("this bug needs no preemption"), std::string::npos) << block;
+  }
+}
+
+// An `if` where a `while` belongs needs one spurious wake-up and no preemption (two
+// threads: every notify_all follows a change of the turn the other waits for, so only a
+// spurious wake-up lets a thread go on out of turn). It was reported as 28 to 30.
+TEST(PuzzlesTrace, IfNotWhileNeedsOneSpuriousWakeUpAndNoPreemption) {
+  const std::string out = Check("foobar", "foobar/buggy/if_not_while.cpp");
+  for (const char* scenario : {"n2", "n3_bar_first", "n20"}) {
+    const std::string block = Block(out, scenario);
+    ASSERT_FALSE(block.empty()) << out;
+    EXPECT_NE(block.find("this bug needs no preemption, only 1 spurious wake-up"),
+              std::string::npos)
+        << block;
+    EXPECT_NE(block.find("woke"), std::string::npos) << block;  // the wake-up is shown
+  }
+}
+
+// A lab::Thread built inside std::vector::emplace_back: its std::source_location is in
+// <vector>, the student's line is on the stack. Both the trace's "start thread" rows and a
+// finding that names where a thread started say the emplace_back line (they said "started
+// at ?", and the rows the line of the creator's previous operation).
+TEST(PuzzlesTrace, ThreadsStartedByEmplaceBackAreAtTheStudentsLine) {
+  const std::string gather = Check("gather", "gather/buggy/count_instead_of_join.cpp");
+  EXPECT_NE(gather.find("(started at count_instead_of_join.cpp:22)"), std::string::npos)
+      << gather;
+  EXPECT_EQ(gather.find("started at ?"), std::string::npos) << gather;
+  const std::string crawler = Check("web_crawler", "web_crawler/buggy/check_then_insert.cpp");
+  const std::string block = Block(crawler, "shared_links");
+  ASSERT_FALSE(block.empty()) << crawler;
+  EXPECT_NE(block.find("start thread"), std::string::npos) << block;
+  for (std::size_t at = block.find("start thread"); at != std::string::npos;
+       at = block.find("start thread", at + 1)) {
+    const std::string row = block.substr(at, block.find('\n', at) - at);
+    EXPECT_TRUE(row.ends_with("check_then_insert.cpp:24")) << row;
+  }
+}
+
+// The wave-2 puzzles speak in their own words at the student's lines, and a wrong result
+// points at the thread and line that produced it: the second fetch of a page crawled twice,
+// the barber's haircut of an empty chair, a thread let through the barrier early.
+TEST(PuzzlesTrace, WaveTwoEventsInThePuzzlesWordsAtTheStudentsLines) {
+  struct Case {
+    const char* puzzle;
+    const char* file;
+    const char* scenario;
+    const char* row;    // a trace row in the puzzle's words
+    const char* blame;  // the failure's pointer at the culprit
+    const char* absent; // the spec's own work on the student's threads: not a row
+  };
+  for (const Case& c : {
+           Case{"web_crawler", "web_crawler/buggy/check_then_insert.cpp", "shared_links",
+                "crawls http://wiki.lab.", "crawls http://wiki.lab.dev/f  at check_then_insert.cpp:26", "start thread  \n"},
+           Case{"sleeping_barber", "sleeping_barber/buggy/cuts_empty_chair.cpp", "",
+                "gets a haircut", "thread 'barber'  cuts hair  at cuts_empty_chair.cpp:37", " sleep\n"},
+           Case{"reusable_barrier", "reusable_barrier/buggy/if_not_while.cpp", "three_threads",
+                "passes barrier, round 1", "passes barrier, round 1  at if_not_while.cpp:22", "slot["},
+       }) {
+    const std::string out = Check(c.puzzle, c.file);
+    const std::size_t fail = out.find("\nFAIL ");
+    ASSERT_NE(fail, std::string::npos) << out;
+    const std::string block = *c.scenario ? Block(out, c.scenario) : out.substr(fail + 1);
+    ASSERT_FALSE(block.empty()) << out;
+    EXPECT_NE(block.find(c.row), std::string::npos) << block;
+    EXPECT_NE(block.find(c.blame), std::string::npos) << block;
+    EXPECT_EQ(block.find(c.absent), std::string::npos) << block;
+    EXPECT_EQ(out.find("spec.cpp"), std::string::npos) << out;
+  }
+  // (The barrier's pass is a method's return the spec reports, with no callback to call:
+  // it is at the thread's last line in the student's code, the wait the `if` let through.)
+}
+
 // Every bundled starter, in both dialects: no report a student sees names the spec.
 // (References and buggy variants are checked by `lab demo`, which the puzzles_demo test
 // runs: a report that names spec.cpp is a MISMATCH there, so each variant is compiled once,

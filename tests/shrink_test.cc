@@ -134,6 +134,87 @@ TEST(Shrink, ABugThatNeedsNoPreemptionSaysSo) {
             std::string::npos);
 }
 
+// FooBar with `if` where a `while` belongs (puzzles/foobar/buggy/if_not_while.cpp), n
+// rounds. With two threads every notify_all follows a change of the turn the other thread
+// waits for, so without a spurious wake-up a waiter is only ever woken when its turn has
+// come: no schedule fails, however many preemptions it has. One spurious wake-up of 'bar'
+// while it waits for its turn (in the run-until-blocked schedule, at its first wait) makes
+// it print twice in a row, with no preemption at all. So the bug needs exactly no
+// preemption and one spurious wake-up, whichever finding comes first (the repeated print,
+// or with n = 2 a thread that then waits for ever). (Counting the wake-up as a preemption, or not
+// shrinking towards it, reported 13 to 30 preemptions for the puzzle's variants.)
+void FooBarIfNotWhile(int n) {
+  lab::Mutex lock{"lock"};
+  lab::CondVar turn_changed{"turn_changed"};
+  lab::Shared<bool> foo_turn{true, "foo_turn"};
+  lab::Shared<std::string> out{std::string(), "out"};
+  auto print = [&](const char* word) {
+    out.write([&](std::string& s) { s += word; });
+  };
+  lab::Thread foo("foo", [&] {
+    for (int i = 0; i < n; ++i) {
+      std::unique_lock lk(lock);
+      if (!foo_turn.load()) turn_changed.wait(lk);
+      print("foo");
+      foo_turn.store(false);
+      turn_changed.notify_all();
+    }
+  });
+  lab::Thread bar("bar", [&] {
+    for (int i = 0; i < n; ++i) {
+      std::unique_lock lk(lock);
+      if (foo_turn.load()) turn_changed.wait(lk);
+      print("bar");
+      foo_turn.store(true);
+      turn_changed.notify_all();
+    }
+  });
+  foo.join();
+  bar.join();
+  std::string want;
+  for (int i = 0; i < n; ++i) want += "foobar";
+  const std::string got = out.read([](const std::string& s) { return s; });
+  if (got != want) {
+    lab::report(lab::FindingKind::kWrongOutput, "printed " + got + ", expected " + want, {"out"});
+  }
+}
+
+TEST(Shrink, AnIfNotWhileBugNeedsOneSpuriousWakeUpAndNoPreemption) {
+  for (std::uint64_t seed : {1, 2, 3}) {
+    for (int n : {2, 20}) {
+      lab::Options o = Random(seed, 200);
+      o.spurious_wakeups = true;
+      const lab::ExploreResult r = lab::explore(o, [n] { FooBarIfNotWhile(n); });
+      ASSERT_FALSE(r.ok()) << "seed " << seed << " n " << n;
+      // Printed twice, or (n = 2: 'bar' done early) the other thread then waits for ever.
+      EXPECT_TRUE(r.findings[0].kind == lab::FindingKind::kWrongOutput ||
+                  r.findings[0].kind == lab::FindingKind::kStall)
+          << r.findings[0].id();
+      EXPECT_EQ(r.failing.preemptions, 0) << "seed " << seed << " n " << n << ": " << r.summary;
+      EXPECT_EQ(r.failing.spurious_wakeups, 1) << "seed " << seed << " n " << n;
+      ASSERT_TRUE(r.findings[0].trace.has_value());
+      EXPECT_EQ(r.findings[0].trace->preemptions, 0);
+      EXPECT_EQ(r.findings[0].trace->spurious_wakeups, 1);
+      EXPECT_NE(lab::FormatFindingText(r.findings[0])
+                    .find("this bug needs no preemption, only 1 spurious wake-up"),
+                std::string::npos)
+          << lab::FormatFindingText(r.findings[0]);
+    }
+  }
+}
+
+// Without spurious wake-ups the same program never fails: what the bug needs is the wake-up.
+TEST(Shrink, AnIfNotWhileBugCannotFailWithoutASpuriousWakeUp) {
+  lab::Options o;
+  o.strategy = lab::Strategy::kExhaustive;
+  o.preemption_bound = 3;
+  o.schedules = 20000;
+  o.spurious_wakeups = false;
+  const lab::ExploreResult r = lab::explore(o, [] { FooBarIfNotWhile(2); });
+  EXPECT_TRUE(r.ok()) << r.summary;
+  EXPECT_TRUE(r.exhausted) << r.summary;
+}
+
 // One rule within a schedule and across schedules: the same check failing with different
 // values is one finding, and so is the same finding in two schedules.
 TEST(FindingKey, MessageValuesDoNotMakeANewFinding) {

@@ -102,6 +102,15 @@ int OnFrame(void* data, std::uintptr_t pc) {
 
 }  // namespace
 
+SiteRef StudentCallerSite();
+
+namespace {
+// The runtime asks for the student's line when the compiler's is a system header (a
+// lab::Thread built inside std::vector::emplace_back): runner_hooks.h. Installed before
+// main, before any run.
+[[maybe_unused]] const bool g_hook_installed = (lab::internal::SetCallerSiteHook(&StudentCallerSite), true);
+}  // namespace
+
 SiteRef StudentCallerSite() {
   backtrace_state* state = State();
   if (state == nullptr) return {};

@@ -20,6 +20,8 @@ namespace lab::spec::internal {
 // in the line tables once and cached.
 lab::internal::SiteRef StudentCallerSite();
 
-inline constexpr int kMaxFrames = 12;
+// Deep enough for a lab::Thread or std::unique_lock built inside std::vector::emplace_back
+// (the container's reallocation path adds frames between the lab and the student's line).
+inline constexpr int kMaxFrames = 20;
 
 }  // namespace lab::spec::internal

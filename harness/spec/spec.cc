@@ -23,14 +23,19 @@ bool Controlled() { return lab::internal::InControlledRun(); }
 
 void MarkSpecFile(const char* file) { lab::internal::MarkSpecFile(file); }
 
-void Recorder::emit(std::string item) {
-  std::string words = "prints " + item;
-  emit(std::move(item), words);
+std::size_t Recorder::emit(std::string item) {
+  const std::string words = "prints " + item;
+  return record(std::move(item), words, true);
 }
 
-void Recorder::emit(std::string item, std::string_view words) {
-  const lab::internal::SiteRef site = internal::StudentCallerSite();
-  lab::internal::SayOp(words, site);
+std::size_t Recorder::emit(std::string item, std::string_view words) {
+  return record(std::move(item), words, false);
+}
+
+std::size_t Recorder::record(std::string item, std::string_view words, bool printed) {
+  // The student's call of the callback, or (the spec reporting a method's return) the
+  // thread's last line in the student's code: where the trace row goes.
+  const lab::internal::SiteRef site = lab::internal::SayOp(words, internal::StudentCallerSite());
   std::string who(lab::this_thread_name());
   std::lock_guard<std::mutex> lk(mu_);
   items_.push_back(std::move(item));
@@ -38,6 +43,8 @@ void Recorder::emit(std::string item, std::string_view words) {
   SourceSite where;
   if (site.known()) where = SourceSite{site.file, static_cast<int>(site.line)};
   sites_.push_back(std::move(where));
+  words_.push_back(printed ? std::string() : std::string(words));
+  return items_.size() - 1;
 }
 
 namespace {
@@ -66,7 +73,13 @@ void Fail(std::string message, const Blame& culprit) {
   f.message = std::move(message);
   if (!culprit.thread.empty()) f.threads = {culprit.thread};
   if (culprit.site.known()) f.sites = {culprit.site};
-  f.steps = {{culprit.thread, "printed", culprit.item, culprit.site, {}}};
+  // "thread 'buzz'  printed  'buzz'", or in the puzzle's words: "thread 'fetcher-2'
+  // crawls http://a".
+  if (culprit.words.empty()) {
+    f.steps = {{culprit.thread, "printed", culprit.item, culprit.site, {}}};
+  } else {
+    f.steps = {{culprit.thread, culprit.words, "", culprit.site, {}}};
+  }
   AddWrongOutput(std::move(f));
 }
 

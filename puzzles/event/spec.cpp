@@ -28,6 +28,9 @@ std::string Ms(std::chrono::nanoseconds d) {
 struct Log {
   std::atomic<int> sets{0};                // set() calls started
   std::atomic<std::int64_t> last_set_ns{-1};  // virtual time of the last set() call
+  // The puzzle's events as trace rows ("wait() returns"), at the solution's last line the
+  // thread ran, and what a wrong return points at.
+  lab::spec::Recorder out;
 };
 
 // Calls ev.wait() on a lab thread named `me` and checks how it returned: not before any
@@ -39,10 +42,12 @@ void WaitAndCheck(Event& ev, Log& log, const std::string& me, int sets_before) {
   ev.wait();
   const std::int64_t end = lab::now().count();
   const int sets = log.sets.load();
+  const std::size_t k = log.out.emit(me, "wait() returns");
   if (sets <= sets_before) {
     lab::spec::Fail(me + ": wait() returned before any set() was called: a waiting thread "
                          "must block on the condition variable until the flag is set, and "
-                         "check the flag again after every wake-up (`while`, not `if`)");
+                         "check the flag again after every wake-up (`while`, not `if`)",
+                    log.out.blame(k));
     return;
   }
   if (!lab::spec::Controlled()) return;  // real time: no latency check
@@ -60,6 +65,7 @@ void CallSet(Event& ev, Log& log) {
   log.last_set_ns.store(lab::now().count());
   log.sets.fetch_add(1);
   ev.set();
+  log.out.emit("set", "set() returns");
 }
 
 // `waiters` threads wait and a watcher calls is_set(); the setter sleeps `delay` (so they are all waiting by then, in

@@ -33,12 +33,16 @@ void CheckGather(const std::vector<Task>& spec) {
   const std::size_t n = spec.size();
   // Plain std::atomic: the spec's bookkeeping adds no happens-before edge the detector sees.
   auto runs = std::make_unique<std::atomic<int>[]>(n);
+  // Every run of a task: a trace row "runs task i" at the solution's line that called it,
+  // and the thread and line a wrong result points at.
+  lab::spec::Recorder out;
   std::vector<std::function<int()>> tasks;
   std::vector<int> want, times;
   for (std::size_t i = 0; i < n; ++i) {
     const Task t = spec[i];
     std::atomic<int>* count = &runs[i];
-    tasks.push_back([t, count] {
+    tasks.push_back([t, count, i, &out] {
+      out.emit(std::to_string(i), "runs task " + std::to_string(i));
       count->fetch_add(1);
       if (t.ms > 0) lab::sleep_for(milliseconds(t.ms));
       return t.result;
@@ -50,10 +54,24 @@ void CheckGather(const std::vector<Task>& spec) {
   const auto t0 = lab::current_run_stats().duration;
   const std::vector<int> got = gather(std::move(tasks));
 
+  const std::vector<std::string> ran = out.items();
+  // The n-th (1-based) run of task i, pointed at when there is one.
+  const auto fail_at = [&](const std::string& message, std::size_t i, int nth) {
+    for (std::size_t k = 0; k < ran.size(); ++k) {
+      if (ran[k] == std::to_string(i) && --nth == 0) {
+        lab::spec::Fail(message, out.blame(k));
+        return;
+      }
+    }
+    lab::spec::Fail(message);
+  };
   for (std::size_t i = 0; i < n; ++i) {
     const int r = runs[i].load();
-    LAB_EXPECT(r == 1, "task " + std::to_string(i) + " ran " + std::to_string(r) +
-                           " times; gather must run every task exactly once");
+    if (r != 1) {
+      fail_at("task " + std::to_string(i) + " ran " + std::to_string(r) +
+                  " times; gather must run every task exactly once",
+              i, 2);
+    }
   }
   if (got != want) {
     std::string why = "gather returned " + Ints(got) + ", expected " + Ints(want) + " (task i's result at index i).";
@@ -64,7 +82,18 @@ void CheckGather(const std::vector<Task>& spec) {
       why += " The results are right but out of order: the order in which the tasks "
              "finished? Store each result at its task's index, not where the next free place is";
     }
-    lab::spec::Fail(why);
+    // The first wrong place holds another task's result: point at the run of that task.
+    std::size_t wrong = 0;
+    while (wrong < got.size() && wrong < n && got[wrong] == want[wrong]) ++wrong;
+    const auto from = wrong < got.size() ? std::find(want.begin(), want.end(), got[wrong])
+                                         : want.end();
+    if (from != want.end()) {
+      why += " Index " + std::to_string(wrong) + " holds task " +
+             std::to_string(from - want.begin()) + "'s result.";
+      fail_at(why, static_cast<std::size_t>(from - want.begin()), 1);
+    } else {
+      lab::spec::Fail(why);
+    }
   }
 
   if (n == 0) return;

@@ -42,34 +42,43 @@ struct Room {
   // (-1: none waiting). Controlled runs only.
   std::vector<std::atomic<std::int64_t>> writer_waiting_since;
   std::atomic<bool> failed{false};
+  // The puzzle's events as trace rows ("gets the read lock"), at the solution's last line
+  // the thread ran; a wrong one is what a failure points at.
+  lab::spec::Recorder out;
   explicit Room(int threads) : writer_waiting_since(static_cast<std::size_t>(threads)) {
     for (auto& w : writer_waiting_since) w.store(-1);
   }
-  void Fail(const std::string& m) {
-    if (!failed.exchange(true)) lab::spec::Fail(m);
+  void Fail(const std::string& m, std::size_t event) {
+    if (!failed.exchange(true)) lab::spec::Fail(m, out.blame(event));
   }
 };
 
+// Each thread checks what it finds the moment its lock call returns, before any other
+// scheduling point, then records the event (a trace row at the solution's last line) and
+// reports what was wrong there.
 void Reader(Room& room, const std::string& me, const Part& p) {
   for (int i = 0; i < p.times; ++i) {
     const std::int64_t arrived = lab::now().count();
     room.lock.lock_read();
+    std::string why;
     if (lab::spec::Controlled()) {
-      for (std::size_t w = 0; w < room.writer_waiting_since.size(); ++w) {
+      for (std::size_t w = 0; w < room.writer_waiting_since.size() && why.empty(); ++w) {
         const std::int64_t since = room.writer_waiting_since[w].load();
         if (since >= 0 && since < arrived) {
-          room.Fail(me + " arrived at " + Ms(arrived) + " and got the read lock while writer-" +
-                    std::to_string(w) + " had been waiting since " + Ms(since) +
-                    ": once a writer is waiting, readers who arrive after it must wait too, or "
-                    "a steady stream of readers starves the writer for ever");
+          why = me + " arrived at " + Ms(arrived) + " and got the read lock while writer-" +
+                std::to_string(w) + " had been waiting since " + Ms(since) +
+                ": once a writer is waiting, readers who arrive after it must wait too, or "
+                "a steady stream of readers starves the writer for ever";
         }
       }
     }
     room.readers_in.fetch_add(1);
     if (room.writers_in.load() != 0) {
-      room.Fail(me + " got the read lock while a writer holds the write lock: a writer must "
-                     "hold the lock alone");
+      why = me + " got the read lock while a writer holds the write lock: a writer must "
+                 "hold the lock alone";
     }
+    const std::size_t got = room.out.emit(me, "gets the read lock");
+    if (!why.empty()) room.Fail(why, got);
     (void)room.data.load();
     lab::sleep_for(p.hold);
     room.readers_in.fetch_sub(1);
@@ -84,11 +93,13 @@ void Writer(Room& room, const std::string& me, std::size_t index, const Part& p)
     room.writer_waiting_since[index].store(-1);
     const int writers = room.writers_in.fetch_add(1);
     const int readers = room.readers_in.load();
+    const std::size_t got = room.out.emit(me, "gets the write lock");
     if (writers != 0 || readers != 0) {
       room.Fail(me + " got the write lock while " +
-                (writers != 0 ? std::string("another writer") : std::to_string(readers) +
-                                                                    " reader(s)") +
-                " held the lock: a writer must hold it alone");
+                    (writers != 0 ? std::string("another writer")
+                                  : std::to_string(readers) + " reader(s)") +
+                    " held the lock: a writer must hold it alone",
+                got);
     }
     room.data += 1;
     lab::sleep_for(p.hold);

@@ -42,11 +42,21 @@ void Drive(int n, int rounds, std::chrono::nanoseconds (*delay)(int thread, int 
     slots.push_back(std::make_unique<lab::Shared<int>>(-1, "slot[" + std::to_string(i) + "]"));
   }
   std::atomic<bool> failed{false};
-  auto fail = [&](const std::string& m) {
-    if (!failed.exchange(true)) lab::spec::Fail(m);
+  // Every return from wait() is a trace row "passes barrier, round k" at the
+  // solution's last line the thread ran; a failure points at the pass that went wrong.
+  lab::spec::Recorder out;
+  std::vector<std::atomic<long>> last_pass(static_cast<std::size_t>(n));
+  for (auto& p : last_pass) p.store(-1);
+  auto fail = [&](const std::string& m, long pass) {
+    if (failed.exchange(true)) return;
+    if (pass >= 0) {
+      lab::spec::Fail(m, out.blame(static_cast<std::size_t>(pass)));
+    } else {
+      lab::spec::Fail(m);
+    }
   };
 
-  auto cross = [&](const std::string& me, int c) {
+  auto cross = [&](const std::string& me, int i, int c) {
     const std::size_t at = static_cast<std::size_t>(c);
     const std::int64_t now = lab::now().count();
     std::int64_t last = last_arrival[at].load();
@@ -57,6 +67,9 @@ void Drive(int n, int rounds, std::chrono::nanoseconds (*delay)(int thread, int 
     const int got = arrived[at].load();
     const std::string round = "round " + std::to_string(c / 2 + 1) +
                               (c % 2 == 0 ? " (after writing)" : " (after reading)");
+    const long pass = static_cast<long>(
+        out.emit(me, "passes barrier, round " + std::to_string(c / 2 + 1)));
+    last_pass[static_cast<std::size_t>(i)].store(pass);
     if (got < n) {
       fail(me + " returned from wait() in " + round + " when only " + std::to_string(got) +
            " of the " + std::to_string(n) +
@@ -65,7 +78,8 @@ void Drive(int n, int rounds, std::chrono::nanoseconds (*delay)(int thread, int 
            "wake-up (`while`, not `if`)" +
            (c > 0 ? ", and make sure a thread coming round from the previous round finds "
                     "no gate left open and no count left over from it"
-                  : ""));
+                  : ""),
+           pass);
       return;
     }
     if (lab::spec::Controlled()) {
@@ -89,7 +103,7 @@ void Drive(int n, int rounds, std::chrono::nanoseconds (*delay)(int thread, int 
         const auto d = delay(i, k);
         if (d.count() > 0) lab::sleep_for(d);
         slots[static_cast<std::size_t>(i)]->store(k);
-        cross(me, 2 * k);
+        cross(me, i, 2 * k);
         for (int j = 0; j < n; ++j) {
           const int v = slots[static_cast<std::size_t>(j)]->load();
           if (v != k) {
@@ -98,11 +112,13 @@ void Drive(int n, int rounds, std::chrono::nanoseconds (*delay)(int thread, int 
                  std::to_string(k) + ": thread-" + std::to_string(j) +
                  (v > k ? " already got into the next round before everyone had left this one"
                         : " had not yet written this round when the barrier let " + me +
-                              " through"));
+                              " through"),
+                 // Ahead: thread j's pass that let it go on; behind: this thread's.
+                 last_pass[static_cast<std::size_t>(v > k ? j : i)].load());
             break;
           }
         }
-        cross(me, 2 * k + 1);
+        cross(me, i, 2 * k + 1);
       }
     });
   }

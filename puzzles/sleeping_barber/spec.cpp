@@ -23,24 +23,43 @@ struct Event {
   enum Kind { kArrive, kLeave, kServed, kCutBegin, kCutEnd, kGetBegin, kGetEnd } kind;
   std::string who;  // the customer ("" for the barber's events)
   std::chrono::nanoseconds at;
+  // A callback's event: its item in the log's Recorder (the thread and the student's line
+  // that called cutHair or getHaircut); -1 for the spec's own events (arrivals, returns).
+  long said = -1;
 };
 
 // What the threads did, in order. A plain std::mutex: the spec's bookkeeping adds no
 // happens-before edge the detector sees.
 class Log {
  public:
-  void add(Event::Kind k, const std::string& who) {
+  void add(Event::Kind k, const std::string& who, long said = -1) {
     std::lock_guard lk(mu_);
-    events_.push_back({k, who, lab::now()});
+    events_.push_back({k, who, lab::now(), said});
+  }
+  // A callback begins: a trace row in the puzzle's words at the student's call (emitted
+  // outside mu_: emit is a scheduling point). Returns the item, for the matching end.
+  long say(Event::Kind k, const std::string& who, std::string_view words) {
+    const long said = static_cast<long>(out_.emit(who.empty() ? "barber" : who, words));
+    add(k, who, said);
+    return said;
   }
   std::vector<Event> events() const {
     std::lock_guard lk(mu_);
     return events_;
   }
+  // Fails with `message`, pointing at the callback call of `e` when it has one.
+  void Fail(const std::string& message, const Event& e) const {
+    if (e.said >= 0) {
+      lab::spec::Fail(message, out_.blame(static_cast<std::size_t>(e.said)));
+    } else {
+      lab::spec::Fail(message);
+    }
+  }
 
  private:
   mutable std::mutex mu_;
   std::vector<Event> events_;
+  lab::spec::Recorder out_;
 };
 
 struct Customer {
@@ -64,7 +83,15 @@ std::string Names(const std::set<std::string>& s) {
 }
 
 // Checks the log of one day: `haircuts` is what barber() was asked to serve.
-void CheckDay(const Day& day, const std::vector<Event>& log, int haircuts) {
+void CheckDay(const Day& day, const Log& shop_log, int haircuts) {
+  const std::vector<Event> log = shop_log.events();
+  // The n-th (1-based) getHaircut of `who`.
+  const auto nth_get = [&](const std::string& who, int n) -> const Event& {
+    for (const Event& e : log) {
+      if (e.kind == Event::kGetBegin && e.who == who && --n == 0) return e;
+    }
+    return log.front();
+  };
   std::set<std::string> returned_true, returned_false;
   std::map<std::string, int> gets;
   std::vector<std::size_t> cuts;  // indexes of the haircut events
@@ -81,12 +108,14 @@ void CheckDay(const Day& day, const std::vector<Event>& log, int haircuts) {
   // Every customer who returned true had exactly one haircut; nobody who left had one.
   for (const auto& [who, n] : gets) {
     if (n > 1) {
-      lab::spec::Fail(who + " got " + std::to_string(n) + " haircuts (getHaircut was called " +
-                      std::to_string(n) + " times); each customer is served once");
+      shop_log.Fail(who + " got " + std::to_string(n) + " haircuts (getHaircut was called " +
+                        std::to_string(n) + " times); each customer is served once",
+                    nth_get(who, 2));
     }
     if (returned_false.count(who)) {
-      lab::spec::Fail(who + "'s customer() returned false (\"the shop was full\") but "
-                      "getHaircut was called for " + who + ": a customer who leaves is not served");
+      shop_log.Fail(who + "'s customer() returned false (\"the shop was full\") but "
+                    "getHaircut was called for " + who + ": a customer who leaves is not served",
+                    nth_get(who, 1));
     }
   }
   for (const std::string& who : returned_true) {
@@ -129,10 +158,23 @@ void CheckDay(const Day& day, const std::vector<Event>& log, int haircuts) {
                                                         : " ends getHaircut";
         what += (what.empty() ? "" : ", ") + e.who + name;
       }
-      lab::spec::Fail(nth + " is not one cutHair paired with one customer's getHaircut: " +
+      // The first event of the group that breaks it: a second call of a kind, or the end
+      // of another customer's getHaircut.
+      const Event* culprit = &log[cuts[4 * g + 3]];
+      bool seen[7] = {};
+      for (std::size_t k = 4 * g; k < 4 * g + 4; ++k) {
+        const Event& e = log[cuts[k]];
+        if (seen[e.kind] || (e.kind == Event::kGetEnd && !who_b.empty() && e.who != who_b)) {
+          culprit = &e;
+          break;
+        }
+        seen[e.kind] = true;
+      }
+      shop_log.Fail(nth + " is not one cutHair paired with one customer's getHaircut: " +
                       what + ". Both calls of a haircut must begin and end before the barber "
                       "calls the next customer (the barber waits for the customer to be done), "
-                      "and the barber must not cut while nobody is in the chair");
+                      "and the barber must not cut while nobody is in the chair",
+                    *culprit);
       return;  // the later groups are shifted: one message is enough
     }
     // Somebody must be waiting when the haircut begins: customers who arrived, minus those
@@ -143,8 +185,13 @@ void CheckDay(const Day& day, const std::vector<Event>& log, int haircuts) {
       present += log[k].kind == Event::kArrive ? 1 : log[k].kind == Event::kLeave ? -1 : 0;
     }
     if (present < 1) {
-      lab::spec::Fail(nth + " began while no customer was waiting: the barber cut an empty "
-                      "chair. He must sleep until a customer has taken a chair");
+      const Event* cut_begin = &log[first];
+      for (std::size_t k = 4 * g; k < 4 * g + 4; ++k) {
+        if (log[cuts[k]].kind == Event::kCutBegin) cut_begin = &log[cuts[k]];
+      }
+      shop_log.Fail(nth + " began while no customer was waiting: the barber cut an empty "
+                    "chair. He must sleep until a customer has taken a chair",
+                    *cut_begin);
     }
   }
   if (cuts.size() % 4 != 0 && groups * 4 < cuts.size()) {
@@ -155,8 +202,9 @@ void CheckDay(const Day& day, const std::vector<Event>& log, int haircuts) {
               (e.kind == Event::kCutBegin || e.kind == Event::kCutEnd ? std::string("cutHair")
                                                                       : e.who + " getHaircut");
     }
-    lab::spec::Fail("an unpaired haircut at the end (" + what + "): every cutHair pairs with "
-                    "one customer's getHaircut");
+    shop_log.Fail("an unpaired haircut at the end (" + what + "): every cutHair pairs with "
+                  "one customer's getHaircut",
+                  log[cuts[groups * 4]]);
   }
   // Customers who left did so at once (virtual time: the same instant they arrived).
   if (lab::spec::Controlled()) {
@@ -209,17 +257,17 @@ void RunDay(const Day& planned) {
   Log log;
   std::atomic<int> left{0};
   auto cut = [&] {
-    log.add(Event::kCutBegin, "");
+    const long said = log.say(Event::kCutBegin, "", "cuts hair");
     lab::sleep_for(milliseconds(day.cut_ms));
-    log.add(Event::kCutEnd, "");
+    log.add(Event::kCutEnd, "", said);
   };
   auto visit = [&](const Customer& c) {
     if (c.arrive_ms > 0) lab::sleep_for(milliseconds(c.arrive_ms));
     log.add(Event::kArrive, c.name);
     const bool ok = shop.customer([&] {
-      log.add(Event::kGetBegin, c.name);
+      const long said = log.say(Event::kGetBegin, c.name, "gets a haircut");
       if (day.get_ms > 0) lab::sleep_for(milliseconds(day.get_ms));
-      log.add(Event::kGetEnd, c.name);
+      log.add(Event::kGetEnd, c.name, said);
     });
     log.add(ok ? Event::kServed : Event::kLeave, c.name);
     if (!ok) left.fetch_add(1);
@@ -259,7 +307,7 @@ void RunDay(const Day& planned) {
     threads.emplace_back("barber", [&, haircuts] { shop.barber(cut, haircuts); });
   }
   for (lab::Thread& t : threads) t.join();
-  CheckDay(day, log.events(), haircuts);
+  CheckDay(day, log, haircuts);
 }
 
 std::vector<Customer> AllAtOnce(int n) {

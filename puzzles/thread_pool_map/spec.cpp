@@ -48,7 +48,12 @@ void CheckMap(ThreadPool& pool, int workers, int ms, const std::vector<int>& inp
   std::mutex mu;  // the spec's own bookkeeping: a plain std::mutex the detector does not see
   std::multiset<int> called;
   std::set<std::string> on_caller;
+  // Every call of fn: a trace row "runs fn(x)" at the solution's line that called it, and
+  // the thread and line a wrong call points at.
+  lab::spec::Recorder out;
+  std::atomic<long> first_over{-1};  // the call that made more than `workers` run at once
   auto fn = [&](int x) {
+    const std::size_t k = out.emit(std::to_string(x), "runs fn(" + std::to_string(x) + ")");
     {
       std::lock_guard lk(mu);
       called.insert(x);
@@ -58,6 +63,8 @@ void CheckMap(ThreadPool& pool, int workers, int ms, const std::vector<int>& inp
     int m = most.load();
     while (now > m && !most.compare_exchange_weak(m, now)) {
     }
+    long none = -1;
+    if (now > workers) first_over.compare_exchange_strong(none, static_cast<long>(k));
     if (ms > 0) lab::sleep_for(milliseconds(ms));
     in_flight.fetch_sub(1);
     return f(x);
@@ -72,18 +79,45 @@ void CheckMap(ThreadPool& pool, int workers, int ms, const std::vector<int>& inp
 
   LAB_EXPECT(got == want, call + " returned " + Ints(got) + ", expected " + Ints(want) +
                               " (fn(inputs[i]) at index i, in input order)");
+  const std::vector<std::string> items = out.items();
+  const std::vector<std::string> threads = out.threads();
   for (int x : inputs) {
     const std::size_t n = called.count(x);
-    LAB_EXPECT(n == 1, call + " called fn(" + std::to_string(x) + ") " + std::to_string(n) +
-                           " times; every input must be mapped exactly once");
+    if (n == 1) continue;
+    const std::string message = call + " called fn(" + std::to_string(x) + ") " +
+                                std::to_string(n) +
+                                " times; every input must be mapped exactly once";
+    // A second call points at the thread and line that made it.
+    const auto first = std::find(items.begin(), items.end(), std::to_string(x));
+    const auto second = first == items.end() ? first : std::find(first + 1, items.end(), *first);
+    if (second != items.end()) {
+      lab::spec::Fail(message, out.blame(static_cast<std::size_t>(second - items.begin())));
+    } else {
+      lab::spec::Fail(message);
+    }
   }
-  LAB_EXPECT(on_caller.empty(),
-             call + " ran fn on the thread that called map ('" + caller + "'); a pool runs "
-             "every call on its workers, and map only hands out the work and waits");
-  LAB_EXPECT(most.load() <= workers,
-             call + " ran " + std::to_string(most.load()) + " calls of fn at the same time on a "
-             "pool of " + std::to_string(workers) + " workers; at most " +
-             std::to_string(workers) + " may run at once");
+  if (!on_caller.empty()) {
+    const std::string message =
+        call + " ran fn on the thread that called map ('" + caller + "'); a pool runs every "
+        "call on its workers, and map only hands out the work and waits";
+    const auto k = std::find(threads.begin(), threads.end(), caller);
+    if (k != threads.end()) {
+      lab::spec::Fail(message, out.blame(static_cast<std::size_t>(k - threads.begin())));
+    } else {
+      lab::spec::Fail(message);
+    }
+  }
+  if (most.load() > workers) {
+    const std::string message =
+        call + " ran " + std::to_string(most.load()) + " calls of fn at the same time on a "
+        "pool of " + std::to_string(workers) + " workers; at most " + std::to_string(workers) +
+        " may run at once";
+    if (first_over.load() >= 0) {
+      lab::spec::Fail(message, out.blame(static_cast<std::size_t>(first_over.load())));
+    } else {
+      lab::spec::Fail(message);
+    }
+  }
   if (lab::spec::Controlled()) {
     const int started = ThreadsStarted() - threads_before;
     LAB_EXPECT(started == 0,

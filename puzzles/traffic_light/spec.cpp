@@ -30,8 +30,10 @@ void DriveCars(const std::vector<Car>& cars) {
   std::vector<std::atomic<int>> crossed(cars.size());
   for (auto& c : crossed) c.store(0);
   std::atomic<bool> failed{false};
-  auto fail = [&](const std::string& m) {
-    if (!failed.exchange(true)) lab::spec::Fail(m);
+  // A wrong event points at the car's thread and the student's line that called it
+  // (item k of `out`, recorded before it is checked).
+  auto fail = [&](const std::string& m, std::size_t k) {
+    if (!failed.exchange(true)) lab::spec::Fail(m, out.blame(k));
   };
 
   std::vector<lab::Thread> threads;
@@ -41,33 +43,38 @@ void DriveCars(const std::vector<Car>& cars) {
     const std::string me = "car " + std::to_string(car.id) + " (road " + std::to_string(road) +
                            ", direction " + std::to_string(car.direction) + ")";
     auto turn_green = [&, road, other, me] {
-      if (green.load() == road) {
-        fail(me + " called turnGreen() while its road was already green: call it only when "
-                  "your road is red (the light is shared state: check it under the lock)");
-      } else if (crossing[other].load() > 0) {
-        fail(me + " turned road " + std::to_string(road) + " green while a car of road " +
-             std::to_string(other) + " was crossing: that car is now on red");
-      }
+      const bool was_green = green.load() == road;
+      const bool others_crossing = crossing[other].load() > 0;
       green.store(road);
-      out.emit("car " + std::to_string(car.id) + ": road " + std::to_string(road) + " green",
-               "turns road " + std::to_string(road) + " green");
+      const std::size_t k =
+          out.emit("car " + std::to_string(car.id) + ": road " + std::to_string(road) + " green",
+                   "turns road " + std::to_string(road) + " green");
+      if (was_green) {
+        fail(me + " called turnGreen() while its road was already green: call it only when "
+                  "your road is red (the light is shared state: check it under the lock)", k);
+      } else if (others_crossing) {
+        fail(me + " turned road " + std::to_string(road) + " green while a car of road " +
+             std::to_string(other) + " was crossing: that car is now on red", k);
+      }
     };
     auto cross = [&, i, road, other, me] {
       crossing[road].fetch_add(1);
       crossed[i].fetch_add(1);
-      if (green.load() != road) {
+      const bool on_red = green.load() != road;
+      const bool others_crossing = crossing[other].load() > 0;
+      const std::size_t k = out.emit("car " + std::to_string(car.id) + " crosses", "crosses");
+      if (on_red) {
         fail(me + " crossed on red (road " + std::to_string(other) +
-             " was green): a car whose road is red must call turnGreen() first");
-      } else if (crossing[other].load() > 0) {
+             " was green): a car whose road is red must call turnGreen() first", k);
+      } else if (others_crossing) {
         fail(me + " crossed while a car of road " + std::to_string(other) +
              " was crossing: cars of the two roads must never cross at the same time (keep "
-             "the lock until crossCar() has returned)");
+             "the lock until crossCar() has returned)", k);
       }
-      out.emit("car " + std::to_string(car.id) + " crosses", "crosses");
       lab::sleep_for(1ms);  // crossing takes a moment
       if (green.load() != road && !failed.load()) {
         fail(me + " was still crossing when road " + std::to_string(other) +
-             " turned green: the light may change only when the crossing is clear");
+             " turned green: the light may change only when the crossing is clear", k);
       }
       crossing[road].fetch_sub(1);
     };

@@ -56,31 +56,51 @@ std::string WhyNot(const Site& site, const std::string& start, const std::string
 }
 
 // Runs crawl(start) on `site` and checks the result: every reachable page, once, nothing else.
+// A wrong result points at a fetch: the thread and the solution's line that crawled the
+// URL (or the page linking to it); a fetch of it by the start thread or none leaves the
+// message alone.
 std::vector<std::string> CheckCrawl(const Site& site, const std::string& start) {
   Solution solution;
-  std::vector<std::string> got = solution.crawl(start, HtmlParser(site));
+  lab::spec::Recorder crawls;
+  std::vector<std::string> got = solution.crawl(start, HtmlParser(site, &crawls));
+  const std::vector<std::string> fetched = crawls.items();
+  // The n-th (1-based) fetch of `url`, if there was one.
+  const auto fail_at = [&](const std::string& message, const std::string& url, int n) {
+    for (std::size_t k = 0; k < fetched.size(); ++k) {
+      if (fetched[k] == url && --n == 0) {
+        lab::spec::Fail(message, crawls.blame(k));
+        return;
+      }
+    }
+    lab::spec::Fail(message);
+  };
   const std::map<std::string, std::string> want = Reachable(site, start);
   std::map<std::string, int> seen;
   for (const std::string& url : got) ++seen[url];
   for (const auto& [url, n] : seen) {
     if (n > 1) {
-      lab::spec::Fail("crawl(\"" + start + "\") returned " + url + " " + std::to_string(n) +
-                      " times; each page must be in the result once. Two threads that find "
-                      "the same link must not both add it: check and insert in one locked step");
+      // The second fetch of the page is the duplicate's work.
+      fail_at("crawl(\"" + start + "\") returned " + url + " " + std::to_string(n) +
+                  " times; each page must be in the result once. Two threads that find "
+                  "the same link must not both add it: check and insert in one locked step",
+              url, 2);
     } else if (!want.count(url)) {
-      lab::spec::Fail("crawl(\"" + start + "\") returned " + url + ", which it must not: " +
-                      WhyNot(site, start, url));
+      fail_at("crawl(\"" + start + "\") returned " + url + ", which it must not: " +
+                  WhyNot(site, start, url),
+              url, 1);
     }
   }
   for (const auto& [url, from] : want) {
     if (seen.count(url)) continue;
-    lab::spec::Fail("crawl(\"" + start + "\") did not return " + url +
+    // The fetch of the page that links to it found the link.
+    fail_at("crawl(\"" + start + "\") did not return " + url +
                     (from.empty() ? std::string(" (the start URL itself)")
                                   : ", which " + from + " links to" +
                                         (site.count(url) ? "" : " (a page without links still "
                                                                 "belongs to the result)")) +
                     "; " + std::to_string(got.size()) + " URLs returned, " +
-                    std::to_string(want.size()) + " expected");
+                    std::to_string(want.size()) + " expected",
+            from, 1);
   }
   return got;
 }

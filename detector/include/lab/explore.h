@@ -70,7 +70,8 @@ struct RunStats {
   std::chrono::nanoseconds work{0};      // sum of sleeps and charged costs over all threads
   std::chrono::nanoseconds span{0};      // critical path: the body thread's clock at its end
   std::int64_t steps = 0;
-  int preemptions = 0;
+  int preemptions = 0;       // switches from a thread that could go on to another runnable one
+  int spurious_wakeups = 0;  // injected by the scheduler (not preemptions)
   int threads = 0;
 };
 

@@ -96,6 +96,8 @@ struct Trace {
   // simplest failing one the shrinker found (a "min" replay token): the report then says
   // "this bug needs N preemptions". -1: not shrunk, nothing claimed.
   int preemptions = -1;
+  // The spurious wake-ups the scheduler injected into that schedule (with preemptions).
+  int spurious_wakeups = 0;
   bool operator==(const Trace&) const = default;
 };
 
@@ -123,6 +125,9 @@ struct Finding {
   std::string scenario;  // set by the harness: which scenario of a puzzle
   DeadlockCheck deadlock_check = DeadlockCheck::kNone;  // lock-order inversions
   int search_schedules = 0;  // schedules the directed deadlock search ran
+  // kConfirmed: the preemptions (⟲) of the confirmed deadlock's schedule, which the
+  // inversion's header states as what the bug needs; -1 when not known (a truncated trace).
+  int deadlock_preemptions = -1;
   bool operator==(const Finding&) const = default;
 
   std::string_view id() const { return FindingId(kind); }

@@ -317,6 +317,16 @@ int Shrink(ControlledScheduler& sched, const std::function<internal::ScheduleOut
   return s.runs + 1;
 }
 
+// What a confirmed inversion's header states the bug needs: the preemptions (⟲) of the
+// confirmed deadlock's schedule shown beside it, not the inversion's own (which may show
+// without any); -1 when that schedule is not shown whole.
+int ShownPreemptions(const Finding& deadlock) {
+  if (!deadlock.trace.has_value() || deadlock.trace->truncated) return -1;
+  return static_cast<int>(std::count_if(deadlock.trace->events.begin(),
+                                        deadlock.trace->events.end(),
+                                        [](const TraceEvent& e) { return e.preempted; }));
+}
+
 // Potential, then confirmed (DESIGN §7): each lock-order inversion of a failing schedule
 // is followed by the directed search for a schedule that really deadlocks; the deadlock
 // found joins the findings, and the inversion says what the search concluded. A schedule
@@ -339,11 +349,18 @@ void ConfirmInversions(std::vector<Finding>& findings, const internal::RunDirect
     });
     if (deadlocked && f.threads.size() > 1) {
       f.deadlock_check = DeadlockCheck::kConfirmed;
+      for (const Finding& d : findings) {
+        if (d.kind == FindingKind::kDeadlock && same_locks(d, f)) {
+          f.deadlock_preemptions = ShownPreemptions(d);
+          break;
+        }
+      }
       continue;
     }
     internal::DeadlockSearchResult r = internal::SearchDeadlock(f, run);
     f.deadlock_check = r.check;
     f.search_schedules = r.schedules;
+    if (!r.deadlocks.empty()) f.deadlock_preemptions = ShownPreemptions(r.deadlocks.front());
     for (Finding& d : r.deadlocks) confirmed.push_back(std::move(d));
   }
   MergeFindings(findings, confirmed);

@@ -56,17 +56,22 @@ struct Candidate {
   int preemptions = 0;
   int spurious = 0;
   std::int64_t steps = 0;
-  auto Score() const { return std::make_tuple(preemptions, spurious, steps, plan.size()); }
+  // Fewest preemptions and spurious wake-ups together (a wake-up the scheduler injects is
+  // not a preemption, but must not buy one back: otherwise a run that "wakes" a waiter
+  // spuriously instead of preempting would count as simpler), then fewest preemptions,
+  // then fewest steps.
+  int Total() const { return preemptions + spurious; }
+  auto Score() const { return std::make_tuple(Total(), preemptions, steps, plan.size()); }
 };
 
 Candidate Observe(const std::vector<ChoiceRecord>& choices, const RunStats& stats) {
   Candidate c;
   c.preemptions = stats.preemptions;
+  c.spurious = stats.spurious_wakeups;
   c.steps = stats.steps;
   c.path.reserve(choices.size());
   for (const ChoiceRecord& r : choices) {
     c.path.push_back(r.pick);
-    if (r.spurious()) ++c.spurious;
     if (r.pick != 0) {
       c.plan.push_back({r.self_tid, r.self_point, r.picked_tid, r.spurious()});
       c.preemptive.push_back(r.preemptive() ? 1 : 0);
@@ -92,9 +97,13 @@ class Shrinker {
     }
     if (r.outcome.findings.empty() || FindingKey(r.outcome.findings.front()) != key_) return false;
     Candidate c = Observe(r.choices, r.outcome.stats);
-    // Simpler, and never longer than the schedule found (fewer preemptions may take more
-    // steps; the report must not get longer for it).
-    if (!(c.Score() < best_.Score()) || c.steps > max_steps_) return false;
+    // Simpler. Longer than the schedule found only for fewer preemptions and wake-ups:
+    // fewest preemptions come first (DESIGN §7), and a schedule that runs each thread on
+    // instead of switching often takes more steps (a random one with 70 preemptions of an
+    // if-not-while bug was shorter than the one with a single spurious wake-up). For the
+    // same count, the report never gets longer.
+    if (!(c.Score() < best_.Score())) return false;
+    if (c.steps > max_steps_ && c.Total() >= best_.Total()) return false;
     best_ = std::move(c);
     return true;
   }
@@ -166,16 +175,45 @@ class Shrinker {
     return false;
   }
 
-  // Iterative context bounding below the best count: the first failing schedule with at
-  // most b preemptions, b = 0, 1, ... Each bound gets a share of what is left.
+  // A bug that needs a spurious wake-up (an `if` where a `while` belongs) needs that one
+  // wake-up, of the right waiter: tries each spurious wake-up of the schedule alone, with
+  // and without the schedule's free choices, before any search.
+  bool SingleSpurious() {
+    if (best_.spurious == 0 || best_.preemptions + best_.spurious <= 1) return false;
+    std::vector<Deviation> free_choices;
+    std::vector<Deviation> wakeups;
+    for (std::size_t i = 0; i < best_.plan.size(); ++i) {
+      if (best_.plan[i].spurious) {
+        wakeups.push_back(best_.plan[i]);
+      } else if (!best_.preemptive[i]) {
+        free_choices.push_back(best_.plan[i]);
+      }
+    }
+    for (const Deviation& d : wakeups) {
+      if (!Left()) break;
+      std::vector<Deviation> with_free = free_choices;
+      with_free.push_back(d);
+      if (TryPlan({d}) || TryPlan(with_free)) return true;
+    }
+    return false;
+  }
+
+  // Iterative context bounding below the best: the first failing schedule with at most b
+  // preemptions and s spurious wake-ups, by growing b + s, fewer preemptions first (b = 0,
+  // s = 1 before b = 1, s = 0). Spurious wake-ups are searched only as far as the schedule
+  // found needed them (at most 2). Each bound gets half of what is left: most bugs need
+  // 0 to 2 of either, and a bound whose space is small ends early and leaves the rest.
   bool BoundedSearch() {
-    const int target = best_.preemptions;
-    for (int bound = 0; bound < target && Left(); ++bound) {
-      const int share = std::max(1, Remaining() / (target - bound + 1));
-      auto dfs = MakeDfsStrategy(bound);
-      for (int i = 0; i < share && Left(); ++i) {
-        if (!dfs->BeginSchedule(i)) break;  // the bounded space is done: none with <= bound
-        if (Try(*dfs)) return true;
+    const int target = best_.preemptions + best_.spurious;
+    const int max_spurious = std::min(best_.spurious, 2);
+    for (int total = 0; total < target && Left(); ++total) {
+      for (int bound = std::max(0, total - max_spurious); bound <= total && Left(); ++bound) {
+        const int share = std::max(1, Remaining() / 2);
+        auto dfs = MakeDfsStrategy(bound, total - bound);
+        for (int i = 0; i < share && Left(); ++i) {
+          if (!dfs->BeginSchedule(i)) break;  // the bounded space is done: none within it
+          if (Try(*dfs)) return true;
+        }
       }
     }
     return false;
@@ -209,13 +247,16 @@ ShrinkResult ShrinkSchedule(const CandidateRunner& run, const std::vector<Choice
   s.Start(Observe(failing, failing_stats));
   s.DropDeviations();
   if (s.SinglePreemption()) s.DropDeviations();
-  if (s.best().preemptions > 0 && s.BoundedSearch()) s.DropDeviations();
+  if (s.SingleSpurious()) s.DropDeviations();
+  // Each success lowers the bound of the next search, so this ends.
+  while (s.best().preemptions + s.best().spurious > 0 && s.BoundedSearch()) s.DropDeviations();
   ShrinkResult r;
   r.path = s.best().path;
   // Trailing option-0 choices are what a path replays anyway past its end.
   while (!r.path.empty() && r.path.back() == 0) r.path.pop_back();
   r.runs = s.runs();
   r.preemptions = s.best().preemptions;
+  r.spurious_wakeups = s.best().spurious;
   r.steps = s.best().steps;
   r.hung = s.hung();
   return r;

@@ -8,14 +8,17 @@
 // point switched to thread 3"), not in the global step count, so removing one deviation
 // leaves the others meaning what they meant. The search, within a budget of runs:
 //   1. delta debugging over the deviations: drop chunks, halving the chunk size, and keep
-//      a candidate when its first finding has the key and it is simpler (fewer preemptions,
-//      then fewer spurious wake-ups, then fewer steps, then fewer deviations) and no longer
-//      than the schedule found;
+//      a candidate when its first finding has the key and it is simpler (fewer preemptions
+//      and spurious wake-ups together, then fewer preemptions, then fewer steps, then fewer
+//      deviations) and no longer than the schedule found;
 //   2. each preemption of the result alone, towards each thread (with and without the
-//      other free choices): most bugs need one preemption, put in the right place;
-//   3. when preemptions remain, a preemption-bounded exhaustive search with bounds 0, 1, ...
+//      other free choices): most bugs need one preemption, put in the right place; then
+//      each spurious wake-up alone (an `if` where a `while` belongs needs one);
+//   3. when preemptions or wake-ups remain, a bounded exhaustive search with bounds 0, 1, ...
 //      below the count found, which proves or improves the minimum for small scenarios.
 //   A schedule 2 or 3 finds is shrunk again by 1.
+// A preemption is a switch from a thread that could go on to another runnable one; a
+// spurious wake-up the scheduler injects is not one, and is counted apart.
 // The result is the list of choices of the simplest schedule, replayed by a "min" token.
 #pragma once
 
@@ -40,6 +43,7 @@ struct ShrinkResult {
   std::vector<int> path;  // choices of the simplest failing schedule found (maybe the original)
   int runs = 0;           // schedules run while shrinking (at most the budget)
   int preemptions = 0;    // of that schedule
+  int spurious_wakeups = 0;
   std::int64_t steps = 0;
   bool hung = false;      // a candidate hung (watchdog): the caller must run nothing more
 };

@@ -84,6 +84,7 @@ Json TraceToJson(const Trace& t) {
   j["threads"] = t.threads;
   j["truncated"] = t.truncated;
   if (t.preemptions >= 0) j["preemptions"] = t.preemptions;  // shrunk schedules only
+  if (t.spurious_wakeups > 0) j["spurious_wakeups"] = t.spurious_wakeups;
   Json events = Json::array();
   for (const TraceEvent& e : t.events) {
     Json ej = Json::object();
@@ -120,6 +121,7 @@ Json FindingToJsonValue(const Finding& f) {
   if (f.deadlock_check != DeadlockCheck::kNone) {
     j["deadlock_check"] = std::string(DeadlockCheckId(f.deadlock_check));
     j["search_schedules"] = f.search_schedules;
+    if (f.deadlock_preemptions >= 0) j["deadlock_preemptions"] = f.deadlock_preemptions;
   }
   return j;
 }
@@ -208,7 +210,8 @@ bool EventFromJson(const Json& j, TraceEvent* e) {
 
 bool TraceFromJson(const Json& j, Trace* t) {
   if (!j.is_object() || !ReadStrings(j, "threads", &t->threads) ||
-      !ReadBool(j, "truncated", &t->truncated) || !ReadInt(j, "preemptions", &t->preemptions)) {
+      !ReadBool(j, "truncated", &t->truncated) || !ReadInt(j, "preemptions", &t->preemptions) ||
+      !ReadInt(j, "spurious_wakeups", &t->spurious_wakeups)) {
     return false;
   }
   const auto events = j.find("events");
@@ -267,6 +270,7 @@ bool FindingFromJson(const Json& j, Finding* f) {
       if (!n->is_number_integer()) return false;
       f->search_schedules = n->get<int>();
     }
+    if (!ReadInt(j, "deadlock_preemptions", &f->deadlock_preemptions)) return false;
   }
   return true;
 }

@@ -364,14 +364,39 @@ std::string FormatFindingText(const Finding& f, const TextStyle& style) {
   if (!f.message.empty()) title += ": " + Clean(f.message);
   out += style.color ? fmt::format("{}{}{}", kBoldRed, title, kReset) : title;
   out += '\n';
-  if (f.trace.has_value() && f.trace->preemptions >= 0) {
-    // The schedule shown is the simplest the shrinker found (DESIGN §7).
+  if (f.deadlock_check == DeadlockCheck::kConfirmed && f.deadlock_preemptions >= 0) {
+    // The bug is the deadlock: the header agrees with the confirmed deadlock's schedule.
+    const int p = f.deadlock_preemptions;
+    const int own = f.trace.has_value() ? f.trace->preemptions : -1;
+    out += p == 0 ? std::string("this bug needs no preemption: the confirmed deadlock below")
+                  : fmt::format("this bug needs {} preemption{}: the confirmed deadlock below "
+                                "({} in its interleaving)",
+                                p, p == 1 ? "" : "s", kPreemptMark);
+    if (own == 0 && p > 0) {
+      out += "; the lock-order inversion itself shows without one";
+    } else if (own > 0 && own != p) {
+      out += fmt::format("; the lock-order inversion itself shows with {}", own);
+    }
+    out += '\n';
+  } else if (f.trace.has_value() && f.trace->preemptions >= 0) {
+    // The schedule shown is the simplest the shrinker found (DESIGN §7). A spurious wake-up
+    // the scheduler injected is not a preemption: it is named apart.
     const int p = f.trace->preemptions;
-    out += p == 0 ? std::string("this bug needs no preemption: it shows in a schedule where each "
-                                "thread runs until it blocks or ends\n")
-                  : fmt::format("this bug needs {} preemption{} (the simplest failing "
-                                "schedule found)\n",
-                                p, p == 1 ? "" : "s");
+    const int sp = f.trace->spurious_wakeups;
+    const std::string wakeups =
+        fmt::format("{} spurious wake-up{}", sp, sp == 1 ? "" : "s");
+    if (p == 0 && sp == 0) {
+      out += "this bug needs no preemption: it shows in a schedule where each thread runs "
+             "until it blocks or ends\n";
+    } else if (p == 0) {
+      out += fmt::format("this bug needs no preemption, only {} (the simplest failing schedule "
+                         "found)\n",
+                         wakeups);
+    } else {
+      out += fmt::format("this bug needs {} preemption{}{} (the simplest failing schedule "
+                         "found)\n",
+                         p, p == 1 ? "" : "s", sp > 0 ? " and " + wakeups : "");
+    }
   }
 
   AppendSteps(&out, f);

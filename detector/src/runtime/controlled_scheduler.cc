@@ -111,6 +111,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   now_ns_ = 0;
   step_count_ = 0;
   preemptions_ = 0;
+  spurious_wakeups_ = 0;
   aborting_ = false;
   ended_ = false;
   hang_ = false;
@@ -196,6 +197,7 @@ RunStats ControlledScheduler::Stats() const {
   }
   s.steps = step_count_;
   s.preemptions = preemptions_;
+  s.spurious_wakeups = spurious_wakeups_;
   return s;
 }
 
@@ -492,13 +494,17 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
     ThreadState* next = run_->threads[tids[pick]].get();
     if (pick >= nr) [[unlikely]] {
       next->spurious = true;
+      ++spurious_wakeups_;
       SetState(next, ThreadState::Sched::kRunnable);
       next->wake_at_ns = -1;
       Record(next, OpCode::kWoke, next->waiting_on.load(), next->wait_site, false,
              "spurious wake-up");
     }
+    // A preemption is a switch from a thread that could go on to another runnable one. A
+    // spurious wake-up the scheduler injects is not one (it is counted apart; its own
+    // "woke (spurious wake-up)" row explains why the woken thread runs next).
     if (next == self) return;  // the running thread goes on: no switch
-    if (self_can_run) {
+    if (self_can_run && pick < nr) {
       ++preemptions_;
       if (trace_total_ > 0) trace_[trace_next_ == 0 ? kTraceKeep - 1 : trace_next_ - 1].preempted = true;
     }
@@ -604,16 +610,21 @@ void ControlledScheduler::UnwindRemaining() {
   }
 }
 
-// The trace in the terms of the code under test: the body's operations without a site of
-// the code under test (a spec's machinery: starting and joining its threads; spec files
-// have no sites, see Fix) are left out, and so is a thread without any operation left.
-// Threads keep their creation order.
+// The trace in the terms of the code under test: operations without a site of the code
+// under test (a spec's machinery: starting and joining its threads, its own reads and
+// sleeps inside a callback or around a call of the solution; spec files have no sites,
+// see Fix) are left out, and so is a thread without any operation left. A thread's end,
+// a wake-up and a puzzle event stay, with or without a line. Threads keep their creation
+// order.
 Trace ControlledScheduler::BuildTrace() const {
   Trace tr;
   const std::size_t n = std::min(trace_total_, kTraceKeep);
   const std::size_t first = trace_total_ - n;
   tr.truncated = first > 0;
-  const auto machinery = [](const RawEvent& e) { return e.tid == 0 && !e.site.known(); };
+  const auto machinery = [](const RawEvent& e) {
+    return !e.site.known() &&
+           (e.tid == 0 || (e.op != OpCode::kExit && e.op != OpCode::kWoke && e.op != OpCode::kSay));
+  };
   std::vector<int> column(run_->threads.size(), -1);
   for (std::size_t i = first; i < trace_total_; ++i) {
     const RawEvent& e = trace_[i % kTraceKeep];
@@ -645,7 +656,10 @@ void ControlledScheduler::Annotate(Finding& f) {
   // The token so far; explore sets the complete one when the schedule has ended.
   f.replay = std::string(kTokenVersion) + "." + strategy_->Token() + token_flags_;
   f.trace = BuildTrace();
-  if (strategy_->Minimal()) f.trace->preemptions = preemptions_;
+  if (strategy_->Minimal()) {
+    f.trace->preemptions = preemptions_;
+    f.trace->spurious_wakeups = spurious_wakeups_;
+  }
 }
 
 }  // namespace lab::internal

@@ -32,7 +32,8 @@ struct ChoiceRecord {
   int pick = 0;                  // the option index taken
   int num_runnable = 0;          // options below this are runnable threads, the rest spurious
   bool current_first = false;    // option 0 was the running thread going on
-  bool preemptive() const { return current_first && pick != 0; }
+  // A switch from the running thread to another runnable one (a spurious wake-up is not).
+  bool preemptive() const { return current_first && pick != 0 && pick < num_runnable; }
   bool spurious() const { return pick >= num_runnable; }
 };
 
@@ -182,6 +183,7 @@ class ControlledScheduler {
   std::atomic<std::uint64_t>* steps_;
   std::int64_t step_count_ = 0;
   int preemptions_ = 0;
+  int spurious_wakeups_ = 0;
   bool aborting_ = false;
   bool ended_ = false;
   bool hang_ = false;

@@ -461,11 +461,18 @@ inline bool KnownStudentFile(const char* file) {
 // student's code. A spec's own line (the scenario's machinery: starting, joining, checking;
 // IsSpecFile) gets no site at all and leaves the last user site alone, so a thread the spec
 // starts and hands to the student's code never reports a spec line there.
+// The code under test's call site found on the call stack (runner_hooks.h: the spec
+// runner's walker), unknown without one; thread_ops.cc.
+SiteRef CallerSiteFromStack();
 inline SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
   if (IsInternalFile(s.file)) {
     // IsInternalFile filled the slot of s.file: its spec bit is IsSpecFile(s.file).
-    return self != nullptr && !FileClassSlot(s.file).spec ? self->last_site : SiteRef{};
+    if (self == nullptr || FileClassSlot(s.file).spec) return SiteRef{};
+    // A thread's first operation built inside a std container (a std::unique_lock in
+    // std::vector::emplace_back) has no line of its own to fall back on: the stack has it.
+    if (!self->last_site.known()) self->last_site = CallerSiteFromStack();
+    return self->last_site;
   }
   if (self != nullptr) self->last_site = s;
   return s;

@@ -6,6 +6,9 @@
 // takes that option, and continues with option 0 (no preemption) after it. Switching away
 // from a thread that could go on costs one preemption, and so does a spurious wake-up.
 // When the stack empties, every schedule within the bound has been run exactly once.
+// The shrinker's variant bounds the two apart (a spurious wake-up is not a preemption):
+// at most k switches away from a running thread to another runnable one, and at most s
+// spurious wake-ups.
 // Its token is the path of choices (path_strategy.cc replays it).
 #include <string>
 #include <vector>
@@ -15,18 +18,26 @@
 namespace lab::internal {
 namespace {
 
-int Cost(const ChoiceView& c, int option) {
-  if (option >= c.num_runnable) return 1;  // spurious wake-up
-  return (c.current_first && option > 0) ? 1 : 0;
+// What taking one option costs: a preemption (a switch from the running thread to another
+// runnable one) or a spurious wake-up. Combined (the exploration's bound), a spurious
+// wake-up costs one preemption.
+struct Cost {
+  int preemptions = 0;
+  int spurious = 0;
+};
+Cost CostOf(int num_runnable, bool current_first, int option) {
+  if (option >= num_runnable) return {0, 1};
+  return {(current_first && option > 0) ? 1 : 0, 0};
 }
 
 class DfsStrategy : public SchedulingStrategy {
  public:
-  explicit DfsStrategy(int bound) : bound_(bound) {}
+  // spurious_bound < 0: one bound for both (a spurious wake-up costs a preemption).
+  DfsStrategy(int bound, int spurious_bound) : bound_(bound), spurious_bound_(spurious_bound) {}
 
   bool BeginSchedule(int index) override {
     depth_ = 0;
-    cost_ = 0;
+    cost_ = {};
     if (index == 0) {
       stack_.clear();
       return !exhausted_;
@@ -34,8 +45,7 @@ class DfsStrategy : public SchedulingStrategy {
     while (!stack_.empty()) {
       Node& top = stack_.back();
       for (int j = top.chosen + 1; j < top.n; ++j) {
-        const int cost = top.cost_before + top.CostOf(j);
-        if (cost <= bound_) {
+        if (Fits(Add(top.cost_before, CostOf(top.num_runnable, top.current_first, j)))) {
           top.chosen = j;
           return true;
         }
@@ -52,7 +62,7 @@ class DfsStrategy : public SchedulingStrategy {
       // A program that is not deterministic under a fixed schedule changes the tree; take
       // the closest legal option rather than crash.
       int pick = n.chosen < c.options() ? n.chosen : c.options() - 1;
-      cost_ += Cost(c, pick);
+      cost_ = Add(cost_, CostOf(c.num_runnable, c.current_first, pick));
       return pick;
     }
     Node n;
@@ -77,18 +87,20 @@ class DfsStrategy : public SchedulingStrategy {
   struct Node {
     int n = 0;
     int chosen = 0;
-    int cost_before = 0;
+    Cost cost_before;
     int num_runnable = 0;
     bool current_first = false;
-    int CostOf(int j) const {
-      if (j >= num_runnable) return 1;
-      return (current_first && j > 0) ? 1 : 0;
-    }
   };
+  static Cost Add(Cost a, Cost b) { return {a.preemptions + b.preemptions, a.spurious + b.spurious}; }
+  bool Fits(Cost c) const {
+    if (spurious_bound_ < 0) return c.preemptions + c.spurious <= bound_;
+    return c.preemptions <= bound_ && c.spurious <= spurious_bound_;
+  }
   int bound_;
+  int spurious_bound_;
   std::vector<Node> stack_;
   std::size_t depth_ = 0;
-  int cost_ = 0;
+  Cost cost_;
   bool exhausted_ = false;
 };
 
@@ -97,7 +109,11 @@ class DfsStrategy : public SchedulingStrategy {
 std::string DfsPathToken(const std::vector<int>& path) { return "dfs." + EncodePath(path); }
 
 std::unique_ptr<SchedulingStrategy> MakeDfsStrategy(int preemption_bound) {
-  return std::make_unique<DfsStrategy>(preemption_bound);
+  return std::make_unique<DfsStrategy>(preemption_bound, -1);
+}
+
+std::unique_ptr<SchedulingStrategy> MakeDfsStrategy(int preemption_bound, int spurious_bound) {
+  return std::make_unique<DfsStrategy>(preemption_bound, spurious_bound);
 }
 
 }  // namespace lab::internal

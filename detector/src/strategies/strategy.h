@@ -89,6 +89,10 @@ std::unique_ptr<SchedulingStrategy> MakePctStrategy(std::uint64_t seed, int dept
                                                     std::int64_t expected_length = 200);
 std::unique_ptr<SchedulingStrategy> MakeRoundRobinStrategy();
 std::unique_ptr<SchedulingStrategy> MakeDfsStrategy(int preemption_bound);
+// The same with the two bounded apart: at most `preemption_bound` switches from the running
+// thread to another runnable one and at most `spurious_bound` spurious wake-ups (the
+// shrinker's search: a spurious wake-up is not a preemption).
+std::unique_ptr<SchedulingStrategy> MakeDfsStrategy(int preemption_bound, int spurious_bound);
 // A fixed list of choices (option indices; option 0 after its end). `name` is the token's
 // kind: "dfs" for a schedule of the exhaustive search, "min" for a shrunk one (Minimal).
 std::unique_ptr<SchedulingStrategy> MakePathStrategy(std::vector<int> path, std::string name);

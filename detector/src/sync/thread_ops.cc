@@ -1,4 +1,5 @@
 // thread_ops.cc — lab::Thread, sleeping, yielding, work-span charges, the clock.
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <exception>
@@ -21,9 +22,30 @@ std::chrono::steady_clock::time_point ProcessStart() {
 
 }  // namespace
 
+namespace {
+std::atomic<CallerSiteHook> g_caller_site_hook{nullptr};
+}  // namespace
+
+void SetCallerSiteHook(CallerSiteHook hook) { g_caller_site_hook.store(hook); }
+
+SiteRef CallerSiteFromStack() {
+  const CallerSiteHook hook = g_caller_site_hook.load(std::memory_order_relaxed);
+  return hook != nullptr ? hook() : SiteRef{};
+}
+
 ObjectState* SpawnThread(std::string_view name, std::function<void()> fn, const Loc& loc) {
   ThreadState* self = Self();
   SiteRef site = Fix(self, loc);
+  // A lab::Thread built inside std::vector::emplace_back has its std::source_location in
+  // <vector>: the student's line that started it is the caller on the stack (the spec's
+  // own threads have none there and keep no site).
+  if (IsInternalFile(SiteRef::From(loc).file) && !IsSpecFile(loc.file_name())) {
+    const SiteRef caller = CallerSiteFromStack();
+    if (caller.known()) {
+      site = caller;
+      self->last_site = caller;
+    }
+  }
   Point(self, OpCode::kSpawn, nullptr, site);
   Run* run = self->run;
   ThreadState* t;
@@ -146,14 +168,21 @@ void YieldOp(const Loc& loc) {
   if (self->run->mode != RunMode::kControlled) std::this_thread::yield();
 }
 
-void SayOp(std::string_view words, SiteRef site) {
+SiteRef SayOp(std::string_view words, SiteRef site) {
   ThreadState* self = Self();
-  if (site.known()) self->last_site = site;
+  // No call of the code under test on the stack (the spec itself reports what a method of
+  // the solution did when it returned): the event belongs at the thread's last line in it.
+  if (site.known()) {
+    self->last_site = site;
+  } else {
+    site = self->last_site;
+  }
   if (self->run->mode == RunMode::kControlled) {
     self->run->sched->Say(self, words, site);
   } else {
     Point(self, OpCode::kSay, nullptr, site);
   }
+  return site;
 }
 
 void ChargeOp(Nanos d, const Loc& loc) {

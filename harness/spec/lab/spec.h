@@ -91,6 +91,7 @@ struct Blame {
   std::string item;
   std::string thread;
   SourceSite site;
+  std::string words = {};  // the puzzle's words for it ("crawls http://a"); "" for a print
 };
 
 // Records what the student's callbacks print, in order, which lab thread printed each item
@@ -100,10 +101,11 @@ struct Blame {
 // that line. Thread-safe in every kind of run.
 class Recorder {
  public:
-  // Records `item`; the trace says "prints <item>".
-  void emit(std::string item);
-  // Records `item`; the trace says `words` ("picks up fork 2").
-  void emit(std::string item, std::string_view words);
+  // Records `item`; the trace says "prints <item>". Returns its index, for blame().
+  std::size_t emit(std::string item);
+  // Records `item`; the trace says `words` ("picks up fork 2"). Returns its index: a check
+  // made inside the callback points at it with Fail(message, blame(index)).
+  std::size_t emit(std::string item, std::string_view words);
   std::vector<std::string> items() const {
     std::lock_guard<std::mutex> lk(mu_);
     return items_;
@@ -116,7 +118,7 @@ class Recorder {
   // Who printed items()[i] and where; i < size().
   Blame blame(std::size_t i) const {
     std::lock_guard<std::mutex> lk(mu_);
-    return Blame{items_.at(i), threads_.at(i), sites_.at(i)};
+    return Blame{items_.at(i), threads_.at(i), sites_.at(i), words_.at(i)};
   }
   std::string joined(std::string_view sep = "") const {
     std::lock_guard<std::mutex> lk(mu_);
@@ -137,6 +139,8 @@ class Recorder {
   std::vector<std::string> items_;
   std::vector<std::string> threads_;
   std::vector<SourceSite> sites_;
+  std::vector<std::string> words_;  // "" where the trace says "prints <item>"
+  std::size_t record(std::string item, std::string_view words, bool printed);
 };
 
 // --- Forbidden primitives -------------------------------------------------------------

@@ -89,9 +89,10 @@ void AtomicOp(ObjectState* s, bool writes, const Loc& loc);
 void SleepOp(Nanos d, const Loc& loc);
 void YieldOp(const Loc& loc);
 // A puzzle event in the puzzle's words ("prints fizz", "picks up fork 2") at `site`, the
-// code under test's call of a spec callback (unknown: no site). A scheduling point; the
-// trace of a controlled run shows `words` as the operation.
-void SayOp(std::string_view words, SiteRef site);
+// code under test's call of a spec callback (unknown: the calling thread's last line in
+// the code under test, if any). A scheduling point; the trace of a controlled run shows
+// `words` as the operation. Returns the site it was placed at.
+SiteRef SayOp(std::string_view words, SiteRef site);
 // Adds `d` of virtual work to the calling thread (work-span accounting, DESIGN §7).
 void ChargeOp(Nanos d, const Loc& loc);
 // The calling lab thread's name ("main" for the body of a controlled run).

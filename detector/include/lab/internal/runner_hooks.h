@@ -51,4 +51,12 @@ void ReportFinding(Finding f);
 using NewObjectObserver = void (*)(ObjKind kind, SiteRef raw, SiteRef decl);
 void SetNewObjectObserver(NewObjectObserver observer);
 
+// Where the code under test called into the lab when the compiler's site is a system
+// header: a lab::Thread built inside std::vector::emplace_back (its std::source_location
+// is in <vector>), or a thread's first operation built in one. `hook` walks the call stack
+// to the innermost frame of the code under test (unknown when there is none); the spec
+// runner installs its line-table walker (caller_site.h). Thread-safe; set before runs.
+using CallerSiteHook = SiteRef (*)();
+void SetCallerSiteHook(CallerSiteHook hook);
+
 }  // namespace lab::internal

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "lab/spec.h"
 #include "lab/time.h"
 
 class HtmlParser {
@@ -27,11 +28,17 @@ class HtmlParser {
 
   HtmlParser() : site_(std::make_shared<const Site>()) {}
   explicit HtmlParser(Site site) : site_(std::make_shared<const Site>(std::move(site))) {}
+  // The spec's parser: every getUrls call is recorded in `crawls` (the URL, the thread and
+  // the solution's line that called it), a trace row "crawls <url>". `crawls` outlives
+  // every copy of the parser.
+  HtmlParser(Site site, lab::spec::Recorder* crawls)
+      : site_(std::make_shared<const Site>(std::move(site))), crawls_(crawls) {}
 
   // The links on the page `url`, in the page's order. Waits 15 ms (virtual time in the lab's
   // controlled runs) before it answers.
   std::vector<std::string> getUrls(std::string url,
                                    lab::SourceLocation loc = lab::SourceLocation::current()) {
+    if (crawls_ != nullptr) crawls_->emit(url, "crawls " + url);
     lab::sleep_for(kFetchTime, loc);
     const auto it = site_->find(url);
     return it == site_->end() ? std::vector<std::string>{} : it->second;
@@ -39,4 +46,5 @@ class HtmlParser {
 
  private:
   std::shared_ptr<const Site> site_;  // never changed after construction: safe to share
+  lab::spec::Recorder* crawls_ = nullptr;  // thread-safe
 };
