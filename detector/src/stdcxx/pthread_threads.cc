@@ -70,7 +70,12 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
   NoteThreadSpawned();
   st->obj = NoThrow([&] {
     return SpawnThread("", [st, start, arg] {
-      ForgetOwnStack();  // a reused stack (fiber or OS thread) starts with no accesses
+      {
+        // A reused stack (fiber or OS thread) starts with no accesses. InLab: the lab's
+        // own pthread_self (identity.cc) is libc's, whose stack it looks up.
+        InLab in_lab;
+        ForgetOwnStack();
+      }
       st->result = start(arg);
     }, LocFor(pc));
   });

@@ -1,0 +1,177 @@
+// lifecycle_scenarios.cc — standard C++ programs on time, thread identity, thread_local,
+// the end of a std::thread (joinable destroyed, detached) and compare_exchange_weak,
+// unmodified, under lab::explore (issue #11). Built like scenarios.cc (-fsanitize=thread,
+// liblab_std instead of libtsan); stdcxx_lifecycle_test runs it: `stdcxx_lifecycle NAME
+// SCHEDULES [pct]` prints "schedules N", "real_ms N" (the wall time of the exploration),
+// and per finding "finding ID|message|site;site" followed by its trace's events. Lines
+// the test expects are marked `// line: TAG`. A scenario whose own check fails throws,
+// which the lab reports as uncaught-exception.
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "lab/explore.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+void Check(bool ok, const char* what) {
+  if (!ok) throw std::runtime_error(what);
+}
+
+// The order of the output depends only on the sleep lengths: "bca" in every schedule,
+// and in virtual time (no real waiting). The elapsed time main reads is the longest sleep.
+void SleepOrder() {
+  std::mutex m;
+  std::string out;
+  const auto start = Clock::now();
+  auto say = [&](char c) {
+    std::lock_guard<std::mutex> g(m);
+    out += c;
+  };
+  std::thread a([&] {
+    std::this_thread::sleep_for(300ms);
+    say('a');
+  });
+  std::thread b([&] {
+    usleep(100'000);
+    say('b');
+  });
+  std::thread c([&] {
+    std::this_thread::sleep_until(Clock::now() + 200ms);
+    say('c');
+  });
+  a.join();
+  b.join();
+  c.join();
+  const auto elapsed = Clock::now() - start;
+  Check(out == "bca", "the sleeps did not order the output");
+  Check(elapsed >= 300ms && elapsed < 301ms, "steady_clock did not follow the virtual sleeps");
+}
+
+// Timed waits in virtual time: a wait_until with nobody notifying times out exactly at its
+// deadline; a wait_for with a predicate returns when the flag is set 50 ms later.
+void TimedWait() {
+  std::mutex m;
+  std::condition_variable cv;
+  bool flag = false;
+  {
+    std::unique_lock<std::mutex> lk(m);
+    const auto t0 = Clock::now();
+    const auto deadline = t0 + 100ms;
+    while (cv.wait_until(lk, deadline) != std::cv_status::timeout) {
+    }
+    Check(Clock::now() - t0 == 100ms, "wait_until did not time out at its virtual deadline");
+  }
+  const auto t1 = Clock::now();
+  std::thread setter([&] {
+    std::this_thread::sleep_for(50ms);
+    std::lock_guard<std::mutex> g(m);
+    flag = true;
+    cv.notify_one();
+  });
+  {
+    std::unique_lock<std::mutex> lk(m);
+    Check(cv.wait_for(lk, 10s, [&] { return flag; }), "wait_for timed out");
+    Check(Clock::now() - t1 == 50ms, "wait_for did not return when the flag was set");
+  }
+  setter.join();
+  std::timed_mutex tm;
+  std::thread holder([&] {
+    std::lock_guard<std::timed_mutex> g(tm);
+    std::this_thread::sleep_for(1s);
+  });
+  std::this_thread::sleep_for(1ms);  // the holder has the lock (virtual time orders it)
+  const auto t2 = Clock::now();
+  Check(!tm.try_lock_for(200ms), "try_lock_for got a lock held for a second");
+  Check(Clock::now() - t2 == 200ms, "try_lock_for did not give up at its virtual deadline");
+  holder.join();
+}
+
+// A thread that sleeps on a marked line and then ends holding a mutex: the trace shows
+// the sleep at the student's line.
+std::mutex sleep_site_mutex;
+void SleepSite() {
+  std::thread t([] {
+    std::this_thread::sleep_for(5ms);  // line: sleep-site
+    sleep_site_mutex.lock();
+  });
+  t.join();
+  sleep_site_mutex.unlock();
+}
+
+// get_id and pthread_self per thread: each thread sees the id its std::thread has, the
+// ids differ, and main's is neither.
+void Identity() {
+  std::thread::id seen_a, seen_b;
+  pthread_t self_a{};
+  std::thread a([&] {
+    seen_a = std::this_thread::get_id();
+    self_a = pthread_self();
+  });
+  std::thread b([&] { seen_b = std::this_thread::get_id(); });
+  const std::thread::id id_a = a.get_id(), id_b = b.get_id();
+  const pthread_t handle_a = a.native_handle();
+  a.join();
+  b.join();
+  Check(seen_a == id_a, "this_thread::get_id() in a is not a.get_id()");
+  Check(seen_b == id_b, "this_thread::get_id() in b is not b.get_id()");
+  Check(seen_a != seen_b, "two threads have one id");
+  Check(std::this_thread::get_id() != seen_a && std::this_thread::get_id() != seen_b,
+        "main has a thread's id");
+  Check(pthread_equal(self_a, handle_a) != 0, "pthread_self() in a is not its handle");
+  Check(pthread_equal(pthread_self(), handle_a) == 0, "main's pthread_self() is a's");
+}
+
+const std::map<std::string, std::function<void()>> kScenarios = {
+    {"sleep_order", SleepOrder},
+    {"timed_wait", TimedWait},
+    {"sleep_site", SleepSite},
+    {"identity", Identity},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3 || kScenarios.count(argv[1]) == 0) {
+    std::fprintf(stderr, "usage: %s SCENARIO SCHEDULES [pct]\n", argv[0]);
+    return 2;
+  }
+  lab::Options opt;
+  opt.schedules = std::atoi(argv[2]);
+  opt.seed = 7;
+  if (argc > 3 && std::strcmp(argv[3], "pct") == 0) opt.strategy = lab::Strategy::kPct;
+  const auto t0 = std::chrono::steady_clock::now();
+  const lab::ExploreResult r = lab::explore(opt, kScenarios.at(argv[1]));
+  const auto real = std::chrono::steady_clock::now() - t0;
+  std::printf("schedules %d\n", r.schedules_run);
+  std::printf("real_ms %lld\n", static_cast<long long>(
+                                    std::chrono::duration_cast<std::chrono::milliseconds>(real).count()));
+  for (const lab::Finding& f : r.findings) {
+    std::printf("finding %s|%s|", std::string(f.id()).c_str(), f.message.c_str());
+    for (const lab::SourceSite& s : f.sites) std::printf("%s:%d;", s.file.c_str(), s.line);
+    std::printf("\n");
+    if (f.trace) {
+      for (const lab::TraceEvent& e : f.trace->events) {
+        std::printf("event %s %s %s:%d\n", f.trace->threads[e.thread].c_str(), e.op.c_str(),
+                    e.site.file.c_str(), e.site.line);
+      }
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,119 @@
+// lifecycle_test.cc — the std:: dialect's time, thread identity, thread_local, the end of
+// a std::thread and compare_exchange_weak (issue #11), end to end: runs the unmodified
+// programs of lifecycle_scenarios.cc under lab::explore and reads their findings; the
+// lines it expects are the `// line: TAG` marks there.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Outcome {
+  int schedules = -1;
+  long real_ms = -1;
+  std::vector<std::string> findings;  // "id|message|file:line;file:line;"
+  std::vector<std::string> events;    // "thread op file:line" of the findings' traces
+  int status = -1;
+  std::string output;
+};
+
+Outcome RunScenario(const std::string& scenario, int schedules, const std::string& extra = "") {
+  const std::string cmd = std::string(LAB_LIFECYCLE_SCENARIOS) + " " + scenario + " " +
+                          std::to_string(schedules) + " " + extra + " 2>&1";
+  Outcome o;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return o;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) {
+    std::string line(buf);
+    o.output += line;
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    if (line.rfind("schedules ", 0) == 0) o.schedules = std::stoi(line.substr(10));
+    if (line.rfind("real_ms ", 0) == 0) o.real_ms = std::stol(line.substr(8));
+    if (line.rfind("finding ", 0) == 0) o.findings.push_back(line.substr(8));
+    if (line.rfind("event ", 0) == 0) o.events.push_back(line.substr(6));
+  }
+  o.status = pclose(p);
+  return o;
+}
+
+// "lifecycle_scenarios.cc:N" for the line marked `// line: tag`.
+std::string Line(const std::string& tag) {
+  const std::string source = LAB_LIFECYCLE_SOURCE;
+  std::ifstream in(source);
+  std::string text;
+  const std::string base = source.substr(source.rfind('/') + 1);
+  for (int n = 1; std::getline(in, text); ++n) {
+    if (text.find("// line: " + tag) != std::string::npos) return base + ":" + std::to_string(n);
+  }
+  ADD_FAILURE() << "no line marked " << tag;
+  return "?";
+}
+
+std::vector<std::string> WithId(const Outcome& o, const std::string& id) {
+  std::vector<std::string> r;
+  for (const std::string& f : o.findings) {
+    if (f.rfind(id + "|", 0) == 0) r.push_back(f);
+  }
+  return r;
+}
+
+std::string Dump(const Outcome& o) {
+  std::ostringstream s;
+  s << "schedules " << o.schedules << ", status " << o.status << ", real_ms " << o.real_ms
+    << "\n" << o.output;
+  return s.str();
+}
+
+// ---- time ----
+
+TEST(StdLifecycle, SleepsAreVirtualTimeAndOrderTheThreadsDeterministically) {
+  // Three threads whose output order depends only on their sleep lengths (sleep_for,
+  // usleep, sleep_until): the same order in every schedule, steady_clock follows the
+  // sleeps, and 300 schedules of 300 ms sleeps take far less than 90 s of real time.
+  for (const char* strategy : {"random", "pct"}) {
+    const Outcome o = RunScenario("sleep_order", 300, strategy);
+    ASSERT_EQ(o.status, 0) << Dump(o);
+    EXPECT_EQ(o.schedules, 300) << Dump(o);
+    EXPECT_TRUE(o.findings.empty()) << Dump(o);
+    EXPECT_LT(o.real_ms, 10000) << Dump(o);
+  }
+}
+
+TEST(StdLifecycle, TimedWaitsComputeTheirDeadlinesInVirtualTime) {
+  // condition_variable::wait_until / wait_for (pthread_cond_clockwait) and
+  // timed_mutex::try_lock_for (pthread_mutex_clocklock) from steady_clock::now().
+  const Outcome o = RunScenario("timed_wait", 200);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  EXPECT_EQ(o.schedules, 200) << Dump(o);
+  EXPECT_TRUE(o.findings.empty()) << Dump(o);
+  EXPECT_LT(o.real_ms, 10000) << Dump(o);
+}
+
+TEST(StdLifecycle, ASleepIsASchedulingPointAtTheStudentsLine) {
+  const Outcome o = RunScenario("sleep_site", 5);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  ASSERT_FALSE(WithId(o, "exit-holding-lock").empty()) << Dump(o);
+  bool sleep_event = false;
+  for (const std::string& e : o.events) {
+    if (e.find(" sleep ") != std::string::npos && e.find(Line("sleep-site")) != std::string::npos) {
+      sleep_event = true;
+    }
+  }
+  EXPECT_TRUE(sleep_event) << Dump(o);
+}
+
+// ---- identity ----
+
+TEST(StdLifecycle, GetIdAndPthreadSelfArePerThreadAndMatchTheHandles) {
+  const Outcome o = RunScenario("identity", 200);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  EXPECT_EQ(o.schedules, 200) << Dump(o);
+  EXPECT_TRUE(o.findings.empty()) << Dump(o);
+}
+
+}  // namespace
