@@ -138,11 +138,42 @@ void Identity() {
   Check(pthread_equal(pthread_self(), handle_a) == 0, "main's pthread_self() is a's");
 }
 
+
+// A std::thread that goes out of scope joinable: C++ calls std::terminate; the lab reports
+// thread-not-joined at the line that started it and the line that destroyed it.
+void JoinableDestroyed() {
+  std::thread t([] { std::this_thread::sleep_for(1ms); });  // line: jd-start
+}  // line: jd-end
+
+// The same with a join: nothing to report. A std::jthread joins by itself.
+void JoinedAndJthread() {
+  std::thread t([] { std::this_thread::sleep_for(1ms); });
+  std::jthread j([] { std::this_thread::sleep_for(2ms); });
+  t.join();
+}
+
+// A detached thread still running when the scenario ends.
+void DetachedRunning() {
+  std::thread t([] { std::this_thread::sleep_for(1s); });  // line: det-running
+  t.detach();
+}
+
+// A detached thread that has finished when the scenario ends: still never waited for.
+void DetachedFinished() {
+  std::thread t([] {});  // line: det-finished
+  t.detach();
+  std::this_thread::sleep_for(1s);
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
     {"sleep_order", SleepOrder},
     {"timed_wait", TimedWait},
     {"sleep_site", SleepSite},
     {"identity", Identity},
+    {"joinable_destroyed", JoinableDestroyed},
+    {"joined_and_jthread", JoinedAndJthread},
+    {"detached_running", DetachedRunning},
+    {"detached_finished", DetachedFinished},
 };
 
 }  // namespace

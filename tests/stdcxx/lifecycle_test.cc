@@ -117,3 +117,42 @@ TEST(StdLifecycle, GetIdAndPthreadSelfArePerThreadAndMatchTheHandles) {
 }
 
 }  // namespace
+
+// ---- the end of a std::thread ----
+
+TEST(StdLifecycle, AStdThreadDestroyedWhileJoinableIsThreadNotJoinedWithWords) {
+  const Outcome o = RunScenario("joinable_destroyed", 20);
+  ASSERT_EQ(o.status, 0) << Dump(o);  // reported, not a bare std::terminate
+  const auto f = WithId(o, "thread-not-joined");
+  ASSERT_EQ(f.size(), 1u) << Dump(o);
+  EXPECT_NE(f[0].find("the std::thread started at " + Line("jd-start")),
+            std::string::npos)
+      << f[0];
+  EXPECT_NE(f[0].find("destroyed at " + Line("jd-end") + " while joinable"), std::string::npos)
+      << f[0];
+  EXPECT_NE(f[0].find("std::terminate"), std::string::npos) << f[0];
+}
+
+TEST(StdLifecycle, JoinedThreadsAndJthreadsAreNotReported) {
+  const Outcome o = RunScenario("joined_and_jthread", 100);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  EXPECT_EQ(o.schedules, 100) << Dump(o);
+  EXPECT_TRUE(o.findings.empty()) << Dump(o);
+}
+
+TEST(StdLifecycle, ADetachedThreadIsReportedAtTheEndOfTheScenario) {
+  const Outcome running = RunScenario("detached_running", 20);
+  ASSERT_EQ(running.status, 0) << Dump(running);
+  const auto r = WithId(running, "thread-not-joined");
+  ASSERT_EQ(r.size(), 1u) << Dump(running);
+  EXPECT_NE(r[0].find("detached and still running when the scenario ended"), std::string::npos)
+      << r[0];
+  EXPECT_NE(r[0].find(Line("det-running")), std::string::npos) << r[0];
+
+  const Outcome finished = RunScenario("detached_finished", 20);
+  ASSERT_EQ(finished.status, 0) << Dump(finished);
+  const auto f = WithId(finished, "thread-not-joined");
+  ASSERT_EQ(f.size(), 1u) << Dump(finished);
+  EXPECT_NE(f[0].find("had finished when the scenario ended"), std::string::npos) << f[0];
+  EXPECT_NE(f[0].find(Line("det-finished")), std::string::npos) << f[0];
+}

@@ -1,5 +1,6 @@
 // controlled_scheduler.cc — see controlled_scheduler.h.
 #include "controlled_scheduler.h"
+#include "scenario_end.h"
 
 #include <cxxabi.h>
 
@@ -219,6 +220,7 @@ void ControlledScheduler::FiberEntry(ThreadState* t) {
     SetState(t, ThreadState::Sched::kFinished);
     ReturnToOs();
   }
+  if (t->tid == 0) RunScenarioEndHook(t);  // the body returned: the scenario's end
   Record(t, OpCode::kExit, nullptr, SiteRef{}, false, nullptr);  // returns: no line of its own
   OnThreadExit(t);
   SetState(t, ThreadState::Sched::kFinished);
