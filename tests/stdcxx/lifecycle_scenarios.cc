@@ -2,10 +2,10 @@
 // the end of a std::thread (joinable destroyed, detached) and compare_exchange_weak,
 // unmodified, under lab::explore (issue #11). Built like scenarios.cc (-fsanitize=thread,
 // liblab_std instead of libtsan); stdcxx_lifecycle_test runs it: `stdcxx_lifecycle NAME
-// SCHEDULES [pct]` prints "schedules N", "real_ms N" (the wall time of the exploration),
-// and per finding "finding ID|message|site;site" followed by its trace's events. Lines
-// the test expects are marked `// line: TAG`. A scenario whose own check fails throws,
-// which the lab reports as uncaught-exception.
+// SCHEDULES [pct | replay TOKEN]` prints "schedules N", "real_ms N" (the wall time of the exploration),
+// and per finding "finding ID|message|site;site" followed by its trace's events ("event
+// THREAD OP FILE:LINE NOTE"). Lines the test expects are marked `// line: TAG`. A
+// scenario whose own check fails throws, which the lab reports as uncaught-exception.
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
@@ -165,6 +165,33 @@ void DetachedFinished() {
   std::this_thread::sleep_for(1s);
 }
 
+// compare_exchange_weak may fail spuriously: an `if` that takes its success for granted
+// skips the work even without any other writer.
+void IfCasBug() {
+  std::atomic<int> claimed{0};
+  int done = 0;
+  std::thread t([&] {
+    int expected = 0;
+    if (claimed.compare_exchange_weak(expected, 1)) done = 1;  // line: if-cas
+  });
+  t.join();
+  Check(done == 1, "the only claimant's compare_exchange_weak failed: its work was skipped");
+}
+
+// The same operation in the loop C++ asks for: correct under every schedule.
+void CasLoop() {
+  std::atomic<int> counter{0};
+  auto inc = [&] {
+    int seen = counter.load();
+    while (!counter.compare_exchange_weak(seen, seen + 1)) {
+    }
+  };
+  std::thread a(inc), b(inc);
+  a.join();
+  b.join();
+  Check(counter.load() == 2, "an increment was lost");
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
     {"sleep_order", SleepOrder},
     {"timed_wait", TimedWait},
@@ -174,19 +201,22 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"joined_and_jthread", JoinedAndJthread},
     {"detached_running", DetachedRunning},
     {"detached_finished", DetachedFinished},
+    {"if_cas", IfCasBug},
+    {"cas_loop", CasLoop},
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3 || kScenarios.count(argv[1]) == 0) {
-    std::fprintf(stderr, "usage: %s SCENARIO SCHEDULES [pct]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s SCENARIO SCHEDULES [pct | replay TOKEN]\n", argv[0]);
     return 2;
   }
   lab::Options opt;
   opt.schedules = std::atoi(argv[2]);
   opt.seed = 7;
   if (argc > 3 && std::strcmp(argv[3], "pct") == 0) opt.strategy = lab::Strategy::kPct;
+  if (argc > 4 && std::strcmp(argv[3], "replay") == 0) opt.replay = argv[4];
   const auto t0 = std::chrono::steady_clock::now();
   const lab::ExploreResult r = lab::explore(opt, kScenarios.at(argv[1]));
   const auto real = std::chrono::steady_clock::now() - t0;
@@ -197,10 +227,11 @@ int main(int argc, char** argv) {
     std::printf("finding %s|%s|", std::string(f.id()).c_str(), f.message.c_str());
     for (const lab::SourceSite& s : f.sites) std::printf("%s:%d;", s.file.c_str(), s.line);
     std::printf("\n");
+    std::printf("replay %s\n", f.replay.c_str());
     if (f.trace) {
       for (const lab::TraceEvent& e : f.trace->events) {
-        std::printf("event %s %s %s:%d\n", f.trace->threads[e.thread].c_str(), e.op.c_str(),
-                    e.site.file.c_str(), e.site.line);
+        std::printf("event %s %s %s:%d %s\n", f.trace->threads[e.thread].c_str(), e.op.c_str(),
+                    e.site.file.c_str(), e.site.line, e.note.c_str());
       }
     }
   }

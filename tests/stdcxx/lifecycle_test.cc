@@ -16,7 +16,8 @@ struct Outcome {
   int schedules = -1;
   long real_ms = -1;
   std::vector<std::string> findings;  // "id|message|file:line;file:line;"
-  std::vector<std::string> events;    // "thread op file:line" of the findings' traces
+  std::vector<std::string> events;    // "thread op file:line note" of the findings' traces
+  std::vector<std::string> replays;   // each finding's replay token
   int status = -1;
   std::string output;
 };
@@ -36,6 +37,7 @@ Outcome RunScenario(const std::string& scenario, int schedules, const std::strin
     if (line.rfind("real_ms ", 0) == 0) o.real_ms = std::stol(line.substr(8));
     if (line.rfind("finding ", 0) == 0) o.findings.push_back(line.substr(8));
     if (line.rfind("event ", 0) == 0) o.events.push_back(line.substr(6));
+    if (line.rfind("replay ", 0) == 0) o.replays.push_back(line.substr(7));
   }
   o.status = pclose(p);
   return o;
@@ -155,4 +157,37 @@ TEST(StdLifecycle, ADetachedThreadIsReportedAtTheEndOfTheScenario) {
   ASSERT_EQ(f.size(), 1u) << Dump(finished);
   EXPECT_NE(f[0].find("had finished when the scenario ended"), std::string::npos) << f[0];
   EXPECT_NE(f[0].find(Line("det-finished")), std::string::npos) << f[0];
+}
+
+// ---- compare_exchange_weak ----
+
+TEST(StdLifecycle, CompareExchangeWeakFailsSpuriouslyAtTheStudentsLine) {
+  // One thread, no other writer: a strong CAS would always succeed; the weak one may
+  // fail (a recorded scheduler choice), and the `if` around it skips the work.
+  for (const char* strategy : {"random", "pct"}) {
+    const Outcome o = RunScenario("if_cas", 300, strategy);
+    ASSERT_EQ(o.status, 0) << Dump(o);
+    ASSERT_FALSE(WithId(o, "uncaught-exception").empty()) << strategy << "\n" << Dump(o);
+    bool spurious = false;
+    for (const std::string& e : o.events) {
+      if (e.find(Line("if-cas")) != std::string::npos &&
+          e.find("spurious failure") != std::string::npos) {
+        spurious = true;
+      }
+    }
+    EXPECT_TRUE(spurious) << strategy << "\n" << Dump(o);
+    // The failure is a recorded choice: the finding's token replays it.
+    ASSERT_FALSE(o.replays.empty() || o.replays[0].empty()) << Dump(o);
+    const Outcome again = RunScenario("if_cas", 1, "replay " + o.replays[0]);
+    EXPECT_FALSE(WithId(again, "uncaught-exception").empty()) << Dump(again);
+  }
+}
+
+TEST(StdLifecycle, ACompareExchangeWeakLoopHasNoFinding) {
+  for (const char* strategy : {"random", "pct"}) {
+    const Outcome o = RunScenario("cas_loop", 500, strategy);
+    ASSERT_EQ(o.status, 0) << Dump(o);
+    EXPECT_EQ(o.schedules, 500) << Dump(o);
+    EXPECT_TRUE(o.findings.empty()) << strategy << "\n" << Dump(o);
+  }
 }

@@ -487,6 +487,31 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
   }
 }
 
+bool ControlledScheduler::ChooseSpuriousFailure(ThreadState* self, const ObjectState* obj,
+                                                SiteRef site) {
+  if (aborting_ || !opt_.spurious_wakeups || wants_events_) return false;
+  if (option_tids_.size() < 2) {
+    option_tids_.resize(2);
+    option_threads_.resize(2);
+  }
+  option_tids_[0] = option_tids_[1] = self->tid;
+  if (points_.size() <= self->tid) points_.resize(self->tid + 1, 0);
+  ChoiceView c;
+  c.num_runnable = 1;  // go on
+  c.num_spurious = 1;  // fail spuriously
+  c.current_first = true;
+  c.tids = option_tids_.data();
+  c.step = step_count_;
+  c.self_tid = self->tid;
+  c.self_point = points_[self->tid]++;
+  int pick = strategy_->Pick(c);
+  if (pick == SchedulingStrategy::kAbandon) redundant_ = true;
+  if (pick < 0 || pick > 1) pick = 0;
+  choices_.push_back({self->tid, c.self_point, self->tid, pick, 1, true});
+  if (pick == 1) Record(self, OpCode::kAtomicRmw, obj, site, false, "spurious failure");
+  return pick == 1;
+}
+
 void ControlledScheduler::SwitchTo(ThreadState* next) {
   ThreadState* prev = current_;
   if (prev == next) return;
