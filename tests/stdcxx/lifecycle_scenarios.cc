@@ -192,6 +192,28 @@ void CasLoop() {
   Check(counter.load() == 2, "an increment was lost");
 }
 
+// thread_local: a per-thread counter. In a real program each thread counts its own 3;
+// the lab cannot give fibers their own TLS, so it refuses the program, naming thread_local.
+thread_local int tl_count = 0;
+void ThreadLocalCounter() {
+  auto work = [] {
+    for (int i = 0; i < 3; ++i) ++tl_count;  // line: tls-use
+    Check(tl_count == 3, "a thread_local counted another thread's increments");
+  };
+  std::thread a(work), b(work);
+  a.join();
+  b.join();
+}
+
+// A thread_local touched by main alone, before any thread exists: fine.
+thread_local int tl_main_only = 0;
+void ThreadLocalMainOnly() {
+  tl_main_only = 5;
+  Check(tl_main_only == 5, "main's thread_local lost its value");
+  std::thread t([] {});
+  t.join();
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
     {"sleep_order", SleepOrder},
     {"timed_wait", TimedWait},
@@ -203,6 +225,8 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"detached_finished", DetachedFinished},
     {"if_cas", IfCasBug},
     {"cas_loop", CasLoop},
+    {"thread_local_counter", ThreadLocalCounter},
+    {"thread_local_main_only", ThreadLocalMainOnly},
 };
 
 }  // namespace

@@ -191,3 +191,26 @@ TEST(StdLifecycle, ACompareExchangeWeakLoopHasNoFinding) {
     EXPECT_TRUE(o.findings.empty()) << strategy << "\n" << Dump(o);
   }
 }
+
+// ---- thread_local ----
+
+TEST(StdLifecycle, AThreadLocalSharedByFibersIsRefusedByName) {
+  // Each thread's own counter in a real program; one variable for all fibers in a
+  // controlled run. The lab stops with a message naming thread_local, the variable and
+  // the student's line, and never reports the wrong count as the program's bug.
+  const Outcome o = RunScenario("thread_local_counter", 50);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  ASSERT_EQ(o.findings.size(), 1u) << Dump(o);
+  const std::string& f = o.findings[0];
+  EXPECT_EQ(f.rfind("crash|thread_local is not supported", 0), 0u) << f;
+  EXPECT_NE(f.find("tl_count"), std::string::npos) << f;
+  EXPECT_NE(f.find(Line("tls-use")), std::string::npos) << f;
+  EXPECT_TRUE(WithId(o, "uncaught-exception").empty()) << Dump(o);
+}
+
+TEST(StdLifecycle, AThreadLocalOfMainAloneIsFine) {
+  const Outcome o = RunScenario("thread_local_main_only", 100);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  EXPECT_EQ(o.schedules, 100) << Dump(o);
+  EXPECT_TRUE(o.findings.empty()) << Dump(o);
+}

@@ -15,6 +15,7 @@
 #include "race_detector.h"
 #include "runtime.h"
 #include "sites.h"
+#include "thread_local_guard.h"
 
 namespace lab::internal::stdcxx {
 namespace {
@@ -98,6 +99,7 @@ ThreadState* Checked() {
 void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc) {
   ThreadState* self = Checked();
   if (self == nullptr || size == 0) return;
+  CheckThreadLocal(self, addr, pc);  // a student's thread_local: refused (controlled runs)
   Run* run = self->run;
   if (run->shared_access_cost_ns > 0) {
     RtGuard g;
