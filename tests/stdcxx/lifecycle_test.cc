@@ -214,3 +214,26 @@ TEST(StdLifecycle, AThreadLocalOfMainAloneIsFine) {
   EXPECT_EQ(o.schedules, 100) << Dump(o);
   EXPECT_TRUE(o.findings.empty()) << Dump(o);
 }
+
+// ---- free runs: real time ----
+
+TEST(StdLifecycle, FreeRunsSleepForRealAndKeepTheOrder) {
+  // Library mode: without lab::explore the timed waits wait for real (at least what they
+  // ask), and a lab::sleep_for beside std:: sleeps sleeps what it asks.
+  // (Not sleep_order: with real threads its order depends on how fast threads start.)
+  for (const char* scenario : {"mixed_sleeps", "timed_wait"}) {
+    FILE* p = popen((std::string(LAB_LIFECYCLE_SCENARIOS) + " " + scenario + " free 2>&1").c_str(),
+                    "r");
+    ASSERT_NE(p, nullptr);
+    std::string out;
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+    const int status = pclose(p);
+    EXPECT_EQ(status, 0) << scenario << "\n" << out;
+    const std::size_t at = out.find("real_ms ");
+    ASSERT_NE(at, std::string::npos) << scenario << "\n" << out;
+    const long ms = std::stol(out.substr(at + 8));
+    EXPECT_GE(ms, std::string(scenario) == "mixed_sleeps" ? 600 : 1350) << scenario << "\n" << out;
+    EXPECT_LT(ms, 20000) << scenario << "\n" << out;
+  }
+}
