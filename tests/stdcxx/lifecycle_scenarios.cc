@@ -6,6 +6,7 @@
 // and per finding "finding ID|message|site;site" followed by its trace's events ("event
 // THREAD OP FILE:LINE NOTE"). Lines the test expects are marked `// line: TAG`. A
 // scenario whose own check fails throws, which the lab reports as uncaught-exception.
+#include <errno.h>
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,6 +116,20 @@ void TimedWait() {
   Check(!tm.try_lock_for(200ms), "try_lock_for got a lock held for a second");
   Check(Took(Clock::now() - t2, 200ms), "try_lock_for did not give up at its virtual deadline");
   holder.join();
+  // POSIX: pthread_cond_timedwait's CLOCK_REALTIME deadline from time() + 2 s (a whole
+  // second: between 1 and 2 s from now).
+  pthread_mutex_t pm = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t pc = PTHREAD_COND_INITIALIZER;
+  pthread_mutex_lock(&pm);
+  const timespec dl{time(nullptr) + 2, 0};
+  const auto t3 = Clock::now();
+  int rc = 0;
+  while (rc == 0) rc = pthread_cond_timedwait(&pc, &pm, &dl);
+  pthread_mutex_unlock(&pm);
+  const auto waited = Clock::now() - t3;
+  Check(rc == ETIMEDOUT, "pthread_cond_timedwait did not time out");
+  Check(waited > 1s && waited <= (g_free_run ? 4s : 2s),
+        "pthread_cond_timedwait's deadline from time() was not kept");
 }
 
 // A thread that sleeps on a marked line and then ends holding a mutex: the trace shows

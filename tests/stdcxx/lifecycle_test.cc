@@ -217,7 +217,7 @@ TEST(StdLifecycle, AThreadLocalOfMainAloneIsFine) {
 
 // ---- free runs: real time ----
 
-TEST(StdLifecycle, FreeRunsSleepForRealAndKeepTheOrder) {
+TEST(StdLifecycle, FreeRunsWaitInRealTime) {
   // Library mode: without lab::explore the timed waits wait for real (at least what they
   // ask), and a lab::sleep_for beside std:: sleeps sleeps what it asks.
   // (Not sleep_order: with real threads its order depends on how fast threads start.)
@@ -233,7 +233,7 @@ TEST(StdLifecycle, FreeRunsSleepForRealAndKeepTheOrder) {
     const std::size_t at = out.find("real_ms ");
     ASSERT_NE(at, std::string::npos) << scenario << "\n" << out;
     const long ms = std::stol(out.substr(at + 8));
-    EXPECT_GE(ms, std::string(scenario) == "mixed_sleeps" ? 600 : 1350) << scenario << "\n" << out;
+    EXPECT_GE(ms, std::string(scenario) == "mixed_sleeps" ? 600 : 2350) << scenario << "\n" << out;
     EXPECT_LT(ms, 20000) << scenario << "\n" << out;
   }
 }

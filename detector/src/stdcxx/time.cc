@@ -15,13 +15,15 @@
 // (InLab, RawCalls), reads the run's virtual time: a fixed base plus the scheduler's
 // now_ns(). Fixed bases, not the real time at the start: a replayed schedule must see the
 // same values. Everyone else (the lab itself, the watchdog, free runs) reads the real
-// clock. The timed waits (pthread_sync.cc) compute their timeouts with NowOn(), so
+// clock. time() and gettimeofday() follow clock_gettime. The timed waits (pthread_sync.cc)
+// compute their timeouts with NowOn(), so
 // `cv.wait_until(lk, steady_clock::now() + 100ms)` waits 100 ms of virtual time.
 // CPU-time clocks are always real.
 #include "time_model.h"
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -140,6 +142,26 @@ int clock_gettime(clockid_t clock, timespec* ts) {
     return 0;
   }
   return RealClockGettime()(clock, ts);
+}
+
+// time() and gettimeofday() read the same clock (glibc's own go to the vDSO directly,
+// not through clock_gettime): a deadline built from them agrees with the waits.
+time_t time(time_t* out) noexcept {
+  static const auto real = Find<time_t (*)(time_t*)>("time");
+  if (!(OnControlledLabThread() && tls_raw_calls == 0 && !InLabNow())) return real(out);
+  const auto t = static_cast<time_t>(NowOn(CLOCK_REALTIME).count() / kNsPerSec);
+  if (out != nullptr) *out = t;
+  return t;
+}
+
+int gettimeofday(timeval* __restrict tv, void* __restrict tz) noexcept {
+  static const auto real = Find<int (*)(timeval*, void*)>("gettimeofday");
+  if (!(OnControlledLabThread() && tls_raw_calls == 0 && !InLabNow())) return real(tv, tz);
+  const std::int64_t ns = NowOn(CLOCK_REALTIME).count();
+  tv->tv_sec = static_cast<time_t>(ns / kNsPerSec);
+  tv->tv_usec = static_cast<suseconds_t>((ns % kNsPerSec) / 1000);
+  if (tz != nullptr) *static_cast<struct timezone*>(tz) = {};  // obsolete: zeroes
+  return 0;
 }
 
 int nanosleep(const timespec* req, timespec* rem) {
