@@ -142,6 +142,12 @@ Finding JoinableDestroyed(ObjectState* obj, SiteRef at) {
   ObjectState* obj = NewestJoinable(self);
   if (!from_thread && (known || obj == nullptr)) RealTerminate();
   Run* run = self->run;
+  if (run->mode == RunMode::kControlled && run->sched->aborting()) {
+    // The schedule is over and this thread is being unwound (a lab:: operation threw
+    // RunAborted through the std::thread's scope): not the program's behaviour. The
+    // fiber is given up, as the std:: interposers do (no_throw.h).
+    run->sched->AbandonRunning();
+  }
   {
     InLab in_lab;
     const SiteRef at = SiteFor(pc);

@@ -90,6 +90,8 @@ void OnThreadLocalAccess(ThreadState* self, std::uintptr_t addr, std::uintptr_t 
   // One thread so far: its thread_local is its own. (A value it leaves there is what a
   // later thread would wrongly see: that later access is the one refused.)
   if (run->threads.size() <= 1) return;
+  // A destructor running while an ended schedule is unwound: nothing to judge any more.
+  if (run->sched->aborting()) return;
   InLab in_lab;
   const SiteRef site = SiteFor(pc);
   std::string var = TlsSymbolName(addr - tls_exe_block.lo);
