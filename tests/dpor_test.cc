@@ -115,6 +115,27 @@ TEST(Dpor, UnrelatedStateHasOneClass) {
   EXPECT_EQ(Inequivalent(r), 1) << r.summary;
 }
 
+// lab::Shared accesses are scheduling points of their own, so they are dependences:
+// two threads each n.store(n.load() + 1) with no lock (a data race, reported; every
+// schedule run). Per thread: its start, the load, the store (and its exit). The two loads
+// commute; every other pair of the four accesses conflicts. The classes: a's load and
+// store both before b's load; b's both before a's; both loads before both stores, then
+// a's store first or b's first: 4 classes.
+TEST(Dpor, UnsynchronisedSharedIncrementsHaveFourClasses) {
+  lab::Options o = Dpor();
+  o.stop_on_failure = false;
+  lab::ExploreResult r = lab::explore(o, [] {
+    lab::Shared<int> n{0, "n"};
+    auto inc = [&] { n.store(n.load() + 1); };
+    lab::Thread a("a", inc), b("b", inc);
+    a.join();
+    b.join();
+  });
+  EXPECT_TRUE(Has(r, lab::FindingKind::kDataRace)) << r.summary;
+  EXPECT_TRUE(r.exhausted) << r.summary;
+  EXPECT_EQ(Inequivalent(r), 4) << r.summary;
+}
+
 // A three-thread chain through atomics: a stores x; b loads x, then stores y; c loads y.
 // Dependent pairs: (a's store, b's load) on x and (b's store, c's load) on y, each in
 // either order, independently: 2 x 2 = 4 classes.

@@ -5,6 +5,7 @@
 // SCHEDULES` prints "schedules N" and one line per finding: "finding ID|message|site;site".
 // The line numbers the test expects are marked `// line: TAG` and found by the test in
 // this file, so editing it cannot silently shift an expectation.
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "controlled_scheduler.h"  // SetPlainFootprints
 #include "lab/explore.h"
 
 namespace {
@@ -144,6 +146,59 @@ void Recursive() {
   t.join();
 }
 
+// ---- DPOR and plain memory (issue #8) ----
+//
+// Each thread bumps a plain int between two scheduling points that touch only its own
+// std::atomic (the stores are the points; the plain load and store run inside the step
+// between them). The points alone are independent, so without the plain accesses in the
+// steps' footprints DPOR would run one order of the bumps and miss the other. The
+// variables sit on their own cache lines: plain footprints are by 8-byte word.
+alignas(64) int bump_x = 0;
+alignas(64) int bump_y = 0;
+alignas(64) int bump_first = 0;  // the thread whose bump saw 0
+alignas(64) std::atomic<int> point_a{0};
+alignas(64) std::atomic<int> point_b{0};
+
+// `first`: where to note that this bump saw 0 (null: nowhere).
+void Bump(std::atomic<int>* point, int* var, int* first, int id) {
+  point->store(1, std::memory_order_relaxed);  // a point on this thread's own atomic
+  const int v = *var;                           // line: bump-read
+  *var = v + 1;                                 // line: bump-write
+  if (v == 0 && first != nullptr) *first = id;
+  point->store(2, std::memory_order_relaxed);  // the next point ends the step
+}
+
+// Both threads bump bump_x: a data race (relaxed stores order nothing), and which bump
+// comes first depends on the order of the two middle steps. Hand count for DPOR: thread t
+// runs three steps — its start (up to the first store), the bump (the store of 1, then the
+// plain load and store of bump_x, bump_first when it saw 0), the store of 2 and its exit.
+// main's steps (the resets, two spawns, two joins, the check) are ordered with the
+// threads' by spawn and join. Across the threads only the two bumps touch a common
+// location (bump_x, both writing): 2 classes, one per order. The check reports the order
+// in which thread 2 bumped first, so the verdict holds a wrong-output only if DPOR runs
+// both orders, as the DFS does.
+void PlainSharedBumps() {
+  bump_x = 0;
+  bump_first = 0;
+  std::thread t1(Bump, &point_a, &bump_x, &bump_first, 1);
+  std::thread t2(Bump, &point_b, &bump_x, &bump_first, 2);
+  t1.join();
+  t2.join();
+  if (bump_first != 1) lab::report(lab::FindingKind::kWrongOutput, "thread 2 bumped first");
+}
+
+// The same steps, each thread bumping its own variable: no location in common, no race,
+// every interleaving equivalent to every other: 1 class.
+void PlainUnrelatedBumps() {
+  bump_x = 0;
+  bump_y = 0;
+  std::thread t1(Bump, &point_a, &bump_x, nullptr, 1);
+  std::thread t2(Bump, &point_b, &bump_y, nullptr, 2);
+  t1.join();
+  t2.join();
+  if (bump_x != 1 || bump_y != 1) lab::report(lab::FindingKind::kWrongOutput, "lost bump");
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
     {"abba", Abba},
     {"lost_update", LostUpdate},
@@ -153,6 +208,8 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"self_deadlock", SelfDeadlock},
     {"recursive", Recursive},
     {"thread_site", ThreadSite},
+    {"plain_shared_bumps", PlainSharedBumps},
+    {"plain_unrelated_bumps", PlainUnrelatedBumps},
 };
 
 }  // namespace
@@ -165,9 +222,23 @@ int main(int argc, char** argv) {
   lab::Options opt;
   opt.schedules = std::atoi(argv[2]);
   opt.seed = 7;
-  if (argc > 3 && std::strcmp(argv[3], "pct") == 0) opt.strategy = lab::Strategy::kPct;
+  const std::string strategy = argc > 3 ? argv[3] : "";
+  if (strategy == "pct") opt.strategy = lab::Strategy::kPct;
+  // The exhaustive searches, every schedule (no stop at a failure): the verdict is every
+  // finding of every schedule. "dfs" with a bound no schedule here reaches: all of them.
+  // "dpor-noplain": DPOR over the scheduling points' objects only (what it saw before
+  // plain accesses joined the footprints), for comparison.
+  if (strategy == "dpor-noplain") lab::internal::SetPlainFootprints(false);
+  if (strategy == "dpor" || strategy == "dpor-noplain" || strategy == "dfs") {
+    opt.strategy = strategy == "dfs" ? lab::Strategy::kExhaustive : lab::Strategy::kDpor;
+    opt.stop_on_failure = false;
+    opt.spurious_wakeups = false;
+    if (strategy == "dfs") opt.preemption_bound = 1000;
+  }
   const lab::ExploreResult r = lab::explore(opt, kScenarios.at(argv[1]));
   std::printf("schedules %d\n", r.schedules_run);
+  std::printf("redundant %d\n", r.redundant_schedules);
+  std::printf("exhausted %d\n", r.exhausted ? 1 : 0);
   for (const lab::Finding& f : r.findings) {
     std::printf("finding %s|%s|", std::string(f.id()).c_str(), f.message.c_str());
     for (const lab::SourceSite& s : f.sites) std::printf("%s:%d;", s.file.c_str(), s.line);

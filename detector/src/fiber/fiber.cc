@@ -91,6 +91,7 @@ Fiber* FiberPool::Create(std::function<void()> entry) {
     }
   }
   char* top = static_cast<char*>(f->stack) + PageSize() + stack_size_;
+  f->stack_top = top;
 #if defined(__x86_64__)
   // Layout popped by lab_fiber_switch: [mxcsr|fcw][r15][r14][r13][r12][rbx][rbp][ret].
   // After `ret` the stack pointer must be 16-byte aligned so the trampoline's `call`

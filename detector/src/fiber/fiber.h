@@ -18,6 +18,7 @@ struct Fiber {
   void* sp = nullptr;            // saved stack pointer while switched out
   void* stack = nullptr;         // mmap'd region (guard page first), null for the OS context
   std::size_t stack_size = 0;
+  char* stack_top = nullptr;     // where the stack starts (its highest address), or null
   void* tsan_fiber = nullptr;
   std::function<void()> entry;   // runs once; must never return normally (it switches away)
 };

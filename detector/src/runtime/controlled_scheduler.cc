@@ -91,7 +91,15 @@ ControlledScheduler::ControlledScheduler(const Options& options, SchedulingStrat
   trace_.resize(kTraceKeep);
   wants_events_ = strategy_->WantsEvents();
   wants_points_ = strategy_->WantsPoints();
+  records_plain_ = wants_events_ && PlainFootprints();
 }
+
+namespace {
+std::atomic<bool> g_plain_footprints{true};
+}  // namespace
+
+void SetPlainFootprints(bool on) { g_plain_footprints.store(on); }
+bool PlainFootprints() { return g_plain_footprints.load(); }
 
 ControlledScheduler::~ControlledScheduler() {
   for (ObjectState* s : spare_objects_) delete s;
@@ -156,6 +164,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
     else pool_->Release(f);
     t->fiber = nullptr;
   }
+  if (wants_events_) PassPlainAccesses();  // the last step's
   strategy_->EndSchedule(step_count_);
   out.findings = std::move(run.findings);
   if (!hang_) {
@@ -365,6 +374,41 @@ void ControlledScheduler::WakeEarliestSleepers() {
   ReturnToOs();
 }
 
+void ControlledScheduler::OnPlainAccess(std::uintptr_t addr, std::size_t size, bool write) {
+  // On whose stack: the running thread's, most often; a pointer into another's (a local
+  // shared by reference) is rarer. The OS context has no stack_top.
+  auto on_stack = [&](const ThreadState* t) {
+    const auto* f = static_cast<const Fiber*>(t->fiber);
+    return f != nullptr && f->stack_top != nullptr &&
+           addr >= reinterpret_cast<std::uintptr_t>(f->stack) &&
+           addr < reinterpret_cast<std::uintptr_t>(f->stack_top);
+  };
+  const ThreadState* owner = nullptr;
+  if (current_ != nullptr && on_stack(current_)) {
+    owner = current_;
+  } else {
+    for (const auto& t : run_->threads) {
+      if (on_stack(t.get())) {
+        owner = t.get();
+        break;
+      }
+    }
+  }
+  if (owner == nullptr) {
+    recorder_.OnPlainAccess(addr, size, write, 0, nullptr);
+  } else {
+    recorder_.OnPlainAccess(addr, size, write, owner->tid,
+                            static_cast<const Fiber*>(owner->fiber)->stack_top);
+  }
+}
+
+void ControlledScheduler::PassPlainAccesses() {
+  const std::vector<EventAccess>& plain = recorder_.plain();
+  if (plain.empty()) return;
+  strategy_->StepAccesses(plain.data(), plain.size());
+  recorder_.ClearPlain();
+}
+
 void ControlledScheduler::Reschedule(ThreadState* self) {
   // Reschedule's callers always pass the thread that reached the point (never null).
   if (points_.size() <= self->tid) points_.resize(self->tid + 1, 0);
@@ -454,6 +498,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       c.self_tid = self->tid;
       c.self_point = self_point;
       if (wants_events_) {
+        PassPlainAccesses();
         recorder_.Describe(run_, opt_.spurious_wakeups);
         c.events = recorder_.events();
         c.accesses = recorder_.accesses();

@@ -43,6 +43,12 @@ struct ScheduleOutcome {
   bool redundant = false;  // the strategy abandoned it (DPOR: equivalent to one explored)
 };
 
+// Tests only (tests/stdcxx): whether DPOR's footprints take the std:: dialect's plain
+// accesses (on by default). Off, DPOR sees only the scheduling points' objects, as before
+// issue #8: a test compares the two. Read when a scheduler is made or given a strategy.
+void SetPlainFootprints(bool on);
+bool PlainFootprints();
+
 class ControlledScheduler {
  public:
   // `steps` counts scheduling points for the hang watchdog; it outlives the scheduler.
@@ -57,6 +63,7 @@ class ControlledScheduler {
     strategy_ = strategy;
     wants_events_ = strategy->WantsEvents();
     wants_points_ = strategy->WantsPoints();
+    records_plain_ = wants_events_ && PlainFootprints();
   }
   // The real choices of the last schedule run, in order: its path is their `pick`s.
   const std::vector<ChoiceRecord>& choices() const { return choices_; }
@@ -106,6 +113,11 @@ class ControlledScheduler {
   [[noreturn]] void AbandonRunning();
   // Keeps a destroyed object until the schedule ends (its trace events name it).
   void Bury(ObjectState* s) { graveyard_.push_back(s); }
+  // The standard-C++ dialect's plain loads and stores (stdcxx/plain_memory.cc): with a
+  // strategy that WantsEvents (DPOR) they join the running step's footprint; otherwise
+  // (and while an ended schedule unwinds) they are not recorded, at the cost of this test.
+  bool RecordsPlainAccesses() const { return records_plain_ && !aborting_; }
+  void OnPlainAccess(std::uintptr_t addr, std::size_t size, bool write);
   std::int64_t now_ns() const { return now_ns_; }
   RunStats Stats() const;
 
@@ -137,6 +149,8 @@ class ControlledScheduler {
               const char* note, const ObjectState* lock = nullptr);
   // Picks the next thread and switches to it. `self` may continue when runnable.
   void Reschedule(ThreadState* self);
+  // The step that just ended: its plain-memory words to the strategy (WantsEvents only).
+  void PassPlainAccesses();
   // Nothing is runnable: wakes the earliest sleepers (virtual time jumps), or reports the
   // stall of the unfinished threads and ends the run, or returns to the OS fiber when all
   // are done. Out of line: Reschedule's common path keeps its registers.
@@ -185,6 +199,7 @@ class ControlledScheduler {
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.
   bool wants_events_ = false;
   bool wants_points_ = false;  // the strategy's OnPoint is called (directed search)
+  bool records_plain_ = false;  // wants_events_, and PlainFootprints() at the start
   EventRecorder recorder_;
   std::uint64_t time_jumps_ = 0;
   bool redundant_ = false;

@@ -153,6 +153,26 @@ EventStatus EventRecorder::Continuation(const ThreadState* t) {
   }
 }
 
+void EventRecorder::OnPlainAccess(std::uintptr_t addr, std::size_t size, bool write,
+                                  std::uint32_t stack_tid, const char* stack_top) {
+  const auto top = reinterpret_cast<std::uintptr_t>(stack_top);
+  if (size == 0) return;
+  // A range (memcpy, a std::string) is taken whole: footprints may be larger than needed,
+  // never smaller.
+  const std::uintptr_t last = PlainWord(addr + size - 1);
+  for (std::uintptr_t w = PlainWord(addr);; w += 8) {
+    const auto [it, added] =
+        plain_index_.try_emplace(w, static_cast<std::uint32_t>(plain_.size()));
+    if (added) {
+      const std::uintptr_t word = w & ~std::uintptr_t{7};
+      plain_.push_back({w, write, top != 0 ? StackWord(stack_tid, top - word) : word});
+    } else {
+      plain_[it->second].write |= write;
+    }
+    if (w == last) break;
+  }
+}
+
 void EventRecorder::Describe(const Run* run, bool spurious) {
   const std::size_t n = run->threads.size();
   events_.resize(n);

@@ -2,7 +2,9 @@
 // turned into footprints and statuses from the object states (for the DPOR strategy).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "dpor_event.h"
@@ -18,6 +20,7 @@ class EventRecorder {
     ops_.clear();
     objs_.clear();
     wait_locks_.clear();
+    ClearPlain();
   }
   // A thread announced its next operation at a scheduling point.
   void OnPoint(const ThreadState* t, OpCode op, const ObjectState* obj);
@@ -28,6 +31,19 @@ class EventRecorder {
   void Describe(const Run* run, bool spurious);
   const ThreadEvent* events() const { return events_.data(); }
   const EventAccess* accesses() const { return acc_.data(); }
+
+  // Plain memory (the standard-C++ dialect's loads and stores, no scheduling points): the
+  // running step loaded or stored [addr, addr + size). Kept per 8-byte word, each word once
+  // per step (a store after a load of it makes it a store). `stack_top`: the range is on
+  // the stack of thread `stack_tid` that starts there (null: not on a lab thread's stack).
+  void OnPlainAccess(std::uintptr_t addr, std::size_t size, bool write, std::uint32_t stack_tid,
+                     const char* stack_top);
+  // The current step's words, in order of first access; ClearPlain empties the list.
+  const std::vector<EventAccess>& plain() const { return plain_; }
+  void ClearPlain() {
+    plain_.clear();
+    plain_index_.clear();
+  }
 
  private:
   void Grow(std::uint32_t tid);
@@ -42,6 +58,8 @@ class EventRecorder {
   std::vector<std::vector<const ObjectState*>> wait_locks_;  // locks held at a CondVar wait
   std::vector<ThreadEvent> events_;
   std::vector<EventAccess> acc_;
+  std::vector<EventAccess> plain_;  // this step's plain-memory words
+  std::unordered_map<std::uintptr_t, std::uint32_t> plain_index_;  // word -> index in plain_
 };
 
 }  // namespace lab::internal

@@ -7,8 +7,8 @@
 // became a lab Mutex would recurse into the runtime). The contract: while a RawCalls is
 // alive on an OS thread, the interposers pass that thread's calls straight to libc; the
 // runtime lock itself is recognised by its address (it is also taken by plain
-// std::lock_guard in runtime.cc). One thread-local increment and decrement: nothing else
-// pays for it when the dialect is not linked.
+// std::lock_guard in registry.cc, library_mode.cc and stress_noise.cc). One thread-local
+// increment and decrement: nothing else pays for it when the dialect is not linked.
 #pragma once
 
 #include "runtime.h"

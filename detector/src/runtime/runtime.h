@@ -9,6 +9,10 @@
 // Locking: in free runs `RtMutex()` guards every slow path (blocking, waking, the
 // wait-for and lock-order graphs, findings). Controlled runs execute one fiber at a time
 // and take no lock (RtGuard is then a no-op); nothing is ever held across a fiber switch.
+//
+// Implemented by registry.cc (runs, threads, objects, findings), site_files.cc (whose file a
+// site is in), library_mode.cc (the free run's printing, report file and deadlock policy),
+// stress_noise.cc (NoisePoint), blocking.cc and the controlled scheduler.
 #pragma once
 
 #include <atomic>
@@ -344,6 +348,8 @@ void RunThreadBody(ThreadState* t);
 
 // The runtime lock of free runs.
 std::mutex& RtMutex();
+// The process's free run (library mode, stress runs): created on first use, never destroyed.
+Run& FreeRun();
 // The run operations happen in. Never null.
 Run* CurrentRun();
 // The calling lab thread, registering the OS thread in the free run if needed.

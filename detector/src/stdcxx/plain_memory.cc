@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "controlled_scheduler.h"
 #include "fiber.h"
 #include "race_detector.h"
 #include "runtime.h"
@@ -101,6 +102,10 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
   if (self == nullptr || size == 0) return;
   CheckThreadLocal(self, addr, pc);  // a student's thread_local: refused (controlled runs)
   Run* run = self->run;
+  // DPOR: the access joins the running step's footprint (the whole range).
+  if (run->mode == RunMode::kControlled && run->sched->RecordsPlainAccesses()) {
+    run->sched->OnPlainAccess(addr, size, write);
+  }
   if (run->shared_access_cost_ns > 0) {
     RtGuard g;
     self->span_ns += run->shared_access_cost_ns;

@@ -16,6 +16,12 @@
 // is the same in every schedule with the same prefix), thread objects by tid, and two
 // pseudo-objects stand for global state: the thread table (every spawn writes it: tids
 // are handed out in spawn order), the spurious wake-up budget, and yields (below).
+//
+// Plain memory (the standard-C++ dialect: loads and stores of code compiled with
+// -fsanitize=thread) is no scheduling point: a step's plain accesses are known only once
+// it has run. The recorder collects them per step, by 8-byte word (PlainWord), and the
+// scheduler hands them to the strategy when the step ends (SchedulingStrategy::
+// StepAccesses), before the next Pick; they join that step's footprint.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +31,13 @@ namespace lab::internal {
 struct EventAccess {
   std::uintptr_t id;  // an ObjectState address (low 3 bits 0), or a tag (below)
   bool write;
+  // Plain words only: the word as named across schedules (a thread may run on another
+  // fiber's stack in another schedule): on a lab thread's stack, StackWord; else its address.
+  std::uintptr_t where = 0;
 };
+inline std::uintptr_t StackWord(std::uint32_t tid, std::uintptr_t depth) {
+  return (std::uintptr_t{1} << 63) | (std::uintptr_t{tid} << 32) | depth;
+}
 // Tags: thread objects (join, exit) by tid; pseudo-objects.
 inline std::uintptr_t ThreadTag(std::uint32_t tid) { return (std::uintptr_t{tid} << 3) | 1; }
 inline constexpr std::uintptr_t kSpawnTag = (1u << 3) | 2;
@@ -34,6 +46,11 @@ inline constexpr std::uintptr_t kSpuriousTag = (2u << 3) | 2;
 // objects happens around it (a spin on plain memory, the spec Recorder's emit into a plain
 // list), so the orders of yielding steps are explored, never taken as equivalent.
 inline constexpr std::uintptr_t kYieldTag = (3u << 3) | 2;
+// A plain-memory word: its address with the low bits 5 (renamed in order of first sight,
+// as objects are). Two accesses conflict when they touch one 8-byte word, whatever bytes
+// of it: more dependence than byte granularity, never less.
+inline constexpr std::uintptr_t kPlainBits = 5;
+inline std::uintptr_t PlainWord(std::uintptr_t addr) { return (addr & ~std::uintptr_t{7}) | kPlainBits; }
 
 enum class EventStatus : std::uint8_t {
   kEnabled,     // the step can run now

@@ -41,10 +41,20 @@
 //     schedule; the budget is an object every such step writes, so the bound is sound.
 //   - Yields all write one pseudo-object: code yields around what the lab cannot see (a
 //     spin on plain memory, the spec Recorder's emit), so their order is explored.
-//   Outside the model: plain (non-lab) shared memory touched between two scheduling points
-//   (the DFS interleaves such code at step granularity; DPOR takes two steps that touch
-//   no common lab object as independent whatever plain memory they share), and object
-//   construction and destruction, which are no scheduling points.
+//   - Plain memory (the standard-C++ dialect: loads and stores of instrumented code) is
+//     touched inside steps, not at their points, so it is known only once a step has run
+//     (StepAccesses): each 8-byte word a step loaded or stored joins its footprint as a
+//     read or a write. So two steps that share no lab object but a plain variable, one of
+//     them writing it, are dependent, and their orders are explored. The race check of a
+//     node compares each thread's next step by its announced operation only; a step with
+//     plain accesses is checked again when it ends, with its whole footprint, against
+//     every step before it (what Flanagan and Godefroid's check at its node would have
+//     found, had the footprint been known there).
+//   Outside the model: memory that neither the lab's objects nor the instrumentation see
+//   (the native dialect's plain variables between two points: DPOR takes two steps that
+//   touch no common lab object as independent whatever such memory they share; the DFS
+//   interleaves them at step granularity as well), and object construction and
+//   destruction, which are no scheduling points.
 // Replay tokens are "dfs" paths (the choices at points with several options), replayed by
 // the dfs PathStrategy.
 #include <algorithm>
@@ -63,19 +73,13 @@ constexpr std::size_t kMaxThreads = 64;
 inline Mask Bit(std::uint32_t t) { return Mask{1} << t; }
 
 struct Acc {
-  std::uint64_t key;
+  std::uint64_t key;       // the object's or word's name in this schedule (Canon), or a tag
   bool write;
+  std::uintptr_t word = 0;  // a plain-memory word: EventAccess::where; 0 for objects, tags
 };
 using Footprint = std::vector<Acc>;
-
-bool Dependent(const Footprint& a, const Footprint& b) {
-  for (const Acc& x : a) {
-    for (const Acc& y : b) {
-      if (x.key == y.key && (x.write || y.write)) return true;
-    }
-  }
-  return false;
-}
+// The order of first sight of a renamed object or word (Canon: (n << 3) | 4).
+inline std::uint64_t NameOrdinal(std::uint64_t key) { return key >> 3; }
 
 using Clock = std::vector<std::uint32_t>;  // by tid
 void Join(Clock& a, const Clock& b) {
@@ -92,11 +96,40 @@ struct Event {
   Clock clock;  // happens-before: the steps before it it depends on, transitively
 };
 
+// A step run from a node in an earlier schedule (explored), or asleep since such a node.
+// `mark`: the names given before that node (the prefix this schedule shares with the one
+// the step ran in). Objects it touches were named by then (announced at the node); its
+// plain words may have been named after it, in the order of first sight of that other
+// schedule, so they are compared by address where the name may differ.
 struct SleepEntry {
   std::uint32_t tid;
   bool forced;
   Footprint fp;
+  std::uint64_t mark = 0;
 };
+
+// Whether the step of `e` and a step `b` of the current schedule conflict.
+bool Dependent(const SleepEntry& e, const Footprint& b) {
+  for (const Acc& x : e.fp) {
+    for (const Acc& y : b) {
+      if (!x.write && !y.write) continue;
+      if ((x.word == 0) != (y.word == 0)) continue;  // a word is no object
+      if (x.word == 0) {
+        if (x.key == y.key) return true;
+        continue;
+      }
+      // A word named in the common prefix has that name in both schedules (its address
+      // may differ: the allocator's state does). One named later is compared by where it
+      // is: a global by address, a stack word by thread and depth. A heap block allocated
+      // before the schedules parted and first touched after could sit elsewhere in the
+      // other schedule: a conflict on it may be missed (a limit: blocks are mostly
+      // written, so named, when they are made).
+      if (x.word == y.word) return true;
+      if (x.key == y.key && NameOrdinal(x.key) <= e.mark) return true;
+    }
+  }
+  return false;
+}
 
 // A state of the search; node i is the state before step i of the current schedule.
 struct Node {
@@ -107,6 +140,7 @@ struct Node {
   Mask backtrack = 0;
   Mask done = 0;
   std::uint32_t chosen = 0;  // run from here in the current schedule
+  std::uint64_t mark = 0;    // names given before the node's step (Canon's count)
   Mask SleepMask() const {
     Mask m = 0;
     for (const SleepEntry& e : sleep) m |= Bit(e.tid);
@@ -181,6 +215,7 @@ class DporStrategy : public SchedulingStrategy {
       Node n;
       n.choosable = choosable;
       n.forced = forced;
+      n.mark = canon_.size();
       n.sleep = std::move(next_sleep_);
       next_sleep_.clear();
       nodes_.push_back(std::move(n));
@@ -212,6 +247,17 @@ class DporStrategy : public SchedulingStrategy {
     return option;
   }
 
+  void StepAccesses(const EventAccess* accesses, std::size_t count) override {
+    if (!sound_ || redundant_ || !have_pending_) return;  // no step of this search
+    // Words, each once per step (the recorder's rule), renamed in access order: the same
+    // names in every schedule with the same prefix, as for objects (the address may
+    // differ: heap blocks). Sleep sets compare steps of two schedules: see SleepEntry.
+    for (std::size_t i = 0; i < count; ++i) {
+      pending_fp_.push_back({Canon(accesses[i].id), accesses[i].write, accesses[i].where});
+    }
+    pending_plain_ = true;
+  }
+
   void EndSchedule(std::int64_t steps) override {
     (void)steps;
     if (!sound_ || redundant_ || !have_pending_) return;
@@ -237,6 +283,7 @@ class DporStrategy : public SchedulingStrategy {
     jumps_ = 0;
     spurious_used_ = 0;
     have_pending_ = false;
+    pending_plain_ = false;
     redundant_ = false;
     next_sleep_.clear();
     path_.clear();
@@ -261,7 +308,8 @@ class DporStrategy : public SchedulingStrategy {
   }
 
   std::uint64_t Canon(std::uintptr_t id) {
-    if ((id & 7) != 0) return id;  // a tag: the same in every schedule
+    // A tag: the same in every schedule. Objects and plain words are renamed.
+    if ((id & 7) != 0 && (id & 7) != kPlainBits) return id;
     auto [it, added] = canon_.try_emplace(id, 0);
     if (added) it->second = (static_cast<std::uint64_t>(canon_.size()) << 3) | 4;
     return it->second;
@@ -322,6 +370,14 @@ class DporStrategy : public SchedulingStrategy {
     ev.clock = thread_clock_[t];
     Join(ev.clock, floor_);
     if (ev.forced) Join(ev.clock, global_);
+    const auto index = static_cast<std::uint32_t>(events_.size());
+    // A step with plain accesses: its races with the whole footprint, now that it is known
+    // (its node's check saw the announced operation only). A forced step has none (it is
+    // after every step before it); a replayed one was checked when it was first run.
+    if (pending_plain_ && !ev.forced && index + 1 >= fresh_from_) {
+      RaceCheck(t, ev.fp, ev.clock);
+    }
+    pending_plain_ = false;
     for (const Acc& a : ev.fp) {
       ObjectClocks& o = objects_[a.key];
       Join(ev.clock, o.write);
@@ -330,7 +386,6 @@ class DporStrategy : public SchedulingStrategy {
     ev.seq = ++thread_seq_[t];
     if (ev.clock.size() <= t) ev.clock.resize(t + 1, 0);
     ev.clock[t] = ev.seq;
-    const auto index = static_cast<std::uint32_t>(events_.size());
     for (const Acc& a : ev.fp) {
       ObjectClocks& o = objects_[a.key];
       if (a.write) {
@@ -350,11 +405,11 @@ class DporStrategy : public SchedulingStrategy {
     Node& from = nodes_[index];
     bool known = false;
     for (const SleepEntry& e : from.explored) known |= e.tid == t;
-    if (!known) from.explored.push_back({t, ev.forced, ev.fp});
+    if (!known) from.explored.push_back({t, ev.forced, ev.fp, from.mark});
     next_sleep_.clear();
     if (!jumped && depth_ >= fresh_from_) {
       auto keep = [&](const SleepEntry& e) {
-        if (e.tid != t && e.forced == ev.forced && !Dependent(e.fp, ev.fp)) {
+        if (e.tid != t && e.forced == ev.forced && !Dependent(e, ev.fp)) {
           next_sleep_.push_back(e);
         }
       };
@@ -373,25 +428,31 @@ class DporStrategy : public SchedulingStrategy {
       if (pending_[q].empty()) continue;
       Clock qclock = thread_clock_[q];
       Join(qclock, floor_);
-      long last = -1;
-      for (const Acc& a : pending_[q]) {
-        auto it = objects_.find(a.key);
-        if (it == objects_.end()) continue;
-        const auto& acc = it->second.accesses;
-        for (auto r = acc.rbegin(); r != acc.rend(); ++r) {
-          if (static_cast<long>(r->first) <= last) break;
-          if (!a.write && !r->second) continue;
-          const Event& e = events_[r->first];
-          if (e.tid == q || e.seq <= At(qclock, e.tid)) continue;  // happens before q
-          last = r->first;
-          break;
-        }
-      }
-      if (last < 0) continue;
-      Node& n = nodes_[static_cast<std::size_t>(last)];
-      const Mask qb = Bit(static_cast<std::uint32_t>(q));
-      n.backtrack |= (n.choosable & qb) != 0 ? qb : n.choosable;
+      RaceCheck(static_cast<std::uint32_t>(q), pending_[q], qclock);
     }
+  }
+
+  // One step of thread q with footprint `fp`, whose predecessors are `qclock`, against
+  // the steps run so far.
+  void RaceCheck(std::uint32_t q, const Footprint& fp, const Clock& qclock) {
+    long last = -1;
+    for (const Acc& a : fp) {
+      auto it = objects_.find(a.key);
+      if (it == objects_.end()) continue;
+      const auto& acc = it->second.accesses;
+      for (auto r = acc.rbegin(); r != acc.rend(); ++r) {
+        if (static_cast<long>(r->first) <= last) break;
+        if (!a.write && !r->second) continue;
+        const Event& e = events_[r->first];
+        if (e.tid == q || e.seq <= At(qclock, e.tid)) continue;  // happens before q
+        last = r->first;
+        break;
+      }
+    }
+    if (last < 0) return;
+    Node& n = nodes_[static_cast<std::size_t>(last)];
+    const Mask qb = Bit(q);
+    n.backtrack |= (n.choosable & qb) != 0 ? qb : n.choosable;
   }
 
   int budget_;
@@ -415,6 +476,7 @@ class DporStrategy : public SchedulingStrategy {
   std::vector<EventStatus> status_;  // at the current node, by tid
   std::vector<Footprint> pending_;
   bool have_pending_ = false;
+  bool pending_plain_ = false;  // the pending step's footprint has plain-memory words
   bool redundant_ = false;  // sleep-set blocked: the rest of this schedule is not recorded
   std::uint32_t pending_tid_ = 0;
   bool pending_forced_ = false;

@@ -7,6 +7,7 @@
 // condition-variable waiters that may wake spuriously.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -63,6 +64,13 @@ class SchedulingStrategy {
   static constexpr int kAbandon = -1;
   // True: Pick is called at every step (also with one option) with ChoiceView::events set.
   virtual bool WantsEvents() const { return false; }
+  // WantsEvents strategies only: the plain-memory words (dpor_event.h: PlainWord) the step
+  // that just ran loaded or stored, in program order, each once. Called when that step has
+  // ended and it had any: before the next Pick, or before EndSchedule for the last step.
+  virtual void StepAccesses(const EventAccess* accesses, std::size_t count) {
+    (void)accesses;
+    (void)count;
+  }
   // The schedule ended after `steps` steps.
   virtual void EndSchedule(std::int64_t steps) { (void)steps; }
   // The token that replays the current schedule (without the "v2." prefix and flags).

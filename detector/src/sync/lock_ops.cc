@@ -1,149 +1,25 @@
-// lock_ops.cc — Mutex, RLock and SharedMutex: ownership, misuse, lock order.
+// lock_ops.cc — the lock protocol of Mutex and RLock (and the entry of SharedMutex's
+// exclusive side): lock, try_lock, timed lock, unlock; ownership and misuse.
 //
 // Mutex and RLock take a lock-free path (a CAS on the owner) and fall back to the runtime
 // lock only to wait; unlock wakes a waiter only when one registered (the waiter_count
 // protocol below). In free runs, LockOp and UnlockOp first try a frame-free fast path for
-// the common case (see FastFree). SharedMutex always takes the runtime lock. The lock-order
-// graph gets an edge held → requested before a blocking acquisition; try_lock adds none.
+// the common case (see FastFree); it and everything it inlines or tail-calls stay in this
+// file. SharedMutex is shared_mutex.cc, lock-order findings lock_order.cc, the end of an
+// object object_teardown.cc.
 #include <algorithm>
 #include <cstring>
 
 #include "lock_ops.h"
 
-#include "controlled_scheduler.h"
-#include "runtime.h"
+#include "lock_internal.h"
 #include "wait_for_graph.h"
 
 namespace lab::internal {
-namespace {
 
-// The object's node in the run's lock-order graph. Requires the runtime lock.
-LockOrderGraph::Node NodeOf(Run* run, ObjectState* s, int gate_permits) {
-  if (!s->lo_node_valid) {
-    s->lo_node = run->lock_order.AddNode(gate_permits);
-    s->lo_node_valid = true;
-    s->fast_lock.store(run->mode == RunMode::kFree &&
-                           (s->kind == ObjKind::kMutex || s->kind == ObjKind::kRLock),
-                       std::memory_order_relaxed);
-    if (run->lock_objects.size() <= s->lo_node) run->lock_objects.resize(s->lo_node + 1, nullptr);
-    run->lock_objects[s->lo_node] = s;
-  }
-  return s->lo_node;
-}
-
-// Drops held entries whose lock another thread released (unlock-not-owner carried out).
-void PruneStale(ThreadState* self) {
-  auto& h = self->held;
-  for (auto it = h.begin(); it != h.end();) {
-    if (it->shared) {
-      ++it;
-      continue;
-    }
-    const bool unlocked_by_other = it->obj->owner.load(std::memory_order_relaxed) != self;
-    if (unlocked_by_other || it->obj->destroyed) {
-      // An entry another thread unlocked was pinned by that unlock; release the pin.
-      if (unlocked_by_other) it->obj->held_refs.fetch_sub(1, std::memory_order_relaxed);
-      EraseHeld(self, it);
-    } else {
-      ++it;
-    }
-  }
-}
-
-// Same lock requested under the same held set (and sites) as before adds nothing new to
-// the lock-order graph: the observation's hash, kept in a small per-thread cache. Objects
-// by their process-unique creation key, never by address (addresses are reused).
-inline std::uint64_t EdgeKey(const ThreadState* self, const ObjectState* s, SiteRef site) {
-  std::uint64_t key = s->key * 0x9e3779b97f4a7c15ull ^
-                      reinterpret_cast<std::uintptr_t>(site.file) ^ site.line;
-  for (const auto& h : self->held) {
-    key = (key ^ h.obj->key ^ (h.shared ? 1 : 0) ^
-           (static_cast<std::uint64_t>(h.site.line) << 40)) * 0xbf58476d1ce4e5b9ull;
-  }
-  for (ObjectState* sem : self->sem_held) {
-    key = (key ^ sem->key) * 0x94d049bb133111ebull;
-  }
-  return key | 1;  // 0 marks an empty slot
-}
-// The cache slot: the product's high bits (its low bits only see the inputs' low bits).
-inline std::size_t EdgeSlot(std::uint64_t key) { return key >> 60; }
-inline bool EdgesKnown(const ThreadState* self, std::uint64_t key) {
-  return self->edge_cache[EdgeSlot(key)] == key;
-}
-
-// Records held → s edges, and reports an inversion the new edge closes.
-void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
-  if (self->held.empty()) return;
-  const std::uint64_t key = EdgeKey(self, s, site);
-  std::uint64_t& slot = self->edge_cache[EdgeSlot(key)];
-  if (slot == key) return;
-  slot = key;
-  RtGuard g;
-  Run* run = self->run;
-  PruneStale(self);
-  if (self->held.empty()) return;
-  LockOrderGraph::Node to = NodeOf(run, s, 0);
-  LockOrderGraph::Observation obs;
-  obs.thread = self->tid;
-  obs.to_site = site;
-  // A lock held for reading is no gate: many readers can hold it at once.
-  for (const auto& h : self->held) {
-    if (!h.shared) obs.held.push_back(h.node);
-  }
-  for (ObjectState* sem : self->sem_held) obs.held.push_back(NodeOf(run, sem, sem->initial));
-  for (const auto& h : self->held) {
-    if (h.obj == s) continue;
-    obs.from_site = h.site;
-    if (!run->lock_order.AddEdge(h.node, to, obs)) continue;
-    auto cycle = run->lock_order.FindInversion(h.node, to);
-    if (!cycle) continue;
-    // Node ids back to objects: held entries of any thread know them; the cycle's nodes
-    // are locks this or other threads took, so search the run's threads.
-    auto name_of = [&](LockOrderGraph::Node n) -> std::string {
-      if (n < run->lock_objects.size() && run->lock_objects[n] != nullptr) {
-        return NameOf(run->lock_objects[n]);
-      }
-      return "lock#" + std::to_string(n);
-    };
-    Finding f;
-    f.kind = FindingKind::kLockOrderInversion;
-    std::string msg;
-    std::vector<std::string> held_names;  // the lock held on each edge
-    for (const auto& e : *cycle) {
-      std::string tname = ThreadName(run->threads[e.obs.thread].get());
-      std::string a = name_of(e.from), b = name_of(e.to);
-      held_names.push_back(a);
-      // The step is typed: `b` taken at `site` while `a` (objects[i]) was held since
-      // `site2`; the writer composes the sentence.
-      f.steps.push_back({tname, "locks", b, ToSource(e.obs.to_site), ToSource(e.obs.from_site)});
-      if (std::find(f.threads.begin(), f.threads.end(), tname) == f.threads.end())
-        f.threads.push_back(tname);
-      if (std::find(f.objects.begin(), f.objects.end(), a) == f.objects.end())
-        f.objects.push_back(a);
-      f.sites.push_back(ToSource(e.obs.from_site));
-      f.sites.push_back(ToSource(e.obs.to_site));
-    }
-    const bool one_thread = f.threads.size() == 1;
-    for (std::size_t i = 0; i < f.steps.size(); ++i) {
-      const FindingStep& st = f.steps[i];
-      if (!msg.empty()) msg += ", ";
-      msg += "'" + held_names[i] + "' → '" + st.object + "'";
-      if (!one_thread || i == 0) msg += " in thread '" + st.thread + "'";
-      msg += " (" + SiteText(cycle->at(i).obs.to_site) + ")";
-    }
-    // One thread took every edge (DESIGN §4): it cannot deadlock alone, but the code paths
-    // that took the edges deadlock once two threads run them at the same moment.
-    f.message = one_thread
-                    ? msg + ": one thread took these locks in both orders; these code paths "
-                            "deadlock once two threads run them"
-                    : msg + "; these threads can deadlock";
-    AddFinding(std::move(f));
-  }
-}
-
-// `rt_held`: the caller holds the runtime lock (slow paths) — it is not recursive.
+// Shared with shared_mutex.cc: see lock_internal.h.
 void OnAcquired(ThreadState* self, ObjectState* s, SiteRef site, bool via_try, bool shared,
-                bool rt_held = false) {
+                bool rt_held) {
   // Readers publish into read_vc (not vc), so readers stay unordered among themselves; a
   // writer takes both.
   Acquire(self, s);
@@ -202,6 +78,8 @@ void SelfDeadlock(ThreadState* self, ObjectState* s, SiteRef site) {
   f.sites = {ToSource(s->acquired_site), ToSource(site)};
   FatalFinding(self, std::move(f), &g.lock());
 }
+
+namespace {
 
 bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
 
@@ -276,26 +154,8 @@ bool SpinAcquire(ObjectState* s, ThreadState* self) {
     return true;
   }
 
-  // SharedMutex, exclusive: no owner and no readers; waiting writers hold back new readers.
-  RtGuard g;
-  s->count++;  // writers waiting
-  bool ok = true;
-  while (s->owner.load() != nullptr || s->readers > 0) {
-    s->waiters.push_back(self);
-    if (!BlockOn(self, s, WaitKind::kLock, site, g, timeout)) {
-      ok = false;
-      break;
-    }
-  }
-  s->count--;
-  if (!ok) {
-    WakeAll(s);  // readers held back by this writer may go now
-    return false;
-  }
-  s->owner.store(self);
-  s->recursion = 1;
-  OnAcquired(self, s, site, timeout.has_value(), false, !InControlledRun());
-  return true;
+  // SharedMutex, exclusive (shared_mutex.cc).
+  return LockSharedMutexExclusive(self, s, site, timeout);
 }
 
 }  // namespace
@@ -428,12 +288,7 @@ bool TryLockOp(ObjectState* s, const Loc& loc) {
     ThreadState* expected = nullptr;
     if (!s->owner.compare_exchange_strong(expected, self)) return false;
   } else {
-    RtGuard g;
-    if (s->owner.load() != nullptr || s->readers > 0) return false;
-    s->owner.store(self);
-    s->recursion = 1;
-    OnAcquired(self, s, site, true, false, !InControlledRun());
-    return true;
+    return TryLockSharedMutexExclusive(self, s, site);
   }
   s->recursion = 1;
   OnAcquired(self, s, site, true, false);
@@ -520,118 +375,11 @@ namespace {
       WakeOne(s);
     }
   } else {
-    RtGuard g;
-    s->owner.store(nullptr);
-    WakeAll(s);
+    UnlockSharedMutexExclusive(s);
   }
 }
 
 }  // namespace
-
-void LockSharedOp(ObjectState* s, const Loc& loc) {
-  ThreadState* self = Self();
-  Enter(self, s);
-  SiteRef site = Fix(self, loc);
-  Point(self, OpCode::kLockShared, s, site);
-  if (s->owner.load() == self) SelfDeadlock(self, s, site);
-  AddLockOrderEdges(self, s, site);
-  RtGuard g;
-  while (s->owner.load() != nullptr || s->count > 0) {
-    s->waiters.push_back(self);
-    BlockOn(self, s, WaitKind::kLockShared, site, g, std::nullopt);
-  }
-  s->readers++;
-  s->reader_threads.push_back(self);
-  OnAcquired(self, s, site, false, true, !InControlledRun());
-}
-
-bool TryLockSharedOp(ObjectState* s, const Loc& loc) {
-  ThreadState* self = Self();
-  Enter(self, s);
-  SiteRef site = Fix(self, loc);
-  Point(self, OpCode::kTryLockShared, s, site);
-  RtGuard g;
-  if (s->owner.load() != nullptr || s->count > 0) return false;
-  s->readers++;
-  s->reader_threads.push_back(self);
-  OnAcquired(self, s, site, true, true, !InControlledRun());
-  return true;
-}
-
-void UnlockSharedOp(ObjectState* s, const Loc& loc) {
-  ThreadState* self = Self();
-  Enter(self, s);
-  SiteRef site = Fix(self, loc);
-  Point(self, OpCode::kUnlockShared, s, site);
-  RtGuard g;
-  auto it = std::find(s->reader_threads.begin(), s->reader_threads.end(), self);
-  if (it == s->reader_threads.end()) {
-    if (s->readers == 0) {
-      AddFinding(Misuse(FindingKind::kUnlockUnlocked, self, s, site,
-                        "unlock_shared of " + Describe(s) + " at " + SiteText(site) +
-                            ", which no thread holds for reading"));
-      return;
-    }
-    AddFinding(Misuse(FindingKind::kUnlockNotOwner, self, s, site,
-                      "thread '" + self->name + "' calls unlock_shared on " + Describe(s) +
-                          " at " + SiteText(site) + " without holding it for reading"));
-    it = s->reader_threads.begin();
-    s->held_refs.fetch_add(1);  // that reader's held entry is now stale: never free `s`
-  } else {
-    RemoveHeld(self, s, true);
-  }
-  s->reader_threads.erase(it);
-  s->readers--;
-  s->read_vc.Join(self->vc);
-  self->vc.Tick(self->tid);
-  s->read_span_ns = std::max(s->read_span_ns, self->span_ns);
-  if (s->readers == 0) WakeAll(s);
-}
-
-void DeleteObject(ObjectState* s, const Loc& where) {
-  (void)where;
-  ThreadState* self = PeekSelf();
-  Run* run = CurrentRun();
-  bool leak = false;
-  {
-    RtGuard g;
-    if (s->gen == run->gen) {
-      const bool lock = s->kind == ObjKind::kMutex || s->kind == ObjKind::kRLock ||
-                        s->kind == ObjKind::kSharedMutex;
-      ThreadState* owner = s->owner.load();
-      if (lock && (owner != nullptr || s->readers > 0)) {
-        Finding f;
-        f.kind = FindingKind::kDestroyedWhileLocked;
-        std::string holder = owner ? owner->name : s->reader_threads.front()->name;
-        f.message = Describe(s) + " destroyed while thread '" + holder +
-                    "' holds it (acquired at " + SiteText(s->acquired_site) + ")";
-        f.threads = {holder};
-        f.objects = {NameOf(s)};
-        f.sites = {ToSource(s->acquired_site)};
-        f.steps = {{holder, "holds", NameOf(s), {}, ToSource(s->acquired_site)}};
-        if (self != nullptr) {
-          f.steps.push_back({self->name, "destroys", NameOf(s), ToSource(self->last_site), {}});
-        }
-        AddFinding(std::move(f));
-        leak = true;  // held lists still point at it
-      }
-      if (!s->waiters.empty()) leak = true;
-      if (s->held_refs.load() > 0) leak = true;  // a stale held entry still points here
-      if (s->lo_node_valid) {
-        run->lock_order.RemoveNode(s->lo_node);
-        if (s->lo_node < run->lock_objects.size()) run->lock_objects[s->lo_node] = nullptr;
-      }
-      s->lo_node_valid = false;
-      s->fast_lock.store(false, std::memory_order_relaxed);
-    }
-    s->destroyed = true;
-  }
-  if (run->mode == RunMode::kControlled) {
-    run->sched->Bury(s);  // traces of this schedule still name it
-    return;
-  }
-  if (!leak && s->held_refs.load() == 0) delete s;
-}
 
 std::uint64_t LockSlowPathCount() { return tls_lock_slow_count; }
 

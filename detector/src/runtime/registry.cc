@@ -1,20 +1,15 @@
-// runtime.cc — runs, thread registration, object state, findings and library mode.
-#include "runtime.h"
-
+// registry.cc — the runtime's registry: runs and their generations, the runtime lock,
+// thread registration, object state (creation, reuse, names) and findings of a run.
+//
+// The free run (library mode, real threads) lives here too, next to CurrentRun and
+// SelfSlow that hand it out; what library mode does with it is library_mode.cc.
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <sched.h>
-#include <time.h>
-
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 
 #include "controlled_scheduler.h"
-#include "lab/explore.h"
-#include "lab/report.h"
+#include "runtime.h"
 
 namespace lab::internal {
 
@@ -22,28 +17,11 @@ constinit LAB_TLS ThreadState* tls_self = nullptr;
 constinit LAB_TLS Run* tls_run = nullptr;
 constinit LAB_TLS FileClass tls_file_class[16] = {};
 constinit LAB_TLS int tls_raw_calls = 0;
-std::atomic<bool> g_stress_noise{false};
-std::atomic<bool> g_detection_off{false};
 
 namespace {
 
 std::atomic<std::uint64_t> g_next_key{1};
 std::atomic<std::uint64_t> g_next_gen{2};
-std::atomic<OnDeadlock> g_policy{OnDeadlock::kAbort};
-std::atomic<void (*)(const Finding&)> g_fatal_hook{nullptr};
-std::atomic<bool> g_print{true};
-std::atomic<std::uint64_t> g_noise_seed{1};
-std::atomic<std::uint64_t> g_noise_epoch{0};
-
-Run& FreeRun() {
-  static Run* run = [] {
-    auto* r = new Run;  // never destroyed: threads may outlive static destructors
-    r->gen = 1;
-    r->mode = RunMode::kFree;
-    return r;
-  }();
-  return *run;
-}
 
 // Clears the thread's registration when an OS thread that used lab ops exits.
 struct TlsExit {
@@ -55,107 +33,22 @@ struct TlsExit {
 };
 thread_local TlsExit tls_exit;
 
-bool IsColorTerminal() { return isatty(2) != 0 && std::getenv("NO_COLOR") == nullptr; }
-
-void PrintFinding(const Finding& f) {
-  if (!g_print.load()) return;
-  TextStyle style;
-  style.color = IsColorTerminal();
-  std::string text = FormatFindingText(f, style);
-  std::fwrite(text.data(), 1, text.size(), stderr);
-  std::fflush(stderr);
-}
-
-void WriteReportFile() {
-  const char* path = std::getenv("LAB_REPORT");
-  if (path == nullptr || *path == 0) return;
-  std::vector<Finding> copy;
-  {
-    std::lock_guard<std::mutex> lk(RtMutex());
-    copy = FreeRun().findings;
-  }
-  std::ofstream out(path, std::ios::trunc);
-  out << FindingsToJson(copy);
-}
-
-void AtExit() {
-  // The main thread ending while it holds a lab lock.
-  ThreadState* self = tls_self;
-  if (self != nullptr && tls_run == nullptr && !self->held.empty()) OnThreadExit(self);
-  WriteReportFile();
-}
-
-// Registers the exit handler when the program starts, so LAB_REPORT is written even when
-// the program never touches a lab primitive.
-struct Init {
-  Init() {
-    FreeRun().on_finding = [](const Finding& f) { PrintFinding(f); };
-    std::atexit(AtExit);
-    if (const char* p = std::getenv("LAB_ON_DEADLOCK")) {
-      std::string_view v(p);
-      if (v == "throw") g_policy = OnDeadlock::kThrow;
-      else if (v == "report") g_policy = OnDeadlock::kReport;
-      else if (v == "abort") g_policy = OnDeadlock::kAbort;
-      else std::fprintf(stderr, "lab: LAB_ON_DEADLOCK=%s is not abort|throw|report; using abort\n", p);
-    }
-  }
-} g_init;
-
 std::string Basename(const char* file) {
   if (file == nullptr) return "?";
   const char* slash = std::strrchr(file, '/');
   return slash ? slash + 1 : file;
 }
 
-bool IsLabHeader(const char* file) {
-  return file != nullptr && std::strstr(file, "include/lab/") != nullptr;
-}
-
-bool IsSystemHeader(const char* file) {
-  return file != nullptr && (std::strncmp(file, "/usr/", 5) == 0);
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-// Spec files: written once by static initialisers (LAB_PUZZLE) before any thread starts,
-// read afterwards. A small fixed table, so no allocation or lock at read time.
-constexpr int kMaxSpecFiles = 8;
-const char* g_spec_files[kMaxSpecFiles] = {};
-std::atomic<int> g_num_spec_files{0};
-
 }  // namespace
 
-void MarkSpecFile(const char* file) {
-  const int n = g_num_spec_files.load(std::memory_order_relaxed);
-  if (file == nullptr || n == kMaxSpecFiles) return;
-  for (int i = 0; i < n; ++i) {
-    if (std::strcmp(g_spec_files[i], file) == 0) return;
-  }
-  g_spec_files[n] = file;
-  g_num_spec_files.store(n + 1, std::memory_order_release);
-}
-
-bool IsSpecFile(const char* file) {
-  if (file == nullptr) return false;
-  const std::string_view f(file);
-  // The spec headers (harness/spec/lab/): their inline code runs on the spec's behalf.
-  if (EndsWith(f, "lab/spec.h") || EndsWith(f, "lab/spec_macros.h") ||
-      EndsWith(f, "lab/spec_guard.h")) {
-    return true;
-  }
-  const int n = g_num_spec_files.load(std::memory_order_acquire);
-  for (int i = 0; i < n; ++i) {
-    const std::string_view spec(g_spec_files[i]);
-    // A line table may name the file with its directory: "/work/dir/spec.cpp".
-    if (f == spec || (EndsWith(f, spec) && f[f.size() - spec.size() - 1] == '/')) return true;
-  }
-  return false;
-}
-
-bool IsInternalFileSlow(const char* file) {
-  return IsLabHeader(file) || IsSystemHeader(file) || IsSpecFile(file);
+Run& FreeRun() {
+  static Run* run = [] {
+    auto* r = new Run;  // never destroyed: threads may outlive static destructors
+    r->gen = 1;
+    r->mode = RunMode::kFree;
+    return r;
+  }();
+  return *run;
 }
 
 std::uint64_t NewRunGeneration() { return g_next_gen.fetch_add(1); }
@@ -258,60 +151,7 @@ std::string NameOf(ObjectState* s) {
 
 std::string ThreadName(const ThreadState* t) { return t == nullptr ? "?" : t->name; }
 
-std::string SiteText(SiteRef s) {
-  if (s.file == nullptr) return "?";
-  const char* slash = std::strrchr(s.file, '/');
-  return std::string(slash ? slash + 1 : s.file) + ":" + std::to_string(s.line);
-}
-
-SourceSite ToSource(SiteRef s) {
-  SourceSite out;
-  if (s.file != nullptr) out.file = s.file;
-  out.line = static_cast<int>(s.line);
-  return out;
-}
-
-// Stress noise: a per-thread generator reseeded whenever the noise seed changes.
-void NoisePoint(ThreadState* self) {
-  thread_local std::uint64_t state = 0;
-  thread_local std::uint64_t epoch = ~0ull;
-  if (epoch != g_noise_epoch.load(std::memory_order_relaxed)) {
-    epoch = g_noise_epoch.load();
-    state = (g_noise_seed.load() + 0x9e3779b97f4a7c15ull * (self->tid + 1)) | 1;
-  }
-  state ^= state >> 12;
-  state ^= state << 25;
-  state ^= state >> 27;
-  const std::uint64_t r = (state * 0x2545F4914F6CDD1Dull) >> 40;
-  if (r % 4 == 0) {
-    sched_yield();
-  } else if (r % 61 == 0) {
-    timespec ts{0, static_cast<long>(20'000 + (r % 200) * 1000)};
-    nanosleep(&ts, nullptr);
-  }
-}
-
-void SetFatalHook(void (*hook)(const Finding&)) { g_fatal_hook = hook; }
-bool StressActive() { return g_stress_noise.load(std::memory_order_relaxed); }
-void SetFindingPrinting(bool print) { g_print = print; }
-void SetStressNoise(bool on, std::uint64_t seed) {
-  g_noise_seed = seed;
-  g_noise_epoch.fetch_add(1);
-  std::lock_guard<std::mutex> lk(RtMutex());
-  g_stress_noise = on;
-  for (auto& t : FreeRun().threads) t->fast_paths.store(!on && !g_detection_off.load());
-}
-void SetDetectionOff(bool off) {
-  // The fast paths are closed while detection is off: their slow paths see the flag.
-  std::lock_guard<std::mutex> lk(RtMutex());
-  g_detection_off = off;
-  for (auto& t : FreeRun().threads) t->fast_paths.store(!off && !g_stress_noise.load());
-}
-void ClearFreeFindings() {
-  std::lock_guard<std::mutex> lk(RtMutex());
-  FreeRun().findings.clear();
-  FreeRun().finding_keys.clear();
-}
+// ---- Findings of the current run ----
 
 void ReportFinding(Finding f) {
   RtGuard g;
@@ -332,33 +172,6 @@ void AddFinding(Finding f) {
   run->findings.push_back(std::move(f));
   if (run->on_finding) run->on_finding(run->findings.back());
 }
-
-void FatalFinding(ThreadState* self, Finding f, std::unique_lock<std::mutex>* held) {
-  Run* run = CurrentRun();
-  AddFinding(std::move(f));
-  if (run->mode == RunMode::kControlled) {
-    run->sched->EndRun();  // does not return
-  }
-  switch (g_policy.load()) {
-    case OnDeadlock::kAbort: {
-      if (held != nullptr && held->owns_lock()) held->unlock();
-      if (auto hook = g_fatal_hook.load()) hook(run->findings.back());
-      WriteReportFile();
-      std::fflush(nullptr);
-      _exit(kDeadlockExitStatus);
-    }
-    case OnDeadlock::kThrow: {
-      std::string what = run->findings.empty() ? "deadlock" : run->findings.back().message;
-      if (held != nullptr && held->owns_lock()) held->unlock();
-      self->waiting_on.store(nullptr);
-      throw DeadlockError(what);
-    }
-    case OnDeadlock::kReport:
-      return;
-  }
-}
-
-int DeadlockExitStatus() { return kDeadlockExitStatus; }
 
 // ---- Objects ----
 
@@ -413,22 +226,6 @@ std::string_view ObjectName(ObjectState* s) {
 
 std::uint64_t LockOrderKey(ObjectState* s) { return s->key; }
 
-}  // namespace lab::internal
-
-namespace lab {
-
-void set_on_deadlock(OnDeadlock policy) { internal::g_policy = policy; }
-
-std::vector<Finding> findings() {
-  std::lock_guard<std::mutex> lk(internal::RtMutex());
-  return internal::FreeRun().findings;
-}
-
-void write_report() { internal::WriteReportFile(); }
-
-}  // namespace lab
-
-namespace lab::internal {
 const char* OpName(OpCode op) {
   switch (op) {
     case OpCode::kLock: return "lock";
@@ -465,4 +262,5 @@ const char* OpName(OpCode op) {
   }
   return "?";
 }
+
 }  // namespace lab::internal

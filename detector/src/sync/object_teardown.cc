@@ -1,0 +1,56 @@
+// object_teardown.cc — the end of a primitive's object (DeleteObject, hooks.h): a lock
+// destroyed while held is a finding; the object leaves the lock-order graph; it is freed
+// unless a held list or a waiter still points at it (free runs) or a trace of this
+// schedule still names it (controlled runs: the scheduler buries it for reuse).
+#include "controlled_scheduler.h"
+#include "runtime.h"
+#include "wait_for_graph.h"
+
+namespace lab::internal {
+
+void DeleteObject(ObjectState* s, const Loc& where) {
+  (void)where;
+  ThreadState* self = PeekSelf();
+  Run* run = CurrentRun();
+  bool leak = false;
+  {
+    RtGuard g;
+    if (s->gen == run->gen) {
+      const bool lock = s->kind == ObjKind::kMutex || s->kind == ObjKind::kRLock ||
+                        s->kind == ObjKind::kSharedMutex;
+      ThreadState* owner = s->owner.load();
+      if (lock && (owner != nullptr || s->readers > 0)) {
+        Finding f;
+        f.kind = FindingKind::kDestroyedWhileLocked;
+        std::string holder = owner ? owner->name : s->reader_threads.front()->name;
+        f.message = Describe(s) + " destroyed while thread '" + holder +
+                    "' holds it (acquired at " + SiteText(s->acquired_site) + ")";
+        f.threads = {holder};
+        f.objects = {NameOf(s)};
+        f.sites = {ToSource(s->acquired_site)};
+        f.steps = {{holder, "holds", NameOf(s), {}, ToSource(s->acquired_site)}};
+        if (self != nullptr) {
+          f.steps.push_back({self->name, "destroys", NameOf(s), ToSource(self->last_site), {}});
+        }
+        AddFinding(std::move(f));
+        leak = true;  // held lists still point at it
+      }
+      if (!s->waiters.empty()) leak = true;
+      if (s->held_refs.load() > 0) leak = true;  // a stale held entry still points here
+      if (s->lo_node_valid) {
+        run->lock_order.RemoveNode(s->lo_node);
+        if (s->lo_node < run->lock_objects.size()) run->lock_objects[s->lo_node] = nullptr;
+      }
+      s->lo_node_valid = false;
+      s->fast_lock.store(false, std::memory_order_relaxed);
+    }
+    s->destroyed = true;
+  }
+  if (run->mode == RunMode::kControlled) {
+    run->sched->Bury(s);  // traces of this schedule still name it
+    return;
+  }
+  if (!leak && s->held_refs.load() == 0) delete s;
+}
+
+}  // namespace lab::internal
