@@ -1,5 +1,6 @@
 // controlled_scheduler.cc — see controlled_scheduler.h.
 #include "controlled_scheduler.h"
+#include "scenario_end.h"
 
 #include <cxxabi.h>
 
@@ -234,6 +235,7 @@ void ControlledScheduler::FiberEntry(ThreadState* t) {
     SetState(t, ThreadState::Sched::kFinished);
     ReturnToOs();
   }
+  if (t->tid == 0) RunScenarioEndHook(t);  // the body returned: the scenario's end
   Record(t, OpCode::kExit, nullptr, SiteRef{}, false, nullptr);  // returns: no line of its own
   OnThreadExit(t);
   SetState(t, ThreadState::Sched::kFinished);
@@ -539,6 +541,28 @@ std::uint32_t* ControlledScheduler::CollectOptionsScan(ThreadState* self, bool s
   *nr_out = nr;
   *ns_out = ns;
   return tids;
+}
+
+bool ControlledScheduler::ChooseSpuriousFailure(ThreadState* self, const ObjectState* obj,
+                                                SiteRef site) {
+  if (aborting_ || !opt_.spurious_wakeups || wants_events_) return false;
+  if (option_tids_.size() < 2) option_tids_.resize(2);
+  option_tids_[0] = option_tids_[1] = self->tid;
+  if (points_.size() <= self->tid) points_.resize(self->tid + 1, 0);
+  ChoiceView c;
+  c.num_runnable = 1;  // go on
+  c.num_spurious = 1;  // fail spuriously
+  c.current_first = true;
+  c.tids = option_tids_.data();
+  c.step = step_count_;
+  c.self_tid = self->tid;
+  c.self_point = points_[self->tid]++;
+  int pick = strategy_->Pick(c);
+  if (pick == SchedulingStrategy::kAbandon) redundant_ = true;
+  if (pick < 0 || pick > 1) pick = 0;
+  choices_.push_back({self->tid, c.self_point, self->tid, pick, 1, true});
+  if (pick == 1) Record(self, OpCode::kAtomicRmw, obj, site, false, "spurious failure");
+  return pick == 1;
 }
 
 void ControlledScheduler::SwitchTo(ThreadState* next) {

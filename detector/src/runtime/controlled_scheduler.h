@@ -95,6 +95,12 @@ class ControlledScheduler {
                             : cv_waiter_bits_ & ~bit;
     }
   }
+  // A compare_exchange_weak of the std:: dialect (stdcxx/tsan_atomics.cc), after its
+  // scheduling point: whether it fails spuriously, as C++ allows. A choice of the strategy
+  // like a spurious wake-up (option 0 goes on, option 1 fails; recorded, so replays and
+  // the shrinker see it), only with spurious wake-ups on and not under DPOR (whose events
+  // do not model it: a missed failure there, never a false one).
+  bool ChooseSpuriousFailure(ThreadState* self, const ObjectState* obj, SiteRef site);
   void Spawn(ThreadState* t);
   void Sleep(ThreadState* self, std::int64_t ns);
   // Ends the schedule after a fatal finding; does not return to the caller.

@@ -17,6 +17,7 @@
 #include "race_detector.h"
 #include "runtime.h"
 #include "sites.h"
+#include "thread_local_guard.h"
 
 namespace lab::internal::stdcxx {
 namespace {
@@ -165,6 +166,7 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
   // they can neither race nor hide a race of the student's.
   SiteRef site;
   if (!StudentAccess(pc, &site)) return;
+  CheckThreadLocal(self, addr, pc);  // a student's thread_local: refused (controlled runs)
   Run* run = self->run;
   // DPOR: the access joins the running step's footprint (the whole range).
   if (run->mode == RunMode::kControlled && run->sched->RecordsPlainAccesses()) {

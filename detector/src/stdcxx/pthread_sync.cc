@@ -20,6 +20,7 @@
 #include "real_calls.h"
 #include "runtime.h"
 #include "sites.h"
+#include "time_model.h"
 
 namespace lab::internal::stdcxx {
 namespace {
@@ -37,13 +38,10 @@ ObjectState* MutexObject(pthread_mutex_t* m, std::uintptr_t pc) {
   return ObjectAt(m, KindOf(m), pc);
 }
 
-// The time left until `abstime` on `clock`, never negative.
+// The time left until `abstime` on `clock`, never negative: virtual time for a lab thread
+// of a controlled run (time_model.h), so a deadline computed from now() there is kept.
 Nanos Remaining(clockid_t clock, const timespec* abstime) {
-  timespec now{};
-  clock_gettime(clock, &now);
-  const std::int64_t left = (abstime->tv_sec - now.tv_sec) * 1'000'000'000LL +
-                            (abstime->tv_nsec - now.tv_nsec);
-  return Nanos(left > 0 ? left : 0);
+  return RemainingUntil(clock, abstime);
 }
 
 int CondWait(pthread_cond_t* c, pthread_mutex_t* m, bool timed, Nanos timeout,

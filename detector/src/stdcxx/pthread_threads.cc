@@ -6,14 +6,16 @@
 // creating line (found through the shadow stack) as its site. The pthread_t handed back
 // is the lab thread's object, so join() and detach() find it again; handles the lab did
 // not make (the lab's own threads, see real_calls.h) go to libc.
-// Not yet modelled (next steps of issue #11): pthread_self()/this_thread::get_id() per lab
-// thread in controlled runs, and a detached thread's report at the end of a scenario.
+// pthread_self() answers with the same handle (identity.cc); detached threads and the
+// std::thread destroyed while joinable are reported by lifecycle.cc and terminate.cc.
 #include <pthread.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <unordered_map>
+#include <vector>
+#include <algorithm>
 
 #include "no_throw.h"
 #include "object_map.h"
@@ -21,6 +23,7 @@
 #include "real_calls.h"
 #include "runtime.h"
 #include "sites.h"
+#include "thread_registry.h"
 
 namespace lab::internal::stdcxx {
 namespace {
@@ -28,7 +31,13 @@ namespace {
 struct Started {
   ObjectState* obj = nullptr;
   void* result = nullptr;
+  // For thread_registry.h: the run and creator, creation order, pthread_detach.
+  std::uint64_t gen = 0;
+  ThreadState* creator = nullptr;
+  std::uint64_t seq = 0;
+  bool detached = false;
 };
+std::uint64_t g_seq = 0;  // guarded by g_busy
 
 // Threads started here, by handle. Guarded by a spin lock (see object_map.cc).
 std::atomic<bool> g_busy{false};
@@ -54,6 +63,45 @@ Started* Take(pthread_t h) {
 }
 
 }  // namespace
+
+ObjectState* NewestJoinable(ThreadState* creator) {
+  return Locked([creator](auto& m) -> ObjectState* {
+    const Started* best = nullptr;
+    const Started* any = nullptr;
+    for (const auto& [h, st] : m) {
+      if (st->detached || st->gen != creator->run->gen) continue;
+      if (st->creator == creator && (best == nullptr || st->seq > best->seq)) best = st;
+      if (any == nullptr || st->seq > any->seq) any = st;
+    }
+    return best != nullptr ? best->obj : any != nullptr ? any->obj : nullptr;
+  });
+}
+
+std::vector<ObjectState*> TakeDetached(Run* run) {
+  return Locked([run](auto& m) {
+    std::vector<const Started*> found;
+    for (auto it = m.begin(); it != m.end();) {
+      Started* st = it->second;
+      if (st->detached && st->gen == run->gen) {
+        found.push_back(st);
+        it = m.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    std::sort(found.begin(), found.end(),
+              [](const Started* a, const Started* b) { return a->seq < b->seq; });
+    std::vector<ObjectState*> r;
+    for (const Started* st : found) {
+      r.push_back(st->obj);
+      // A controlled run's detached thread writes its result before it finishes or never
+      // (the schedule ends now); a free run's may still be running and keeps it.
+      if (run->mode == RunMode::kControlled) delete st;
+    }
+    return r;
+  });
+}
+
 }  // namespace lab::internal::stdcxx
 
 using namespace lab::internal;
@@ -70,12 +118,20 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
   NoteThreadSpawned();
   st->obj = NoThrow([&] {
     return SpawnThread("", [st, start, arg] {
-      ForgetOwnStack();  // a reused stack (fiber or OS thread) starts with no accesses
+      {
+        // A reused stack (fiber or OS thread) starts with no accesses. InLab: the lab's
+        // own pthread_self (identity.cc) is libc's, whose stack it looks up.
+        InLab in_lab;
+        ForgetOwnStack();
+      }
       st->result = start(arg);
     }, LocFor(pc));
   });
   const auto handle = static_cast<pthread_t>(reinterpret_cast<std::uintptr_t>(st->obj));
+  st->creator = Self();
+  st->gen = st->creator->run->gen;
   Locked([&](auto& m) {
+    st->seq = ++g_seq;
     m[handle] = st;
     return 0;
   });
@@ -97,10 +153,15 @@ int pthread_join(pthread_t thread, void** result) {
 
 int pthread_detach(pthread_t thread) {
   if (IsRawCall(nullptr)) return Real().detach(thread);
-  // The lab thread runs on; its object stays with the run. (Reporting threads still
-  // detached when the scenario ends is a next step.)
-  if (Locked([thread](auto& m) { return m.count(thread); }) != 0) return 0;
-  return Real().detach(thread);
+  // The lab thread runs on; its object stays with the run, and the end of the scenario
+  // reports it (lifecycle.cc).
+  const bool ours = Locked([thread](auto& m) {
+    auto it = m.find(thread);
+    if (it == m.end()) return false;
+    it->second->detached = true;
+    return true;
+  });
+  return ours ? 0 : Real().detach(thread);
 }
 
 }  // extern "C"

@@ -7,8 +7,12 @@
 // a relaxed counter may hide a race that real hardware would show (a missed finding, never
 // a false one). The memory operation itself is done under the runtime lock in free runs,
 // so the clock a read acquires is the one of the write it reads.
-// Not yet: compare_exchange_weak's spurious failure, 128-bit atomics.
+// compare_exchange_weak may fail spuriously in controlled runs (a recorded scheduler choice,
+// see Atomic below), so a CAS loop is fine and an `if` that assumes success is caught.
+// Not yet: 128-bit atomics.
+#include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "no_throw.h"
 #include "object_map.h"
@@ -18,9 +22,13 @@
 namespace lab::internal::stdcxx {
 namespace {
 
-// Runs `op` (returns {result, wrote}) as one lab atomic operation on `addr`.
-template <typename R, typename Op>
-R Atomic(const volatile void* addr, bool may_write, std::uintptr_t pc, Op op) {
+// Runs `op` (returns {result, wrote}) as one lab atomic operation on `addr`. With
+// `fail_spuriously` (compare_exchange_weak), a controlled run may instead let the
+// operation fail without writing, as C++ allows (ControlledScheduler::
+// ChooseSpuriousFailure): it is then a load, and `fail_spuriously()` its result.
+template <typename R, typename Op, typename Fail = std::nullptr_t>
+R Atomic(const volatile void* addr, bool may_write, std::uintptr_t pc, Op op,
+         Fail fail_spuriously = nullptr) {
   ThreadState* self = tls_self;
   SiteRef student_site;
   if (tls_raw_calls > 0 || self == nullptr || InLabNow() || !StudentAccess(pc, &student_site)) {
@@ -35,6 +43,14 @@ R Atomic(const volatile void* addr, bool may_write, std::uintptr_t pc, Op op) {
   Enter(self, s);
   const SiteRef site = SiteRef::From(LocFor(pc));
   NoThrow([&] { Point(self, may_write ? OpCode::kAtomicRmw : OpCode::kAtomicLoad, s, site); });
+  if constexpr (!std::is_same_v<Fail, std::nullptr_t>) {
+    if (self->run->mode == RunMode::kControlled &&
+        self->run->sched->ChooseSpuriousFailure(self, s, site)) {
+      RtGuard g;
+      Acquire(self, s);
+      return fail_spuriously();
+    }
+  }
   RtGuard g;
   Acquire(self, s);
   bool wrote = false;
@@ -86,11 +102,17 @@ using namespace lab::internal::stdcxx;
   }                                                                                      \
   int __tsan_atomic##bits##_compare_exchange_weak(volatile T* a, T* expected, T desired,   \
                                                   int, int) {                            \
-    return Atomic<int>(a, true, LAB_PC, [&](bool& w) {                                    \
-      w = __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST,       \
-                                      __ATOMIC_SEQ_CST);                                 \
-      return w ? 1 : 0;                                                                  \
-    });                                                                                  \
+    return Atomic<int>(                                                                  \
+        a, true, LAB_PC,                                                                 \
+        [&](bool& w) {                                                                   \
+          w = __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST,   \
+                                          __ATOMIC_SEQ_CST);                             \
+          return w ? 1 : 0;                                                              \
+        },                                                                               \
+        [&] {                                                                            \
+          *expected = __atomic_load_n(a, __ATOMIC_SEQ_CST);                              \
+          return 0;                                                                      \
+        });                                                                              \
   }                                                                                      \
   T __tsan_atomic##bits##_compare_exchange_val(volatile T* a, T expected, T desired, int,  \
                                                int) {                                    \

@@ -1,0 +1,316 @@
+// lifecycle_scenarios.cc — standard C++ programs on time, thread identity, thread_local,
+// the end of a std::thread (joinable destroyed, detached) and compare_exchange_weak,
+// unmodified, under lab::explore (issue #11). Built like scenarios.cc (-fsanitize=thread,
+// liblab_std instead of libtsan); stdcxx_lifecycle_test runs it: `stdcxx_lifecycle NAME
+// SCHEDULES [pct | replay TOKEN]` (or `NAME free`: the scenario itself, a free run) prints "schedules N", "real_ms N" (the wall time of the exploration),
+// and per finding "finding ID|message|site;site" followed by its trace's events ("event
+// THREAD OP FILE:LINE NOTE"). Lines the test expects are marked `// line: TAG`. A
+// scenario whose own check fails throws, which the lab reports as uncaught-exception.
+#include <errno.h>
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "lab/explore.h"
+#include "lab/time.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+void Check(bool ok, const char* what) {
+  if (!ok) throw std::runtime_error(what);
+}
+
+// Set by main for `NAME free`: real time, where a wait takes longer than asked (the first
+// use of a site loads the debug information; the machine may be busy).
+bool g_free_run = false;
+
+// An interval measured with steady_clock: exactly `expected` in virtual time (controlled
+// runs), at least `expected` and not much more in real time (free runs).
+bool Took(Clock::duration d, Clock::duration expected) {
+  return g_free_run ? d >= expected && d < expected + 2s : d == expected;
+}
+
+// The order of the output depends only on the sleep lengths: "bca" in every schedule,
+// and in virtual time (no real waiting). The elapsed time main reads is the longest sleep.
+void SleepOrder() {
+  std::mutex m;
+  std::string out;
+  const auto start = Clock::now();
+  auto say = [&](char c) {
+    std::lock_guard<std::mutex> g(m);
+    out += c;
+  };
+  std::thread a([&] {
+    std::this_thread::sleep_for(300ms);
+    say('a');
+  });
+  std::thread b([&] {
+    usleep(100'000);
+    say('b');
+  });
+  std::thread c([&] {
+    std::this_thread::sleep_until(Clock::now() + 200ms);
+    say('c');
+  });
+  a.join();
+  b.join();
+  c.join();
+  const auto elapsed = Clock::now() - start;
+  Check(out == "bca", "the sleeps did not order the output");
+  Check(Took(elapsed, 300ms) || (!g_free_run && elapsed > 300ms && elapsed < 301ms),
+        "steady_clock did not follow the sleeps");
+}
+
+// Timed waits in virtual time: a wait_until with nobody notifying times out exactly at its
+// deadline; a wait_for with a predicate returns when the flag is set 50 ms later.
+void TimedWait() {
+  std::mutex m;
+  std::condition_variable cv;
+  bool flag = false;
+  {
+    std::unique_lock<std::mutex> lk(m);
+    const auto t0 = Clock::now();
+    const auto deadline = t0 + 100ms;
+    while (cv.wait_until(lk, deadline) != std::cv_status::timeout) {
+    }
+    Check(Took(Clock::now() - t0, 100ms), "wait_until did not time out at its virtual deadline");
+  }
+  const auto t1 = Clock::now();
+  std::thread setter([&] {
+    std::this_thread::sleep_for(50ms);
+    std::lock_guard<std::mutex> g(m);
+    flag = true;
+    cv.notify_one();
+  });
+  {
+    std::unique_lock<std::mutex> lk(m);
+    Check(cv.wait_for(lk, 10s, [&] { return flag; }), "wait_for timed out");
+    Check(Took(Clock::now() - t1, 50ms), "wait_for did not return when the flag was set");
+  }
+  setter.join();
+  std::timed_mutex tm;
+  std::atomic<bool> held{false};
+  std::thread holder([&] {
+    std::lock_guard<std::timed_mutex> g(tm);
+    held = true;
+    std::this_thread::sleep_for(1s);
+  });
+  while (!held) std::this_thread::sleep_for(1ms);
+  const auto t2 = Clock::now();
+  Check(!tm.try_lock_for(200ms), "try_lock_for got a lock held for a second");
+  Check(Took(Clock::now() - t2, 200ms), "try_lock_for did not give up at its virtual deadline");
+  holder.join();
+  // POSIX: pthread_cond_timedwait's CLOCK_REALTIME deadline from time() + 2 s (a whole
+  // second: between 1 and 2 s from now).
+  pthread_mutex_t pm = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t pc = PTHREAD_COND_INITIALIZER;
+  pthread_mutex_lock(&pm);
+  const timespec dl{time(nullptr) + 2, 0};
+  const auto t3 = Clock::now();
+  int rc = 0;
+  while (rc == 0) rc = pthread_cond_timedwait(&pc, &pm, &dl);
+  pthread_mutex_unlock(&pm);
+  const auto waited = Clock::now() - t3;
+  Check(rc == ETIMEDOUT, "pthread_cond_timedwait did not time out");
+  Check(waited > 1s && waited <= (g_free_run ? 4s : 2s),
+        "pthread_cond_timedwait's deadline from time() was not kept");
+}
+
+// A thread that sleeps on a marked line and then ends holding a mutex: the trace shows
+// the sleep at the student's line.
+std::mutex sleep_site_mutex;
+void SleepSite() {
+  std::thread t([] {
+    std::this_thread::sleep_for(5ms);  // line: sleep-site
+    sleep_site_mutex.lock();
+  });
+  t.join();
+  sleep_site_mutex.unlock();
+}
+
+// get_id and pthread_self per thread: each thread sees the id its std::thread has, the
+// ids differ, and main's is neither.
+void Identity() {
+  std::thread::id seen_a, seen_b;
+  pthread_t self_a{};
+  std::thread a([&] {
+    seen_a = std::this_thread::get_id();
+    self_a = pthread_self();
+  });
+  std::thread b([&] { seen_b = std::this_thread::get_id(); });
+  const std::thread::id id_a = a.get_id(), id_b = b.get_id();
+  const pthread_t handle_a = a.native_handle();
+  a.join();
+  b.join();
+  Check(seen_a == id_a, "this_thread::get_id() in a is not a.get_id()");
+  Check(seen_b == id_b, "this_thread::get_id() in b is not b.get_id()");
+  Check(seen_a != seen_b, "two threads have one id");
+  Check(std::this_thread::get_id() != seen_a && std::this_thread::get_id() != seen_b,
+        "main has a thread's id");
+  Check(pthread_equal(self_a, handle_a) != 0, "pthread_self() in a is not its handle");
+  Check(pthread_equal(pthread_self(), handle_a) == 0, "main's pthread_self() is a's");
+}
+
+
+// A std::thread that goes out of scope joinable: C++ calls std::terminate; the lab reports
+// thread-not-joined at the line that started it and the line that destroyed it.
+void JoinableDestroyed() {
+  std::thread t([] { std::this_thread::sleep_for(1ms); });  // line: jd-start
+}  // line: jd-end
+
+// The same with a join: nothing to report. A std::jthread joins by itself.
+void JoinedAndJthread() {
+  std::thread t([] { std::this_thread::sleep_for(1ms); });
+  std::jthread j([] { std::this_thread::sleep_for(2ms); });
+  t.join();
+}
+
+// A detached thread still running when the scenario ends.
+void DetachedRunning() {
+  std::thread t([] { std::this_thread::sleep_for(1s); });  // line: det-running
+  t.detach();
+}
+
+// A detached thread that has finished when the scenario ends: still never waited for.
+void DetachedFinished() {
+  std::thread t([] {});  // line: det-finished
+  t.detach();
+  std::this_thread::sleep_for(1s);
+}
+
+// compare_exchange_weak may fail spuriously: an `if` that takes its success for granted
+// skips the work even without any other writer.
+void IfCasBug() {
+  std::atomic<int> claimed{0};
+  int done = 0;
+  std::thread t([&] {
+    int expected = 0;
+    if (claimed.compare_exchange_weak(expected, 1)) done = 1;  // line: if-cas
+  });
+  t.join();
+  Check(done == 1, "the only claimant's compare_exchange_weak failed: its work was skipped");
+}
+
+// The same operation in the loop C++ asks for: correct under every schedule.
+void CasLoop() {
+  std::atomic<int> counter{0};
+  auto inc = [&] {
+    int seen = counter.load();
+    while (!counter.compare_exchange_weak(seen, seen + 1)) {
+    }
+  };
+  std::thread a(inc), b(inc);
+  a.join();
+  b.join();
+  Check(counter.load() == 2, "an increment was lost");
+}
+
+// thread_local: a per-thread counter. In a real program each thread counts its own 3;
+// the lab cannot give fibers their own TLS, so it refuses the program, naming thread_local.
+thread_local int tl_count = 0;
+void ThreadLocalCounter() {
+  auto work = [] {
+    for (int i = 0; i < 3; ++i) ++tl_count;  // line: tls-use
+    Check(tl_count == 3, "a thread_local counted another thread's increments");
+  };
+  std::thread a(work), b(work);
+  a.join();
+  b.join();
+}
+
+// A thread_local touched by main alone, before any thread exists: fine.
+thread_local int tl_main_only = 0;
+void ThreadLocalMainOnly() {
+  tl_main_only = 5;
+  Check(tl_main_only == 5, "main's thread_local lost its value");
+  std::thread t([] {});
+  t.join();
+}
+
+// A lab::sleep_for next to std:: sleeps in one program (both dialects may be mixed): it
+// sleeps what it asks once, in virtual time (controlled) or real time (free run, where the
+// lab's own real sleep goes to libc, not back into the dialect's nanosleep).
+void MixedSleeps() {
+  std::this_thread::sleep_for(1ms);  // the first site lookup loads the debug information
+  const auto start = Clock::now();
+  lab::sleep_for(600ms);
+  const auto elapsed = Clock::now() - start;
+  Check(g_free_run ? elapsed >= 600ms && elapsed < 1100ms : elapsed == 600ms,
+        "lab::sleep_for(600ms) did not sleep 600 ms once");
+}
+
+const std::map<std::string, std::function<void()>> kScenarios = {
+    {"sleep_order", SleepOrder},
+    {"timed_wait", TimedWait},
+    {"sleep_site", SleepSite},
+    {"identity", Identity},
+    {"joinable_destroyed", JoinableDestroyed},
+    {"joined_and_jthread", JoinedAndJthread},
+    {"detached_running", DetachedRunning},
+    {"detached_finished", DetachedFinished},
+    {"if_cas", IfCasBug},
+    {"cas_loop", CasLoop},
+    {"thread_local_counter", ThreadLocalCounter},
+    {"thread_local_main_only", ThreadLocalMainOnly},
+    {"mixed_sleeps", MixedSleeps},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3 || kScenarios.count(argv[1]) == 0) {
+    std::fprintf(stderr, "usage: %s SCENARIO SCHEDULES [pct | replay TOKEN]\n", argv[0]);
+    return 2;
+  }
+  if (std::strcmp(argv[2], "free") == 0) {
+    g_free_run = true;
+    // No lab::explore: the free run (library mode), real threads and real time.
+    const auto t0 = std::chrono::steady_clock::now();
+    kScenarios.at(argv[1])();
+    std::printf("real_ms %lld\n", static_cast<long long>(
+                                      std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::steady_clock::now() - t0)
+                                          .count()));
+    return 0;
+  }
+  lab::Options opt;
+  opt.schedules = std::atoi(argv[2]);
+  opt.seed = 7;
+  if (argc > 3 && std::strcmp(argv[3], "pct") == 0) opt.strategy = lab::Strategy::kPct;
+  if (argc > 4 && std::strcmp(argv[3], "replay") == 0) opt.replay = argv[4];
+  const auto t0 = std::chrono::steady_clock::now();
+  const lab::ExploreResult r = lab::explore(opt, kScenarios.at(argv[1]));
+  const auto real = std::chrono::steady_clock::now() - t0;
+  std::printf("schedules %d\n", r.schedules_run);
+  std::printf("real_ms %lld\n", static_cast<long long>(
+                                    std::chrono::duration_cast<std::chrono::milliseconds>(real).count()));
+  for (const lab::Finding& f : r.findings) {
+    std::printf("finding %s|%s|", std::string(f.id()).c_str(), f.message.c_str());
+    for (const lab::SourceSite& s : f.sites) std::printf("%s:%d;", s.file.c_str(), s.line);
+    std::printf("\n");
+    std::printf("replay %s\n", f.replay.c_str());
+    if (f.trace) {
+      for (const lab::TraceEvent& e : f.trace->events) {
+        std::printf("event %s %s %s:%d %s\n", f.trace->threads[e.thread].c_str(), e.op.c_str(),
+                    e.site.file.c_str(), e.site.line, e.note.c_str());
+      }
+    }
+  }
+  return 0;
+}
