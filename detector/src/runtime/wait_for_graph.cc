@@ -106,7 +106,8 @@ Finding CycleFinding(const std::vector<Edge>& path) {
 std::string Describe(ObjectState* obj) {
   if (obj == nullptr) return "nothing";
   if (obj->kind == ObjKind::kThread) return "thread '" + NameOf(obj) + "'";
-  return std::string(KindWord(obj->kind)) + " '" + NameOf(obj) + "'";
+  const char* type = obj->std_type != nullptr ? obj->std_type : KindWord(obj->kind);
+  return std::string(type) + " '" + NameOf(obj) + "'";
 }
 
 std::optional<Finding> FindDeadlock(ThreadState* self, ObjectState* obj, WaitKind kind,
