@@ -121,17 +121,21 @@ TEST(FindingTextTest, ExplanationsTeachTheRequiredPoints) {
     }
   };
   expect_mentions(FindingKind::kUnlockNotOwner,
-                  {"threading.Lock", "lab::Mutex", "lab::Semaphore", "another thread"});
-  expect_mentions(FindingKind::kSelfDeadlock, {"lab::RLock", "Locked()"});
+                  {"threading.Lock", "lab::Mutex", "lab::Semaphore", "another thread",
+                   "std::binary_semaphore", "undefined"});
+  expect_mentions(FindingKind::kSelfDeadlock, {"lab::RLock", "std::recursive_mutex", "Locked()"});
   expect_mentions(FindingKind::kLockOrderInversion,
                   {"global order", "std::scoped_lock", "even when this run did not deadlock"});
   expect_mentions(FindingKind::kDeadlock, {"global order", "std::scoped_lock"});
   expect_mentions(FindingKind::kStall,
                   {"lost wake-up", "notify_all()", "notify_one()", "release()", "while, not if"});
   expect_mentions(FindingKind::kWrongOutput, {"while, not if", "spurious"});
-  expect_mentions(FindingKind::kWaitWithoutLock, {"lab::CondVar", "std::unique_lock"});
+  expect_mentions(FindingKind::kWaitWithoutLock,
+                  {"lab::CondVar", "std::condition_variable", "std::unique_lock"});
   expect_mentions(FindingKind::kTooSlow, {"sleep", "work", "span"});
-  expect_mentions(FindingKind::kHang, {"lab::Atomic", "lab::Event", "lab::CondVar", "bool"});
+  // Both dialects: a std:: submission's remedy is std::atomic or std::condition_variable.
+  expect_mentions(FindingKind::kHang, {"lab::Atomic", "lab::Event", "lab::CondVar", "bool",
+                                       "std::atomic", "std::condition_variable"});
   expect_mentions(FindingKind::kDataRace,
                   {"lab::Shared<T>", "write", "happens-before", "lost update"});
   expect_mentions(FindingKind::kThreadNotJoined, {"join()"});

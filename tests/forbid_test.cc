@@ -10,6 +10,7 @@
 #include "lab/explore.h"
 #include "lab/spec.h"
 #include "lab/sync.h"
+#include "runtime.h"
 
 namespace {
 
@@ -41,10 +42,18 @@ void UsesEvent() {
   e.set();
   e.wait();
 }
+// A std::shared_mutex as liblab_std's interposer creates it (runtime.h NewStdObject).
+void UsesStdSharedMutex() {
+  namespace in = lab::internal;
+  in::ObjectState* s = in::NewStdObject(in::ObjKind::kSharedMutex, "std::shared_mutex", "rw",
+                                        lab::SourceLocation::current());
+  lab::internal::DeleteObject(s, lab::SourceLocation::current());
+}
 }  // namespace student
 
 #line 1 "spec.cpp"
 LAB_FORBID(lab::Event, "build the event from a lab::Mutex and a lab::CondVar");
+LAB_FORBID(lab::SharedMutex, "build the readers-writer lock yourself");
 namespace spec {
 void OwnEvent() {  // the spec may use what it forbids the submission
   lab::Event mine{"spec's own"};
@@ -53,7 +62,7 @@ void OwnEvent() {  // the spec may use what it forbids the submission
 }
 }  // namespace spec
 
-#line 60 "forbid_test.cc"
+#line 66 "forbid_test.cc"
 namespace {
 
 // One test, in order: what the process has constructed stays seen.
@@ -63,6 +72,17 @@ TEST(Forbid, OnlyTheSubmissionsObjectsCount) {
                 (void)student::Mentions();
                 student::NoEvent();
               }).empty());
+
+  // A std:: object of a forbidden kind is named as the student wrote it, not by the
+  // lab:: name the spec forbids. (Before the Event below: a run keeps one wrong-output
+  // without a site, so only the first rule broken is reported.)
+  std::vector<lab::Finding> rw = RunChecked(student::UsesStdSharedMutex);
+  ASSERT_EQ(rw.size(), 1u);
+  EXPECT_NE(rw[0].message.find("your solution uses std::shared_mutex"), std::string::npos)
+      << rw[0].message;
+  EXPECT_EQ(rw[0].message.find("lab::SharedMutex"), std::string::npos) << rw[0].message;
+  EXPECT_NE(rw[0].message.find("build the readers-writer lock yourself"), std::string::npos)
+      << rw[0].message;
 
   std::vector<lab::Finding> fs = RunChecked(student::UsesEvent);
   ASSERT_EQ(fs.size(), 1u);

@@ -140,6 +140,35 @@ TEST(Primitives, GuardSitesAreTheCallersLine) {
   EXPECT_NE(f.sites[1].file.find("primitives_test.cc"), std::string::npos);
 }
 
+// A lab:: object's findings speak the lab:: dialect (a std::mutex's speak std::, see
+// tests/stdcxx/stdcxx_test.cc).
+TEST(Primitives, LabMutexFindingsNameTheLabTypeAndRemedy) {
+  auto self = Explore([] {
+    lab::Mutex m{"m"};
+    std::lock_guard g1(m);
+    std::unique_lock g2(m);
+  });
+  ASSERT_EQ(Count(self, lab::FindingKind::kSelfDeadlock), 1);
+  EXPECT_NE(self[0].message.find("locks Mutex 'm'"), std::string::npos) << self[0].message;
+  EXPECT_NE(self[0].message.find("a lab::Mutex is not reentrant"), std::string::npos)
+      << self[0].message;
+  EXPECT_EQ(self[0].message.find("std::"), std::string::npos) << self[0].message;
+
+  auto unlock = Explore([] {
+    lab::Mutex m{"m"};
+    m.lock();
+    lab::Thread t("t", [&] { m.unlock(); });
+    t.join();
+  });
+  ASSERT_GE(Count(unlock, lab::FindingKind::kUnlockNotOwner), 1);
+  for (const auto& f : unlock) {
+    if (f.kind != lab::FindingKind::kUnlockNotOwner) continue;
+    EXPECT_NE(f.message.find("unlocks Mutex 'm'"), std::string::npos) << f.message;
+    EXPECT_NE(f.message.find("use lab::Semaphore"), std::string::npos) << f.message;
+    EXPECT_EQ(f.message.find("std::"), std::string::npos) << f.message;
+  }
+}
+
 TEST(Primitives, BarrierIsCyclicAndReturnsArrivalIndices) {
   int schedules = 0;
   auto fs = Explore([&schedules] {

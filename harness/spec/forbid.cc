@@ -21,6 +21,7 @@ struct Seen {
   internal::ObjKind kind;
   internal::SiteRef raw;   // as the compiler gave it
   internal::SiteRef decl;  // the site the lab reports (the user's line)
+  const char* std_type;    // "std::shared_mutex" for the std:: dialect, else null
 };
 
 std::mutex& Mu() {
@@ -38,12 +39,13 @@ std::vector<ForbiddenPrimitive>& Rules() {
 
 // Distinct sites are bounded by the program's source; objects of one site (every schedule
 // constructs the solution again) are kept once.
-void OnNewObject(internal::ObjKind kind, internal::SiteRef raw, internal::SiteRef decl) {
+void OnNewObject(internal::ObjKind kind, internal::SiteRef raw, internal::SiteRef decl,
+                 const char* std_type) {
   std::lock_guard<std::mutex> lk(Mu());
   for (const Seen& s : SeenObjects()) {
     if (s.kind == kind && s.raw == raw) return;
   }
-  SeenObjects().push_back({kind, raw, decl});
+  SeenObjects().push_back({kind, raw, decl, std_type});
 }
 
 // Installed before any static constructor of the submission runs (a global lab::Event in
@@ -83,7 +85,9 @@ void CheckForbidden() {
         } else if (s.raw.known()) {
           where = " (constructed at " + Site(s.raw) + " on behalf of your code)";
         }
-        messages.push_back("your solution uses " + std::string(rule.primitive) + where +
+        // A std:: object is named as the student wrote it: the rule forbids its kind.
+        const char* used = s.std_type != nullptr ? s.std_type : rule.primitive;
+        messages.push_back("your solution uses " + std::string(used) + where +
                            ", which this puzzle does not allow: " + rule.why);
         break;  // one message per forbidden primitive
       }

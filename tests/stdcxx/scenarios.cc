@@ -127,6 +127,15 @@ void SelfDeadlock() {
   t.join();
 }
 
+// A std::mutex locked by one thread and unlocked by another as a signal (a Python habit):
+// unlock-not-owner, in the std:: words.
+void UnlockNotOwner() {
+  std::mutex m;
+  m.lock();
+  std::thread t([&] { m.unlock(); });  // line: unlock-not-owner
+  t.join();
+}
+
 // A thread that ends holding a std::mutex: exit-holding-lock, and the trace shows where
 // the thread was started.
 std::mutex held_mutex;
@@ -206,6 +215,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"producer_consumer", ProducerConsumer},
     {"if_around_wait", IfAroundWait},
     {"self_deadlock", SelfDeadlock},
+    {"unlock_not_owner", UnlockNotOwner},
     {"recursive", Recursive},
     {"thread_site", ThreadSite},
     {"plain_shared_bumps", PlainSharedBumps},

@@ -141,6 +141,27 @@ TEST(StdCxx, StdMutexIsNotReentrantAndTheSitesAreTheStudentsLines) {
   const auto self = WithId(o, "self-deadlock");
   ASSERT_EQ(self.size(), 1u) << Dump(o);
   EXPECT_NE(self[0].find(Line("self-deadlock")), std::string::npos) << Dump(o);
+  // In the student's dialect: the std:: type and its std:: remedy, no lab:: word.
+  EXPECT_NE(self[0].find("locks std::mutex '"), std::string::npos) << Dump(o);
+  EXPECT_NE(self[0].find("a std::mutex is not reentrant (std::recursive_mutex is)"),
+            std::string::npos)
+      << Dump(o);
+  EXPECT_EQ(self[0].find("lab::"), std::string::npos) << Dump(o);
+}
+
+TEST(StdCxx, UnlockNotOwnerSpeaksStdAndNamesTheStdRemedy) {
+  const Outcome o = RunScenario("unlock_not_owner", 20);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  const auto f = WithId(o, "unlock-not-owner");
+  ASSERT_FALSE(f.empty()) << Dump(o);
+  EXPECT_NE(f[0].find(Line("unlock-not-owner")), std::string::npos) << Dump(o);
+  EXPECT_NE(f[0].find("unlocks std::mutex '"), std::string::npos) << Dump(o);
+  EXPECT_NE(f[0].find("unlocking a std::mutex from a thread that does not own it is "
+                      "undefined behaviour in C++"),
+            std::string::npos)
+      << Dump(o);
+  EXPECT_NE(f[0].find("std::binary_semaphore"), std::string::npos) << Dump(o);
+  EXPECT_EQ(f[0].find("lab::"), std::string::npos) << Dump(o);
 }
 
 TEST(StdCxx, RecursiveMutexIsAnRLock) {

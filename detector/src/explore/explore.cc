@@ -94,8 +94,14 @@ std::string DescribeOsThread(pid_t tid) {
   auto close = line.rfind(')');
   if (close != std::string::npos && close + 2 < line.size()) state = line[close + 2];
   if (state == 'R') {
+    // In the submission's dialect: std:: once it has made a std:: object, else both.
+    if (internal::StdObjectsSeen()) {
+      return "keeps running without reaching a scheduling point (a loop on a plain "
+             "variable? use std::atomic, or a std::condition_variable with a flag)";
+    }
     return "keeps running without reaching a scheduling point (a loop on a plain variable? "
-           "use lab::Atomic, lab::Event or a lab::CondVar)";
+           "use lab::Atomic, lab::Event or a lab::CondVar; in standard C++ std::atomic or "
+           "a std::condition_variable)";
   }
   std::snprintf(path, sizeof path, "/proc/self/task/%d/syscall", static_cast<int>(tid));
   std::ifstream sc(path);

@@ -5,7 +5,9 @@
 // the text is written here exactly as a student reads it; tests/finding_test.cc checks
 // the line count and width. The audience is a course on threads, locks and RLocks, races,
 // deadlocks, thread pools, producer-consumer, events and asyncio-style gather: name the
-// lab primitive to use, and the Python habit where one explains the mistake.
+// primitive to use in both dialects, briefly (lab::Semaphore, std::counting_semaphore) or
+// by a generic word ("a condition variable"), since one text serves lab:: and std::
+// submissions alike; and the Python habit where one explains the mistake.
 
 #include "lab/finding.h"
 
@@ -29,24 +31,25 @@ while holding a lock that the other thread needs.)");
 
 constexpr std::string_view kStallText = Text(R"(
 Every live thread is blocked waiting for something that no running thread will ever
-signal: a lab::CondVar nobody notifies, a lab::Semaphore nobody releases, a lab::Event
-nobody sets, a lab::Barrier still missing a party. No lock is the problem; a signal is.
+signal: a condition variable nobody notifies, a semaphore nobody releases, a lab::Event
+nobody sets, a barrier or latch missing a party. No lock is the problem; a signal is.
 Common causes: a lost wake-up (notify_one() ran before the other thread started waiting,
 and the waiter did not check a condition first); notify_one() where several threads wait
-for different conditions (use notify_all(), or one CondVar per condition); a release()
+for different conditions (use notify_all(), or one condvar per condition); a release()
 or set() missing on some path (an early return, the last item); more acquires than
 releases. Wait on state guarded by the lock, in a loop: cv.wait(lk, [&] { return ready; })
 or `while (!ready) cv.wait(lk);` (while, not if: wake-ups may be spurious).)");
 
 constexpr std::string_view kSelfDeadlockText = Text(R"(
-A thread tried to lock a lab::Mutex that it already holds. A Mutex is not reentrant: the
-second lock() waits for the owner to unlock, and the owner is the waiting thread itself,
+A thread tried to lock a mutex (lab::Mutex, std::mutex) that it already holds. A mutex is
+not reentrant: the second lock() waits for the owner to unlock, and the owner is itself,
 so it waits forever (Python's threading.Lock does exactly the same).
 It usually happens when a method that takes the lock calls another method that takes it
 again, as add_many() calling add() in the Inventory puzzle.
 Fixes: move the work into a private helper that expects the lock to be held already
 (addLocked()) and call it from both public methods; or, when re-entry is intended, use
-lab::RLock (Python's threading.RLock), which counts acquisitions: release it as often.)");
+lab::RLock / std::recursive_mutex (Python's threading.RLock), which counts acquisitions:
+release it as often.)");
 
 constexpr std::string_view kLockOrderInversionText = Text(R"(
 Threads take the same locks in different orders: one holds 'a' while it locks 'b',
@@ -56,8 +59,9 @@ even when this run did not deadlock, because another timing will; this run was l
 Fix: give the locks one global order (a resource hierarchy: lock the lower account id or
 fork number first) and always acquire in that order, or lock them together with
 std::scoped_lock lk(a, b), which avoids deadlock whatever the order. A gate also works:
-one lock held around every such section, or a lab::Semaphore with fewer permits than the
-cycle has locks ("at most four philosophers at the table").)");
+one lock held around every such section, or a semaphore (lab::Semaphore,
+std::counting_semaphore) with fewer permits than the cycle has locks ("at most four
+philosophers at the table").)");
 
 constexpr std::string_view kDataRaceText = Text(R"(
 Two threads accessed the same variable (a plain int, bool or std::deque, or a
@@ -72,15 +76,16 @@ lab::Mutex), held around the whole read-modify-write (std::lock_guard lk(m);), o
 data over through a join, a semaphore, an event or an atomic so the accesses are ordered.)");
 
 constexpr std::string_view kUnlockNotOwnerText = Text(R"(
-A thread unlocked a lab::Mutex (or lab::RLock) that another thread holds. Only the owner
-may unlock a mutex; for std::mutex this is undefined behaviour. The lab reports it and
-then carries the unlock out, so the run goes on.
+A thread unlocked a mutex (lab::Mutex, std::mutex, or a recursive one) that another
+thread holds. Only the owner may unlock a mutex; for std::mutex this is undefined
+behaviour. The lab reports it and then carries the unlock out, so the run goes on.
 This is usually a Python habit: threading.Lock may be released by any thread, so it is
-often used as a signal (lock it, let another thread release it). lab::Mutex, like
-std::mutex, may not. To signal between threads use lab::Semaphore (lab::Semaphore done{0};
-one thread calls done.release(), the other done.acquire()), lab::Event, or a
-lab::CondVar with a flag. Use a mutex only for mutual exclusion: lock and unlock it in the
-same thread, best through std::lock_guard or std::unique_lock.)");
+often used as a signal (lock it, let another thread release it). A C++ mutex may not.
+To signal between threads use a semaphore that starts at 0 (lab::Semaphore done{0}, or
+std::binary_semaphore done{0}): one thread calls done.release(), the other done.acquire();
+or a condition variable with a flag (lab::CondVar, std::condition_variable).
+Use a mutex only for mutual exclusion: lock and unlock it in the same thread, best through
+std::lock_guard or std::unique_lock.)");
 
 constexpr std::string_view kUnlockUnlockedText = Text(R"(
 A thread unlocked a lock that was not locked: an unlock() without a matching lock(), or
@@ -110,12 +115,12 @@ Fix: use std::lock_guard, std::unique_lock or std::scoped_lock so the lock is re
 every way out of the scope, exceptions included, and keep the locked region small.)");
 
 constexpr std::string_view kWaitWithoutLockText = Text(R"(
-A thread waited on a lab::CondVar without holding the lock that guards the condition
-(its std::unique_lock was not locked). wait() must release the lock and go to sleep in
-one step; without the lock, a notify can come between checking the condition and
-starting to wait, and that wake-up is lost. std::condition_variable makes this undefined
-behaviour; Python raises RuntimeError("cannot wait on un-acquired lock").
-Fix: std::unique_lock lk(m); cv.wait(lk, [&] { return ready; }); with the same lab::Mutex
+A thread waited on a condition variable (lab::CondVar, std::condition_variable) without
+holding the lock that guards the condition (its std::unique_lock was not locked). wait()
+must release the lock and go to sleep in one step; without the lock, a notify can come
+between checking the condition and starting to wait, and that wake-up is lost. C++ makes
+this undefined behaviour; Python raises RuntimeError("cannot wait on un-acquired lock").
+Fix: std::unique_lock lk(m); cv.wait(lk, [&] { return ready; }); with the same mutex
 guarding the condition's state where it is changed (before notify) and where it is
 checked. Prefer the predicate form: it loops, so it also handles spurious wake-ups.)");
 
@@ -130,9 +135,9 @@ failed try_acquire()), a release done twice, or releasing the wrong one of a pai
 Fix: pair every release() with exactly one earlier acquire() of the same semaphore.)");
 
 constexpr std::string_view kThreadNotJoinedText = Text(R"(
-A lab::Thread was destroyed while still joinable: nobody called join(). A std::thread
-destroyed that way terminates the whole program; the lab reports it and then joins the
-thread, so the run goes on.
+A thread (lab::Thread, std::thread) was destroyed while still joinable: nobody called
+join(). A std::thread destroyed that way terminates the whole program; the lab reports it
+and then joins the thread, so the run goes on.
 Without a join, the code that started the thread does not wait for its work: reading its
 results is a race, and the thread may outlive the data it uses.
 Fix: join() every thread you start, for example keep them in a std::vector<lab::Thread>
@@ -153,22 +158,22 @@ constexpr std::string_view kLivelockText = Text(R"(
 The run used up its step budget with threads still runnable: they keep running but make
 no progress. Typical shapes: threads that take one lock, fail try_lock() on the next,
 release and retry in lock-step forever (the too-polite philosophers); or a loop that
-polls a flag with lab::yield() or lab::sleep_for(), waiting for a change that never comes.
+polls a flag with a yield or a sleep, waiting for a change that never comes.
 Busy-waiting burns a CPU even when it does end.
-Fix: block instead of polling: wait on a lab::CondVar, lab::Semaphore or lab::Event that
-the other thread signals. For retry loops, acquire the locks in one global order, or all
-at once with std::scoped_lock, so that no retry is needed.)");
+Fix: block instead of polling: wait on a condition variable, a semaphore or a lab::Event
+that the other thread signals. For retry loops, acquire the locks in one global order, or
+all at once with std::scoped_lock, so that no retry is needed.)");
 
 constexpr std::string_view kHangText = Text(R"(
 A thread ran past the watchdog without reaching a scheduling point: it is looping without
-calling any lab primitive, so the scheduler can never run the thread that would end the
-loop. Usually the loop spins on a plain bool or int (`while (!done) {}`): the compiler
-may keep the value in a register and never see the change, and reading it while another
-thread writes it is a data race anyway.
-Fix: wait properly, on a lab::CondVar with a flag guarded by a lab::Mutex, on a
-lab::Semaphore or on a lab::Event; a flag that must be polled should be lab::Atomic<bool>,
-whose every load is a scheduling point. A loop whose exit condition never becomes true
-hangs even with one thread: check the condition too.)");
+calling any synchronisation primitive, so the scheduler can never run the thread that
+would end the loop. Usually the loop spins on a plain bool or int (`while (!done) {}`):
+the compiler may keep the value in a register and never see the change, and reading it
+while another thread writes it is a data race anyway.
+Fix: wait properly, on a condition variable (lab::CondVar, std::condition_variable) with a
+flag guarded by a mutex, on a semaphore or on a lab::Event; a flag that must be polled
+should be lab::Atomic<bool> or std::atomic<bool>, whose every load is a scheduling point.
+A loop whose exit condition never becomes true hangs even with one thread: check it too.)");
 
 constexpr std::string_view kTooSlowText = Text(R"(
 The result is correct, but the run took longer (in virtual time) than the puzzle allows.

@@ -205,17 +205,55 @@ std::atomic<NewObjectObserver> g_new_object_observer{nullptr};
 
 void SetNewObjectObserver(NewObjectObserver observer) { g_new_object_observer.store(observer); }
 
-ObjectState* NewObject(ObjKind kind, std::string_view name, const Loc& decl, int initial) {
+namespace {
+std::atomic<bool> g_std_objects_seen{false};
+
+ObjectState* NewObjectAs(ObjKind kind, const char* std_type, std::string_view name,
+                         const Loc& decl, int initial) {
   ObjectState* s;
   {
     RtGuard g;
     s = NewObjectLocked(kind, name, SiteRef::From(decl), initial);
+    s->std_type = std_type;
   }
   // s->decl is read before any other thread can see the new object.
   if (NewObjectObserver obs = g_new_object_observer.load(std::memory_order_acquire)) {
-    obs(kind, SiteRef::From(decl), s->decl);
+    obs(kind, SiteRef::From(decl), s->decl, std_type);
   }
   return s;
+}
+}  // namespace
+
+ObjectState* NewObject(ObjKind kind, std::string_view name, const Loc& decl, int initial) {
+  return NewObjectAs(kind, nullptr, name, decl, initial);
+}
+
+ObjectState* NewStdObject(ObjKind kind, const char* std_type, std::string_view name,
+                          const Loc& decl, int initial) {
+  if (!g_std_objects_seen.load(std::memory_order_relaxed)) {
+    g_std_objects_seen.store(true, std::memory_order_relaxed);
+  }
+  return NewObjectAs(kind, std_type, name, decl, initial);
+}
+
+bool StdObjectsSeen() { return g_std_objects_seen.load(std::memory_order_relaxed); }
+
+const char* TypeName(const ObjectState* s) {
+  if (s->std_type != nullptr) return s->std_type;
+  switch (s->kind) {
+    case ObjKind::kMutex: return "lab::Mutex";
+    case ObjKind::kRLock: return "lab::RLock";
+    case ObjKind::kSharedMutex: return "lab::SharedMutex";
+    case ObjKind::kCondVar: return "lab::CondVar";
+    case ObjKind::kSemaphore: return "lab::Semaphore";
+    case ObjKind::kBoundedSemaphore: return "lab::BoundedSemaphore";
+    case ObjKind::kEvent: return "lab::Event";
+    case ObjKind::kBarrier: return "lab::Barrier";
+    case ObjKind::kThread: return "lab::Thread";
+    case ObjKind::kShared: return "lab::Shared";
+    case ObjKind::kAtomic: return "lab::Atomic";
+    default: return "lab object";  // kinds added later name themselves here
+  }
 }
 
 std::string_view ObjectName(ObjectState* s) {

@@ -220,6 +220,10 @@ struct ThreadState {
 
 struct ObjectState {
   ObjKind kind;
+  // The standard type behind an object of the std:: dialect ("std::mutex"), given by
+  // liblab_std's interposer (NewStdObject); null for a lab:: primitive. Messages built
+  // from the object speak its dialect (TypeName). A static string.
+  const char* std_type = nullptr;
   std::string given_name;
   std::string cached_name;
   SiteRef decl;
@@ -283,6 +287,7 @@ struct ObjectState {
   // For reuse by a controlled run: the identity and the fields Touch() leaves alone go
   // back to their initialisers; gen = 0 makes the next Touch() reset the rest.
   void ResetForReuse() {
+    std_type = nullptr;
     given_name.clear();
     cached_name.clear();
     decl = {};
@@ -418,6 +423,14 @@ ThreadState* AddThread(Run* run, std::string name, ThreadState* parent);
 void Touch(ObjectState* s, Run* run);
 // NewObject without taking the runtime lock (the caller holds it).
 ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, int initial);
+// An object of the std:: dialect: NewObject, and `std_type` ("std::mutex", a static
+// string) recorded before anyone (the new-object observer) sees the object.
+ObjectState* NewStdObject(ObjKind kind, const char* std_type, std::string_view name,
+                          const Loc& decl, int initial = 0);
+// Whether this process has created a std:: dialect object (the hang advice's dialect).
+bool StdObjectsSeen();
+// The object's type as its dialect spells it: "std::mutex", "lab::Mutex".
+const char* TypeName(const ObjectState* s);
 // Object name for reports.
 std::string NameOf(ObjectState* s);
 std::string ThreadName(const ThreadState* t);

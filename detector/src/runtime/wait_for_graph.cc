@@ -109,7 +109,8 @@ std::string Describe(ObjectState* obj) {
   if (obj->kind == ObjKind::kThread) return "thread '" + NameOf(obj) + "'";
   // A futex queue's name says what waits there ("std::latch::wait on 'done'").
   if (obj->kind == ObjKind::kFutex) return NameOf(obj);
-  return std::string(KindWord(obj->kind)) + " '" + NameOf(obj) + "'";
+  const char* type = obj->std_type != nullptr ? obj->std_type : KindWord(obj->kind);
+  return std::string(type) + " '" + NameOf(obj) + "'";
 }
 
 std::optional<Finding> FindDeadlock(ThreadState* self, ObjectState* obj, WaitKind kind,

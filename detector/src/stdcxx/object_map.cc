@@ -31,6 +31,21 @@ Stripe& StripeOf(const void* addr) {
 
 }  // namespace
 
+const char* StdTypeOf(ObjKind kind) {
+  switch (kind) {
+    case ObjKind::kMutex: return "std::mutex";
+    case ObjKind::kRLock: return "std::recursive_mutex";
+    case ObjKind::kSharedMutex: return "std::shared_mutex";
+    case ObjKind::kCondVar: return "std::condition_variable";
+    case ObjKind::kSemaphore:
+    case ObjKind::kBoundedSemaphore: return "std::counting_semaphore";
+    case ObjKind::kBarrier: return "std::barrier";
+    case ObjKind::kThread: return "std::thread";
+    case ObjKind::kAtomic: return "std::atomic";
+    default: return "std:: object";  // no single standard type (kEvent, kShared, ...)
+  }
+}
+
 ObjectState* FindObject(const void* addr) {
   Stripe& st = StripeOf(addr);
   st.lock();
@@ -40,7 +55,8 @@ ObjectState* FindObject(const void* addr) {
   return s;
 }
 
-ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc) {
+ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc,
+                      const char* std_type) {
   if (ObjectState* s = FindObject(addr)) {
     // An unnamed object met again in a new schedule of a controlled run is named by its
     // first use in this schedule, not in the first schedule that met the address: a
@@ -51,7 +67,8 @@ ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc) {
     return s;
   }
   // Created outside the stripe lock: NewObject takes the runtime lock and may allocate.
-  ObjectState* fresh = NewObject(kind, GlobalName(addr), LocFor(pc));
+  ObjectState* fresh = NewStdObject(kind, std_type != nullptr ? std_type : StdTypeOf(kind),
+                                    GlobalName(addr), LocFor(pc));
   Stripe& st = StripeOf(addr);
   st.lock();
   auto [it, inserted] = st.map.emplace(addr, fresh);

@@ -18,8 +18,13 @@
 namespace lab::internal::stdcxx {
 
 // The object at `addr`, created with `kind` at `decl` on first use. A later use with
-// another kind keeps the first (the address is one object).
-ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc);
+// another kind keeps the first (the address is one object). `std_type` is the standard
+// type the messages name ("std::timed_mutex", "sem_t"; runtime.h ObjectState::std_type, a
+// static string); null: the usual one for `kind` (StdTypeOf).
+ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc,
+                      const char* std_type = nullptr);
+// The standard type a lab object of `kind` stands for by default: "std::mutex" for kMutex.
+const char* StdTypeOf(ObjKind kind);
 // The object at `addr` if there is one.
 ObjectState* FindObject(const void* addr);
 // Forgets `addr`; returns its object (the caller deletes it) or null.

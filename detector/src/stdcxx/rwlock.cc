@@ -72,7 +72,7 @@ int pthread_rwlock_init(pthread_rwlock_t* rw, const pthread_rwlockattr_t* attr) 
   if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_init(rw, attr);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
-  ObjectState* s = NewObject(ObjKind::kSharedMutex, GlobalName(rw), LocFor(pc));
+  ObjectState* s = NewStdObject(ObjKind::kSharedMutex, "std::shared_mutex", GlobalName(rw), LocFor(pc));
   if (ObjectState* old = BindObject(rw, s)) NoThrow([&] { DeleteObject(old, LocFor(pc)); });
   return 0;
 }

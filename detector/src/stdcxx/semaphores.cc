@@ -55,7 +55,7 @@ int sem_init(sem_t* sem, int pshared, unsigned value) noexcept {
   if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr) || pshared != 0) return SyncReal().sem_init(sem, pshared, value);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
-  ObjectState* s = NewObject(ObjKind::kSemaphore, GlobalName(sem), LocFor(pc),
+  ObjectState* s = NewStdObject(ObjKind::kSemaphore, "sem_t", GlobalName(sem), LocFor(pc),
                              static_cast<int>(value));
   if (ObjectState* old = BindObject(sem, s)) NoThrow([&] { DeleteObject(old, LocFor(pc)); });
   return 0;

@@ -72,7 +72,9 @@ void SelfDeadlock(ThreadState* self, ObjectState* s, SiteRef site) {
   Finding f = Misuse(FindingKind::kSelfDeadlock, self, s, site,
                      "thread '" + self->name + "' locks " + Describe(s) +
                          " at " + SiteText(site) + ", which it already holds (acquired at " +
-                         SiteText(s->acquired_site) + "); a lab::Mutex is not reentrant");
+                         SiteText(s->acquired_site) + "); a " + TypeName(s) +
+                         " is not reentrant" +
+                         (s->std_type != nullptr ? " (std::recursive_mutex is)" : ""));
   f.steps = {{self->name, "holds", NameOf(s), {}, ToSource(s->acquired_site)},
              {self->name, "locks again", NameOf(s), ToSource(site), {}}};
   f.sites = {ToSource(s->acquired_site), ToSource(site)};
@@ -349,6 +351,15 @@ void UnlockOp(ObjectState* s, Loc loc) {
 }
 
 namespace {
+// In the object's dialect: a std::mutex unlocked by a non-owner is undefined behaviour.
+std::string UnlockNotOwnerAdvice(const ObjectState* s) {
+  if (s->std_type == nullptr) return "to signal another thread, use lab::Semaphore";
+  return std::string("unlocking a ") + s->std_type +
+         " from a thread that does not own it is undefined behaviour in C++; to signal "
+         "another thread use std::binary_semaphore (or a std::condition_variable with a "
+         "flag)";
+}
+
 [[gnu::noinline]] void UnlockSlow(ObjectState* s, Loc loc) {
   ++tls_lock_slow_count;
   if (DetectionOff(s) && UnlockUndetected(s)) return;
@@ -370,7 +381,7 @@ namespace {
                        "thread '" + self->name + "' unlocks " + Describe(s) + " at " +
                            SiteText(site) + ", but thread '" + owner->name +
                            "' holds it (acquired at " + SiteText(s->acquired_site) +
-                           "); to signal another thread, use lab::Semaphore");
+                           "); " + UnlockNotOwnerAdvice(s));
     f.threads.push_back(owner->name);
     f.steps.insert(f.steps.begin(),
                    {owner->name, "holds", NameOf(s), {}, ToSource(s->acquired_site)});

@@ -47,8 +47,11 @@ void ReportFinding(Finding f);
 // Sees every primitive the program constructs through NewObject: its kind, its declaration
 // site as the compiler gave it (`raw`, possibly a lab or system header) and the site the lab
 // reports (`decl`). The spec runner uses it to find primitives a puzzle forbids in the
-// submission (lab/spec.h, LAB_FORBID). Called without the runtime lock, from any thread.
-using NewObjectObserver = void (*)(ObjKind kind, SiteRef raw, SiteRef decl);
+// submission (lab/spec.h, LAB_FORBID). `std_type` is the standard type behind an object of
+// the std:: dialect ("std::shared_mutex"), null for a lab:: primitive. Called without the
+// runtime lock, from any thread.
+using NewObjectObserver = void (*)(ObjKind kind, SiteRef raw, SiteRef decl,
+                                   const char* std_type);
 void SetNewObjectObserver(NewObjectObserver observer);
 
 // Where the code under test called into the lab when the compiler's site is a system
