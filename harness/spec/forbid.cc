@@ -79,8 +79,11 @@ void CheckForbidden() {
         if (s.kind != rule.kind || SameFile(s.raw.file, rule.spec_file)) continue;
         // The lab's site is the user's line; without one (an object built by a library
         // template before the thread's first operation), the library's line.
+        // A std:: object has no constructor call the lab sees: its site is its first use
+        // in some schedule, which a replay of another need not share; it is left out.
         std::string where;
-        if (s.decl.known()) {
+        if (s.std_type != nullptr) {
+        } else if (s.decl.known()) {
           where = " (declared at " + Site(s.decl) + ")";
         } else if (s.raw.known()) {
           where = " (constructed at " + Site(s.raw) + " on behalf of your code)";

@@ -9,8 +9,9 @@
 
 LAB_PUZZLE("readers_writers");
 LAB_FORBID(lab::SharedMutex,
-           "the puzzle is to build a readers-writer lock yourself from lab::Mutex, "
-           "lab::CondVar or lab::Semaphore; a lab::SharedMutex is one already");
+           "the puzzle is to build a readers-writer lock yourself from a mutex, condition "
+           "variables or semaphores; a shared mutex (lab::SharedMutex, std::shared_mutex) "
+           "is one already");
 
 namespace {
 

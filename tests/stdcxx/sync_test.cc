@@ -160,7 +160,7 @@ TEST(StdSync, PosixSemaphores) {
   ExpectClean("posix_sem_ok");
   ExpectClean("posix_sem_timed", 20);
   ExpectRace("posix_sem_starts_open", Line("posix-write"), Line("posix-read"));
-  ExpectStall("posix_sem_never_posted", "Semaphore", Line("posix-never"), 20);
+  ExpectStall("posix_sem_never_posted", "sem_t", Line("posix-never"), 20);
 }
 
 TEST(StdSync, CallOnce) {

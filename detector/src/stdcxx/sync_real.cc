@@ -1,5 +1,6 @@
 // sync_real.cc — see sync_real.h.
 #include "sync_real.h"
+#include "time_model.h"
 
 #include <dlfcn.h>
 
@@ -78,12 +79,11 @@ bool CalledFromExecutable(const void* pc) {
          pc < static_cast<const void*>(&etext);
 }
 
+// In the run's time (time_model.h): a deadline the student computed from a virtual
+// steady_clock::now() is measured against the same clock (against the real one, a timed
+// semaphore or future wait timed out at once and its retry loop never ended).
 long long NanosUntil(clockid_t clock, const timespec* abstime) {
-  timespec now{};
-  clock_gettime(clock, &now);
-  const long long left =
-      (abstime->tv_sec - now.tv_sec) * 1'000'000'000LL + (abstime->tv_nsec - now.tv_nsec);
-  return left > 0 ? left : 0;
+  return static_cast<long long>(RemainingUntil(clock, abstime).count());
 }
 
 }  // namespace lab::internal::stdcxx
