@@ -414,11 +414,14 @@ void LearnCaller(std::uintptr_t pc, std::uintptr_t cfa, std::uintptr_t ret) {
 }
 
 // The real stack's return addresses after the interposer's (`pc`), outermost last.
-int FramesAfter(std::uintptr_t pc, std::uintptr_t* out, int max) {
+// `*found` says whether the interposer's frame was seen (then out[0] is the return address
+// of the library function that called it, stored just above the interposer's frame).
+int FramesAfter(std::uintptr_t pc, std::uintptr_t* out, int max, bool* found) {
   void* frames[24];
   const int n = backtrace(frames, 24);
   int i = 0;
   while (i < n && reinterpret_cast<std::uintptr_t>(frames[i]) != pc) ++i;
+  *found = i < n;
   if (i == n) i = 0;  // the interposer's frame not seen: every caller of this one
   int k = 0;
   for (++i; i < n && k < max; ++i) out[k++] = reinterpret_cast<std::uintptr_t>(frames[i]);
@@ -456,8 +459,10 @@ SiteRef SiteFor(std::uintptr_t pc) {
     if (r.found) return r.site;
   }
   std::uintptr_t frames[12];
-  const int n = FramesAfter(pc, frames, 12);
-  if (n > 0) LearnCaller(pc, cfa, frames[0]);
+  bool found = false;
+  const int n = FramesAfter(pc, frames, 12, &found);
+  // Only a slot that is really above the interposer's frame is searched for.
+  if (n > 0 && found) LearnCaller(pc, cfa, frames[0]);
   for (int i = 0; i < n; ++i) {
     r = Lookup(frames[i] - 1);
     if (r.found) return r.site;
@@ -502,8 +507,10 @@ bool StudentCall(std::uintptr_t pc) {
       if (r.owner == Owner::kLab) return false;
     }
     std::uintptr_t frames[16];
-    const int n = FramesAfter(pc, frames, 16);
-    if (n > 0) LearnCaller(pc, cfa, frames[0]);
+      bool found = false;
+    const int n = FramesAfter(pc, frames, 16, &found);
+    // Only a slot that is really above the interposer's frame is searched for.
+    if (n > 0 && found) LearnCaller(pc, cfa, frames[0]);
     for (int i = 0; i < n; ++i) {
       r = Lookup(frames[i] - 1);
       if (r.owner == Owner::kStudent) return true;
