@@ -27,11 +27,15 @@ TEST(Hang, SpinOnAPlainBoolIsReportedWithItsThread) {
   auto r = lab::explore(Quick(), [] {
     volatile bool ready = false;  // the bug: a plain flag, no scheduling point
     lab::Thread spinner("spinner", [&] {
-      lab::yield();
       while (!ready) {
       }
     });
-    lab::Thread setter("setter", [&] { ready = true; });
+    // The setter sleeps first: virtual time passes only when no thread can run, and the
+    // spinner never gives the scheduler a chance.
+    lab::Thread setter("setter", [&] {
+      lab::sleep_for(1ms);
+      ready = true;
+    });
     spinner.join();
     setter.join();
   });

@@ -144,6 +144,7 @@ lab::Options BaseOptions(const lab::spec::ScenarioConfig& c) {
   o.shrink_runs = ShrinkRuns();
   o.step_budget = c.step_budget;
   o.spurious_wakeups = c.spurious_wakeups;
+  o.fair_spinning = c.fair_spinning;
   o.shared_access_cost_ns = c.shared_access_cost_ns;
   o.preemption_bound = c.preemption_bound;
   o.pct_depth = 3;

@@ -102,23 +102,29 @@ void WaitersThenSet(int waiters, std::chrono::nanoseconds delay, bool clear_afte
 
 }  // namespace
 
+// The contract forbids polling, so no scenario schedules spinners fairly
+// (.fair_spinning = false): a waiter that spins may keep the CPU from the thread it waits
+// for, and the run ends in `livelock`.
 LAB_SCENARIO(many_waiters, .points = 3,
              .description = "three threads wait, then one calls set(): all three wake at "
                             "once; every schedule up to 2 preemptions",
-             .dfs_schedules = 1500) {
+             .dfs_schedules = 1500,
+             .fair_spinning = false) {
   WaitersThenSet(3, 5ms, false);
 }
 
 LAB_SCENARIO(set_then_clear, .points = 3,
              .description = "two threads wait, then set(); clear(): both wake, as in "
                             "Python's threading.Event, and the flag ends cleared",
-             .dfs_schedules = 1500) {
+             .dfs_schedules = 1500,
+             .fair_spinning = false) {
   WaitersThenSet(2, 5ms, true);
 }
 
 LAB_SCENARIO(set_clear_set, .points = 2,
              .description = "set() before anyone waits: wait() passes at once; clear(); then "
-                            "a new wait blocks until the next set()") {
+                            "a new wait blocks until the next set()",
+             .fair_spinning = false) {
   Event ev;
   Log log;
   LAB_EXPECT(!ev.is_set(), "is_set() returned true on a new event: the flag starts cleared");
@@ -144,7 +150,8 @@ LAB_SCENARIO(set_clear_set, .points = 2,
 LAB_SCENARIO(long_wait, .points = 2,
              .description = "two threads wait 2 s (virtual time) for set(): they must block, "
                             "not poll",
-             .pct_schedules = 60, .random_schedules = 60) {
+             .pct_schedules = 60, .random_schedules = 60,
+             .fair_spinning = false) {
   // An odd delay, so that no polling period lines up with it.
   WaitersThenSet(2, 2s + 345us, false);
 }

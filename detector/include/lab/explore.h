@@ -49,6 +49,11 @@ struct Options {
   int pct_depth = 3;                      // LAB_PCT_DEPTH: bug depth d (d-1 change points)
   std::int64_t step_budget = 20000;       // LAB_STEP_BUDGET: steps per schedule before `livelock`
   bool spurious_wakeups = true;           // LAB_SPURIOUS: CondVar waits may wake spuriously
+  // LAB_FAIR_SPIN: a thread that yields or polls (the same non-writing operations on the
+  // same object, over and over) lets the others run first, and lets virtual time pass
+  // while they sleep, as an OS does: a busy-wait that would end is not a `livelock`. Off:
+  // a spinner may keep the CPU for ever (a spec whose contract forbids polling).
+  bool fair_spinning = true;
   std::chrono::milliseconds hang_timeout{2000};  // LAB_HANG_MS: real time without a scheduling point
   bool stop_on_failure = true;            // LAB_STOP_ON_FAILURE: stop at the first failing schedule
   std::int64_t shared_access_cost_ns = 0; // LAB_SHARED_COST_NS: virtual work per Shared access

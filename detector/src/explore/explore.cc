@@ -414,6 +414,7 @@ Options Options::FromEnv(Options o) {
   if (ParseInt("LAB_SHARED_COST_NS", 0, 1'000'000'000'000LL, &x)) o.shared_access_cost_ns = x;
   if (ParseInt("LAB_SHRINK_RUNS", 0, 1'000'000, &x)) o.shrink_runs = static_cast<int>(x);
   ParseBool("LAB_SPURIOUS", &o.spurious_wakeups);
+  ParseBool("LAB_FAIR_SPIN", &o.fair_spinning);
   ParseBool("LAB_STOP_ON_FAILURE", &o.stop_on_failure);
   if (const char* v = std::getenv("LAB_REPLAY"); v != nullptr && *v != 0) o.replay = v;
   return o;

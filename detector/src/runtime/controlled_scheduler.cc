@@ -122,6 +122,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   abort_steps_ = 0;
   runnable_bits_ = 0;
   cv_waiter_bits_ = 0;
+  spinning_bits_ = 0;
   many_threads_ = false;
   time_jumps_ = 0;
   redundant_ = false;
@@ -282,7 +283,8 @@ void ControlledScheduler::ReportLivelock() {
   // out of scope), where the unwinding exception would meet a noexcept destructor and end
   // the process. A thread that keeps running soon reaches another operation.
   if (step_count_ > opt_.step_budget && !MayRunInDestructor(op)) ReportLivelock();
-  if (AloneAtPoint(self)) {
+  if (opt_.fair_spinning) UpdateSpinning(self, op, obj);
+  if (!self->spinning && AloneAtPoint(self)) {
     ++points_[self->tid];  // what Reschedule would do: count the point, go on
   } else {
     Reschedule(self);
@@ -290,6 +292,92 @@ void ControlledScheduler::ReportLivelock() {
   // Resumed by UnwindRemaining (the schedule ended while this thread was preempted here):
   // unwind now rather than run on to the next point.
   if (aborting_ && std::uncaught_exceptions() == 0) ThrowRunAborted();
+}
+
+namespace {
+
+// Operations a polling loop repeats without changing anything another thread waits for:
+// reads, failed or undone lock attempts, yields. (An RMW may be a test-and-set spin lock's
+// attempt; a loop of RMWs that do change state only gets switched away from more often.)
+bool IsPollOp(OpCode op) {
+  switch (op) {
+    case OpCode::kAtomicLoad: case OpCode::kRead: case OpCode::kIsSet: case OpCode::kYield:
+    case OpCode::kTryLock: case OpCode::kTryAcquire: case OpCode::kTryLockShared:
+    case OpCode::kLock: case OpCode::kUnlock: case OpCode::kLockShared:
+    case OpCode::kUnlockShared: case OpCode::kAtomicRmw:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Repeats of one polling operation (or of a pair: load, yield) before the thread counts as
+// busy-waiting. Far more than a bounded spin such as libstdc++'s before it parks a
+// std::atomic::wait (16 loads, 4 yields), which runs as the strategy decides: its bugs
+// (a waiter that parks before the store and is never notified) need it to run on. Only a
+// spin that goes on and on is scheduled fairly (and, under DPOR, ends the claim of
+// exhaustiveness: see Reschedule).
+constexpr int kPollsBeforeYield = 100;
+
+}  // namespace
+
+void ControlledScheduler::UpdateSpinning(ThreadState* self, OpCode op, const ObjectState* obj) {
+  bool spinning;
+  if (!IsPollOp(op)) {
+    self->poll_repeats = 0;
+    self->poll_key[0] = self->poll_key[1] = 0;
+    spinning = false;
+  } else {
+    const std::uintptr_t key =
+        (reinterpret_cast<std::uintptr_t>(obj) << 5) + static_cast<std::uintptr_t>(op) + 1;
+    if (key == self->poll_key[0] || key == self->poll_key[1]) {
+      ++self->poll_repeats;
+    } else {
+      self->poll_repeats = 0;
+    }
+    self->poll_key[1] = self->poll_key[0];
+    self->poll_key[0] = key;
+    // Once spinning, every polling step of the loop keeps it so, until the thread does
+    // something else (its wait is over).
+    spinning = self->spinning || self->poll_repeats >= kPollsBeforeYield;
+  }
+  if (spinning == self->spinning) return;
+  self->spinning = spinning;
+  if (self->tid < 64) {
+    const std::uint64_t bit = std::uint64_t{1} << self->tid;
+    // A new spinner joins the rotation level with the others (not ahead of them by turns
+    // it never had).
+    if (spinning) {
+      const std::uint64_t others = spinning_bits_ & ~bit;
+      self->spin_turns = 0;
+      if (others != 0) {
+        self->spin_turns = run_->threads[__builtin_ctzll(FewestSpinTurns(others))]->spin_turns;
+      }
+    }
+    spinning_bits_ = spinning ? spinning_bits_ | bit : spinning_bits_ & ~bit;
+  }
+}
+
+std::uint64_t ControlledScheduler::FewestSpinTurns(std::uint64_t tids) const {
+  std::int64_t least = INT64_MAX;
+  std::uint64_t out = 0;
+  for (std::uint64_t b = tids; b != 0; b &= b - 1) {
+    const int t = __builtin_ctzll(b);
+    const std::int64_t turns = run_->threads[t]->spin_turns;
+    if (turns < least) {
+      least = turns;
+      out = 0;
+    }
+    if (turns == least) out |= std::uint64_t{1} << t;
+  }
+  return out;
+}
+
+bool ControlledScheduler::AnyTimedWaiter() const {
+  for (const auto& t : run_->threads) {
+    if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0) return true;
+  }
+  return false;
 }
 
 void ControlledScheduler::Say(ThreadState* self, std::string_view words, SiteRef site) {
@@ -433,7 +521,9 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
     // other runnable ones, then (spurious wake-ups) blocked condvar waiters; in plain
     // arrays, as this runs at every step.
     const std::size_t n_threads = run_->threads.size();
-    const bool self_can_run = !self->finished && self->sched == ThreadState::Sched::kRunnable;
+    const bool self_runnable = !self->finished && self->sched == ThreadState::Sched::kRunnable;
+    bool self_can_run = self_runnable;
+    bool narrowed = false;
     std::uint32_t* tids;
     int nr = 0;
     int ns = 0;
@@ -442,8 +532,35 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       // random from step to step, and a scan that branches per thread is mispredicted
       // about half the time. (self_tid < 64: every thread has a bit.)
       tids = small_tids_;
-      if (self_can_run) tids[nr++] = self_tid;
       std::uint64_t bits = runnable_bits_ & ~(std::uint64_t{1} << self_tid);
+      if (spinning_bits_ != 0) [[unlikely]] {
+        // Fair spinning: a busy-waiting thread is no option while a thread that is not
+        // spinning can run (so switching away from a spinner is no preemption, and two
+        // spinners cannot starve a third thread by handing the turn to each other). All
+        // runnable threads spin but one sleeps or waits with a deadline: virtual time
+        // passes, as it would while they spin. None: the spinners go on (a spin nothing
+        // will end spends the step budget: `livelock`).
+        const std::uint64_t busy = bits & ~spinning_bits_;
+        const bool self_busy = self_runnable && !self->spinning;
+        if (busy != 0 || self_busy) {
+          narrowed = bits != busy || self_runnable != self_busy;
+          bits = busy;
+          self_can_run = self_busy;
+        } else if ((bits != 0 || self_runnable) && AnyTimedWaiter()) {
+          WakeEarliestSleepers();
+          continue;
+        } else if (bits != 0) {
+          // Only spinners: they take turns, those that had the fewest turns so far go
+          // next (the running one among them, as any other: no preemption), so none is
+          // starved by the others passing the turn back and forth.
+          const std::uint64_t all = bits | (self_runnable ? std::uint64_t{1} << self_tid : 0);
+          const std::uint64_t least = FewestSpinTurns(all);
+          narrowed = least != all;
+          bits = least;
+          self_can_run = false;
+        }
+      }
+      if (self_can_run) tids[nr++] = self_tid;
       while (bits != 0) {
         tids[nr++] = static_cast<std::uint32_t>(__builtin_ctzll(bits));
         bits &= bits - 1;
@@ -471,6 +588,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       c.num_runnable = nr;
       c.num_spurious = ns;
       c.current_first = self_can_run;
+      c.narrowed = narrowed;
       c.tids = tids;
       c.step = step_count_;
       c.self_tid = self_tid;
@@ -494,6 +612,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       }
     }
     ThreadState* next = run_->threads[tids[pick]].get();
+    if (next->spinning) ++next->spin_turns;
     if (pick >= nr) [[unlikely]] {
       next->spurious = true;
       ++spurious_wakeups_;

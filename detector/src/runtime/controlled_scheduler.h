@@ -171,6 +171,14 @@ class ControlledScheduler {
            (cv_waiter_bits_ == 0 || !opt_.spurious_wakeups) && tid < points_.size();
   }
   void SwitchTo(ThreadState* next);
+  // Point's busy-wait detection (fair spinning): whether `self`, about to do `op` on
+  // `obj`, is polling and should let the others run first (ThreadState::spinning,
+  // spinning_bits_).
+  void UpdateSpinning(ThreadState* self, OpCode op, const ObjectState* obj);
+  // Of the threads in the bit set `tids`, those with the fewest spin turns.
+  std::uint64_t FewestSpinTurns(std::uint64_t tids) const;
+  // A blocked thread with a deadline (a sleep, a timed wait): time can pass for it.
+  bool AnyTimedWaiter() const;
   // started_, abandoned_ and points_ have a slot for thread `tid`.
   void GrowThreadTables(std::uint32_t tid);
   [[noreturn]] void FiberEntry(ThreadState* t);
@@ -214,6 +222,9 @@ class ControlledScheduler {
   std::uint64_t runnable_bits_ = 0;
   // Bit t: thread t (t < 64) is blocked on a condition variable (see SetState).
   std::uint64_t cv_waiter_bits_ = 0;
+  // Bit t: thread t (t < 64) is busy-waiting (UpdateSpinning). Beyond 64 threads spinners
+  // are not told apart.
+  std::uint64_t spinning_bits_ = 0;
   // The schedule has a thread with tid >= 64 (the bit masks above do not cover it).
   bool many_threads_ = false;
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.

@@ -171,6 +171,12 @@ struct ThreadState {
   std::int64_t wake_at_ns = -1;  // timed block / sleep deadline (virtual), -1 none
   bool timed_out = false;
   bool spurious = false;         // woke spuriously (cond var)
+  // Busy-wait detection (ControlledScheduler::Point): the last two polling operations
+  // (op and object) and how often in a row the thread repeated one of them.
+  std::uintptr_t poll_key[2] = {0, 0};
+  int poll_repeats = 0;
+  bool spinning = false;  // busy-waiting: lets the others run first (fair spinning)
+  std::int64_t spin_turns = 0;  // times it was picked to run while spinning
   void* fiber = nullptr;         // fiber/fiber.h Fiber
   // A blocking call the lab does not model, while the thread is inside it (the std::
   // dialect sets it around such calls: "futex(FUTEX_LOCK_PI) at x.cpp:12"); the hang
@@ -206,6 +212,10 @@ struct ThreadState {
     wake_at_ns = -1;
     timed_out = false;
     spurious = false;
+    poll_key[0] = poll_key[1] = 0;
+    poll_repeats = 0;
+    spinning = false;
+    spin_turns = 0;
     fiber = nullptr;
     outside_call.store(nullptr, std::memory_order_relaxed);
     last_site = {};

@@ -44,14 +44,25 @@ ObjectState* OnceObject(pthread_once_t* once, std::uintptr_t pc) {
   return s;
 }
 
+// The flag's word says whether this flag ran, not only the lab object at its address: a
+// flag is often heap memory (std::promise's shared state holds one for set_value), and a
+// new flag at a freed one's address starts at PTHREAD_ONCE_INIT (0) while the lab object
+// the address keeps still says done: "std::future_error: Promise already satisfied" on a
+// correct program. So a finished call marks the word done (glibc's own value), and a word
+// back at 0 with a done object is a new flag.
+constexpr pthread_once_t kOnceDone = 2;
+
 // Claims the flag (true: the caller runs the function) or waits until it is done
 // (false). Runs as one lab operation.
-bool ClaimOrWait(ObjectState* s, const Loc& loc) {
+bool ClaimOrWait(ObjectState* s, pthread_once_t* once, const Loc& loc) {
   ThreadState* self = Self();
   Enter(self, s);
   const SiteRef site = Fix(self, loc);
   Point(self, OpCode::kEventWait, s, site);
   RtGuard g;
+  if (s->is_set && s->count == 0 && __atomic_load_n(once, __ATOMIC_RELAXED) != kOnceDone) {
+    s->is_set = false;  // a new flag at a reused address
+  }
   while (true) {
     if (s->is_set) {
       Acquire(self, s);
@@ -67,11 +78,12 @@ bool ClaimOrWait(ObjectState* s, const Loc& loc) {
 }
 
 // The function returned (done) or threw (not done: a waiter takes its turn).
-void Finish(ObjectState* s, bool done) {
+void Finish(ObjectState* s, pthread_once_t* once, bool done) {
   ThreadState* self = Self();
   RtGuard g;
   s->count = 0;
   if (done) {
+    __atomic_store_n(once, kOnceDone, __ATOMIC_RELAXED);
     Release(self, s);
     s->is_set = true;
     WakeAll(s);
@@ -104,7 +116,7 @@ extern "C" int pthread_once(pthread_once_t* once, void (*fn)()) {
   {
     InLab in_lab;
     s = OnceObject(once, pc);
-    run = NoThrow([&] { return ClaimOrWait(s, LocFor(pc)); });
+    run = NoThrow([&] { return ClaimOrWait(s, once, LocFor(pc)); });
   }
   if (!run) return 0;
   try {
@@ -115,11 +127,11 @@ extern "C" int pthread_once(pthread_once_t* once, void (*fn)()) {
     ThreadState* self = PeekSelf();
     if (!(self->run->mode == RunMode::kControlled && self->run->sched->aborting())) {
       InLab in_lab;
-      Finish(s, false);
+      Finish(s, once, false);
     }
     throw;
   }
   InLab in_lab;
-  Finish(s, true);
+  Finish(s, once, true);
   return 0;
 }

@@ -27,6 +27,9 @@ struct ChoiceView {
   int num_runnable = 0;       // options [0, num_runnable) are runnable threads
   int num_spurious = 0;       // options [num_runnable, +num_spurious) wake a waiter spuriously
   bool current_first = false; // option 0 is the thread that was running (continuing is free)
+  // Busy-waiting threads that could run are left out while another thread can run (fair
+  // spinning): the choice is narrower than the program's.
+  bool narrowed = false;
   const std::uint32_t* tids = nullptr;  // tid of each option (runnable, then spurious)
   std::int64_t step = 0;
   // The thread that reached this scheduling point (it may be blocked or finished) and how

@@ -46,6 +46,10 @@ struct ScenarioConfig {
   int preemption_bound = 2;
   int stress_runs = 5;         // real parallel runs with seeded noise
   bool spurious_wakeups = true;
+  // A busy-waiting thread (a loop of yields, loads, try_locks) lets the others run first, so
+  // a spin that would end passes (lab::Options::fair_spinning). False where the contract
+  // forbids polling: a spinner may then keep the CPU, and a waiter that spins is a `livelock`.
+  bool fair_spinning = true;
   std::int64_t shared_access_cost_ns = 0;  // virtual work charged per lab::Shared access
   std::int64_t step_budget = 50000;        // per schedule, before `livelock`
   // > 0: after PCT and random, DPOR with at most this many schedules (one per class of equivalent
