@@ -325,9 +325,16 @@ void UnlockSlow(ObjectState* s, Loc loc);
 
 void UnlockOp(ObjectState* s, Loc loc) {
   // Fast path: the owner releases its most recent lock (RLock: its last level).
+  // Ownership without loading `owner` (that load follows the lock's CAS of the same word
+  // and cost about 2 ns per lock+unlock, as in LockOp): this thread's most recent held
+  // entry is `s`, so it took `s` and has not released it; the one way `s` can have left
+  // it since is another thread's unlock of it (unlock-not-owner, carried out), which
+  // raises held_refs before it drops the owner, and held_refs stays raised until this
+  // thread prunes the stale entry. A lock destroyed while held loses fast_lock. Anything
+  // else, and held_refs > 0, goes through UnlockSlow, which checks the owner itself.
   ThreadState* self = tls_self;
-  if (self == nullptr || !FastFree(self, s) || s->owner.load(std::memory_order_relaxed) != self ||
-      s->recursion != 1 || self->held.empty() || self->held.back().obj != s) {
+  if (self == nullptr || !FastFree(self, s) || s->held_refs.load(std::memory_order_relaxed) != 0 ||
+      self->held.empty() || self->held.back().obj != s || s->recursion != 1) {
     return UnlockSlow(s, loc);
   }
   const SiteRef site = SiteRef::From(loc);
