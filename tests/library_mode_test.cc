@@ -130,6 +130,27 @@ void WarmUpThenMisuse() ABSL_NO_THREAD_SAFETY_ANALYSIS {
 
 TEST(LibraryMode, FastPathKeepsMisuseFindings) { WarmUpThenMisuse(); }
 
+// The unlock fast path does not load the owner: after another thread unlocked the lock
+// (misuse) and a third took it, the first owner's unlock (its held list still ends with
+// the lock) must still be an unlock by a non-owner, not a release of the third's lock.
+void StolenThenRetaken() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  lab::Mutex m{"fast-stolen"};
+  for (int i = 0; i < 100; ++i) {
+    m.lock();
+    m.unlock();
+  }
+  m.lock();
+  lab::Thread stranger("stranger", [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS { m.unlock(); });
+  stranger.join();
+  lab::Thread taker("taker", [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS { m.lock(); });
+  taker.join();  // finishes holding m
+  m.unlock();
+  EXPECT_EQ(CountOf(lab::FindingKind::kUnlockNotOwner, "fast-stolen"), 2);
+  EXPECT_EQ(CountOf(lab::FindingKind::kUnlockUnlocked, "fast-stolen"), 0);
+}
+
+TEST(LibraryMode, FastUnlockAfterStolenLockIsStillNotOwner) { StolenThenRetaken(); }
+
 // The fast path is taken: once a lock, its lock-order edges and the caller's file are
 // known, an uncontended Mutex or RLock of the free run never enters the slow path, called
 // directly or through std::lock_guard, alone or nested under another lock.

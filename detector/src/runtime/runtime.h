@@ -259,8 +259,8 @@ struct ObjectState {
   LockOrderGraph::Node lo_node = 0;
   bool destroyed = false;
   // Stale entries in other threads' held lists (left by an unlock from a non-owner) that
-  // still point here; the object is not freed while > 0. Only misuse pays for this count:
-  // the lock fast path touches it never.
+  // still point here; the object is not freed while > 0. Only misuse writes this count;
+  // the unlock fast path reads it (> 0: take the slow path, which checks the owner).
   std::atomic<int> held_refs{0};
 
   // Synchronisation clock: what a release/notify/set/arrive publishes.

@@ -162,7 +162,7 @@ bool SpinAcquire(ObjectState* s, ThreadState* self) {
 }  // namespace
 
 // The fast path of a free run (library mode, stress without noise): an uncontended Mutex
-// or RLock this thread does not hold, already known to the run and to the lock-order graph,
+// or RLock (the CAS on its owner succeeds), already known to the run and to the lock-order graph,
 // requested under a held set whose edges this thread recorded before. Everything the slow
 // path would do still happens: the edges are known, the clock is taken, the held list and
 // the site are updated. Anything else (and a failed CAS) goes through LockSlow.
@@ -186,7 +186,9 @@ bool DetectionOff(ObjectState* s) {
 
 void LockUndetected(ObjectState* s) {
   ThreadState* self = Self();
-  if (s->owner.load(std::memory_order_relaxed) == self && s->kind == ObjKind::kRLock) {
+  // Kind first: a load of `owner` right after this thread's own unlock exchanged it waits
+  // for that exchange (see LockOp), and a Mutex needs no such load.
+  if (s->kind == ObjKind::kRLock && s->owner.load(std::memory_order_relaxed) == self) {
     s->recursion++;
     return;
   }
@@ -275,9 +277,12 @@ void LockNestedFast(ThreadState* self, ObjectState* s, Loc loc, SiteRef site) {
 
 void LockOp(ObjectState* s, Loc loc) {
   ThreadState* self = tls_self;
-  if (self == nullptr || !FastFree(self, s) || s->owner.load(std::memory_order_relaxed) != nullptr) {
-    return LockSlow(s, loc);
-  }
+  // No test of `owner` before the CAS: in the common pattern (this thread unlocked `s`
+  // just before) that load follows the unlock's locked exchange of the same word and cost
+  // about 2 ns per lock+unlock here (measured, x86-64: 1.34x -> about 1.2x std::mutex
+  // uncontended). A held lock fails the CAS instead and goes to LockSlow, as it did from
+  // the test.
+  if (self == nullptr || !FastFree(self, s)) return LockSlow(s, loc);
   const SiteRef site = SiteRef::From(loc);
   // The last site's file is a student's (Fix never records another): most calls come from
   // the same file as the previous one and skip the file-class cache.
@@ -320,9 +325,16 @@ void UnlockSlow(ObjectState* s, Loc loc);
 
 void UnlockOp(ObjectState* s, Loc loc) {
   // Fast path: the owner releases its most recent lock (RLock: its last level).
+  // Ownership without loading `owner` (that load follows the lock's CAS of the same word
+  // and cost about 2 ns per lock+unlock, as in LockOp): this thread's most recent held
+  // entry is `s`, so it took `s` and has not released it; the one way `s` can have left
+  // it since is another thread's unlock of it (unlock-not-owner, carried out), which
+  // raises held_refs before it drops the owner, and held_refs stays raised until this
+  // thread prunes the stale entry. A lock destroyed while held loses fast_lock. Anything
+  // else, and held_refs > 0, goes through UnlockSlow, which checks the owner itself.
   ThreadState* self = tls_self;
-  if (self == nullptr || !FastFree(self, s) || s->owner.load(std::memory_order_relaxed) != self ||
-      s->recursion != 1 || self->held.empty() || self->held.back().obj != s) {
+  if (self == nullptr || !FastFree(self, s) || s->held_refs.load(std::memory_order_relaxed) != 0 ||
+      self->held.empty() || self->held.back().obj != s || s->recursion != 1) {
     return UnlockSlow(s, loc);
   }
   const SiteRef site = SiteRef::From(loc);
