@@ -78,8 +78,6 @@ struct Acc {
   std::uintptr_t word = 0;  // a plain-memory word: EventAccess::where; 0 for objects, tags
 };
 using Footprint = std::vector<Acc>;
-// The order of first sight of a renamed object or word (Canon: (n << 3) | 4).
-inline std::uint64_t NameOrdinal(std::uint64_t key) { return key >> 3; }
 
 using Clock = std::vector<std::uint32_t>;  // by tid
 void Join(Clock& a, const Clock& b) {
@@ -96,6 +94,67 @@ struct Event {
   Clock clock;  // happens-before: the steps before it it depends on, transitively
 };
 
+// A footprint sorted for the cross-schedule comparison (Dependent): each name once, with
+// whether any access to it writes. Objects and tags by name; plain words both by name and
+// by where they are (EventAccess::where).
+struct Sorted {
+  using Entry = std::pair<std::uint64_t, bool>;  // (name or where, writes)
+  std::vector<Entry> objects, words_by_name, words_by_where;
+  std::vector<Entry> heap_by_name;  // the heap words (IsHeapWord) by name
+  std::uint64_t max_heap = 0, max_heap_write = 0;  // their greatest names (0: none)
+};
+void SortMerge(std::vector<Sorted::Entry>* v) {
+  std::sort(v->begin(), v->end());
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    if (out > 0 && (*v)[out - 1].first == (*v)[i].first) {
+      (*v)[out - 1].second = (*v)[out - 1].second || (*v)[i].second;
+    } else {
+      (*v)[out++] = (*v)[i];
+    }
+  }
+  v->resize(out);
+}
+Sorted Sort(const Footprint& fp) {
+  Sorted s;
+  for (const Acc& a : fp) {
+    if (a.word == 0) {
+      s.objects.emplace_back(a.key, a.write);
+    } else {
+      s.words_by_name.emplace_back(a.key, a.write);
+      s.words_by_where.emplace_back(a.word, a.write);
+      if (IsHeapWord(a.word)) {
+        s.heap_by_name.emplace_back(a.key, a.write);
+        s.max_heap = std::max(s.max_heap, a.key);
+        if (a.write) s.max_heap_write = std::max(s.max_heap_write, a.key);
+      }
+    }
+  }
+  SortMerge(&s.objects);
+  SortMerge(&s.words_by_name);
+  SortMerge(&s.words_by_where);
+  SortMerge(&s.heap_by_name);
+  return s;
+}
+// Whether two sorted lists share a name that one of them writes; `a` up to `a_limit` only.
+bool Conflict(const std::vector<Sorted::Entry>& a, const std::vector<Sorted::Entry>& b,
+              std::uint64_t a_limit = ~std::uint64_t{0}) {
+  auto i = a.begin();
+  auto j = b.begin();
+  while (i != a.end() && j != b.end() && i->first <= a_limit) {
+    if (i->first < j->first) {
+      ++i;
+    } else if (j->first < i->first) {
+      ++j;
+    } else {
+      if (i->second || j->second) return true;
+      ++i;
+      ++j;
+    }
+  }
+  return false;
+}
+
 // A step run from a node in an earlier schedule (explored), or asleep since such a node.
 // `mark`: the names given before that node (the prefix this schedule shares with the one
 // the step ran in). Objects it touches were named by then (announced at the node); its
@@ -104,31 +163,35 @@ struct Event {
 struct SleepEntry {
   std::uint32_t tid;
   bool forced;
-  Footprint fp;
+  Sorted fp;
   std::uint64_t mark = 0;
 };
 
-// Whether the step of `e` and a step `b` of the current schedule conflict.
-bool Dependent(const SleepEntry& e, const Footprint& b) {
-  for (const Acc& x : e.fp) {
-    for (const Acc& y : b) {
-      if (!x.write && !y.write) continue;
-      if ((x.word == 0) != (y.word == 0)) continue;  // a word is no object
-      if (x.word == 0) {
-        if (x.key == y.key) return true;
-        continue;
-      }
-      // A word named in the common prefix has that name in both schedules (its address
-      // may differ: the allocator's state does). One named later is compared by where it
-      // is: a global by address, a stack word by thread and depth. A heap block allocated
-      // before the schedules parted and first touched after could sit elsewhere in the
-      // other schedule: a conflict on it may be missed (a limit: blocks are mostly
-      // written, so named, when they are made).
-      if (x.word == y.word) return true;
-      if (x.key == y.key && NameOrdinal(x.key) <= e.mark) return true;
-    }
+// Whether the step of `e` and a step `b` of the current schedule conflict: two accesses to
+// one object, or to one word, one of them a write. Sorted lists, merged: linear in the
+// footprints' sizes (this runs for every sleeping and explored entry at every step).
+bool Dependent(const SleepEntry& e, const Sorted& b) {
+  if (Conflict(e.fp.objects, b.objects)) return true;
+  // A word named in the common prefix has that name in both schedules (its address may
+  // differ: the allocator's state does). Names are (ordinal << 3) | 4: the names given by
+  // `mark` are those up to `named`.
+  const std::uint64_t named = (e.mark << 3) | 7;
+  if (Conflict(e.fp.words_by_name, b.words_by_name, named)) return true;
+  // One named later is compared by where it is: a global by address, a stack word by
+  // thread and depth (dpor_event.h)...
+  if (Conflict(e.fp.words_by_where, b.words_by_where)) return true;
+  // ... and a heap word by nothing: a block may sit at another address in the other
+  // schedule (each schedule starts with the heap the previous one left), and another block
+  // at its address. So two heap words both named after the prefix (a word of b named in
+  // it was touched there, e's was not: not the same word) conflict when one is written.
+  // More dependence than needed, never less: at worst a schedule more.
+  if (e.fp.max_heap <= named || b.max_heap <= named) return false;
+  bool late_write = false;  // e writes a heap word named after the prefix
+  for (auto it = e.fp.heap_by_name.rbegin(); it != e.fp.heap_by_name.rend(); ++it) {
+    if (it->first <= named) break;
+    late_write = late_write || it->second;
   }
-  return false;
+  return b.max_heap_write > named || late_write;
 }
 
 // A state of the search; node i is the state before step i of the current schedule.
@@ -405,11 +468,13 @@ class DporStrategy : public SchedulingStrategy {
     Node& from = nodes_[index];
     bool known = false;
     for (const SleepEntry& e : from.explored) known |= e.tid == t;
-    if (!known) from.explored.push_back({t, ev.forced, ev.fp, from.mark});
+    const bool fresh = !jumped && depth_ >= fresh_from_;
+    if (!known || fresh) sorted_ = Sort(ev.fp);
+    if (!known) from.explored.push_back({t, ev.forced, sorted_, from.mark});
     next_sleep_.clear();
-    if (!jumped && depth_ >= fresh_from_) {
+    if (fresh) {
       auto keep = [&](const SleepEntry& e) {
-        if (e.tid != t && e.forced == ev.forced && !Dependent(e, ev.fp)) {
+        if (e.tid != t && e.forced == ev.forced && !Dependent(e, sorted_)) {
           next_sleep_.push_back(e);
         }
       };
@@ -481,6 +546,7 @@ class DporStrategy : public SchedulingStrategy {
   std::uint32_t pending_tid_ = 0;
   bool pending_forced_ = false;
   Footprint pending_fp_;
+  Sorted sorted_;  // the step being recorded, sorted (FinishStep)
   std::vector<SleepEntry> next_sleep_;
   std::vector<int> path_;
 };
