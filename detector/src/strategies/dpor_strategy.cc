@@ -49,12 +49,21 @@
 //     node compares each thread's next step by its announced operation only; a step with
 //     plain accesses is checked again when it ends, with its whole footprint, against
 //     every step before it (what Flanagan and Godefroid's check at its node would have
-//     found, had the footprint been known there).
+//     found, had the footprint been known there). Sleep sets compare footprints of two
+//     schedules: see Dependent for how a word is named across them (heap words
+//     conservatively).
+//   - Futex waits (the std:: dialect's std::atomic::wait, latch, semaphores, futures): the
+//     wait reads its word and writes its queue, the wake writes the queue, and every
+//     std::atomic operation touches its word, all as plain words of the step
+//     (sync/futex_ops.cc, stdcxx/tsan_atomics.cc): a wait is dependent with every store to
+//     its word, plain or atomic, whichever object its scheduling point names.
 //   Outside the model: memory that neither the lab's objects nor the instrumentation see
 //   (the native dialect's plain variables between two points: DPOR takes two steps that
 //   touch no common lab object as independent whatever such memory they share; the DFS
 //   interleaves them at step granularity as well), and object construction and
-//   destruction, which are no scheduling points.
+//   destruction, which are no scheduling points; and the atomics inside libstdc++.so (not
+//   instrumented: std::future's state word), whose stores the lab does not see (only the
+//   futex operations on them).
 // Replay tokens are "dfs" paths (the choices at points with several options), replayed by
 // the dfs PathStrategy.
 #include <algorithm>
