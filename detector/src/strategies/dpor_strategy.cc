@@ -67,6 +67,7 @@
 // Replay tokens are "dfs" paths (the choices at points with several options), replayed by
 // the dfs PathStrategy.
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -105,13 +106,26 @@ struct Event {
 
 // A footprint sorted for the cross-schedule comparison (Dependent): each name once, with
 // whether any access to it writes. Objects and tags by name; plain words both by name and
-// by where they are (EventAccess::where).
+// by where they are (EventAccess::where); the heap words again by name. One array of four
+// sorted runs, made once per step and shared (immutable) by every sleep set holding it.
 struct Sorted {
   using Entry = std::pair<std::uint64_t, bool>;  // (name or where, writes)
-  std::vector<Entry> objects, words_by_name, words_by_where;
-  std::vector<Entry> heap_by_name;  // the heap words (IsHeapWord) by name
-  std::uint64_t max_heap = 0, max_heap_write = 0;  // their greatest names (0: none)
+  struct Run {
+    const Entry* begin;
+    const Entry* end;
+  };
+  std::vector<Entry> all;  // objects | words by name | words by where | heap words by name
+  std::size_t ends[4] = {};
+  std::uint64_t max_heap = 0, max_heap_write = 0;  // the heap words' greatest names (0: none)
+  Run run(int i) const {
+    const Entry* base = all.data();
+    return {base + (i == 0 ? 0 : ends[i - 1]), base + ends[i]};
+  }
 };
+using SortedPtr = std::shared_ptr<const Sorted>;
+enum SortedRun { kObjects = 0, kWordsByName = 1, kWordsByWhere = 2, kHeapByName = 3 };
+
+// Sorts `v` and merges equal names (writes if any access writes).
 void SortMerge(std::vector<Sorted::Entry>* v) {
   std::sort(v->begin(), v->end());
   std::size_t out = 0;
@@ -124,33 +138,40 @@ void SortMerge(std::vector<Sorted::Entry>* v) {
   }
   v->resize(out);
 }
-Sorted Sort(const Footprint& fp) {
-  Sorted s;
+// `scratch`: four lists reused from step to step (no allocation once they have grown).
+SortedPtr Sort(const Footprint& fp, std::vector<Sorted::Entry> (&scratch)[4]) {
+  auto s = std::make_shared<Sorted>();
+  for (auto& v : scratch) v.clear();
   for (const Acc& a : fp) {
     if (a.word == 0) {
-      s.objects.emplace_back(a.key, a.write);
+      scratch[kObjects].emplace_back(a.key, a.write);
     } else {
-      s.words_by_name.emplace_back(a.key, a.write);
-      s.words_by_where.emplace_back(a.word, a.write);
+      scratch[kWordsByName].emplace_back(a.key, a.write);
+      scratch[kWordsByWhere].emplace_back(a.word, a.write);
       if (IsHeapWord(a.word)) {
-        s.heap_by_name.emplace_back(a.key, a.write);
-        s.max_heap = std::max(s.max_heap, a.key);
-        if (a.write) s.max_heap_write = std::max(s.max_heap_write, a.key);
+        scratch[kHeapByName].emplace_back(a.key, a.write);
+        s->max_heap = std::max(s->max_heap, a.key);
+        if (a.write) s->max_heap_write = std::max(s->max_heap_write, a.key);
       }
     }
   }
-  SortMerge(&s.objects);
-  SortMerge(&s.words_by_name);
-  SortMerge(&s.words_by_where);
-  SortMerge(&s.heap_by_name);
+  std::size_t total = 0;
+  for (auto& v : scratch) {
+    SortMerge(&v);
+    total += v.size();
+  }
+  s->all.reserve(total);
+  for (int i = 0; i < 4; ++i) {
+    s->all.insert(s->all.end(), scratch[i].begin(), scratch[i].end());
+    s->ends[i] = s->all.size();
+  }
   return s;
 }
-// Whether two sorted lists share a name that one of them writes; `a` up to `a_limit` only.
-bool Conflict(const std::vector<Sorted::Entry>& a, const std::vector<Sorted::Entry>& b,
-              std::uint64_t a_limit = ~std::uint64_t{0}) {
-  auto i = a.begin();
-  auto j = b.begin();
-  while (i != a.end() && j != b.end() && i->first <= a_limit) {
+// Whether two sorted runs share a name that one of them writes; `a` up to `a_limit` only.
+bool Conflict(Sorted::Run a, Sorted::Run b, std::uint64_t a_limit = ~std::uint64_t{0}) {
+  const Sorted::Entry* i = a.begin;
+  const Sorted::Entry* j = b.begin;
+  while (i != a.end && j != b.end && i->first <= a_limit) {
     if (i->first < j->first) {
       ++i;
     } else if (j->first < i->first) {
@@ -172,7 +193,7 @@ bool Conflict(const std::vector<Sorted::Entry>& a, const std::vector<Sorted::Ent
 struct SleepEntry {
   std::uint32_t tid;
   bool forced;
-  Sorted fp;
+  SortedPtr fp;
   std::uint64_t mark = 0;
 };
 
@@ -180,23 +201,26 @@ struct SleepEntry {
 // one object, or to one word, one of them a write. Sorted lists, merged: linear in the
 // footprints' sizes (this runs for every sleeping and explored entry at every step).
 bool Dependent(const SleepEntry& e, const Sorted& b) {
-  if (Conflict(e.fp.objects, b.objects)) return true;
+  const Sorted& a = *e.fp;
+  if (Conflict(a.run(kObjects), b.run(kObjects))) return true;
   // A word named in the common prefix has that name in both schedules (its address may
   // differ: the allocator's state does). Names are (ordinal << 3) | 4: the names given by
   // `mark` are those up to `named`.
   const std::uint64_t named = (e.mark << 3) | 7;
-  if (Conflict(e.fp.words_by_name, b.words_by_name, named)) return true;
+  if (Conflict(a.run(kWordsByName), b.run(kWordsByName), named)) return true;
   // One named later is compared by where it is: a global by address, a stack word by
   // thread and depth (dpor_event.h)...
-  if (Conflict(e.fp.words_by_where, b.words_by_where)) return true;
+  if (Conflict(a.run(kWordsByWhere), b.run(kWordsByWhere))) return true;
   // ... and a heap word by nothing: a block may sit at another address in the other
   // schedule (each schedule starts with the heap the previous one left), and another block
   // at its address. So two heap words both named after the prefix (a word of b named in
   // it was touched there, e's was not: not the same word) conflict when one is written.
   // More dependence than needed, never less: at worst a schedule more.
-  if (e.fp.max_heap <= named || b.max_heap <= named) return false;
+  if (a.max_heap <= named || b.max_heap <= named) return false;
   bool late_write = false;  // e writes a heap word named after the prefix
-  for (auto it = e.fp.heap_by_name.rbegin(); it != e.fp.heap_by_name.rend(); ++it) {
+  const Sorted::Run heap = a.run(kHeapByName);
+  for (const Sorted::Entry* it = heap.end; it != heap.begin;) {
+    --it;
     if (it->first <= named) break;
     late_write = late_write || it->second;
   }
@@ -478,12 +502,12 @@ class DporStrategy : public SchedulingStrategy {
     bool known = false;
     for (const SleepEntry& e : from.explored) known |= e.tid == t;
     const bool fresh = !jumped && depth_ >= fresh_from_;
-    if (!known || fresh) sorted_ = Sort(ev.fp);
+    if (!known || fresh) sorted_ = Sort(ev.fp, scratch_);
     if (!known) from.explored.push_back({t, ev.forced, sorted_, from.mark});
     next_sleep_.clear();
     if (fresh) {
       auto keep = [&](const SleepEntry& e) {
-        if (e.tid != t && e.forced == ev.forced && !Dependent(e, sorted_)) {
+        if (e.tid != t && e.forced == ev.forced && !Dependent(e, *sorted_)) {
           next_sleep_.push_back(e);
         }
       };
@@ -555,7 +579,8 @@ class DporStrategy : public SchedulingStrategy {
   std::uint32_t pending_tid_ = 0;
   bool pending_forced_ = false;
   Footprint pending_fp_;
-  Sorted sorted_;  // the step being recorded, sorted (FinishStep)
+  SortedPtr sorted_;  // the step being recorded, sorted (FinishStep)
+  std::vector<Sorted::Entry> scratch_[4];
   std::vector<SleepEntry> next_sleep_;
   std::vector<int> path_;
 };
