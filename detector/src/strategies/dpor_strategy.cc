@@ -67,7 +67,6 @@
 // Replay tokens are "dfs" paths (the choices at points with several options), replayed by
 // the dfs PathStrategy.
 #include <algorithm>
-#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -107,7 +106,7 @@ struct Event {
 // A footprint sorted for the cross-schedule comparison (Dependent): each name once, with
 // whether any access to it writes. Objects and tags by name; plain words both by name and
 // by where they are (EventAccess::where); the heap words again by name. One array of four
-// sorted runs, made once per step and shared (immutable) by every sleep set holding it.
+// sorted runs (one allocation per copy, as the unsorted footprint had).
 struct Sorted {
   using Entry = std::pair<std::uint64_t, bool>;  // (name or where, writes)
   struct Run {
@@ -122,7 +121,6 @@ struct Sorted {
     return {base + (i == 0 ? 0 : ends[i - 1]), base + ends[i]};
   }
 };
-using SortedPtr = std::shared_ptr<const Sorted>;
 enum SortedRun { kObjects = 0, kWordsByName = 1, kWordsByWhere = 2, kHeapByName = 3 };
 
 // Sorts `v` and merges equal names (writes if any access writes).
@@ -138,9 +136,10 @@ void SortMerge(std::vector<Sorted::Entry>* v) {
   }
   v->resize(out);
 }
-// `scratch`: four lists reused from step to step (no allocation once they have grown).
-SortedPtr Sort(const Footprint& fp, std::vector<Sorted::Entry> (&scratch)[4]) {
-  auto s = std::make_shared<Sorted>();
+// Sorts `fp` into `out` (its array reused). `scratch`: four lists reused from step to step
+// (no allocation once they have grown).
+void SortInto(const Footprint& fp, std::vector<Sorted::Entry> (&scratch)[4], Sorted* out) {
+  out->max_heap = out->max_heap_write = 0;
   for (auto& v : scratch) v.clear();
   for (const Acc& a : fp) {
     if (a.word == 0) {
@@ -150,22 +149,17 @@ SortedPtr Sort(const Footprint& fp, std::vector<Sorted::Entry> (&scratch)[4]) {
       scratch[kWordsByWhere].emplace_back(a.word, a.write);
       if (IsHeapWord(a.word)) {
         scratch[kHeapByName].emplace_back(a.key, a.write);
-        s->max_heap = std::max(s->max_heap, a.key);
-        if (a.write) s->max_heap_write = std::max(s->max_heap_write, a.key);
+        out->max_heap = std::max(out->max_heap, a.key);
+        if (a.write) out->max_heap_write = std::max(out->max_heap_write, a.key);
       }
     }
   }
-  std::size_t total = 0;
-  for (auto& v : scratch) {
-    SortMerge(&v);
-    total += v.size();
-  }
-  s->all.reserve(total);
+  out->all.clear();
   for (int i = 0; i < 4; ++i) {
-    s->all.insert(s->all.end(), scratch[i].begin(), scratch[i].end());
-    s->ends[i] = s->all.size();
+    SortMerge(&scratch[i]);
+    out->all.insert(out->all.end(), scratch[i].begin(), scratch[i].end());
+    out->ends[i] = out->all.size();
   }
-  return s;
 }
 // Whether two sorted runs share a name that one of them writes; `a` up to `a_limit` only.
 bool Conflict(Sorted::Run a, Sorted::Run b, std::uint64_t a_limit = ~std::uint64_t{0}) {
@@ -193,7 +187,7 @@ bool Conflict(Sorted::Run a, Sorted::Run b, std::uint64_t a_limit = ~std::uint64
 struct SleepEntry {
   std::uint32_t tid;
   bool forced;
-  SortedPtr fp;
+  Sorted fp;
   std::uint64_t mark = 0;
 };
 
@@ -201,7 +195,7 @@ struct SleepEntry {
 // one object, or to one word, one of them a write. Sorted lists, merged: linear in the
 // footprints' sizes (this runs for every sleeping and explored entry at every step).
 bool Dependent(const SleepEntry& e, const Sorted& b) {
-  const Sorted& a = *e.fp;
+  const Sorted& a = e.fp;
   if (Conflict(a.run(kObjects), b.run(kObjects))) return true;
   // A word named in the common prefix has that name in both schedules (its address may
   // differ: the allocator's state does). Names are (ordinal << 3) | 4: the names given by
@@ -502,12 +496,14 @@ class DporStrategy : public SchedulingStrategy {
     bool known = false;
     for (const SleepEntry& e : from.explored) known |= e.tid == t;
     const bool fresh = !jumped && depth_ >= fresh_from_;
-    if (!known || fresh) sorted_ = Sort(ev.fp, scratch_);
+    if (!known || (fresh && (!from.sleep.empty() || !from.explored.empty()))) {
+      SortInto(ev.fp, scratch_, &sorted_);
+    }
     if (!known) from.explored.push_back({t, ev.forced, sorted_, from.mark});
     next_sleep_.clear();
     if (fresh) {
       auto keep = [&](const SleepEntry& e) {
-        if (e.tid != t && e.forced == ev.forced && !Dependent(e, *sorted_)) {
+        if (e.tid != t && e.forced == ev.forced && !Dependent(e, sorted_)) {
           next_sleep_.push_back(e);
         }
       };
@@ -579,7 +575,7 @@ class DporStrategy : public SchedulingStrategy {
   std::uint32_t pending_tid_ = 0;
   bool pending_forced_ = false;
   Footprint pending_fp_;
-  SortedPtr sorted_;  // the step being recorded, sorted (FinishStep)
+  Sorted sorted_;  // the step being recorded, sorted (FinishStep; its array reused)
   std::vector<Sorted::Entry> scratch_[4];
   std::vector<SleepEntry> next_sleep_;
   std::vector<int> path_;
