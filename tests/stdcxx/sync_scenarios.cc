@@ -8,6 +8,7 @@
 // NAME SCHEDULES [pct]` prints "schedules N", one "finding ID|message|site;..." line per
 // finding and its trace as "event THREAD OP FILE:LINE" lines. Lines the test expects are
 // marked `// line: TAG`.
+#include <errno.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -31,6 +32,7 @@
 #include <thread>
 
 #include "lab/explore.h"
+#include "lab/report.h"
 
 namespace {
 
@@ -451,6 +453,53 @@ void RawFutex() {
   syscall(SYS_futex, &word, FUTEX_WAIT_REQUEUE_PI_PRIVATE, 0, nullptr, &target, 0);  // line: raw-futex
 }
 
+// ---- DPOR and futex waits (issue #8 item 4) ----
+//
+// A FUTEX_WAIT reads its word: it parks only if the word still holds the expected value,
+// and returns EAGAIN otherwise. So the wait and every store to the word are dependent, and
+// DPOR must run both orders. The waiter here waits (with a timeout: parked, it times out
+// and goes on) without reading the word first, so no other step of it touches the word;
+// the setter's store is its only step. Parked then timed out: fine; EAGAIN (the store came
+// first): reported. Each program in two spellings of the word: a plain int stored by
+// instrumented code, and a std::atomic<int> the waiter never loads (whose lab object may
+// not exist yet when the wait runs).
+alignas(64) int futex_plain_word = 0;
+alignas(64) std::atomic<int> futex_atomic_word{0};
+
+void TimedWaitOn(void* word) {
+  timespec ts{0, 1'000'000};
+  const long r = syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, 0, &ts, nullptr, 0);
+  if (r == -1 && errno == EAGAIN) {
+    lab::report(lab::FindingKind::kWrongOutput, "the word changed before the wait");
+  }
+}
+void FutexWaitVsPlainStore() {
+  futex_plain_word = 0;
+  std::thread waiter(TimedWaitOn, &futex_plain_word);
+  std::thread setter([] { futex_plain_word = 1; });
+  setter.join();
+  waiter.join();
+}
+void FutexWaitVsAtomicStore() {
+  futex_atomic_word.store(0);
+  std::thread waiter(TimedWaitOn, &futex_atomic_word);
+  std::thread setter([] { futex_atomic_word.store(1); });
+  setter.join();
+  waiter.join();
+}
+
+// The notify before the store: the waiter may park (the word still 0), be woken by the
+// notify, find 0 again, park again, and the store wakes no one: a stall.
+void AtomicNotifyBeforeStore() {
+  std::atomic<int> flag{0};
+  std::thread setter([&] {
+    flag.notify_one();
+    flag.store(1);
+  });
+  flag.wait(0);  // line: notify-early-wait
+  setter.join();
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
     {"sem_handoff", SemHandoff},
     {"sem_starts_open", SemStartsOpen},
@@ -486,21 +535,35 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"static_init_deadlock", StaticInitDeadlock},
     {"pipe_read", PipeRead},
     {"raw_futex", RawFutex},
+    {"futex_wait_vs_plain_store", FutexWaitVsPlainStore},
+    {"futex_wait_vs_atomic_store", FutexWaitVsAtomicStore},
+    {"atomic_notify_before_store", AtomicNotifyBeforeStore},
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3 || kScenarios.count(argv[1]) == 0) {
-    std::fprintf(stderr, "usage: %s SCENARIO SCHEDULES [pct]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s SCENARIO SCHEDULES [pct|dpor|dfs]\n", argv[0]);
     return 2;
   }
   lab::Options opt;
   opt.schedules = std::atoi(argv[2]);
   opt.seed = 7;
-  if (argc > 3 && std::strcmp(argv[3], "pct") == 0) opt.strategy = lab::Strategy::kPct;
+  const std::string strategy = argc > 3 ? argv[3] : "";
+  if (strategy == "pct") opt.strategy = lab::Strategy::kPct;
+  // The exhaustive searches run every schedule (no stop at a failure): the verdict is every
+  // finding of every schedule; "dfs" with a bound no schedule here reaches.
+  if (strategy == "dpor" || strategy == "dfs") {
+    opt.strategy = strategy == "dfs" ? lab::Strategy::kExhaustive : lab::Strategy::kDpor;
+    opt.stop_on_failure = false;
+    opt.spurious_wakeups = false;
+    if (strategy == "dfs") opt.preemption_bound = 1000;
+  }
   const lab::ExploreResult r = lab::explore(opt, kScenarios.at(argv[1]));
   std::printf("schedules %d\n", r.schedules_run);
+  std::printf("redundant %d\n", r.redundant_schedules);
+  std::printf("exhausted %d\n", r.exhausted ? 1 : 0);
   for (const lab::Finding& f : r.findings) {
     std::printf("finding %s|%s|", std::string(f.id()).c_str(), f.message.c_str());
     for (const lab::SourceSite& s : f.sites) std::printf("%s:%d;", s.file.c_str(), s.line);

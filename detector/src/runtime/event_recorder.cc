@@ -153,6 +153,18 @@ EventStatus EventRecorder::Continuation(const ThreadState* t) {
   }
 }
 
+namespace {
+// The executable's static data (.data, .bss), where the linker puts these symbols: a
+// global's address is the same in every schedule. Everything else that is no lab thread's
+// stack (the heap; a shared library's data) is a HeapWord.
+extern "C" char __data_start[];  // NOLINT: glibc's crt1.o
+extern "C" char _end[];           // NOLINT: the linker's
+bool InStaticData(std::uintptr_t a) {
+  return a >= reinterpret_cast<std::uintptr_t>(__data_start) &&
+         a < reinterpret_cast<std::uintptr_t>(_end);
+}
+}  // namespace
+
 void EventRecorder::OnPlainAccess(std::uintptr_t addr, std::size_t size, bool write,
                                   std::uint32_t stack_tid, const char* stack_top) {
   const auto top = reinterpret_cast<std::uintptr_t>(stack_top);
@@ -165,7 +177,10 @@ void EventRecorder::OnPlainAccess(std::uintptr_t addr, std::size_t size, bool wr
         plain_index_.try_emplace(w, static_cast<std::uint32_t>(plain_.size()));
     if (added) {
       const std::uintptr_t word = w & ~std::uintptr_t{7};
-      plain_.push_back({w, write, top != 0 ? StackWord(stack_tid, top - word) : word});
+      const std::uintptr_t where = top != 0           ? StackWord(stack_tid, top - word)
+                                   : InStaticData(word) ? word
+                                                        : HeapWord(word);
+      plain_.push_back({w, write, where});
     } else {
       plain_[it->second].write |= write;
     }

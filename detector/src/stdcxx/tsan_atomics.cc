@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "controlled_scheduler.h"
 #include "no_throw.h"
 #include "object_map.h"
 #include "runtime.h"
@@ -27,7 +28,7 @@ namespace {
 // operation fail without writing, as C++ allows (ControlledScheduler::
 // ChooseSpuriousFailure): it is then a load, and `fail_spuriously()` its result.
 template <typename R, typename Op, typename Fail = std::nullptr_t>
-R Atomic(const volatile void* addr, bool may_write, std::uintptr_t pc, Op op,
+R Atomic(const volatile void* addr, std::size_t size, bool may_write, std::uintptr_t pc, Op op,
          Fail fail_spuriously = nullptr) {
   ThreadState* self = tls_self;
   SiteRef student_site;
@@ -43,6 +44,12 @@ R Atomic(const volatile void* addr, bool may_write, std::uintptr_t pc, Op op,
   Enter(self, s);
   const SiteRef site = SiteRef::From(LocFor(pc));
   NoThrow([&] { Point(self, may_write ? OpCode::kAtomicRmw : OpCode::kAtomicLoad, s, site); });
+  if (self->run->mode == RunMode::kControlled && self->run->sched->RecordsPlainAccesses()) {
+    // DPOR: the word joins the step's footprint too, as a plain access would, so that a
+    // futex wait on it (which reads the word: futex_ops.cc) depends on this operation
+    // whichever object the wait's point names.
+    self->run->sched->OnPlainAccess(reinterpret_cast<std::uintptr_t>(addr), size, may_write);
+  }
   if constexpr (!std::is_same_v<Fail, std::nullptr_t>) {
     if (self->run->mode == RunMode::kControlled &&
         self->run->sched->ChooseSpuriousFailure(self, s, site)) {
@@ -69,17 +76,17 @@ using namespace lab::internal::stdcxx;
 #define LAB_PC Ret(__builtin_return_address(0))
 #define LAB_RMW(bits, T, name, builtin)                                                    \
   T __tsan_atomic##bits##_##name(volatile T* a, T v, int) {                              \
-    return Atomic<T>(a, true, LAB_PC, [&](bool& w) {                                      \
+    return Atomic<T>(a, sizeof(T), true, LAB_PC, [&](bool& w) {                                      \
       w = true;                                                                          \
       return builtin(a, v, __ATOMIC_SEQ_CST);                                            \
     });                                                                                  \
   }
 #define LAB_ATOMICS(bits, T)                                                               \
   T __tsan_atomic##bits##_load(const volatile T* a, int) {                               \
-    return Atomic<T>(a, false, LAB_PC, [&](bool&) { return __atomic_load_n(a, __ATOMIC_SEQ_CST); }); \
+    return Atomic<T>(a, sizeof(T), false, LAB_PC, [&](bool&) { return __atomic_load_n(a, __ATOMIC_SEQ_CST); }); \
   }                                                                                      \
   void __tsan_atomic##bits##_store(volatile T* a, T v, int) {                            \
-    Atomic<int>(a, true, LAB_PC, [&](bool& w) {                                           \
+    Atomic<int>(a, sizeof(T), true, LAB_PC, [&](bool& w) {                                           \
       w = true;                                                                          \
       __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                          \
       return 0;                                                                          \
@@ -94,7 +101,7 @@ using namespace lab::internal::stdcxx;
   LAB_RMW(bits, T, fetch_nand, __atomic_fetch_nand)                                      \
   int __tsan_atomic##bits##_compare_exchange_strong(volatile T* a, T* expected, T desired, \
                                                     int, int) {                          \
-    return Atomic<int>(a, true, LAB_PC, [&](bool& w) {                                    \
+    return Atomic<int>(a, sizeof(T), true, LAB_PC, [&](bool& w) {                                    \
       w = __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST,       \
                                       __ATOMIC_SEQ_CST);                                 \
       return w ? 1 : 0;                                                                  \
@@ -103,7 +110,7 @@ using namespace lab::internal::stdcxx;
   int __tsan_atomic##bits##_compare_exchange_weak(volatile T* a, T* expected, T desired,   \
                                                   int, int) {                            \
     return Atomic<int>(                                                                  \
-        a, true, LAB_PC,                                                                 \
+        a, sizeof(T), true, LAB_PC,                                                                 \
         [&](bool& w) {                                                                   \
           w = __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST,   \
                                           __ATOMIC_SEQ_CST);                             \
@@ -116,7 +123,7 @@ using namespace lab::internal::stdcxx;
   }                                                                                      \
   T __tsan_atomic##bits##_compare_exchange_val(volatile T* a, T expected, T desired, int,  \
                                                int) {                                    \
-    return Atomic<T>(a, true, LAB_PC, [&](bool& w) {                                      \
+    return Atomic<T>(a, sizeof(T), true, LAB_PC, [&](bool& w) {                                      \
       w = __atomic_compare_exchange_n(a, &expected, desired, false, __ATOMIC_SEQ_CST,      \
                                       __ATOMIC_SEQ_CST);                                 \
       return expected;                                                                   \

@@ -32,12 +32,19 @@ struct EventAccess {
   std::uintptr_t id;  // an ObjectState address (low 3 bits 0), or a tag (below)
   bool write;
   // Plain words only: the word as named across schedules (a thread may run on another
-  // fiber's stack in another schedule): on a lab thread's stack, StackWord; else its address.
+  // fiber's stack in another schedule): on a lab thread's stack, StackWord; in the
+  // executable's static data, its address; elsewhere (the heap, mostly), HeapWord.
   std::uintptr_t where = 0;
 };
 inline std::uintptr_t StackWord(std::uint32_t tid, std::uintptr_t depth) {
   return (std::uintptr_t{1} << 63) | (std::uintptr_t{tid} << 32) | depth;
 }
+// A word whose address may name another word in another schedule: a heap block's address
+// depends on the allocator's state, which differs between schedules (each starts where the
+// previous one left the heap). DPOR compares such words across schedules conservatively
+// (dpor_strategy.cc: Dependent).
+inline std::uintptr_t HeapWord(std::uintptr_t addr) { return (std::uintptr_t{1} << 62) | addr; }
+inline bool IsHeapWord(std::uintptr_t where) { return (where >> 62) == 1; }
 // Tags: thread objects (join, exit) by tid; pseudo-objects.
 inline std::uintptr_t ThreadTag(std::uint32_t tid) { return (std::uintptr_t{tid} << 3) | 1; }
 inline constexpr std::uintptr_t kSpawnTag = (1u << 3) | 2;

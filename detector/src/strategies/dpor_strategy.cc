@@ -49,12 +49,21 @@
 //     node compares each thread's next step by its announced operation only; a step with
 //     plain accesses is checked again when it ends, with its whole footprint, against
 //     every step before it (what Flanagan and Godefroid's check at its node would have
-//     found, had the footprint been known there).
+//     found, had the footprint been known there). Sleep sets compare footprints of two
+//     schedules: see Dependent for how a word is named across them (heap words
+//     conservatively).
+//   - Futex waits (the std:: dialect's std::atomic::wait, latch, semaphores, futures): the
+//     wait reads its word and writes its queue, the wake writes the queue, and every
+//     std::atomic operation touches its word, all as plain words of the step
+//     (sync/futex_ops.cc, stdcxx/tsan_atomics.cc): a wait is dependent with every store to
+//     its word, plain or atomic, whichever object its scheduling point names.
 //   Outside the model: memory that neither the lab's objects nor the instrumentation see
 //   (the native dialect's plain variables between two points: DPOR takes two steps that
 //   touch no common lab object as independent whatever such memory they share; the DFS
 //   interleaves them at step granularity as well), and object construction and
-//   destruction, which are no scheduling points.
+//   destruction, which are no scheduling points; and the atomics inside libstdc++.so (not
+//   instrumented: std::future's state word), whose stores the lab does not see (only the
+//   futex operations on them).
 // Replay tokens are "dfs" paths (the choices at points with several options), replayed by
 // the dfs PathStrategy.
 #include <algorithm>
@@ -78,8 +87,6 @@ struct Acc {
   std::uintptr_t word = 0;  // a plain-memory word: EventAccess::where; 0 for objects, tags
 };
 using Footprint = std::vector<Acc>;
-// The order of first sight of a renamed object or word (Canon: (n << 3) | 4).
-inline std::uint64_t NameOrdinal(std::uint64_t key) { return key >> 3; }
 
 using Clock = std::vector<std::uint32_t>;  // by tid
 void Join(Clock& a, const Clock& b) {
@@ -96,6 +103,82 @@ struct Event {
   Clock clock;  // happens-before: the steps before it it depends on, transitively
 };
 
+// A footprint sorted for the cross-schedule comparison (Dependent): each name once, with
+// whether any access to it writes. Objects and tags by name; plain words both by name and
+// by where they are (EventAccess::where); the heap words again by name. One array of four
+// sorted runs (one allocation per copy, as the unsorted footprint had).
+struct Sorted {
+  using Entry = std::pair<std::uint64_t, bool>;  // (name or where, writes)
+  struct Run {
+    const Entry* begin;
+    const Entry* end;
+  };
+  std::vector<Entry> all;  // objects | words by name | words by where | heap words by name
+  std::size_t ends[4] = {};
+  std::uint64_t max_heap = 0, max_heap_write = 0;  // the heap words' greatest names (0: none)
+  Run run(int i) const {
+    const Entry* base = all.data();
+    return {base + (i == 0 ? 0 : ends[i - 1]), base + ends[i]};
+  }
+};
+enum SortedRun { kObjects = 0, kWordsByName = 1, kWordsByWhere = 2, kHeapByName = 3 };
+
+// Sorts `v` and merges equal names (writes if any access writes).
+void SortMerge(std::vector<Sorted::Entry>* v) {
+  std::sort(v->begin(), v->end());
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    if (out > 0 && (*v)[out - 1].first == (*v)[i].first) {
+      (*v)[out - 1].second = (*v)[out - 1].second || (*v)[i].second;
+    } else {
+      (*v)[out++] = (*v)[i];
+    }
+  }
+  v->resize(out);
+}
+// Sorts `fp` into `out` (its array reused). `scratch`: four lists reused from step to step
+// (no allocation once they have grown).
+void SortInto(const Footprint& fp, std::vector<Sorted::Entry> (&scratch)[4], Sorted* out) {
+  out->max_heap = out->max_heap_write = 0;
+  for (auto& v : scratch) v.clear();
+  for (const Acc& a : fp) {
+    if (a.word == 0) {
+      scratch[kObjects].emplace_back(a.key, a.write);
+    } else {
+      scratch[kWordsByName].emplace_back(a.key, a.write);
+      scratch[kWordsByWhere].emplace_back(a.word, a.write);
+      if (IsHeapWord(a.word)) {
+        scratch[kHeapByName].emplace_back(a.key, a.write);
+        out->max_heap = std::max(out->max_heap, a.key);
+        if (a.write) out->max_heap_write = std::max(out->max_heap_write, a.key);
+      }
+    }
+  }
+  out->all.clear();
+  for (int i = 0; i < 4; ++i) {
+    SortMerge(&scratch[i]);
+    out->all.insert(out->all.end(), scratch[i].begin(), scratch[i].end());
+    out->ends[i] = out->all.size();
+  }
+}
+// Whether two sorted runs share a name that one of them writes; `a` up to `a_limit` only.
+bool Conflict(Sorted::Run a, Sorted::Run b, std::uint64_t a_limit = ~std::uint64_t{0}) {
+  const Sorted::Entry* i = a.begin;
+  const Sorted::Entry* j = b.begin;
+  while (i != a.end && j != b.end && i->first <= a_limit) {
+    if (i->first < j->first) {
+      ++i;
+    } else if (j->first < i->first) {
+      ++j;
+    } else {
+      if (i->second || j->second) return true;
+      ++i;
+      ++j;
+    }
+  }
+  return false;
+}
+
 // A step run from a node in an earlier schedule (explored), or asleep since such a node.
 // `mark`: the names given before that node (the prefix this schedule shares with the one
 // the step ran in). Objects it touches were named by then (announced at the node); its
@@ -104,31 +187,38 @@ struct Event {
 struct SleepEntry {
   std::uint32_t tid;
   bool forced;
-  Footprint fp;
+  Sorted fp;
   std::uint64_t mark = 0;
 };
 
-// Whether the step of `e` and a step `b` of the current schedule conflict.
-bool Dependent(const SleepEntry& e, const Footprint& b) {
-  for (const Acc& x : e.fp) {
-    for (const Acc& y : b) {
-      if (!x.write && !y.write) continue;
-      if ((x.word == 0) != (y.word == 0)) continue;  // a word is no object
-      if (x.word == 0) {
-        if (x.key == y.key) return true;
-        continue;
-      }
-      // A word named in the common prefix has that name in both schedules (its address
-      // may differ: the allocator's state does). One named later is compared by where it
-      // is: a global by address, a stack word by thread and depth. A heap block allocated
-      // before the schedules parted and first touched after could sit elsewhere in the
-      // other schedule: a conflict on it may be missed (a limit: blocks are mostly
-      // written, so named, when they are made).
-      if (x.word == y.word) return true;
-      if (x.key == y.key && NameOrdinal(x.key) <= e.mark) return true;
-    }
+// Whether the step of `e` and a step `b` of the current schedule conflict: two accesses to
+// one object, or to one word, one of them a write. Sorted lists, merged: linear in the
+// footprints' sizes (this runs for every sleeping and explored entry at every step).
+bool Dependent(const SleepEntry& e, const Sorted& b) {
+  const Sorted& a = e.fp;
+  if (Conflict(a.run(kObjects), b.run(kObjects))) return true;
+  // A word named in the common prefix has that name in both schedules (its address may
+  // differ: the allocator's state does). Names are (ordinal << 3) | 4: the names given by
+  // `mark` are those up to `named`.
+  const std::uint64_t named = (e.mark << 3) | 7;
+  if (Conflict(a.run(kWordsByName), b.run(kWordsByName), named)) return true;
+  // One named later is compared by where it is: a global by address, a stack word by
+  // thread and depth (dpor_event.h)...
+  if (Conflict(a.run(kWordsByWhere), b.run(kWordsByWhere))) return true;
+  // ... and a heap word by nothing: a block may sit at another address in the other
+  // schedule (each schedule starts with the heap the previous one left), and another block
+  // at its address. So two heap words both named after the prefix (a word of b named in
+  // it was touched there, e's was not: not the same word) conflict when one is written.
+  // More dependence than needed, never less: at worst a schedule more.
+  if (a.max_heap <= named || b.max_heap <= named) return false;
+  bool late_write = false;  // e writes a heap word named after the prefix
+  const Sorted::Run heap = a.run(kHeapByName);
+  for (const Sorted::Entry* it = heap.end; it != heap.begin;) {
+    --it;
+    if (it->first <= named) break;
+    late_write = late_write || it->second;
   }
-  return false;
+  return b.max_heap_write > named || late_write;
 }
 
 // A state of the search; node i is the state before step i of the current schedule.
@@ -411,11 +501,15 @@ class DporStrategy : public SchedulingStrategy {
     Node& from = nodes_[index];
     bool known = false;
     for (const SleepEntry& e : from.explored) known |= e.tid == t;
-    if (!known) from.explored.push_back({t, ev.forced, ev.fp, from.mark});
+    const bool fresh = !jumped && depth_ >= fresh_from_;
+    if (!known || (fresh && (!from.sleep.empty() || !from.explored.empty()))) {
+      SortInto(ev.fp, scratch_, &sorted_);
+    }
+    if (!known) from.explored.push_back({t, ev.forced, sorted_, from.mark});
     next_sleep_.clear();
-    if (!jumped && depth_ >= fresh_from_) {
+    if (fresh) {
       auto keep = [&](const SleepEntry& e) {
-        if (e.tid != t && e.forced == ev.forced && !Dependent(e, ev.fp)) {
+        if (e.tid != t && e.forced == ev.forced && !Dependent(e, sorted_)) {
           next_sleep_.push_back(e);
         }
       };
@@ -487,6 +581,8 @@ class DporStrategy : public SchedulingStrategy {
   std::uint32_t pending_tid_ = 0;
   bool pending_forced_ = false;
   Footprint pending_fp_;
+  Sorted sorted_;  // the step being recorded, sorted (FinishStep; its array reused)
+  std::vector<Sorted::Entry> scratch_[4];
   std::vector<SleepEntry> next_sleep_;
   std::vector<int> path_;
 };

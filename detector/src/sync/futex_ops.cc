@@ -3,9 +3,32 @@
 
 #include <cerrno>
 
+#include "controlled_scheduler.h"
 #include "runtime.h"
 
 namespace lab::internal {
+namespace {
+
+// DPOR (dpor_strategy.cc): what a futex operation touches besides the object its point
+// names, added to its step's footprint as plain-memory words (the step is running: the
+// point is behind it). The point names the std::atomic at the word when there is one, the
+// queue otherwise; which one depends on whether an atomic operation on the word came
+// first, so the names alone would leave a wait independent of a wake (or store) whose
+// point named the other one, and of every plain store to the word. So:
+//   - the wait reads the word (the check that returns EAGAIN): dependent with every store
+//     to it, plain (instrumented code) or atomic (tsan_atomics.cc adds each atomic's word);
+//   - both write the queue, named by its address (a queue lives as long as the process, so
+//     its address names it in every schedule, as a global word is named).
+void AddFutexFootprint(ThreadState* self, const ObjectState* q, const volatile int* word) {
+  Run* run = self->run;
+  if (run->mode != RunMode::kControlled || !run->sched->RecordsPlainAccesses()) return;
+  if (word != nullptr) {
+    run->sched->OnPlainAccess(reinterpret_cast<std::uintptr_t>(word), sizeof(int), false);
+  }
+  run->sched->OnPlainAccess(reinterpret_cast<std::uintptr_t>(q), 1, true);
+}
+
+}  // namespace
 
 int FutexWaitOp(ObjectState* q, ObjectState* point_obj, const volatile int* word, int expected,
                 std::optional<Nanos> timeout, const Loc& loc) {
@@ -14,6 +37,7 @@ int FutexWaitOp(ObjectState* q, ObjectState* point_obj, const volatile int* word
   Enter(self, point_obj);
   const SiteRef site = Fix(self, loc);
   Point(self, OpCode::kWait, point_obj != nullptr ? point_obj : q, site);
+  AddFutexFootprint(self, q, word);
   RtGuard g;
   // The check and the enqueue are one step for every waker: a FUTEX_WAKE after the word
   // changed takes the runtime lock (or the scheduler's turn) after this thread is queued.
@@ -31,6 +55,7 @@ int FutexWakeOp(ObjectState* q, ObjectState* point_obj, int n, const Loc& loc) {
   const SiteRef site = Fix(self, loc);
   Point(self, n > 1 ? OpCode::kNotifyAll : OpCode::kNotify, point_obj != nullptr ? point_obj : q,
         site);
+  AddFutexFootprint(self, q, nullptr);
   RtGuard g;
   Release(self, q);
   int woken = 0;
