@@ -271,6 +271,59 @@ TEST(Explore, StepBudgetIsLivelock) {
   EXPECT_TRUE(Has(r, lab::FindingKind::kLivelock)) << r.summary;
 }
 
+// Fair spinning: a busy-wait that the others would end is no livelock, whatever the
+// strategy prefers, also with two spinners that could pass the turn back and forth and
+// starve the thread they wait for, and with a thread that polls while the other sleeps.
+TEST(Explore, ASpinThatWouldEndIsNoLivelockUnderEveryStrategy) {
+  auto body = [] {
+    lab::Atomic<int> turn{0, "turn"};
+    lab::Thread a("a", [&] {
+      while (turn.load() != 1) lab::yield();
+      turn.store(2);
+    });
+    lab::Thread b("b", [&] {
+      while (turn.load() != 2) {
+      }  // no yield at all: a load, again and again
+    });
+    lab::Thread c("c", [&] {
+      lab::sleep_for(5ms);
+      turn.store(1);
+    });
+    a.join();
+    b.join();
+    c.join();
+  };
+  for (lab::Strategy s : {lab::Strategy::kRandom, lab::Strategy::kPct, lab::Strategy::kRoundRobin,
+                          lab::Strategy::kExhaustive, lab::Strategy::kDpor}) {
+    lab::Options o;
+    o.strategy = s;
+    o.schedules = 40;
+    o.step_budget = 5000;
+    auto r = lab::explore(o, body);
+    EXPECT_TRUE(r.ok()) << lab::StrategyName(s) << ": " << r.summary;
+  }
+}
+
+// The same program scheduled unfairly (a spec whose contract forbids polling): a spinner
+// may keep the CPU: without preemptions, once the spinner runs it runs for ever.
+TEST(Explore, WithoutFairSpinningASpinnerStarvesTheOthers) {
+  lab::Options o;
+  o.strategy = lab::Strategy::kRoundRobin;
+  o.schedules = 1;
+  o.step_budget = 2000;
+  o.fair_spinning = false;
+  auto r = lab::explore(o, [] {
+    lab::Atomic<bool> flag{false, "flag"};
+    lab::Thread spinner("spinner", [&] {
+      while (!flag.load()) lab::yield();
+    });
+    lab::Thread setter("setter", [&] { flag.store(true); });
+    spinner.join();
+    setter.join();
+  });
+  EXPECT_TRUE(Has(r, lab::FindingKind::kLivelock)) << r.summary;
+}
+
 // The budget may run out at an unlock made by a lock guard's destructor: the run must end
 // without throwing through that (noexcept) destructor, which would end the process.
 TEST(Explore, StepBudgetRunningOutInADestructorIsLivelock) {
