@@ -104,7 +104,6 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
   // threads are real: each cell's histories are updated under its spin lock.
   const bool serial = run->mode == RunMode::kControlled;
   const Tid tid = self->tid;
-  const std::uint32_t clock = self->vc.Get(tid);
   std::optional<PriorAccess> race;
   std::uintptr_t race_addr = 0;
   const std::uintptr_t end = addr + size;
@@ -118,38 +117,16 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
     const std::uint32_t page_epoch = page->epoch.load(std::memory_order_relaxed);
     if (cell->gen.load(std::memory_order_relaxed) != run->gen || cell->page_epoch != page_epoch) {
       // Another run's histories, or forgotten memory (fresh heap block, new stack).
-      for (AccessHistory& h : cell->bytes) h.Reset();
+      cell->ResetHistories();
       cell->gen.store(run->gen, std::memory_order_relaxed);
       cell->page_epoch = page_epoch;
-      cell->last_valid = false;
-    } else if (cell->last_valid && cell->last_tid == tid && cell->last_clock == clock &&
-               cell->last_write == write && lo >= cell->last_lo && hi <= cell->last_hi &&
-               cell->last_site.file == site.file && cell->last_site.line == site.line) {
-      // The last access to the word again, in the same epoch: the per-byte rules would
-      // record exactly what they hold (own epoch, same site) and find no race (the clock
-      // only grew since that check). See ShadowCell::last_valid.
-      if (!serial) cell->unlock();
-      continue;
     }
-    bool raced = false;
-    for (std::uint8_t b = lo; b < hi; ++b) {
-      AccessHistory& h = cell->bytes[b];
-      auto r = write ? h.OnWrite(tid, self->vc, site) : h.OnRead(tid, self->vc, site);
-      if (r) {
-        raced = true;
-        if (!race) {
-          race = r;
-          race_addr = word + b;
-        }
-      }
+    std::uint8_t race_b = 0;
+    std::optional<PriorAccess> r = CheckCell(cell, lo, hi, write, tid, self->vc, site, &race_b);
+    if (r && !race) {
+      race = r;
+      race_addr = word + race_b;
     }
-    cell->last_valid = !raced;
-    cell->last_write = write;
-    cell->last_lo = lo;
-    cell->last_hi = hi;
-    cell->last_tid = tid;
-    cell->last_clock = clock;
-    cell->last_site = site;
     if (!serial) cell->unlock();
   }
   if (race) ReportRace(self, race_addr, size, site, write, *race);  // still InShadow: no re-entry

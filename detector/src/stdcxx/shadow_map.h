@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "race_detector.h"
 
@@ -37,13 +38,43 @@ struct ShadowCell {
   Tid last_tid = kNoTid;
   std::uint32_t last_clock = 0;
   SiteRef last_site;
+  // Uniform mode (!split): every access since the reset covered exactly the bytes
+  // [ulo, uhi) (empty when ulo == uhi), so their histories are equal and bytes[ulo] alone
+  // is kept and updated, the others being empty. The first access covering other bytes
+  // copies it into [ulo + 1, uhi) and the word is split: byte by byte from then on.
+  // A word accessed whole (a pointer, a long) or always as the same int costs one history
+  // update per access instead of one per byte, with the same answers.
+  std::uint8_t ulo = 0, uhi = 0;
+  bool split = false;
   AccessHistory bytes[8];
+
+  // Forget every access (another run's histories, or forgotten memory).
+  void ResetHistories() {
+    if (split) {
+      for (AccessHistory& h : bytes) h.Reset();
+    } else if (ulo != uhi) {
+      bytes[ulo].Reset();
+    }
+    split = false;
+    ulo = uhi = 0;
+    last_valid = false;
+  }
 
   void lock() {
     while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
   }
   void unlock() { busy.store(false, std::memory_order_release); }
 };
+
+// FastTrack's rules (race_detector.h) on the bytes [lo, hi) of `cell` (0 <= lo < hi <= 8)
+// for an access by `tid` at clock `vc` from `site`: the first race found, byte by byte,
+// with its byte in `*race_b`, or nothing; every byte records the access either way.
+// The same answers and histories as eight separate AccessHistory objects (shadow_test.cc
+// compares them on random programs), faster: the same access again returns at once
+// (last_valid), and a uniform word costs one history update (split).
+std::optional<PriorAccess> CheckCell(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi,
+                                     bool write, Tid tid, const VectorClock& vc, SiteRef site,
+                                     std::uint8_t* race_b);
 
 // The table's page level: the cells of one 4 KiB page of application memory.
 struct ShadowPage {
@@ -53,7 +84,27 @@ struct ShadowPage {
 
 // The cell of the word holding `addr`, created if absent, with `*page` set to its page;
 // null for an address outside the 47-bit user address space (not checked).
-ShadowCell* CellFor(std::uintptr_t addr, ShadowPage** page);
+ShadowCell* CellForSlow(std::uintptr_t addr, ShadowPage** page);
+
+// The calling OS thread's last page (pages are never freed: the pointer stays valid).
+struct ShadowPageCache {
+  std::uintptr_t page_number = ~std::uintptr_t{0};
+  ShadowPage* page = nullptr;
+};
+extern constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowPageCache
+    tls_shadow_page;
+
+inline ShadowCell* CellFor(std::uintptr_t addr, ShadowPage** page) {
+  ShadowPageCache& c = tls_shadow_page;
+  if ((addr >> 12) == c.page_number) {
+    ShadowCell* cell = c.page->cells[(addr >> 3) & 511].load(std::memory_order_acquire);
+    if (cell != nullptr) {
+      *page = c.page;
+      return cell;
+    }
+  }
+  return CellForSlow(addr, page);
+}
 
 // Whether any cell exists yet (ForgetRange returns at once until then).
 bool AnyCell();
