@@ -64,7 +64,8 @@ ShadowPage* FindPage(std::uintptr_t addr) {
 
 }  // namespace
 
-constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowPageCache tls_shadow_page;
+constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowPageCache
+    tls_shadow_pages[kShadowPageCache];
 
 ShadowCell* CellForSlow(std::uintptr_t addr, ShadowPage** page_out) {
   if ((addr >> 47) != 0) return nullptr;
@@ -73,7 +74,7 @@ ShadowCell* CellForSlow(std::uintptr_t addr, ShadowPage** page_out) {
   ShadowPage* page = Install(r->pages[(addr >> kPageShift) & (kPagesPerRegion - 1)], NewPage,
                              [](ShadowPage* x) { std::free(x); });
   *page_out = page;
-  tls_shadow_page = ShadowPageCache{addr >> kPageShift, page};
+  tls_shadow_pages[(addr >> kPageShift) % kShadowPageCache] = ShadowPageCache{addr >> kPageShift, page};
   std::atomic<ShadowCell*>& slot = page->cells[(addr >> 3) & 511];
   ShadowCell* cell = slot.load(std::memory_order_acquire);
   if (cell != nullptr) return cell;
@@ -83,53 +84,6 @@ ShadowCell* CellForSlow(std::uintptr_t addr, ShadowPage** page_out) {
   });
   g_any_cell.store(true, std::memory_order_relaxed);
   return cell;
-}
-
-std::optional<PriorAccess> CheckCell(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi,
-                                     bool write, Tid tid, const VectorClock& vc, SiteRef site,
-                                     std::uint8_t* race_b) {
-  const std::uint32_t clock = vc.Get(tid);
-  if (cell->last_valid && cell->last_tid == tid && cell->last_clock == clock &&
-      cell->last_write == write && lo >= cell->last_lo && hi <= cell->last_hi &&
-      cell->last_site.file == site.file && cell->last_site.line == site.line) {
-    // The last access to the word again, in the same epoch: the rules would record what
-    // the bytes hold already (this thread's epoch and site) and find no race, since the
-    // last one found none and the clock has only grown since.
-    return std::nullopt;
-  }
-  std::optional<PriorAccess> race;
-  if (!cell->split) {
-    if (cell->ulo == cell->uhi) {
-      cell->ulo = lo;  // the first access since the reset: every other byte is empty
-      cell->uhi = hi;
-    }
-    if (cell->ulo == lo && cell->uhi == hi) {
-      AccessHistory& h = cell->bytes[lo];
-      race = write ? h.OnWrite(tid, vc, site) : h.OnRead(tid, vc, site);
-      if (race) *race_b = lo;
-    } else {
-      for (std::uint8_t b = cell->ulo + 1; b < cell->uhi; ++b) cell->bytes[b] = cell->bytes[cell->ulo];
-      cell->split = true;
-    }
-  }
-  if (cell->split) {
-    for (std::uint8_t b = lo; b < hi; ++b) {
-      AccessHistory& h = cell->bytes[b];
-      auto r = write ? h.OnWrite(tid, vc, site) : h.OnRead(tid, vc, site);
-      if (r && !race) {
-        race = r;
-        *race_b = b;
-      }
-    }
-  }
-  cell->last_valid = !race;
-  cell->last_write = write;
-  cell->last_lo = lo;
-  cell->last_hi = hi;
-  cell->last_tid = tid;
-  cell->last_clock = clock;
-  cell->last_site = site;
-  return race;
 }
 
 bool AnyCell() { return g_any_cell.load(std::memory_order_relaxed); }

@@ -72,9 +72,55 @@ struct ShadowCell {
 // The same answers and histories as eight separate AccessHistory objects (shadow_test.cc
 // compares them on random programs), faster: the same access again returns at once
 // (last_valid), and a uniform word costs one history update (split).
-std::optional<PriorAccess> CheckCell(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi,
-                                     bool write, Tid tid, const VectorClock& vc, SiteRef site,
-                                     std::uint8_t* race_b);
+// Inline: it runs on every access (a call and its optional<> return cost as much as the
+// uniform case's work).
+inline std::optional<PriorAccess> CheckCell(ShadowCell* cell, std::uint8_t lo,
+                                            std::uint8_t hi, bool write, Tid tid,
+                                            const VectorClock& vc, SiteRef site,
+                                            std::uint8_t* race_b) {
+  const std::uint32_t clock = vc.Get(tid);
+  if (cell->last_valid && cell->last_tid == tid && cell->last_clock == clock &&
+      cell->last_write == write && lo >= cell->last_lo && hi <= cell->last_hi &&
+      cell->last_site.file == site.file && cell->last_site.line == site.line) {
+    // The last access to the word again, in the same epoch: the rules would record what
+    // the bytes hold already (this thread's epoch and site) and find no race, since the
+    // last one found none and the clock has only grown since.
+    return std::nullopt;
+  }
+  std::optional<PriorAccess> race;
+  if (!cell->split) {
+    if (cell->ulo == cell->uhi) {
+      cell->ulo = lo;  // the first access since the reset: every other byte is empty
+      cell->uhi = hi;
+    }
+    if (cell->ulo == lo && cell->uhi == hi) {
+      AccessHistory& h = cell->bytes[lo];
+      race = write ? h.OnWrite(tid, vc, site) : h.OnRead(tid, vc, site);
+      if (race) *race_b = lo;
+    } else {
+      for (std::uint8_t b = cell->ulo + 1; b < cell->uhi; ++b) cell->bytes[b] = cell->bytes[cell->ulo];
+      cell->split = true;
+    }
+  }
+  if (cell->split) {
+    for (std::uint8_t b = lo; b < hi; ++b) {
+      AccessHistory& h = cell->bytes[b];
+      auto r = write ? h.OnWrite(tid, vc, site) : h.OnRead(tid, vc, site);
+      if (r && !race) {
+        race = r;
+        *race_b = b;
+      }
+    }
+  }
+  cell->last_valid = !race;
+  cell->last_write = write;
+  cell->last_lo = lo;
+  cell->last_hi = hi;
+  cell->last_tid = tid;
+  cell->last_clock = clock;
+  cell->last_site = site;
+  return race;
+}
 
 // The table's page level: the cells of one 4 KiB page of application memory.
 struct ShadowPage {
@@ -86,16 +132,19 @@ struct ShadowPage {
 // null for an address outside the 47-bit user address space (not checked).
 ShadowCell* CellForSlow(std::uintptr_t addr, ShadowPage** page);
 
-// The calling OS thread's last page (pages are never freed: the pointer stays valid).
+// The calling OS thread's last pages, direct-mapped by page number (pages are never
+// freed: the pointers stay valid). Accesses alternate between a fiber's stack, the heap
+// and globals: one entry would miss on most of them.
 struct ShadowPageCache {
   std::uintptr_t page_number = ~std::uintptr_t{0};
   ShadowPage* page = nullptr;
 };
+inline constexpr std::size_t kShadowPageCache = 16;
 extern constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowPageCache
-    tls_shadow_page;
+    tls_shadow_pages[kShadowPageCache];
 
 inline ShadowCell* CellFor(std::uintptr_t addr, ShadowPage** page) {
-  ShadowPageCache& c = tls_shadow_page;
+  ShadowPageCache& c = tls_shadow_pages[(addr >> 12) % kShadowPageCache];
   if ((addr >> 12) == c.page_number) {
     ShadowCell* cell = c.page->cells[(addr >> 3) & 511].load(std::memory_order_acquire);
     if (cell != nullptr) {
