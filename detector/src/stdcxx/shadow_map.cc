@@ -55,13 +55,6 @@ ShadowCell* NewCell() {
   return new (p) ShadowCell;
 }
 
-// The page of `addr` if it exists (no creation).
-ShadowPage* FindPage(std::uintptr_t addr) {
-  Region* r = g_regions[addr >> kRegionShift].load(std::memory_order_acquire);
-  if (r == nullptr) return nullptr;
-  return r->pages[(addr >> kPageShift) & (kPagesPerRegion - 1)].load(std::memory_order_acquire);
-}
-
 }  // namespace
 
 constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowPageCache
@@ -93,20 +86,33 @@ void ForgetShadow(std::uintptr_t begin, std::size_t size) {
   std::uintptr_t end = begin + size;
   if ((end >> 47) != 0 || end < begin) end = std::uintptr_t{1} << 47;
   constexpr std::uintptr_t kPage = std::uintptr_t{1} << kPageShift;
-  for (std::uintptr_t p = begin & ~(kPage - 1); p < end; p += kPage) {
-    ShadowPage* page = FindPage(p);
-    if (page == nullptr) continue;
-    const std::uintptr_t lo = p < begin ? begin : p;
-    const std::uintptr_t hi = p + kPage < end ? p + kPage : end;
-    if (lo == p && hi == p + kPage) {
-      page->epoch.fetch_add(1, std::memory_order_relaxed);  // every cell: reset on next use
+  std::uintptr_t p = begin & ~(kPage - 1);
+  while (p < end) {
+    // Region by region: a thread's whole stack (64 pages of a fiber) is a scan of one
+    // array of page pointers, most of them null.
+    Region* r = g_regions[p >> kRegionShift].load(std::memory_order_acquire);
+    const std::uintptr_t region_end = ((p >> kRegionShift) + 1) << kRegionShift;
+    const std::uintptr_t stop = region_end < end ? region_end : end;
+    if (r == nullptr) {
+      p = stop;
       continue;
     }
-    // A partial page: the words the range touches (a word partly inside is forgotten
-    // whole, as before: fresh memory's neighbours are the allocator's).
-    for (std::uintptr_t w = lo & ~std::uintptr_t{7}; w < hi; w += 8) {
-      ShadowCell* cell = page->cells[(w >> 3) & 511].load(std::memory_order_acquire);
-      if (cell != nullptr) cell->gen.store(0, std::memory_order_relaxed);
+    for (; p < stop; p += kPage) {
+      ShadowPage* page = r->pages[(p >> kPageShift) & (kPagesPerRegion - 1)].load(
+          std::memory_order_acquire);
+      if (page == nullptr) continue;
+      const std::uintptr_t lo = p < begin ? begin : p;
+      const std::uintptr_t hi = p + kPage < end ? p + kPage : end;
+      if (lo == p && hi == p + kPage) {
+        page->epoch.fetch_add(1, std::memory_order_relaxed);  // every cell: reset on next use
+        continue;
+      }
+      // A partial page: the words the range touches (a word partly inside is forgotten
+      // whole, as before: fresh memory's neighbours are the allocator's).
+      for (std::uintptr_t w = lo & ~std::uintptr_t{7}; w < hi; w += 8) {
+        ShadowCell* cell = page->cells[(w >> 3) & 511].load(std::memory_order_acquire);
+        if (cell != nullptr) cell->gen.store(0, std::memory_order_relaxed);
+      }
     }
   }
 }
