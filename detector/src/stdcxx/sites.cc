@@ -459,7 +459,14 @@ void PopFrame() {
 
 InLab::InLab() : depth_(&StackOf(tls_self)->in_lab) { ++*depth_; }
 InLab::~InLab() { --*depth_; }
-bool InLabNow() { return StackOf(tls_self)->in_lab > 0; }
+bool InLabNow() {
+  // Asked on every access: a known stack outside the lab answers without the staleness
+  // check (a stale stack would be reset to in_lab 0 anyway).
+  const ThreadState* t = tls_self;
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
+  if (t != nullptr && slot.t == t && slot.s->in_lab == 0) return false;
+  return StackOf(t)->in_lab > 0;
+}
 
 SiteRef SiteFor(std::uintptr_t pc) {
   // A return address points after the call: pc - 1 lies in the calling instruction.
