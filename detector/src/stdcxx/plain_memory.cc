@@ -22,6 +22,11 @@ namespace lab::internal::stdcxx {
 namespace {
 
 std::atomic<bool> g_spawned{false};
+// Set when the student starts a thread outside a controlled run (a real OS thread). From
+// then on controlled runs lock cells too: a free thread still running beside a controlled
+// run (an unusual program) must not update a cell unlocked with it. Until then, as in
+// `lab check`, the one running lab thread of a controlled run takes no lock.
+std::atomic<bool> g_free_threads{false};
 
 // Set while this thread is inside the detector: its own allocations must not come back
 // into ForgetRange, and its own accesses are not checked.
@@ -100,9 +105,11 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
   }
   if (size > kMaxRange) size = kMaxRange;
   InShadow in_shadow;
-  // A controlled run has one lab thread running at a time: no cell lock. A free run's
-  // threads are real: each cell's histories are updated under its spin lock.
-  const bool serial = run->mode == RunMode::kControlled;
+  // A controlled run has one lab thread running at a time: no cell lock (unless real
+  // threads were started, g_free_threads). A free run's threads are real: each cell's
+  // histories are updated under its spin lock.
+  const bool serial =
+      run->mode == RunMode::kControlled && !g_free_threads.load(std::memory_order_relaxed);
   const Tid tid = self->tid;
   std::optional<PriorAccess> race;
   std::uintptr_t race_addr = 0;
@@ -137,7 +144,10 @@ std::uintptr_t Addr(const volatile void* p) { return reinterpret_cast<std::uintp
 
 }  // namespace
 
-void NoteThreadSpawned() { g_spawned.store(true, std::memory_order_relaxed); }
+void NoteThreadSpawned() {
+  if (!InControlledRun()) g_free_threads.store(true, std::memory_order_seq_cst);
+  g_spawned.store(true, std::memory_order_relaxed);
+}
 
 void ForgetRange(std::uintptr_t begin, std::size_t size) {
   if (tls_in_shadow || size == 0 || !AnyCell()) return;
