@@ -8,14 +8,13 @@
 #include <new>
 #include <optional>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "controlled_scheduler.h"
 #include "fiber.h"
 #include "once_tls.h"
 #include "race_detector.h"
 #include "runtime.h"
+#include "shadow_map.h"
 #include "sites.h"
 #include "thread_local_guard.h"
 
@@ -23,92 +22,19 @@ namespace lab::internal::stdcxx {
 namespace {
 
 std::atomic<bool> g_spawned{false};
+// Set when the student starts a thread outside a controlled run (a real OS thread). From
+// then on controlled runs lock cells too: a free thread still running beside a controlled
+// run (an unusual program) must not update a cell unlocked with it. Until then, as in
+// `lab check`, the one running lab thread of a controlled run takes no lock.
+std::atomic<bool> g_free_threads{false};
 
-struct Cell {
-  std::uint64_t gen = 0;
-  AccessHistory bytes[8];
-};
-
-constexpr std::size_t kStripes = 256;
-struct Stripe {
-  std::atomic<bool> busy{false};
-  std::unordered_map<std::uintptr_t, Cell*> cells;  // key: address / 8
-  void lock() {
-    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
-  }
-  void unlock() { busy.store(false, std::memory_order_release); }
-};
-Stripe* Stripes() {
-  static Stripe* s = new Stripe[kStripes];
-  return s;
-}
-std::atomic<std::size_t> g_cell_count{0};
-
-// Which 4 KiB pages may hold cells (a hashed bitmap: a false "may" only costs time). Set
-// when a cell is created, never cleared: ForgetRange skips every page without a cell, so
-// the allocations of the spec and the lab (operator new) cost a bit test per page.
-constexpr std::size_t kPageBits = std::size_t{1} << 20;
-std::atomic<std::uint64_t> g_pages[kPageBits / 64];
-std::size_t PageBit(std::uintptr_t addr) { return ((addr >> 12) * 0x9E3779B97F4A7C15ull >> 44) % kPageBits; }
-void NotePage(std::uintptr_t addr) {
-  const std::size_t b = PageBit(addr);
-  g_pages[b / 64].fetch_or(std::uint64_t{1} << (b % 64), std::memory_order_relaxed);
-}
-bool PageMayHaveCells(std::uintptr_t addr) {
-  const std::size_t b = PageBit(addr);
-  return (g_pages[b / 64].load(std::memory_order_relaxed) >> (b % 64)) & 1;
-}
-// Set while this thread holds a stripe lock: the detector's own allocations (map nodes,
-// cells) must not come back into ForgetRange, which takes stripe locks.
+// Set while this thread is inside the detector: its own allocations must not come back
+// into ForgetRange, and its own accesses are not checked.
 thread_local bool tls_in_shadow = false;
 struct InShadow {
   InShadow() { tls_in_shadow = true; }
   ~InShadow() { tls_in_shadow = false; }
 };
-
-// The words that have a cell, for the run `gen` (kept by perf: cells of earlier runs are
-// freed when a new run first checks an access, so that a fiber stack forgotten at every
-// thread start costs the cells of this run, not of every schedule explored so far).
-// Lock order: live, then a stripe; Access never holds a stripe while taking live.
-struct LiveCells {
-  std::atomic<bool> busy{false};
-  std::uint64_t gen = 0;
-  std::vector<std::uintptr_t> words;  // address / 8
-  void lock() {
-    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
-  }
-  void unlock() { busy.store(false, std::memory_order_release); }
-};
-LiveCells& Live() {
-  static LiveCells* l = new LiveCells;
-  return *l;
-}
-std::atomic<std::uint64_t> g_live_gen{0};
-
-// Frees every cell when `gen` is a new run (they would all be reset on next use anyway).
-// Called InShadow.
-void RetireCellsOfOtherRuns(std::uint64_t gen) {
-  if (g_live_gen.load(std::memory_order_acquire) == gen) return;
-  LiveCells& live = Live();
-  live.lock();
-  if (live.gen != gen) {
-    for (const std::uintptr_t w : live.words) {
-      Stripe& st = Stripes()[w % kStripes];
-      st.lock();
-      auto it = st.cells.find(w);
-      if (it != st.cells.end()) {
-        delete it->second;
-        st.cells.erase(it);
-      }
-      st.unlock();
-    }
-    live.words.clear();
-    g_cell_count.store(0, std::memory_order_relaxed);
-    live.gen = gen;
-    g_live_gen.store(gen, std::memory_order_release);
-  }
-  live.unlock();
-}
 
 // A range of memory copied at once (memcpy, a std::string) is checked up to this many
 // bytes; the rest is not (a documented simplification: the first race is what matters).
@@ -179,42 +105,36 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
   }
   if (size > kMaxRange) size = kMaxRange;
   InShadow in_shadow;
-  RetireCellsOfOtherRuns(run->gen);
+  // A controlled run has one lab thread running at a time: no cell lock (unless real
+  // threads were started, g_free_threads). A free run's threads are real: each cell's
+  // histories are updated under its spin lock.
+  const bool serial =
+      run->mode == RunMode::kControlled && !g_free_threads.load(std::memory_order_relaxed);
+  const Tid tid = self->tid;
   std::optional<PriorAccess> race;
   std::uintptr_t race_addr = 0;
   const std::uintptr_t end = addr + size;
   for (std::uintptr_t word = addr & ~std::uintptr_t{7}; word < end; word += 8) {
-    Stripe& st = Stripes()[(word >> 3) % kStripes];
-    st.lock();
-    Cell*& cell = st.cells[word >> 3];
-    bool created = false;
-    if (cell == nullptr) {
-      cell = new Cell;
-      g_cell_count.fetch_add(1, std::memory_order_relaxed);
-      NotePage(word);
-      created = true;
+    ShadowPage* page = nullptr;
+    ShadowCell* cell = CellFor(word, &page);
+    if (cell == nullptr) break;  // beyond the user address space
+    const auto lo = static_cast<std::uint8_t>(word < addr ? addr - word : 0);
+    const auto hi = static_cast<std::uint8_t>(word + 8 < end ? 8 : end - word);
+    if (!serial) cell->lock();
+    const std::uint32_t page_epoch = page->epoch.load(std::memory_order_relaxed);
+    if (cell->gen.load(std::memory_order_relaxed) != run->gen || cell->page_epoch != page_epoch) {
+      // Another run's histories, or forgotten memory (fresh heap block, new stack).
+      cell->ResetHistories();
+      cell->gen.store(run->gen, std::memory_order_relaxed);
+      cell->page_epoch = page_epoch;
     }
-    if (cell->gen != run->gen) {
-      for (AccessHistory& h : cell->bytes) h.Reset();
-      cell->gen = run->gen;
+    std::uint8_t race_b = 0;
+    std::optional<PriorAccess> r = CheckCell(cell, lo, hi, write, tid, self->vc, site, &race_b);
+    if (r && !race) {
+      race = r;
+      race_addr = word + race_b;
     }
-    const std::uintptr_t lo = word < addr ? addr : word;
-    const std::uintptr_t hi = word + 8 < end ? word + 8 : end;
-    for (std::uintptr_t b = lo; b < hi; ++b) {
-      AccessHistory& h = cell->bytes[b - word];
-      auto r = write ? h.OnWrite(self->tid, self->vc, site) : h.OnRead(self->tid, self->vc, site);
-      if (r && !race) {
-        race = r;
-        race_addr = b;
-      }
-    }
-    st.unlock();
-    if (created) {
-      LiveCells& live = Live();
-      live.lock();
-      live.words.push_back(word >> 3);
-      live.unlock();
-    }
+    if (!serial) cell->unlock();
   }
   if (race) ReportRace(self, race_addr, size, site, write, *race);  // still InShadow: no re-entry
 }
@@ -224,42 +144,14 @@ std::uintptr_t Addr(const volatile void* p) { return reinterpret_cast<std::uintp
 
 }  // namespace
 
-void NoteThreadSpawned() { g_spawned.store(true, std::memory_order_relaxed); }
+void NoteThreadSpawned() {
+  if (!InControlledRun()) g_free_threads.store(true, std::memory_order_seq_cst);
+  g_spawned.store(true, std::memory_order_relaxed);
+}
 
 void ForgetRange(std::uintptr_t begin, std::size_t size) {
-  if (tls_in_shadow) return;
-  if (g_cell_count.load(std::memory_order_relaxed) == 0 || size == 0) return;
-  const std::uintptr_t first = begin >> 3, last = (begin + size - 1) >> 3;
-  const bool scan = last - first + 1 > g_cell_count.load(std::memory_order_relaxed);
-  if (!scan) {
-    for (std::uintptr_t w = first; w <= last; ++w) {
-      if ((w & 511) == 0 || w == first) {
-        // A page without cells: skip to the next page.
-        if (!PageMayHaveCells(w << 3)) {
-          w |= 511;
-          continue;
-        }
-      }
-      Stripe& st = Stripes()[w % kStripes];
-      st.lock();
-      auto it = st.cells.find(w);
-      if (it != st.cells.end()) it->second->gen = 0;  // reset on next use
-      st.unlock();
-    }
-    return;
-  }
-  // Fewer cells than words in the range: visit the cells (the live list holds them all).
-  LiveCells& live = Live();
-  live.lock();
-  for (const std::uintptr_t w : live.words) {
-    if (w < first || w > last) continue;
-    Stripe& st = Stripes()[w % kStripes];
-    st.lock();
-    auto it = st.cells.find(w);
-    if (it != st.cells.end()) it->second->gen = 0;
-    st.unlock();
-  }
-  live.unlock();
+  if (tls_in_shadow || size == 0 || !AnyCell()) return;
+  ForgetShadow(begin, size);
 }
 
 void ForgetOwnStack() {

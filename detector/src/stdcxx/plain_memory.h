@@ -4,7 +4,7 @@
 // GCC's instrumentation calls __tsan_read/write{1,2,4,8,16} (and the unaligned and range
 // forms) before each access; plain_memory.cc defines them. Each byte has its own access
 // history (byte granularity, as for TSan): histories live in cells of one aligned 8-byte
-// word, created on first access. An access is not a scheduling point: it costs a check.
+// word, created on first access, found through an address-indexed table (shadow_map.h). An access is not a scheduling point: it costs a check.
 // A race is reported once per pair of sites, with both sites and threads and, for a
 // global, the variable's symbol name.
 #pragma once

@@ -60,31 +60,47 @@ Spin g_stacks_mu;
 std::unordered_map<const ThreadState*, ShadowStack*>* g_stacks;
 // The calling OS thread's stack before it is a lab thread (static initialisation).
 thread_local ShadowStack* tls_os_stack = nullptr;
-// Cache of the last lab thread seen on this OS thread (fibers switch under us).
-thread_local const ThreadState* tls_cached_self = nullptr;
-thread_local ShadowStack* tls_cached_stack = nullptr;
+// A per-OS-thread front for g_stacks, direct-mapped by ThreadState address: a controlled
+// run switches fibers (and so lab threads) on one OS thread at every scheduling point, and
+// StackOf runs on every access and call; ThreadStates are reused schedule after schedule,
+// so their stacks are found here without the lock. Entries never go stale: a stack
+// belongs to its ThreadState for the process (g_stacks is never pruned).
+struct StackSlot {
+  const ThreadState* t = nullptr;
+  ShadowStack* s = nullptr;
+};
+constexpr std::size_t kStackSlots = 64;
+thread_local StackSlot tls_stack_slots[kStackSlots];
 
-ShadowStack* StackOf(const ThreadState* t) {
+std::size_t StackSlotOf(const ThreadState* t) {
+  return (reinterpret_cast<std::uintptr_t>(t) >> 6) % kStackSlots;
+}
+
+[[gnu::noinline]] ShadowStack* StackOfSlow(const ThreadState* t) {
   if (t == nullptr) {
     if (tls_os_stack == nullptr) tls_os_stack = new ShadowStack;
     return tls_os_stack;
   }
   ShadowStack* s;
-  if (t == tls_cached_self) {
-    s = tls_cached_stack;
-  } else {
+  {
     SpinGuard g(g_stacks_mu);
     if (g_stacks == nullptr) g_stacks = new std::unordered_map<const ThreadState*, ShadowStack*>;
     ShadowStack*& slot = (*g_stacks)[t];
     if (slot == nullptr) slot = new ShadowStack;
     s = slot;
-    tls_cached_self = t;
-    tls_cached_stack = s;
   }
+  tls_stack_slots[StackSlotOf(t)] = StackSlot{t, s};
+  return s;
+}
+
+inline ShadowStack* StackOf(const ThreadState* t) {
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
+  ShadowStack* s = t != nullptr && slot.t == t ? slot.s : StackOfSlow(t);
+  if (t == nullptr) return s;
   // ThreadStates are reused from schedule to schedule: a stack left by an aborted fiber
   // (unwound by RunAborted) belongs to another thread of another run.
   const std::uint64_t gen = t->run != nullptr ? t->run->gen : 0;
-  if (s->gen != gen || s->tid != t->tid) {
+  if (s->gen != gen || s->tid != t->tid) [[unlikely]] {
     s->gen = gen;
     s->tid = t->tid;
     s->depth = 0;
@@ -316,7 +332,7 @@ struct CachedPc {
 constexpr std::size_t kPcCacheSize = 1024;
 thread_local CachedPc tls_pc_cache[kPcCacheSize];
 
-Resolved LookupSlow(std::uintptr_t pc) {
+[[gnu::noinline]] Resolved LookupSlow(std::uintptr_t pc) {
   SpinGuard g(g_sym_mu);
   if (g_pc_cache == nullptr) g_pc_cache = new std::unordered_map<std::uintptr_t, Resolved>;
   auto it = g_pc_cache->find(pc);
@@ -329,7 +345,7 @@ Resolved LookupSlow(std::uintptr_t pc) {
   return r;
 }
 
-Resolved Lookup(std::uintptr_t pc) {
+inline Resolved Lookup(std::uintptr_t pc) {
   CachedPc& c = tls_pc_cache[(pc ^ (pc >> 10)) % kPcCacheSize];
   if (c.pc == pc && pc != 0) return c.r;
   const Resolved r = LookupSlow(pc);
@@ -443,7 +459,14 @@ void PopFrame() {
 
 InLab::InLab() : depth_(&StackOf(tls_self)->in_lab) { ++*depth_; }
 InLab::~InLab() { --*depth_; }
-bool InLabNow() { return StackOf(tls_self)->in_lab > 0; }
+bool InLabNow() {
+  // Asked on every access: a known stack outside the lab answers without the staleness
+  // check (a stale stack would be reset to in_lab 0 anyway).
+  const ThreadState* t = tls_self;
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
+  if (t != nullptr && slot.t == t && slot.s->in_lab == 0) return false;
+  return StackOf(t)->in_lab > 0;
+}
 
 SiteRef SiteFor(std::uintptr_t pc) {
   // A return address points after the call: pc - 1 lies in the calling instruction.
