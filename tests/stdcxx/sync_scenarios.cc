@@ -490,8 +490,12 @@ const std::map<std::string, std::function<void()>> kScenarios = {
 
 }  // namespace
 
+// gate_scenarios.cc: semaphores as lock-order gates.
+const std::map<std::string, std::function<void()>>& GateScenarios();
+
 int main(int argc, char** argv) {
-  if (argc < 3 || kScenarios.count(argv[1]) == 0) {
+  const auto& gates = GateScenarios();
+  if (argc < 3 || (kScenarios.count(argv[1]) == 0 && gates.count(argv[1]) == 0)) {
     std::fprintf(stderr, "usage: %s SCENARIO SCHEDULES [pct]\n", argv[0]);
     return 2;
   }
@@ -499,7 +503,8 @@ int main(int argc, char** argv) {
   opt.schedules = std::atoi(argv[2]);
   opt.seed = 7;
   if (argc > 3 && std::strcmp(argv[3], "pct") == 0) opt.strategy = lab::Strategy::kPct;
-  const lab::ExploreResult r = lab::explore(opt, kScenarios.at(argv[1]));
+  const lab::ExploreResult r =
+      lab::explore(opt, kScenarios.count(argv[1]) != 0 ? kScenarios.at(argv[1]) : gates.at(argv[1]));
   std::printf("schedules %d\n", r.schedules_run);
   for (const lab::Finding& f : r.findings) {
     std::printf("finding %s|%s|", std::string(f.id()).c_str(), f.message.c_str());
