@@ -52,6 +52,7 @@ ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const vo
                                std::uintptr_t pc, int value_before) {
   switch (facility) {
     case StdFacility::kNone:
+    case StdFacility::kSemWait:  // reads the count for its futex wait (futex.cc)
       return nullptr;
     case StdFacility::kSemAcquire:
     case StdFacility::kSemRelease: {

@@ -262,6 +262,11 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
   if (starts("_ZNSt18__atomic_semaphore17_S_do_try_acquire")) return StdFacility::kSemAcquire;
   if (starts("_ZNSt18__atomic_semaphore10_M_release")) return StdFacility::kSemRelease;
   if (starts("_ZNSt18__atomic_semaphore")) return StdFacility::kNone;
+  // The wait loop of a semaphore's acquire (an instantiation for its lambda).
+  if (starts("_ZSt") && std::strstr(n, "__atomic_wait_address") != nullptr &&
+      std::strstr(n, "St18__atomic_semaphore") != nullptr) {
+    return StdFacility::kSemWait;
+  }
   if (starts("_ZNSt14__tree_barrier")) {
     // arrive() itself touches the barrier's phase word; _M_arrive its heap-allocated tree.
     return std::strstr(n, "E6arriveEl") != nullptr ? StdFacility::kBarrierArrive
@@ -529,6 +534,24 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
 }
 
 StdFacility FacilityAt(std::uintptr_t pc) { return Lookup(pc - 1).facility; }
+
+StdFacility WaitFacilityAt(std::uintptr_t pc) {
+  Resolved r = Lookup(pc - 1);
+  auto decided = [&r] {
+    return r.facility != StdFacility::kNone || r.owner == Owner::kStudent ||
+           r.owner == Owner::kLab;
+  };
+  if (decided()) return r.facility;
+  const ShadowStack* s = StackOf(tls_self);
+  const std::size_t top = s->depth < kMaxDepth ? s->depth : kMaxDepth;
+  // A few frames: the wait loop calls __platform_wait(_until) directly or through a
+  // waiter's helper.
+  for (std::size_t i = top; i > 0 && top - i < 6; --i) {
+    r = Lookup(s->pcs[i - 1] - 1);
+    if (decided()) return r.facility;
+  }
+  return StdFacility::kNone;
+}
 
 bool StudentCall(std::uintptr_t pc) {
   if (tls_resolving) return false;  // libdw's own locks, while an address is resolved

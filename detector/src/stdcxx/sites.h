@@ -62,9 +62,14 @@ enum class StdFacility : std::uint8_t {
   kSemAcquire,  // std::__atomic_semaphore::_S_do_try_acquire: its load and its CAS
   kSemRelease,  // std::__atomic_semaphore::_M_release: its fetch_add
   kBarrierArrive,  // std::__tree_barrier::arrive: the barrier object's own phase word
+  kSemWait,  // std::__atomic_wait_address*_bare for a semaphore: its futex wait and its load
 };
 // Cached per address with the rest of its resolution (one hash probe when warm).
 StdFacility FacilityAt(std::uintptr_t pc);
+// The same for a futex system call returning to `pc`: libstdc++'s __platform_wait is a
+// function of its own, so its callers on the shadow stack (std:: code only, up to the
+// first line of the student's or the lab's) decide when its own chain does not.
+StdFacility WaitFacilityAt(std::uintptr_t pc);
 // Whether a pthread call returning to `pc` is the student's; a call from a shared library
 // (libstdc++.so) is decided by the real stack's first frame in the executable. False while
 // the calling thread resolves an address (libdw's own locks).

@@ -52,7 +52,7 @@ R Atomic(const volatile void* addr, bool may_write, std::uintptr_t pc, Op op,
   // After the scheduling point: in a controlled run no other thread runs before the
   // operation, so the value read here is the one it sees.
   ObjectState* fac = nullptr;
-  if (facility != StdFacility::kNone) {
+  if (facility != StdFacility::kNone && facility != StdFacility::kSemWait) {
     const int before = facility == StdFacility::kBarrierArrive
                            ? 0
                            : __atomic_load_n(static_cast<const volatile int*>(addr),
