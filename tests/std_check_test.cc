@@ -88,11 +88,17 @@ class StdCheckTest : public ::testing::Test {
 
   Outcome Check(const std::string& puzzle, const std::string& fixture,
                 const std::string& flags = "") {
+    return CheckFile(puzzle, kFixtures + "/" + fixture, flags);
+  }
+  // A puzzle's own variant: `variant` relative to puzzles/<puzzle>/.
+  Outcome CheckVariant(const std::string& puzzle, const std::string& variant) {
+    return CheckFile(puzzle, kPuzzles + "/" + puzzle + "/" + variant, "");
+  }
+  Outcome CheckFile(const std::string& puzzle, const std::string& path, const std::string& flags) {
     const std::string out = dir_ + "/out.txt";
     const std::string line = "cd " + Quote(dir_) + " && LAB_PUZZLES_DIR=" + Quote(kPuzzles) +
                              " NO_COLOR=1 " + Quote(kLab) + " check " + puzzle + " " +
-                             Quote(kFixtures + "/" + fixture) + " " + flags + " >" +
-                             Quote(out) + " 2>&1";
+                             Quote(path) + " " + flags + " >" + Quote(out) + " 2>&1";
     const int status = std::system(line.c_str());
     Outcome r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -174,6 +180,30 @@ TEST_F(StdCheckTest, StdFindingReplaysToTheSameFinding) {
   ASSERT_FALSE(finding.empty()) << first.out;
   EXPECT_NE(again.out.find(finding), std::string::npos)
       << "first: " << finding << "\nreplayed:\n" << again.out;
+}
+
+// Dining philosophers with a std::counting_semaphore<4> of seats (fixture): the fork cycle
+// is gated by the seats' permits, held across every edge and fewer than the five edges,
+// exactly as with lab::Semaphore or sem_t (DESIGN §4). Full marks, no finding. The same
+// answer with five seats (the puzzle's std/buggy/five_seats.cpp) keeps its finding.
+TEST_F(StdCheckTest, FourSeatsOnAStdSemaphoreGateTheForkCycle) {
+  const Outcome r = Check("dining_philosophers", "dining_four_seats.cpp");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("score: 10/10"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\nlab: "), std::string::npos) << r.out;
+  const Outcome five = CheckVariant("dining_philosophers", "std/buggy/five_seats.cpp");
+  EXPECT_EQ(five.code, 1) << five.out;
+  EXPECT_FALSE(FirstFinding(five.out, "lock-order-inversion").empty()) << five.out;
+}
+
+// reusable_barrier forbids ready-made barriers (LAB_FORBID(lab::Barrier)): a std::barrier
+// is one, and the message names it as the student wrote it.
+TEST_F(StdCheckTest, StdBarrierIsForbiddenWhereLabBarrierIs) {
+  const Outcome r = CheckVariant("reusable_barrier", "std/buggy/uses_std_barrier.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("your solution uses std::barrier, which this puzzle does not allow"),
+            std::string::npos)
+      << r.out;
 }
 
 }  // namespace

@@ -11,8 +11,9 @@
 
 LAB_PUZZLE("reusable_barrier");
 LAB_FORBID(lab::Barrier,
-           "the puzzle is to build a reusable barrier yourself from lab::Mutex and "
-           "lab::CondVar, or from lab::Semaphore; a lab::Barrier is one already");
+           "the puzzle is to build a reusable barrier yourself from a mutex and a condition "
+           "variable, or from semaphores; a ready-made barrier (lab::Barrier, std::barrier) "
+           "is one already");
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -128,6 +129,28 @@ TEST(StdSync, CountingSemaphore) {
   EXPECT_TRUE(Has(stalls[0], "std::counting_semaphore::acquire")) << Dump(o);
   EXPECT_TRUE(Has(stalls[0], Line("sem-abba-1"))) << Dump(o);
   EXPECT_TRUE(Has(stalls[0], Line("sem-abba-2"))) << Dump(o);
+}
+
+// A std:: semaphore is a lock-order gate exactly as lab::Semaphore is (DESIGN §4): its
+// permits, held across every edge of a cycle, gate it when they are fewer than the edges.
+TEST(StdSync, CountingSemaphoreIsALockOrderGate) {
+  // One permit across both edges of an ABBA: no inversion (as lab::Semaphore(1)).
+  ExpectClean("gate_binary_abba");
+  // A closed binary semaphore main opens: still one permit in play, no inversion.
+  ExpectClean("gate_closed_opened_by_main");
+  // Dining philosophers with four seats: the five-fork cycle is gated.
+  ExpectClean("gate_four_seats");
+  // Two permits across a 2-cycle and five seats across the 5-cycle gate nothing: the
+  // inversion is reported, at the student's line.
+  for (const auto& [scenario, line] :
+       {std::pair<std::string, std::string>{"gate_two_permits_abba", "gate-ba"},
+        {"gate_five_seats", "dinner-right"}}) {
+    const Outcome o = RunScenario(scenario, 100);
+    ASSERT_EQ(o.status, 0) << scenario << "\n" << Dump(o);
+    const auto inversions = WithId(o, "lock-order-inversion");
+    ASSERT_EQ(inversions.size(), 1u) << scenario << "\n" << Dump(o);
+    EXPECT_TRUE(Has(inversions[0], Line(line, LAB_GATE_SOURCE))) << scenario << "\n" << Dump(o);
+  }
 }
 
 TEST(StdSync, Latch) {

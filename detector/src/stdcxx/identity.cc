@@ -4,8 +4,8 @@
 // code (libstdc++.so's own calls, e.g. in std::thread::join, go through its PLT): both
 // reach this definition. The fibers of a controlled run share one OS thread, so libc's
 // answer would be the same for every lab thread; and pthread_create (pthread_threads.cc)
-// hands out the lab thread's object as the pthread_t. A lab thread therefore answers with
-// that same handle, in every run, so `t.get_id() == std::this_thread::get_id()` holds
+// hands out a handle made from the lab thread's index in its run (thread_registry.h). A lab
+// thread therefore answers with that same handle, in every run and its replay, so `t.get_id() == std::this_thread::get_id()` holds
 // inside t and the ids of two threads differ. Threads without a thread object (a
 // controlled run's main, an OS thread of the program) and the lab's own code (InLab,
 // RawCalls) get libc's answer, so the lab's pthread_getattr_np(pthread_self()) keeps
@@ -21,6 +21,7 @@
 #include "real_calls.h"
 #include "runtime.h"
 #include "sites.h"
+#include "thread_registry.h"
 
 namespace lab::internal::stdcxx {
 namespace {
@@ -50,6 +51,6 @@ extern "C" pthread_t pthread_self() {
   if (self == nullptr || self->thread_obj == nullptr || tls_raw_calls > 0 || InLabNow()) {
     return RealSelf()();
   }
-  // The handle pthread_create returned for this thread (pthread_threads.cc).
-  return static_cast<pthread_t>(reinterpret_cast<std::uintptr_t>(self->thread_obj));
+  // The handle pthread_create returned for this thread (thread_registry.h).
+  return HandleOf(self);
 }

@@ -4,7 +4,8 @@
 // student creates becomes a lab thread (hooks.h SpawnThread): a fiber in controlled runs,
 // an OS thread in free runs, with the happens-before edges of creation and join, and the
 // creating line (found through the shadow stack) as its site. The pthread_t handed back
-// is the lab thread's object, so join() and detach() find it again; handles the lab did
+// is made from the lab thread's index in its run (thread_registry.h HandleOf: the same in a
+// replay), and join() and detach() find the thread by it; handles the lab did
 // not make (the lab's own threads, see real_calls.h) go to libc.
 // pthread_self() answers with the same handle (identity.cc); detached threads and the
 // std::thread destroyed while joinable are reported by lifecycle.cc and terminate.cc.
@@ -127,13 +128,23 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
       st->result = start(arg);
     }, LocFor(pc));
   });
-  const auto handle = static_cast<pthread_t>(reinterpret_cast<std::uintptr_t>(st->obj));
   st->creator = Self();
   st->gen = st->creator->run->gen;
-  Locked([&](auto& m) {
+  const pthread_t handle = Locked([&](auto& m) {
+    pthread_t h = st->obj->thread != nullptr
+                      ? HandleOf(st->obj->thread)
+                      : static_cast<pthread_t>(reinterpret_cast<std::uintptr_t>(st->obj));
+    auto it = m.find(h);
+    if (it != m.end()) {
+      // A thread of an ended run that was never joined (an aborted schedule) had this
+      // index: forgotten (not freed: a free run's may still be running and write its
+      // result). Within one run indices are unique; the address is the last resort.
+      if (it->second->gen != st->gen) m.erase(it);
+      else h = static_cast<pthread_t>(reinterpret_cast<std::uintptr_t>(st->obj));
+    }
     st->seq = ++g_seq;
-    m[handle] = st;
-    return 0;
+    m[h] = st;
+    return h;
   });
   *thread = handle;
   return 0;

@@ -115,6 +115,7 @@ struct Resolved {
   SiteRef site;  // the first non-internal line of the address's inline chain, if any
   bool found = false;
   Owner owner = Owner::kUnknown;
+  StdFacility facility = StdFacility::kNone;
 };
 
 Spin g_sym_mu;
@@ -214,9 +215,10 @@ void CollectFunctions(Dwarf_Die* parent, std::vector<FunctionRange>* out) {
   } while (dwarf_siblingof(&child, &child) == 0);
 }
 
-// The inlined subroutines around `rel` (a DWARF address), outermost first. False when no
-// function of the CU holds it.
-bool InlineChain(Dwfl_Module* mod, Dwarf_Die* cu, Dwarf_Addr rel, std::vector<Dwarf_Die>* chain) {
+// The inlined subroutines around `rel` (a DWARF address), outermost first, and the
+// function holding them (`*fn`). False when no function of the CU holds it.
+bool InlineChain(Dwfl_Module* mod, Dwarf_Die* cu, Dwarf_Addr rel, std::vector<Dwarf_Die>* chain,
+                 Dwarf_Die* fn) {
   Dwarf_Addr bias = 0;
   Dwarf* dw = dwfl_module_getdwarf(mod, &bias);
   if (dw == nullptr) return false;
@@ -240,6 +242,7 @@ bool InlineChain(Dwfl_Module* mod, Dwarf_Die* cu, Dwarf_Addr rel, std::vector<Dw
     if (up - i > 64) break;
   }
   if (!found) return false;
+  *fn = cur;
   // Down through the lexical blocks and inlined subroutines that hold the address.
   for (bool deeper = true; deeper;) {
     deeper = false;
@@ -257,6 +260,39 @@ bool InlineChain(Dwfl_Module* mod, Dwarf_Die* cu, Dwarf_Addr rel, std::vector<Dw
     } while (dwarf_siblingof(&child, &child) == 0);
   }
   return true;
+}
+
+// The facility a function of the inline chain is part of (sites.h StdFacility): kNone with
+// `*decides` when it ends the search (another function of the facility, or code outside
+// namespace std), else the search goes on outwards (a generic std:: helper).
+StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
+  *decides = true;
+  Dwarf_Attribute a;
+  const char* n = nullptr;
+  if (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) != nullptr ||
+      dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a) != nullptr) {
+    n = dwarf_formstring(&a);
+  }
+  if (n == nullptr) return StdFacility::kNone;  // extern "C" or unnamed: not the library
+  auto starts = [n](const char* p) { return std::strncmp(n, p, std::strlen(p)) == 0; };
+  if (starts("_ZNSt18__atomic_semaphore17_S_do_try_acquire")) return StdFacility::kSemAcquire;
+  if (starts("_ZNSt18__atomic_semaphore10_M_release")) return StdFacility::kSemRelease;
+  if (starts("_ZNSt18__atomic_semaphore")) return StdFacility::kNone;
+  // The wait loop of a semaphore's acquire (an instantiation for its lambda).
+  if (starts("_ZSt") && std::strstr(n, "__atomic_wait_address") != nullptr &&
+      std::strstr(n, "St18__atomic_semaphore") != nullptr) {
+    return StdFacility::kSemWait;
+  }
+  if (starts("_ZNSt14__tree_barrier")) {
+    // arrive() itself touches the barrier's phase word; _M_arrive its heap-allocated tree.
+    return std::strstr(n, "E6arriveEl") != nullptr ? StdFacility::kBarrierArrive
+                                                   : StdFacility::kNone;
+  }
+  // Namespace std (functions, members, their lambdas): a helper such as
+  // std::__atomic_impl::compare_exchange_strong; look further out.
+  *decides = !(starts("_ZSt") || starts("_ZNSt") || starts("_ZNKSt") || starts("_ZZNSt") ||
+               starts("_ZZNKSt") || starts("_ZZSt"));
+  return StdFacility::kNone;
 }
 
 // The inline chain of `pc`, innermost first: the line table's line, then the call site of
@@ -308,7 +344,13 @@ Resolved Resolve(std::uintptr_t pc) {
   // first. The function is found in the CU's index and only its own DIEs are walked
   // (dwarf_getscopes walks the whole CU for every address: seconds for a spec's strings).
   std::vector<Dwarf_Die> chain;
-  if (!InlineChain(mod, cu, pc - bias, &chain)) return r;
+  Dwarf_Die fn;
+  if (!InlineChain(mod, cu, pc - bias, &chain, &fn)) return r;
+  bool decided = false;
+  for (std::size_t i = chain.size(); i > 0 && !decided; --i) {
+    r.facility = FacilityOfFunction(&chain[i - 1], &decided);
+  }
+  if (!decided) r.facility = FacilityOfFunction(&fn, &decided);
   for (std::size_t i = chain.size(); i > 0; --i) {
     Dwarf_Attribute fa, la;
     Dwarf_Word fidx = 0, cline = 0;
@@ -498,8 +540,9 @@ SiteRef SiteFor(std::uintptr_t pc) {
   return SiteRef{};
 }
 
-bool StudentAccess(std::uintptr_t pc, SiteRef* site) {
+bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
   const Resolved r = Lookup(pc - 1);
+  if (facility != nullptr) *facility = r.facility;
   if (r.owner == Owner::kStudent) {
     *site = r.site;
     return true;
@@ -511,6 +554,26 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site) {
   // Undecided (system code only, down to the thread's start in libstdc++.so): the code a
   // student's std::thread runs; checked, as ThreadSanitizer would.
   return o != Owner::kLab;
+}
+
+StdFacility FacilityAt(std::uintptr_t pc) { return Lookup(pc - 1).facility; }
+
+StdFacility WaitFacilityAt(std::uintptr_t pc) {
+  Resolved r = Lookup(pc - 1);
+  auto decided = [&r] {
+    return r.facility != StdFacility::kNone || r.owner == Owner::kStudent ||
+           r.owner == Owner::kLab;
+  };
+  if (decided()) return r.facility;
+  const ShadowStack* s = StackOf(tls_self);
+  const std::size_t top = s->depth < kMaxDepth ? s->depth : kMaxDepth;
+  // A few frames: the wait loop calls __platform_wait(_until) directly or through a
+  // waiter's helper.
+  for (std::size_t i = top; i > 0 && top - i < 6; --i) {
+    r = Lookup(s->pcs[i - 1] - 1);
+    if (decided()) return r.facility;
+  }
+  return StdFacility::kNone;
 }
 
 bool StudentCall(std::uintptr_t pc) {

@@ -41,6 +41,7 @@ bool InLabNow();
 // its bookkeeping must add no happens-before edge and no scheduling point) and the spec
 // headers (Recorder). A system header decides nothing: the nearest caller does.
 enum class Owner : std::uint8_t { kUnknown, kSystem, kLab, kStudent };
+enum class StdFacility : std::uint8_t;
 
 // Whether a plain access or atomic at `pc` (the return address of __tsan_*) is the
 // student's: its own line decides, or else (std:: template code) the innermost call site on
@@ -48,7 +49,27 @@ enum class Owner : std::uint8_t { kUnknown, kSystem, kLab, kStudent };
 // body of a std::thread). `*site` gets the student's line (unknown when there is none).
 // Cached per address: a warm call is one hash probe, plus a shadow-stack walk for code in
 // system headers.
-bool StudentAccess(std::uintptr_t pc, SiteRef* site);
+// `*facility` (if given) gets the address's StdFacility (below) from the same lookup.
+bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility = nullptr);
+
+// The standard facility whose implementation an atomic operation belongs to, from the
+// inline chain of its address (libstdc++ 12 inlines them into the student's function):
+// the innermost function of the chain (then the function holding it) that is one of
+// these decides, and the first function outside namespace std ends the search (a
+// barrier's completion function is the student's code).
+enum class StdFacility : std::uint8_t {
+  kNone,
+  kSemAcquire,  // std::__atomic_semaphore::_S_do_try_acquire: its load and its CAS
+  kSemRelease,  // std::__atomic_semaphore::_M_release: its fetch_add
+  kBarrierArrive,  // std::__tree_barrier::arrive: the barrier object's own phase word
+  kSemWait,  // std::__atomic_wait_address*_bare for a semaphore: its futex wait and its load
+};
+// Cached per address with the rest of its resolution (one hash probe when warm).
+StdFacility FacilityAt(std::uintptr_t pc);
+// The same for a futex system call returning to `pc`: libstdc++'s __platform_wait is a
+// function of its own, so its callers on the shadow stack (std:: code only, up to the
+// first line of the student's or the lab's) decide when its own chain does not.
+StdFacility WaitFacilityAt(std::uintptr_t pc);
 // Whether a pthread call returning to `pc` is the student's; a call from a shared library
 // (libstdc++.so) is decided by the real stack's first frame in the executable. False while
 // the calling thread resolves an address (libdw's own locks).

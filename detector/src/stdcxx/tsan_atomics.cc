@@ -9,12 +9,16 @@
 // so the clock a read acquires is the one of the write it reads.
 // compare_exchange_weak may fail spuriously in controlled runs (a recorded scheduler choice,
 // see Atomic below), so a CAS loop is fine and an `if` that assumes success is caught.
+// An atomic of a standard facility's header code (sites.h StdFacility: the acquire CAS and
+// the release of a std::counting_semaphore, a std::barrier's arrive) also keeps that
+// facility's lab object (facility_objects.h): the semaphore's permits held per thread.
 // Not yet: 128-bit atomics.
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
 #include "controlled_scheduler.h"
+#include "facility_objects.h"
 #include "no_throw.h"
 #include "object_map.h"
 #include "runtime.h"
@@ -32,7 +36,9 @@ R Atomic(const volatile void* addr, std::size_t size, bool may_write, std::uintp
          Fail fail_spuriously = nullptr) {
   ThreadState* self = tls_self;
   SiteRef student_site;
-  if (tls_raw_calls > 0 || self == nullptr || InLabNow() || !StudentAccess(pc, &student_site)) {
+  StdFacility facility = StdFacility::kNone;
+  if (tls_raw_calls > 0 || self == nullptr || InLabNow() ||
+      !StudentAccess(pc, &student_site, &facility)) {
     // Before the run knows this thread (static initialisation): nothing to order yet.
     // The spec's and the lab's atomics (sites.h StudentAccess) are plain atomics: no
     // scheduling point, no happens-before edge.
@@ -50,6 +56,16 @@ R Atomic(const volatile void* addr, std::size_t size, bool may_write, std::uintp
     // whichever object the wait's point names.
     self->run->sched->OnPlainAccess(reinterpret_cast<std::uintptr_t>(addr), size, may_write);
   }
+  // After the scheduling point: in a controlled run no other thread runs before the
+  // operation, so the value read here is the one it sees.
+  ObjectState* fac = nullptr;
+  if (facility != StdFacility::kNone && facility != StdFacility::kSemWait) {
+    const int before = facility == StdFacility::kBarrierArrive
+                           ? 0
+                           : __atomic_load_n(static_cast<const volatile int*>(addr),
+                                             __ATOMIC_SEQ_CST);
+    fac = NoThrow([&] { return FacilityObjectFor(self, facility, addr, pc, before); });
+  }
   if constexpr (!std::is_same_v<Fail, std::nullptr_t>) {
     if (self->run->mode == RunMode::kControlled &&
         self->run->sched->ChooseSpuriousFailure(self, s, site)) {
@@ -63,6 +79,7 @@ R Atomic(const volatile void* addr, std::size_t size, bool may_write, std::uintp
   bool wrote = false;
   R r = op(wrote);
   if (wrote) Release(self, s);
+  if (fac != nullptr) AfterFacilityAtomic(self, facility, fac, wrote);
   return r;
 }
 

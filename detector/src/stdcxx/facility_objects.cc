@@ -1,0 +1,90 @@
+// facility_objects.cc — see facility_objects.h.
+#include "facility_objects.h"
+
+#include <algorithm>
+#include <atomic>
+#include <unordered_map>
+
+#include "no_throw.h"
+
+namespace lab::internal::stdcxx {
+namespace {
+
+// One map per kind of object (a stack address may hold a semaphore in one run and a
+// barrier in the next). Spin lock: see object_map.cc.
+std::atomic<bool> g_busy{false};
+std::unordered_map<const volatile void*, ObjectState*>* g_objects[2];
+
+struct SpinGuard {
+  SpinGuard() {
+    while (g_busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+  }
+  ~SpinGuard() { g_busy.store(false, std::memory_order_release); }
+};
+
+ObjectState* Find(int map, const volatile void* addr) {
+  SpinGuard g;
+  if (g_objects[map] == nullptr) {
+    g_objects[map] = new std::unordered_map<const volatile void*, ObjectState*>;
+  }
+  auto it = g_objects[map]->find(addr);
+  return it == g_objects[map]->end() ? nullptr : it->second;
+}
+
+ObjectState* ObjectFor(int map, const volatile void* addr, ObjKind kind, const char* std_type,
+                       std::uintptr_t pc, int initial) {
+  if (ObjectState* s = Find(map, addr)) return s;
+  const Loc decl = LocFor(pc);
+  ObjectState* fresh = NewStdObject(kind, std_type, GlobalName(const_cast<const void*>(addr)),
+                                    decl, initial);
+  ObjectState* s;
+  {
+    SpinGuard g;
+    s = g_objects[map]->emplace(addr, fresh).first->second;
+  }
+  if (s != fresh) NoThrow([&] { DeleteObject(fresh, decl); });  // another thread won
+  return s;
+}
+
+}  // namespace
+
+ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const volatile void* addr,
+                               std::uintptr_t pc, int value_before) {
+  switch (facility) {
+    case StdFacility::kNone:
+    case StdFacility::kSemWait:  // reads the count for its futex wait (futex.cc)
+      return nullptr;
+    case StdFacility::kSemAcquire:
+    case StdFacility::kSemRelease: {
+      ObjectState* s = ObjectFor(0, addr, ObjKind::kSemaphore, "std::counting_semaphore", pc,
+                                 value_before);
+      if (s->gen != self->run->gen) {
+        // The first operation of this run on the semaphore: its count now is the count it
+        // was constructed with (objects outlive runs; a stack address is reused).
+        RtGuard g;
+        s->initial = value_before < 0 ? 0 : value_before;
+        Touch(s, self->run);
+      }
+      return s;
+    }
+    case StdFacility::kBarrierArrive:
+      return ObjectFor(1, addr, ObjKind::kBarrier, "std::barrier", pc, 0);
+  }
+  return nullptr;
+}
+
+void AfterFacilityAtomic(ThreadState* self, StdFacility facility, ObjectState* s, bool wrote) {
+  if (s == nullptr || !wrote) return;
+  auto& held = self->sem_held;
+  if (facility == StdFacility::kSemAcquire) {
+    // The CAS of _S_do_try_acquire succeeded: one permit taken (its load writes nothing).
+    held.push_back(s);
+  } else if (facility == StdFacility::kSemRelease) {
+    // As lab::Semaphore's release: a permit this thread holds is given back, whatever the
+    // update (release(n) of a thread holding one drops that one).
+    auto it = std::find(held.begin(), held.end(), s);
+    if (it != held.end()) held.erase(it);
+  }
+}
+
+}  // namespace lab::internal::stdcxx

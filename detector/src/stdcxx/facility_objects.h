@@ -1,0 +1,35 @@
+// facility_objects.h — lab objects for the standard facilities whose implementation is
+// header code made of atomics (libstdc++ 12's std::counting_semaphore and std::barrier):
+// the lab sees their atomics (tsan_atomics.cc) and their futex waits (futex.cc), not the
+// facility. An atomic at an address sites.h classifies (StdFacility) also stands for:
+// - a std::counting_semaphore / binary_semaphore: a Semaphore the lock-order analysis
+//   knows, with per-thread held permits as lab::Semaphore keeps them (a successful acquire
+//   CAS adds a permit to the thread's sem_held, a release by that thread drops one), so
+//   permits held across every edge of a cycle gate it exactly as for lab::Semaphore and
+//   sem_t (DESIGN §4). Its permits (`initial`) are the count the run first saw at the
+//   address: the value before the first operation of each run, which is the value the
+//   semaphore was constructed with (the constructor's store is a plain one, seen by no
+//   atomic). Nothing else changes: the semaphore's scheduling points, happens-before
+//   edges and waits stay those of its atomics and its futex.
+// - a std::barrier: an object of kind Barrier ("std::barrier") created the first time a
+//   barrier's arrive() is seen, so LAB_FORBID(lab::Barrier) sees a std::barrier too.
+// Objects are kept per address for the process (like futex queues); the permits are
+// learnt again in every run.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime.h"
+#include "sites.h"
+
+namespace lab::internal::stdcxx {
+
+// Before a classified atomic runs (no runtime lock held; `value_before` is the word's value
+// now). Returns the facility's object, made current for `self`'s run, or null (kNone).
+ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const volatile void* addr,
+                               std::uintptr_t pc, int value_before);
+// After the atomic ran, under the runtime lock: `wrote` is whether it changed the word
+// (a successful CAS). Keeps `self`'s held permits.
+void AfterFacilityAtomic(ThreadState* self, StdFacility facility, ObjectState* s, bool wrote);
+
+}  // namespace lab::internal::stdcxx
