@@ -5,8 +5,9 @@
 // forms) before each access; plain_memory.cc defines them. Each byte has its own access
 // history (byte granularity, as for TSan): histories live in cells of one aligned 8-byte
 // word, created on first access. An access is not a scheduling point: it costs a check.
-// A race is reported once per pair of sites, with both sites and threads and, for a
-// global, the variable's symbol name.
+// A race is reported once per pair of sites, with both sites and threads and the name of
+// what they touch: a global's symbol, else the expression the student wrote at the sites
+// (access_names.h), else the size of the access.
 #pragma once
 
 #include <cstddef>
