@@ -123,6 +123,9 @@ TEST(AccessNameTest, TwoSitesAgree) {
   EXPECT_EQ(AgreedName("", "FizzBuzz::cur"), "FizzBuzz::cur");
   EXPECT_EQ(AgreedName("FizzBuzz::cur", ""), "FizzBuzz::cur");
   EXPECT_EQ(AgreedName("v[i]", "v[j]"), "v[…]");
+  EXPECT_EQ(AgreedName("Bank::balances_", "Bank::balances_[from]"), "Bank::balances_[…]");
+  EXPECT_EQ(AgreedName("v[i]", "v"), "v[…]");
+  EXPECT_EQ(AgreedName("v", "vv[i]"), "");
   EXPECT_EQ(AgreedName("count", "total"), "");
   EXPECT_EQ(AgreedName("", ""), "");
 }

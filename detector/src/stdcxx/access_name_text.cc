@@ -536,7 +536,17 @@ std::string AgreedName(const std::string& a, const std::string& b) {
     return out;
   };
   const std::string sa = strip(a), sb = strip(b);
-  return sa == sb ? sa : "";
+  if (sa == sb) return sa;
+  // A container at one site (`for (int b : v)`, `v.size()`) and one of its elements at the
+  // other (`v[i] -= x`): the bytes both touched are an element.
+  const std::string elem = "[…]";
+  auto is_element_of = [&elem](const std::string& e, const std::string& c) {
+    return e.size() == c.size() + elem.size() && e.compare(0, c.size(), c) == 0 &&
+           e.compare(c.size(), elem.size(), elem) == 0;
+  };
+  if (is_element_of(sa, sb)) return sa;
+  if (is_element_of(sb, sa)) return sb;
+  return "";
 }
 
 }  // namespace lab::internal::stdcxx

@@ -47,8 +47,9 @@ std::string NameAt(const std::string& code, unsigned line, unsigned column,
 
 // One name for a race from the names of its two sites ("" = unnamed): the same name; one
 // name when the other site has none (both accessed the same bytes); names that differ only
-// in their subscripts (`v[i]`, `v[j]`) as `v[…]`; otherwise "" (two different names for
-// the same bytes: neither is trusted).
+// in their subscripts (`v[i]`, `v[j]`) as `v[…]`; a container and one of its elements
+// (`v`, `v[i]`) as `v[…]`; otherwise "" (two different names for the same bytes: neither
+// is trusted).
 std::string AgreedName(const std::string& a, const std::string& b);
 
 }  // namespace lab::internal::stdcxx
