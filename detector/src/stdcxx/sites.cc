@@ -533,6 +533,10 @@ SiteRef SiteFor(std::uintptr_t pc) {
 }
 
 bool StudentAccess(std::uintptr_t pc, SiteRef* site) {
+  // The resolver's own accesses: its std::string and std::map code may be the instrumented
+  // copy the linker took from the program's object (an inline template both use); checking
+  // them would come back into Lookup under g_sym_mu.
+  if (tls_resolving) return false;
   const Resolved r = Lookup(pc - 1);
   if (r.owner == Owner::kStudent) {
     *site = r.site;

@@ -47,7 +47,8 @@ enum class Owner : std::uint8_t { kUnknown, kSystem, kLab, kStudent };
 // the shadow stack that is the student's or the lab's; undecided is the student's (the
 // body of a std::thread). `*site` gets the student's line (unknown when there is none).
 // Cached per address: a warm call is one hash probe, plus a shadow-stack walk for code in
-// system headers.
+// system headers. False while the calling thread resolves an address (the resolver's own
+// std:: template code may be the program's instrumented copy).
 bool StudentAccess(std::uintptr_t pc, SiteRef* site);
 // Whether a pthread call returning to `pc` is the student's; a call from a shared library
 // (libstdc++.so) is decided by the real stack's first frame in the executable. False while
