@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "access_name_text.h"
+#include "access_names.h"
 #include "controlled_scheduler.h"
 #include "fiber.h"
 #include "once_tls.h"
@@ -40,12 +42,16 @@ struct InShadow {
 // bytes; the rest is not (a documented simplification: the first race is what matters).
 constexpr std::size_t kMaxRange = 4096;
 
-// A global's symbol name ("counter", "forks+8"); other memory (a member, a local, a heap
-// block) by the size of the access, never by its address: the report of a replay must be
-// the same text byte for byte, and stacks and heap blocks move from run to run.
-std::string Describe(std::uintptr_t addr, std::size_t size) {
+// A global's symbol name ("counter", "forks+8"). Other memory (a member, a local, a heap
+// block) by the expression the student wrote at the two sites, when their source and
+// columns name it (access_names.h: "FizzBuzz::cur", "count", "p->count"), else by the size
+// of the access; never by its address: the report of a replay must be the same text byte
+// for byte, and stacks and heap blocks move from run to run.
+std::string Describe(std::uintptr_t addr, std::size_t size, SiteRef site, SiteRef prior) {
   const char* g = GlobalName(reinterpret_cast<const void*>(addr));
   if (g[0] != 0) return g;
+  const std::string named = AgreedName(AccessNameOfSite(site.file), AccessNameOfSite(prior.file));
+  if (!named.empty()) return named;
   return "plain memory (" + std::to_string(size) + (size == 1 ? " byte)" : " bytes)");
 }
 
@@ -55,7 +61,7 @@ void ReportRace(ThreadState* self, std::uintptr_t addr, std::size_t size, SiteRe
   Run* run = self->run;
   const std::string other =
       prior.tid < run->threads.size() ? run->threads[prior.tid]->name : "?";
-  const std::string what = Describe(addr, size);
+  const std::string what = Describe(addr, size, site, prior.site);
   Finding f;
   f.kind = FindingKind::kDataRace;
   f.message = "on '" + what + "': " + (write ? "write" : "read") + " by '" + self->name +

@@ -4,9 +4,11 @@
 // GCC's instrumentation calls __tsan_read/write{1,2,4,8,16} (and the unaligned and range
 // forms) before each access; plain_memory.cc defines them. Each byte has its own access
 // history (byte granularity, as for TSan): histories live in cells of one aligned 8-byte
-// word, created on first access, found through an address-indexed table (shadow_map.h). An access is not a scheduling point: it costs a check.
-// A race is reported once per pair of sites, with both sites and threads and, for a
-// global, the variable's symbol name.
+// word, created on first access, found through an address-indexed table (shadow_map.h). An
+// access is not a scheduling point: it costs a check.
+// A race is reported once per pair of sites, with both sites and threads and the name of
+// what they touch: a global's symbol, else the expression the student wrote at the sites
+// (access_names.h), else the size of the access.
 #pragma once
 
 #include <cstddef>

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "access_names.h"
 #include "runtime.h"
 
 extern "C" void __tsan_func_entry(void* caller_pc);  // plain_memory.cc
@@ -216,7 +217,7 @@ void CollectFunctions(Dwarf_Die* parent, std::vector<FunctionRange>* out) {
 }
 
 // The inlined subroutines around `rel` (a DWARF address), outermost first, and the
-// function holding them (`*fn`). False when no function of the CU holds it.
+// function that holds them (`*fn`). False when no function of the CU holds it.
 bool InlineChain(Dwfl_Module* mod, Dwarf_Die* cu, Dwarf_Addr rel, std::vector<Dwarf_Die>* chain,
                  Dwarf_Die* fn) {
   Dwarf_Addr bias = 0;
@@ -295,6 +296,30 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
   return StdFacility::kNone;
 }
 
+// `file` made absolute with the compilation directory (interned), for reading it.
+const char* AbsolutePath(const char* file, const char* comp_dir) {
+  if (file == nullptr) return nullptr;
+  if (file[0] == '/' || comp_dir == nullptr) return Intern(file);
+  return Intern((std::string(comp_dir) + "/" + file).c_str());
+}
+
+// The function a DIE is or inlines, for access_names.h: its linkage name (following
+// DW_AT_abstract_origin and DW_AT_specification), else its plain name ("main"), and where
+// it is declared. libdw's strings live as long as the Dwfl (the process).
+void DescribeScope(Dwarf_Die* die, const char* comp_dir, AccessKey* key) {
+  if (die == nullptr) return;
+  Dwarf_Attribute a;
+  if (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) != nullptr) key->function = dwarf_formstring(&a);
+  if (key->function == nullptr && dwarf_attr_integrate(die, DW_AT_name, &a) != nullptr) {
+    key->function = dwarf_formstring(&a);
+  }
+  int decl_line = 0;
+  if (dwarf_decl_line(die, &decl_line) == 0 && decl_line > 0) {
+    key->decl_line = static_cast<std::uint32_t>(decl_line);
+    key->decl_path = AbsolutePath(dwarf_decl_file(die), comp_dir);
+  }
+}
+
 // The inline chain of `pc`, innermost first: the line table's line, then the call site of
 // every inlined subroutine around it. The site is the first line outside system, lab and
 // spec files; the owner is decided by the first line outside system headers (a std::deque
@@ -316,15 +341,47 @@ Resolved Resolve(std::uintptr_t pc) {
     r.owner = Owner::kLab;
     return r;
   }
+  // Every inlined subroutine around the address, outermost first, and the function that
+  // holds them (the scope of each line, for access_names.h). The function is found in the
+  // CU's index and only its own DIEs are walked (dwarf_getscopes walks the whole CU for
+  // every address: seconds for a spec's strings).
+  std::vector<Dwarf_Die> chain;
+  Dwarf_Die fn;
+  const bool have_fn = cu != nullptr && InlineChain(mod, cu, pc - bias, &chain, &fn);
+  // The standard facility the address belongs to (sites.h StdFacility): the chain read
+  // innermost first, then the function that holds it.
+  if (have_fn) {
+    bool decided = false;
+    for (std::size_t i = chain.size(); i > 0 && !decided; --i) {
+      r.facility = FacilityOfFunction(&chain[i - 1], &decided);
+    }
+    if (!decided) r.facility = FacilityOfFunction(&fn, &decided);
+  }
   // Every line of the chain, innermost first, until one decides both the site and the owner.
-  auto consider = [&r](const char* file, std::uint32_t line) {
+  // `scope`: the function the line is in (null when unknown); `column`: 0 when unknown.
+  const char* comp_dir = nullptr;
+  if (cu != nullptr) {
+    Dwarf_Attribute cd;
+    if (dwarf_attr(cu, DW_AT_comp_dir, &cd) != nullptr) comp_dir = dwarf_formstring(&cd);
+  }
+  auto consider = [&r, comp_dir](const char* file, std::uint32_t line, std::uint32_t column,
+                                 Dwarf_Die* scope) {
     if (file == nullptr || line == 0) return false;
     if (r.owner == Owner::kUnknown || r.owner == Owner::kSystem) {
       const Owner o = OwnerOfFile(file);
       if (o != Owner::kUnknown) r.owner = o;
     }
     if (!r.found && !Internal(file) && OwnerOfFile(file) == Owner::kStudent) {
-      r.site = SiteRef{Intern(file), line};
+      const char* f = Intern(file);
+      // The access key rides on the file pointer (access_names.h).
+      AccessKey k;
+      k.file = f;
+      k.path = AbsolutePath(file, comp_dir);
+      k.line = line;
+      k.column = column;
+      DescribeScope(scope, comp_dir, &k);
+      const std::uint32_t key = AccessKeyId(k);
+      r.site = SiteRef{key != 0 ? AccessSiteFile(key) : f, line};
       r.found = true;
     }
     // A student's line is also the site; for the lab's code the site does not matter (its
@@ -333,34 +390,35 @@ Resolved Resolve(std::uintptr_t pc) {
   };
   Dwfl_Line* line = dwfl_module_getsrc(mod, pc);
   if (line == nullptr) return r;
-  int lineno = 0;
-  const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr);
-  if (consider(file, static_cast<std::uint32_t>(lineno > 0 ? lineno : 0))) return r;
-  if (cu == nullptr) return r;
+  int lineno = 0, colno = 0;
+  const char* file = dwfl_lineinfo(line, nullptr, &lineno, &colno, nullptr, nullptr);
+  Dwarf_Die* own_scope = !chain.empty() ? &chain.back() : have_fn ? &fn : nullptr;
+  if (consider(file, static_cast<std::uint32_t>(lineno > 0 ? lineno : 0),
+               static_cast<std::uint32_t>(colno > 0 ? colno : 0), own_scope)) {
+    return r;
+  }
+  if (!have_fn) return r;
   Dwarf_Files* files = nullptr;
   std::size_t nfiles = 0;
   if (dwarf_getsrcfiles(cu, &files, &nfiles) != 0) return r;
-  // Every inlined subroutine around the address, outermost first, then read innermost
-  // first. The function is found in the CU's index and only its own DIEs are walked
-  // (dwarf_getscopes walks the whole CU for every address: seconds for a spec's strings).
-  std::vector<Dwarf_Die> chain;
-  Dwarf_Die fn;
-  if (!InlineChain(mod, cu, pc - bias, &chain, &fn)) return r;
-  bool decided = false;
-  for (std::size_t i = chain.size(); i > 0 && !decided; --i) {
-    r.facility = FacilityOfFunction(&chain[i - 1], &decided);
-  }
-  if (!decided) r.facility = FacilityOfFunction(&fn, &decided);
+  // The call site of chain[i - 1] is in chain[i - 2] (or in the function itself).
   for (std::size_t i = chain.size(); i > 0; --i) {
-    Dwarf_Attribute fa, la;
-    Dwarf_Word fidx = 0, cline = 0;
+    Dwarf_Attribute fa, la, ca;
+    Dwarf_Word fidx = 0, cline = 0, ccol = 0;
     if (dwarf_attr(&chain[i - 1], DW_AT_call_file, &fa) == nullptr ||
         dwarf_attr(&chain[i - 1], DW_AT_call_line, &la) == nullptr ||
         dwarf_formudata(&fa, &fidx) != 0 || dwarf_formudata(&la, &cline) != 0) {
       continue;
     }
+    if (dwarf_attr(&chain[i - 1], DW_AT_call_column, &ca) == nullptr ||
+        dwarf_formudata(&ca, &ccol) != 0) {
+      ccol = 0;
+    }
     const char* cfile = dwarf_filesrc(files, fidx, nullptr, nullptr);
-    if (consider(cfile, static_cast<std::uint32_t>(cline))) break;
+    if (consider(cfile, static_cast<std::uint32_t>(cline), static_cast<std::uint32_t>(ccol),
+                 i >= 2 ? &chain[i - 2] : &fn)) {
+      break;
+    }
   }
   return r;
 }
@@ -541,6 +599,13 @@ SiteRef SiteFor(std::uintptr_t pc) {
 }
 
 bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
+  // The resolver's own accesses: its std::string and std::map code may be the instrumented
+  // copy the linker took from the program's object (an inline template both use); checking
+  // them would come back into Lookup under g_sym_mu.
+  if (tls_resolving) {
+    if (facility != nullptr) *facility = StdFacility::kNone;
+    return false;
+  }
   const Resolved r = Lookup(pc - 1);
   if (facility != nullptr) *facility = r.facility;
   if (r.owner == Owner::kStudent) {

@@ -48,7 +48,8 @@ enum class StdFacility : std::uint8_t;
 // the shadow stack that is the student's or the lab's; undecided is the student's (the
 // body of a std::thread). `*site` gets the student's line (unknown when there is none).
 // Cached per address: a warm call is one hash probe, plus a shadow-stack walk for code in
-// system headers.
+// system headers. False while the calling thread resolves an address (the resolver's own
+// std:: template code may be the program's instrumented copy).
 // `*facility` (if given) gets the address's StdFacility (below) from the same lookup.
 bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility = nullptr);
 
