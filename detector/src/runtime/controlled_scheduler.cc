@@ -147,7 +147,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   SetState(main, ThreadState::Sched::kRunnable);
   strategy_->OnThreadCreated(main->tid);
   if (wants_events_) recorder_.OnSpawn(main);
-  main->fiber = pool_->Create([this, main] { FiberEntry(main); });
+  main->fiber = pool_->Create(&FiberStart, this, main);
   // The per-tid tables keep their length from schedule to schedule (zeroed, not shrunk):
   // Spawn grows them only for a schedule with more threads than any before.
   std::fill(started_.begin(), started_.end(), 0);
@@ -337,7 +337,7 @@ void ControlledScheduler::Spawn(ThreadState* t) {
   GrowThreadTables(t->tid);
   if (t->tid >= 64) many_threads_ = true;
   SetState(t, ThreadState::Sched::kRunnable);
-  t->fiber = pool_->Create([this, t] { FiberEntry(t); });
+  t->fiber = pool_->Create(&FiberStart, this, t);
 }
 
 void ControlledScheduler::GrowChoices() {

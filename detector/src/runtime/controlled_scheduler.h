@@ -179,6 +179,10 @@ class ControlledScheduler {
   // started_, abandoned_ and points_ have a slot for thread `tid`.
   void GrowThreadTables(std::uint32_t tid);
   [[noreturn]] void FiberEntry(ThreadState* t);
+  // A fiber's entry: FiberEntry of thread `t` on scheduler `sched`.
+  static void FiberStart(void* sched, void* t) {
+    static_cast<ControlledScheduler*>(sched)->FiberEntry(static_cast<ThreadState*>(t));
+  }
   [[noreturn]] void ReturnToOs();
   void UnwindRemaining();
   Trace BuildTrace() const;
