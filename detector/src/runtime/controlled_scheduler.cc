@@ -126,6 +126,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   time_jumps_ = 0;
   redundant_ = false;
   recorder_.Reset();
+  if (!wants_events_) view_ = ChoiceView{};  // no DPOR fields left from an earlier strategy
   Run& run = run_storage_;
   run.ResetForReuse();
   run.gen = NewRunGeneration();
@@ -481,7 +482,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
     }
     int pick = 0;
     if (nr + ns > 1 || wants_events_) {
-      ChoiceView c;
+      ChoiceView& c = view_;  // DPOR's fields stay null for other strategies (RunSchedule)
       c.num_runnable = nr;
       c.num_spurious = ns;
       c.current_first = self_can_run;

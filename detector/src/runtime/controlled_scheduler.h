@@ -210,6 +210,9 @@ class ControlledScheduler {
   // a bit in runnable_bits_): room for each thread twice, runnable and spurious.
   std::uint32_t small_tids_[128];
   std::vector<std::uint32_t> option_tids_;  // the options of a run with more threads
+  // Reschedule's view of a choice for the strategy, kept from choice to choice: only the
+  // fields that change are stored at each one.
+  ChoiceView view_;
   std::vector<ObjectState*> graveyard_;
   std::vector<std::unique_ptr<ThreadState>> spare_threads_;
   std::vector<ObjectState*> spare_objects_;
