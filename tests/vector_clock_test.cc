@@ -118,6 +118,51 @@ TEST(VectorClockTest, AssignAndClear) {
   EXPECT_EQ(a.Get(0), 0u);
 }
 
+// Join and JoinCovered work four components at a time where the CPU allows (signed
+// compares of offset values): clocks of every length from 0 to 11, in either order, with
+// components on both sides of 2^31, against the element-wise answer.
+TEST(VectorClockTest, JoinsMatchElementwiseAcrossLengthsAndLargeValues) {
+  std::mt19937 rng(7);
+  const std::uint32_t values[] = {0, 1, 2, 0x7fffffffu, 0x80000000u, 0x80000001u, 0xfffffffeu};
+  int changed = 0;
+  int uncovered = 0;
+  for (int round = 0; round < 4000; ++round) {
+    const std::size_t na = rng() % 12;
+    const std::size_t nb = rng() % 12;
+    std::vector<std::uint32_t> a(na), b(nb);
+    for (auto& v : a) v = values[rng() % 7];
+    for (auto& v : b) v = values[rng() % 7];
+    VectorClock ca, cb;
+    for (std::size_t t = 0; t < na; ++t) ca.Set(static_cast<Tid>(t), a[t]);
+    for (std::size_t t = 0; t < nb; ++t) cb.Set(static_cast<Tid>(t), b[t]);
+    const std::size_t n = std::max(na, nb);
+    auto get = [](const std::vector<std::uint32_t>& v, std::size_t t) {
+      return t < v.size() ? v[t] : 0u;
+    };
+    bool want_changed = false;
+    bool want_covered = true;
+    for (std::size_t t = 0; t < n; ++t) {
+      want_changed |= get(b, t) > get(a, t);
+      want_covered &= get(a, t) <= get(b, t);
+    }
+    VectorClock joined = ca;
+    ASSERT_EQ(joined.Join(cb), want_changed) << "round " << round;
+    VectorClock covered = ca;
+    ASSERT_EQ(covered.JoinCovered(cb), want_covered) << "round " << round;
+    for (std::size_t t = 0; t <= n; ++t) {
+      const std::uint32_t want = std::max(get(a, t), get(b, t));
+      ASSERT_EQ(joined.Get(static_cast<Tid>(t)), want) << "round " << round << " t " << t;
+      ASSERT_EQ(covered.Get(static_cast<Tid>(t)), want) << "round " << round << " t " << t;
+    }
+    changed += want_changed;
+    uncovered += !want_covered;
+  }
+  EXPECT_GT(changed, 1000);
+  EXPECT_GT(uncovered, 1000);
+  EXPECT_LT(changed, 4000);
+  EXPECT_LT(uncovered, 4000);
+}
+
 // Random Set / Tick / Join / JoinCovered / Zero / Assign over a few clocks, checked after every operation
 // against the map model, including every pairwise LessOrEqual.
 TEST(VectorClockTest, MatchesNaiveModelUnderRandomOperations) {

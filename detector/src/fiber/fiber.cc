@@ -30,7 +30,11 @@ void lab_fiber_switch(void** save_sp, void* load_sp);
 void lab_fiber_trampoline();
 #endif
 [[noreturn]] void lab_fiber_main(lab::internal::Fiber* f) {
-  f->entry();
+  if (f->entry_fn != nullptr) {
+    f->entry_fn(f->entry_a, f->entry_b);
+  } else {
+    f->entry();
+  }
   std::fprintf(stderr, "lab: internal error: a fiber returned\n");
   std::abort();
 }
@@ -58,15 +62,29 @@ FiberPool::~FiberPool() {
   for (void* s : free_stacks_) munmap(s, stack_size_ + PageSize());
 }
 
+Fiber* FiberPool::Take() {
+  if (free_fibers_.empty()) return new Fiber;
+  Fiber* f = free_fibers_.back();
+  free_fibers_.pop_back();
+  return f;
+}
+
 Fiber* FiberPool::Create(std::function<void()> entry) {
-  Fiber* f;
-  if (!free_fibers_.empty()) {
-    f = free_fibers_.back();
-    free_fibers_.pop_back();
-  } else {
-    f = new Fiber;
-  }
+  Fiber* f = Take();
   f->entry = std::move(entry);
+  f->entry_fn = nullptr;
+  return CreateWithEntrySet(f);
+}
+
+Fiber* FiberPool::Create(void (*fn)(void*, void*), void* a, void* b) {
+  Fiber* f = Take();
+  f->entry_fn = fn;
+  f->entry_a = a;
+  f->entry_b = b;
+  return CreateWithEntrySet(f);
+}
+
+Fiber* FiberPool::CreateWithEntrySet(Fiber* f) {
   f->stack_size = stack_size_;
   if (f->stack == nullptr) {  // a reused fiber keeps its stack
     if (!free_stacks_.empty()) {
@@ -124,7 +142,8 @@ void FiberPool::Release(Fiber* f) {
   delete static_cast<ucontext_t*>(f->sp);
 #endif
   f->sp = nullptr;
-  f->entry = nullptr;
+  if (f->entry) f->entry = nullptr;
+  f->entry_fn = nullptr;
   free_fibers_.push_back(f);
 }
 

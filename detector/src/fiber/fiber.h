@@ -21,6 +21,11 @@ struct Fiber {
   char* stack_top = nullptr;     // where the stack starts (its highest address), or null
   void* tsan_fiber = nullptr;
   std::function<void()> entry;   // runs once; must never return normally (it switches away)
+  // Or, when set, the entry is entry_fn(entry_a, entry_b): no std::function to build, move
+  // and destroy per fiber (a controlled run starts one per thread per schedule).
+  void (*entry_fn)(void*, void*) = nullptr;
+  void* entry_a = nullptr;
+  void* entry_b = nullptr;
 };
 
 class FiberPool {
@@ -35,12 +40,16 @@ class FiberPool {
   // A fiber that will run `entry` when first switched to. `entry` must end by switching
   // to another fiber; returning from it aborts the process.
   Fiber* Create(std::function<void()> entry);
+  // The same, running fn(a, b).
+  Fiber* Create(void (*fn)(void*, void*), void* a, void* b);
   // Returns a fiber (and its stack) to the pool. The fiber must not be running.
   void Release(Fiber* f);
   // Forgets a fiber whose stack cannot be reused (it was abandoned mid-flight).
   void Abandon(Fiber* f);
 
  private:
+  Fiber* CreateWithEntrySet(Fiber* f);  // `f` from Take, its entry set: stack and context
+  Fiber* Take();  // a released fiber, or a new one
   std::size_t stack_size_;
   Fiber os_;
   std::vector<void*> free_stacks_;

@@ -127,6 +127,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   time_jumps_ = 0;
   redundant_ = false;
   recorder_.Reset();
+  if (!wants_events_) view_ = ChoiceView{};  // no DPOR fields left from an earlier strategy
   Run& run = run_storage_;
   run.ResetForReuse();
   run.gen = NewRunGeneration();
@@ -148,14 +149,14 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   SetState(main, ThreadState::Sched::kRunnable);
   strategy_->OnThreadCreated(main->tid);
   if (wants_events_) recorder_.OnSpawn(main);
-  main->fiber = pool_->Create([this, main] { FiberEntry(main); });
+  main->fiber = pool_->Create(&FiberStart, this, main);
   // The per-tid tables keep their length from schedule to schedule (zeroed, not shrunk):
   // Spawn grows them only for a schedule with more threads than any before.
   std::fill(started_.begin(), started_.end(), 0);
   std::fill(abandoned_.begin(), abandoned_.end(), 0);
   std::fill(points_.begin(), points_.end(), 0);
   GrowThreadTables(main->tid);
-  choices_.clear();
+  num_choices_ = 0;
   SwitchTo(main);  // returns when the schedule is over
   if (ended_ && !hang_) UnwindRemaining();
 
@@ -219,7 +220,6 @@ RunStats ControlledScheduler::Stats() const {
   e.vtime = now_ns_;
   e.note = note;
   e.lock = lock;
-  e.words = op == OpCode::kSay ? pending_words_ : nullptr;
   if (++trace_next_ == kTraceKeep) trace_next_ = 0;
   ++trace_total_;
 }
@@ -261,9 +261,10 @@ void ControlledScheduler::ReportLivelock() {
   EndRun();
 }
 
-[[gnu::always_inline]] inline void ControlledScheduler::Point(ThreadState* self, OpCode op,
-                                                              ObjectState* obj, SiteRef site,
-                                                              ObjectState* lock) {
+[[gnu::always_inline]] inline void ControlledScheduler::PointNoted(ThreadState* self, OpCode op,
+                                                                   ObjectState* obj, SiteRef site,
+                                                                   ObjectState* lock,
+                                                                   const char* note) {
   if (aborting_) {
     if (++abort_steps_ > kAbortStepLimit) {
       abandoned_[self->tid] = 1;
@@ -275,7 +276,7 @@ void ControlledScheduler::ReportLivelock() {
   // One writer (this OS thread), one reader (the watchdog): no locked add needed.
   steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++step_count_;
-  Record(self, op, obj, site, false, nullptr, lock);
+  Record(self, op, obj, site, false, note, lock);
   if (wants_points_) strategy_->OnPoint(*self, op, obj);
   if (wants_events_) recorder_.OnPoint(self, op, obj);
   // Past the step budget the run ends, by unwinding this thread from here; not at an
@@ -380,9 +381,15 @@ bool ControlledScheduler::AnyTimedWaiter() const {
   return false;
 }
 
+[[gnu::always_inline]] inline void ControlledScheduler::Point(ThreadState* self, OpCode op,
+                                                              ObjectState* obj, SiteRef site,
+                                                              ObjectState* lock) {
+  PointNoted(self, op, obj, site, lock, nullptr);
+}
+
 void ControlledScheduler::Say(ThreadState* self, std::string_view words, SiteRef site) {
-  pending_words_ = aborting_ ? nullptr : words_.emplace_back(words).c_str();
-  Point(self, OpCode::kSay, nullptr, site);
+  const char* kept = aborting_ ? nullptr : words_.emplace_back(words).c_str();
+  PointNoted(self, OpCode::kSay, nullptr, site, nullptr, kept);
 }
 
 // runtime.h's Point in controlled runs: defined here so that the scheduler's Point is
@@ -419,7 +426,15 @@ void ControlledScheduler::Spawn(ThreadState* t) {
   GrowThreadTables(t->tid);
   if (t->tid >= 64) many_threads_ = true;
   SetState(t, ThreadState::Sched::kRunnable);
-  t->fiber = pool_->Create([this, t] { FiberEntry(t); });
+  t->fiber = pool_->Create(&FiberStart, this, t);
+}
+
+void ControlledScheduler::GrowChoices() {
+  const std::size_t cap = choices_cap_ == 0 ? 256 : 2 * choices_cap_;
+  std::unique_ptr<ChoiceRecord[]> bigger(new ChoiceRecord[cap]);
+  std::copy(choices_.get(), choices_.get() + num_choices_, bigger.get());
+  choices_ = std::move(bigger);
+  choices_cap_ = cap;
 }
 
 void ControlledScheduler::GrowThreadTables(std::uint32_t tid) {
@@ -570,7 +585,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
         while (waiters != 0) {
           const int i = __builtin_ctzll(waiters);
           waiters &= waiters - 1;
-          if (run_->threads[i]->finished) continue;
+          // (A finished thread is never among them: SetState(kFinished) clears its bit.)
           tids[nr + ns++] = static_cast<std::uint32_t>(i);
         }
       }
@@ -584,7 +599,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
     }
     int pick = 0;
     if (nr + ns > 1 || wants_events_) {
-      ChoiceView c;
+      ChoiceView& c = view_;  // DPOR's fields stay null for other strategies (RunSchedule)
       c.num_runnable = nr;
       c.num_spurious = ns;
       c.current_first = self_can_run;
@@ -608,7 +623,7 @@ void ControlledScheduler::Reschedule(ThreadState* self) {
       if (pick < 0 || pick >= nr + ns) pick = 0;
       // Real choices only: a path replays them, and DPOR's Pick sees single options too.
       if (nr + ns > 1) {
-        choices_.push_back({self_tid, self_point, tids[pick], pick, nr, self_can_run});
+        AddChoice({self_tid, self_point, tids[pick], pick, nr, self_can_run});
       }
     }
     ThreadState* next = run_->threads[tids[pick]].get();
@@ -679,7 +694,7 @@ bool ControlledScheduler::ChooseSpuriousFailure(ThreadState* self, const ObjectS
   int pick = strategy_->Pick(c);
   if (pick == SchedulingStrategy::kAbandon) redundant_ = true;
   if (pick < 0 || pick > 1) pick = 0;
-  choices_.push_back({self->tid, c.self_point, self->tid, pick, 1, true});
+  AddChoice({self->tid, c.self_point, self->tid, pick, 1, true});
   if (pick == 1) Record(self, OpCode::kAtomicRmw, obj, site, false, "spurious failure");
   return pick == 1;
 }
@@ -783,12 +798,13 @@ Trace ControlledScheduler::BuildTrace() const {
     if (machinery(e)) continue;
     TraceEvent ev;
     ev.thread = e.tid < column.size() ? column[e.tid] : static_cast<int>(e.tid);
-    ev.op = e.op == OpCode::kSay && e.words != nullptr ? e.words : OpName(e.op);
+    const bool said = e.op == OpCode::kSay && e.note != nullptr;  // the note is the words
+    ev.op = said ? e.note : OpName(e.op);
     ev.object = e.obj != nullptr ? NameOf(const_cast<ObjectState*>(e.obj)) : "";
     ev.site = ToSource(e.site);
     ev.preempted = e.preempted;
     ev.vtime_ns = e.vtime;
-    if (e.note != nullptr) ev.note = e.note;
+    if (e.note != nullptr && !said) ev.note = e.note;
     if (e.lock != nullptr) ev.lock = NameOf(const_cast<ObjectState*>(e.lock));
     tr.events.push_back(std::move(ev));
   }

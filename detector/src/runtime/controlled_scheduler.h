@@ -67,7 +67,10 @@ class ControlledScheduler {
     records_plain_ = wants_events_ && PlainFootprints();
   }
   // The real choices of the last schedule run, in order: its path is their `pick`s.
-  const std::vector<ChoiceRecord>& choices() const { return choices_; }
+  // (A copy: only the shrinker asks, once per candidate.)
+  std::vector<ChoiceRecord> choices() const {
+    return std::vector<ChoiceRecord>(choices_.get(), choices_.get() + num_choices_);
+  }
 
   // ---- Called by the runtime from lab threads (fibers) ----
   // Called only through runtime.h's ControlledPoint (controlled_scheduler.cc), into which
@@ -142,10 +145,12 @@ class ControlledScheduler {
     const ObjectState* obj;
     SiteRef site;
     std::int64_t vtime;
-    const char* note;
+    const char* note;  // kSay: the puzzle's words (kept in words_); else a remark or null
     const ObjectState* lock;  // a condition-variable wait's lock
-    const char* words;  // kSay: the puzzle's words, kept in words_
   };
+  // Point, its trace row carrying `note` (Say's words).
+  inline void PointNoted(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
+                         ObjectState* lock, const char* note);
   void Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site, bool preempted,
               const char* note, const ObjectState* lock = nullptr);
   // Picks the next thread and switches to it. `self` may continue when runnable.
@@ -182,6 +187,10 @@ class ControlledScheduler {
   // started_, abandoned_ and points_ have a slot for thread `tid`.
   void GrowThreadTables(std::uint32_t tid);
   [[noreturn]] void FiberEntry(ThreadState* t);
+  // A fiber's entry: FiberEntry of thread `t` on scheduler `sched`.
+  static void FiberStart(void* sched, void* t) {
+    static_cast<ControlledScheduler*>(sched)->FiberEntry(static_cast<ThreadState*>(t));
+  }
   [[noreturn]] void ReturnToOs();
   void UnwindRemaining();
   Trace BuildTrace() const;
@@ -202,7 +211,6 @@ class ControlledScheduler {
   bool ended_ = false;
   bool hang_ = false;
   std::deque<std::string> words_;      // texts of this schedule's kSay events
-  const char* pending_words_ = nullptr;  // the words of the kSay being recorded
   std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events (kTraceKeep slots)
   std::size_t trace_total_ = 0;
   std::size_t trace_next_ = 0;
@@ -210,13 +218,26 @@ class ControlledScheduler {
   // a bit in runnable_bits_): room for each thread twice, runnable and spurious.
   std::uint32_t small_tids_[128];
   std::vector<std::uint32_t> option_tids_;  // the options of a run with more threads
+  // Reschedule's view of a choice for the strategy, kept from choice to choice: only the
+  // fields that change are stored at each one.
+  ChoiceView view_;
   std::vector<ObjectState*> graveyard_;
   std::vector<std::unique_ptr<ThreadState>> spare_threads_;
   std::vector<ObjectState*> spare_objects_;
   std::vector<char> started_;
   std::vector<char> abandoned_;
   std::vector<std::uint32_t> points_;  // per tid: scheduling points reached (ChoiceView)
-  std::vector<ChoiceRecord> choices_;
+  // The real choices of this schedule, in a plain buffer that keeps its capacity from
+  // schedule to schedule: one is appended per real choice, inline in Reschedule (a
+  // std::vector's push_back went out of line, ~25 instructions a choice).
+  std::unique_ptr<ChoiceRecord[]> choices_;
+  std::size_t num_choices_ = 0;
+  std::size_t choices_cap_ = 0;
+  void AddChoice(const ChoiceRecord& r) {
+    if (num_choices_ == choices_cap_) [[unlikely]] GrowChoices();
+    choices_[num_choices_++] = r;
+  }
+  [[gnu::noinline, gnu::cold]] void GrowChoices();
   std::int64_t abort_steps_ = 0;
   // Bit t: thread t (t < 64) is runnable, i.e. its sched is kRunnable (see SetState).
   std::uint64_t runnable_bits_ = 0;
