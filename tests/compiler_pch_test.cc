@@ -126,6 +126,17 @@ TEST_F(PchTest, APrecompiledHeaderForTheSameFlagsIsUsed) {
   EXPECT_TRUE(c.precompiled_header);
   EXPECT_TRUE(UsedPch(c)) << c.raw_log;  // GCC's word, not ours
   EXPECT_EQ(RunProgram(c.binary_path), 0);
+
+  // Asked again (`make` asks at every build), an up-to-date one is left as it is.
+  std::string gch;
+  for (const auto& e : fs::recursive_directory_iterator(dir_.path() + "/pch")) {
+    if (e.path().filename() == "grader_pch.h.gch") gch = e.path();
+  }
+  ASSERT_FALSE(gch.empty());
+  const auto written = fs::last_write_time(gch);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(PrecompileLabHeaders(Request(), &error)) << error;
+  EXPECT_EQ(fs::last_write_time(gch), written);
 }
 
 TEST_F(PchTest, OtherFlagsOrAChangedHeaderTurnItOff) {

@@ -491,8 +491,12 @@ bool PrecompileLabHeaders(const CompileRequest& req, std::string* error) {
       *error = "clang: the grader precompiles headers for GCC only";
       return false;
     }
-    return BuildPrecompiledHeader(req.pch_root.value_or(LAB_PCH_DIR), lab.cxx, cmd.flags,
-                                  lab.spec_inc + "/" + kPchInclude, error);
+    const std::string root = req.pch_root.value_or(LAB_PCH_DIR);
+    // Up to date (every input as it was): nothing to do. So `make` can ask every time, and
+    // an upgraded compiler or standard library is noticed.
+    if (!FindPrecompiledHeader(root, lab.cxx, cmd.flags).empty()) return true;
+    return BuildPrecompiledHeader(root, lab.cxx, cmd.flags, lab.spec_inc + "/" + kPchInclude,
+                                  error);
   } catch (const std::exception& e) {
     *error = e.what();
     return false;

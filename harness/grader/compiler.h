@@ -97,7 +97,8 @@ CompileResult CompileSubmission(const CompileRequest& req);
 
 // Precompiles lab/grader_pch.h into req.pch_root for the flags CompileSubmission(req) uses
 // (only tsan, sanitize_flags, cxx, the include folders and lib_std matter), so that later
-// compiles with the same flags skip parsing the lab's headers. False with *error when it
+// compiles with the same flags skip parsing the lab's headers; true at once when the one
+// there is up to date. False with *error when it
 // cannot (clang; GCC refusing the result): those compiles parse the header instead.
 bool PrecompileLabHeaders(const CompileRequest& req, std::string* error);
 

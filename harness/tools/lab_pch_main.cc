@@ -1,7 +1,8 @@
-// lab_pch: precompiles lab/grader_pch.h for the grader at `make` time (compile_pch.h), for
-// the flags of a default `lab check` and of `lab check --tsan`, into the folder named on the
-// command line (LAB_BINARY_DIR/harness/pch). A failure is reported and is not an error of
-// the build: the grader then parses the header as text, slower but the same.
+// lab_pch: precompiles lab/grader_pch.h for the grader at `make` time when it is out of
+// date (compile_pch.h), for the flags of a default `lab check` and of `lab check --tsan`,
+// into the folder named on the command line (LAB_BINARY_DIR/harness/pch). A failure is
+// reported and is not an error of the build: the grader then parses the header as text,
+// slower but the same.
 #include <cstdio>
 #include <string>
 
