@@ -43,7 +43,8 @@ void WriteFile(const std::string& path, const std::string& text) {
 }
 
 // A lab with the same shape as the real one: <root>/include/lab/sync.h,
-// <root>/spec/lab/{spec.h,spec_guard.h}, <root>/lib/{liblab,liblab_spec,liblab_spec_main}.a.
+// <root>/spec/lab/{spec.h,spec_guard.h,grader_pch.h},
+// <root>/lib/{liblab,liblab_spec,liblab_spec_main}.a.
 class FakeLab {
  public:
   FakeLab() : dir_("lab-fake-lab") {
@@ -51,6 +52,8 @@ class FakeLab {
     WriteFile(r + "/include/lab/sync.h", "#pragma once\nnamespace lab { int Answer(); }\n");
     WriteFile(r + "/spec/lab/spec.h", "#pragma once\nint LabSpecRun();\n");
     WriteFile(r + "/spec/lab/spec_guard.h", "#pragma once\n");
+    WriteFile(r + "/spec/lab/grader_pch.h",
+              "#pragma once\n#include \"lab/sync.h\"\n#include \"lab/spec.h\"\n");
     WriteFile(r + "/src/lab.cc", "namespace lab { int Answer() { return 42; } }\n");
     WriteFile(r + "/src/spec.cc", "int LabSpecHelper() { return 0; }\n");
     WriteFile(r + "/src/main.cc", "int LabSpecRun();\nint main() { return LabSpecRun(); }\n");

@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "compile_command.h"
+#include "compile_pch.h"
 #include "lab_build_config.h"
 #include "names.h"
 #include "sandbox.h"
@@ -30,7 +32,6 @@ constexpr const char* kWrapperName = "lab_main.cpp";
 constexpr const char* kSpecName = "spec.cpp";
 constexpr const char* kDefaultBinary = "submission";
 constexpr std::size_t kMaxSpecBytes = 4 << 20;
-constexpr int kMaxErrors = 20;
 constexpr std::size_t kCompilerOutputBytes = 4 << 20;  // per stream; more stops the compiler
 
 std::string ErrnoText(int err) {
@@ -113,23 +114,6 @@ bool WriteWorkFile(const std::string& path, std::string_view data, int* err) {
   return close(fd) == 0;
 }
 
-std::vector<std::string> SplitWords(std::string_view s) {
-  std::vector<std::string> words;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') ++i;
-    const std::size_t j = std::min(s.find(' ', i), s.size());
-    if (j > i) words.emplace_back(s.substr(i, j - i));
-    i = j;
-  }
-  return words;
-}
-
-std::string Canonical(const std::string& path) {
-  char buf[PATH_MAX];
-  return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
-}
-
 std::string DirName(const std::string& path) {
   const auto slash = path.rfind('/');
   return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
@@ -156,24 +140,11 @@ CompileResult CompileImpl(const CompileRequest& in) {
     res.message = std::move(message);
     return res;
   };
-  const auto or_default = [](const std::string& v, std::string def) { return v.empty() ? def : v; };
-  const std::string cxx = or_default(in.cxx, LAB_CXX_COMPILER);
-  const std::string pub = or_default(in.public_include_dir, LAB_PUBLIC_INCLUDE_DIR);
-  const std::string spec_inc = or_default(in.spec_include_dir, LAB_SPEC_INCLUDE_DIR);
-  // Every header folder the compiler may read: each is an -I and read-only in the sandbox.
-  std::vector<std::string> include_dirs = {pub, spec_inc};
-  include_dirs.insert(include_dirs.end(), in.extra_include_dirs.begin(),
-                      in.extra_include_dirs.end());
-  const std::string lib_lab = or_default(in.lib_lab, LAB_LIBLAB);
-  const std::string lib_spec = or_default(in.lib_spec, LAB_LIBSPEC);
-  const std::string lib_main =
-      or_default(in.lib_spec_main, std::string(LAB_BINARY_DIR) + "/harness/liblab_spec_main.a");
-  const std::string sanitize = in.sanitize_flags.value_or(LAB_SANITIZE_FLAGS);
-  std::vector<std::string> sanitizers = SplitWords(sanitize);
-  // The std:: dialect's runtime stands in for libtsan unless a real ThreadSanitizer is
-  // wanted (--tsan, or a LAB_TSAN build's own flags).
-  const std::string lib_std =
-      in.tsan || !sanitizers.empty() ? std::string() : in.lib_std.value_or(LAB_LIBSTD);
+  const ResolvedLab lab = ResolveLab(in);
+  const std::string &cxx = lab.cxx, &pub = lab.pub, &spec_inc = lab.spec_inc;
+  const std::vector<std::string>& include_dirs = lab.include_dirs;
+  const std::string &lib_lab = lab.lib_lab, &lib_spec = lab.lib_spec, &lib_main = lab.lib_main;
+  const std::string& lib_std = lab.lib_std;
   const bool std_dialect = !lib_std.empty();
 
   // The lab itself.
@@ -181,7 +152,8 @@ CompileResult CompileImpl(const CompileRequest& in) {
     return setup("the C++ compiler '" + cxx + "' is missing: re-run cmake and make");
   }
   for (const std::string& needed :
-       {pub + "/lab/sync.h", spec_inc + "/lab/spec.h", spec_inc + "/lab/spec_guard.h"}) {
+       {pub + "/lab/sync.h", spec_inc + "/lab/spec.h", spec_inc + "/lab/spec_guard.h",
+        spec_inc + "/" + kPchInclude}) {
     if (!IsRegularFile(needed)) return setup("lab is not built: run make (missing " + needed + ")");
   }
   for (const std::string& needed : {lib_lab, lib_spec, lib_main}) {
@@ -234,8 +206,8 @@ CompileResult CompileImpl(const CompileRequest& in) {
   const bool has_given = !puzzle.empty() && puzzle.find_first_not_of(
       "abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos &&
       IsRegularFile(spec_inc + "/" + given);
-  const std::string wrapper = std::string("#include \"lab/sync.h\"\n") +
-                              "#include \"lab/spec.h\"\n" +
+  // lab/grader_pch.h: lab/sync.h, lab/spec.h and common standard headers, precompiled.
+  const std::string wrapper = std::string("#include \"") + kPchInclude + "\"\n" +
                               (has_given ? "#include \"" + given + "\"\n" : "") +
                               "#include \"" + res.source_name +
                               "\"\n" + "#include \"lab/spec_guard.h\"\n" + "#include \"" +
@@ -257,63 +229,19 @@ CompileResult CompileImpl(const CompileRequest& in) {
   }
   unlink(binary.c_str());
 
-  // The command. Warnings off: a student's warnings are not findings.
-  const bool clang = Canonical(cxx).find("clang") != std::string::npos;
-  // -g1: line tables only (with inlined frames), for the student's call of a spec
-  // callback (harness/spec/caller_site.h); the lab's own sites come from
-  // std::source_location. Full -g only where ThreadSanitizer needs it for its reports: it
-  // costs more than half the compile.
-  std::vector<std::string> argv = {cxx,
-                                   "-std=c++20",
-                                   "-O1",
-                                   "-g1",
-                                   "-fno-omit-frame-pointer",
-                                   "-w",
-                                   "-pipe",
-                                   "-fdiagnostics-color=never"};
-  if (clang) {
-    argv.push_back("-ferror-limit=" + std::to_string(kMaxErrors));
-  } else {
-    argv.push_back("-fmax-errors=" + std::to_string(kMaxErrors));
-    argv.push_back("-fdiagnostics-urls=never");
-    // Without it (-g1 implies it off), GCC's line table gives code inlined from a header
-    // into the student's lambda a wrong line of the student's file (the header's line
-    // number, such as "fizzbuzz.cpp:210"); with it the inline chain is exact. Costs nothing
-    // measurable.
-    argv.push_back("-gstatement-frontiers");
-  }
-  for (const std::string& dir : include_dirs) argv.insert(argv.end(), {"-I", dir});
-  // A student may keep a test main() between #ifndef LAB_GRADING and #endif.
-  argv.push_back("-DLAB_GRADING=1");
-  if (in.tsan || !sanitizers.empty()) argv.push_back("-g");
-  if ((in.tsan || std_dialect) &&
-      std::find(sanitizers.begin(), sanitizers.end(), "-fsanitize=thread") == sanitizers.end()) {
-    sanitizers.push_back("-fsanitize=thread");
-  }
-  argv.insert(argv.end(), sanitizers.begin(), sanitizers.end());
-  // The std:: dialect: the -ltsan the driver adds for -fsanitize=thread finds the empty
-  // stand-in first (-L dirs come before the system's), so liblab_std's definitions of the
-  // __tsan_* entry points and pthread interposers are the only ones. libtsan_preinit.o is
-  // still linked; it calls __tsan_init, which liblab_std defines as a no-op.
-  if (std_dialect) argv.insert(argv.end(), {"-DLAB_STD_DIALECT=1", "-L" + no_libtsan});
-  // clang++ links its own runtime (libclang_rt.tsan), not -ltsan: it is told not to.
-  if (std_dialect && clang) argv.push_back("-fno-sanitize-link-runtime");
-  argv.insert(argv.end(),
-              {kWrapperName, "-o", binary,
-               // The lab's main() is linked whatever the submission defines, so a main() of
-               // its own is a clear link error (ExplainCompileFailure words it), never a
-               // program that runs the student's main instead of the scenarios.
-               "-Wl,--whole-archive", lib_main, "-Wl,--no-whole-archive"});
-  if (std_dialect) {
-    // Whole: pthread_cond_wait and pthread_create are referenced only by libstdc++.so,
-    // after the archive would have been scanned.
-    argv.insert(argv.end(), {"-Wl,--whole-archive", lib_std, "-Wl,--no-whole-archive"});
-  }
-  argv.insert(argv.end(), {lib_spec, lib_lab, "-lfmt", "-lbacktrace"});
-  if (std_dialect) {
-    for (std::string& dep : SplitWords(LAB_LIBSTD_DEPS)) argv.push_back(std::move(dep));
-  }
-  argv.push_back("-pthread");
+  const CommandParts cmd = BuildCommand(in, lab);
+  // The lab's headers precompiled for exactly these flags, when there are (compile_pch.h).
+  const std::string pch_dir =
+      cmd.clang ? std::string()
+                : FindPrecompiledHeader(in.pch_root.value_or(LAB_PCH_DIR), cxx, cmd.flags);
+  res.precompiled_header = !pch_dir.empty();
+  std::vector<std::string> argv = {cxx};
+  if (!pch_dir.empty()) argv.insert(argv.end(), {"-I", pch_dir});
+  argv.insert(argv.end(), cmd.flags.begin(), cmd.flags.end());
+  if (in.trace_includes) argv.push_back("-H");
+  argv.insert(argv.end(), {kWrapperName, "-o", binary});
+  const std::size_t link_at = argv.size();
+  argv.insert(argv.end(), cmd.link.begin(), cmd.link.end());
 
   SandboxRequest sb;
   sb.argv = std::move(argv);
@@ -326,6 +254,7 @@ CompileResult CompileImpl(const CompileRequest& in) {
   sb.readonly_paths.insert(sb.readonly_paths.end(),
                            {lib_lab, lib_spec, lib_main, DirName(Canonical(cxx))});
   if (std_dialect) sb.readonly_paths.insert(sb.readonly_paths.end(), {lib_std, no_libtsan});
+  if (!pch_dir.empty()) sb.readonly_paths.push_back(pch_dir);
   sb.limits.cpu_seconds = in.time_limit_s;
   sb.limits.wall_seconds = in.time_limit_s;
   sb.limits.address_space_bytes = in.memory_limit_bytes;
@@ -337,8 +266,22 @@ CompileResult CompileImpl(const CompileRequest& in) {
   sb.want_result_channel = false;
   sb.network = false;
 
-  const SandboxResult r = RunSandboxed(sb);
+  SandboxResult r = RunSandboxed(sb);
   res.seconds = r.wall_seconds;
+  if (r.started && (r.exit_code != 0 || r.term_signal != 0) && !r.wall_timeout && !r.cpu_limit &&
+      !r.memory_limit && !r.output_limit &&
+      r.stderr_data.find("ld.lld: ") != std::string::npos) {
+    // lld failed: the same command with the default linker, so that what the student reads
+    // ("undefined reference to", "multiple definition of `main'") does not depend on it.
+    auto fast = std::find_if(sb.argv.begin() + static_cast<std::ptrdiff_t>(link_at), sb.argv.end(),
+                             [](const std::string& a) { return a.starts_with("-fuse-ld="); });
+    if (fast != sb.argv.end()) {
+      sb.argv.erase(fast);
+      unlink(binary.c_str());
+      r = RunSandboxed(sb);
+      res.seconds += r.wall_seconds;
+    }
+  }
   res.raw_log = r.stdout_data + r.stderr_data;
   if (!r.started) return setup("cannot run the compiler: " + r.error);
 
@@ -414,6 +357,26 @@ std::string SubmissionFileName(std::string_view submission_path) {
   std::string name = SanitizeStudentName(base) + ext;
   if (name == kSpecName || name == kWrapperName) name = "submission.cpp";
   return name;
+}
+
+bool PrecompileLabHeaders(const CompileRequest& req, std::string* error) {
+  try {
+    const ResolvedLab lab = ResolveLab(req);
+    const CommandParts cmd = BuildCommand(req, lab);
+    if (cmd.clang) {
+      *error = "clang: the grader precompiles headers for GCC only";
+      return false;
+    }
+    const std::string root = req.pch_root.value_or(LAB_PCH_DIR);
+    // Up to date (every input as it was): nothing to do. So `make` can ask every time, and
+    // an upgraded compiler or standard library is noticed.
+    if (!FindPrecompiledHeader(root, lab.cxx, cmd.flags).empty()) return true;
+    return BuildPrecompiledHeader(root, lab.cxx, cmd.flags, lab.spec_inc + "/" + kPchInclude,
+                                  error);
+  } catch (const std::exception& e) {
+    *error = e.what();
+    return false;
+  }
 }
 
 CompileResult CompileSubmission(const CompileRequest& req) {

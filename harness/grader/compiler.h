@@ -10,7 +10,8 @@
 //
 // The submission is copied into the workdir under a safe name (its own basename when that is
 // safe: "fizzbuzz.cpp", so diagnostics and sites read "fizzbuzz.cpp:14"), the spec as
-// "spec.cpp", and a wrapper translation unit "lab_main.cpp" includes lab/sync.h, lab/spec.h,
+// "spec.cpp", and a wrapper translation unit "lab_main.cpp" includes lab/grader_pch.h
+// (lab/sync.h, lab/spec.h and common standard headers; precompiled, compile_pch.h),
 // lab/puzzles/<puzzle>.h when the puzzle (the folder of spec.cpp) has one (types it gives
 // the solution, as LeetCode's HtmlParser), the submission, lab/spec_guard.h and spec.cpp, in
 // that order. The compiler runs in the
@@ -69,6 +70,12 @@ struct CompileRequest {
   // liblab_std.a, the standard-C++ dialect (see below). Unset: the build's (none in a
   // LAB_TSAN build); "": not linked, and the submission is not instrumented.
   std::optional<std::string> lib_std;
+  // Where precompiled lab headers are kept (compile_pch.h). Unset: the build's
+  // (LAB_BINARY_DIR/harness/pch); "": none, lab/grader_pch.h is parsed as text.
+  std::optional<std::string> pch_root;
+  // -H: the compiler lists every header it reads into raw_log, a used precompiled one
+  // marked "! <path>.gch" (tests and instructors: is the precompiled header used?).
+  bool trace_includes = false;
 };
 
 struct CompileResult {
@@ -82,10 +89,18 @@ struct CompileResult {
   std::string source_name;  // the submission's name in the workdir, e.g. "fizzbuzz.cpp"
   std::string binary_path;  // absolute path of the binary when ok
   double seconds = 0;
+  bool precompiled_header = false;  // a precompiled lab/grader_pch.h matched this compile
 };
 
 // Never throws. Thread-safe (several compiles may run at once in distinct workdirs).
 CompileResult CompileSubmission(const CompileRequest& req);
+
+// Precompiles lab/grader_pch.h into req.pch_root for the flags CompileSubmission(req) uses
+// (only tsan, sanitize_flags, cxx, the include folders and lib_std matter), so that later
+// compiles with the same flags skip parsing the lab's headers; true at once when the one
+// there is up to date. False with *error when it
+// cannot (clang; GCC refusing the result): those compiles parse the header instead.
+bool PrecompileLabHeaders(const CompileRequest& req, std::string* error);
 
 // The file name a submission gets inside the workdir: its basename made safe with
 // SanitizeStudentName, a C++ extension kept (".cpp" otherwise); names the wrapper uses
