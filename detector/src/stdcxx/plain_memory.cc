@@ -124,7 +124,7 @@ std::string Describe(std::uintptr_t addr, std::size_t size) {
 }
 
 void ReportRace(ThreadState* self, std::uintptr_t addr, std::size_t size, SiteRef site,
-                bool write, const PriorAccess& prior) {
+                bool write, std::uint32_t step, const PriorAccess& prior) {
   RtGuard g;
   Run* run = self->run;
   const std::string other =
@@ -141,7 +141,15 @@ void ReportRace(ThreadState* self, std::uintptr_t addr, std::size_t size, SiteRe
   f.sites = {ToSource(prior.site), ToSource(site)};
   f.steps = {{other, prior.is_write ? "write" : "read", what, ToSource(prior.site), {}},
              {self->name, write ? "write" : "read", what, ToSource(site), {}}};
+  // A controlled run's trace shows both accesses where they happened (they are no
+  // scheduling points, so no step of the schedule shows them otherwise).
+  ControlledScheduler* sched = run->mode == RunMode::kControlled ? run->sched : nullptr;
+  if (sched != nullptr) {
+    sched->SetRaceRows({{prior.step, prior.tid, prior.is_write, prior.site, what},
+                        {step, self->tid, write, site, what}});
+  }
   AddFinding(std::move(f));
+  if (sched != nullptr) sched->ClearRaceRows();
 }
 
 // The lab thread an access belongs to, or null when it is not checked.
@@ -178,6 +186,8 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
     run->work_ns += run->shared_access_cost_ns;
   }
   if (size > kMaxRange) size = kMaxRange;
+  // Where the access happened in the trace, kept with it in case it races later.
+  const std::uint32_t step = run->mode == RunMode::kControlled ? run->sched->StepCount() : 0;
   InShadow in_shadow;
   RetireCellsOfOtherRuns(run->gen);
   std::optional<PriorAccess> race;
@@ -202,7 +212,8 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
     const std::uintptr_t hi = word + 8 < end ? word + 8 : end;
     for (std::uintptr_t b = lo; b < hi; ++b) {
       AccessHistory& h = cell->bytes[b - word];
-      auto r = write ? h.OnWrite(self->tid, self->vc, site) : h.OnRead(self->tid, self->vc, site);
+      auto r = write ? h.OnWrite(self->tid, self->vc, site, step)
+                     : h.OnRead(self->tid, self->vc, site, step);
       if (r && !race) {
         race = r;
         race_addr = b;
@@ -216,7 +227,7 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
       live.unlock();
     }
   }
-  if (race) ReportRace(self, race_addr, size, site, write, *race);  // still InShadow: no re-entry
+  if (race) ReportRace(self, race_addr, size, site, write, step, *race);  // still InShadow: no re-entry
 }
 
 std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }
