@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -153,6 +154,51 @@ TEST_F(StdCheckTest, StdUnlockedLoopConditionIsADataRaceAtBothStudentLines) {
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_EQ(r.out.find("score: 10/10"), std::string::npos) << r.out;
   ExpectUnlockedReadRace(r.out, "fizzbuzz_unlocked_read.cpp", "FizzBuzz::cur");
+}
+
+// The interleaving draws both racing accesses where they happened: two rows marked "!",
+// at the unlocked read's line and the locked write's line, the access that found the race
+// as the last row, and the mark's legend; std::
+// objects of the trace carry short labels explained under it.
+TEST_F(StdCheckTest, StdRaceShowsBothAccessesInTheInterleaving) {
+  const std::string file = "fizzbuzz_unlocked_read.cpp";
+  const Outcome r = Check("fizzbuzz", file);
+  ASSERT_EQ(r.code, 1) << r.out;
+  const std::size_t from = r.out.find("\nlab: data-race");
+  ASSERT_NE(from, std::string::npos) << r.out;
+  const std::size_t table = r.out.find("interleaving:", from);
+  const std::size_t end = r.out.find("replay:", table);
+  ASSERT_NE(table, std::string::npos) << r.out;
+  std::istringstream rows(r.out.substr(table, end - table));
+  const std::string path = std::string(LAB_TEST_FIXTURES) + "/std/" + file;
+  const std::set<int> reads = MarkedLines(path, "unlocked-read");
+  const std::set<int> writes = MarkedLines(path, "locked-write");
+  std::vector<int> race_lines;
+  std::string line, last_row;
+  bool legend = false, labels = false;
+  const std::regex row_re(R"(^\s*[0-9]+ ! .*)" + std::regex_replace(file, std::regex(R"([.])"), R"(\.)") +
+                          R"(:([0-9]+)\s+data race$)");
+  while (std::getline(rows, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, row_re)) race_lines.push_back(std::stoi(m[1]));
+    if (line.find("! = an access of the data race") != std::string::npos) legend = true;
+    if (line.find(" = the std::mutex first used at " + file + ":") != std::string::npos) {
+      labels = true;
+    }
+    if (!line.empty() && line[0] == ' ' && line.find_first_not_of(' ') < line.size() &&
+        std::isdigit(static_cast<unsigned char>(line[line.find_first_not_of(' ')]))) {
+      last_row = line;
+    }
+  }
+  ASSERT_EQ(race_lines.size(), 2u) << r.out.substr(table, end - table);
+  // One row at an unlocked read, the other at a locked write (either may come first).
+  EXPECT_EQ(reads.count(race_lines[0]) + reads.count(race_lines[1]), 1u)
+      << r.out.substr(table, end - table);
+  EXPECT_EQ(writes.count(race_lines[0]) + writes.count(race_lines[1]), 1u)
+      << r.out.substr(table, end - table);
+  EXPECT_NE(last_row.find(" ! "), std::string::npos) << last_row;
+  EXPECT_TRUE(legend) << r.out.substr(table, end - table);
+  EXPECT_TRUE(labels) << r.out.substr(table, end - table);
 }
 
 // The lab:: dialect gets the same check: a plain int next to a lab::Mutex is race-checked

@@ -1,6 +1,7 @@
 // The HTML report. See html_report.h; the pieces are in html_parts.h.
 #include "html_report.h"
 
+#include <algorithm>
 #include <string>
 
 #include <fmt/format.h>
@@ -42,6 +43,12 @@ std::string Legend(const Timeline& t, html::Palette* palette) {
     o += "<span class=\"sw\" style=\"background:" + palette->Object(lock) + "\"></span>" +
          Esc(lock);
   }
+  if (std::any_of(t.steps.begin(), t.steps.end(), [](const TimelineStep& s) { return s.race; })) {
+    o += " A red diamond: one of the two accesses of the data race (a plain read or write is no "
+         "scheduling point: it happened between the operations around it; the dashed line joins "
+         "the two).";
+  }
+  for (const std::string& l : t.object_legend) o += "<br>" + Esc(l);
   if (t.truncated) o += " The run was longer: only its last steps were recorded.";
   return o + "</p>\n";
 }

@@ -187,12 +187,42 @@ std::string TimelineSvg(const Timeline& t, Palette* palette, int id) {
     o += "</g>\n";
   }
 
+  // The two accesses of a data race on plain memory: joined by a dashed red line, so the
+  // race reads as one thing across the lanes.
+  const auto dot_y = [&](int thread) {
+    return lane_y[static_cast<std::size_t>(thread)] + kLanePad + kDotRow / 2.0;
+  };
+  std::vector<int> race_steps;
+  for (int i = 0; i < n; ++i) {
+    const TimelineStep& s = t.steps[static_cast<std::size_t>(i)];
+    if (s.race && s.thread >= 0 && s.thread < lanes) race_steps.push_back(i);
+  }
+  if (race_steps.size() == 2) {
+    const TimelineStep& a = t.steps[static_cast<std::size_t>(race_steps[0])];
+    const TimelineStep& b = t.steps[static_cast<std::size_t>(race_steps[1])];
+    o += fmt::format(
+        "<line class=\"lab-race-link\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" "
+        "stroke=\"#b3261e\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>\n",
+        Num(X(race_steps[0])), Num(dot_y(a.thread)), Num(X(race_steps[1])), Num(dot_y(b.thread)));
+  }
   // Dots: one per step, in its thread's lane.
   o += "<g class=\"lab-dots\">";
   for (int i = 0; i < n; ++i) {
     const TimelineStep& s = t.steps[static_cast<std::size_t>(i)];
     if (s.thread < 0 || s.thread >= lanes) continue;
-    const double cy = lane_y[static_cast<std::size_t>(s.thread)] + kLanePad + kDotRow / 2.0;
+    const double cy = dot_y(s.thread);
+    if (s.race) {
+      // A racing plain access: a red diamond (not a scheduling point, see the legend).
+      const double x = X(i), r = 6;
+      o += fmt::format(
+          "<path class=\"lab-dot lab-race\" data-step=\"{}\" d=\"M{} {} L{} {} L{} {} L{} {} Z\" "
+          "fill=\"#b3261e\" stroke=\"#fff\" stroke-width=\"1\"><title>step {}: {}: {}{} (one of "
+          "the two racing accesses)</title></path>",
+          i, Num(x), Num(cy - r), Num(x + r), Num(cy), Num(x), Num(cy + r), Num(x - r), Num(cy),
+          i + 1, Esc(t.threads[static_cast<std::size_t>(s.thread)]), Esc(s.label),
+          Esc(s.site.known() ? " at " + FormatSite(s.site) : std::string()));
+      continue;
+    }
     const bool blocked = s.label.rfind("waits for", 0) == 0 || s.label == "blocked";
     const std::string where = s.site.known() ? " at " + FormatSite(s.site) : "";
     o += fmt::format(

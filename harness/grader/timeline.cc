@@ -203,8 +203,11 @@ class SpanBuilder {
 
 }  // namespace
 
-Timeline BuildTimeline(const Trace& trace) {
+Timeline BuildTimeline(const Trace& original) {
+  const TraceLabels labeled = LabelTraceObjects(original);
+  const Trace& trace = labeled.trace;
   Timeline t;
+  t.object_legend = labeled.legend;
   t.threads = trace.threads;
   t.truncated = trace.truncated;
   for (const TraceEvent& e : trace.events) {
@@ -229,6 +232,7 @@ Timeline BuildTimeline(const Trace& trace) {
     s.vtime_ns = e.vtime_ns;
     s.preempted = e.preempted;
     s.exits = e.op == "exit";
+    s.race = e.race;
     t.steps.push_back(std::move(s));
   }
   SpanBuilder(trace, &t).Build();

@@ -36,6 +36,7 @@ struct TimelineStep {
   std::int64_t vtime_ns = 0;
   bool preempted = false;  // the scheduler switched away from this runnable thread here
   bool exits = false;      // the thread's last operation: it ends here
+  bool race = false;       // a racing plain access (TraceEvent::race), not a scheduling point
 };
 
 struct Span {
@@ -56,6 +57,9 @@ struct Timeline {
   std::vector<Span> spans;          // held spans first per thread, in order of beginning
   std::vector<std::string> locks;   // every object of a span, in order of first appearance
   bool truncated = false;           // the run was longer: only its last steps were kept
+  // The std:: objects' short labels, one line each (report.h LabelTraceObjects): steps and
+  // spans name objects by these labels, as the text interleaving does.
+  std::vector<std::string> object_legend;
 };
 
 Timeline BuildTimeline(const Trace& trace);

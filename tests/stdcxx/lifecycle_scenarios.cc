@@ -255,7 +255,17 @@ void MixedSleeps() {
         "lab::sleep_for(600ms) did not sleep 600 ms once");
 }
 
+// A std::timed_mutex (a plain pthread mutex in glibc) locked with a deadline and unlocked
+// by another thread: the finding names its real type, std::timed_mutex.
+void TimedMutexType() {
+  std::timed_mutex tm;
+  Check(tm.try_lock_for(10ms), "try_lock_for of a free timed_mutex failed");
+  std::thread t([&] { tm.unlock(); });  // line: timed-unlock
+  t.join();
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
+    {"timed_mutex_type", TimedMutexType},
     {"sleep_order", SleepOrder},
     {"timed_wait", TimedWait},
     {"sleep_site", SleepSite},

@@ -120,6 +120,18 @@ TEST(StdLifecycle, GetIdAndPthreadSelfArePerThreadAndMatchTheHandles) {
 
 }  // namespace
 
+// A std::timed_mutex is named by its real type once a timed lock told it from a
+// std::mutex (both are the same pthread mutex in glibc).
+TEST(StdLifecycle, ATimedMutexIsNamedStdTimedMutex) {
+  const Outcome o = RunScenario("timed_mutex_type", 5);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  const auto f = WithId(o, "unlock-not-owner");
+  ASSERT_EQ(f.size(), 1u) << Dump(o);
+  EXPECT_NE(f[0].find("std::timed_mutex"), std::string::npos) << f[0];
+  EXPECT_EQ(f[0].find("std::mutex "), std::string::npos) << f[0];
+  EXPECT_NE(f[0].find(Line("timed-unlock")), std::string::npos) << f[0];
+}
+
 // ---- the end of a std::thread ----
 
 TEST(StdLifecycle, AStdThreadDestroyedWhileJoinableIsThreadNotJoinedWithWords) {

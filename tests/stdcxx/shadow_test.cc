@@ -69,7 +69,7 @@ void RunRandomWord(std::uint32_t seed, Tally* tally) {
     std::uint8_t got_b = 0xff;
     const bool was_split = cell.split;
     const std::optional<PriorAccess> got =
-        CheckCell(&cell, static_cast<std::uint8_t>(lo), hi, write, t, vc[t], site, &got_b);
+        CheckCell(&cell, static_cast<std::uint8_t>(lo), hi, write, t, vc[t], site, 0, &got_b);
     tally->splits += !was_split && cell.split;
     ++tally->accesses;
     ASSERT_EQ(got.has_value(), want.has_value())
@@ -104,11 +104,11 @@ TEST(ShadowCellTest, RepeatedAccessKeepsTheLatestSite) {
   t0.Set(0, 1);
   t1.Set(1, 1);
   std::uint8_t b = 0;
-  EXPECT_FALSE(CheckCell(&cell, 0, 8, false, 0, t0, SiteRef{kFiles[0], 1}, &b));
-  EXPECT_FALSE(CheckCell(&cell, 0, 8, false, 0, t0, SiteRef{kFiles[0], 1}, &b));
-  EXPECT_FALSE(CheckCell(&cell, 2, 4, false, 0, t0, SiteRef{kFiles[0], 1}, &b));
-  EXPECT_FALSE(CheckCell(&cell, 0, 8, false, 0, t0, SiteRef{kFiles[0], 2}, &b));
-  const std::optional<PriorAccess> r = CheckCell(&cell, 4, 8, true, 1, t1, SiteRef{kFiles[1], 9}, &b);
+  EXPECT_FALSE(CheckCell(&cell, 0, 8, false, 0, t0, SiteRef{kFiles[0], 1}, 0, &b));
+  EXPECT_FALSE(CheckCell(&cell, 0, 8, false, 0, t0, SiteRef{kFiles[0], 1}, 0, &b));
+  EXPECT_FALSE(CheckCell(&cell, 2, 4, false, 0, t0, SiteRef{kFiles[0], 1}, 0, &b));
+  EXPECT_FALSE(CheckCell(&cell, 0, 8, false, 0, t0, SiteRef{kFiles[0], 2}, 0, &b));
+  const std::optional<PriorAccess> r = CheckCell(&cell, 4, 8, true, 1, t1, SiteRef{kFiles[1], 9}, 0, &b);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->tid, 0u);
   EXPECT_EQ(r->site, (SiteRef{kFiles[0], 2}));

@@ -85,6 +85,10 @@ struct TraceEvent {
   // A condition-variable wait: the lock it gives up while it waits and takes back when it
   // wakes ("" for any other operation). Lets a writer draw each lock's held span.
   std::string lock = {};  // (an initializer: brace-initialised events may leave it out)
+  // One of the two accesses of a data race on plain memory (the std:: dialect): plain
+  // accesses are no scheduling points, so this row is not a step of the schedule; it is
+  // drawn where the access happened, between the steps around it.
+  bool race = false;
   bool operator==(const TraceEvent&) const = default;
 };
 

@@ -25,6 +25,17 @@ struct TextStyle {
 std::string FormatFindingText(const Finding& f, const TextStyle& style = {});
 // The interleaving as per-thread columns, one row per operation, preemptions marked.
 std::string FormatTraceText(const Trace& t, int tail = 40);
+// A trace whose std:: objects without a name of their own ("std::mutex@fizzbuzz.cpp:12",
+// by standard type and first use site) carry short labels instead ("mutex@12"), and one
+// legend line per label ("mutex@12 = the std::mutex first used at fizzbuzz.cpp:12"), in
+// order of first appearance; racing plain memory named by size shows as "4 bytes". Other
+// names are kept. The text table and the HTML lanes both
+// show these labels.
+struct TraceLabels {
+  Trace trace;
+  std::vector<std::string> legend;
+};
+TraceLabels LabelTraceObjects(const Trace& trace);
 // Basename of a path ("dir/fizzbuzz.cpp" -> "fizzbuzz.cpp").
 std::string_view SiteBasename(std::string_view file);
 // "fizzbuzz.cpp:14" (basename), or "?" when unknown.

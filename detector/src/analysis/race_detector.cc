@@ -10,13 +10,13 @@
 namespace lab::internal {
 
 std::optional<PriorAccess> AccessHistory::OnReadSlow(Tid t, const VectorClock& ct,
-                                                     SiteRef site) {
+                                                     SiteRef site, std::uint32_t step) {
   std::optional<PriorAccess> race;
   if (Concurrent(write_.epoch, t, ct)) {
-    race = PriorAccess{write_.epoch.tid, write_.site, /*is_write=*/true};
+    race = write_.As(/*is_write=*/true);
   }
 
-  const Stamped now{ct.EpochOf(t), site};
+  const Stamped now{ct.EpochOf(t), site.file, site.line, step};
   if (shared_) {
     // One entry per reader: a newer read by the same thread supersedes its older one,
     // which the new read's clock covers.
@@ -43,18 +43,18 @@ std::optional<PriorAccess> AccessHistory::OnReadSlow(Tid t, const VectorClock& c
 }
 
 std::optional<PriorAccess> AccessHistory::OnWriteSlow(Tid t, const VectorClock& ct,
-                                                      SiteRef site) {
+                                                      SiteRef site, std::uint32_t step) {
   std::optional<PriorAccess> race;
   if (Concurrent(write_.epoch, t, ct)) {
-    race = PriorAccess{write_.epoch.tid, write_.site, /*is_write=*/true};
+    race = write_.As(/*is_write=*/true);
   } else if (!shared_) {
     if (Concurrent(read_.epoch, t, ct)) {
-      race = PriorAccess{read_.epoch.tid, read_.site, /*is_write=*/false};
+      race = read_.As(/*is_write=*/false);
     }
   } else {
     for (const Stamped& r : readers_) {
       if (Concurrent(r.epoch, t, ct)) {
-        race = PriorAccess{r.epoch.tid, r.site, /*is_write=*/false};
+        race = r.As(/*is_write=*/false);
         break;
       }
     }
@@ -62,7 +62,7 @@ std::optional<PriorAccess> AccessHistory::OnWriteSlow(Tid t, const VectorClock& 
 
   // Every later access ordered after this write is ordered after all remembered reads
   // this write was ordered after; the racing ones were just reported. Back to epoch mode.
-  write_ = Stamped{ct.EpochOf(t), site};
+  write_ = Stamped{ct.EpochOf(t), site.file, site.line, step};
   read_ = Stamped{};
   shared_ = false;
   readers_.clear();

@@ -19,6 +19,7 @@
 // the number of concurrent readers.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct PriorAccess {
   Tid tid = kNoTid;
   SiteRef site;
   bool is_write = false;
+  // The caller's `step` of that access (a controlled run: how many trace events were
+  // recorded before it, so a report can draw it where it happened); 0 when not given.
+  std::uint32_t step = 0;
 };
 
 class AccessHistory {
@@ -39,39 +43,49 @@ class AccessHistory {
   // Records the read either way.
   // Inline, the common case of every access (epoch mode, no race, reads totally ordered);
   // the rest is OnReadSlow / OnWriteSlow, the full rules.
-  std::optional<PriorAccess> OnRead(Tid t, const VectorClock& ct, SiteRef site) {
+  // `step`: kept with the access and given back in PriorAccess (see there).
+  std::optional<PriorAccess> OnRead(Tid t, const VectorClock& ct, SiteRef site,
+                                    std::uint32_t step = 0) {
     if (!shared_ && !Concurrent(write_.epoch, t, ct) &&
         (read_.epoch.none() || read_.epoch.tid == t || ct.Covers(read_.epoch))) {
-      read_ = Stamped{ct.EpochOf(t), site};
+      read_ = Stamped{ct.EpochOf(t), site.file, site.line, step};
       return std::nullopt;
     }
-    return OnReadSlow(t, ct, site);
+    return OnReadSlow(t, ct, site, step);
   }
   // A write by `t` whose clock is `ct`. Returns an earlier write or read it races with
   // (the write first, when both do). Records the write either way.
-  std::optional<PriorAccess> OnWrite(Tid t, const VectorClock& ct, SiteRef site) {
+  std::optional<PriorAccess> OnWrite(Tid t, const VectorClock& ct, SiteRef site,
+                                     std::uint32_t step = 0) {
     // Epoch mode keeps no reader list (readers_ is empty while !shared_).
     if (!shared_ && !Concurrent(write_.epoch, t, ct) && !Concurrent(read_.epoch, t, ct)) {
-      write_ = Stamped{ct.EpochOf(t), site};
+      write_ = Stamped{ct.EpochOf(t), site.file, site.line, step};
       read_ = Stamped{};
       return std::nullopt;
     }
-    return OnWriteSlow(t, ct, site);
+    return OnWriteSlow(t, ct, site, step);
   }
   // Forget every access (a new run).
   void Reset();
 
  private:
+  // The site's fields inline, so the step fits in what would be SiteRef's padding (24
+  // bytes, as without it: a plain-memory cell holds eight histories).
   struct Stamped {
     Epoch epoch;
-    SiteRef site;
+    const char* file = nullptr;
+    std::uint32_t line = 0;
+    std::uint32_t step = 0;
+    PriorAccess As(bool is_write) const { return {epoch.tid, SiteRef{file, line}, is_write, step}; }
   };
   // True when the remembered access `e` is unordered with an access by `t` at clock `ct`.
   static bool Concurrent(Epoch e, Tid t, const VectorClock& ct) {
     return !e.none() && e.tid != t && !ct.Covers(e);
   }
-  std::optional<PriorAccess> OnReadSlow(Tid t, const VectorClock& ct, SiteRef site);
-  std::optional<PriorAccess> OnWriteSlow(Tid t, const VectorClock& ct, SiteRef site);
+  std::optional<PriorAccess> OnReadSlow(Tid t, const VectorClock& ct, SiteRef site,
+                                        std::uint32_t step);
+  std::optional<PriorAccess> OnWriteSlow(Tid t, const VectorClock& ct, SiteRef site,
+                                         std::uint32_t step);
   Stamped write_;
   Stamped read_;                  // valid while !shared_
   bool shared_ = false;           // read-shared mode

@@ -109,10 +109,22 @@ std::string DescribeOsThread(pid_t tid) {
   sc >> nr;
   switch (nr) {
     case 202:
+      // In the submission's dialect: a std:: program's std::mutex and friends are modelled,
+      // so what blocks is something the lab does not model.
+      if (internal::StdObjectsSeen()) {
+        return "is blocked outside the lab in futex(): a wait the lab does not model (a raw "
+               "futex, or a standard facility the README's standard C++ section does not "
+               "list); use std::mutex, std::condition_variable, std::counting_semaphore or "
+               "std::atomic::wait";
+      }
       return "is blocked outside the lab in futex(): a std::mutex, std::condition_variable or "
              "std::thread::join the lab cannot see; use the lab:: primitives";
     case 35:
     case 230:
+      if (internal::StdObjectsSeen()) {
+        return "is blocked outside the lab in a real sleep (sleep(), usleep()?); use "
+               "std::this_thread::sleep_for, which is virtual time in controlled runs";
+      }
       return "is blocked outside the lab in a real sleep (std::this_thread::sleep_for?); use "
              "lab::sleep_for, which is virtual time in controlled runs";
     case 0:

@@ -96,6 +96,7 @@ Json TraceToJson(const Trace& t) {
     ej["vtime_ns"] = e.vtime_ns;
     ej["note"] = e.note;
     if (!e.lock.empty()) ej["lock"] = e.lock;
+    if (e.race) ej["race"] = true;  // only on a plain access of a data race
     events.push_back(std::move(ej));
   }
   j["events"] = std::move(events);
@@ -205,7 +206,8 @@ bool EventFromJson(const Json& j, TraceEvent* e) {
   return j.is_object() && ReadInt(j, "thread", &e->thread) && ReadString(j, "op", &e->op) &&
          ReadString(j, "object", &e->object) && ReadSite(j, "site", &e->site) &&
          ReadBool(j, "preempted", &e->preempted) && ReadInt64(j, "vtime_ns", &e->vtime_ns) &&
-         ReadString(j, "note", &e->note) && ReadString(j, "lock", &e->lock);
+         ReadString(j, "note", &e->note) && ReadString(j, "lock", &e->lock) &&
+         ReadBool(j, "race", &e->race);
 }
 
 bool TraceFromJson(const Json& j, Trace* t) {

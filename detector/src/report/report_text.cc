@@ -53,6 +53,7 @@ constexpr std::size_t kMaxSiteColumn = 32;
 constexpr std::size_t kMaxNoteColumn = 48;
 
 constexpr std::string_view kPreemptMark = "⟲";
+constexpr std::string_view kRaceMark = "!";
 constexpr std::string_view kEllipsis = "…";
 
 constexpr std::string_view kBoldRed = "\x1b[1;31m";
@@ -253,7 +254,10 @@ std::string FormatSite(const SourceSite& s) {
 // `tail` <= 0 shows every event. Columns: step number (within the recorded events),
 // virtual time (only when some shown event has one), the preemption mark, one column per
 // thread holding "op object", the site and the note.
-std::string FormatTraceText(const Trace& t, int tail) {
+std::string FormatTraceText(const Trace& trace, int tail) {
+  // std:: objects named by type and first use show as short labels, explained below.
+  const TraceLabels labeled = LabelTraceObjects(trace);
+  const Trace& t = labeled.trace;
   std::string out;
   if (t.truncated) out += "(the run was longer: only its last steps were recorded)\n";
   if (t.events.empty()) {
@@ -288,13 +292,17 @@ std::string FormatTraceText(const Trace& t, int tail) {
     std::string number, time, cell, site, note;
     std::size_t column = 0;
     bool preempted = false;
+    bool race = false;
   };
   std::vector<Row> rows;
   bool any_time = false, any_preempted = false, any_site = false, any_note = false;
+  bool any_race = false;
   for (std::size_t i = first; i < total; ++i) {
     const TraceEvent& e = t.events[i];
     Row r;
-    r.number = fmt::format("{}", i + 1);
+    r.race = e.race;
+    any_race |= e.race;
+    r.number = fmt::format("{}", i + 1);  // a race row too: as the HTML ruler counts
     r.time = FormatVtime(e.vtime_ns);
     r.column = e.thread < 0 ? num_columns - 1 : static_cast<std::size_t>(e.thread);
     std::string cell = Clean(e.op);
@@ -345,13 +353,21 @@ std::string FormatTraceText(const Trace& t, int tail) {
   for (const Row& r : rows) {
     std::fill(cells.begin(), cells.end(), std::string());
     cells[r.column] = r.cell;
-    out += line(r.number, r.time, r.preempted ? kPreemptMark : "", cells, r.site, r.note);
+    out += line(r.number, r.time, r.race ? kRaceMark : r.preempted ? kPreemptMark : "", cells,
+                r.site, r.note);
   }
   if (any_preempted) {
     out += fmt::format(
         "{} = the scheduler switched away from a runnable thread just before this step\n",
         kPreemptMark);
   }
+  if (any_race) {
+    out += fmt::format(
+        "{} = an access of the data race: plain reads and writes are no scheduling points; "
+        "it happened between the rows around it\n",
+        kRaceMark);
+  }
+  for (const std::string& l : labeled.legend) out += Clean(l) + '\n';
   return out;
 }
 

@@ -118,6 +118,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   hang_ = false;
   trace_total_ = 0;
   trace_next_ = 0;
+  race_rows_.clear();
   words_.clear();
   abort_steps_ = 0;
   runnable_bits_ = 0;
@@ -774,6 +775,19 @@ void ControlledScheduler::UnwindRemaining() {
 // see Fix) are left out, and so is a thread without any operation left. A thread's end,
 // a wake-up and a puzzle event stay, with or without a line. Threads keep their creation
 // order.
+// An object's name in the trace: a std:: object without a name of its own (not a global)
+// is named by its standard type and first use site ("std::mutex@fizzbuzz.cpp:12"), so a
+// writer can label it short and say what it is (report.h, LabelTraceObjects).
+static std::string TraceName(const ObjectState* obj) {
+  if (obj == nullptr) return "";
+  auto* s = const_cast<ObjectState*>(obj);
+  std::string name = NameOf(s);
+  if (s->std_type != nullptr && s->given_name.empty() && s->kind != ObjKind::kThread) {
+    return s->std_type + ("@" + name);
+  }
+  return name;
+}
+
 Trace ControlledScheduler::BuildTrace() const {
   Trace tr;
   const std::size_t n = std::min(trace_total_, kTraceKeep);
@@ -788,26 +802,50 @@ Trace ControlledScheduler::BuildTrace() const {
     const RawEvent& e = trace_[i % kTraceKeep];
     if (!machinery(e) && e.tid < column.size()) column[e.tid] = 0;
   }
+  // A racing access older than the kept events is not drawn (the header still names it).
+  const auto drawn = [&](const RaceRow& r) { return r.step >= first && r.step <= trace_total_; };
+  for (const RaceRow& r : race_rows_) {
+    if (drawn(r) && r.tid < column.size()) column[r.tid] = 0;
+  }
   for (std::size_t t = 0; t < column.size(); ++t) {
     if (column[t] < 0) continue;
     column[t] = static_cast<int>(tr.threads.size());
     tr.threads.push_back(run_->threads[t]->name);
   }
+  // The racing plain accesses made at step `i` (after event i - 1), as rows of their own:
+  // at the time of the event before them (a plain access takes no virtual time of its own
+  // beyond its cost), or the current time for the access being made now.
+  const auto race_rows_at = [&](std::size_t i) {
+    for (const RaceRow& r : race_rows_) {
+      if (r.step != i || !drawn(r)) continue;
+      TraceEvent ev;
+      ev.thread = r.tid < column.size() ? column[r.tid] : static_cast<int>(r.tid);
+      ev.op = r.write ? "write" : "read";
+      ev.object = r.object;
+      ev.site = ToSource(r.site);
+      ev.vtime_ns = i == trace_total_ ? now_ns_ : i > first ? trace_[(i - 1) % kTraceKeep].vtime : 0;
+      ev.note = "data race";
+      ev.race = true;
+      tr.events.push_back(std::move(ev));
+    }
+  };
   for (std::size_t i = first; i < trace_total_; ++i) {
+    race_rows_at(i);
     const RawEvent& e = trace_[i % kTraceKeep];
     if (machinery(e)) continue;
     TraceEvent ev;
     ev.thread = e.tid < column.size() ? column[e.tid] : static_cast<int>(e.tid);
     const bool said = e.op == OpCode::kSay && e.note != nullptr;  // the note is the words
     ev.op = said ? e.note : OpName(e.op);
-    ev.object = e.obj != nullptr ? NameOf(const_cast<ObjectState*>(e.obj)) : "";
+    ev.object = TraceName(e.obj);
     ev.site = ToSource(e.site);
     ev.preempted = e.preempted;
     ev.vtime_ns = e.vtime;
     if (e.note != nullptr && !said) ev.note = e.note;
-    if (e.lock != nullptr) ev.lock = NameOf(const_cast<ObjectState*>(e.lock));
+    if (e.lock != nullptr) ev.lock = TraceName(e.lock);
     tr.events.push_back(std::move(ev));
   }
+  race_rows_at(trace_total_);
   return tr;
 }
 

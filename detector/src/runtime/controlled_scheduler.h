@@ -124,6 +124,21 @@ class ControlledScheduler {
   void OnPlainAccess(std::uintptr_t addr, std::size_t size, bool write);
   std::int64_t now_ns() const { return now_ns_; }
   RunStats Stats() const;
+  // How many trace events this schedule has recorded: a plain access made now happened
+  // after event StepCount() - 1 and before the next one (plain accesses are no events).
+  std::uint32_t StepCount() const { return static_cast<std::uint32_t>(trace_total_); }
+  // The two accesses of a plain-memory data race (stdcxx/plain_memory.cc), drawn as rows
+  // of the trace of the finding about to be annotated: `step` is the access's StepCount.
+  // Set just before that finding is added, cleared right after (ClearRaceRows).
+  struct RaceRow {
+    std::uint32_t step = 0;
+    std::uint32_t tid = 0;
+    bool write = false;
+    SiteRef site;
+    std::string object;
+  };
+  void SetRaceRows(std::vector<RaceRow> rows) { race_rows_ = std::move(rows); }
+  void ClearRaceRows() { race_rows_.clear(); }
 
   // ---- Watchdog (another OS thread) ----
   // Called from the signal handler on the controlled OS thread: abandons the running
@@ -212,6 +227,7 @@ class ControlledScheduler {
   bool hang_ = false;
   std::deque<std::string> words_;      // texts of this schedule's kSay events
   std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events (kTraceKeep slots)
+  std::vector<RaceRow> race_rows_;  // see SetRaceRows
   std::size_t trace_total_ = 0;
   std::size_t trace_next_ = 0;
   // Reschedule's options (tids) when the run has at most 64 threads (every thread then has

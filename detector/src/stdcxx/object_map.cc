@@ -3,6 +3,7 @@
 #include "object_map.h"
 
 #include <atomic>
+#include <string_view>
 #include <unordered_map>
 
 #include "runtime.h"
@@ -43,6 +44,20 @@ const char* StdTypeOf(ObjKind kind) {
     case ObjKind::kThread: return "std::thread";
     case ObjKind::kAtomic: return "std::atomic";
     default: return "std:: object";  // no single standard type (kEvent, kShared, ...)
+  }
+}
+
+void NoteTimedUse(ObjectState* s) {
+  RtGuard g;  // std_type is read under it (messages)
+  const char* t = s->std_type;
+  if (t == nullptr) return;
+  const std::string_view type(t);
+  if (type == "std::mutex") {
+    s->std_type = "std::timed_mutex";
+  } else if (type == "std::recursive_mutex") {
+    s->std_type = "std::recursive_timed_mutex";
+  } else if (type == "std::shared_mutex") {
+    s->std_type = "std::shared_timed_mutex";
   }
 }
 

@@ -25,6 +25,12 @@ ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc,
                       const char* std_type = nullptr);
 // The standard type a lab object of `kind` stands for by default: "std::mutex" for kMutex.
 const char* StdTypeOf(ObjKind kind);
+// `s` was locked with a deadline (pthread_mutex_timedlock/clocklock, the rwlock timed
+// calls): glibc's std::timed_mutex is a plain pthread mutex, so only these calls tell it
+// from a std::mutex. Names it std::timed_mutex (std::recursive_timed_mutex,
+// std::shared_timed_mutex) from then on; a message printed before its first timed call
+// still says std::mutex.
+void NoteTimedUse(ObjectState* s);
 // The object at `addr` if there is one.
 ObjectState* FindObject(const void* addr);
 // Forgets `addr`; returns its object (the caller deletes it) or null.

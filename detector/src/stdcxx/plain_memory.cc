@@ -56,7 +56,7 @@ std::string Describe(std::uintptr_t addr, std::size_t size, SiteRef site, SiteRe
 }
 
 void ReportRace(ThreadState* self, std::uintptr_t addr, std::size_t size, SiteRef site,
-                bool write, const PriorAccess& prior) {
+                bool write, std::uint32_t step, const PriorAccess& prior) {
   RtGuard g;
   Run* run = self->run;
   const std::string other =
@@ -73,7 +73,15 @@ void ReportRace(ThreadState* self, std::uintptr_t addr, std::size_t size, SiteRe
   f.sites = {ToSource(prior.site), ToSource(site)};
   f.steps = {{other, prior.is_write ? "write" : "read", what, ToSource(prior.site), {}},
              {self->name, write ? "write" : "read", what, ToSource(site), {}}};
+  // A controlled run's trace shows both accesses where they happened (they are no
+  // scheduling points, so no step of the schedule shows them otherwise).
+  ControlledScheduler* sched = run->mode == RunMode::kControlled ? run->sched : nullptr;
+  if (sched != nullptr) {
+    sched->SetRaceRows({{prior.step, prior.tid, prior.is_write, prior.site, what},
+                        {step, self->tid, write, site, what}});
+  }
   AddFinding(std::move(f));
+  if (sched != nullptr) sched->ClearRaceRows();
 }
 
 // The lab thread an access belongs to, or null when it is not checked.
@@ -110,6 +118,8 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
     run->work_ns += run->shared_access_cost_ns;
   }
   if (size > kMaxRange) size = kMaxRange;
+  // Where the access happened in the trace, kept with it in case it races later.
+  const std::uint32_t step = run->mode == RunMode::kControlled ? run->sched->StepCount() : 0;
   InShadow in_shadow;
   // A controlled run has one lab thread running at a time: no cell lock (unless real
   // threads were started, g_free_threads). A free run's threads are real: each cell's
@@ -135,14 +145,14 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
       cell->page_epoch = page_epoch;
     }
     std::uint8_t race_b = 0;
-    std::optional<PriorAccess> r = CheckCell(cell, lo, hi, write, tid, self->vc, site, &race_b);
+    std::optional<PriorAccess> r = CheckCell(cell, lo, hi, write, tid, self->vc, site, step, &race_b);
     if (r && !race) {
       race = r;
       race_addr = word + race_b;
     }
     if (!serial) cell->unlock();
   }
-  if (race) ReportRace(self, race_addr, size, site, write, *race);  // still InShadow: no re-entry
+  if (race) ReportRace(self, race_addr, size, site, write, step, *race);  // still InShadow: no re-entry
 }
 
 std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }

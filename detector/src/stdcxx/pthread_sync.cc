@@ -38,6 +38,13 @@ ObjectState* MutexObject(pthread_mutex_t* m, std::uintptr_t pc) {
   return ObjectAt(m, KindOf(m), pc);
 }
 
+// A mutex locked with a deadline is a std::timed_mutex (or recursive_timed_mutex).
+ObjectState* TimedMutexObject(pthread_mutex_t* m, std::uintptr_t pc) {
+  ObjectState* s = MutexObject(m, pc);
+  NoteTimedUse(s);
+  return s;
+}
+
 // The time left until `abstime` on `clock`, never negative: virtual time for a lab thread
 // of a controlled run (time_model.h), so a deadline computed from now() there is kept.
 Nanos Remaining(clockid_t clock, const timespec* abstime) {
@@ -81,7 +88,7 @@ int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* abstime) {
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   const Nanos left = Remaining(CLOCK_REALTIME, abstime);
-  return NoThrow([&] { return TimedLockOp(MutexObject(m, pc), left, LocFor(pc)); }) ? 0 : ETIMEDOUT;
+  return NoThrow([&] { return TimedLockOp(TimedMutexObject(m, pc), left, LocFor(pc)); }) ? 0 : ETIMEDOUT;
 }
 
 int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec* abstime) {
@@ -89,7 +96,7 @@ int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec*
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   const Nanos left = Remaining(clock, abstime);
-  return NoThrow([&] { return TimedLockOp(MutexObject(m, pc), left, LocFor(pc)); }) ? 0 : ETIMEDOUT;
+  return NoThrow([&] { return TimedLockOp(TimedMutexObject(m, pc), left, LocFor(pc)); }) ? 0 : ETIMEDOUT;
 }
 
 int pthread_mutex_unlock(pthread_mutex_t* m) {

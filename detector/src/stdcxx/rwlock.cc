@@ -40,6 +40,7 @@ int TimedShared(pthread_rwlock_t* rw, clockid_t clock, const timespec* abstime,
                 std::uintptr_t pc) {
   InLab in_lab;
   ObjectState* s = RwObject(rw, pc);
+  NoteTimedUse(s);  // a std::shared_timed_mutex
   const Loc loc = LocFor(pc);
   const Nanos left(NanosUntil(clock, abstime));
   const Nanos deadline = NowOp() + left;
@@ -56,7 +57,9 @@ int TimedExclusive(pthread_rwlock_t* rw, clockid_t clock, const timespec* abstim
                    std::uintptr_t pc) {
   InLab in_lab;
   const Nanos left(NanosUntil(clock, abstime));
-  return NoThrow([&] { return TimedLockOp(RwObject(rw, pc), left, LocFor(pc)); }) ? 0
+  ObjectState* s = RwObject(rw, pc);
+  NoteTimedUse(s);  // a std::shared_timed_mutex
+  return NoThrow([&] { return TimedLockOp(s, left, LocFor(pc)); }) ? 0
                                                                                   : ETIMEDOUT;
 }
 

@@ -67,7 +67,7 @@ struct ShadowCell {
 };
 
 // FastTrack's rules (race_detector.h) on the bytes [lo, hi) of `cell` (0 <= lo < hi <= 8)
-// for an access by `tid` at clock `vc` from `site`: the first race found, byte by byte,
+// for an access by `tid` at clock `vc` from `site` (at trace position `step`, race_detector.h): the first race found, byte by byte,
 // with its byte in `*race_b`, or nothing; every byte records the access either way.
 // The same answers and histories as eight separate AccessHistory objects (shadow_test.cc
 // compares them on random programs), faster: the same access again returns at once
@@ -77,7 +77,7 @@ struct ShadowCell {
 inline std::optional<PriorAccess> CheckCell(ShadowCell* cell, std::uint8_t lo,
                                             std::uint8_t hi, bool write, Tid tid,
                                             const VectorClock& vc, SiteRef site,
-                                            std::uint8_t* race_b) {
+                                            std::uint32_t step, std::uint8_t* race_b) {
   const std::uint32_t clock = vc.Get(tid);
   if (cell->last_valid && cell->last_tid == tid && cell->last_clock == clock &&
       cell->last_write == write && lo >= cell->last_lo && hi <= cell->last_hi &&
@@ -95,7 +95,7 @@ inline std::optional<PriorAccess> CheckCell(ShadowCell* cell, std::uint8_t lo,
     }
     if (cell->ulo == lo && cell->uhi == hi) {
       AccessHistory& h = cell->bytes[lo];
-      race = write ? h.OnWrite(tid, vc, site) : h.OnRead(tid, vc, site);
+      race = write ? h.OnWrite(tid, vc, site, step) : h.OnRead(tid, vc, site, step);
       if (race) *race_b = lo;
     } else {
       for (std::uint8_t b = cell->ulo + 1; b < cell->uhi; ++b) cell->bytes[b] = cell->bytes[cell->ulo];
@@ -105,7 +105,7 @@ inline std::optional<PriorAccess> CheckCell(ShadowCell* cell, std::uint8_t lo,
   if (cell->split) {
     for (std::uint8_t b = lo; b < hi; ++b) {
       AccessHistory& h = cell->bytes[b];
-      auto r = write ? h.OnWrite(tid, vc, site) : h.OnRead(tid, vc, site);
+      auto r = write ? h.OnWrite(tid, vc, site, step) : h.OnRead(tid, vc, site, step);
       if (r && !race) {
         race = r;
         *race_b = b;
