@@ -144,7 +144,14 @@ std::string NameOf(ObjectState* s) {
   if (!s->given_name.empty()) return s->given_name;
   if (s->cached_name.empty()) {
     s->cached_name = Basename(s->decl.file) + ":" + std::to_string(s->decl.line);
-    if (s->ordinal > 0) s->cached_name += "#" + std::to_string(s->ordinal);
+    // Not for a std::atomic: libstdc++ keeps atomics in heap blocks of its own
+    // (std::barrier's tree, std::future's state), and whether a block reuses a freed one's
+    // address -- so which atomics share one lab object, and the count behind the ordinal --
+    // differs between a search's process and its replay's. Atomics first used at one line
+    // share its name.
+    if (s->ordinal > 0 && !(s->std_type != nullptr && s->kind == ObjKind::kAtomic)) {
+      s->cached_name += "#" + std::to_string(s->ordinal);
+    }
   }
   return s->cached_name;
 }

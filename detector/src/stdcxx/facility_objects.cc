@@ -53,6 +53,7 @@ ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const vo
   switch (facility) {
     case StdFacility::kNone:
     case StdFacility::kSemWait:  // reads the count for its futex wait (futex.cc)
+    case StdFacility::kBarrierInternal:  // named only (tsan_atomics.cc)
       return nullptr;
     case StdFacility::kSemAcquire:
     case StdFacility::kSemRelease: {

@@ -53,6 +53,7 @@ struct ShadowStack {
   std::uint64_t gen = 0;
   Tid tid = kNoTid;
   int in_lab = 0;         // InLab depth
+  int callbacks = 0;      // ProgramCallback depth: the lab runs the program's function
   std::size_t depth = 0;  // may exceed kMaxDepth: frames past it are not stored
   std::uintptr_t pcs[kMaxDepth];
 };
@@ -106,6 +107,7 @@ inline ShadowStack* StackOf(const ThreadState* t) {
     s->tid = t->tid;
     s->depth = 0;
     s->in_lab = 0;
+    s->callbacks = 0;
   }
   return s;
 }
@@ -284,10 +286,12 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
       std::strstr(n, "St18__atomic_semaphore") != nullptr) {
     return StdFacility::kSemWait;
   }
+  // std::barrier's own members (wait, arrive_and_wait: the phase word's loads).
+  if (starts("_ZNSt7barrier") || starts("_ZNKSt7barrier")) return StdFacility::kBarrierInternal;
   if (starts("_ZNSt14__tree_barrier")) {
     // arrive() itself touches the barrier's phase word; _M_arrive its heap-allocated tree.
     return std::strstr(n, "E6arriveEl") != nullptr ? StdFacility::kBarrierArrive
-                                                   : StdFacility::kNone;
+                                                   : StdFacility::kBarrierInternal;
   }
   // Namespace std (functions, members, their lambdas): a helper such as
   // std::__atomic_impl::compare_exchange_strong; look further out.
@@ -641,12 +645,19 @@ StdFacility WaitFacilityAt(std::uintptr_t pc) {
   return StdFacility::kNone;
 }
 
+ProgramCallback::ProgramCallback() { ++StackOf(tls_self)->callbacks; }
+ProgramCallback::~ProgramCallback() { --StackOf(tls_self)->callbacks; }
+
 bool StudentCall(std::uintptr_t pc) {
   if (tls_resolving) return false;  // libdw's own locks, while an address is resolved
   Resolved r = Lookup(pc - 1);
   if (r.owner == Owner::kStudent) return true;
   if (r.owner == Owner::kLab) return false;
   if (r.owner == Owner::kUnknown) {
+    // Under a ProgramCallback the lab's frame on the real stack is the one that called
+    // the program back (pthread_once running std::call_once's function, which may call
+    // std::thread::join in libstdc++.so: std::async's future): the decision is above it.
+    const bool past_lab = StackOf(tls_self)->callbacks > 0;
     // Called from inside a shared library (libstdc++.so's condition_variable::wait,
     // std::thread's constructor): the real stack reaches the caller in the executable.
     // The frames up to the interposer's own return address are liblab_std's (this
@@ -655,7 +666,7 @@ bool StudentCall(std::uintptr_t pc) {
     if (const std::uintptr_t ret = LearnedCaller(pc, cfa); ret != 0) {
       r = Lookup(ret - 1);
       if (r.owner == Owner::kStudent) return true;
-      if (r.owner == Owner::kLab) return false;
+      if (r.owner == Owner::kLab && !past_lab) return false;
     }
     std::uintptr_t frames[16];
       bool found = false;
@@ -665,7 +676,7 @@ bool StudentCall(std::uintptr_t pc) {
     for (int i = 0; i < n; ++i) {
       r = Lookup(frames[i] - 1);
       if (r.owner == Owner::kStudent) return true;
-      if (r.owner == Owner::kLab) return false;
+      if (r.owner == Owner::kLab && !past_lab) return false;
     }
   }
   return OwnerFromStack(nullptr) != Owner::kLab;

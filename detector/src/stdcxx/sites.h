@@ -64,6 +64,10 @@ enum class StdFacility : std::uint8_t {
   kSemRelease,  // std::__atomic_semaphore::_M_release: its fetch_add
   kBarrierArrive,  // std::__tree_barrier::arrive: the barrier object's own phase word
   kSemWait,  // std::__atomic_wait_address*_bare for a semaphore: its futex wait and its load
+  // The rest of std::__tree_barrier (_M_arrive's heap-allocated tree): atomics named as the
+  // barrier ("std::barrier"), not by the line and order of first use, which depends on
+  // whether the heap reused a freed block (a search's process differs from its replay's).
+  kBarrierInternal,
 };
 // Cached per address with the rest of its resolution (one hash probe when warm).
 StdFacility FacilityAt(std::uintptr_t pc);
@@ -75,6 +79,15 @@ StdFacility WaitFacilityAt(std::uintptr_t pc);
 // (libstdc++.so) is decided by the real stack's first frame in the executable. False while
 // the calling thread resolves an address (libdw's own locks).
 bool StudentCall(std::uintptr_t pc);
+// While one lives, the calling lab thread runs a function of the program on the lab's
+// behalf (pthread_once's): a call from libstdc++.so inside it is judged by the frames
+// above the lab's (StudentCall), not refused as the lab's own.
+struct ProgramCallback {
+  ProgramCallback();
+  ~ProgramCallback();
+  ProgramCallback(const ProgramCallback&) = delete;
+  ProgramCallback& operator=(const ProgramCallback&) = delete;
+};
 
 // The student's site for an operation whose innermost return address is `pc` (the
 // interposer's or __tsan_*'s own return address).

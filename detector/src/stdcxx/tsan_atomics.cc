@@ -47,6 +47,11 @@ R Atomic(const volatile void* addr, std::size_t size, bool may_write, std::uintp
   }
   InLab in_lab;
   ObjectState* s = ObjectAt(const_cast<const void*>(addr), ObjKind::kAtomic, pc);
+  if (facility == StdFacility::kBarrierInternal && s->given_name.empty()) {
+    RtGuard g;
+    s->given_name = "std::barrier";
+    s->cached_name.clear();
+  }
   Enter(self, s);
   const SiteRef site = SiteRef::From(LocFor(pc));
   NoThrow([&] { Point(self, may_write ? OpCode::kAtomicRmw : OpCode::kAtomicLoad, s, site); });
@@ -59,7 +64,8 @@ R Atomic(const volatile void* addr, std::size_t size, bool may_write, std::uintp
   // After the scheduling point: in a controlled run no other thread runs before the
   // operation, so the value read here is the one it sees.
   ObjectState* fac = nullptr;
-  if (facility != StdFacility::kNone && facility != StdFacility::kSemWait) {
+  if (facility != StdFacility::kNone && facility != StdFacility::kSemWait &&
+      facility != StdFacility::kBarrierInternal) {
     const int before = facility == StdFacility::kBarrierArrive
                            ? 0
                            : __atomic_load_n(static_cast<const volatile int*>(addr),
