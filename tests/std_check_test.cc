@@ -110,6 +110,24 @@ class StdCheckTest : public ::testing::Test {
   std::string dir_;
 };
 
+// Correct answers written the way public solutions are (tests/fixtures/std/public/,
+// named <puzzle>__<how>.cpp): a busy-wait on std::atomic with yield, promises, std::async,
+// counting semaphores, a semaphore-and-barrier H2O. Each gets full marks and no finding.
+TEST_F(StdCheckTest, PublicAnswersGetFullMarks) {
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(kFixtures + "/public")) {
+    const std::string file = entry.path().filename().string();
+    const std::size_t sep = file.find("__");
+    ASSERT_NE(sep, std::string::npos) << file;
+    const Outcome r = Check(file.substr(0, sep), "public/" + file);
+    EXPECT_EQ(r.code, 0) << file << "\n" << r.out;
+    EXPECT_NE(r.out.find("score: 10/10"), std::string::npos) << file << "\n" << r.out;
+    EXPECT_EQ(r.out.find("\nlab: "), std::string::npos) << file << "\n" << r.out;
+    ++checked;
+  }
+  EXPECT_GE(checked, 6);
+}
+
 TEST_F(StdCheckTest, StdReferenceGetsFullMarksAndNoFinding) {
   const Outcome r = Check("fizzbuzz", "fizzbuzz_reference.cpp");
   EXPECT_EQ(r.code, 0) << r.out;

@@ -30,6 +30,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "lab/explore.h"
 #include "lab/report.h"
@@ -180,6 +181,24 @@ void AtomicFlagWait() {
 }
 
 // ---- std::promise / std::future ------------------------------------------------------
+
+// std::async (launch::async): a thread the library starts, joined through std::call_once
+// inside future::get (libstdc++.so's std::thread::join called from the lab's pthread_once);
+// three rounds, so a promise's shared state and its once_flag reuse freed addresses.
+void AsyncOk() {
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::future<int>> fs;
+    for (int i = 0; i < 3; ++i) fs.push_back(std::async(std::launch::async, [i] { return i * 2; }));
+    int sum = 0;
+    for (auto& f : fs) sum += f.get();
+    if (sum != 6) std::abort();
+    std::promise<int> p;
+    std::future<int> f = p.get_future();
+    std::thread t([&] { p.set_value(round); });
+    if (f.get() != round) std::abort();
+    t.join();
+  }
+}
 
 void FutureOk() {
   std::promise<int> p;
@@ -516,6 +535,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"atomic_int_no_notify", AtomicIntNoNotify},
     {"atomic_flag_wait", AtomicFlagWait},
     {"future_ok", FutureOk},
+    {"async_ok", AsyncOk},
     {"future_never_set", FutureNeverSet},
     {"future_read_early", FutureReadEarly},
     {"posix_sem_ok", PosixSemOk},

@@ -219,6 +219,7 @@ TEST(StdSync, DporOrdersAFutexWaitWithTheStoresToItsWord) {
 
 TEST(StdSync, PromiseAndFuture) {
   ExpectClean("future_ok");
+  ExpectClean("async_ok", 100);
   ExpectRace("future_read_early", Line("future-write"), Line("future-early-read"));
   ExpectStall("future_never_set", "std::future", Line("future-get"), 5);
 }
