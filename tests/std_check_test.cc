@@ -112,7 +112,8 @@ class StdCheckTest : public ::testing::Test {
 
 // Correct answers written the way public solutions are (tests/fixtures/std/public/,
 // named <puzzle>__<how>.cpp): a busy-wait on std::atomic with yield, promises, std::async,
-// counting semaphores, a semaphore-and-barrier H2O. Each gets full marks and no finding.
+// counting semaphores, a semaphore-and-barrier H2O, std::scoped_lock transfers. Each gets
+// full marks and no finding.
 TEST_F(StdCheckTest, PublicAnswersGetFullMarks) {
   int checked = 0;
   for (const auto& entry : fs::directory_iterator(kFixtures + "/public")) {

@@ -200,6 +200,11 @@ int Run(const lab::spec::Scenario& s, const std::string& replay) {
     lab::Options o = BaseOptions(c);
     o.strategy = p.strategy;
     o.schedules = Scaled(p.schedules);
+    // The systematic searches share what the scenario's wall-clock limit (60 s) leaves: a
+    // search that would take longer stops without its proof instead of the whole scenario
+    // being killed as a `hang` (std::scoped_lock's retry loops make DPOR's tree deep).
+    if (p.strategy == lab::Strategy::kDpor) o.time_budget = std::chrono::seconds(15);
+    if (p.strategy == lab::Strategy::kExhaustive) o.time_budget = std::chrono::seconds(10);
     lab::ExploreResult r = lab::explore(o, Body(s));
     g_schedules[p.key] = r.schedules_run;
     if (r.shrink_runs > 0) g_schedules["shrink"] = r.shrink_runs;

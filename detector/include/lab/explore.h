@@ -55,6 +55,9 @@ struct Options {
   // a spinner may keep the CPU for ever (a spec whose contract forbids polling).
   bool fair_spinning = true;
   std::chrono::milliseconds hang_timeout{2000};  // LAB_HANG_MS: real time without a scheduling point
+  // > 0: no new schedule starts once the search has run this long (real time); a systematic
+  // search stopped so claims nothing. For graders with a wall-clock limit per scenario.
+  std::chrono::milliseconds time_budget{0};
   bool stop_on_failure = true;            // LAB_STOP_ON_FAILURE: stop at the first failing schedule
   std::int64_t shared_access_cost_ns = 0; // LAB_SHARED_COST_NS: virtual work per Shared access
   std::string replay;                     // LAB_REPLAY: run exactly this schedule

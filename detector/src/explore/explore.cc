@@ -479,7 +479,12 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     return out;
   };
   bool exhausted = false;
+  const auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < budget; ++i) {
+    if (opt.time_budget.count() > 0 && i > 0 &&
+        std::chrono::steady_clock::now() - started > opt.time_budget) {
+      break;  // schedules_run < budget: not exhausted
+    }
     if (!strategy->BeginSchedule(first_index + i)) {
       exhausted = true;
       break;

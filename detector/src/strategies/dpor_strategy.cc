@@ -250,6 +250,7 @@ class DporStrategy : public SchedulingStrategy {
 
   bool WantsEvents() const override { return true; }
   bool Exhausted() const override { return exhausted_ && sound_; }
+  void GiveUp() override { sound_ = false; }
   std::string Token() const override { return "dfs." + EncodePath(path_); }
 
   bool BeginSchedule(int index) override {

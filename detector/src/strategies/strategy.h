@@ -81,6 +81,9 @@ class SchedulingStrategy {
   virtual std::string Token() const = 0;
   // Exhaustive search: the bounded space was fully explored.
   virtual bool Exhausted() const { return false; }
+  // The search cannot vouch for its coverage any more (DPOR met a schedule it cannot
+  // judge): it ends after this schedule, and Exhausted() stays false.
+  virtual void GiveUp() {}
   // The schedule is the simplest failing one the shrinker found (a "min" token): its
   // findings state how many preemptions the bug needs.
   virtual bool Minimal() const { return false; }
