@@ -324,6 +324,50 @@ TEST(Explore, WithoutFairSpinningASpinnerStarvesTheOthers) {
   EXPECT_TRUE(Has(r, lab::FindingKind::kLivelock)) << r.summary;
 }
 
+// DPOR explores unfair schedules: a run that spends the step budget there is no finding,
+// and the search then claims nothing; the other strategies still call it a livelock.
+TEST(Explore, DporMeetsALivelockWithoutAFindingOrAProof) {
+  auto body = [] {
+    lab::Atomic<bool> flag{false, "flag"};
+    lab::Thread spinner("spinner", [&] {
+      while (!flag.load()) lab::yield();  // nothing ever sets it
+    });
+    spinner.join();
+  };
+  lab::Options o;
+  o.strategy = lab::Strategy::kDpor;
+  o.schedules = 10;
+  o.step_budget = 1000;
+  auto r = lab::explore(o, body);
+  EXPECT_TRUE(r.findings.empty()) << r.summary;
+  EXPECT_FALSE(r.exhausted) << r.summary;
+  o.strategy = lab::Strategy::kPct;
+  EXPECT_TRUE(Has(lab::explore(o, body), lab::FindingKind::kLivelock));
+}
+
+// A search past its time budget starts no new schedule and claims nothing.
+TEST(Explore, TimeBudgetStopsASystematicSearchWithoutAClaim) {
+  lab::Options o;
+  o.strategy = lab::Strategy::kExhaustive;
+  o.preemption_bound = 1000;
+  o.schedules = 1'000'000;
+  o.time_budget = std::chrono::milliseconds(50);
+  auto r = lab::explore(o, [] {
+    lab::Mutex m{"m"};
+    std::vector<lab::Thread> ts;
+    for (int i = 0; i < 4; ++i) {
+      ts.emplace_back("t" + std::to_string(i), [&] {
+        for (int k = 0; k < 4; ++k) std::lock_guard g(m);
+      });
+    }
+    for (auto& t : ts) t.join();
+  });
+  EXPECT_TRUE(r.ok()) << r.summary;
+  EXPECT_FALSE(r.exhausted) << r.summary;
+  EXPECT_GT(r.schedules_run, 0);
+  EXPECT_LT(r.schedules_run, 1'000'000);
+}
+
 // The budget may run out at an unlock made by a lock guard's destructor: the run must end
 // without throwing through that (noexcept) destructor, which would end the process.
 TEST(Explore, StepBudgetRunningOutInADestructorIsLivelock) {

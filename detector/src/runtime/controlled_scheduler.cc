@@ -386,7 +386,7 @@ std::uint64_t ControlledScheduler::FewestSpinTurns(std::uint64_t tids) const {
 
 bool ControlledScheduler::AnyTimedWaiter() const {
   for (const auto& t : run_->threads) {
-    if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0) return true;
+    if (TimedWaiter(*t)) return true;
   }
   return false;
 }
@@ -472,8 +472,7 @@ void ControlledScheduler::WakeEarliestSleepers() {
   std::int64_t earliest = -1;
   for (auto& up : run_->threads) {
     ThreadState* t = up.get();
-    if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
-        (earliest < 0 || t->wake_at_ns < earliest)) {
+    if (TimedWaiter(*t) && (earliest < 0 || t->wake_at_ns < earliest)) {
       earliest = t->wake_at_ns;
     }
   }
@@ -482,8 +481,7 @@ void ControlledScheduler::WakeEarliestSleepers() {
     now_ns_ = std::max(now_ns_, earliest);
     for (auto& up : run_->threads) {
       ThreadState* t = up.get();
-      if (!t->finished && t->sched == ThreadState::Sched::kBlocked && t->wake_at_ns >= 0 &&
-          t->wake_at_ns <= now_ns_) {
+      if (TimedWaiter(*t) && t->wake_at_ns <= now_ns_) {
         t->timed_out = t->wait_kind != WaitKind::kSleep;
         SetState(t, ThreadState::Sched::kRunnable);
         t->wake_at_ns = -1;

@@ -198,6 +198,9 @@ class ControlledScheduler {
   // Of the threads in the bit set `tids`, those with the fewest spin turns.
   std::uint64_t FewestSpinTurns(std::uint64_t tids) const;
   // A blocked thread with a deadline (a sleep, a timed wait): time can pass for it.
+  static bool TimedWaiter(const ThreadState& t) {
+    return !t.finished && t.sched == ThreadState::Sched::kBlocked && t.wake_at_ns >= 0;
+  }
   bool AnyTimedWaiter() const;
   // started_, abandoned_ and points_ have a slot for thread `tid`.
   void GrowThreadTables(std::uint32_t tid);
