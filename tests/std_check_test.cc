@@ -238,6 +238,25 @@ TEST_F(StdCheckTest, SpecAtomicsDoNotHideAnUnlockedRead) {
                          "BoundedBlockingQueue::q_");
 }
 
+// A lock-free turn with memory_order_relaxed handing over a plain counter (fixture): a
+// relaxed store publishes nothing, so the next owner's use of `cur` races with the
+// previous owner's `++cur`, though the printed sequence is right. Both sites are lines
+// that touch `cur`, and the member is named. The same answer with release/acquire is a
+// public answer (public/fizzbuzz__release_acquire_turn.cpp): full marks, no finding.
+TEST_F(StdCheckTest, StdRelaxedTurnIsADataRaceOnThePlainCounter) {
+  const std::string file = "fizzbuzz_relaxed_turn.cpp";
+  const Outcome r = Check("fizzbuzz", file);
+  EXPECT_EQ(r.code, 1) << r.out;
+  const std::string finding = FirstFinding(r.out, "data-race");
+  ASSERT_FALSE(finding.empty()) << r.out;
+  const std::set<int> marked = MarkedLines(kFixtures + "/" + file, "plain-cur");
+  const std::set<int> named = LinesNamed(finding, file);
+  ASSERT_FALSE(named.empty()) << finding;
+  for (int line : named) EXPECT_EQ(marked.count(line), 1u) << line << ": " << finding;
+  EXPECT_NE(finding.find("on 'FizzBuzz::cur': "), std::string::npos) << finding;
+  EXPECT_NE(finding.find("write by '"), std::string::npos) << finding;
+}
+
 // The replay printed with a std:: finding reproduces it (the grader's own replay check
 // compares the whole report; here the student's command line is run again).
 TEST_F(StdCheckTest, StdFindingReplaysToTheSameFinding) {

@@ -113,6 +113,7 @@ void Touch(ObjectState* s, Run* run) {
   s->fast_lock.store(false, std::memory_order_relaxed);
   s->vc.Zero();
   s->vc_owner = nullptr;
+  s->rs_head = kNoTid;
   s->span_ns = 0;
   s->waiters.clear();
   s->count = s->initial;

@@ -145,6 +145,11 @@ struct ThreadState {
   // Bumped whenever vc takes another thread's components (not on own ticks): lets a
   // lock released and re-acquired by one thread skip the vector-clock work.
   std::uint64_t vc_version = 0;
+  // std::atomic's memory orders (stdcxx/memory_order.h), C++'s fence rules: the clock at
+  // this thread's last release fence (what its later relaxed stores publish) and what its
+  // relaxed loads read since its last acquire fence (what that fence will take).
+  VectorClock fence_release_vc;
+  VectorClock fence_acquire_vc;
 
   using Held = HeldLock;
   HeldList held;
@@ -199,6 +204,8 @@ struct ThreadState {
     run = nullptr;
     vc.Zero();
     vc_version = 0;
+    fence_release_vc.Zero();
+    fence_acquire_vc.Zero();
     held.clear();
     sem_held.clear();
     for (auto& e : edge_cache) e = 0;
@@ -270,6 +277,9 @@ struct ObjectState {
   ThreadState* vc_owner = nullptr;
   std::uint64_t vc_owner_version = 0;
   std::int64_t span_ns = 0;  // the giver's work-span clock, carried to the taker
+  // A std::atomic: the thread whose release store heads the release sequence vc stands
+  // for (stdcxx/memory_order.h); kNoTid when none.
+  Tid rs_head = kNoTid;
 
   // Waiters, FIFO.
   std::vector<ThreadState*> waiters;

@@ -1,12 +1,12 @@
 // tsan_atomics.cc — std::atomic under -fsanitize=thread: __tsan_atomic{8,16,32,64}_*.
 //
-// Each operation is a lab atomic (hooks.h AtomicOp's semantics): a scheduling point in
-// controlled runs (so a spin on std::atomic with yield makes progress) and a
-// synchronisation: a read acquires the location's clock, a write also releases into it.
-// Every memory order is treated as seq_cst (acq_rel for the clocks), as for lab::Atomic:
-// a relaxed counter may hide a race that real hardware would show (a missed finding, never
-// a false one). The memory operation itself is done under the runtime lock in free runs,
-// so the clock a read acquires is the one of the write it reads.
+// Each operation is a scheduling point in controlled runs (so a spin on std::atomic with
+// yield makes progress), as a lab atomic is (hooks.h AtomicOp), and a synchronisation by
+// its memory order (memory_order.h: relaxed adds no edge, release/acquire as C++ says,
+// release sequences, fences). The operation itself is always done seq_cst: the execution
+// stays sequentially consistent, only the race analysis follows the orders. It is done
+// under the runtime lock in free runs, so the clock a read takes is the one of the write
+// it reads.
 // compare_exchange_weak may fail spuriously in controlled runs (a recorded scheduler choice,
 // see Atomic below), so a CAS loop is fine and an `if` that assumes success is caught.
 // An atomic of a standard facility's header code (sites.h StdFacility: the acquire CAS and
@@ -19,6 +19,7 @@
 
 #include "controlled_scheduler.h"
 #include "facility_objects.h"
+#include "memory_order.h"
 #include "no_throw.h"
 #include "object_map.h"
 #include "runtime.h"
@@ -27,13 +28,19 @@
 namespace lab::internal::stdcxx {
 namespace {
 
-// Runs `op` (returns {result, wrote}) as one lab atomic operation on `addr`. With
-// `fail_spuriously` (compare_exchange_weak), a controlled run may instead let the
-// operation fail without writing, as C++ allows (ControlledScheduler::
-// ChooseSpuriousFailure): it is then a load, and `fail_spuriously()` its result.
+// What an operation is for the memory model (memory_order.h).
+enum class Kind : std::uint8_t { kLoad, kStore, kRmw };
+
+// Runs `op` (returns its result, sets `wrote`) as one lab atomic operation on `addr`: a
+// load or store with order `mo`, or a read-modify-write whose read and write have order
+// `mo` when it writes and whose read has `fail` when it does not (a failed
+// compare-exchange). With `fail_spuriously` (compare_exchange_weak), a controlled run may
+// instead let the operation fail without writing, as C++ allows (ControlledScheduler::
+// ChooseSpuriousFailure): it is then a load with `fail`, and `fail_spuriously()` its result.
 template <typename R, typename Op, typename Fail = std::nullptr_t>
-R Atomic(const volatile void* addr, std::size_t size, bool may_write, std::uintptr_t pc, Op op,
-         Fail fail_spuriously = nullptr) {
+R Atomic(const volatile void* addr, std::size_t size, Kind kind, int mo, int fail,
+         std::uintptr_t pc, Op op, Fail fail_spuriously = nullptr) {
+  const bool may_write = kind != Kind::kLoad;
   ThreadState* self = tls_self;
   SiteRef student_site;
   StdFacility facility = StdFacility::kNone;
@@ -76,17 +83,34 @@ R Atomic(const volatile void* addr, std::size_t size, bool may_write, std::uintp
     if (self->run->mode == RunMode::kControlled &&
         self->run->sched->ChooseSpuriousFailure(self, s, site)) {
       RtGuard g;
-      Acquire(self, s);
+      AtomicRead(self, s, OrderOf(fail));
       return fail_spuriously();
     }
   }
   RtGuard g;
-  Acquire(self, s);
   bool wrote = false;
   R r = op(wrote);
-  if (wrote) Release(self, s);
+  if (kind == Kind::kStore) {
+    AtomicStore(self, s, OrderOf(mo));
+  } else {
+    AtomicRead(self, s, OrderOf(wrote || kind == Kind::kLoad ? mo : fail));
+    if (wrote) AtomicRmwWrite(self, s, OrderOf(mo));
+  }
   if (fac != nullptr) AfterFacilityAtomic(self, facility, fac, wrote);
   return r;
+}
+
+// std::atomic_thread_fence(mo): no scheduling point (it touches no shared location),
+// the thread's fence clocks only. The spec's and the lab's fences order nothing.
+void Fence(int mo, std::uintptr_t pc) {
+  ThreadState* self = tls_self;
+  SiteRef student_site;
+  if (tls_raw_calls > 0 || self == nullptr || InLabNow() || !StudentAccess(pc, &student_site)) {
+    return;
+  }
+  InLab in_lab;
+  RtGuard g;
+  AtomicFence(self, OrderOf(mo));
 }
 
 std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }
@@ -97,19 +121,22 @@ std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }
 using namespace lab::internal::stdcxx;
 
 #define LAB_PC Ret(__builtin_return_address(0))
-#define LAB_RMW(bits, T, name, builtin)                                                    \
-  T __tsan_atomic##bits##_##name(volatile T* a, T v, int) {                              \
-    return Atomic<T>(a, sizeof(T), true, LAB_PC, [&](bool& w) {                                      \
+// The operation itself is always seq_cst (the execution stays sequentially consistent);
+// `mo` and `fmo` only decide its happens-before edges.
+#define LAB_RMW(bits, T, name, builtin)                                                  \
+  T __tsan_atomic##bits##_##name(volatile T* a, T v, int mo) {                           \
+    return Atomic<T>(a, sizeof(T), Kind::kRmw, mo, mo, LAB_PC, [&](bool& w) {            \
       w = true;                                                                          \
       return builtin(a, v, __ATOMIC_SEQ_CST);                                            \
     });                                                                                  \
   }
-#define LAB_ATOMICS(bits, T)                                                               \
-  T __tsan_atomic##bits##_load(const volatile T* a, int) {                               \
-    return Atomic<T>(a, sizeof(T), false, LAB_PC, [&](bool&) { return __atomic_load_n(a, __ATOMIC_SEQ_CST); }); \
+#define LAB_ATOMICS(bits, T)                                                             \
+  T __tsan_atomic##bits##_load(const volatile T* a, int mo) {                            \
+    return Atomic<T>(a, sizeof(T), Kind::kLoad, mo, mo, LAB_PC,                          \
+                     [&](bool&) { return __atomic_load_n(a, __ATOMIC_SEQ_CST); });       \
   }                                                                                      \
-  void __tsan_atomic##bits##_store(volatile T* a, T v, int) {                            \
-    Atomic<int>(a, sizeof(T), true, LAB_PC, [&](bool& w) {                                           \
+  void __tsan_atomic##bits##_store(volatile T* a, T v, int mo) {                         \
+    Atomic<int>(a, sizeof(T), Kind::kStore, mo, mo, LAB_PC, [&](bool& w) {               \
       w = true;                                                                          \
       __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                          \
       return 0;                                                                          \
@@ -123,19 +150,19 @@ using namespace lab::internal::stdcxx;
   LAB_RMW(bits, T, fetch_xor, __atomic_fetch_xor)                                        \
   LAB_RMW(bits, T, fetch_nand, __atomic_fetch_nand)                                      \
   int __tsan_atomic##bits##_compare_exchange_strong(volatile T* a, T* expected, T desired, \
-                                                    int, int) {                          \
-    return Atomic<int>(a, sizeof(T), true, LAB_PC, [&](bool& w) {                                    \
-      w = __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST,       \
+                                                    int mo, int fmo) {                   \
+    return Atomic<int>(a, sizeof(T), Kind::kRmw, mo, fmo, LAB_PC, [&](bool& w) {         \
+      w = __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST,     \
                                       __ATOMIC_SEQ_CST);                                 \
       return w ? 1 : 0;                                                                  \
     });                                                                                  \
   }                                                                                      \
-  int __tsan_atomic##bits##_compare_exchange_weak(volatile T* a, T* expected, T desired,   \
-                                                  int, int) {                            \
+  int __tsan_atomic##bits##_compare_exchange_weak(volatile T* a, T* expected, T desired, \
+                                                  int mo, int fmo) {                     \
     return Atomic<int>(                                                                  \
-        a, sizeof(T), true, LAB_PC,                                                                 \
+        a, sizeof(T), Kind::kRmw, mo, fmo, LAB_PC,                                       \
         [&](bool& w) {                                                                   \
-          w = __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST,   \
+          w = __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST, \
                                           __ATOMIC_SEQ_CST);                             \
           return w ? 1 : 0;                                                              \
         },                                                                               \
@@ -144,10 +171,10 @@ using namespace lab::internal::stdcxx;
           return 0;                                                                      \
         });                                                                              \
   }                                                                                      \
-  T __tsan_atomic##bits##_compare_exchange_val(volatile T* a, T expected, T desired, int,  \
-                                               int) {                                    \
-    return Atomic<T>(a, sizeof(T), true, LAB_PC, [&](bool& w) {                                      \
-      w = __atomic_compare_exchange_n(a, &expected, desired, false, __ATOMIC_SEQ_CST,      \
+  T __tsan_atomic##bits##_compare_exchange_val(volatile T* a, T expected, T desired,     \
+                                               int mo, int fmo) {                        \
+    return Atomic<T>(a, sizeof(T), Kind::kRmw, mo, fmo, LAB_PC, [&](bool& w) {           \
+      w = __atomic_compare_exchange_n(a, &expected, desired, false, __ATOMIC_SEQ_CST,    \
                                       __ATOMIC_SEQ_CST);                                 \
       return expected;                                                                   \
     });                                                                                  \
@@ -159,7 +186,12 @@ LAB_ATOMICS(16, std::uint16_t)
 LAB_ATOMICS(32, std::uint32_t)
 LAB_ATOMICS(64, std::uint64_t)
 
-// Fences order nothing the lab's clocks do not already order (every atomic is seq_cst).
-void __tsan_atomic_thread_fence(int) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+// A fence between threads: memory_order.h's fence rules (ThreadSanitizer itself does
+// not model fences). A signal fence orders a thread with its own signal handler, which
+// the lab does not run as another thread: nothing to do.
+void __tsan_atomic_thread_fence(int mo) {
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  Fence(mo, LAB_PC);
+}
 void __tsan_atomic_signal_fence(int) {}
 }
