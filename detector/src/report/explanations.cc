@@ -73,7 +73,9 @@ increment is gone. `n += 1` is a read and then a write, not one step, and a slee
 them (the lecture's FakeDatabase) makes the loss likely.
 Fix: guard every access to the shared state, reads too, with the same mutex (std::mutex or
 lab::Mutex), held around the whole read-modify-write (std::lock_guard lk(m);), or hand the
-data over through a join, a semaphore, an event or an atomic so the accesses are ordered.)");
+data over through a join, a semaphore, an event or an atomic so the accesses are ordered
+(an atomic orders them only when a release store, or stronger, is read by an acquire load:
+std::memory_order_relaxed orders nothing).)");
 
 constexpr std::string_view kUnlockNotOwnerText = Text(R"(
 A thread unlocked a mutex (lab::Mutex, std::mutex, or a recursive one) that another
