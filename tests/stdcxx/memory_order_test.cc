@@ -129,6 +129,14 @@ TEST(MemoryOrder, Counters) {
   ExpectRace("last_one_out_relaxed", Line("last-out-write"), Line("last-out-read"));
 }
 
+// Lock-free structures written right: a single-producer single-consumer ring, a
+// Treiber stack, double-checked locking.
+TEST(MemoryOrder, LockFreeStructuresStayClean) {
+  ExpectClean("spsc_ring");
+  ExpectClean("treiber_stack", true);
+  ExpectClean("double_checked_locking", true);
+}
+
 TEST(MemoryOrder, LocksMadeOfAtomics) {
   ExpectClean("spin_lock_ok");
   ExpectClean("dekker_seq_cst");
@@ -142,12 +150,13 @@ TEST(MemoryOrder, LocksMadeOfAtomics) {
 }
 
 // The standard library's header code uses specific orders (acq_rel reference counts,
-// the stop state's release/acquire, the latch's release count_down): correct programs
-// stay clean.
+// the stop state's release/acquire, the latch's release count_down, the barrier's acq_rel
+// tree): correct programs stay clean.
 TEST(MemoryOrder, StandardLibraryAtomicsStayClean) {
   ExpectClean("shared_ptr_handoff", true);
   ExpectClean("jthread_stop");
   ExpectClean("latch_handoff");
+  ExpectClean("barrier_completion");
 }
 
 }  // namespace
