@@ -6,6 +6,8 @@
 // finding under the random and PCT strategies, and under DPOR where the space is small.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -37,9 +39,8 @@ Outcome RunScenario(const std::string& scenario, int schedules, const std::strin
   return o;
 }
 
-// "memory_order_scenarios.cc:N" for the line marked `// line: tag`.
-std::string Line(const std::string& tag) {
-  const std::string source = LAB_MO_SOURCE;
+// "memory_order_scenarios.cc:N" (or another source's) for the line marked `// line: tag`.
+std::string Line(const std::string& tag, const std::string& source = LAB_MO_SOURCE) {
   std::ifstream in(source);
   std::string text;
   const std::string base = source.substr(source.rfind('/') + 1);
@@ -157,6 +158,31 @@ TEST(MemoryOrder, StandardLibraryAtomicsStayClean) {
   ExpectClean("jthread_stop");
   ExpectClean("latch_handoff");
   ExpectClean("barrier_completion");
+}
+
+std::string RunLibraryMode(const std::string& arg, int* status) {
+  FILE* p = popen((std::string("timeout 120 ") + LAB_MO_LIBRARY_MODE + " " + arg + " 2>&1").c_str(),
+                  "r");
+  std::string out;
+  if (p == nullptr) return out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  *status = pclose(p);
+  return out;
+}
+
+// Free runs (real threads) follow the same model: correct idioms stay clean under real
+// concurrency, a relaxed hand-off is a data race with both lines.
+TEST(MemoryOrder, LibraryMode) {
+  int status = -1;
+  const std::string ok = RunLibraryMode("", &status);
+  EXPECT_EQ(status, 0) << ok;
+  EXPECT_EQ(ok, "done\n") << ok;
+  const std::string relaxed = RunLibraryMode("relaxed", &status);
+  ASSERT_TRUE(WIFEXITED(status)) << relaxed;
+  EXPECT_TRUE(Has(relaxed, "lab: data-race")) << relaxed;
+  EXPECT_TRUE(Has(relaxed, Line("lib-relaxed-write", LAB_MO_LIBRARY_MODE_SOURCE))) << relaxed;
+  EXPECT_TRUE(Has(relaxed, Line("lib-relaxed-read", LAB_MO_LIBRARY_MODE_SOURCE))) << relaxed;
 }
 
 }  // namespace
