@@ -67,15 +67,13 @@ constexpr std::string_view kDataRaceText = Text(R"(
 Two threads accessed the same variable (a plain int, bool or std::deque, or a
 lab::Shared<T>), at least one of them writing, and nothing ordered the two accesses: no
 lock held by both, no join, no signal between them (no happens-before). The result then
-depends on timing.
-The classic symptom is the lost update: both threads read n == 5, both write 6, and one
-increment is gone. `n += 1` is a read and then a write, not one step, and a sleep between
-them (the lecture's FakeDatabase) makes the loss likely.
+depends on timing. The classic symptom is the lost update: both threads read n == 5, both
+write 6, and one increment is gone (`n += 1` is a read and then a write, not one step; a
+sleep between them, as in the lecture's FakeDatabase, makes the loss likely).
 Fix: guard every access to the shared state, reads too, with the same mutex (std::mutex or
 lab::Mutex), held around the whole read-modify-write (std::lock_guard lk(m);), or hand the
-data over through a join, a semaphore, an event or an atomic so the accesses are ordered
-(an atomic orders them only when a release store, or stronger, is read by an acquire load:
-std::memory_order_relaxed orders nothing).)");
+data over through a join, a semaphore, an event or an atomic: a release (or seq_cst) store
+read by an acquire load orders them; std::memory_order_relaxed orders nothing.)");
 
 constexpr std::string_view kUnlockNotOwnerText = Text(R"(
 A thread unlocked a mutex (lab::Mutex, std::mutex, or a recursive one) that another
