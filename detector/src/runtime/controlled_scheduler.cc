@@ -88,7 +88,7 @@ ControlledScheduler::ControlledScheduler(const Options& options, SchedulingStrat
       pool_(pool),
       token_flags_(std::move(token_flags)),
       steps_(steps) {
-  trace_.resize(kTraceKeep);
+  trace_.resize(kTraceRing);
   slots_.resize(64);
   SetStrategy(strategy);
 }
@@ -116,7 +116,6 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   ended_ = false;
   hang_ = false;
   trace_total_ = 0;
-  trace_next_ = 0;
   race_rows_.clear();
   words_.clear();
   abort_steps_ = 0;
@@ -210,8 +209,8 @@ RunStats ControlledScheduler::Stats() const {
                                                                SiteRef site, bool preempted,
                                                                const char* note,
                                                                const ObjectState* lock) {
-  // Event i lives at i % kTraceKeep; trace_next_ is that slot for the next event.
-  RawEvent& e = trace_[trace_next_];
+  // Event i lives at i % kTraceRing (a power of two: a mask, no wrap-around test).
+  RawEvent& e = trace_[trace_total_ & (kTraceRing - 1)];
   e.tid = t->tid;
   e.op = op;
   e.preempted = preempted;
@@ -220,7 +219,6 @@ RunStats ControlledScheduler::Stats() const {
   e.vtime = now_ns_;
   e.note = note;
   e.lock = lock;
-  if (++trace_next_ == kTraceKeep) trace_next_ = 0;
   ++trace_total_;
 }
 
@@ -294,10 +292,14 @@ void ControlledScheduler::ReportLivelock() {
   // the process. A thread that keeps running soon reaches another operation.
   if (step_count_ > opt_.step_budget && !MayRunInDestructor(op)) ReportLivelock();
   if (opt_.fair_spinning) UpdateSpinning(self, op, obj);
-  if (!self->spinning && AloneAtPoint(self)) {
+  // Reschedule's inline path covers the thread that is alone at its point; otherwise that
+  // case is cut short here.
+  if (fast_path_ && spinning_bits_ == 0) {
+    Reschedule(self);
+  } else if (!self->spinning && AloneAtPoint(self)) {
     ++slots_[self->tid].points;  // what Reschedule would do: count the point, go on
   } else {
-    Reschedule(self);
+    RescheduleSlow(self);
   }
   // Resumed by UnwindRemaining (the schedule ended while this thread was preempted here):
   // unwind now rather than run on to the next point.
@@ -586,7 +588,7 @@ void ControlledScheduler::PassPlainAccesses() {
   if (next_tid == self_tid) return;  // the running thread goes on: no switch
   if (self_can_run && pick < nr) {
     ++preemptions_;
-    if (trace_total_ > 0) trace_[trace_next_ == 0 ? kTraceKeep - 1 : trace_next_ - 1].preempted = true;
+    if (trace_total_ > 0) trace_[(trace_total_ - 1) & (kTraceRing - 1)].preempted = true;
   }
   // SwitchTo, from the slot: the next thread's ThreadState is not touched here.
   ThreadState* const prev = current_;
@@ -721,7 +723,7 @@ void ControlledScheduler::RescheduleFrom(ThreadState* self, std::uint32_t self_p
     if (next == self) return;  // the running thread goes on: no switch
     if (self_can_run && pick < nr) {
       ++preemptions_;
-      if (trace_total_ > 0) trace_[trace_next_ == 0 ? kTraceKeep - 1 : trace_next_ - 1].preempted = true;
+      if (trace_total_ > 0) trace_[(trace_total_ - 1) & (kTraceRing - 1)].preempted = true;
     }
     SwitchTo(next);
     return;
@@ -877,7 +879,7 @@ Trace ControlledScheduler::BuildTrace() const {
   };
   std::vector<int> column(run_->threads.size(), -1);
   for (std::size_t i = first; i < trace_total_; ++i) {
-    const RawEvent& e = trace_[i % kTraceKeep];
+    const RawEvent& e = trace_[i & (kTraceRing - 1)];
     if (!machinery(e) && e.tid < column.size()) column[e.tid] = 0;
   }
   // A racing access older than the kept events is not drawn (the header still names it).
@@ -901,7 +903,7 @@ Trace ControlledScheduler::BuildTrace() const {
       ev.op = r.write ? "write" : "read";
       ev.object = r.object;
       ev.site = ToSource(r.site);
-      ev.vtime_ns = i == trace_total_ ? now_ns_ : i > first ? trace_[(i - 1) % kTraceKeep].vtime : 0;
+      ev.vtime_ns = i == trace_total_ ? now_ns_ : i > first ? trace_[(i - 1) & (kTraceRing - 1)].vtime : 0;
       ev.note = "data race";
       ev.race = true;
       tr.events.push_back(std::move(ev));
@@ -909,7 +911,7 @@ Trace ControlledScheduler::BuildTrace() const {
   };
   for (std::size_t i = first; i < trace_total_; ++i) {
     race_rows_at(i);
-    const RawEvent& e = trace_[i % kTraceKeep];
+    const RawEvent& e = trace_[i & (kTraceRing - 1)];
     if (machinery(e)) continue;
     TraceEvent ev;
     ev.thread = e.tid < column.size() ? column[e.tid] : static_cast<int>(e.tid);

@@ -157,7 +157,7 @@ class ControlledScheduler {
     return run_ != nullptr && tid < run_->threads.size() ? run_->threads[tid].get() : nullptr;
   }
 
-  static constexpr std::size_t kTraceKeep = 400;
+  static constexpr std::size_t kTraceKeep = 400;  // the events a trace shows at most
 
  private:
   struct RawEvent {
@@ -250,10 +250,12 @@ class ControlledScheduler {
   bool ended_ = false;
   bool hang_ = false;
   std::deque<std::string> words_;      // texts of this schedule's kSay events
-  std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events (kTraceKeep slots)
+  // Ring of the last kTraceRing >= kTraceKeep events (BuildTrace shows kTraceKeep).
+  static constexpr std::size_t kTraceRing = 512;
+  static_assert((kTraceRing & (kTraceRing - 1)) == 0 && kTraceRing >= kTraceKeep);
+  std::vector<RawEvent> trace_;
   std::vector<RaceRow> race_rows_;  // see SetRaceRows
   std::size_t trace_total_ = 0;
-  std::size_t trace_next_ = 0;
   // Reschedule's options (tids) when the run has at most 64 threads (every thread then has
   // a bit in runnable_bits_): room for each thread twice, runnable and spurious.
   std::uint32_t small_tids_[128];
