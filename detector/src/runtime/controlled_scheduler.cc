@@ -154,7 +154,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   if (wants_events_) recorder_.OnSpawn(main);
   main->fiber = pool_->Create(&FiberStart, this, main);
   InitSlot(main);
-  num_choices_ = 0;
+  choice_end_ = choices_.get();
   SwitchTo(main);  // returns when the schedule is over
   if (ended_ && !hang_) UnwindRemaining();
 
@@ -284,8 +284,10 @@ void ControlledScheduler::ReportLivelock() {
   steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++step_count_;
   Record(self, op, obj, site, false, note, lock);
-  if (wants_points_) strategy_->OnPoint(*self, op, obj);
-  if (wants_events_) recorder_.OnPoint(self, op, obj);
+  if (point_hooks_) [[unlikely]] {
+    if (wants_points_) strategy_->OnPoint(*self, op, obj);
+    if (wants_events_) recorder_.OnPoint(self, op, obj);
+  }
   // Past the step budget the run ends, by unwinding this thread from here; not at an
   // operation that runs in destructors (unlock, release, notify, join: a lock guard going
   // out of scope), where the unwinding exception would meet a noexcept destructor and end
@@ -452,11 +454,13 @@ void ControlledScheduler::InitSlot(ThreadState* t) {
 }
 
 void ControlledScheduler::GrowChoices() {
-  const std::size_t cap = choices_cap_ == 0 ? 256 : 2 * choices_cap_;
+  const std::size_t used = static_cast<std::size_t>(choice_end_ - choices_.get());
+  const std::size_t cap = choice_limit_ == nullptr ? 256 : 2 * used;  // full when called
   std::unique_ptr<ChoiceRecord[]> bigger(new ChoiceRecord[cap]);
-  std::copy(choices_.get(), choices_.get() + num_choices_, bigger.get());
+  std::copy(choices_.get(), choice_end_, bigger.get());
   choices_ = std::move(bigger);
-  choices_cap_ = cap;
+  choice_end_ = choices_.get() + used;
+  choice_limit_ = choices_.get() + cap;
 }
 
 void ControlledScheduler::GrowThreadTables(std::uint32_t tid) {

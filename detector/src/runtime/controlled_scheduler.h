@@ -65,6 +65,7 @@ class ControlledScheduler {
     strategy_ = strategy;
     wants_events_ = strategy->WantsEvents();
     wants_points_ = strategy->WantsPoints();
+    point_hooks_ = wants_events_ || wants_points_;
     records_plain_ = wants_events_ && PlainFootprints();
     random_ = dynamic_cast<RandomStrategy*>(strategy);
     UpdateFastPath();
@@ -72,7 +73,7 @@ class ControlledScheduler {
   // The real choices of the last schedule run, in order: its path is their `pick`s.
   // (A copy: only the shrinker asks, once per candidate.)
   std::vector<ChoiceRecord> choices() const {
-    return std::vector<ChoiceRecord>(choices_.get(), choices_.get() + num_choices_);
+    return std::vector<ChoiceRecord>(choices_.get(), choice_end_);
   }
 
   // ---- Called by the runtime from lab threads (fibers) ----
@@ -282,12 +283,14 @@ class ControlledScheduler {
   // The real choices of this schedule, in a plain buffer that keeps its capacity from
   // schedule to schedule: one is appended per real choice, inline in Reschedule (a
   // std::vector's push_back went out of line, ~25 instructions a choice).
+  // [choices_, choice_end_) are this schedule's, room up to choice_limit_: an append is a
+  // compare, the stores and a bump (no index arithmetic).
   std::unique_ptr<ChoiceRecord[]> choices_;
-  std::size_t num_choices_ = 0;
-  std::size_t choices_cap_ = 0;
+  ChoiceRecord* choice_end_ = nullptr;
+  ChoiceRecord* choice_limit_ = nullptr;
   void AddChoice(const ChoiceRecord& r) {
-    if (num_choices_ == choices_cap_) [[unlikely]] GrowChoices();
-    choices_[num_choices_++] = r;
+    if (choice_end_ == choice_limit_) [[unlikely]] GrowChoices();
+    *choice_end_++ = r;
   }
   [[gnu::noinline, gnu::cold]] void GrowChoices();
   std::int64_t abort_steps_ = 0;
@@ -303,6 +306,7 @@ class ControlledScheduler {
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.
   bool wants_events_ = false;
   bool wants_points_ = false;  // the strategy's OnPoint is called (directed search)
+  bool point_hooks_ = false;   // wants_events_ || wants_points_: one test per step
   bool records_plain_ = false;  // wants_events_, and PlainFootprints() at the start
   // The strategy when it is the random one (the per-step path draws inline), else null.
   RandomStrategy* random_ = nullptr;
