@@ -553,7 +553,9 @@ void ControlledScheduler::PassPlainAccesses() {
   // threads, on the bit sets alone: the options are never listed, the strategy draws
   // inline, and only the chosen option's tid is worked out. Exactly what RescheduleFrom
   // does for that case (the same options in the same order, the same draws, the same
-  // records), only shorter.
+  // records), only shorter: tests/scheduler_fast_path_test.cc compares the two. (Listing
+  // the options into small_tids_ and indexing by the pick, without the branches on the
+  // pick below, measured the same CPU time here for 1% more instructions.)
   if (!fast_path_ || spinning_bits_ != 0) [[unlikely]] return RescheduleSlow(self);
   const std::uint32_t self_tid = self->tid;
   Slot* const slots = slots_.data();  // fast_path_: every tid < 64 <= slots_.size()
