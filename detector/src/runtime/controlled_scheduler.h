@@ -19,6 +19,7 @@
 #include "event_recorder.h"
 #include "fiber.h"
 #include "lab/explore.h"
+#include "random_strategy.h"
 #include "runtime.h"
 #include "strategy.h"
 
@@ -64,12 +65,15 @@ class ControlledScheduler {
     strategy_ = strategy;
     wants_events_ = strategy->WantsEvents();
     wants_points_ = strategy->WantsPoints();
+    point_hooks_ = wants_events_ || wants_points_;
     records_plain_ = wants_events_ && PlainFootprints();
+    random_ = dynamic_cast<RandomStrategy*>(strategy);
+    UpdateFastPath();
   }
   // The real choices of the last schedule run, in order: its path is their `pick`s.
   // (A copy: only the shrinker asks, once per candidate.)
   std::vector<ChoiceRecord> choices() const {
-    return std::vector<ChoiceRecord>(choices_.get(), choices_.get() + num_choices_);
+    return std::vector<ChoiceRecord>(choices_.get(), choice_end_);
   }
 
   // ---- Called by the runtime from lab threads (fibers) ----
@@ -81,7 +85,11 @@ class ControlledScheduler {
   void Say(ThreadState* self, std::string_view words, SiteRef site);
   // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
   void Block(ThreadState* self);
-  void MakeRunnable(ThreadState* t);
+  // Inline: Wake (blocking.cc) calls it for every thread a notify or an unlock wakes.
+  void MakeRunnable(ThreadState* t) {
+    SetState(t, ThreadState::Sched::kRunnable);
+    t->wake_at_ns = -1;
+  }
   // Every change of a thread's scheduling state in a controlled run goes through here:
   // it keeps the runnable set of Reschedule in step with ThreadState::sched.
   // It also keeps the condvar waiters (spurious wake-up candidates): a thread blocked with
@@ -150,7 +158,7 @@ class ControlledScheduler {
     return run_ != nullptr && tid < run_->threads.size() ? run_->threads[tid].get() : nullptr;
   }
 
-  static constexpr std::size_t kTraceKeep = 400;
+  static constexpr std::size_t kTraceKeep = 400;  // the events a trace shows at most
 
  private:
   struct RawEvent {
@@ -168,8 +176,17 @@ class ControlledScheduler {
                          ObjectState* lock, const char* note);
   void Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site, bool preempted,
               const char* note, const ObjectState* lock = nullptr);
-  // Picks the next thread and switches to it. `self` may continue when runnable.
-  void Reschedule(ThreadState* self);
+  // Picks the next thread and switches to it. `self` may continue when runnable. Inlined
+  // into Point and Block: the common case (fast_path_, no spinner) is handled there; the
+  // rest goes to RescheduleSlow.
+  inline void Reschedule(ThreadState* self);
+  // Reschedule for every case: counts the point, then RescheduleFrom.
+  [[gnu::noinline]] void RescheduleSlow(ThreadState* self);
+  // Reschedule after `self`'s point was counted (`self_point`: the points it reached before).
+  [[gnu::noinline]] void RescheduleFrom(ThreadState* self, std::uint32_t self_point);
+  // The chosen option woke a condition-variable waiter spuriously: it becomes runnable
+  // and its trace shows why.
+  [[gnu::noinline]] void WakeSpuriously(ThreadState* next);
   // The step that just ended: its plain-memory words to the strategy (WantsEvents only).
   void PassPlainAccesses();
   // Nothing is runnable: wakes the earliest sleepers (virtual time jumps), or reports the
@@ -188,13 +205,14 @@ class ControlledScheduler {
     const std::uint32_t tid = self->tid;
     return !many_threads_ && !wants_events_ && (runnable_bits_ & ~(std::uint64_t{1} << tid)) == 0 &&
            self->sched == ThreadState::Sched::kRunnable &&
-           (cv_waiter_bits_ == 0 || !opt_.spurious_wakeups) && tid < points_.size();
+           (cv_waiter_bits_ == 0 || !opt_.spurious_wakeups) && tid < slots_.size();
   }
-  void SwitchTo(ThreadState* next);
+  inline void SwitchTo(ThreadState* next);
   // Point's busy-wait detection (fair spinning): whether `self`, about to do `op` on
   // `obj`, is polling and should let the others run first (ThreadState::spinning,
-  // spinning_bits_).
-  void UpdateSpinning(ThreadState* self, OpCode op, const ObjectState* obj);
+  // spinning_bits_). Inline; SetSpinning is the rare change of state.
+  inline void UpdateSpinning(ThreadState* self, OpCode op, const ObjectState* obj);
+  [[gnu::noinline]] void SetSpinning(ThreadState* self, bool spinning);
   // Of the threads in the bit set `tids`, those with the fewest spin turns.
   std::uint64_t FewestSpinTurns(std::uint64_t tids) const;
   // A blocked thread with a deadline (a sleep, a timed wait): time can pass for it.
@@ -202,8 +220,12 @@ class ControlledScheduler {
     return !t.finished && t.sched == ThreadState::Sched::kBlocked && t.wake_at_ns >= 0;
   }
   bool AnyTimedWaiter() const;
-  // started_, abandoned_ and points_ have a slot for thread `tid`.
+  // slots_ has a slot for thread `tid`.
   void GrowThreadTables(std::uint32_t tid);
+  // A new thread `t` of this schedule (its fiber made): its slot, fresh.
+  void InitSlot(ThreadState* t);
+  // fast_path_ from what it depends on (the strategy, many_threads_).
+  void UpdateFastPath() { fast_path_ = random_ != nullptr && !wants_events_ && !many_threads_; }
   [[noreturn]] void FiberEntry(ThreadState* t);
   // A fiber's entry: FiberEntry of thread `t` on scheduler `sched`.
   static void FiberStart(void* sched, void* t) {
@@ -229,10 +251,12 @@ class ControlledScheduler {
   bool ended_ = false;
   bool hang_ = false;
   std::deque<std::string> words_;      // texts of this schedule's kSay events
-  std::vector<RawEvent> trace_;  // ring of the last kTraceKeep events (kTraceKeep slots)
+  // Ring of the last kTraceRing >= kTraceKeep events (BuildTrace shows kTraceKeep).
+  static constexpr std::size_t kTraceRing = 512;
+  static_assert((kTraceRing & (kTraceRing - 1)) == 0 && kTraceRing >= kTraceKeep);
+  std::vector<RawEvent> trace_;
   std::vector<RaceRow> race_rows_;  // see SetRaceRows
   std::size_t trace_total_ = 0;
-  std::size_t trace_next_ = 0;
   // Reschedule's options (tids) when the run has at most 64 threads (every thread then has
   // a bit in runnable_bits_): room for each thread twice, runnable and spurious.
   std::uint32_t small_tids_[128];
@@ -243,18 +267,30 @@ class ControlledScheduler {
   std::vector<ObjectState*> graveyard_;
   std::vector<std::unique_ptr<ThreadState>> spare_threads_;
   std::vector<ObjectState*> spare_objects_;
-  std::vector<char> started_;
-  std::vector<char> abandoned_;
-  std::vector<std::uint32_t> points_;  // per tid: scheduling points reached (ChoiceView)
+  // Per tid, what the scheduler itself keeps about a thread of this schedule, in one flat
+  // array: the per-step path reads it instead of following run_->threads[tid] into the
+  // ThreadState. At least 64 slots (every tid of a schedule without many_threads_ has
+  // one, no bounds check); slots [0, slots_used_) are reset when a schedule starts.
+  struct Slot {
+    ThreadState* thread = nullptr;
+    Fiber* fiber = nullptr;
+    std::uint32_t points = 0;  // scheduling points reached (ChoiceView::self_point)
+    bool started = false;      // switched to at least once (UnwindRemaining)
+    bool abandoned = false;    // its fiber was given up (never resumed, stack not reused)
+  };
+  std::vector<Slot> slots_;
+  std::size_t slots_used_ = 0;
   // The real choices of this schedule, in a plain buffer that keeps its capacity from
   // schedule to schedule: one is appended per real choice, inline in Reschedule (a
   // std::vector's push_back went out of line, ~25 instructions a choice).
+  // [choices_, choice_end_) are this schedule's, room up to choice_limit_: an append is a
+  // compare, the stores and a bump (no index arithmetic).
   std::unique_ptr<ChoiceRecord[]> choices_;
-  std::size_t num_choices_ = 0;
-  std::size_t choices_cap_ = 0;
+  ChoiceRecord* choice_end_ = nullptr;
+  ChoiceRecord* choice_limit_ = nullptr;
   void AddChoice(const ChoiceRecord& r) {
-    if (num_choices_ == choices_cap_) [[unlikely]] GrowChoices();
-    choices_[num_choices_++] = r;
+    if (choice_end_ == choice_limit_) [[unlikely]] GrowChoices();
+    *choice_end_++ = r;
   }
   [[gnu::noinline, gnu::cold]] void GrowChoices();
   std::int64_t abort_steps_ = 0;
@@ -270,7 +306,13 @@ class ControlledScheduler {
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.
   bool wants_events_ = false;
   bool wants_points_ = false;  // the strategy's OnPoint is called (directed search)
+  bool point_hooks_ = false;   // wants_events_ || wants_points_: one test per step
   bool records_plain_ = false;  // wants_events_, and PlainFootprints() at the start
+  // The strategy when it is the random one (the per-step path draws inline), else null.
+  RandomStrategy* random_ = nullptr;
+  // Reschedule may take its inline path: the random strategy, no DPOR events, every tid
+  // below 64 (the bit sets cover every thread). Spinners still go the general way.
+  bool fast_path_ = false;
   EventRecorder recorder_;
   std::uint64_t time_jumps_ = 0;
   bool redundant_ = false;
