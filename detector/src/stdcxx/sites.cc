@@ -20,6 +20,7 @@
 
 #include "access_names.h"
 #include "runtime.h"
+#include "shadow_stack.h"
 
 extern "C" void __tsan_func_entry(void* caller_pc);  // plain_memory.cc
 
@@ -46,71 +47,13 @@ struct SpinGuard {
   Spin& s_;
 };
 
-// ---- shadow stacks ------------------------------------------------------------------
-
-constexpr std::size_t kMaxDepth = 512;
-struct ShadowStack {
-  std::uint64_t gen = 0;
-  Tid tid = kNoTid;
-  int in_lab = 0;         // InLab depth
-  int callbacks = 0;      // ProgramCallback depth: the lab runs the program's function
-  std::size_t depth = 0;  // may exceed kMaxDepth: frames past it are not stored
-  std::uintptr_t pcs[kMaxDepth];
-};
+// ---- shadow stacks (shadow_stack.h) ------------------------------------------------
 
 Spin g_stacks_mu;
 std::unordered_map<const ThreadState*, ShadowStack*>* g_stacks;
 // The calling OS thread's stack before it is a lab thread (static initialisation).
 thread_local ShadowStack* tls_os_stack = nullptr;
-// A per-OS-thread front for g_stacks, direct-mapped by ThreadState address: a controlled
-// run switches fibers (and so lab threads) on one OS thread at every scheduling point, and
-// StackOf runs on every access and call; ThreadStates are reused schedule after schedule,
-// so their stacks are found here without the lock. Entries never go stale: a stack
-// belongs to its ThreadState for the process (g_stacks is never pruned).
-struct StackSlot {
-  const ThreadState* t = nullptr;
-  ShadowStack* s = nullptr;
-};
-constexpr std::size_t kStackSlots = 64;
-thread_local StackSlot tls_stack_slots[kStackSlots];
-
-std::size_t StackSlotOf(const ThreadState* t) {
-  return (reinterpret_cast<std::uintptr_t>(t) >> 6) % kStackSlots;
-}
-
-[[gnu::noinline]] ShadowStack* StackOfSlow(const ThreadState* t) {
-  if (t == nullptr) {
-    if (tls_os_stack == nullptr) tls_os_stack = new ShadowStack;
-    return tls_os_stack;
-  }
-  ShadowStack* s;
-  {
-    SpinGuard g(g_stacks_mu);
-    if (g_stacks == nullptr) g_stacks = new std::unordered_map<const ThreadState*, ShadowStack*>;
-    ShadowStack*& slot = (*g_stacks)[t];
-    if (slot == nullptr) slot = new ShadowStack;
-    s = slot;
-  }
-  tls_stack_slots[StackSlotOf(t)] = StackSlot{t, s};
-  return s;
-}
-
-inline ShadowStack* StackOf(const ThreadState* t) {
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
-  ShadowStack* s = t != nullptr && slot.t == t ? slot.s : StackOfSlow(t);
-  if (t == nullptr) return s;
-  // ThreadStates are reused from schedule to schedule: a stack left by an aborted fiber
-  // (unwound by RunAborted) belongs to another thread of another run.
-  const std::uint64_t gen = t->run != nullptr ? t->run->gen : 0;
-  if (s->gen != gen || s->tid != t->tid) [[unlikely]] {
-    s->gen = gen;
-    s->tid = t->tid;
-    s->depth = 0;
-    s->in_lab = 0;
-    s->callbacks = 0;
-  }
-  return s;
-}
+constexpr std::size_t kMaxDepth = kMaxShadowDepth;
 
 // ---- symbolizer ---------------------------------------------------------------------
 
@@ -177,9 +120,6 @@ Owner OwnerOfFile(const char* file) {
   return Internal(file) ? Owner::kLab : Owner::kStudent;
 }
 
-// Set while this thread resolves an address: libdw's own locks and allocations must not
-// come back into the classification (real_calls.cc: IsRawCall).
-thread_local bool tls_resolving = false;
 
 // The CU (compilation unit) of an address in the executable: code of an uninstrumented lab
 // library (liblab, liblab_spec, liblab_std) is the lab's whatever header it was inlined
@@ -550,27 +490,29 @@ int FramesAfter(std::uintptr_t pc, std::uintptr_t* out, int max, bool* found) {
 
 }  // namespace
 
-void PushFrame(std::uintptr_t caller_pc) {
-  ShadowStack* s = StackOf(tls_self);
-  if (s->depth < kMaxDepth) s->pcs[s->depth] = caller_pc;
-  ++s->depth;
-}
+constinit LAB_TLS StackSlot tls_stack_slots[kStackSlots];
+constinit LAB_TLS bool tls_resolving = false;
+constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
 
-void PopFrame() {
-  ShadowStack* s = StackOf(tls_self);
-  if (s->depth > 0) --s->depth;
+ShadowStack* StackOfSlow(const ThreadState* t) {
+  if (t == nullptr) {
+    if (tls_os_stack == nullptr) tls_os_stack = new ShadowStack;
+    return tls_os_stack;
+  }
+  ShadowStack* s;
+  {
+    SpinGuard g(g_stacks_mu);
+    if (g_stacks == nullptr) g_stacks = new std::unordered_map<const ThreadState*, ShadowStack*>;
+    ShadowStack*& slot = (*g_stacks)[t];
+    if (slot == nullptr) slot = new ShadowStack;
+    s = slot;
+  }
+  tls_stack_slots[StackSlotOf(t)] = StackSlot{t, s};
+  return s;
 }
 
 InLab::InLab() : depth_(&StackOf(tls_self)->in_lab) { ++*depth_; }
 InLab::~InLab() { --*depth_; }
-bool InLabNow() {
-  // Asked on every access: a known stack outside the lab answers without the staleness
-  // check (a stale stack would be reset to in_lab 0 anyway).
-  const ThreadState* t = tls_self;
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
-  if (t != nullptr && slot.t == t && slot.s->in_lab == 0) return false;
-  return StackOf(t)->in_lab > 0;
-}
 
 SiteRef SiteFor(std::uintptr_t pc) {
   // A return address points after the call: pc - 1 lies in the calling instruction.
@@ -612,6 +554,11 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
   }
   const Resolved r = Lookup(pc - 1);
   if (facility != nullptr) *facility = r.facility;
+  if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
+    // The address decides alone: remembered in the front plain_memory.cc asks first.
+    tls_access_classes[AccessClassSlot(pc)] =
+        AccessClass{pc, r.owner == Owner::kStudent ? r.site : SiteRef{}, r.owner == Owner::kStudent};
+  }
   if (r.owner == Owner::kStudent) {
     *site = r.site;
     return true;

@@ -8,16 +8,25 @@
 // Without debug information (-g missing) the site is unknown ("?"), never a wrong line.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "lab/internal/hooks.h"
 #include "lab/internal/site.h"
+#include "shadow_stack.h"
 
 namespace lab::internal::stdcxx {
 
 // Shadow stack of the calling lab thread (fibers of a controlled run each have their own).
-void PushFrame(std::uintptr_t caller_pc);
-void PopFrame();
+inline void PushFrame(std::uintptr_t caller_pc) {
+  ShadowStack* s = StackOf(tls_self);
+  if (s->depth < kMaxShadowDepth) s->pcs[s->depth] = caller_pc;
+  ++s->depth;
+}
+inline void PopFrame() {
+  ShadowStack* s = StackOf(tls_self);
+  if (s->depth > 0) --s->depth;
+}
 
 // While an InLab is alive, the calling lab thread is inside the lab (an interposer
 // calling the runtime): its accesses are not the student's, and its pthread calls go to
@@ -33,7 +42,7 @@ class InLab {
  private:
   int* depth_;
 };
-bool InLabNow();
+inline bool InLabNow() { return InLabNowInline(); }
 
 // Whose code an address is. The lab's: its libraries (uninstrumented, but they call
 // pthread functions and instrumented templates of the submission's translation unit), its
@@ -42,6 +51,11 @@ bool InLabNow();
 // headers (Recorder). A system header decides nothing: the nearest caller does.
 enum class Owner : std::uint8_t { kUnknown, kSystem, kLab, kStudent };
 enum class StdFacility : std::uint8_t;
+
+// Set while the calling OS thread resolves an address: libdw's own locks and allocations,
+// and the resolver's std:: template code (maybe the program's instrumented copy), must not
+// come back into the classification (real_calls.cc: IsRawCall; plain_memory.cc).
+extern constinit LAB_TLS bool tls_resolving;
 
 // Whether a plain access or atomic at `pc` (the return address of __tsan_*) is the
 // student's: its own line decides, or else (std:: template code) the innermost call site on
@@ -52,6 +66,21 @@ enum class StdFacility : std::uint8_t;
 // std:: template code may be the program's instrumented copy).
 // `*facility` (if given) gets the address's StdFacility (below) from the same lookup.
 bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility = nullptr);
+
+// StudentAccess's per-OS-thread front, for the addresses whose answer is theirs alone (the
+// student's line or the lab's code; not std:: template code, which the stack decides): the
+// inline path of every plain access (plain_memory.cc) asks it first. Filled by
+// StudentAccess; an address resolves to the same answer forever, so entries never go stale.
+struct AccessClass {
+  std::uintptr_t pc = 0;  // the __tsan_* return address; 0: empty
+  SiteRef site;           // the student's line (student only)
+  bool student = false;
+};
+inline constexpr std::size_t kAccessClasses = 512;
+extern constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
+inline std::size_t AccessClassSlot(std::uintptr_t pc) {
+  return (pc ^ (pc >> 9)) % kAccessClasses;
+}
 
 // The standard facility whose implementation an atomic operation belongs to, from the
 // inline chain of its address (libstdc++ 12 inlines them into the student's function):
