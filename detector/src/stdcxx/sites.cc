@@ -59,6 +59,10 @@ constexpr std::size_t kMaxDepth = kMaxShadowDepth;
 
 struct Resolved {
   SiteRef site;  // the first non-internal line of the address's inline chain, if any
+  // site's file as one interned string per file (site.file is the access key's own copy,
+  // access_names.h): what an operation's site (SiteFor) carries, so the runtime's
+  // per-pointer file classification (runtime.h FileClassSlot) sees one pointer per file.
+  const char* file = nullptr;
   bool found = false;
   Owner owner = Owner::kUnknown;
   StdFacility facility = StdFacility::kNone;
@@ -326,6 +330,7 @@ Resolved Resolve(std::uintptr_t pc) {
       DescribeScope(scope, comp_dir, &k);
       const std::uint32_t key = AccessKeyId(k);
       r.site = SiteRef{key != 0 ? AccessSiteFile(key) : f, line};
+      r.file = f;
       r.found = true;
     }
     // A student's line is also the site; for the lab's code the site does not matter (its
@@ -398,6 +403,9 @@ inline Resolved Lookup(std::uintptr_t pc) {
   return r;
 }
 
+// The site of an operation (not of a plain access: no access key) at a resolved address.
+SiteRef OperationSite(const Resolved& r) { return SiteRef{r.file, r.site.line}; }
+
 // The owner decided by the shadow stack, innermost caller first: the first call site that
 // is the student's or the lab's (an out-of-line std:: template called by either, or a
 // function the lab's uninstrumented code calls back). kUnknown when none decides.
@@ -411,6 +419,58 @@ Owner OwnerFromStack(SiteRef* site) {
     }
   }
   return Owner::kUnknown;
+}
+
+// ---- operation sites as Locs --------------------------------------------------------
+
+// The Loc of an operation at `site` (hooks.h takes a Loc): one per site for the process.
+[[gnu::noinline]] Loc LocOfSlow(SiteRef site) {
+#if defined(__cpp_lib_source_location)
+  // libstdc++'s std::source_location is one pointer to {file, function, line, column};
+  // hooks.h takes a Loc, so one is built for each resolved site (kept for the process).
+  struct Impl {
+    const char* file;
+    const char* function;
+    unsigned line;
+    unsigned column;
+  };
+  static_assert(sizeof(Loc) == sizeof(const Impl*));
+  static Spin mu;
+  static std::unordered_map<std::uint64_t, const Impl*>* impls;
+  const Impl* impl;
+  {
+    SpinGuard g(mu);
+    if (impls == nullptr) impls = new std::unordered_map<std::uint64_t, const Impl*>;
+    const std::uint64_t key = reinterpret_cast<std::uintptr_t>(site.file) * 31 + site.line;
+    const Impl*& slot = (*impls)[key];
+    if (slot == nullptr || slot->file != site.file || slot->line != site.line) {
+      slot = new Impl{site.file != nullptr ? site.file : "?", "", site.line, 0};
+    }
+    impl = slot;
+  }
+  Loc loc;
+  std::memcpy(static_cast<void*>(&loc), &impl, sizeof impl);
+  return loc;
+#else
+  return Loc::current(site.file != nullptr ? site.file : "?", site.line);
+#endif
+}
+
+// LocOfSlow's per-OS-thread front (sites are {interned file, line}: the pointer decides).
+struct LocSlot {
+  const char* file = nullptr;
+  std::uint32_t line = 0;
+  Loc loc;
+};
+constexpr std::size_t kLocSlots = 64;
+thread_local LocSlot tls_locs[kLocSlots];
+
+Loc LocOf(SiteRef site) {
+  LocSlot& slot = tls_locs[(reinterpret_cast<std::uintptr_t>(site.file) / 8 + site.line * 7) % kLocSlots];
+  if (slot.file != site.file || slot.line != site.line || site.file == nullptr) {
+    slot = LocSlot{site.file, site.line, LocOfSlow(site)};
+  }
+  return slot.loc;
 }
 
 // ---- the caller of a library function that called an interposer ---------------------
@@ -448,17 +508,20 @@ std::uintptr_t InterposerCfa(std::uintptr_t pc) {
   return 0;
 }
 
+// g_slots' per-OS-thread front: a learned slot never changes, so a hit needs no lock.
+thread_local SlotCache tls_slots[kSlotCacheSize];
+
 // The learned return address of the library function at `pc`, or 0.
 std::uintptr_t LearnedCaller(std::uintptr_t pc, std::uintptr_t cfa) {
   if (cfa == 0) return 0;
-  std::uintptr_t offset = 0;
-  {
+  SlotCache& mine = tls_slots[(pc >> 4) % kSlotCacheSize];
+  if (mine.pc != pc) {
     SpinGuard g(g_slot_mu);
     const SlotCache& c = g_slots[(pc >> 4) % kSlotCacheSize];
     if (c.pc != pc) return 0;
-    offset = c.offset;
+    mine = c;
   }
-  return *reinterpret_cast<const std::uintptr_t*>(cfa + offset);
+  return *reinterpret_cast<const std::uintptr_t*>(cfa + mine.offset);
 }
 
 // After an unwind found `ret` as the library function's return address: remember where.
@@ -493,6 +556,7 @@ int FramesAfter(std::uintptr_t pc, std::uintptr_t* out, int max, bool* found) {
 constinit LAB_TLS StackSlot tls_stack_slots[kStackSlots];
 constinit LAB_TLS bool tls_resolving = false;
 constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
+constinit LAB_TLS CallSlot tls_calls[kCallSlots];
 
 ShadowStack* StackOfSlow(const ThreadState* t) {
   if (t == nullptr) {
@@ -511,13 +575,11 @@ ShadowStack* StackOfSlow(const ThreadState* t) {
   return s;
 }
 
-InLab::InLab() : depth_(&StackOf(tls_self)->in_lab) { ++*depth_; }
-InLab::~InLab() { --*depth_; }
 
 SiteRef SiteFor(std::uintptr_t pc) {
   // A return address points after the call: pc - 1 lies in the calling instruction.
   Resolved r = Lookup(pc - 1);
-  if (r.found) return r.site;
+  if (r.found) return OperationSite(r);
   // Called from a library without the student's debug information (libstdc++.so's
   // std::thread constructor, condition_variable::wait): the real stack's next frames
   // reach the student's code before the shadow stack does (its inlined callers push
@@ -525,7 +587,7 @@ SiteRef SiteFor(std::uintptr_t pc) {
   const std::uintptr_t cfa = InterposerCfa(pc);
   if (const std::uintptr_t ret = LearnedCaller(pc, cfa); ret != 0) {
     r = Lookup(ret - 1);
-    if (r.found) return r.site;
+    if (r.found) return OperationSite(r);
   }
   std::uintptr_t frames[12];
   bool found = false;
@@ -534,12 +596,12 @@ SiteRef SiteFor(std::uintptr_t pc) {
   if (n > 0 && found) LearnCaller(pc, cfa, frames[0]);
   for (int i = 0; i < n; ++i) {
     r = Lookup(frames[i] - 1);
-    if (r.found) return r.site;
+    if (r.found) return OperationSite(r);
   }
   ShadowStack* s = StackOf(tls_self);
   for (std::size_t i = s->depth < kMaxDepth ? s->depth : kMaxDepth; i > 0; --i) {
     r = Lookup(s->pcs[i - 1] - 1);
-    if (r.found) return r.site;
+    if (r.found) return OperationSite(r);
   }
   return SiteRef{};
 }
@@ -595,9 +657,13 @@ StdFacility WaitFacilityAt(std::uintptr_t pc) {
 ProgramCallback::ProgramCallback() { ++StackOf(tls_self)->callbacks; }
 ProgramCallback::~ProgramCallback() { --StackOf(tls_self)->callbacks; }
 
-bool StudentCall(std::uintptr_t pc) {
-  if (tls_resolving) return false;  // libdw's own locks, while an address is resolved
+bool StudentCallSlow(std::uintptr_t pc) {
   Resolved r = Lookup(pc - 1);
+  if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
+    // The address decides alone: remembered, with the call's Loc when it has a line.
+    tls_calls[CallSlotOf(pc)] =
+        CallSlot{pc, r.owner == Owner::kStudent, r.found, r.found ? LocOf(OperationSite(r)) : Loc{}};
+  }
   if (r.owner == Owner::kStudent) return true;
   if (r.owner == Owner::kLab) return false;
   if (r.owner == Owner::kUnknown) {
@@ -629,38 +695,7 @@ bool StudentCall(std::uintptr_t pc) {
   return OwnerFromStack(nullptr) != Owner::kLab;
 }
 
-Loc LocFor(std::uintptr_t pc) {
-  const SiteRef site = SiteFor(pc);
-#if defined(__cpp_lib_source_location)
-  // libstdc++'s std::source_location is one pointer to {file, function, line, column};
-  // hooks.h takes a Loc, so one is built for each resolved site (kept for the process).
-  struct Impl {
-    const char* file;
-    const char* function;
-    unsigned line;
-    unsigned column;
-  };
-  static_assert(sizeof(Loc) == sizeof(const Impl*));
-  static Spin mu;
-  static std::unordered_map<std::uint64_t, const Impl*>* impls;
-  const Impl* impl;
-  {
-    SpinGuard g(mu);
-    if (impls == nullptr) impls = new std::unordered_map<std::uint64_t, const Impl*>;
-    const std::uint64_t key = reinterpret_cast<std::uintptr_t>(site.file) * 31 + site.line;
-    const Impl*& slot = (*impls)[key];
-    if (slot == nullptr || slot->file != site.file || slot->line != site.line) {
-      slot = new Impl{site.file != nullptr ? site.file : "?", "", site.line, 0};
-    }
-    impl = slot;
-  }
-  Loc loc;
-  std::memcpy(static_cast<void*>(&loc), &impl, sizeof impl);
-  return loc;
-#else
-  return Loc::current(site.file != nullptr ? site.file : "?", site.line);
-#endif
-}
+Loc LocForSlow(std::uintptr_t pc) { return LocOf(SiteFor(pc)); }
 
 const char* GlobalName(const void* addr) {
   SpinGuard g(g_sym_mu);

@@ -34,8 +34,8 @@ inline void PopFrame() {
 // the runtime, and the fiber resumed there is in its own InLab.
 class InLab {
  public:
-  InLab();
-  ~InLab();
+  InLab() : depth_(&StackOf(tls_self)->in_lab) { ++*depth_; }
+  ~InLab() { --*depth_; }
   InLab(const InLab&) = delete;
   InLab& operator=(const InLab&) = delete;
 
@@ -107,7 +107,26 @@ StdFacility WaitFacilityAt(std::uintptr_t pc);
 // Whether a pthread call returning to `pc` is the student's; a call from a shared library
 // (libstdc++.so) is decided by the real stack's first frame in the executable. False while
 // the calling thread resolves an address (libdw's own locks).
-bool StudentCall(std::uintptr_t pc);
+bool StudentCallSlow(std::uintptr_t pc);
+// An interposed call's answers by its return address, for the addresses that decide alone
+// (the student's line or the lab's code; a call from a shared library is decided by the
+// real stack and is not kept): StudentCall's, and LocFor's when the address has a line.
+// Filled by StudentCallSlow; an address's answers never change.
+struct CallSlot {
+  std::uintptr_t pc = 0;
+  bool student = false;
+  bool has_loc = false;
+  Loc loc;
+};
+inline constexpr std::size_t kCallSlots = 128;
+extern constinit LAB_TLS CallSlot tls_calls[kCallSlots];
+inline std::size_t CallSlotOf(std::uintptr_t pc) { return (pc ^ (pc >> 7)) % kCallSlots; }
+inline bool StudentCall(std::uintptr_t pc) {
+  if (tls_resolving) return false;  // libdw's own locks, while an address is resolved
+  const CallSlot& slot = tls_calls[CallSlotOf(pc)];
+  if (slot.pc == pc) [[likely]] return slot.student;
+  return StudentCallSlow(pc);
+}
 // While one lives, the calling lab thread runs a function of the program on the lab's
 // behalf (pthread_once's): a call from libstdc++.so inside it is judged by the frames
 // above the lab's (StudentCall), not refused as the lab's own.
@@ -122,7 +141,12 @@ struct ProgramCallback {
 // interposer's or __tsan_*'s own return address).
 SiteRef SiteFor(std::uintptr_t pc);
 // The same as a Loc, for the hooks.h operations (file and line only).
-Loc LocFor(std::uintptr_t pc);
+Loc LocForSlow(std::uintptr_t pc);
+inline Loc LocFor(std::uintptr_t pc) {
+  const CallSlot& slot = tls_calls[CallSlotOf(pc)];
+  if (slot.pc == pc && slot.has_loc) [[likely]] return slot.loc;
+  return LocForSlow(pc);
+}
 
 // The name of the global or static object at `addr` from the symbol table ("m",
 // "forks+8"), or empty for stack and heap memory. Cached per address.
