@@ -84,6 +84,30 @@ void ReportRace(ThreadState* self, std::uintptr_t addr, std::size_t size, SiteRe
   if (sched != nullptr) sched->ClearRaceRows();
 }
 
+// The calling OS thread's static TLS that a plain access must look at closely: std::call_once's
+// hand-off words (once_tls.h) and the executable's thread_locals (thread_local_guard.h),
+// as one range [lo, lo + size) (a thread's static TLS blocks lie together). An access
+// inside it takes Access, which makes those checks. Found by the thread's first access
+// that Access checks in a controlled run; until then every address is inside.
+struct SpecialTls {
+  std::uintptr_t lo = 0;
+  std::uintptr_t size = ~std::uintptr_t{0};
+};
+constinit LAB_TLS SpecialTls tls_special;
+
+void FindSpecialTls() {
+  if (tls_once_words[0] == 0) FindOnceWords();
+  if (!tls_exe_block.known) FindExeTlsBlock();
+  std::uintptr_t lo = tls_once_words[0], hi = tls_once_words[0] + 8;
+  auto cover = [&lo, &hi](std::uintptr_t a, std::uintptr_t b) {
+    if (a < lo) lo = a;
+    if (b > hi) hi = b;
+  };
+  cover(tls_once_words[1], tls_once_words[1] + 8);
+  if (tls_exe_block.size > 0) cover(tls_exe_block.lo, tls_exe_block.lo + tls_exe_block.size);
+  tls_special = SpecialTls{lo, hi - lo};
+}
+
 // The lab thread an access belongs to, or null when it is not checked.
 // Not checked: the detector's own work (tls_in_shadow), the lab's (raw calls, InLab),
 // and a controlled run's scheduler context (no lab thread: the lab's code, whose inline
@@ -157,6 +181,9 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
                               std::uintptr_t pc) {
   ThreadState* self = Checked();
   if (self == nullptr || size == 0) return;
+  if (self->run->mode == RunMode::kControlled && tls_special.size == ~std::uintptr_t{0}) {
+    FindSpecialTls();  // for the fast path (OnAccess)
+  }
   if (IsOnceHandOff(self, addr, size)) return;  // std::call_once's TLS words (once_tls.h)
   // The spec's and the lab's own accesses (sites.h StudentAccess) are not recorded at all:
   // they can neither race nor hide a race of the student's.
@@ -171,37 +198,41 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
 // access of a controlled run's lab thread from an address the classification front knows
 // (sites.h AccessClass), within one word whose cell the page cache has, ends here after a
 // few loads when it is not the student's and with FastTrack's inline rules when it is
-// (CheckCell: the same epoch again returns at once). Each test below is one of Access's,
-// in the same order of effect; whatever it cannot answer goes to Access or CheckCells,
-// which apply the same rules.
+// (CheckCellWith: the same epoch again returns at once). Each test below is one of
+// Access's, in the same order of effect; whatever it cannot answer goes to Access or
+// CheckCells, which apply the same rules.
 template <std::size_t kSize, bool kWrite>
 [[gnu::always_inline]] inline void OnAccess(std::uintptr_t addr, std::uintptr_t pc) {
   ThreadState* self = tls_self;
-  if (self == nullptr || tls_in_shadow || tls_raw_calls > 0 || tls_resolving ||
-      self->run->mode != RunMode::kControlled ||
-      g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
+  if (self == nullptr || tls_in_shadow || tls_raw_calls > 0 || tls_resolving) [[unlikely]] {
+    return Access(addr, kSize, kWrite, pc);
+  }
+  Run* run = self->run;
+  if (run->mode != RunMode::kControlled || g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
   if (InLabNowInline()) return;  // the lab's own work (Checked)
-  const AccessClass& c = tls_access_classes[AccessClassSlot(pc)];
-  if (c.pc != pc) [[unlikely]] return Access(addr, kSize, kWrite, pc);
-  if (!c.student || IsOnceHandOff(self, addr, kSize)) return;
-  CheckThreadLocal(self, addr, pc);
-  const std::uint32_t step = Account(self, addr, kSize, kWrite);
-  const std::uintptr_t word = addr & ~std::uintptr_t{7};
+  const AccessClass* c = FindAccessClass(pc);
+  if (c == nullptr) [[unlikely]] return Access(addr, kSize, kWrite, pc);
+  if (!c->student) return;
+  if (addr - tls_special.lo < tls_special.size) [[unlikely]] return Access(addr, kSize, kWrite, pc);
+  ControlledScheduler* sched = run->sched;
+  if (sched->RecordsPlainAccesses() || run->shared_access_cost_ns > 0) [[unlikely]] {
+    Account(self, addr, kSize, kWrite);
+  }
   ShadowPage* page = (addr & 7) + kSize <= 8 ? CachedShadowPage(addr) : nullptr;
   ShadowCell* cell =
       page != nullptr ? page->cells[(addr >> 3) & 511].load(std::memory_order_acquire) : nullptr;
-  if (cell == nullptr) [[unlikely]] return CheckCells(self, addr, kSize, kWrite, c.site, step);
-  FreshenCell(cell, page, self->run->gen);
+  const std::uint32_t step = sched->StepCount();
+  if (cell == nullptr) [[unlikely]] return CheckCells(self, addr, kSize, kWrite, c->site, step);
+  FreshenCell(cell, page, run->gen);
   InShadow in_shadow;  // the full rules may allocate (a read-shared history's reader list)
-  std::uint8_t race_b = 0;
-  PriorAccess race;
-  const auto lo = static_cast<std::uint8_t>(addr - word);
-  if (CheckCellRace(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, self->tid,
-                    self->vc, c.site, step, &race, &race_b)) [[unlikely]] {
-    ReportRace(self, word + race_b, kSize, c.site, kWrite, step, race);
-  }
+  const auto lo = static_cast<std::uint8_t>(addr & 7);
+  CheckCellWith(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, self->tid, self->vc,
+                c->site, step, [&](const PriorAccess& prior, std::uint8_t b) {
+                  ReportRace(self, (addr & ~std::uintptr_t{7}) + b, kSize, c->site, kWrite,
+                             step, prior);
+                });
 }
 
 std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }

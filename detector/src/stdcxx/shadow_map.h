@@ -73,18 +73,19 @@ bool CheckCellBytes(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool wri
 
 // FastTrack's rules (race_detector.h) on the bytes [lo, hi) of `cell` (0 <= lo < hi <= 8)
 // for an access by `tid` at clock `vc` from `site` (at trace position `step`,
-// race_detector.h): true when it races, with the first race found, byte by byte, in
-// `*race` and its byte in `*race_b`; every byte records the access either way.
+// race_detector.h): true when it races, with the first race found, byte by byte, given to
+// `on_race(prior, byte)` (called only then, at most once); every byte records the access
+// either way.
 // The same answers and histories as eight separate AccessHistory objects (shadow_test.cc
 // compares them on random programs), faster: the same access again returns at once
 // (last_valid), and a run of equal bytes costs one history update (starts).
 // Always inline: it runs on every access, and a call with an optional<> result cost as
 // much as the one-run case's work.
-[[gnu::always_inline]] inline bool CheckCellRace(ShadowCell* cell, std::uint8_t lo,
+template <typename OnRace>
+[[gnu::always_inline]] inline bool CheckCellWith(ShadowCell* cell, std::uint8_t lo,
                                                  std::uint8_t hi, bool write, Tid tid,
                                                  const VectorClock& vc, SiteRef site,
-                                                 std::uint32_t step, PriorAccess* race,
-                                                 std::uint8_t* race_b) {
+                                                 std::uint32_t step, OnRace&& on_race) {
   const std::uint32_t clock = vc.Get(tid);
   if (cell->last_valid && cell->last_tid == tid && cell->last_clock == clock &&
       cell->last_write == write && lo >= cell->last_lo && hi <= cell->last_hi &&
@@ -102,12 +103,12 @@ bool CheckCellBytes(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool wri
     const std::optional<PriorAccess> r =
         write ? h.OnWrite(tid, vc, site, step) : h.OnRead(tid, vc, site, step);
     raced = r.has_value();
-    if (raced) [[unlikely]] {
-      *race = *r;
-      *race_b = lo;
-    }
+    if (raced) [[unlikely]] on_race(*r, lo);
   } else {
-    raced = CheckCellBytes(cell, lo, hi, write, tid, vc, site, step, race, race_b);
+    PriorAccess race;
+    std::uint8_t race_b = 0;
+    raced = CheckCellBytes(cell, lo, hi, write, tid, vc, site, step, &race, &race_b);
+    if (raced) on_race(race, race_b);
   }
   cell->last_valid = !raced;
   cell->last_write = write;
@@ -117,6 +118,17 @@ bool CheckCellBytes(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool wri
   cell->last_clock = clock;
   cell->last_site = site;
   return raced;
+}
+
+// The same, the race in `*race` and its byte in `*race_b`.
+inline bool CheckCellRace(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool write,
+                          Tid tid, const VectorClock& vc, SiteRef site, std::uint32_t step,
+                          PriorAccess* race, std::uint8_t* race_b) {
+  return CheckCellWith(cell, lo, hi, write, tid, vc, site, step,
+                       [&](const PriorAccess& p, std::uint8_t b) {
+                         *race = p;
+                         *race_b = b;
+                       });
 }
 
 // The same rules, the race as an optional (shadow_test.cc).

@@ -618,8 +618,8 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
   if (facility != nullptr) *facility = r.facility;
   if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
     // The address decides alone: remembered in the front plain_memory.cc asks first.
-    tls_access_classes[AccessClassSlot(pc)] =
-        AccessClass{pc, r.owner == Owner::kStudent ? r.site : SiteRef{}, r.owner == Owner::kStudent};
+    RememberAccessClass(
+        AccessClass{pc, r.owner == Owner::kStudent ? r.site : SiteRef{}, r.owner == Owner::kStudent});
   }
   if (r.owner == Owner::kStudent) {
     *site = r.site;

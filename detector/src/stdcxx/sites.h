@@ -76,10 +76,24 @@ struct AccessClass {
   SiteRef site;           // the student's line (student only)
   bool student = false;
 };
-inline constexpr std::size_t kAccessClasses = 512;
+// Two-way set-associative by a multiplicative hash: two hot addresses sharing a set must
+// not evict each other at every access.
+inline constexpr std::size_t kAccessClasses = 512;  // 256 sets of two ways
 extern constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
-inline std::size_t AccessClassSlot(std::uintptr_t pc) {
-  return (pc ^ (pc >> 9)) % kAccessClasses;
+inline AccessClass* AccessClassSet(std::uintptr_t pc) {
+  return &tls_access_classes[((pc * 0x9E3779B97F4A7C15ull) >> 56) * 2];
+}
+// The entry of `pc`, or null.
+inline const AccessClass* FindAccessClass(std::uintptr_t pc) {
+  const AccessClass* set = AccessClassSet(pc);
+  if (set[0].pc == pc) [[likely]] return &set[0];
+  if (set[1].pc == pc) return &set[1];
+  return nullptr;
+}
+inline void RememberAccessClass(const AccessClass& c) {
+  AccessClass* set = AccessClassSet(c.pc);
+  if (set[0].pc != c.pc) set[1] = set[0];
+  set[0] = c;
 }
 
 // The standard facility whose implementation an atomic operation belongs to, from the
