@@ -32,6 +32,9 @@ Stripe& StripeOf(const void* addr) {
 
 }  // namespace
 
+std::atomic<std::uint64_t> g_object_version{1};
+constinit LAB_TLS ObjectFrontSlot tls_object_front[kObjectFrontSlots];
+
 const char* StdTypeOf(ObjKind kind) {
   switch (kind) {
     case ObjKind::kMutex: return "std::mutex";
@@ -61,24 +64,27 @@ void NoteTimedUse(ObjectState* s) {
   }
 }
 
-ObjectState* FindObject(const void* addr) {
+ObjectState* FindObjectSlow(const void* addr) {
+  ObjectFrontSlot& front = ObjectFrontOf(addr);
+  // Read before the map: a change after this makes the entry stale, never a stale entry new.
+  const std::uint64_t version = g_object_version.load(std::memory_order_acquire);
   Stripe& st = StripeOf(addr);
   st.lock();
   auto it = st.map.find(addr);
   ObjectState* s = it == st.map.end() ? nullptr : it->second;
   st.unlock();
+  if (s != nullptr) front = ObjectFrontSlot{addr, s, version};
   return s;
 }
 
-ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc,
-                      const char* std_type) {
+void RenameForRun(ObjectState* s, std::uintptr_t pc) {
+  if (s->given_name.empty()) s->decl = SiteFor(pc);
+}
+
+ObjectState* ObjectAtSlow(const void* addr, ObjKind kind, std::uintptr_t pc,
+                          const char* std_type) {
   if (ObjectState* s = FindObject(addr)) {
-    // An unnamed object met again in a new schedule of a controlled run is named by its
-    // first use in this schedule, not in the first schedule that met the address: a
-    // replay runs only the failing schedule and must print the same names. (One OS
-    // thread runs a controlled run, so nothing else reads decl meanwhile.)
-    Run* run = tls_run;
-    if (run != nullptr && s->gen != run->gen && s->given_name.empty()) s->decl = SiteFor(pc);
+    ObjectMetAgain(s, pc);
     return s;
   }
   // Created outside the stripe lock: NewObject takes the runtime lock and may allocate.
@@ -101,6 +107,7 @@ ObjectState* ForgetObject(const void* addr) {
   if (it != st.map.end()) {
     s = it->second;
     st.map.erase(it);
+    g_object_version.fetch_add(1, std::memory_order_acq_rel);
   }
   st.unlock();
   return s;
@@ -112,6 +119,7 @@ ObjectState* BindObject(const void* addr, ObjectState* s) {
   ObjectState*& slot = st.map[addr];
   ObjectState* old = slot;
   slot = s;
+  g_object_version.fetch_add(1, std::memory_order_acq_rel);
   st.unlock();
   return old;
 }

@@ -11,9 +11,12 @@
 // without a destroy call and another created at the same address share the lab object.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "lab/internal/hooks.h"
+#include "runtime.h"
 
 namespace lab::internal::stdcxx {
 
@@ -21,8 +24,10 @@ namespace lab::internal::stdcxx {
 // another kind keeps the first (the address is one object). `std_type` is the standard
 // type the messages name ("std::timed_mutex", "sem_t"; runtime.h ObjectState::std_type, a
 // static string); null: the usual one for `kind` (StdTypeOf).
-ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc,
-                      const char* std_type = nullptr);
+ObjectState* ObjectAtSlow(const void* addr, ObjKind kind, std::uintptr_t pc,
+                          const char* std_type);
+inline ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc,
+                             const char* std_type = nullptr);
 // The standard type a lab object of `kind` stands for by default: "std::mutex" for kMutex.
 const char* StdTypeOf(ObjKind kind);
 // `s` was locked with a deadline (pthread_mutex_timedlock/clocklock, the rwlock timed
@@ -32,7 +37,53 @@ const char* StdTypeOf(ObjKind kind);
 // still says std::mutex.
 void NoteTimedUse(ObjectState* s);
 // The object at `addr` if there is one.
-ObjectState* FindObject(const void* addr);
+inline ObjectState* FindObject(const void* addr);
+
+// FindObject's per-OS-thread front (a std::mutex is met at every lock and unlock): an
+// entry is valid while no address has been forgotten or rebound since it was filled
+// (g_object_version, bumped by ForgetObject and BindObject: a condition variable's
+// destructor does it once per schedule). Creation adds entries and changes none.
+struct ObjectFrontSlot {
+  const void* addr = nullptr;
+  ObjectState* s = nullptr;
+  std::uint64_t version = 0;
+};
+inline constexpr std::size_t kObjectFrontSlots = 64;
+extern std::atomic<std::uint64_t> g_object_version;
+extern constinit LAB_TLS ObjectFrontSlot tls_object_front[kObjectFrontSlots];
+inline ObjectFrontSlot& ObjectFrontOf(const void* addr) {
+  return tls_object_front[(reinterpret_cast<std::uintptr_t>(addr) >> 3) % kObjectFrontSlots];
+}
+ObjectState* FindObjectSlow(const void* addr);
+inline ObjectState* FindObject(const void* addr) {
+  const ObjectFrontSlot& front = ObjectFrontOf(addr);
+  if (front.addr == addr &&
+      front.version == g_object_version.load(std::memory_order_acquire)) [[likely]] {
+    return front.s;
+  }
+  return FindObjectSlow(addr);
+}
+
+// An unnamed object met again in a new schedule of a controlled run is named by its first
+// use in this schedule, not in the first schedule that met the address: a replay runs only
+// the failing schedule and must print the same names. (One OS thread runs a controlled
+// run, so nothing else reads decl meanwhile.)
+void RenameForRun(ObjectState* s, std::uintptr_t pc);
+inline void ObjectMetAgain(ObjectState* s, std::uintptr_t pc) {
+  const Run* run = tls_run;
+  if (run != nullptr && s->gen != run->gen) [[unlikely]] RenameForRun(s, pc);
+}
+
+inline ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc,
+                             const char* std_type) {
+  const ObjectFrontSlot& front = ObjectFrontOf(addr);
+  if (front.addr == addr &&
+      front.version == g_object_version.load(std::memory_order_acquire)) [[likely]] {
+    ObjectMetAgain(front.s, pc);
+    return front.s;
+  }
+  return ObjectAtSlow(addr, kind, pc, std_type);
+}
 // Forgets `addr`; returns its object (the caller deletes it) or null.
 ObjectState* ForgetObject(const void* addr);
 // Makes `s` the object at `addr` (an explicit initialisation: sem_init, pthread_rwlock_init);

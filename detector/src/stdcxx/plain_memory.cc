@@ -84,6 +84,30 @@ void ReportRace(ThreadState* self, std::uintptr_t addr, std::size_t size, SiteRe
   if (sched != nullptr) sched->ClearRaceRows();
 }
 
+// The calling OS thread's static TLS that a plain access must look at closely: std::call_once's
+// hand-off words (once_tls.h) and the executable's thread_locals (thread_local_guard.h),
+// as one range [lo, lo + size) (a thread's static TLS blocks lie together). An access
+// inside it takes Access, which makes those checks. Found by the thread's first access
+// that Access checks in a controlled run; until then every address is inside.
+struct SpecialTls {
+  std::uintptr_t lo = 0;
+  std::uintptr_t size = ~std::uintptr_t{0};
+};
+constinit LAB_TLS SpecialTls tls_special;
+
+void FindSpecialTls() {
+  if (tls_once_words[0] == 0) FindOnceWords();
+  if (!tls_exe_block.known) FindExeTlsBlock();
+  std::uintptr_t lo = tls_once_words[0], hi = tls_once_words[0] + 8;
+  auto cover = [&lo, &hi](std::uintptr_t a, std::uintptr_t b) {
+    if (a < lo) lo = a;
+    if (b > hi) hi = b;
+  };
+  cover(tls_once_words[1], tls_once_words[1] + 8);
+  if (tls_exe_block.size > 0) cover(tls_exe_block.lo, tls_exe_block.lo + tls_exe_block.size);
+  tls_special = SpecialTls{lo, hi - lo};
+}
+
 // The lab thread an access belongs to, or null when it is not checked.
 // Not checked: the detector's own work (tls_in_shadow), the lab's (raw calls, InLab),
 // and a controlled run's scheduler context (no lab thread: the lab's code, whose inline
@@ -98,28 +122,30 @@ ThreadState* Checked() {
   return self != nullptr ? self : Self();
 }
 
-void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc) {
-  ThreadState* self = Checked();
-  if (self == nullptr || size == 0) return;
-  if (IsOnceHandOff(self, addr, size)) return;  // std::call_once's TLS words (once_tls.h)
-  // The spec's and the lab's own accesses (sites.h StudentAccess) are not recorded at all:
-  // they can neither race nor hide a race of the student's.
-  SiteRef site;
-  if (!StudentAccess(pc, &site)) return;
-  CheckThreadLocal(self, addr, pc);  // a student's thread_local: refused (controlled runs)
+// Where the checked access by `self` (`site`) happened in the trace, its DPOR footprint
+// and its virtual cost: what every recorded access does before its histories are updated.
+inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t size,
+                             bool write) {
   Run* run = self->run;
+  ControlledScheduler* sched = run->mode == RunMode::kControlled ? run->sched : nullptr;
   // DPOR: the access joins the running step's footprint (the whole range).
-  if (run->mode == RunMode::kControlled && run->sched->RecordsPlainAccesses()) {
-    run->sched->OnPlainAccess(addr, size, write);
+  if (sched != nullptr && sched->RecordsPlainAccesses()) [[unlikely]] {
+    sched->OnPlainAccess(addr, size, write);
   }
-  if (run->shared_access_cost_ns > 0) {
+  if (run->shared_access_cost_ns > 0) [[unlikely]] {
     RtGuard g;
     self->span_ns += run->shared_access_cost_ns;
     run->work_ns += run->shared_access_cost_ns;
   }
-  if (size > kMaxRange) size = kMaxRange;
   // Where the access happened in the trace, kept with it in case it races later.
-  const std::uint32_t step = run->mode == RunMode::kControlled ? run->sched->StepCount() : 0;
+  return sched != nullptr ? sched->StepCount() : 0;
+}
+
+// The histories of [addr, addr + size) for a checked access by `self` from `site`.
+[[gnu::noinline]] void CheckCells(ThreadState* self, std::uintptr_t addr, std::size_t size,
+                                  bool write, SiteRef site, std::uint32_t step) {
+  Run* run = self->run;
+  if (size > kMaxRange) size = kMaxRange;
   InShadow in_shadow;
   // A controlled run has one lab thread running at a time: no cell lock (unless real
   // threads were started, g_free_threads). A free run's threads are real: each cell's
@@ -137,22 +163,76 @@ void Access(std::uintptr_t addr, std::size_t size, bool write, std::uintptr_t pc
     const auto lo = static_cast<std::uint8_t>(word < addr ? addr - word : 0);
     const auto hi = static_cast<std::uint8_t>(word + 8 < end ? 8 : end - word);
     if (!serial) cell->lock();
-    const std::uint32_t page_epoch = page->epoch.load(std::memory_order_relaxed);
-    if (cell->gen.load(std::memory_order_relaxed) != run->gen || cell->page_epoch != page_epoch) {
-      // Another run's histories, or forgotten memory (fresh heap block, new stack).
-      cell->ResetHistories();
-      cell->gen.store(run->gen, std::memory_order_relaxed);
-      cell->page_epoch = page_epoch;
-    }
+    FreshenCell(cell, page, run->gen);
     std::uint8_t race_b = 0;
-    std::optional<PriorAccess> r = CheckCell(cell, lo, hi, write, tid, self->vc, site, step, &race_b);
-    if (r && !race) {
+    PriorAccess r;
+    if (CheckCellRace(cell, lo, hi, write, tid, self->vc, site, step, &r, &race_b) && !race) {
       race = r;
       race_addr = word + race_b;
     }
     if (!serial) cell->unlock();
   }
   if (race) ReportRace(self, race_addr, size, site, write, step, *race);  // still InShadow: no re-entry
+}
+
+// Every access the fast path below does not take: free runs, the first access from an
+// address (classification), std:: template code (the shadow stack decides), ranges.
+[[gnu::noinline]] void Access(std::uintptr_t addr, std::size_t size, bool write,
+                              std::uintptr_t pc) {
+  ThreadState* self = Checked();
+  if (self == nullptr || size == 0) return;
+  if (self->run->mode == RunMode::kControlled && tls_special.size == ~std::uintptr_t{0}) {
+    FindSpecialTls();  // for the fast path (OnAccess)
+  }
+  if (IsOnceHandOff(self, addr, size)) return;  // std::call_once's TLS words (once_tls.h)
+  // The spec's and the lab's own accesses (sites.h StudentAccess) are not recorded at all:
+  // they can neither race nor hide a race of the student's.
+  SiteRef site;
+  if (!StudentAccess(pc, &site)) return;
+  CheckThreadLocal(self, addr, pc);  // a student's thread_local: refused (controlled runs)
+  const std::uint32_t step = Account(self, addr, size, write);
+  CheckCells(self, addr, size, write, site, step);
+}
+
+// The inline path of __tsan_read/writeN (ThreadSanitizer's fast path, for the lab): an
+// access of a controlled run's lab thread from an address the classification front knows
+// (sites.h AccessClass), within one word whose cell the page cache has, ends here after a
+// few loads when it is not the student's and with FastTrack's inline rules when it is
+// (CheckCellWith: the same epoch again returns at once). Each test below is one of
+// Access's, in the same order of effect; whatever it cannot answer goes to Access or
+// CheckCells, which apply the same rules.
+template <std::size_t kSize, bool kWrite>
+[[gnu::always_inline]] inline void OnAccess(std::uintptr_t addr, std::uintptr_t pc) {
+  ThreadState* self = tls_self;
+  if (self == nullptr || tls_in_shadow || tls_raw_calls > 0 || tls_resolving) [[unlikely]] {
+    return Access(addr, kSize, kWrite, pc);
+  }
+  Run* run = self->run;
+  if (run->mode != RunMode::kControlled || g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
+    return Access(addr, kSize, kWrite, pc);
+  }
+  if (InLabNowInline()) return;  // the lab's own work (Checked)
+  const AccessClass* c = FindAccessClass(pc);
+  if (c == nullptr) [[unlikely]] return Access(addr, kSize, kWrite, pc);
+  if (!c->student) return;
+  if (addr - tls_special.lo < tls_special.size) [[unlikely]] return Access(addr, kSize, kWrite, pc);
+  ControlledScheduler* sched = run->sched;
+  if (sched->RecordsPlainAccesses() || run->shared_access_cost_ns > 0) [[unlikely]] {
+    Account(self, addr, kSize, kWrite);
+  }
+  ShadowPage* page = (addr & 7) + kSize <= 8 ? CachedShadowPage(addr) : nullptr;
+  ShadowCell* cell =
+      page != nullptr ? page->cells[(addr >> 3) & 511].load(std::memory_order_acquire) : nullptr;
+  const std::uint32_t step = sched->StepCount();
+  if (cell == nullptr) [[unlikely]] return CheckCells(self, addr, kSize, kWrite, c->site, step);
+  FreshenCell(cell, page, run->gen);
+  InShadow in_shadow;  // the full rules may allocate (a read-shared history's reader list)
+  const auto lo = static_cast<std::uint8_t>(addr & 7);
+  CheckCellWith(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, self->tid, self->vc,
+                c->site, step, [&](const PriorAccess& prior, std::uint8_t b) {
+                  ReportRace(self, (addr & ~std::uintptr_t{7}) + b, kSize, c->site, kWrite,
+                             step, prior);
+                });
 }
 
 std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }
@@ -174,7 +254,23 @@ void ForgetOwnStack() {
   ThreadState* self = PeekSelf();
   if (self != nullptr && self->fiber != nullptr) {
     const auto* f = static_cast<const Fiber*>(self->fiber);
-    if (f->stack != nullptr) ForgetRange(Addr(f->stack), f->stack_size);
+    if (f->stack == nullptr || f->stack_top == nullptr) return;
+    // A fiber's stack has cells of this run only if a thread of this run used it before
+    // (a fiber is one thread's at a time, and another run's cells are reset by their gen):
+    // only then is there anything to forget. The calling OS thread runs the whole run, so
+    // its table of the stacks it started threads on knows; an entry lost to another stack
+    // means "maybe", and the stack is forgotten.
+    struct StackUse {
+      const void* stack = nullptr;
+      std::uint64_t gen = 0;
+    };
+    static constinit LAB_TLS StackUse uses[64];
+    StackUse& u = uses[(Addr(f->stack) >> 18) % 64];
+    const std::uint64_t gen = self->run != nullptr ? self->run->gen : 0;
+    const bool maybe_used = u.stack != f->stack || u.gen == gen;
+    u = StackUse{f->stack, gen};
+    // The usable stack lies below stack_top (the guard page is at `stack`).
+    if (maybe_used) ForgetRange(Addr(f->stack_top) - f->stack_size, f->stack_size);
     return;
   }
   pthread_attr_t attr;
@@ -197,14 +293,14 @@ void __tsan_init() {}
 void __tsan_func_entry(void* caller_pc) { PushFrame(Ret(caller_pc)); }
 void __tsan_func_exit() { PopFrame(); }
 
-#define LAB_TSAN_RW(n)                                                                \
-  void __tsan_read##n(void* a) { Access(Addr(a), n, false, Ret(__builtin_return_address(0))); } \
-  void __tsan_write##n(void* a) { Access(Addr(a), n, true, Ret(__builtin_return_address(0))); } \
-  void __tsan_unaligned_read##n(void* a) {                                              \
-    Access(Addr(a), n, false, Ret(__builtin_return_address(0)));                        \
-  }                                                                                     \
-  void __tsan_unaligned_write##n(void* a) {                                             \
-    Access(Addr(a), n, true, Ret(__builtin_return_address(0)));                         \
+#define LAB_TSAN_RW(n)                                                                     \
+  void __tsan_read##n(void* a) { OnAccess<n, false>(Addr(a), Ret(__builtin_return_address(0))); } \
+  void __tsan_write##n(void* a) { OnAccess<n, true>(Addr(a), Ret(__builtin_return_address(0))); } \
+  void __tsan_unaligned_read##n(void* a) {                                                   \
+    OnAccess<n, false>(Addr(a), Ret(__builtin_return_address(0)));                           \
+  }                                                                                          \
+  void __tsan_unaligned_write##n(void* a) {                                                  \
+    OnAccess<n, true>(Addr(a), Ret(__builtin_return_address(0)));                            \
   }
 LAB_TSAN_RW(1)
 LAB_TSAN_RW(2)
@@ -229,10 +325,10 @@ void __tsan_release(void*) {}
 // word; a virtual call reads it.
 void __tsan_vptr_update(void** vptr, void* new_val) {
   if (*vptr == new_val) return;  // the same vtable again: no change another thread sees
-  Access(Addr(vptr), sizeof(void*), true, Ret(__builtin_return_address(0)));
+  OnAccess<sizeof(void*), true>(Addr(vptr), Ret(__builtin_return_address(0)));
 }
 void __tsan_vptr_read(void** vptr) {
-  Access(Addr(vptr), sizeof(void*), false, Ret(__builtin_return_address(0)));
+  OnAccess<sizeof(void*), false>(Addr(vptr), Ret(__builtin_return_address(0)));
 }
 
 }  // extern "C"

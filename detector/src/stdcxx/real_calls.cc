@@ -51,11 +51,6 @@ const RealCalls& Real() {
   return r;
 }
 
-bool IsRawCall(const void* m, const void* ret) {
-  if (tls_raw_calls > 0 || InLabNow()) return true;
-  static const void* const rt = RtMutex().native_handle();
-  if (m != nullptr && m == rt) return true;
-  return !StudentCall(reinterpret_cast<std::uintptr_t>(ret));
-}
+
 
 }  // namespace lab::internal::stdcxx

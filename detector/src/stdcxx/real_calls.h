@@ -10,6 +10,11 @@
 #include <pthread.h>
 #include <time.h>
 
+#include <cstdint>
+
+#include "runtime.h"
+#include "sites.h"
+
 namespace lab::internal::stdcxx {
 
 struct RealCalls {
@@ -38,6 +43,15 @@ const RealCalls& Real();
 // whose code is not the student's (sites.h StudentCall: the spec's std::mutex, the
 // Recorder's, the runner's). `ret` is the interposer's return address: the default
 // argument is evaluated in the interposer, so `IsRawCall(m)` passes it.
-bool IsRawCall(const void* m, const void* ret = __builtin_return_address(0));
+// Inline: every interposed call asks it first.
+inline const void* RtMutexHandle() {  // the runtime lock's pthread mutex
+  static const void* const rt = RtMutex().native_handle();
+  return rt;
+}
+inline bool IsRawCall(const void* m, const void* ret = __builtin_return_address(0)) {
+  if (tls_raw_calls > 0 || InLabNow()) return true;
+  if (m != nullptr && m == RtMutexHandle()) return true;
+  return !StudentCall(reinterpret_cast<std::uintptr_t>(ret));
+}
 
 }  // namespace lab::internal::stdcxx

@@ -67,7 +67,7 @@ ShadowCell* CellForSlow(std::uintptr_t addr, ShadowPage** page_out) {
   ShadowPage* page = Install(r->pages[(addr >> kPageShift) & (kPagesPerRegion - 1)], NewPage,
                              [](ShadowPage* x) { std::free(x); });
   *page_out = page;
-  tls_shadow_pages[(addr >> kPageShift) % kShadowPageCache] = ShadowPageCache{addr >> kPageShift, page};
+  CacheShadowPage(addr, page);
   std::atomic<ShadowCell*>& slot = page->cells[(addr >> 3) & 511];
   ShadowCell* cell = slot.load(std::memory_order_acquire);
   if (cell != nullptr) return cell;
@@ -79,13 +79,63 @@ ShadowCell* CellForSlow(std::uintptr_t addr, ShadowPage** page_out) {
   return cell;
 }
 
+bool CheckCellBytes(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool write, Tid tid,
+                    const VectorClock& vc, SiteRef site, std::uint32_t step, PriorAccess* race,
+                    std::uint8_t* race_b) {
+  // A run starts at byte b from now on: the run holding b gives it a copy of its history.
+  auto split_at = [cell](unsigned b) {
+    if (b >= 8 || ((cell->starts >> b) & 1u) != 0) return;
+    const unsigned from = 31u - static_cast<unsigned>(__builtin_clz(cell->starts & ((1u << b) - 1)));
+    cell->bytes[b] = cell->bytes[from];
+    cell->starts = static_cast<std::uint8_t>(cell->starts | (1u << b));
+    cell->split = true;
+  };
+  split_at(lo);
+  split_at(hi);
+  bool raced = false;
+  for (unsigned m = cell->starts & ((1u << hi) - 1) & ~((1u << lo) - 1); m != 0; m &= m - 1) {
+    const auto b = static_cast<std::uint8_t>(__builtin_ctz(m));
+    AccessHistory& h = cell->bytes[b];
+    auto r = write ? h.OnWrite(tid, vc, site, step) : h.OnRead(tid, vc, site, step);
+    if (r && !raced) {
+      raced = true;
+      *race = *r;
+      *race_b = b;
+    }
+  }
+  return raced;
+}
+
 bool AnyCell() { return g_any_cell.load(std::memory_order_relaxed); }
+
+namespace {
+
+// The words of [lo, hi) (within one page): their cells reset on next use (a word partly
+// inside is forgotten whole: fresh memory's neighbours are the allocator's).
+void ForgetWords(ShadowPage* page, std::uintptr_t lo, std::uintptr_t hi) {
+  const std::size_t first = (lo >> 3) & 511;
+  const std::size_t last = ((hi - 1) >> 3) & 511;
+  for (std::size_t i = first; i <= last; ++i) {
+    ShadowCell* cell = page->cells[i].load(std::memory_order_acquire);
+    if (cell != nullptr) cell->gen.store(0, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace
 
 void ForgetShadow(std::uintptr_t begin, std::size_t size) {
   if (size == 0 || (begin >> 47) != 0) return;
   std::uintptr_t end = begin + size;
   if ((end >> 47) != 0 || end < begin) end = std::uintptr_t{1} << 47;
   constexpr std::uintptr_t kPage = std::uintptr_t{1} << kPageShift;
+  // A small block in a page this thread used lately (operator new's common case): the
+  // page cache has it.
+  if (size < kPage && (begin >> kPageShift) == ((end - 1) >> kPageShift)) {
+    if (ShadowPage* page = CachedShadowPage(begin)) {
+      ForgetWords(page, begin, end);
+      return;
+    }
+  }
   std::uintptr_t p = begin & ~(kPage - 1);
   while (p < end) {
     // Region by region: a thread's whole stack (64 pages of a fiber) is a scan of one
@@ -105,13 +155,8 @@ void ForgetShadow(std::uintptr_t begin, std::size_t size) {
       const std::uintptr_t hi = p + kPage < end ? p + kPage : end;
       if (lo == p && hi == p + kPage) {
         page->epoch.fetch_add(1, std::memory_order_relaxed);  // every cell: reset on next use
-        continue;
-      }
-      // A partial page: the words the range touches (a word partly inside is forgotten
-      // whole, as before: fresh memory's neighbours are the allocator's).
-      for (std::uintptr_t w = lo & ~std::uintptr_t{7}; w < hi; w += 8) {
-        ShadowCell* cell = page->cells[(w >> 3) & 511].load(std::memory_order_acquire);
-        if (cell != nullptr) cell->gen.store(0, std::memory_order_relaxed);
+      } else {
+        ForgetWords(page, lo, hi);  // a partial page: the words the range touches
       }
     }
   }

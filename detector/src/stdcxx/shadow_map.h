@@ -38,25 +38,23 @@ struct ShadowCell {
   Tid last_tid = kNoTid;
   std::uint32_t last_clock = 0;
   SiteRef last_site;
-  // Uniform mode (!split): every access since the reset covered exactly the bytes
-  // [ulo, uhi) (empty when ulo == uhi), so their histories are equal and bytes[ulo] alone
-  // is kept and updated, the others being empty. The first access covering other bytes
-  // copies it into [ulo + 1, uhi) and the word is split: byte by byte from then on.
-  // A word accessed whole (a pointer, a long) or always as the same int costs one history
-  // update per access instead of one per byte, with the same answers.
-  std::uint8_t ulo = 0, uhi = 0;
+  // The word's bytes as runs of equal histories: bit b of `starts` is set when a run
+  // starts at byte b (bit 0 always is); a run's history is kept in bytes[its first byte],
+  // the others' are unused. After a reset the word is one run of empty histories. An
+  // access covering part of a run splits it (the history is copied to the new run's first
+  // byte), and each run inside the access gets the rules once: a word accessed whole (a
+  // pointer, a long) or as the same ints (an int and its neighbour) costs one history
+  // update per access instead of one per byte, with the same answers. Runs are merged only
+  // by the reset. `split`: more than one run (kept for the tests' tallies).
+  std::uint8_t starts = 1;
   bool split = false;
   AccessHistory bytes[8];
 
   // Forget every access (another run's histories, or forgotten memory).
   void ResetHistories() {
-    if (split) {
-      for (AccessHistory& h : bytes) h.Reset();
-    } else if (ulo != uhi) {
-      bytes[ulo].Reset();
-    }
+    for (unsigned m = starts; m != 0; m &= m - 1) bytes[__builtin_ctz(m)].Reset();
+    starts = 1;
     split = false;
-    ulo = uhi = 0;
     last_valid = false;
   }
 
@@ -66,18 +64,28 @@ struct ShadowCell {
   void unlock() { busy.store(false, std::memory_order_release); }
 };
 
+// The rules for an access that is not exactly one run (CheckCellRace below): the runs are
+// split at lo and hi, then each run of [lo, hi) gets them. Out of line: a word whose
+// accesses differ in their bytes is rare (a struct of chars, a memcpy).
+bool CheckCellBytes(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool write, Tid tid,
+                    const VectorClock& vc, SiteRef site, std::uint32_t step, PriorAccess* race,
+                    std::uint8_t* race_b);
+
 // FastTrack's rules (race_detector.h) on the bytes [lo, hi) of `cell` (0 <= lo < hi <= 8)
-// for an access by `tid` at clock `vc` from `site` (at trace position `step`, race_detector.h): the first race found, byte by byte,
-// with its byte in `*race_b`, or nothing; every byte records the access either way.
+// for an access by `tid` at clock `vc` from `site` (at trace position `step`,
+// race_detector.h): true when it races, with the first race found, byte by byte, given to
+// `on_race(prior, byte)` (called only then, at most once); every byte records the access
+// either way.
 // The same answers and histories as eight separate AccessHistory objects (shadow_test.cc
 // compares them on random programs), faster: the same access again returns at once
-// (last_valid), and a uniform word costs one history update (split).
-// Inline: it runs on every access (a call and its optional<> return cost as much as the
-// uniform case's work).
-inline std::optional<PriorAccess> CheckCell(ShadowCell* cell, std::uint8_t lo,
-                                            std::uint8_t hi, bool write, Tid tid,
-                                            const VectorClock& vc, SiteRef site,
-                                            std::uint32_t step, std::uint8_t* race_b) {
+// (last_valid), and a run of equal bytes costs one history update (starts).
+// Always inline: it runs on every access, and a call with an optional<> result cost as
+// much as the one-run case's work.
+template <typename OnRace>
+[[gnu::always_inline]] inline bool CheckCellWith(ShadowCell* cell, std::uint8_t lo,
+                                                 std::uint8_t hi, bool write, Tid tid,
+                                                 const VectorClock& vc, SiteRef site,
+                                                 std::uint32_t step, OnRace&& on_race) {
   const std::uint32_t clock = vc.Get(tid);
   if (cell->last_valid && cell->last_tid == tid && cell->last_clock == clock &&
       cell->last_write == write && lo >= cell->last_lo && hi <= cell->last_hi &&
@@ -85,41 +93,52 @@ inline std::optional<PriorAccess> CheckCell(ShadowCell* cell, std::uint8_t lo,
     // The last access to the word again, in the same epoch: the rules would record what
     // the bytes hold already (this thread's epoch and site) and find no race, since the
     // last one found none and the clock has only grown since.
-    return std::nullopt;
+    return false;
   }
-  std::optional<PriorAccess> race;
-  if (!cell->split) {
-    if (cell->ulo == cell->uhi) {
-      cell->ulo = lo;  // the first access since the reset: every other byte is empty
-      cell->uhi = hi;
-    }
-    if (cell->ulo == lo && cell->uhi == hi) {
-      AccessHistory& h = cell->bytes[lo];
-      race = write ? h.OnWrite(tid, vc, site, step) : h.OnRead(tid, vc, site, step);
-      if (race) *race_b = lo;
-    } else {
-      for (std::uint8_t b = cell->ulo + 1; b < cell->uhi; ++b) cell->bytes[b] = cell->bytes[cell->ulo];
-      cell->split = true;
-    }
+  bool raced;
+  // Exactly one run: a run starts at lo and at hi (bit 8: the word's end), none between.
+  const unsigned bounds = (cell->starts | 0x100u) & ((2u << hi) - 1) & ~((1u << lo) - 1);
+  if (bounds == ((1u << lo) | (1u << hi))) [[likely]] {
+    AccessHistory& h = cell->bytes[lo];
+    const std::optional<PriorAccess> r =
+        write ? h.OnWrite(tid, vc, site, step) : h.OnRead(tid, vc, site, step);
+    raced = r.has_value();
+    if (raced) [[unlikely]] on_race(*r, lo);
+  } else {
+    PriorAccess race;
+    std::uint8_t race_b = 0;
+    raced = CheckCellBytes(cell, lo, hi, write, tid, vc, site, step, &race, &race_b);
+    if (raced) on_race(race, race_b);
   }
-  if (cell->split) {
-    for (std::uint8_t b = lo; b < hi; ++b) {
-      AccessHistory& h = cell->bytes[b];
-      auto r = write ? h.OnWrite(tid, vc, site, step) : h.OnRead(tid, vc, site, step);
-      if (r && !race) {
-        race = r;
-        *race_b = b;
-      }
-    }
-  }
-  cell->last_valid = !race;
+  cell->last_valid = !raced;
   cell->last_write = write;
   cell->last_lo = lo;
   cell->last_hi = hi;
   cell->last_tid = tid;
   cell->last_clock = clock;
   cell->last_site = site;
-  return race;
+  return raced;
+}
+
+// The same, the race in `*race` and its byte in `*race_b`.
+inline bool CheckCellRace(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool write,
+                          Tid tid, const VectorClock& vc, SiteRef site, std::uint32_t step,
+                          PriorAccess* race, std::uint8_t* race_b) {
+  return CheckCellWith(cell, lo, hi, write, tid, vc, site, step,
+                       [&](const PriorAccess& p, std::uint8_t b) {
+                         *race = p;
+                         *race_b = b;
+                       });
+}
+
+// The same rules, the race as an optional (shadow_test.cc).
+inline std::optional<PriorAccess> CheckCell(ShadowCell* cell, std::uint8_t lo,
+                                            std::uint8_t hi, bool write, Tid tid,
+                                            const VectorClock& vc, SiteRef site,
+                                            std::uint32_t step, std::uint8_t* race_b) {
+  PriorAccess race;
+  if (CheckCellRace(cell, lo, hi, write, tid, vc, site, step, &race, race_b)) return race;
+  return std::nullopt;
 }
 
 // The table's page level: the cells of one 4 KiB page of application memory.
@@ -128,27 +147,56 @@ struct ShadowPage {
   std::atomic<ShadowCell*> cells[512];
 };
 
+// Resets `cell` (of `page`) if its histories are another run's or its memory was forgotten
+// since (a fresh heap block, a new stack): the caller holds the cell (see above).
+inline void FreshenCell(ShadowCell* cell, const ShadowPage* page, std::uint64_t gen) {
+  const std::uint32_t page_epoch = page->epoch.load(std::memory_order_relaxed);
+  if (cell->gen.load(std::memory_order_relaxed) != gen || cell->page_epoch != page_epoch) {
+    cell->ResetHistories();
+    cell->gen.store(gen, std::memory_order_relaxed);
+    cell->page_epoch = page_epoch;
+  }
+}
+
 // The cell of the word holding `addr`, created if absent, with `*page` set to its page;
 // null for an address outside the 47-bit user address space (not checked).
 ShadowCell* CellForSlow(std::uintptr_t addr, ShadowPage** page);
 
-// The calling OS thread's last pages, direct-mapped by page number (pages are never
-// freed: the pointers stay valid). Accesses alternate between a fiber's stack, the heap
-// and globals: one entry would miss on most of them.
+// The calling OS thread's last pages, two-way set-associative by a hash of the page
+// number (pages are never freed: the pointers stay valid). Accesses alternate between the
+// fibers' stacks, the heap and globals; fiber stacks lie at a fixed stride, so the page
+// number's low bits alone would map every fiber's top page to one entry, and two hot pages
+// sharing a set must not evict each other at every access.
 struct ShadowPageCache {
   std::uintptr_t page_number = ~std::uintptr_t{0};
   ShadowPage* page = nullptr;
 };
-inline constexpr std::size_t kShadowPageCache = 16;
+inline constexpr std::size_t kShadowPageCache = 128;  // 64 sets of two ways
 extern constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowPageCache
     tls_shadow_pages[kShadowPageCache];
+// The set of `addr`'s page: its most recent way first.
+inline ShadowPageCache* ShadowPageSet(std::uintptr_t addr) {
+  return &tls_shadow_pages[(((addr >> 12) * 0x9E3779B97F4A7C15ull) >> 58) * 2];
+}
+// The cached page of `addr`, or null.
+inline ShadowPage* CachedShadowPage(std::uintptr_t addr) {
+  const ShadowPageCache* set = ShadowPageSet(addr);
+  if (set[0].page_number == (addr >> 12)) [[likely]] return set[0].page;
+  if (set[1].page_number == (addr >> 12)) return set[1].page;
+  return nullptr;
+}
+// Remembers `page` as the page of `addr` (its set's most recent way).
+inline void CacheShadowPage(std::uintptr_t addr, ShadowPage* page) {
+  ShadowPageCache* set = ShadowPageSet(addr);
+  if (set[0].page_number != (addr >> 12)) set[1] = set[0];
+  set[0] = ShadowPageCache{addr >> 12, page};
+}
 
 inline ShadowCell* CellFor(std::uintptr_t addr, ShadowPage** page) {
-  ShadowPageCache& c = tls_shadow_pages[(addr >> 12) % kShadowPageCache];
-  if ((addr >> 12) == c.page_number) {
-    ShadowCell* cell = c.page->cells[(addr >> 3) & 511].load(std::memory_order_acquire);
+  if (ShadowPage* p = CachedShadowPage(addr)) {
+    ShadowCell* cell = p->cells[(addr >> 3) & 511].load(std::memory_order_acquire);
     if (cell != nullptr) {
-      *page = c.page;
+      *page = p;
       return cell;
     }
   }

@@ -20,6 +20,7 @@
 
 #include "access_names.h"
 #include "runtime.h"
+#include "shadow_stack.h"
 
 extern "C" void __tsan_func_entry(void* caller_pc);  // plain_memory.cc
 
@@ -46,76 +47,22 @@ struct SpinGuard {
   Spin& s_;
 };
 
-// ---- shadow stacks ------------------------------------------------------------------
-
-constexpr std::size_t kMaxDepth = 512;
-struct ShadowStack {
-  std::uint64_t gen = 0;
-  Tid tid = kNoTid;
-  int in_lab = 0;         // InLab depth
-  int callbacks = 0;      // ProgramCallback depth: the lab runs the program's function
-  std::size_t depth = 0;  // may exceed kMaxDepth: frames past it are not stored
-  std::uintptr_t pcs[kMaxDepth];
-};
+// ---- shadow stacks (shadow_stack.h) ------------------------------------------------
 
 Spin g_stacks_mu;
 std::unordered_map<const ThreadState*, ShadowStack*>* g_stacks;
 // The calling OS thread's stack before it is a lab thread (static initialisation).
 thread_local ShadowStack* tls_os_stack = nullptr;
-// A per-OS-thread front for g_stacks, direct-mapped by ThreadState address: a controlled
-// run switches fibers (and so lab threads) on one OS thread at every scheduling point, and
-// StackOf runs on every access and call; ThreadStates are reused schedule after schedule,
-// so their stacks are found here without the lock. Entries never go stale: a stack
-// belongs to its ThreadState for the process (g_stacks is never pruned).
-struct StackSlot {
-  const ThreadState* t = nullptr;
-  ShadowStack* s = nullptr;
-};
-constexpr std::size_t kStackSlots = 64;
-thread_local StackSlot tls_stack_slots[kStackSlots];
-
-std::size_t StackSlotOf(const ThreadState* t) {
-  return (reinterpret_cast<std::uintptr_t>(t) >> 6) % kStackSlots;
-}
-
-[[gnu::noinline]] ShadowStack* StackOfSlow(const ThreadState* t) {
-  if (t == nullptr) {
-    if (tls_os_stack == nullptr) tls_os_stack = new ShadowStack;
-    return tls_os_stack;
-  }
-  ShadowStack* s;
-  {
-    SpinGuard g(g_stacks_mu);
-    if (g_stacks == nullptr) g_stacks = new std::unordered_map<const ThreadState*, ShadowStack*>;
-    ShadowStack*& slot = (*g_stacks)[t];
-    if (slot == nullptr) slot = new ShadowStack;
-    s = slot;
-  }
-  tls_stack_slots[StackSlotOf(t)] = StackSlot{t, s};
-  return s;
-}
-
-inline ShadowStack* StackOf(const ThreadState* t) {
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
-  ShadowStack* s = t != nullptr && slot.t == t ? slot.s : StackOfSlow(t);
-  if (t == nullptr) return s;
-  // ThreadStates are reused from schedule to schedule: a stack left by an aborted fiber
-  // (unwound by RunAborted) belongs to another thread of another run.
-  const std::uint64_t gen = t->run != nullptr ? t->run->gen : 0;
-  if (s->gen != gen || s->tid != t->tid) [[unlikely]] {
-    s->gen = gen;
-    s->tid = t->tid;
-    s->depth = 0;
-    s->in_lab = 0;
-    s->callbacks = 0;
-  }
-  return s;
-}
+constexpr std::size_t kMaxDepth = kMaxShadowDepth;
 
 // ---- symbolizer ---------------------------------------------------------------------
 
 struct Resolved {
   SiteRef site;  // the first non-internal line of the address's inline chain, if any
+  // site's file as one interned string per file (site.file is the access key's own copy,
+  // access_names.h): what an operation's site (SiteFor) carries, so the runtime's
+  // per-pointer file classification (runtime.h FileClassSlot) sees one pointer per file.
+  const char* file = nullptr;
   bool found = false;
   Owner owner = Owner::kUnknown;
   StdFacility facility = StdFacility::kNone;
@@ -177,9 +124,6 @@ Owner OwnerOfFile(const char* file) {
   return Internal(file) ? Owner::kLab : Owner::kStudent;
 }
 
-// Set while this thread resolves an address: libdw's own locks and allocations must not
-// come back into the classification (real_calls.cc: IsRawCall).
-thread_local bool tls_resolving = false;
 
 // The CU (compilation unit) of an address in the executable: code of an uninstrumented lab
 // library (liblab, liblab_spec, liblab_std) is the lab's whatever header it was inlined
@@ -386,6 +330,7 @@ Resolved Resolve(std::uintptr_t pc) {
       DescribeScope(scope, comp_dir, &k);
       const std::uint32_t key = AccessKeyId(k);
       r.site = SiteRef{key != 0 ? AccessSiteFile(key) : f, line};
+      r.file = f;
       r.found = true;
     }
     // A student's line is also the site; for the lab's code the site does not matter (its
@@ -458,6 +403,9 @@ inline Resolved Lookup(std::uintptr_t pc) {
   return r;
 }
 
+// The site of an operation (not of a plain access: no access key) at a resolved address.
+SiteRef OperationSite(const Resolved& r) { return SiteRef{r.file, r.site.line}; }
+
 // The owner decided by the shadow stack, innermost caller first: the first call site that
 // is the student's or the lab's (an out-of-line std:: template called by either, or a
 // function the lab's uninstrumented code calls back). kUnknown when none decides.
@@ -471,6 +419,58 @@ Owner OwnerFromStack(SiteRef* site) {
     }
   }
   return Owner::kUnknown;
+}
+
+// ---- operation sites as Locs --------------------------------------------------------
+
+// The Loc of an operation at `site` (hooks.h takes a Loc): one per site for the process.
+[[gnu::noinline]] Loc LocOfSlow(SiteRef site) {
+#if defined(__cpp_lib_source_location)
+  // libstdc++'s std::source_location is one pointer to {file, function, line, column};
+  // hooks.h takes a Loc, so one is built for each resolved site (kept for the process).
+  struct Impl {
+    const char* file;
+    const char* function;
+    unsigned line;
+    unsigned column;
+  };
+  static_assert(sizeof(Loc) == sizeof(const Impl*));
+  static Spin mu;
+  static std::unordered_map<std::uint64_t, const Impl*>* impls;
+  const Impl* impl;
+  {
+    SpinGuard g(mu);
+    if (impls == nullptr) impls = new std::unordered_map<std::uint64_t, const Impl*>;
+    const std::uint64_t key = reinterpret_cast<std::uintptr_t>(site.file) * 31 + site.line;
+    const Impl*& slot = (*impls)[key];
+    if (slot == nullptr || slot->file != site.file || slot->line != site.line) {
+      slot = new Impl{site.file != nullptr ? site.file : "?", "", site.line, 0};
+    }
+    impl = slot;
+  }
+  Loc loc;
+  std::memcpy(static_cast<void*>(&loc), &impl, sizeof impl);
+  return loc;
+#else
+  return Loc::current(site.file != nullptr ? site.file : "?", site.line);
+#endif
+}
+
+// LocOfSlow's per-OS-thread front (sites are {interned file, line}: the pointer decides).
+struct LocSlot {
+  const char* file = nullptr;
+  std::uint32_t line = 0;
+  Loc loc;
+};
+constexpr std::size_t kLocSlots = 64;
+thread_local LocSlot tls_locs[kLocSlots];
+
+Loc LocOf(SiteRef site) {
+  LocSlot& slot = tls_locs[(reinterpret_cast<std::uintptr_t>(site.file) / 8 + site.line * 7) % kLocSlots];
+  if (slot.file != site.file || slot.line != site.line || site.file == nullptr) {
+    slot = LocSlot{site.file, site.line, LocOfSlow(site)};
+  }
+  return slot.loc;
 }
 
 // ---- the caller of a library function that called an interposer ---------------------
@@ -508,17 +508,20 @@ std::uintptr_t InterposerCfa(std::uintptr_t pc) {
   return 0;
 }
 
+// g_slots' per-OS-thread front: a learned slot never changes, so a hit needs no lock.
+thread_local SlotCache tls_slots[kSlotCacheSize];
+
 // The learned return address of the library function at `pc`, or 0.
 std::uintptr_t LearnedCaller(std::uintptr_t pc, std::uintptr_t cfa) {
   if (cfa == 0) return 0;
-  std::uintptr_t offset = 0;
-  {
+  SlotCache& mine = tls_slots[(pc >> 4) % kSlotCacheSize];
+  if (mine.pc != pc) {
     SpinGuard g(g_slot_mu);
     const SlotCache& c = g_slots[(pc >> 4) % kSlotCacheSize];
     if (c.pc != pc) return 0;
-    offset = c.offset;
+    mine = c;
   }
-  return *reinterpret_cast<const std::uintptr_t*>(cfa + offset);
+  return *reinterpret_cast<const std::uintptr_t*>(cfa + mine.offset);
 }
 
 // After an unwind found `ret` as the library function's return address: remember where.
@@ -550,32 +553,33 @@ int FramesAfter(std::uintptr_t pc, std::uintptr_t* out, int max, bool* found) {
 
 }  // namespace
 
-void PushFrame(std::uintptr_t caller_pc) {
-  ShadowStack* s = StackOf(tls_self);
-  if (s->depth < kMaxDepth) s->pcs[s->depth] = caller_pc;
-  ++s->depth;
+constinit LAB_TLS StackSlot tls_stack_slots[kStackSlots];
+constinit LAB_TLS bool tls_resolving = false;
+constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
+constinit LAB_TLS CallSlot tls_calls[kCallSlots];
+
+ShadowStack* StackOfSlow(const ThreadState* t) {
+  if (t == nullptr) {
+    if (tls_os_stack == nullptr) tls_os_stack = new ShadowStack;
+    return tls_os_stack;
+  }
+  ShadowStack* s;
+  {
+    SpinGuard g(g_stacks_mu);
+    if (g_stacks == nullptr) g_stacks = new std::unordered_map<const ThreadState*, ShadowStack*>;
+    ShadowStack*& slot = (*g_stacks)[t];
+    if (slot == nullptr) slot = new ShadowStack;
+    s = slot;
+  }
+  tls_stack_slots[StackSlotOf(t)] = StackSlot{t, s};
+  return s;
 }
 
-void PopFrame() {
-  ShadowStack* s = StackOf(tls_self);
-  if (s->depth > 0) --s->depth;
-}
-
-InLab::InLab() : depth_(&StackOf(tls_self)->in_lab) { ++*depth_; }
-InLab::~InLab() { --*depth_; }
-bool InLabNow() {
-  // Asked on every access: a known stack outside the lab answers without the staleness
-  // check (a stale stack would be reset to in_lab 0 anyway).
-  const ThreadState* t = tls_self;
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
-  if (t != nullptr && slot.t == t && slot.s->in_lab == 0) return false;
-  return StackOf(t)->in_lab > 0;
-}
 
 SiteRef SiteFor(std::uintptr_t pc) {
   // A return address points after the call: pc - 1 lies in the calling instruction.
   Resolved r = Lookup(pc - 1);
-  if (r.found) return r.site;
+  if (r.found) return OperationSite(r);
   // Called from a library without the student's debug information (libstdc++.so's
   // std::thread constructor, condition_variable::wait): the real stack's next frames
   // reach the student's code before the shadow stack does (its inlined callers push
@@ -583,7 +587,7 @@ SiteRef SiteFor(std::uintptr_t pc) {
   const std::uintptr_t cfa = InterposerCfa(pc);
   if (const std::uintptr_t ret = LearnedCaller(pc, cfa); ret != 0) {
     r = Lookup(ret - 1);
-    if (r.found) return r.site;
+    if (r.found) return OperationSite(r);
   }
   std::uintptr_t frames[12];
   bool found = false;
@@ -592,12 +596,12 @@ SiteRef SiteFor(std::uintptr_t pc) {
   if (n > 0 && found) LearnCaller(pc, cfa, frames[0]);
   for (int i = 0; i < n; ++i) {
     r = Lookup(frames[i] - 1);
-    if (r.found) return r.site;
+    if (r.found) return OperationSite(r);
   }
   ShadowStack* s = StackOf(tls_self);
   for (std::size_t i = s->depth < kMaxDepth ? s->depth : kMaxDepth; i > 0; --i) {
     r = Lookup(s->pcs[i - 1] - 1);
-    if (r.found) return r.site;
+    if (r.found) return OperationSite(r);
   }
   return SiteRef{};
 }
@@ -612,6 +616,11 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
   }
   const Resolved r = Lookup(pc - 1);
   if (facility != nullptr) *facility = r.facility;
+  if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
+    // The address decides alone: remembered in the front plain_memory.cc asks first.
+    RememberAccessClass(
+        AccessClass{pc, r.owner == Owner::kStudent ? r.site : SiteRef{}, r.owner == Owner::kStudent});
+  }
   if (r.owner == Owner::kStudent) {
     *site = r.site;
     return true;
@@ -648,9 +657,13 @@ StdFacility WaitFacilityAt(std::uintptr_t pc) {
 ProgramCallback::ProgramCallback() { ++StackOf(tls_self)->callbacks; }
 ProgramCallback::~ProgramCallback() { --StackOf(tls_self)->callbacks; }
 
-bool StudentCall(std::uintptr_t pc) {
-  if (tls_resolving) return false;  // libdw's own locks, while an address is resolved
+bool StudentCallSlow(std::uintptr_t pc) {
   Resolved r = Lookup(pc - 1);
+  if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
+    // The address decides alone: remembered, with the call's Loc when it has a line.
+    tls_calls[CallSlotOf(pc)] =
+        CallSlot{pc, r.owner == Owner::kStudent, r.found, r.found ? LocOf(OperationSite(r)) : Loc{}};
+  }
   if (r.owner == Owner::kStudent) return true;
   if (r.owner == Owner::kLab) return false;
   if (r.owner == Owner::kUnknown) {
@@ -682,38 +695,7 @@ bool StudentCall(std::uintptr_t pc) {
   return OwnerFromStack(nullptr) != Owner::kLab;
 }
 
-Loc LocFor(std::uintptr_t pc) {
-  const SiteRef site = SiteFor(pc);
-#if defined(__cpp_lib_source_location)
-  // libstdc++'s std::source_location is one pointer to {file, function, line, column};
-  // hooks.h takes a Loc, so one is built for each resolved site (kept for the process).
-  struct Impl {
-    const char* file;
-    const char* function;
-    unsigned line;
-    unsigned column;
-  };
-  static_assert(sizeof(Loc) == sizeof(const Impl*));
-  static Spin mu;
-  static std::unordered_map<std::uint64_t, const Impl*>* impls;
-  const Impl* impl;
-  {
-    SpinGuard g(mu);
-    if (impls == nullptr) impls = new std::unordered_map<std::uint64_t, const Impl*>;
-    const std::uint64_t key = reinterpret_cast<std::uintptr_t>(site.file) * 31 + site.line;
-    const Impl*& slot = (*impls)[key];
-    if (slot == nullptr || slot->file != site.file || slot->line != site.line) {
-      slot = new Impl{site.file != nullptr ? site.file : "?", "", site.line, 0};
-    }
-    impl = slot;
-  }
-  Loc loc;
-  std::memcpy(static_cast<void*>(&loc), &impl, sizeof impl);
-  return loc;
-#else
-  return Loc::current(site.file != nullptr ? site.file : "?", site.line);
-#endif
-}
+Loc LocForSlow(std::uintptr_t pc) { return LocOf(SiteFor(pc)); }
 
 const char* GlobalName(const void* addr) {
   SpinGuard g(g_sym_mu);

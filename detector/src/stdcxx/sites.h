@@ -8,16 +8,25 @@
 // Without debug information (-g missing) the site is unknown ("?"), never a wrong line.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "lab/internal/hooks.h"
 #include "lab/internal/site.h"
+#include "shadow_stack.h"
 
 namespace lab::internal::stdcxx {
 
 // Shadow stack of the calling lab thread (fibers of a controlled run each have their own).
-void PushFrame(std::uintptr_t caller_pc);
-void PopFrame();
+inline void PushFrame(std::uintptr_t caller_pc) {
+  ShadowStack* s = StackOf(tls_self);
+  if (s->depth < kMaxShadowDepth) s->pcs[s->depth] = caller_pc;
+  ++s->depth;
+}
+inline void PopFrame() {
+  ShadowStack* s = StackOf(tls_self);
+  if (s->depth > 0) --s->depth;
+}
 
 // While an InLab is alive, the calling lab thread is inside the lab (an interposer
 // calling the runtime): its accesses are not the student's, and its pthread calls go to
@@ -25,15 +34,15 @@ void PopFrame();
 // the runtime, and the fiber resumed there is in its own InLab.
 class InLab {
  public:
-  InLab();
-  ~InLab();
+  InLab() : depth_(&StackOf(tls_self)->in_lab) { ++*depth_; }
+  ~InLab() { --*depth_; }
   InLab(const InLab&) = delete;
   InLab& operator=(const InLab&) = delete;
 
  private:
   int* depth_;
 };
-bool InLabNow();
+inline bool InLabNow() { return InLabNowInline(); }
 
 // Whose code an address is. The lab's: its libraries (uninstrumented, but they call
 // pthread functions and instrumented templates of the submission's translation unit), its
@@ -42,6 +51,11 @@ bool InLabNow();
 // headers (Recorder). A system header decides nothing: the nearest caller does.
 enum class Owner : std::uint8_t { kUnknown, kSystem, kLab, kStudent };
 enum class StdFacility : std::uint8_t;
+
+// Set while the calling OS thread resolves an address: libdw's own locks and allocations,
+// and the resolver's std:: template code (maybe the program's instrumented copy), must not
+// come back into the classification (real_calls.cc: IsRawCall; plain_memory.cc).
+extern constinit LAB_TLS bool tls_resolving;
 
 // Whether a plain access or atomic at `pc` (the return address of __tsan_*) is the
 // student's: its own line decides, or else (std:: template code) the innermost call site on
@@ -52,6 +66,35 @@ enum class StdFacility : std::uint8_t;
 // std:: template code may be the program's instrumented copy).
 // `*facility` (if given) gets the address's StdFacility (below) from the same lookup.
 bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility = nullptr);
+
+// StudentAccess's per-OS-thread front, for the addresses whose answer is theirs alone (the
+// student's line or the lab's code; not std:: template code, which the stack decides): the
+// inline path of every plain access (plain_memory.cc) asks it first. Filled by
+// StudentAccess; an address resolves to the same answer forever, so entries never go stale.
+struct AccessClass {
+  std::uintptr_t pc = 0;  // the __tsan_* return address; 0: empty
+  SiteRef site;           // the student's line (student only)
+  bool student = false;
+};
+// Two-way set-associative by a multiplicative hash: two hot addresses sharing a set must
+// not evict each other at every access.
+inline constexpr std::size_t kAccessClasses = 512;  // 256 sets of two ways
+extern constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
+inline AccessClass* AccessClassSet(std::uintptr_t pc) {
+  return &tls_access_classes[((pc * 0x9E3779B97F4A7C15ull) >> 56) * 2];
+}
+// The entry of `pc`, or null.
+inline const AccessClass* FindAccessClass(std::uintptr_t pc) {
+  const AccessClass* set = AccessClassSet(pc);
+  if (set[0].pc == pc) [[likely]] return &set[0];
+  if (set[1].pc == pc) return &set[1];
+  return nullptr;
+}
+inline void RememberAccessClass(const AccessClass& c) {
+  AccessClass* set = AccessClassSet(c.pc);
+  if (set[0].pc != c.pc) set[1] = set[0];
+  set[0] = c;
+}
 
 // The standard facility whose implementation an atomic operation belongs to, from the
 // inline chain of its address (libstdc++ 12 inlines them into the student's function):
@@ -78,7 +121,26 @@ StdFacility WaitFacilityAt(std::uintptr_t pc);
 // Whether a pthread call returning to `pc` is the student's; a call from a shared library
 // (libstdc++.so) is decided by the real stack's first frame in the executable. False while
 // the calling thread resolves an address (libdw's own locks).
-bool StudentCall(std::uintptr_t pc);
+bool StudentCallSlow(std::uintptr_t pc);
+// An interposed call's answers by its return address, for the addresses that decide alone
+// (the student's line or the lab's code; a call from a shared library is decided by the
+// real stack and is not kept): StudentCall's, and LocFor's when the address has a line.
+// Filled by StudentCallSlow; an address's answers never change.
+struct CallSlot {
+  std::uintptr_t pc = 0;
+  bool student = false;
+  bool has_loc = false;
+  Loc loc;
+};
+inline constexpr std::size_t kCallSlots = 128;
+extern constinit LAB_TLS CallSlot tls_calls[kCallSlots];
+inline std::size_t CallSlotOf(std::uintptr_t pc) { return (pc ^ (pc >> 7)) % kCallSlots; }
+inline bool StudentCall(std::uintptr_t pc) {
+  if (tls_resolving) return false;  // libdw's own locks, while an address is resolved
+  const CallSlot& slot = tls_calls[CallSlotOf(pc)];
+  if (slot.pc == pc) [[likely]] return slot.student;
+  return StudentCallSlow(pc);
+}
 // While one lives, the calling lab thread runs a function of the program on the lab's
 // behalf (pthread_once's): a call from libstdc++.so inside it is judged by the frames
 // above the lab's (StudentCall), not refused as the lab's own.
@@ -93,7 +155,12 @@ struct ProgramCallback {
 // interposer's or __tsan_*'s own return address).
 SiteRef SiteFor(std::uintptr_t pc);
 // The same as a Loc, for the hooks.h operations (file and line only).
-Loc LocFor(std::uintptr_t pc);
+Loc LocForSlow(std::uintptr_t pc);
+inline Loc LocFor(std::uintptr_t pc) {
+  const CallSlot& slot = tls_calls[CallSlotOf(pc)];
+  if (slot.pc == pc && slot.has_loc) [[likely]] return slot.loc;
+  return LocForSlow(pc);
+}
 
 // The name of the global or static object at `addr` from the symbol table ("m",
 // "forks+8"), or empty for stack and heap memory. Cached per address.

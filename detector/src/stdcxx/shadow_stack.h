@@ -1,0 +1,73 @@
+// shadow_stack.h — each lab thread's shadow call stack and InLab depth (sites.h), with the
+// inline lookups every plain access and every interposer makes.
+//
+// A lab thread's stack is fed by __tsan_func_entry/exit (the return address into every
+// instrumented caller); sites.cc walks it to decide whose code an access in a std:: template
+// is. The InLab depth lives with it because it is per lab thread, not per OS thread (a
+// controlled run switches fibers inside the runtime). Stacks are found through a
+// per-OS-thread direct-mapped front keyed by ThreadState address: ThreadStates are reused
+// schedule after schedule, so a warm lookup is one probe and no lock. Entries never go
+// stale: a stack belongs to its ThreadState for the process (StackOfSlow's map is never
+// pruned); a stack left by an earlier run (an aborted fiber) is reset on its first use in
+// the new one (StackOf's generation check).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "runtime.h"
+
+namespace lab::internal::stdcxx {
+
+inline constexpr std::size_t kMaxShadowDepth = 512;
+struct ShadowStack {
+  std::uint64_t gen = 0;
+  Tid tid = kNoTid;
+  int in_lab = 0;         // InLab depth
+  int callbacks = 0;      // ProgramCallback depth: the lab runs the program's function
+  std::size_t depth = 0;  // may exceed kMaxShadowDepth: frames past it are not stored
+  std::uintptr_t pcs[kMaxShadowDepth];
+};
+
+struct StackSlot {
+  const ThreadState* t = nullptr;
+  ShadowStack* s = nullptr;
+};
+inline constexpr std::size_t kStackSlots = 64;
+extern constinit LAB_TLS StackSlot tls_stack_slots[kStackSlots];
+
+inline std::size_t StackSlotOf(const ThreadState* t) {
+  return (reinterpret_cast<std::uintptr_t>(t) >> 6) % kStackSlots;
+}
+
+// The stack of `t` (null: the calling OS thread before it is a lab thread), created on
+// first use. Out of line: the first lookup of a ThreadState on this OS thread.
+ShadowStack* StackOfSlow(const ThreadState* t);
+
+inline ShadowStack* StackOf(const ThreadState* t) {
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
+  ShadowStack* s = t != nullptr && slot.t == t ? slot.s : StackOfSlow(t);
+  if (t == nullptr) return s;
+  // ThreadStates are reused from schedule to schedule: a stack left by an aborted fiber
+  // (unwound by RunAborted) belongs to another thread of another run.
+  const std::uint64_t gen = t->run != nullptr ? t->run->gen : 0;
+  if (s->gen != gen || s->tid != t->tid) [[unlikely]] {
+    s->gen = gen;
+    s->tid = t->tid;
+    s->depth = 0;
+    s->in_lab = 0;
+    s->callbacks = 0;
+  }
+  return s;
+}
+
+// sites.h InLabNow. Asked on every access and interposed call: a known stack outside the
+// lab answers without the staleness check (a stale stack would be reset to in_lab 0).
+inline bool InLabNowInline() {
+  const ThreadState* t = tls_self;
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
+  if (t != nullptr && slot.t == t && slot.s->in_lab == 0) [[likely]] return false;
+  return StackOf(t)->in_lab > 0;
+}
+
+}  // namespace lab::internal::stdcxx
