@@ -138,7 +138,9 @@ void ReleaseSlow(ThreadState* self, ObjectState* obj) {
 }
 
 void AcquireSlow(ThreadState* self, ObjectState* obj) {
-  if (self->vc.Join(obj->vc)) self->vc_version++;
+  // A clock `self` published itself (vc_owner, at an older version) is covered by self's
+  // clock, which only grew since: the join could not change anything.
+  if (obj->vc_owner != self && self->vc.Join(obj->vc)) self->vc_version++;
   self->span_ns = std::max(self->span_ns, obj->span_ns);
 }
 

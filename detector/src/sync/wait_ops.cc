@@ -232,6 +232,7 @@ int BarrierWaitOp(ObjectState* s, const Loc& loc) {
   if (s->arrived >= parties) {
     // The last arrival publishes every party's clock and releases the round.
     s->vc.Assign(s->barrier_vc);
+    s->vc_owner = nullptr;  // no longer any one thread's published clock (runtime.h)
     s->barrier_vc.Clear();
     s->arrived = 0;
     s->round++;
