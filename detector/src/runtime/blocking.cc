@@ -45,7 +45,7 @@ bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, R
   } else {
     self->waiting_on.store(obj);
   }
-  if (!self->timed_wait) {
+  if (!self->timed_wait && !NoCyclePossible(self, obj, kind)) {
     if (auto dl = FindDeadlock(self, obj, kind, site)) {
       FatalFinding(self, std::move(*dl), &g.lock());
       // kReport policy: block on as the program asked.

@@ -89,6 +89,13 @@ bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
 // the CAS (an unlock in between sees the count and wakes the queue). True when taken (and
 // dequeued again); false: park, then call again.
 bool EnqueueOrTake(ObjectState* s, ThreadState* self, bool controlled) {
+  if (controlled) {
+    // One fiber runs at a time: no unlock can come between the enqueue and the retry, so
+    // take first and enqueue only to park (the same end state, without the list work).
+    if (TakeOwner(s, self, true)) return true;
+    s->waiters.push_back(self);
+    return false;
+  }
   s->waiters.push_back(self);
   if (!TakeOwner(s, self, controlled)) return false;
   auto it = std::find(s->waiters.begin(), s->waiters.end(), self);
@@ -403,6 +410,8 @@ std::string UnlockNotOwnerAdvice(const ObjectState* s) {
   } else if (s->kind == ObjKind::kRLock && s->recursion > 1) {
     s->recursion--;
     return;
+  } else if (!self->held.empty() && self->held.back().obj == s && !self->held.back().shared) {
+    self->held.pop_back();  // RemoveHeld's first match, without the call: the common order
   } else {
     RemoveHeld(self, s, false);
   }
