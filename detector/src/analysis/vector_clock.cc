@@ -1,4 +1,5 @@
-// vector_clock.cc — the out-of-line operations of VectorClock: growth and LessOrEqual.
+// vector_clock.cc — the out-of-line operations of VectorClock: growth, the join of heap
+// clocks, LessOrEqual.
 //
 // The vector only ever grows to the largest Tid that holds a non-zero component, so
 // every comparison treats missing entries as 0 (Get does) and two clocks of different
@@ -25,6 +26,26 @@ void VectorClock::Reserve(std::uint32_t n) {
   FreeHeap();
   p_ = d;
   cap_ = cap;
+}
+
+bool VectorClock::JoinScalar(const VectorClock& o, std::uint32_t* uncovered) {
+  const std::uint32_t n = o.size_;
+  std::uint32_t unc = 0;
+  // Components of this beyond `o` compare against an implicit 0.
+  for (std::uint32_t i = n; i < size_; ++i) unc |= p_[i];
+  if (n > size_) Widen(n);
+  std::uint32_t* a = p_;
+  const std::uint32_t* b = o.p_;
+  std::uint32_t changed = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::uint32_t x = a[i];
+    const std::uint32_t y = b[i];
+    changed |= static_cast<std::uint32_t>(y > x);
+    unc |= static_cast<std::uint32_t>(x > y);
+    a[i] = y > x ? y : x;
+  }
+  if (uncovered != nullptr) *uncovered |= unc;
+  return changed != 0;
 }
 
 bool VectorClock::LessOrEqual(const VectorClock& o) const {

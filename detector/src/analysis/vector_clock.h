@@ -154,25 +154,12 @@ class VectorClock {
 #endif
   // The general join (a heap clock on either side). `uncovered`: or-ed with a non-zero
   // value when some component of this exceeded o's (JoinCovered). True when this changed.
-  bool JoinScalar(const VectorClock& o, std::uint32_t* uncovered) {
-    const std::uint32_t n = o.size_;
-    std::uint32_t unc = 0;
-    // Components of this beyond `o` compare against an implicit 0.
-    for (std::uint32_t i = n; i < size_; ++i) unc |= p_[i];
-    if (n > size_) Widen(n);
-    std::uint32_t* a = p_;
-    const std::uint32_t* b = o.p_;
-    std::uint32_t changed = 0;
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const std::uint32_t x = a[i];
-      const std::uint32_t y = b[i];
-      changed |= static_cast<std::uint32_t>(y > x);
-      unc |= static_cast<std::uint32_t>(x > y);
-      a[i] = y > x ? y : x;
-    }
-    if (uncovered != nullptr) *uncovered |= unc;
-    return changed != 0;
-  }
+  // Out of line (vector_clock.cc), with SSE2: the inline join of two inline clocks then
+  // needs no callee-saved registers in its callers.
+#if defined(__SSE2__)
+  [[gnu::noinline]]
+#endif
+  bool JoinScalar(const VectorClock& o, std::uint32_t* uncovered);
   // Grows to `n` components (n > size_), the new ones 0.
   void Widen(std::uint32_t n) {
     if (n > cap_) Reserve(n);

@@ -158,7 +158,8 @@ bool SpinAcquire(ObjectState* s, ThreadState* self) {
     AddWaiterCount(s, -1, controlled);
     if (!ok) return false;
     s->recursion = 1;
-    OnAcquired(self, s, site, timeout.has_value(), false, InControlledRun() ? false : true);
+    // rt_held: free runs hold the runtime lock here (tls_run == nullptr: !InControlledRun()).
+    OnAcquired(self, s, site, timeout.has_value(), false, tls_run == nullptr);
     return true;
   }
 

@@ -14,7 +14,10 @@
 namespace lab::internal {
 namespace {
 
-void RemoveFrom(std::vector<ThreadState*>& v, ThreadState* t) {
+// Inline: after a wake-up the list is usually empty already (WakeAll cleared it, WakeOne
+// took the waker's pick), so most calls test that and return.
+inline void RemoveFrom(std::vector<ThreadState*>& v, ThreadState* t) {
+  if (v.empty()) return;
   auto it = std::find(v.begin(), v.end(), t);
   if (it != v.end()) v.erase(it);
 }
