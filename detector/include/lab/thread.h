@@ -28,12 +28,12 @@ class Thread {
   template <class F>
     requires std::is_invocable_v<F&>
   Thread(std::string_view name, F&& fn, Loc loc = Loc::current())
-      : s_(internal::SpawnThread(name, std::function<void()>(std::forward<F>(fn)), loc)) {}
+      : s_(internal::SpawnThread(name, internal::ThreadFn(std::forward<F>(fn)), loc)) {}
   // Unnamed: the thread is named after the line that started it.
   template <class F>
     requires(std::is_invocable_v<F&> && !std::is_convertible_v<F, std::string_view>)
   explicit Thread(F&& fn, Loc loc = Loc::current())
-      : s_(internal::SpawnThread({}, std::function<void()>(std::forward<F>(fn)), loc)) {}
+      : s_(internal::SpawnThread({}, internal::ThreadFn(std::forward<F>(fn)), loc)) {}
 
   Thread(Thread&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
   Thread& operator=(Thread&& o) noexcept {

@@ -69,11 +69,4 @@ std::optional<PriorAccess> AccessHistory::OnWriteSlow(Tid t, const VectorClock& 
   return race;
 }
 
-void AccessHistory::Reset() {
-  write_ = Stamped{};
-  read_ = Stamped{};
-  shared_ = false;
-  readers_.clear();
-}
-
 }  // namespace lab::internal

@@ -65,8 +65,14 @@ class AccessHistory {
     }
     return OnWriteSlow(t, ct, site, step);
   }
-  // Forget every access (a new run).
-  void Reset();
+  // Forget every access (a new run). Inline: every object a controlled run creates or
+  // brings into a schedule resets its history.
+  void Reset() {
+    write_ = Stamped{};
+    read_ = Stamped{};
+    shared_ = false;
+    readers_.clear();
+  }
 
  private:
   // The site's fields inline, so the step fits in what would be SiteRef's padding (24

@@ -1,11 +1,11 @@
-// vector_clock.cc — the linear-time operations of VectorClock.
+// vector_clock.cc — the out-of-line operations of VectorClock: growth, the join of heap
+// clocks, LessOrEqual.
 //
 // The vector only ever grows to the largest Tid that holds a non-zero component, so
 // every comparison treats missing entries as 0 (Get does) and two clocks of different
 // lengths compare as if the shorter one were padded with zeros.
 #include "vector_clock.h"
 
-#include <algorithm>
 #include <cassert>
 
 namespace lab::internal {
@@ -14,46 +14,48 @@ void VectorClock::SetGrow(Tid t, std::uint32_t v) {
   assert(t != kNoTid && "a vector clock has no component for kNoTid");
   // Absent entries already read as 0: storing a 0 must not grow the vector.
   if (v == 0) return;
-  c_.resize(static_cast<std::size_t>(t) + 1, 0);
-  c_[t] = v;
+  Widen(t + 1);
+  p_[t] = v;
 }
 
-bool VectorClock::Join(const VectorClock& o) {
-  bool changed = false;
-  if (o.c_.size() > c_.size()) c_.resize(o.c_.size(), 0);
-  for (std::size_t i = 0; i < o.c_.size(); ++i) {
-    if (o.c_[i] > c_[i]) {
-      c_[i] = o.c_[i];
-      changed = true;
-    }
-  }
-  return changed;
+void VectorClock::Reserve(std::uint32_t n) {
+  std::uint32_t cap = cap_;
+  while (cap < n) cap *= 2;
+  auto* d = new std::uint32_t[cap];
+  if (size_ != 0) std::memcpy(d, p_, size_ * sizeof(std::uint32_t));
+  FreeHeap();
+  p_ = d;
+  cap_ = cap;
 }
 
-bool VectorClock::JoinCovered(const VectorClock& o) {
-  bool covered = true;
-  if (o.c_.size() > c_.size()) c_.resize(o.c_.size(), 0);
-  for (std::size_t i = 0; i < o.c_.size(); ++i) {
-    if (c_[i] > o.c_[i]) {
-      covered = false;
-    } else {
-      c_[i] = o.c_[i];
-    }
+bool VectorClock::JoinScalar(const VectorClock& o, std::uint32_t* uncovered) {
+  const std::uint32_t n = o.size_;
+  std::uint32_t unc = 0;
+  // Components of this beyond `o` compare against an implicit 0.
+  for (std::uint32_t i = n; i < size_; ++i) unc |= p_[i];
+  if (n > size_) Widen(n);
+  std::uint32_t* a = p_;
+  const std::uint32_t* b = o.p_;
+  std::uint32_t changed = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::uint32_t x = a[i];
+    const std::uint32_t y = b[i];
+    changed |= static_cast<std::uint32_t>(y > x);
+    unc |= static_cast<std::uint32_t>(x > y);
+    a[i] = y > x ? y : x;
   }
-  for (std::size_t i = o.c_.size(); i < c_.size(); ++i) {
-    if (c_[i] != 0) covered = false;
-  }
-  return covered;
+  if (uncovered != nullptr) *uncovered |= unc;
+  return changed != 0;
 }
 
 bool VectorClock::LessOrEqual(const VectorClock& o) const {
-  const std::size_t common = std::min(c_.size(), o.c_.size());
-  for (std::size_t i = 0; i < common; ++i) {
-    if (c_[i] > o.c_[i]) return false;
+  const std::uint32_t common = std::min(size_, o.size_);
+  for (std::uint32_t i = 0; i < common; ++i) {
+    if (p_[i] > o.p_[i]) return false;
   }
   // Components of this beyond `o` compare against an implicit 0.
-  for (std::size_t i = common; i < c_.size(); ++i) {
-    if (c_[i] != 0) return false;
+  for (std::uint32_t i = common; i < size_; ++i) {
+    if (p_[i] != 0) return false;
   }
   return true;
 }

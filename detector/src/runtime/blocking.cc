@@ -30,6 +30,59 @@ constexpr auto kStallRecheck = std::chrono::milliseconds(250);
 
 }  // namespace
 
+namespace {
+
+// The deadlock check of an untimed owned wait that may close a cycle (NoCyclePossible
+// said maybe). Out of line: the finding it may build needs a large frame that the common
+// block does not.
+[[gnu::noinline]] void CheckDeadlock(ThreadState* self, ObjectState* obj, WaitKind kind,
+                                     SiteRef site, RtGuard& g) {
+  if (auto dl = FindDeadlock(self, obj, kind, site)) {
+    FatalFinding(self, std::move(*dl), &g.lock());
+    // kReport policy: block on as the program asked.
+  }
+}
+
+// Free runs: parks on the thread's condition variable under the runtime lock until woken
+// or timed out, looking for a stall while every live thread is blocked. False on timeout.
+[[gnu::noinline]] bool ParkFree(ThreadState* self, Run* run, RtGuard& g,
+                                std::optional<Nanos> timeout) {
+  bool woke = true;
+  auto& lk = g.lock();
+  if (!self->timed_wait) run->blocked_threads++;
+  const auto deadline = timeout ? std::chrono::steady_clock::now() + *timeout
+                                : std::chrono::steady_clock::time_point::max();
+  std::uint64_t seen_progress = run->progress;
+  int idle_rounds = 0;
+  while (!self->woken) {
+    if (timeout) {
+      if (self->park_cv.wait_until(lk, deadline) == std::cv_status::timeout && !self->woken) {
+        woke = false;
+        break;
+      }
+      continue;
+    }
+    self->park_cv.wait_for(lk, kStallRecheck);
+    if (self->woken) break;
+    // Every live thread blocked, and nothing happened for two rechecks: a stall.
+    if (run->blocked_threads >= run->live_threads && run->progress == seen_progress) {
+      if (++idle_rounds >= 2) {
+        run->blocked_threads--;
+        FatalFinding(self, MakeStallFinding(run), &lk);
+        run->blocked_threads++;
+        idle_rounds = -1000000;  // kReport: report once, then wait on
+      }
+    } else {
+      seen_progress = run->progress;
+      idle_rounds = 0;
+    }
+  }
+  if (!self->timed_wait) run->blocked_threads--;
+  return woke;
+}
+
+}  // namespace
+
 bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, RtGuard& g,
              std::optional<Nanos> timeout) {
   Run* run = self->run;
@@ -45,11 +98,8 @@ bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, R
   } else {
     self->waiting_on.store(obj);
   }
-  if (!self->timed_wait) {
-    if (auto dl = FindDeadlock(self, obj, kind, site)) {
-      FatalFinding(self, std::move(*dl), &g.lock());
-      // kReport policy: block on as the program asked.
-    }
+  if (!self->timed_wait && !NoCyclePossible(self, obj, kind)) {
+    CheckDeadlock(self, obj, kind, site, g);
   }
 
   bool woke = true;
@@ -62,36 +112,7 @@ bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, R
     run->sched->Block(self);
     woke = !self->timed_out;
   } else {
-    auto& lk = g.lock();
-    if (!self->timed_wait) run->blocked_threads++;
-    const auto deadline = timeout ? std::chrono::steady_clock::now() + *timeout
-                                  : std::chrono::steady_clock::time_point::max();
-    std::uint64_t seen_progress = run->progress;
-    int idle_rounds = 0;
-    while (!self->woken) {
-      if (timeout) {
-        if (self->park_cv.wait_until(lk, deadline) == std::cv_status::timeout && !self->woken) {
-          woke = false;
-          break;
-        }
-        continue;
-      }
-      self->park_cv.wait_for(lk, kStallRecheck);
-      if (self->woken) break;
-      // Every live thread blocked, and nothing happened for two rechecks: a stall.
-      if (run->blocked_threads >= run->live_threads && run->progress == seen_progress) {
-        if (++idle_rounds >= 2) {
-          run->blocked_threads--;
-          FatalFinding(self, MakeStallFinding(run), &lk);
-          run->blocked_threads++;
-          idle_rounds = -1000000;  // kReport: report once, then wait on
-        }
-      } else {
-        seen_progress = run->progress;
-        idle_rounds = 0;
-      }
-    }
-    if (!self->timed_wait) run->blocked_threads--;
+    woke = ParkFree(self, run, g, timeout);
   }
   if (controlled) {
     self->waiting_on.store(nullptr, std::memory_order_relaxed);
@@ -138,7 +159,9 @@ void ReleaseSlow(ThreadState* self, ObjectState* obj) {
 }
 
 void AcquireSlow(ThreadState* self, ObjectState* obj) {
-  if (self->vc.Join(obj->vc)) self->vc_version++;
+  // A clock `self` published itself (vc_owner, at an older version) is covered by self's
+  // clock, which only grew since: the join could not change anything.
+  if (obj->vc_owner != self && self->vc.Join(obj->vc)) self->vc_version++;
   self->span_ns = std::max(self->span_ns, obj->span_ns);
 }
 

@@ -185,7 +185,7 @@ void AddFinding(Finding f) {
 
 ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, int initial) {
   ObjectState* s;
-  Run* run = CurrentRun();
+  Run* const run = tls_run != nullptr ? tls_run : &FreeRun();  // CurrentRun, inline
   if (run->spare_objects != nullptr && !run->spare_objects->empty()) {
     s = run->spare_objects->back();
     run->spare_objects->pop_back();
@@ -194,7 +194,8 @@ ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, 
     s = new ObjectState;
   }
   s->kind = kind;
-  s->given_name.assign(name.data(), name.size());
+  // A new or reused object's name is empty (ResetForReuse): most objects keep it so.
+  if (!name.empty()) s->given_name.assign(name.data(), name.size());
   s->decl = decl;
   if (IsInternalFile(decl.file)) {
     ThreadState* self = PeekSelf();
@@ -203,7 +204,7 @@ ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, 
   s->key = g_next_key.fetch_add(1, std::memory_order_relaxed);
   s->initial = initial;
   s->count = initial;
-  Touch(s, CurrentRun());
+  Touch(s, run);
   return s;
 }
 

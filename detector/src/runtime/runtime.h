@@ -194,7 +194,7 @@ struct ThreadState {
   bool joined = false;
   bool is_lab_thread = false;  // started by lab::Thread (vs. a thread that just used lab ops)
   ObjectState* thread_obj = nullptr;  // the lab::Thread's state
-  std::function<void()> fn;
+  ThreadFn fn;  // the thread's body (lab/internal/thread_fn.h: small callables inline)
 
   // Every field back to its initialiser, containers keeping their capacity: controlled
   // runs reuse ThreadStates from schedule to schedule instead of allocating them.
@@ -273,7 +273,9 @@ struct ObjectState {
   // Synchronisation clock: what a release/notify/set/arrive publishes.
   VectorClock vc;
   // When vc_owner is set, vc equals vc_owner's clock at vc_owner_version except possibly
-  // an older own component: the epoch fast path of Release/Acquire.
+  // an older own component: the epoch fast path of Release/Acquire. Then vc is covered by
+  // vc_owner's current clock (AcquireSlow skips the join). Whatever else writes vc clears
+  // vc_owner.
   ThreadState* vc_owner = nullptr;
   std::uint64_t vc_owner_version = 0;
   std::int64_t span_ns = 0;  // the giver's work-span clock, carried to the taker

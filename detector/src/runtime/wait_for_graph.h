@@ -19,6 +19,22 @@ namespace lab::internal {
 // A deadlock finding if `self`, about to block on `obj` (an owned wait), closes a cycle.
 std::optional<Finding> FindDeadlock(ThreadState* self, ObjectState* obj, WaitKind kind,
                                     SiteRef site);
+// True when no cycle can go through `self` blocking on `obj`, decided from the first hop
+// alone: the wait is not an owned one, or the single owner is another thread that is not
+// itself in an untimed owned wait (FindDeadlock's own walk would stop there). Inline, so
+// that most blocks (a lock whose holder runs) make no call. False: ask FindDeadlock.
+inline bool NoCyclePossible(const ThreadState* self, ObjectState* obj, WaitKind kind) {
+  if (!IsOwnedWait(kind)) return true;
+  if (obj->kind == ObjKind::kSharedMutex) return false;  // several owners (readers)
+  const ThreadState* owner =
+      kind == WaitKind::kJoin ? (obj->thread != nullptr && !obj->thread->finished ? obj->thread
+                                                                                 : nullptr)
+                              : obj->owner.load();
+  if (owner == nullptr) return true;
+  if (owner == self) return false;
+  return owner->waiting_on.load() == nullptr || !IsOwnedWait(owner->wait_kind) ||
+         owner->timed_wait;
+}
 // The stall finding for a run whose unfinished threads are all blocked: a deadlock when
 // some of them form a cycle, a stall otherwise.
 Finding MakeStallFinding(Run* run);

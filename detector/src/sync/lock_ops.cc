@@ -89,6 +89,13 @@ bool Exclusive(ObjectState* s) { return s->kind != ObjKind::kSharedMutex; }
 // the CAS (an unlock in between sees the count and wakes the queue). True when taken (and
 // dequeued again); false: park, then call again.
 bool EnqueueOrTake(ObjectState* s, ThreadState* self, bool controlled) {
+  if (controlled) {
+    // One fiber runs at a time: no unlock can come between the enqueue and the retry, so
+    // take first and enqueue only to park (the same end state, without the list work).
+    if (TakeOwner(s, self, true)) return true;
+    s->waiters.push_back(self);
+    return false;
+  }
   s->waiters.push_back(self);
   if (!TakeOwner(s, self, controlled)) return false;
   auto it = std::find(s->waiters.begin(), s->waiters.end(), self);
@@ -151,7 +158,8 @@ bool SpinAcquire(ObjectState* s, ThreadState* self) {
     AddWaiterCount(s, -1, controlled);
     if (!ok) return false;
     s->recursion = 1;
-    OnAcquired(self, s, site, timeout.has_value(), false, InControlledRun() ? false : true);
+    // rt_held: free runs hold the runtime lock here (tls_run == nullptr: !InControlledRun()).
+    OnAcquired(self, s, site, timeout.has_value(), false, tls_run == nullptr);
     return true;
   }
 
@@ -403,6 +411,8 @@ std::string UnlockNotOwnerAdvice(const ObjectState* s) {
   } else if (s->kind == ObjKind::kRLock && s->recursion > 1) {
     s->recursion--;
     return;
+  } else if (!self->held.empty() && self->held.back().obj == s && !self->held.back().shared) {
+    self->held.pop_back();  // RemoveHeld's first match, without the call: the common order
   } else {
     RemoveHeld(self, s, false);
   }

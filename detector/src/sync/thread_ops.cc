@@ -33,7 +33,7 @@ SiteRef CallerSiteFromStack() {
   return hook != nullptr ? hook() : SiteRef{};
 }
 
-ObjectState* SpawnThread(std::string_view name, std::function<void()> fn, const Loc& loc) {
+ObjectState* SpawnThread(std::string_view name, ThreadFn&& fn, const Loc& loc) {
   ThreadState* self = Self();
   SiteRef site = Fix(self, loc);
   // A lab::Thread built inside std::vector::emplace_back has its std::source_location in

@@ -14,7 +14,10 @@
 namespace lab::internal {
 namespace {
 
-void RemoveFrom(std::vector<ThreadState*>& v, ThreadState* t) {
+// Inline: after a wake-up the list is usually empty already (WakeAll cleared it, WakeOne
+// took the waker's pick), so most calls test that and return.
+inline void RemoveFrom(std::vector<ThreadState*>& v, ThreadState* t) {
+  if (v.empty()) return;
   auto it = std::find(v.begin(), v.end(), t);
   if (it != v.end()) v.erase(it);
 }
@@ -232,6 +235,7 @@ int BarrierWaitOp(ObjectState* s, const Loc& loc) {
   if (s->arrived >= parties) {
     // The last arrival publishes every party's clock and releases the round.
     s->vc.Assign(s->barrier_vc);
+    s->vc_owner = nullptr;  // no longer any one thread's published clock (runtime.h)
     s->barrier_vc.Clear();
     s->arrived = 0;
     s->round++;

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "lab/internal/site.h"
+#include "lab/internal/thread_fn.h"
 
 namespace lab::internal {
 
@@ -73,7 +74,8 @@ bool EventWaitOp(ObjectState* s, Nanos timeout, bool timed, const Loc& loc);
 int BarrierWaitOp(ObjectState* s, const Loc& loc);
 
 // Threads.
-ObjectState* SpawnThread(std::string_view name, std::function<void()> fn, const Loc& loc);
+// `fn` is moved into the new thread (a small callable stays inline: thread_fn.h).
+ObjectState* SpawnThread(std::string_view name, ThreadFn&& fn, const Loc& loc);
 void JoinThread(ObjectState* t, const Loc& loc);
 // Destroying a joinable lab::Thread: reports thread-not-joined, then joins.
 void AbandonThread(ObjectState* t, const Loc& loc);
