@@ -153,6 +153,18 @@ TEST(Primitives, SharedAssignedFromSharedReadsAndWrites) {
   EXPECT_NE(race[0].message.find("'b'"), std::string::npos) << race[0].message;
 }
 
+// Python's threading.Lock spelled as such is the non-reentrant lab::Mutex (not RLock, which
+// g++ suggested for the unknown name): re-locking it is still a self-deadlock.
+TEST(Primitives, LockIsPythonsNameForMutex) {
+  static_assert(std::is_same_v<lab::Lock, lab::Mutex>);
+  auto fs = Explore([] {
+    lab::Lock lock{"lock"};
+    lock.acquire();
+    lock.acquire();
+  });
+  EXPECT_EQ(Count(fs, lab::FindingKind::kSelfDeadlock), 1);
+}
+
 TEST(Primitives, GuardSitesAreTheCallersLine) {
   auto fs = Explore([] {
     lab::Mutex m{"m"};
