@@ -304,6 +304,41 @@ TEST(Explore, ASpinThatWouldEndIsNoLivelockUnderEveryStrategy) {
   }
 }
 
+// The LeetCode spin with a lock: `while (true) { lock; if (my turn) break; unlock; yield; }`
+// repeats four polling operations (lock, read, unlock, yield), not one or a pair; it is a
+// busy-wait too, and the thread it waits for gets to run (foobar, h2o and print_in_order
+// answers written so scored 0/10 as a livelock).
+TEST(Explore, ASpinThatLocksReadsAndUnlocksIsNoLivelock) {
+  auto body = [] {
+    lab::Mutex m{"m"};
+    lab::Shared<int> stage{0, "stage"};
+    auto wait_for_stage = [&](int want) {
+      while (true) {
+        m.lock();
+        if (stage.load() == want) break;
+        m.unlock();
+        lab::yield();
+      }
+      stage.store(want + 1);
+      m.unlock();
+    };
+    lab::Thread third("third", [&] { wait_for_stage(2); });
+    lab::Thread second("second", [&] { wait_for_stage(1); });
+    lab::Thread first("first", [&] { wait_for_stage(0); });
+    third.join();
+    second.join();
+    first.join();
+  };
+  for (lab::Strategy s : {lab::Strategy::kRandom, lab::Strategy::kPct, lab::Strategy::kRoundRobin}) {
+    lab::Options o;
+    o.strategy = s;
+    o.schedules = 40;
+    o.step_budget = 5000;
+    auto r = lab::explore(o, body);
+    EXPECT_TRUE(r.ok()) << lab::StrategyName(s) << ": " << r.summary;
+  }
+}
+
 // The same program scheduled unfairly (a spec whose contract forbids polling): a spinner
 // may keep the CPU: without preemptions, once the spinner runs it runs for ever.
 TEST(Explore, WithoutFairSpinningASpinnerStarvesTheOthers) {

@@ -127,6 +127,44 @@ TEST(Primitives, SharedAndAtomicAssignmentReportTheLine) {
   for (const auto& s : fs[0].sites) EXPECT_EQ(s.file.substr(s.file.rfind('/') + 1), "primitives_test.cc");
 }
 
+// `a = b` between two Shareds compiles (a Python student writes `self.a = self.b`) and is a
+// read of b and a write of a: the value moves, the objects keep their names, and an
+// unordered write of b in another thread is a race.
+TEST(Primitives, SharedAssignedFromSharedReadsAndWrites) {
+  auto fs = Explore([] {
+    lab::Shared<int> a{1, "a"}, b{7, "b"};
+    a = b;
+    EXPECT_EQ(a.load(), 7);
+    EXPECT_EQ(b.load(), 7);
+    EXPECT_EQ(a.name(), "a");
+    const lab::Shared<int> c{9, "c"};
+    a = c;
+    EXPECT_EQ(a.load(), 9);
+  });
+  EXPECT_TRUE(fs.empty()) << fs[0].message;
+
+  auto race = Explore([] {
+    lab::Shared<int> a{0, "a"}, b{0, "b"};
+    lab::Thread t("t", [&] { b = 5; });
+    a = b;  // reads b, unordered with t's write
+    t.join();
+  });
+  ASSERT_GE(Count(race, lab::FindingKind::kDataRace), 1);
+  EXPECT_NE(race[0].message.find("'b'"), std::string::npos) << race[0].message;
+}
+
+// Python's threading.Lock spelled as such is the non-reentrant lab::Mutex (not RLock, which
+// g++ suggested for the unknown name): re-locking it is still a self-deadlock.
+TEST(Primitives, LockIsPythonsNameForMutex) {
+  static_assert(std::is_same_v<lab::Lock, lab::Mutex>);
+  auto fs = Explore([] {
+    lab::Lock lock{"lock"};
+    lock.acquire();
+    lock.acquire();
+  });
+  EXPECT_EQ(Count(fs, lab::FindingKind::kSelfDeadlock), 1);
+}
+
 TEST(Primitives, GuardSitesAreTheCallersLine) {
   auto fs = Explore([] {
     lab::Mutex m{"m"};

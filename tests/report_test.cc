@@ -328,6 +328,17 @@ TEST(TraceTextTest, LongCellsAreCut) {
   for (const std::string& line : SplitLines(text)) EXPECT_LT(line.size(), 200u) << line;
 }
 
+// A site too wide for its column loses the start of its file name, never the line number:
+// "sleeping_barber_buggy_if_wait.cpp:29" must not print as "sleeping_barber_buggy_if_wait.c…".
+TEST(TraceTextTest, LongSiteKeepsItsLineNumber) {
+  Trace t;
+  t.threads = {"barber"};
+  t.events = {{0, "lock", "m", Site("dir/sleeping_barber_buggy_if_wait.cpp", 29), false, 0, ""}};
+  const std::string text = FormatTraceText(t);
+  EXPECT_NE(text.find("…ing_barber_buggy_if_wait.cpp:29"), std::string::npos) << text;
+  EXPECT_EQ(text.find("sleeping_barber_buggy_if_wait.c…"), std::string::npos) << text;
+}
+
 TEST(TraceTextTest, EmptyTraceAndOddThreadIndices) {
   EXPECT_EQ(FormatTraceText(Trace{}), "(no steps recorded)\n");
   const std::string text = FormatTraceText(FullFinding().trace.value());

@@ -295,4 +295,14 @@ TEST_F(StdCheckTest, StdBarrierIsForbiddenWhereLabBarrierIs) {
       << r.out;
 }
 
+// std::latch is a ready-made barrier too (one per round makes a reusable one): forbidden
+// there as well, named as the student wrote it (it scored 10/10).
+TEST_F(StdCheckTest, StdLatchIsForbiddenWhereLabBarrierIs) {
+  const Outcome r = Check("reusable_barrier", "barrier_from_latches.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("your solution uses std::latch, which this puzzle does not allow"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace

@@ -12,8 +12,8 @@
 LAB_PUZZLE("reusable_barrier");
 LAB_FORBID(lab::Barrier,
            "the puzzle is to build a reusable barrier yourself from a mutex and a condition "
-           "variable, or from semaphores; a ready-made barrier (lab::Barrier, std::barrier) "
-           "is one already");
+           "variable, or from semaphores; a ready-made barrier (lab::Barrier, std::barrier, "
+           "std::latch) is one already");
 
 namespace {
 

@@ -152,4 +152,9 @@ class ABSL_LOCKABLE SharedMutex : public internal::LockShell {
   }
 };
 
+// Python's name for it (threading.Lock): `lab::Lock lock{"lock"}` is a lab::Mutex. Without
+// it, g++ answers `lab::Lock` with "did you mean 'RLock'?", the reentrant lock, which would
+// hide the very self-deadlock the reentrant puzzle teaches.
+using Lock = Mutex;
+
 }  // namespace lab

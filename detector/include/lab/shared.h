@@ -52,9 +52,17 @@ class Shared {
       : s_(internal::NewObject(internal::ObjKind::kShared, name, loc)), v_(std::forward<U>(v)) {}
   ~Shared() { internal::DeleteObject(s_, Loc::current()); }
   Shared(const Shared&) = delete;
-  // Taking `Shared&` (not const&) keeps `n = 42` unambiguous: a temporary Shared made
-  // from 42 cannot bind here, so only operator=(Located<T>) is viable.
-  Shared& operator=(Shared&) = delete;
+  // `a = b` between two Shareds (Python's `self.serving = self.next`): a read of b, then a
+  // write of a, two accesses like `a = b.load()`; it does not copy the object (a keeps its
+  // name and identity). Operators take no source_location, so the rows name the thread's
+  // last site. Taking `Shared&` (not const&) keeps `n = 42` unambiguous: a temporary
+  // Shared made from 42 cannot bind here, so only operator=(Located<T>) is viable (a const
+  // Shared on the right goes through it too, as a T).
+  Shared& operator=(Shared& other) {
+    T v = other.load(internal::UnknownSite());
+    store(std::move(v), internal::UnknownSite());
+    return *this;
+  }
 
   T load(Loc loc = Loc::current()) const {
     internal::TsanUnseen([&] { return internal::SharedBegin(s_, false, loc); });

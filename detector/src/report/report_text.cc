@@ -47,7 +47,8 @@
 namespace lab {
 namespace {
 
-// Widest cell of each column of the interleaving table; longer cells end in "…".
+// Widest cell of each column of the interleaving table; longer cells end in "…" (a site
+// begins with it instead, so that its line number stays).
 constexpr std::size_t kMaxThreadColumn = 24;
 constexpr std::size_t kMaxSiteColumn = 32;
 constexpr std::size_t kMaxNoteColumn = 48;
@@ -134,6 +135,19 @@ std::string Fit(std::string_view clean, std::size_t max) {
     if ((static_cast<unsigned char>(clean[i]) & 0xC0) != 0x80 && cps++ == keep) break;
   }
   return std::string(clean.substr(0, i)) + std::string(kEllipsis);
+}
+
+// A site cut to at most `max` columns from the front ("…_if_wait.cpp:29"): the line number
+// and the end of the file name are what the student looks for, so they stay.
+std::string FitSite(std::string_view clean, std::size_t max) {
+  const std::size_t width = Width(clean);
+  if (width <= max) return std::string(clean);
+  if (max == 0) return "";
+  std::size_t drop = width - (max - 1), i = 0;
+  for (std::size_t cps = 0; i < clean.size(); ++i) {
+    if ((static_cast<unsigned char>(clean[i]) & 0xC0) != 0x80 && cps++ == drop) break;
+  }
+  return std::string(kEllipsis) + std::string(clean.substr(i));
 }
 
 void PadTo(std::string* out, std::string_view cell, std::size_t width) {
@@ -308,7 +322,7 @@ std::string FormatTraceText(const Trace& trace, int tail) {
     std::string cell = Clean(e.op);
     if (!e.object.empty()) cell += (cell.empty() ? "" : " ") + Clean(e.object);
     r.cell = Fit(cell, kMaxThreadColumn);
-    r.site = e.site.known() ? Fit(Clean(FormatSite(e.site)), kMaxSiteColumn) : "";
+    r.site = e.site.known() ? FitSite(Clean(FormatSite(e.site)), kMaxSiteColumn) : "";
     r.note = Fit(Clean(e.note), kMaxNoteColumn);
     r.preempted = e.preempted;
     any_time |= e.vtime_ns != 0;

@@ -325,9 +325,9 @@ bool IsPollOp(OpCode op) {
   return static_cast<unsigned>(op) < 64 && ((kPollOps >> static_cast<unsigned>(op)) & 1) != 0;
 }
 
-// Repeats of one polling operation (or of a pair: load, yield) before the thread counts as
-// busy-waiting. Far more than a bounded spin such as libstdc++'s before it parks a
-// std::atomic::wait (16 loads, 4 yields), which runs as the strategy decides: its bugs
+// Repeats of one polling operation (or of one of a loop's few: load, yield; or lock, read,
+// unlock, yield) before the thread counts as busy-waiting. Far more than a bounded spin
+// such as libstdc++'s before it parks a std::atomic::wait (16 loads, 4 yields), which runs as the strategy decides: its bugs
 // (a waiter that parks before the store and is never notified) need it to run on. Only a
 // spin that goes on and on is scheduled fairly (and, under DPOR, ends the claim of
 // exhaustiveness: see Reschedule).
@@ -339,20 +339,23 @@ constexpr int kPollsBeforeYield = 100;
                                                                        OpCode op,
                                                                        const ObjectState* obj) {
   if (!IsPollOp(op)) {
-    self->poll_repeats = 0;
-    self->poll_key[0] = self->poll_key[1] = 0;
+    if (self->poll_repeats != 0 || self->poll_key[0] != 0) {
+      self->poll_repeats = 0;
+      for (auto& k : self->poll_key) k = 0;
+      self->poll_pos = 0;
+    }
     if (self->spinning) [[unlikely]] SetSpinning(self, false);
     return;
   }
   const std::uintptr_t key =
       (reinterpret_cast<std::uintptr_t>(obj) << 5) + static_cast<std::uintptr_t>(op) + 1;
-  if (key == self->poll_key[0] || key == self->poll_key[1]) {
-    ++self->poll_repeats;
-  } else {
-    self->poll_repeats = 0;
-  }
-  self->poll_key[1] = self->poll_key[0];
-  self->poll_key[0] = key;
+  // A repeat of any of the last kPollWindow polling operations: a loop such as
+  // `lock; read flag; unlock; yield` (four keys) repeats each of its steps.
+  bool repeat = false;
+  for (const std::uintptr_t k : self->poll_key) repeat |= k == key;
+  self->poll_repeats = repeat ? self->poll_repeats + 1 : 0;
+  self->poll_key[self->poll_pos] = key;
+  self->poll_pos = (self->poll_pos + 1) % ThreadState::kPollWindow;
   // Once spinning, every polling step of the loop keeps it so, until the thread does
   // something else (its wait is over).
   if (!self->spinning && self->poll_repeats >= kPollsBeforeYield) [[unlikely]] {

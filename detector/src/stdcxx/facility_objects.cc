@@ -13,7 +13,7 @@ namespace {
 // One map per kind of object (a stack address may hold a semaphore in one run and a
 // barrier in the next). Spin lock: see object_map.cc.
 std::atomic<bool> g_busy{false};
-std::unordered_map<const volatile void*, ObjectState*>* g_objects[2];
+std::unordered_map<const volatile void*, ObjectState*>* g_objects[3];
 
 struct SpinGuard {
   SpinGuard() {
@@ -70,6 +70,8 @@ ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const vo
     }
     case StdFacility::kBarrierArrive:
       return ObjectFor(1, addr, ObjKind::kBarrier, "std::barrier", pc, 0);
+    case StdFacility::kLatch:  // named and seen (LAB_FORBID), nothing else
+      return ObjectFor(2, addr, ObjKind::kBarrier, "std::latch", pc, 0);
   }
   return nullptr;
 }

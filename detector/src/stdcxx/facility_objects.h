@@ -12,7 +12,9 @@
 //   atomic). Nothing else changes: the semaphore's scheduling points, happens-before
 //   edges and waits stay those of its atomics and its futex.
 // - a std::barrier: an object of kind Barrier ("std::barrier") created the first time a
-//   barrier's arrive() is seen, so LAB_FORBID(lab::Barrier) sees a std::barrier too.
+//   barrier's arrive() is seen, so LAB_FORBID(lab::Barrier) sees a std::barrier too;
+// - a std::latch: likewise an object of kind Barrier ("std::latch"), from the first atomic
+//   of one of its members on its counter.
 // Objects are kept per address for the process (like futex queues); the permits are
 // learnt again in every run.
 #pragma once

@@ -237,6 +237,7 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
     return std::strstr(n, "E6arriveEl") != nullptr ? StdFacility::kBarrierArrive
                                                    : StdFacility::kBarrierInternal;
   }
+  if (starts("_ZNSt5latch") || starts("_ZNKSt5latch")) return StdFacility::kLatch;
   // Namespace std (functions, members, their lambdas): a helper such as
   // std::__atomic_impl::compare_exchange_strong; look further out.
   *decides = !(starts("_ZSt") || starts("_ZNSt") || starts("_ZNKSt") || starts("_ZZNSt") ||

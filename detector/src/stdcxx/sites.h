@@ -111,6 +111,10 @@ enum class StdFacility : std::uint8_t {
   // barrier ("std::barrier"), not by the line and order of first use, which depends on
   // whether the heap reused a freed block (a search's process differs from its replay's).
   kBarrierInternal,
+  // std::latch's members (count_down, wait, arrive_and_wait): its counter word, the latch's
+  // own address. The latch becomes an object of kind Barrier ("std::latch"), so a puzzle
+  // that forbids ready-made barriers (LAB_FORBID(lab::Barrier)) sees it.
+  kLatch,
 };
 // Cached per address with the rest of its resolution (one hash probe when warm).
 StdFacility FacilityAt(std::uintptr_t pc);

@@ -73,7 +73,7 @@ R Atomic(const volatile void* addr, std::size_t size, Kind kind, int mo, int fai
   ObjectState* fac = nullptr;
   if (facility != StdFacility::kNone && facility != StdFacility::kSemWait &&
       facility != StdFacility::kBarrierInternal) {
-    const int before = facility == StdFacility::kBarrierArrive
+    const int before = facility == StdFacility::kBarrierArrive || facility == StdFacility::kLatch
                            ? 0
                            : __atomic_load_n(static_cast<const volatile int*>(addr),
                                              __ATOMIC_SEQ_CST);
