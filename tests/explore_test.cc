@@ -304,6 +304,58 @@ TEST(Explore, ASpinThatWouldEndIsNoLivelockUnderEveryStrategy) {
   }
 }
 
+// A polling loop of several operations on different objects is busy-waiting too: a flag
+// checked under a mutex (lock, read, unlock, yield: std:: answers write it `while (true)
+// { lock_guard g(m); if (h < 2) ...; } yield();`), and try-and-back-off on two forks
+// (lock, try_lock, unlock, yield). Two such pollers and the thread they wait for: no
+// livelock whatever the strategy prefers (PCT kept a poller of higher priority running).
+TEST(Explore, AMultiStepPollingLoopIsScheduledFairly) {
+  auto body = [] {
+    lab::Mutex m{"m"};
+    lab::Mutex fork{"fork"};
+    lab::Shared<int> ready{0, "ready"};
+    lab::Thread poller("poller", [&] {
+      while (true) {
+        {
+          std::lock_guard g(m);
+          if (ready.load() == 1) break;
+        }
+        lab::yield();
+      }
+    });
+    lab::Thread backoff("backoff", [&] {
+      while (true) {
+        m.lock();
+        if (fork.try_lock()) break;
+        m.unlock();
+        lab::yield();
+      }
+      fork.unlock();
+      m.unlock();
+    });
+    lab::Thread setter("setter", [&] {
+      fork.lock();
+      lab::sleep_for(1ms);
+      {
+        std::lock_guard g(m);
+        ready.store(1);
+      }
+      fork.unlock();
+    });
+    poller.join();
+    backoff.join();
+    setter.join();
+  };
+  for (lab::Strategy s : {lab::Strategy::kRandom, lab::Strategy::kPct, lab::Strategy::kRoundRobin}) {
+    lab::Options o;
+    o.strategy = s;
+    o.schedules = 60;
+    o.step_budget = 5000;
+    auto r = lab::explore(o, body);
+    EXPECT_TRUE(r.ok()) << lab::StrategyName(s) << ": " << r.summary;
+  }
+}
+
 // The same program scheduled unfairly (a spec whose contract forbids polling): a spinner
 // may keep the CPU: without preemptions, once the spinner runs it runs for ever.
 TEST(Explore, WithoutFairSpinningASpinnerStarvesTheOthers) {
