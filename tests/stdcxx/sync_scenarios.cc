@@ -1,6 +1,6 @@
 // sync_scenarios.cc — the futex-based and POSIX synchronisation of standard C++ under
 // lab::explore (issue #11): std::counting_semaphore, std::latch, std::barrier,
-// std::atomic<T>::wait/notify, std::promise/std::future, sem_t, std::call_once,
+// std::atomic<T>::wait/notify, std::promise/std::future, sem_t, pthread_barrier_t, std::call_once,
 // std::shared_mutex, std::this_thread::yield, and a blocking call the lab does not model.
 //
 // Built like scenarios.cc (-fsanitize=thread for the instrumentation, liblab_std instead
@@ -280,6 +280,34 @@ void PosixSemTimed() {
   sem_destroy(&never);
 }
 
+// ---- POSIX pthread_barrier_t ---------------------------------------------------------
+
+// Two workers and a barrier of `parties`, used for two rounds: exactly one party of each
+// round gets PTHREAD_BARRIER_SERIAL_THREAD.
+void PosixBarrierRun(bool wait_before_read, unsigned parties) {
+  slots[0] = slots[1] = 0;
+  pthread_barrier_t sync;
+  pthread_barrier_init(&sync, nullptr, parties);
+  std::atomic<int> serial{0};
+  auto worker = [&](int me) {
+    slots[me] = me + 1;  // line: pbarrier-write
+    if (wait_before_read) {
+      if (pthread_barrier_wait(&sync) == PTHREAD_BARRIER_SERIAL_THREAD) ++serial;  // line: pbarrier-wait
+    }
+    [[maybe_unused]] volatile int seen = slots[1 - me];  // line: pbarrier-read
+    if (wait_before_read && pthread_barrier_wait(&sync) == PTHREAD_BARRIER_SERIAL_THREAD) ++serial;
+  };
+  std::thread t1(worker, 0);
+  std::thread t2(worker, 1);
+  t1.join();
+  t2.join();
+  if (serial.load() != (wait_before_read ? 2 : 0)) std::abort();
+  pthread_barrier_destroy(&sync);
+}
+void PosixBarrierOk() { PosixBarrierRun(true, 2); }
+void PosixBarrierReadsEarly() { PosixBarrierRun(false, 2); }
+void PosixBarrierTooManyParties() { PosixBarrierRun(true, 3); }
+
 // ---- std::call_once ------------------------------------------------------------------
 
 int config = 0;
@@ -542,6 +570,9 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"posix_sem_starts_open", PosixSemStartsOpen},
     {"posix_sem_never_posted", PosixSemNeverPosted},
     {"posix_sem_timed", PosixSemTimed},
+    {"posix_barrier_ok", PosixBarrierOk},
+    {"posix_barrier_reads_early", PosixBarrierReadsEarly},
+    {"posix_barrier_too_many_parties", PosixBarrierTooManyParties},
     {"call_once_ok", CallOnceOk},
     {"call_once_by_hand", CallOnceByHand},
     {"call_once_throws", CallOnceThrows},
