@@ -1,7 +1,8 @@
 // sync_scenarios.cc — the futex-based and POSIX synchronisation of standard C++ under
 // lab::explore (issue #11): std::counting_semaphore, std::latch, std::barrier,
-// std::atomic<T>::wait/notify, std::promise/std::future, sem_t, pthread_barrier_t, std::call_once,
-// std::shared_mutex, std::this_thread::yield, and a blocking call the lab does not model.
+// std::atomic<T>::wait/notify, std::promise/std::future, sem_t, pthread_barrier_t,
+// pthread_spinlock_t, std::call_once, std::shared_mutex, std::this_thread::yield, and a
+// blocking call the lab does not model.
 //
 // Built like scenarios.cc (-fsanitize=thread for the instrumentation, liblab_std instead
 // of libtsan) and driven by sync_test.cc with the same protocol: `stdcxx_sync_scenarios
@@ -308,6 +309,29 @@ void PosixBarrierOk() { PosixBarrierRun(true, 2); }
 void PosixBarrierReadsEarly() { PosixBarrierRun(false, 2); }
 void PosixBarrierTooManyParties() { PosixBarrierRun(true, 3); }
 
+// ---- POSIX pthread_spinlock_t --------------------------------------------------------
+
+// A counter guarded by a spin lock; `reader_locks`: whether main's read takes it too.
+void PosixSpinRun(bool reader_locks) {
+  pthread_spinlock_t lock;
+  pthread_spin_init(&lock, PTHREAD_PROCESS_PRIVATE);
+  data = 0;
+  std::thread writer([&] {
+    pthread_spin_lock(&lock);
+    data = data + 1;  // line: pspin-write
+    pthread_spin_unlock(&lock);
+  });
+  if (reader_locks) pthread_spin_lock(&lock);
+  [[maybe_unused]] volatile int seen = data;  // line: pspin-read
+  if (reader_locks) pthread_spin_unlock(&lock);
+  writer.join();
+  if (pthread_spin_trylock(&lock) != 0) std::abort();
+  pthread_spin_unlock(&lock);
+  pthread_spin_destroy(&lock);
+}
+void PosixSpinOk() { PosixSpinRun(true); }
+void PosixSpinUnlockedRead() { PosixSpinRun(false); }
+
 // ---- std::call_once ------------------------------------------------------------------
 
 int config = 0;
@@ -570,6 +594,8 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"posix_sem_starts_open", PosixSemStartsOpen},
     {"posix_sem_never_posted", PosixSemNeverPosted},
     {"posix_sem_timed", PosixSemTimed},
+    {"posix_spin_ok", PosixSpinOk},
+    {"posix_spin_unlocked_read", PosixSpinUnlockedRead},
     {"posix_barrier_ok", PosixBarrierOk},
     {"posix_barrier_reads_early", PosixBarrierReadsEarly},
     {"posix_barrier_too_many_parties", PosixBarrierTooManyParties},
