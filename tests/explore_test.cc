@@ -339,6 +339,99 @@ TEST(Explore, ASpinThatLocksReadsAndUnlocksIsNoLivelock) {
   }
 }
 
+// A polling loop of several operations on different objects is busy-waiting too: a flag
+// checked under a mutex (lock, read, unlock, yield: std:: answers write it `while (true)
+// { lock_guard g(m); if (h < 2) ...; } yield();`), and try-and-back-off on two forks
+// (lock, try_lock, unlock, yield). Two such pollers and the thread they wait for: no
+// livelock whatever the strategy prefers (PCT kept a poller of higher priority running).
+TEST(Explore, AMultiStepPollingLoopIsScheduledFairly) {
+  auto body = [] {
+    lab::Mutex m{"m"};
+    lab::Mutex fork{"fork"};
+    lab::Shared<int> ready{0, "ready"};
+    lab::Thread poller("poller", [&] {
+      while (true) {
+        {
+          std::lock_guard g(m);
+          if (ready.load() == 1) break;
+        }
+        lab::yield();
+      }
+    });
+    lab::Thread backoff("backoff", [&] {
+      while (true) {
+        m.lock();
+        if (fork.try_lock()) break;
+        m.unlock();
+        lab::yield();
+      }
+      fork.unlock();
+      m.unlock();
+    });
+    lab::Thread setter("setter", [&] {
+      fork.lock();
+      lab::sleep_for(1ms);
+      {
+        std::lock_guard g(m);
+        ready.store(1);
+      }
+      fork.unlock();
+    });
+    poller.join();
+    backoff.join();
+    setter.join();
+  };
+  for (lab::Strategy s : {lab::Strategy::kRandom, lab::Strategy::kPct, lab::Strategy::kRoundRobin}) {
+    lab::Options o;
+    o.strategy = s;
+    o.schedules = 60;
+    o.step_budget = 5000;
+    auto r = lab::explore(o, body);
+    EXPECT_TRUE(r.ok()) << lab::StrategyName(s) << ": " << r.summary;
+  }
+}
+
+// Two threads take turns through one mutex with try_lock_for and a yield (lock, check,
+// unlock, yield): both are polling, and whenever one is blocked in try_lock_for the other
+// holds the mutex. Virtual time must not jump to the blocked one's deadline while the
+// holder is a spinner that unlocks in its loop: it is about to hand the mutex over (a
+// jump timed every attempt out, and the two alternated for ever: livelock).
+TEST(Explore, ATimedLockWaiterIsNotTimedOutByASpinnerAboutToUnlock) {
+  auto body = [] {
+    lab::Mutex m{"m"};
+    lab::Shared<int> turns{0, "turns"};
+    bool foo_turn = true;  // plain, under m: no operation of its own (as in std:: code)
+    auto take_turns = [&](bool mine) {
+      for (int i = 0; i < 3; ++i) {
+        while (true) {
+          if (m.try_lock_for(1ms)) {
+            const bool go = foo_turn == mine;
+            if (go) {
+              foo_turn = !mine;
+              turns.store(turns.load() + 1);
+            }
+            m.unlock();
+            if (go) break;
+          }
+          lab::yield();
+        }
+      }
+    };
+    lab::Thread foo("foo", [&] { take_turns(true); });
+    lab::Thread bar("bar", [&] { take_turns(false); });
+    foo.join();
+    bar.join();
+  };
+  for (lab::Strategy s : {lab::Strategy::kRandom, lab::Strategy::kPct, lab::Strategy::kRoundRobin}) {
+    lab::Options o;
+    o.strategy = s;
+    o.schedules = 60;
+    o.step_budget = 5000;
+    auto r = lab::explore(o, body);
+    EXPECT_TRUE(r.ok()) << lab::StrategyName(s) << ": " << r.summary;
+  }
+}
+
 // The same program scheduled unfairly (a spec whose contract forbids polling): a spinner
 // may keep the CPU: without preemptions, once the spinner runs it runs for ever.
 TEST(Explore, WithoutFairSpinningASpinnerStarvesTheOthers) {

@@ -44,6 +44,10 @@ TEST(Hang, SpinOnAPlainBoolIsReportedWithItsThread) {
   EXPECT_EQ(f.kind, lab::FindingKind::kHang);
   EXPECT_EQ(f.threads, std::vector<std::string>{"spinner"});
   EXPECT_NE(f.message.find("keeps running"), std::string::npos) << f.message;
+  // The step reads "thread 'spinner'  last reached the lab  at x.cpp:N" (the report adds
+  // the "at"; the action once carried its own: "... the lab at  at x.cpp:N").
+  ASSERT_EQ(f.steps.size(), 1u);
+  EXPECT_EQ(f.steps[0].action, "last reached the lab");
   EXPECT_EQ(r.schedules_run, 1);  // exploring stops after a hang
 }
 

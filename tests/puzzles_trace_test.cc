@@ -171,7 +171,8 @@ TEST(PuzzlesTrace, ThreadsStartedByEmplaceBackAreAtTheStudentsLine) {
 
 // The wave-2 puzzles speak in their own words at the student's lines, and a wrong result
 // points at the thread and line that produced it: the second fetch of a page crawled twice,
-// the barber's haircut of an empty chair, a thread let through the barrier early.
+// the barber's haircut of an empty chair, a thread let through the barrier early, the atom
+// released into a molecule that already had its two H or its O.
 TEST(PuzzlesTrace, WaveTwoEventsInThePuzzlesWordsAtTheStudentsLines) {
   struct Case {
     const char* puzzle;
@@ -188,6 +189,9 @@ TEST(PuzzlesTrace, WaveTwoEventsInThePuzzlesWordsAtTheStudentsLines) {
                 "gets a haircut", "thread 'barber'  cuts hair  at cuts_empty_chair.cpp:37", " sleep\n"},
            Case{"reusable_barrier", "reusable_barrier/buggy/if_not_while.cpp", "three_threads",
                 "passes barrier, round 1", "passes barrier, round 1  at if_not_while.cpp:22", "slot["},
+           // The release that broke the molecule (a third H, a second O), at its line.
+           Case{"h2o", "h2o/buggy/barrier_only.cpp", "two_molecules", "releases ",
+                "  at barrier_only.cpp:", "start thread  \n"},
        }) {
     const std::string out = Check(c.puzzle, c.file);
     const std::size_t fail = out.find("\nFAIL ");

@@ -31,13 +31,22 @@ void DriveWater(const std::string& atoms) {
                  std::to_string(atoms.size()) + " threads: each call must release its atom once");
   for (std::size_t g = 0; g + 3 <= got.size(); g += 3) {
     const std::string group = got.substr(g, 3);
-    int hs = 0;
-    for (char c : group) hs += c == 'H';
-    if (hs != 2 || group.size() - static_cast<std::size_t>(hs) != 1) {
+    // The release that broke the molecule: a third H or a second O (blamed: its thread
+    // and the student's line that called the callback).
+    int hs = 0, os = 0;
+    std::size_t culprit = g + 2;
+    for (std::size_t j = 0; j < 3; ++j) {
+      if ((group[j] == 'H' ? ++hs : ++os) > (group[j] == 'H' ? 2 : 1)) {
+        culprit = g + j;
+        break;
+      }
+    }
+    if (hs > 2 || os > 1) {
       lab::spec::Fail("molecule " + std::to_string(g / 3 + 1) + " (releases " +
-                      std::to_string(g + 1) + "-" + std::to_string(g + 3) + ") is \"" + group +
-                      "\" in \"" + got +
-                      "\": every consecutive group of three must be two H and one O");
+                          std::to_string(g + 1) + "-" + std::to_string(g + 3) + ") is \"" +
+                          group + "\" in \"" + got +
+                          "\": every consecutive group of three must be two H and one O",
+                      out.blame(culprit));
       break;
     }
   }

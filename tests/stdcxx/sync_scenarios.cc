@@ -1,7 +1,8 @@
 // sync_scenarios.cc — the futex-based and POSIX synchronisation of standard C++ under
 // lab::explore (issue #11): std::counting_semaphore, std::latch, std::barrier,
-// std::atomic<T>::wait/notify, std::promise/std::future, sem_t, std::call_once,
-// std::shared_mutex, std::this_thread::yield, and a blocking call the lab does not model.
+// std::atomic<T>::wait/notify, std::promise/std::future, sem_t, pthread_barrier_t,
+// pthread_spinlock_t, std::call_once, std::shared_mutex, std::this_thread::yield, and a
+// blocking call the lab does not model.
 //
 // Built like scenarios.cc (-fsanitize=thread for the instrumentation, liblab_std instead
 // of libtsan) and driven by sync_test.cc with the same protocol: `stdcxx_sync_scenarios
@@ -280,6 +281,57 @@ void PosixSemTimed() {
   sem_destroy(&never);
 }
 
+// ---- POSIX pthread_barrier_t ---------------------------------------------------------
+
+// Two workers and a barrier of `parties`, used for two rounds: exactly one party of each
+// round gets PTHREAD_BARRIER_SERIAL_THREAD.
+void PosixBarrierRun(bool wait_before_read, unsigned parties) {
+  slots[0] = slots[1] = 0;
+  pthread_barrier_t sync;
+  pthread_barrier_init(&sync, nullptr, parties);
+  std::atomic<int> serial{0};
+  auto worker = [&](int me) {
+    slots[me] = me + 1;  // line: pbarrier-write
+    if (wait_before_read) {
+      if (pthread_barrier_wait(&sync) == PTHREAD_BARRIER_SERIAL_THREAD) ++serial;  // line: pbarrier-wait
+    }
+    [[maybe_unused]] volatile int seen = slots[1 - me];  // line: pbarrier-read
+    if (wait_before_read && pthread_barrier_wait(&sync) == PTHREAD_BARRIER_SERIAL_THREAD) ++serial;
+  };
+  std::thread t1(worker, 0);
+  std::thread t2(worker, 1);
+  t1.join();
+  t2.join();
+  if (serial.load() != (wait_before_read ? 2 : 0)) std::abort();
+  pthread_barrier_destroy(&sync);
+}
+void PosixBarrierOk() { PosixBarrierRun(true, 2); }
+void PosixBarrierReadsEarly() { PosixBarrierRun(false, 2); }
+void PosixBarrierTooManyParties() { PosixBarrierRun(true, 3); }
+
+// ---- POSIX pthread_spinlock_t --------------------------------------------------------
+
+// A counter guarded by a spin lock; `reader_locks`: whether main's read takes it too.
+void PosixSpinRun(bool reader_locks) {
+  pthread_spinlock_t lock;
+  pthread_spin_init(&lock, PTHREAD_PROCESS_PRIVATE);
+  data = 0;
+  std::thread writer([&] {
+    pthread_spin_lock(&lock);
+    data = data + 1;  // line: pspin-write
+    pthread_spin_unlock(&lock);
+  });
+  if (reader_locks) pthread_spin_lock(&lock);
+  [[maybe_unused]] volatile int seen = data;  // line: pspin-read
+  if (reader_locks) pthread_spin_unlock(&lock);
+  writer.join();
+  if (pthread_spin_trylock(&lock) != 0) std::abort();
+  pthread_spin_unlock(&lock);
+  pthread_spin_destroy(&lock);
+}
+void PosixSpinOk() { PosixSpinRun(true); }
+void PosixSpinUnlockedRead() { PosixSpinRun(false); }
+
 // ---- std::call_once ------------------------------------------------------------------
 
 int config = 0;
@@ -542,6 +594,11 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"posix_sem_starts_open", PosixSemStartsOpen},
     {"posix_sem_never_posted", PosixSemNeverPosted},
     {"posix_sem_timed", PosixSemTimed},
+    {"posix_spin_ok", PosixSpinOk},
+    {"posix_spin_unlocked_read", PosixSpinUnlockedRead},
+    {"posix_barrier_ok", PosixBarrierOk},
+    {"posix_barrier_reads_early", PosixBarrierReadsEarly},
+    {"posix_barrier_too_many_parties", PosixBarrierTooManyParties},
     {"call_once_ok", CallOnceOk},
     {"call_once_by_hand", CallOnceByHand},
     {"call_once_throws", CallOnceThrows},

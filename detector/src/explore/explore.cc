@@ -163,7 +163,7 @@ Finding HangFinding(ControlledScheduler* s) {
   f.threads = {name};
   if (t != nullptr) {
     f.sites = {internal::ToSource(t->last_site)};
-    f.steps = {{name, "last reached the lab at", "", internal::ToSource(t->last_site), {}}};
+    f.steps = {{name, "last reached the lab", "", internal::ToSource(t->last_site), {}}};
   }
   return f;
 }

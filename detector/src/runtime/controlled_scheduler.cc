@@ -333,6 +333,11 @@ bool IsPollOp(OpCode op) {
 // exhaustiveness: see Reschedule).
 constexpr int kPollsBeforeYield = 100;
 
+// ThreadState::poll_key's entry for `op` on `obj`.
+std::uintptr_t PollKey(OpCode op, const ObjectState* obj) {
+  return (reinterpret_cast<std::uintptr_t>(obj) << 5) + static_cast<std::uintptr_t>(op) + 1;
+}
+
 }  // namespace
 
 [[gnu::always_inline]] inline void ControlledScheduler::UpdateSpinning(ThreadState* self,
@@ -347,8 +352,7 @@ constexpr int kPollsBeforeYield = 100;
     if (self->spinning) [[unlikely]] SetSpinning(self, false);
     return;
   }
-  const std::uintptr_t key =
-      (reinterpret_cast<std::uintptr_t>(obj) << 5) + static_cast<std::uintptr_t>(op) + 1;
+  const std::uintptr_t key = PollKey(op, obj);
   // A repeat of any of the last kPollWindow polling operations: a loop such as
   // `lock; read flag; unlock; yield` (four keys) repeats each of its steps.
   bool repeat = false;
@@ -395,9 +399,25 @@ std::uint64_t ControlledScheduler::FewestSpinTurns(std::uint64_t tids) const {
   return out;
 }
 
+bool ControlledScheduler::ReleasedBySpinner(const ThreadState& t) {
+  if (t.wait_kind != WaitKind::kLock) return false;
+  const ObjectState* lock = t.waiting_on.load(std::memory_order_relaxed);
+  if (lock == nullptr) return false;
+  const ThreadState* owner = lock->owner.load(std::memory_order_relaxed);
+  if (owner == nullptr || !owner->spinning || owner->finished ||
+      owner->sched != ThreadState::Sched::kRunnable) {
+    return false;
+  }
+  const std::uintptr_t unlock = PollKey(OpCode::kUnlock, lock);
+  for (const std::uintptr_t k : owner->poll_key) {
+    if (k == unlock) return true;
+  }
+  return false;
+}
+
 bool ControlledScheduler::AnyTimedWaiter() const {
   for (const auto& t : run_->threads) {
-    if (TimedWaiter(*t)) return true;
+    if (TimeCanPassFor(*t)) return true;
   }
   return false;
 }
@@ -489,7 +509,7 @@ void ControlledScheduler::WakeEarliestSleepers() {
   std::int64_t earliest = -1;
   for (auto& up : run_->threads) {
     ThreadState* t = up.get();
-    if (TimedWaiter(*t) && (earliest < 0 || t->wake_at_ns < earliest)) {
+    if (TimeCanPassFor(*t) && (earliest < 0 || t->wake_at_ns < earliest)) {
       earliest = t->wake_at_ns;
     }
   }
@@ -498,7 +518,7 @@ void ControlledScheduler::WakeEarliestSleepers() {
     now_ns_ = std::max(now_ns_, earliest);
     for (auto& up : run_->threads) {
       ThreadState* t = up.get();
-      if (TimedWaiter(*t) && t->wake_at_ns <= now_ns_) {
+      if (TimeCanPassFor(*t) && t->wake_at_ns <= now_ns_) {
         t->timed_out = t->wait_kind != WaitKind::kSleep;
         SetState(t, ThreadState::Sched::kRunnable);
         t->wake_at_ns = -1;

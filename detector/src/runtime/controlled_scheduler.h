@@ -215,9 +215,16 @@ class ControlledScheduler {
   [[gnu::noinline]] void SetSpinning(ThreadState* self, bool spinning);
   // Of the threads in the bit set `tids`, those with the fewest spin turns.
   std::uint64_t FewestSpinTurns(std::uint64_t tids) const;
-  // A blocked thread with a deadline (a sleep, a timed wait): time can pass for it.
+  // A blocked thread with a deadline (a sleep, a timed wait): time can pass for it...
   static bool TimedWaiter(const ThreadState& t) {
     return !t.finished && t.sched == ThreadState::Sched::kBlocked && t.wake_at_ns >= 0;
+  }
+  // ... unless it waits for a lock that a runnable spinner holds and unlocks in its
+  // polling loop (lock, check, unlock, yield): that unlock hands it over long before any
+  // deadline, and a jump to the deadline would time the waiter out at every attempt.
+  static bool ReleasedBySpinner(const ThreadState& t);
+  static bool TimeCanPassFor(const ThreadState& t) {
+    return TimedWaiter(t) && !ReleasedBySpinner(t);
   }
   bool AnyTimedWaiter() const;
   // slots_ has a slot for thread `tid`.
