@@ -322,8 +322,8 @@ bool IsPollOp(OpCode op) {
   }
 }
 
-// Repeats of one polling operation (or of a pair: load, yield) before the thread counts as
-// busy-waiting. Far more than a bounded spin such as libstdc++'s before it parks a
+// Repeats of one polling operation (or of a loop of up to four: load, yield; lock, unlock,
+// yield; lock, Shared read, unlock, yield) before the thread counts as busy-waiting. Far more than a bounded spin such as libstdc++'s before it parks a
 // std::atomic::wait (16 loads, 4 yields), which runs as the strategy decides: its bugs
 // (a waiter that parks before the store and is never notified) need it to run on. Only a
 // spin that goes on and on is scheduled fairly (and, under DPOR, ends the claim of
@@ -336,18 +336,21 @@ void ControlledScheduler::UpdateSpinning(ThreadState* self, OpCode op, const Obj
   bool spinning;
   if (!IsPollOp(op)) {
     self->poll_repeats = 0;
-    self->poll_key[0] = self->poll_key[1] = 0;
+    for (std::uintptr_t& k : self->poll_key) k = 0;
     spinning = false;
   } else {
     const std::uintptr_t key =
         (reinterpret_cast<std::uintptr_t>(obj) << 5) + static_cast<std::uintptr_t>(op) + 1;
-    if (key == self->poll_key[0] || key == self->poll_key[1]) {
+    std::uintptr_t* keys = self->poll_key;
+    if (key == keys[0] || key == keys[1] || key == keys[2] || key == keys[3]) {
       ++self->poll_repeats;
     } else {
       self->poll_repeats = 0;
     }
-    self->poll_key[1] = self->poll_key[0];
-    self->poll_key[0] = key;
+    keys[3] = keys[2];
+    keys[2] = keys[1];
+    keys[1] = keys[0];
+    keys[0] = key;
     // Once spinning, every polling step of the loop keeps it so, until the thread does
     // something else (its wait is over).
     spinning = self->spinning || self->poll_repeats >= kPollsBeforeYield;

@@ -171,9 +171,9 @@ struct ThreadState {
   std::int64_t wake_at_ns = -1;  // timed block / sleep deadline (virtual), -1 none
   bool timed_out = false;
   bool spurious = false;         // woke spuriously (cond var)
-  // Busy-wait detection (ControlledScheduler::Point): the last two polling operations
+  // Busy-wait detection (ControlledScheduler::Point): the last four polling operations
   // (op and object) and how often in a row the thread repeated one of them.
-  std::uintptr_t poll_key[2] = {0, 0};
+  std::uintptr_t poll_key[4] = {0, 0, 0, 0};
   int poll_repeats = 0;
   bool spinning = false;  // busy-waiting: lets the others run first (fair spinning)
   std::int64_t spin_turns = 0;  // times it was picked to run while spinning
@@ -212,7 +212,7 @@ struct ThreadState {
     wake_at_ns = -1;
     timed_out = false;
     spurious = false;
-    poll_key[0] = poll_key[1] = 0;
+    for (auto& k : poll_key) k = 0;
     poll_repeats = 0;
     spinning = false;
     spin_turns = 0;
