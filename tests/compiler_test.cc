@@ -179,6 +179,26 @@ TEST_F(CompilerTest, IncludesThePuzzlesGivenTypesBeforeTheSubmission) {
   EXPECT_NE(c.message.find("Given"), std::string::npos) << c.message;
 }
 
+// An answer written for LeetCode names std:: types unqualified and without their
+// #include, relying on the prelude LeetCode compiles every answer with: it compiles here
+// too. One that is wrong even with the prelude reads the messages of the file as written.
+TEST_F(CompilerTest, ALeetCodeAnswerCompilesWithLeetCodesPrelude) {
+  const std::string leetcode =
+      "class FizzBuzz {\n public:\n  explicit FizzBuzz(int n) : n_(n) {}\n"
+      "  int n() { lock_guard<mutex> g(m_); return n_; }\n"
+      " private:\n  mutex m_;\n  int n_;\n};\n";
+  CompileResult c = CompileSubmission(Request(Submission("fizzbuzz.cpp", leetcode)));
+  ASSERT_TRUE(c.ok) << c.message << "\n" << c.raw_log;
+
+  std::string wrong = leetcode;
+  wrong.replace(wrong.find("return n_;"), 10, "return n_ + not_declared_anywhere;");
+  c = CompileSubmission(Request(Submission("wrong.cpp", wrong)));
+  EXPECT_FALSE(c.ok);
+  EXPECT_FALSE(c.setup_error);
+  EXPECT_NE(c.message.find("'mutex'"), std::string::npos) << c.message;
+  EXPECT_NE(c.message.find("not_declared_anywhere"), std::string::npos) << c.message;
+}
+
 TEST_F(CompilerTest, SyntaxErrorIsReportedOnTheStudentsLine) {
   std::string bad = kGood;
   bad.replace(bad.find("  int n() const"), 0, "  int broken(;\n");  // line 4

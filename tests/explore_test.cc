@@ -1,5 +1,6 @@
 // explore_test.cc — the controlled scheduler: determinism, replay, strategies, virtual
 // time, the bounded search's schedule count, spurious wake-ups, livelock.
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -426,6 +427,55 @@ TEST(Explore, ATimedLockWaiterIsNotTimedOutByASpinnerAboutToUnlock) {
     lab::Options o;
     o.strategy = s;
     o.schedules = 60;
+    o.step_budget = 5000;
+    auto r = lab::explore(o, body);
+    EXPECT_TRUE(r.ok()) << lab::StrategyName(s) << ": " << r.summary;
+  }
+}
+
+// A poll of a lock's state: lock, look, unlock, yield, again and again until another thread
+// (here one that sleeps first) changes it, the way a bounded queue's enqueue is written
+// without a condition variable. A loop of three operations (the look is a plain memory
+// read, no operation) or four (a lab::Shared read) is a spin as well as a loop of one or
+// two: no livelock.
+TEST(Explore, APollUnderALockIsNoLivelock) {
+  auto body = [] {
+    lab::Mutex m{"m"};
+    lab::Shared<int> items{0, "items"};
+    std::atomic<int> plain{0};  // read as plain memory is: no operation of its own
+    lab::Thread four("four", [&] {
+      while (true) {
+        m.lock();
+        const bool ready = items.load() > 0;
+        m.unlock();
+        if (ready) break;
+        lab::yield();
+      }
+    });
+    lab::Thread three("three", [&] {
+      while (true) {
+        m.lock();
+        const bool ready = plain.load() > 0;
+        m.unlock();
+        if (ready) break;
+        lab::yield();
+      }
+    });
+    lab::Thread producer("producer", [&] {
+      lab::sleep_for(5ms);
+      m.lock();
+      items.store(1);
+      plain.store(1);
+      m.unlock();
+    });
+    four.join();
+    three.join();
+    producer.join();
+  };
+  for (lab::Strategy s : {lab::Strategy::kRandom, lab::Strategy::kPct, lab::Strategy::kRoundRobin}) {
+    lab::Options o;
+    o.strategy = s;
+    o.schedules = 20;
     o.step_budget = 5000;
     auto r = lab::explore(o, body);
     EXPECT_TRUE(r.ok()) << lab::StrategyName(s) << ": " << r.summary;

@@ -29,6 +29,10 @@ namespace lab::grader {
 namespace {
 
 constexpr const char* kWrapperName = "lab_main.cpp";
+// What LeetCode compiles before every C++ answer, which its answers rely on without
+// writing it (`mutex m;`, `condition_variable cv;`). Added only when the file as written
+// does not compile, so it cannot change the meaning of code that compiles without it.
+constexpr const char* kLeetCodePrelude = "#include <bits/stdc++.h>\nusing namespace std;\n";
 constexpr const char* kSpecName = "spec.cpp";
 constexpr const char* kDefaultBinary = "submission";
 constexpr std::size_t kMaxSpecBytes = 4 << 20;
@@ -133,6 +137,17 @@ bool MentionsOutOfMemory(std::string_view log) {
   return false;
 }
 
+// Whether a failed compile's log says a name was not declared (GCC's and Clang's words):
+// what an answer written for LeetCode's prelude gives without it.
+bool NamesUndeclared(std::string_view log) {
+  for (std::string_view s : {"' does not name a type", "' was not declared in this scope",
+                             "' has not been declared", "use of undeclared identifier",
+                             "unknown type name", "'std::"}) {
+    if (log.find(s) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 CompileResult CompileImpl(const CompileRequest& in) {
   CompileResult res;
   const auto setup = [&res](std::string message) {
@@ -207,11 +222,14 @@ CompileResult CompileImpl(const CompileRequest& in) {
       "abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos &&
       IsRegularFile(spec_inc + "/" + given);
   // lab/grader_pch.h: lab/sync.h, lab/spec.h and common standard headers, precompiled.
-  const std::string wrapper = std::string("#include \"") + kPchInclude + "\"\n" +
-                              (has_given ? "#include \"" + given + "\"\n" : "") +
-                              "#include \"" + res.source_name +
-                              "\"\n" + "#include \"lab/spec_guard.h\"\n" + "#include \"" +
-                              kSpecName + "\"\n";
+  // `prelude`: what LeetCode puts before every answer (see kLeetCodePrelude).
+  const auto wrapper_text = [&](std::string_view prelude) {
+    return std::string("#include \"") + kPchInclude + "\"\n" +
+           (has_given ? "#include \"" + given + "\"\n" : "") + std::string(prelude) +
+           "#include \"" + res.source_name + "\"\n" + "#include \"lab/spec_guard.h\"\n" +
+           "#include \"" + kSpecName + "\"\n";
+  };
+  const std::string wrapper = wrapper_text("");
   for (const auto& [name, data] :
        {std::pair<std::string, std::string_view>{res.source_name, source},
         {kSpecName, spec},
@@ -280,6 +298,23 @@ CompileResult CompileImpl(const CompileRequest& in) {
       unlink(binary.c_str());
       r = RunSandboxed(sb);
       res.seconds += r.wall_seconds;
+    }
+  }
+  if (r.started && (r.exit_code != 0 || r.term_signal != 0) && !r.wall_timeout &&
+      !r.cpu_limit && !r.memory_limit && !r.output_limit &&
+      NamesUndeclared(r.stderr_data)) {
+    // A LeetCode answer as pasted: it names std:: types and functions unqualified (or
+    // without their #include), relying on the prelude LeetCode compiles every answer with.
+    // Compiled once more with that prelude; when that fails too, the student reads the
+    // messages of the file as written.
+    if (WriteWorkFile(workdir + "/" + kWrapperName, wrapper_text(kLeetCodePrelude), &err)) {
+      unlink(binary.c_str());
+      SandboxResult again = RunSandboxed(sb);
+      res.seconds += again.wall_seconds;
+      if (again.started && again.exit_code == 0 && again.term_signal == 0 &&
+          IsRegularFile(binary)) {
+        r = std::move(again);
+      }
     }
   }
   res.raw_log = r.stdout_data + r.stderr_data;

@@ -261,6 +261,7 @@ int Run(const lab::spec::Scenario& s, const std::string& replay) {
   if (g_findings.empty()) {
     for (int i = 0; i < c.stress_runs; ++i) {
       lab::internal::ClearFreeFindings();
+      lab::internal::ForgetFreeLockOrder();
       lab::internal::SetStressNoise(true, 1000 + static_cast<std::uint64_t>(i));
       Body(s)();
       lab::internal::SetStressNoise(false, 0);

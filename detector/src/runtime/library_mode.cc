@@ -84,6 +84,16 @@ void ClearFreeFindings() {
   FreeRun().findings.clear();
   FreeRun().finding_keys.clear();
 }
+void ForgetFreeLockOrder() {
+  std::lock_guard<std::mutex> lk(RtMutex());
+  Run& run = FreeRun();
+  run.lock_order.Clear();  // nodes stay: objects that outlive a run keep theirs
+  // The threads' record of edges already seen: they must be added again. Only the caller
+  // runs now (every thread of the last run was joined), so no thread reads its cache.
+  for (auto& t : run.threads) {
+    for (auto& e : t->edge_cache) e = 0;
+  }
+}
 
 void FatalFinding(ThreadState* self, Finding f, std::unique_lock<std::mutex>* held) {
   Run* run = CurrentRun();

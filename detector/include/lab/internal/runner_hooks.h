@@ -28,6 +28,11 @@ void SetStressNoise(bool on, std::uint64_t seed);
 bool StressActive();
 // Forgets the free run's findings (between stress runs of a runner).
 void ClearFreeFindings();
+// Forgets the free run's lock-order edges (between stress runs of a runner): each stress
+// run builds its objects anew, and a heap block freed by one run holds another object in
+// the next (the allocator hands blocks back in reverse order), so edges of two runs joined
+// would make cycles no run has, as a controlled run's graph never does (one per schedule).
+void ForgetFreeLockOrder();
 // A hang the watchdog cannot deliver to the controlled OS thread calls `hook` before the
 // process ends (lab::explore's watchdog; see explore.cc).
 void SetHangFatalHook(void (*hook)(const Finding&));
