@@ -309,6 +309,79 @@ void PosixBarrierOk() { PosixBarrierRun(true, 2); }
 void PosixBarrierReadsEarly() { PosixBarrierRun(false, 2); }
 void PosixBarrierTooManyParties() { PosixBarrierRun(true, 3); }
 
+// ---- A std::mutex in freed and reused memory --------------------------------------------
+// Hand-over-hand locking on a sorted list whose removed nodes are deleted: a new node may
+// get a freed node's block, so its mutex sits at an address that held another node's
+// mutex, at another place in the list (std::mutex's destructor is trivial: nothing tells
+// the lab the old one died). Its lock order is the new node's, not the old one's.
+struct ListNode {
+  int val;
+  ListNode* next;
+  std::mutex m;
+  ListNode(int v, ListNode* n) : val(v), next(n) {}
+};
+struct HandOverHandList {
+  ListNode head{-1, nullptr};
+  void Insert(int v) {
+    ListNode* prev = &head;
+    prev->m.lock();
+    ListNode* cur = prev->next;
+    while (cur != nullptr) {
+      cur->m.lock();
+      if (cur->val >= v) break;
+      prev->m.unlock();
+      prev = cur;
+      cur = cur->next;
+    }
+    prev->next = new ListNode(v, cur);
+    if (cur != nullptr) cur->m.unlock();
+    prev->m.unlock();
+  }
+  void Remove(int v) {
+    ListNode* prev = &head;
+    prev->m.lock();
+    ListNode* cur = prev->next;
+    while (cur != nullptr) {
+      cur->m.lock();
+      if (cur->val == v) {
+        prev->next = cur->next;
+        cur->m.unlock();
+        delete cur;
+        break;
+      }
+      prev->m.unlock();
+      prev = cur;
+      cur = cur->next;
+    }
+    prev->m.unlock();
+  }
+  ~HandOverHandList() {
+    for (ListNode* c = head.next; c != nullptr;) {
+      ListNode* n = c->next;
+      delete c;
+      c = n;
+    }
+  }
+};
+void ReusedNodeMutexes() {
+  HandOverHandList list;
+  std::thread a([&] {
+    list.Insert(10);
+    list.Insert(20);
+    list.Insert(30);  // takes 10's lock, then 20's
+    list.Remove(10);
+    list.Remove(20);
+    list.Insert(5);   // the blocks come back in another order:
+    list.Insert(25);  // the new nodes' locks are taken 5 then 25
+    list.Insert(40);
+  });
+  a.join();
+  std::thread b([&] { list.Remove(25); });
+  std::thread c([&] { list.Insert(1); });
+  b.join();
+  c.join();
+}
+
 // ---- POSIX pthread_spinlock_t --------------------------------------------------------
 
 // A counter guarded by a spin lock; `reader_locks`: whether main's read takes it too.
@@ -594,6 +667,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"posix_sem_starts_open", PosixSemStartsOpen},
     {"posix_sem_never_posted", PosixSemNeverPosted},
     {"posix_sem_timed", PosixSemTimed},
+    {"reused_node_mutexes", ReusedNodeMutexes},
     {"posix_spin_ok", PosixSpinOk},
     {"posix_spin_unlocked_read", PosixSpinUnlockedRead},
     {"posix_barrier_ok", PosixBarrierOk},

@@ -246,6 +246,12 @@ TEST(StdSync, PosixSpinLocks) {
   ExpectRace("posix_spin_unlocked_read", Line("pspin-write"), Line("pspin-read"));
 }
 
+// A list node's std::mutex in a block freed and handed out again is a new lock: the old
+// node's lock-order edges made a false lock-order inversion of a correct hand-over-hand list.
+TEST(StdSync, AMutexInReusedMemoryIsANewLock) {
+  ExpectClean("reused_node_mutexes");
+}
+
 TEST(StdSync, CallOnce) {
   ExpectClean("call_once_ok");
   ExpectClean("call_once_throws", 5);

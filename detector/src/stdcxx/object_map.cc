@@ -3,9 +3,12 @@
 #include "object_map.h"
 
 #include <atomic>
+#include <cstdlib>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 
+#include "raw_calls.h"
 #include "runtime.h"
 #include "sites.h"
 
@@ -28,6 +31,64 @@ Stripe* Stripes() {
 }
 Stripe& StripeOf(const void* addr) {
   return Stripes()[(reinterpret_cast<std::uintptr_t>(addr) >> 3) % kStripes];
+}
+
+// Every address the map holds, in order, so that a block operator new hands out can find
+// the objects of the block freed there before (ForgetObjectsIn). Allocated with malloc: an
+// allocation through operator new would come back into ForgetObjectsIn under its lock.
+template <class T>
+struct MallocAllocator {
+  using value_type = T;
+  MallocAllocator() = default;
+  template <class U>
+  MallocAllocator(const MallocAllocator<U>&) {}
+  T* allocate(std::size_t n) {
+    void* p = std::malloc(n * sizeof(T));
+    if (p == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t) { std::free(p); }
+  template <class U>
+  bool operator==(const MallocAllocator<U>&) const { return true; }
+};
+struct Ordered {
+  std::atomic<bool> busy{false};
+  std::set<const void*, std::less<>, MallocAllocator<const void*>> addrs;
+  // Addresses inside a block operator new handed out again: their objects died with the
+  // freed block (ForgetObjectsIn) and are retired at their next lookup (RetireIfStale).
+  std::set<const void*, std::less<>, MallocAllocator<const void*>> stale;
+  void lock() {
+    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+  }
+  void unlock() { busy.store(false, std::memory_order_release); }
+};
+Ordered& OrderedAddrs() {
+  static Ordered* o = new Ordered;
+  return *o;
+}
+std::atomic<std::size_t> g_ordered_count{0};
+std::atomic<std::size_t> g_stale_count{0};
+
+void NoteAddr(const void* addr) {
+  Ordered& o = OrderedAddrs();
+  o.lock();
+  if (o.addrs.insert(addr).second) g_ordered_count.fetch_add(1, std::memory_order_relaxed);
+  o.unlock();
+}
+void DropAddr(const void* addr) {
+  Ordered& o = OrderedAddrs();
+  o.lock();
+  if (o.addrs.erase(addr) != 0) g_ordered_count.fetch_sub(1, std::memory_order_relaxed);
+  o.unlock();
+}
+
+bool TakeStale(const void* addr) {
+  Ordered& o = OrderedAddrs();
+  o.lock();
+  const bool was = o.stale.erase(addr) != 0;
+  if (was) g_stale_count.store(o.stale.size(), std::memory_order_relaxed);
+  o.unlock();
+  return was;
 }
 
 }  // namespace
@@ -64,7 +125,36 @@ void NoteTimedUse(ObjectState* s) {
   }
 }
 
+// The object of a freed block's address, met again in the block that reuses it: forgotten
+// and deleted, so the new memory gets a new object. One still held or waited for (a lock
+// freed while locked: undefined behaviour) stays: held lists and queues point at it.
+void RetireStale(const void* addr) {
+  ObjectState* s = nullptr;
+  {
+    Stripe& st = StripeOf(addr);
+    st.lock();
+    auto it = st.map.find(addr);
+    if (it != st.map.end()) s = it->second;
+    st.unlock();
+  }
+  if (s == nullptr) return;
+  {
+    RtGuard g;
+    if (s->owner.load() != nullptr || s->readers > 0 || !s->waiters.empty() ||
+        s->held_refs.load() > 0) {
+      return;
+    }
+  }
+  if (ObjectState* gone = ForgetObject(addr)) {
+    InLab in_lab;
+    DeleteObject(gone, Loc{});
+  }
+}
+
 ObjectState* FindObjectSlow(const void* addr) {
+  if (g_stale_count.load(std::memory_order_relaxed) != 0 && TakeStale(addr)) [[unlikely]] {
+    RetireStale(addr);
+  }
   ObjectFrontSlot& front = ObjectFrontOf(addr);
   // Read before the map: a change after this makes the entry stale, never a stale entry new.
   const std::uint64_t version = g_object_version.load(std::memory_order_acquire);
@@ -95,7 +185,11 @@ ObjectState* ObjectAtSlow(const void* addr, ObjKind kind, std::uintptr_t pc,
   auto [it, inserted] = st.map.emplace(addr, fresh);
   ObjectState* s = it->second;
   st.unlock();
-  if (!inserted) DeleteObject(fresh, LocFor(pc));  // another thread won the race
+  if (inserted) {
+    NoteAddr(addr);
+  } else {
+    DeleteObject(fresh, LocFor(pc));  // another thread won the race
+  }
   return s;
 }
 
@@ -110,6 +204,7 @@ ObjectState* ForgetObject(const void* addr) {
     g_object_version.fetch_add(1, std::memory_order_acq_rel);
   }
   st.unlock();
+  if (s != nullptr) DropAddr(addr);
   return s;
 }
 
@@ -121,7 +216,28 @@ ObjectState* BindObject(const void* addr, ObjectState* s) {
   slot = s;
   g_object_version.fetch_add(1, std::memory_order_acq_rel);
   st.unlock();
+  NoteAddr(addr);
   return old;
+}
+
+void ForgetObjectsIn(std::uintptr_t begin, std::size_t size) {
+  if (g_ordered_count.load(std::memory_order_relaxed) == 0) [[likely]] return;
+  // Only marked here: operator new runs inside the lab's own bookkeeping too (a hash node
+  // allocated under a stripe lock, a symbol table under its lock), where forgetting an
+  // object would deadlock or change what the caller is in the middle of. The next lookup
+  // of the address (FindObjectSlow: the version bump sends every front there) retires it.
+  Ordered& o = OrderedAddrs();
+  bool marked = false;
+  o.lock();
+  auto it = o.addrs.lower_bound(reinterpret_cast<const void*>(begin));
+  while (it != o.addrs.end() && reinterpret_cast<std::uintptr_t>(*it) < begin + size) {
+    marked |= o.stale.insert(*it).second;
+    it = o.addrs.erase(it);
+    g_ordered_count.fetch_sub(1, std::memory_order_relaxed);
+  }
+  if (marked) g_stale_count.store(o.stale.size(), std::memory_order_relaxed);
+  o.unlock();
+  if (marked) g_object_version.fetch_add(1, std::memory_order_acq_rel);
 }
 
 }  // namespace lab::internal::stdcxx

@@ -86,6 +86,12 @@ inline ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc,
 }
 // Forgets `addr`; returns its object (the caller deletes it) or null.
 ObjectState* ForgetObject(const void* addr);
+// Fresh memory from operator new: the objects the map still has in [begin, begin + size)
+// belonged to a block freed before (a std::mutex has a trivial destructor: nothing else
+// says it died). They are marked, and retired at the address's next lookup, so the mutex
+// of a new list node is a new lock, not the old node's with its lock-order edges. Objects
+// still held or waited for then (freed while locked: undefined behaviour) are kept.
+void ForgetObjectsIn(std::uintptr_t begin, std::size_t size);
 // Makes `s` the object at `addr` (an explicit initialisation: sem_init, pthread_rwlock_init);
 // returns the object it replaces (the caller deletes it) or null.
 ObjectState* BindObject(const void* addr, ObjectState* s);

@@ -12,6 +12,7 @@
 #include "access_name_text.h"
 #include "access_names.h"
 #include "controlled_scheduler.h"
+#include "object_map.h"
 #include "fiber.h"
 #include "once_tls.h"
 #include "race_detector.h"
@@ -335,13 +336,21 @@ void __tsan_vptr_read(void** vptr) {
 
 // Fresh memory starts with no accesses: a block freed by one thread and handed to another
 // by the allocator is not a race (the allocator's own synchronisation is invisible here).
-void* operator new(std::size_t size) {
+namespace {
+void* NewBlock(std::size_t size) {
   void* p = std::malloc(size == 0 ? 1 : size);
   if (p == nullptr) throw std::bad_alloc();
   ForgetRange(Addr(p), size);
+  lab::internal::stdcxx::ForgetObjectsIn(Addr(p), size);
   return p;
 }
-void* operator new[](std::size_t size) { return operator new(size); }
+}  // namespace
+void* operator new(std::size_t size) {
+  return NewBlock(size);
+}
+void* operator new[](std::size_t size) {
+  return NewBlock(size);
+}
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
