@@ -10,13 +10,11 @@
 // the pthread_barrier_t's own memory is never used. A barrier used without
 // pthread_barrier_init has one party (an uninitialised barrier is undefined behaviour).
 // Process-shared barriers (a pshared attribute) are not modelled: they behave as libc's.
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 
 #include "no_throw.h"
@@ -28,37 +26,6 @@
 
 namespace lab::internal::stdcxx {
 namespace {
-
-struct BarrierRealCalls {
-  int (*init)(pthread_barrier_t*, const pthread_barrierattr_t*, unsigned);
-  int (*destroy)(pthread_barrier_t*);
-  int (*wait)(pthread_barrier_t*);
-};
-
-template <typename F>
-F Find(const char* name) {
-  void* p = dlsym(RTLD_NEXT, name);
-  if (p == nullptr) {
-    std::fprintf(stderr, "lab: std:: dialect: libc has no %s\n", name);
-    std::abort();
-  }
-  return reinterpret_cast<F>(p);
-}
-
-// Resolved at load time, while the process has one thread (as sync_real.cc does).
-BarrierRealCalls g_real{};
-
-__attribute__((constructor)) void ResolveBarrierCalls() {
-  if (g_real.wait != nullptr) return;
-  g_real.init = Find<decltype(g_real.init)>("pthread_barrier_init");
-  g_real.destroy = Find<decltype(g_real.destroy)>("pthread_barrier_destroy");
-  g_real.wait = Find<decltype(g_real.wait)>("pthread_barrier_wait");
-}
-
-const BarrierRealCalls& BarrierReal() {
-  if (g_real.wait == nullptr) ResolveBarrierCalls();  // another constructor's call
-  return g_real;
-}
 
 constexpr const char* kType = "pthread_barrier_t";
 
@@ -84,7 +51,7 @@ extern "C" {
 int pthread_barrier_init(pthread_barrier_t* b, const pthread_barrierattr_t* attr,
                          unsigned count) noexcept {
   if (!Modelled(__builtin_return_address(0)) || ProcessShared(attr)) {
-    return BarrierReal().init(b, attr, count);
+    return SyncReal().barrier_init(b, attr, count);
   }
   if (count == 0) return EINVAL;
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
@@ -96,19 +63,19 @@ int pthread_barrier_init(pthread_barrier_t* b, const pthread_barrierattr_t* attr
 }
 
 int pthread_barrier_destroy(pthread_barrier_t* b) noexcept {
-  if (!Modelled(__builtin_return_address(0))) return BarrierReal().destroy(b);
+  if (!Modelled(__builtin_return_address(0))) return SyncReal().barrier_destroy(b);
   InLab in_lab;
   if (ObjectState* s = ForgetObject(b)) {
     const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
     NoThrow([&] { DeleteObject(s, LocFor(pc)); });
     return 0;
   }
-  return BarrierReal().destroy(b);
+  return SyncReal().barrier_destroy(b);
 }
 
 // Exactly one party of each round (the last to arrive) gets PTHREAD_BARRIER_SERIAL_THREAD.
 int pthread_barrier_wait(pthread_barrier_t* b) noexcept {
-  if (!Modelled(__builtin_return_address(0))) return BarrierReal().wait(b);
+  if (!Modelled(__builtin_return_address(0))) return SyncReal().barrier_wait(b);
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   InLab in_lab;
   ObjectState* s = ObjectAt(b, ObjKind::kBarrier, pc, kType);

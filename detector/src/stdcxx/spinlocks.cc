@@ -9,12 +9,10 @@
 // graph and the wait-for graph. A thread waiting for the lock blocks in the lab rather
 // than spinning (the same orderings; the spin itself has no effect a program can see).
 // Only calls from the executable are modelled; process-shared spin locks behave as libc's.
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 
 #include "no_throw.h"
@@ -26,41 +24,6 @@
 
 namespace lab::internal::stdcxx {
 namespace {
-
-struct SpinRealCalls {
-  int (*init)(pthread_spinlock_t*, int);
-  int (*destroy)(pthread_spinlock_t*);
-  int (*lock)(pthread_spinlock_t*);
-  int (*trylock)(pthread_spinlock_t*);
-  int (*unlock)(pthread_spinlock_t*);
-};
-
-template <typename F>
-F Find(const char* name) {
-  void* p = dlsym(RTLD_NEXT, name);
-  if (p == nullptr) {
-    std::fprintf(stderr, "lab: std:: dialect: libc has no %s\n", name);
-    std::abort();
-  }
-  return reinterpret_cast<F>(p);
-}
-
-// Resolved at load time, while the process has one thread (as sync_real.cc does).
-SpinRealCalls g_real{};
-
-__attribute__((constructor)) void ResolveSpinCalls() {
-  if (g_real.unlock != nullptr) return;
-  g_real.init = Find<decltype(g_real.init)>("pthread_spin_init");
-  g_real.destroy = Find<decltype(g_real.destroy)>("pthread_spin_destroy");
-  g_real.lock = Find<decltype(g_real.lock)>("pthread_spin_lock");
-  g_real.trylock = Find<decltype(g_real.trylock)>("pthread_spin_trylock");
-  g_real.unlock = Find<decltype(g_real.unlock)>("pthread_spin_unlock");
-}
-
-const SpinRealCalls& SpinReal() {
-  if (g_real.unlock == nullptr) ResolveSpinCalls();  // another constructor's call
-  return g_real;
-}
 
 constexpr const char* kType = "pthread_spinlock_t";
 
@@ -83,7 +46,7 @@ extern "C" {
 
 int pthread_spin_init(pthread_spinlock_t* l, int pshared) noexcept {
   if (!Modelled(__builtin_return_address(0)) || pshared != PTHREAD_PROCESS_PRIVATE) {
-    return SpinReal().init(l, pshared);
+    return SyncReal().spin_init(l, pshared);
   }
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   InLab in_lab;
@@ -96,18 +59,18 @@ int pthread_spin_init(pthread_spinlock_t* l, int pshared) noexcept {
 }
 
 int pthread_spin_destroy(pthread_spinlock_t* l) noexcept {
-  if (!Modelled(__builtin_return_address(0))) return SpinReal().destroy(l);
+  if (!Modelled(__builtin_return_address(0))) return SyncReal().spin_destroy(l);
   InLab in_lab;
   if (ObjectState* s = ForgetObject(const_cast<int*>(l))) {
     const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
     NoThrow([&] { DeleteObject(s, LocFor(pc)); });
     return 0;
   }
-  return SpinReal().destroy(l);
+  return SyncReal().spin_destroy(l);
 }
 
 int pthread_spin_lock(pthread_spinlock_t* l) noexcept {
-  if (!Modelled(__builtin_return_address(0))) return SpinReal().lock(l);
+  if (!Modelled(__builtin_return_address(0))) return SyncReal().spin_lock(l);
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   InLab in_lab;
   NoThrow([&] { LockOp(SpinObject(l, pc), LocFor(pc)); });
@@ -115,14 +78,14 @@ int pthread_spin_lock(pthread_spinlock_t* l) noexcept {
 }
 
 int pthread_spin_trylock(pthread_spinlock_t* l) noexcept {
-  if (!Modelled(__builtin_return_address(0))) return SpinReal().trylock(l);
+  if (!Modelled(__builtin_return_address(0))) return SyncReal().spin_trylock(l);
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   InLab in_lab;
   return NoThrow([&] { return TryLockOp(SpinObject(l, pc), LocFor(pc)); }) ? 0 : EBUSY;
 }
 
 int pthread_spin_unlock(pthread_spinlock_t* l) noexcept {
-  if (!Modelled(__builtin_return_address(0))) return SpinReal().unlock(l);
+  if (!Modelled(__builtin_return_address(0))) return SyncReal().spin_unlock(l);
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   InLab in_lab;
   NoThrow([&] { UnlockOp(SpinObject(l, pc), LocFor(pc)); });

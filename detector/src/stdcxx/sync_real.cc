@@ -47,6 +47,14 @@ SyncRealCalls Resolve() {
   r.rw_timedwrlock = Find<decltype(r.rw_timedwrlock)>("pthread_rwlock_timedwrlock");
   r.rw_clockwrlock = Find<decltype(r.rw_clockwrlock)>("pthread_rwlock_clockwrlock");
   r.rw_unlock = Find<decltype(r.rw_unlock)>("pthread_rwlock_unlock");
+  r.barrier_init = Find<decltype(r.barrier_init)>("pthread_barrier_init");
+  r.barrier_destroy = Find<decltype(r.barrier_destroy)>("pthread_barrier_destroy");
+  r.barrier_wait = Find<decltype(r.barrier_wait)>("pthread_barrier_wait");
+  r.spin_init = Find<decltype(r.spin_init)>("pthread_spin_init");
+  r.spin_destroy = Find<decltype(r.spin_destroy)>("pthread_spin_destroy");
+  r.spin_lock = Find<decltype(r.spin_lock)>("pthread_spin_lock");
+  r.spin_trylock = Find<decltype(r.spin_trylock)>("pthread_spin_trylock");
+  r.spin_unlock = Find<decltype(r.spin_unlock)>("pthread_spin_unlock");
   return r;
 }
 

@@ -1,5 +1,5 @@
 // sync_real.h — libc's own functions behind the interposers of futex.cc, yield.cc,
-// semaphores.cc, once.cc and rwlock.cc (the same route as real_calls.h, kept apart so
+// semaphores.cc, once.cc, rwlock.cc, barriers.cc and spinlocks.cc (the same route as real_calls.h, kept apart so
 // that each group of interposers owns its lookups).
 #pragma once
 
@@ -32,6 +32,14 @@ struct SyncRealCalls {
   int (*rw_timedwrlock)(pthread_rwlock_t*, const timespec*);
   int (*rw_clockwrlock)(pthread_rwlock_t*, clockid_t, const timespec*);
   int (*rw_unlock)(pthread_rwlock_t*);
+  int (*barrier_init)(pthread_barrier_t*, const pthread_barrierattr_t*, unsigned);
+  int (*barrier_destroy)(pthread_barrier_t*);
+  int (*barrier_wait)(pthread_barrier_t*);
+  int (*spin_init)(pthread_spinlock_t*, int);
+  int (*spin_destroy)(pthread_spinlock_t*);
+  int (*spin_lock)(pthread_spinlock_t*);
+  int (*spin_trylock)(pthread_spinlock_t*);
+  int (*spin_unlock)(pthread_spinlock_t*);
 };
 
 // Resolved on first use.
