@@ -111,6 +111,21 @@ TEST(Replay, EveryStrategyReproducesLongSchedules) {
   }
 }
 
+// A replay's summary says it is one (it named the strategy the token's kind maps to:
+// "(dfs)" for a shrunk random schedule).
+TEST(Replay, TheSummaryOfAReplaySaysItIsOne) {
+  lab::Options o;
+  o.strategy = lab::Strategy::kRandom;
+  o.seed = 5;
+  o.schedules = 300;
+  const lab::ExploreResult r = lab::explore(o, LongRacyCount);
+  ASSERT_FALSE(r.ok()) << r.summary;
+  EXPECT_NE(r.summary.find("(random)"), std::string::npos) << r.summary;
+  const lab::ExploreResult again = Replay(r.replay_token, LongRacyCount);
+  EXPECT_NE(again.summary.find("(replayed from its token)"), std::string::npos) << again.summary;
+  EXPECT_EQ(again.summary.find("(dfs)"), std::string::npos) << again.summary;
+}
+
 TEST(Replay, OldTokens) {
   // v1 PCT tokens of a later schedule did not record k: refused, saying why.
   const lab::ExploreResult r = Replay("v1.pct.1.3.2.s", LongRacyCount);

@@ -534,10 +534,14 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
   if (opt.strategy == Strategy::kDpor && !strategy->Exhausted()) exhausted = false;
   result.exhausted = exhausted && systematic;
 
+  // A replay names no strategy: a token of a shrunk schedule is a list of choices, read
+  // back by the systematic search's machinery whatever strategy first found it.
+  const std::string how = opt.replay.empty() ? std::string(StrategyName(opt.strategy))
+                                             : std::string("replayed from its token");
   if (!result.findings.empty()) {
     result.summary = std::string(FindingId(result.findings.front().kind)) + " found in schedule " +
-                     std::to_string(result.schedules_run) + " (" +
-                     std::string(StrategyName(opt.strategy)) + "); replay: " + result.replay_token;
+                     std::to_string(result.schedules_run) + " (" + how +
+                     "); replay: " + result.replay_token;
     if (result.shrink_runs > 0) {
       const int p = result.failing.preemptions;
       result.summary += " (shrunk in " + std::to_string(result.shrink_runs) + " runs to " +
@@ -554,6 +558,8 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
   } else if (result.exhausted) {
     result.summary = "all " + std::to_string(result.schedules_run) + " schedules with at most " +
                      std::to_string(opt.preemption_bound) + " preemptions explored, no bug";
+  } else if (!opt.replay.empty()) {
+    result.summary = "the schedule of " + opt.replay + " (replayed from its token): no bug found";
   } else {
     result.summary = std::to_string(result.schedules_run) + " schedules (" +
                      std::string(StrategyName(opt.strategy)) + ", seed " +
