@@ -1,6 +1,7 @@
 // Spec of dining_philosophers (LC 1226): a fork is held by one philosopher at a time, a
 // philosopher eats only with both forks, every philosopher eats n times, and the forks are
 // never taken in a circular order (lock-order inversion).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,45 +13,74 @@ constexpr int kPhilosophers = 5;
 int LeftFork(int p) { return p; }
 int RightFork(int p) { return (p + 1) % kPhilosophers; }
 
-// Replays the recorded events ("<p> <action>") and checks the table's rules; reports the
-// first violation only, since later ones follow from it.
-void CheckMeals(const lab::spec::Recorder& out, int n) {
-  const std::vector<std::string> events = out.items();
-  std::vector<int> holder(kPhilosophers, -1);  // fork -> philosopher holding it, or -1
-  std::vector<int> meals(kPhilosophers, 0);
+// Which fork a philosopher's left and right hands hold. The README numbers them as above;
+// LeetCode's statement numbers the philosophers clockwise, so that p's left fork is the
+// one p + 1 holds in its right hand: its own Example 1 output is a valid record only that
+// way ([4,2,1] then [0,1,1], before 4 puts anything down). Both are the same table with
+// the hands swapped, and a public answer may follow either (one releasing fork (p+1)%5
+// right after putLeftFork() is correct in LeetCode's); a record is valid if it keeps the
+// rules in one of the two.
+struct Hands {
+  int (*left)(int);
+  int (*right)(int);
+};
+constexpr Hands kReadmeHands{&LeftFork, &RightFork};
+constexpr Hands kLeetCodeHands{&RightFork, &LeftFork};
+
+struct Violation {
+  std::size_t event = 0;
+  std::string message;
+};
+
+// Replays the recorded events ("<p> <action>") with the forks in `hands` and returns the
+// first broken rule, if any (later ones follow from it); `holder` ends as who still holds
+// each fork.
+std::optional<Violation> TableRules(const std::vector<std::string>& events, const Hands& hands,
+                                    std::vector<int>* holder) {
+  holder->assign(kPhilosophers, -1);  // fork -> philosopher holding it, or -1
   for (std::size_t i = 0; i < events.size(); ++i) {
     const std::string& e = events[i];
     const int p = e[0] - '0';
     const std::string action = e.substr(2);
     const std::string who = "philosopher " + std::to_string(p);
     const std::string at = " (event #" + std::to_string(i + 1) + ": \"" + e + "\")";
+    std::vector<int>& h = *holder;
     if (action == "picks-left" || action == "picks-right") {
-      const int f = action == "picks-left" ? LeftFork(p) : RightFork(p);
-      if (holder[f] != -1) {
-        lab::spec::Fail(who + " picked up fork " + std::to_string(f) + " while philosopher " +
-                        std::to_string(holder[f]) + " was still holding it" + at +
-                        ": a fork is held by one philosopher at a time",
-                        out.blame(i));
-        return;
+      const int f = action == "picks-left" ? hands.left(p) : hands.right(p);
+      if (h[f] != -1) {
+        return Violation{i, who + " picked up fork " + std::to_string(f) + " while philosopher " +
+                                std::to_string(h[f]) + " was still holding it" + at +
+                                ": a fork is held by one philosopher at a time"};
       }
-      holder[f] = p;
+      h[f] = p;
     } else if (action == "puts-left" || action == "puts-right") {
-      const int f = action == "puts-left" ? LeftFork(p) : RightFork(p);
-      if (holder[f] != p) {
-        lab::spec::Fail(who + " put down fork " + std::to_string(f) + " without holding it" + at,
-                        out.blame(i));
-        return;
+      const int f = action == "puts-left" ? hands.left(p) : hands.right(p);
+      if (h[f] != p) {
+        return Violation{i, who + " put down fork " + std::to_string(f) + " without holding it" + at};
       }
-      holder[f] = -1;
-    } else if (action == "eats") {
-      if (holder[LeftFork(p)] != p || holder[RightFork(p)] != p) {
-        lab::spec::Fail(who + " ate without holding both forks " + std::to_string(LeftFork(p)) +
-                        " and " + std::to_string(RightFork(p)) + at,
-                        out.blame(i));
-        return;
-      }
-      ++meals[p];
+      h[f] = -1;
+    } else if (action == "eats" && (h[LeftFork(p)] != p || h[RightFork(p)] != p)) {
+      return Violation{i, who + " ate without holding both forks " + std::to_string(LeftFork(p)) +
+                              " and " + std::to_string(RightFork(p)) + at};
     }
+  }
+  return std::nullopt;
+}
+
+// Checks the table's rules on the record (in either numbering of the hands) and that every
+// philosopher ate n times and put both forks down; reports the first violation only.
+void CheckMeals(const lab::spec::Recorder& out, int n) {
+  const std::vector<std::string> events = out.items();
+  std::vector<int> holder;
+  const std::optional<Violation> readme = TableRules(events, kReadmeHands, &holder);
+  if (readme && TableRules(events, kLeetCodeHands, &holder)) {
+    lab::spec::Fail(readme->message, out.blame(readme->event));
+    return;
+  }
+  if (readme) TableRules(events, kLeetCodeHands, &holder);  // the numbering that holds
+  std::vector<int> meals(kPhilosophers, 0);
+  for (const std::string& e : events) {
+    if (e.substr(2) == "eats") ++meals[e[0] - '0'];
   }
   for (int p = 0; p < kPhilosophers; ++p) {
     LAB_EXPECT(meals[p] == n, "philosopher " + std::to_string(p) + " ate " +
