@@ -265,6 +265,26 @@ void PosixSemNeverPosted() {
   sem_destroy(&never);
 }
 
+// Semaphores sem_init'ed in a block operator new hands out again: a std::vector<sem_t> of
+// an object made anew (each schedule of a scenario makes its own), never sem_destroy'ed.
+// sem_init begins a new semaphore with its count, though the block's old objects were
+// marked to be retired at their next lookup (AMutexInReusedMemoryIsANewLock): retired at
+// the first sem_wait, the fresh count-1 semaphore became a count-0 one, and a correct
+// dining table (sem_wait on both forks under a mutex) stalled at its first fork.
+void ReusedBlockSemInit() {
+  for (int round = 0; round < 3; ++round) {
+    std::vector<sem_t> forks(2);
+    for (sem_t& f : forks) sem_init(&f, 0, 1);
+    std::thread t([&] {
+      sem_wait(&forks[0]);  // line: reused-sem-wait
+      sem_post(&forks[0]);
+    });
+    sem_wait(&forks[1]);
+    sem_post(&forks[1]);
+    t.join();
+  }
+}
+
 void PosixSemTimed() {
   sem_t never;
   sem_init(&never, 0, 0);
@@ -668,6 +688,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"posix_sem_never_posted", PosixSemNeverPosted},
     {"posix_sem_timed", PosixSemTimed},
     {"reused_node_mutexes", ReusedNodeMutexes},
+    {"reused_block_sem_init", ReusedBlockSemInit},
     {"posix_spin_ok", PosixSpinOk},
     {"posix_spin_unlocked_read", PosixSpinUnlockedRead},
     {"posix_barrier_ok", PosixBarrierOk},

@@ -252,6 +252,12 @@ TEST(StdSync, AMutexInReusedMemoryIsANewLock) {
   ExpectClean("reused_node_mutexes");
 }
 
+// sem_init in a block handed out again starts a new semaphore with its count: the block's
+// old objects, marked for retirement, must not take the new one with them.
+TEST(StdSync, ASemaphoreInitialisedInReusedMemoryKeepsItsCount) {
+  ExpectClean("reused_block_sem_init");
+}
+
 TEST(StdSync, CallOnce) {
   ExpectClean("call_once_ok");
   ExpectClean("call_once_throws", 5);

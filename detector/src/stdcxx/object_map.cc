@@ -209,6 +209,10 @@ ObjectState* ForgetObject(const void* addr) {
 }
 
 ObjectState* BindObject(const void* addr, ObjectState* s) {
+  // An explicit initialisation begins the object at `addr` anew: a stale mark the address
+  // kept from a freed block (ForgetObjectsIn) would retire this new object at its first
+  // lookup, and a sem_init'ed count 1 would come back as a fresh count 0.
+  if (g_stale_count.load(std::memory_order_relaxed) != 0) TakeStale(addr);
   Stripe& st = StripeOf(addr);
   st.lock();
   ObjectState*& slot = st.map[addr];
