@@ -259,6 +259,30 @@ TEST_F(StdCheckTest, StdRelaxedTurnIsADataRaceOnThePlainCounter) {
   EXPECT_NE(finding.find("write by '"), std::string::npos) << finding;
 }
 
+// Four threads spinning on a plain int (fixture, the shape of many public answers): one
+// failing schedule holds a data race for every pair of racing lines, about twenty, each
+// with an interleaving of its own. The record sends one interleaving per kind of finding
+// (harness/spec/runner_main.cc), so it fits its 1 MiB channel: every scenario reports the
+// data race on lines that touch `next_`, none a `crash` of a cut record.
+TEST_F(StdCheckTest, ASpinningRaceOnManyLinesIsADataRaceNotACrash) {
+  const std::string file = "fizzbuzz_spinning_race.cpp";
+  const Outcome r = Check("fizzbuzz", file);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_EQ(r.out.find("lab: crash"), std::string::npos) << r.out;
+  const std::set<int> marked = MarkedLines(kFixtures + "/" + file, "next");
+  int races = 0;
+  for (std::size_t at = r.out.find("\nlab: "); at != std::string::npos;
+       at = r.out.find("\nlab: ", at + 1)) {
+    const std::string finding = r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+    ASSERT_EQ(finding.rfind("lab: data-race", 0), 0u) << finding;
+    const std::set<int> named = LinesNamed(finding, file);
+    EXPECT_EQ(named.size(), 2u) << finding;
+    for (int line : named) EXPECT_EQ(marked.count(line), 1u) << line << ": " << finding;
+    ++races;
+  }
+  EXPECT_EQ(races, 4) << r.out;  // n15, n15_number_first, n5, n1
+}
+
 // The replay printed with a std:: finding reproduces it (the grader's own replay check
 // compares the whole report; here the student's command line is run again).
 TEST_F(StdCheckTest, StdFindingReplaysToTheSameFinding) {

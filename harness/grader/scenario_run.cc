@@ -242,6 +242,13 @@ ScenarioResult JudgeScenarioRun(const SandboxResult& r, const std::string& key,
     fail(FindingKind::kCrash,
          with_last_line("the program exited with status " + std::to_string(r.exit_code) +
                         " before the scenario finished"));
+  } else if (r.result_truncated) {
+    // The record is the lab's own writing: cut, it cannot be read, and the program is not
+    // to blame for that (nor may it be called a crash of the program).
+    fail(FindingKind::kCrash,
+         "the lab's result record passed the " + FormatBytes(lim.output_bytes) +
+             " limit of its result channel and was cut, so this run's findings are lost; "
+             "this is a limit of the lab, not a fault of your program: please report it");
   } else if (rec.state == RecordState::kForeign) {
     fail(FindingKind::kCrash,
          "the program exited without the lab's completion record (what it wrote on the "

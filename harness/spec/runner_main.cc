@@ -55,8 +55,24 @@ __attribute__((constructor(101))) void ReadKey() {
   close(4);
 }
 
+// The findings as the record sends them: a finding keeps its trace only when it is the
+// first of its kind in the list. The grader shows the interleaving of the first finding
+// and of the first deadlock (a confirmed inversion's); a later finding of a kind already
+// there is named in "also found" by its id alone. One failing schedule of a spinning
+// racy answer yields a data-race finding per pair of racing lines, each with its own
+// trace of up to kTraceKeep events (~70 KB): twenty of them passed the result channel's
+// 1 MiB, the record was cut, and a plain data race was graded as a `crash`.
 nlohmann::json FindingsArray(const std::vector<lab::Finding>& fs) {
-  return nlohmann::json::parse(lab::FindingsToJson(fs, false))["findings"];
+  std::vector<lab::Finding> sent = fs;
+  std::vector<lab::FindingKind> traced;
+  for (lab::Finding& f : sent) {
+    if (std::find(traced.begin(), traced.end(), f.kind) != traced.end()) {
+      f.trace.reset();
+    } else {
+      traced.push_back(f.kind);
+    }
+  }
+  return nlohmann::json::parse(lab::FindingsToJson(sent, false))["findings"];
 }
 
 // Sends stdout (fd 1) to /dev/null from Start() to Stop() (or destruction); a program's
