@@ -20,6 +20,7 @@
 
 #include "access_names.h"
 #include "runtime.h"
+#include "shadow_map.h"
 #include "shadow_stack.h"
 
 extern "C" void __tsan_func_entry(void* caller_pc);  // plain_memory.cc
@@ -619,8 +620,8 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
   if (facility != nullptr) *facility = r.facility;
   if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
     // The address decides alone: remembered in the front plain_memory.cc asks first.
-    RememberAccessClass(
-        AccessClass{pc, r.owner == Owner::kStudent ? r.site : SiteRef{}, r.owner == Owner::kStudent});
+    const SiteRef site = r.owner == Owner::kStudent ? r.site : SiteRef{};
+    RememberAccessClass(AccessClass{pc, site, SiteTag(site), r.owner == Owner::kStudent});
   }
   if (r.owner == Owner::kStudent) {
     *site = r.site;
