@@ -241,8 +241,10 @@ template <std::size_t kSize, bool kWrite>
   const AccessClass* c = FindAccessClass(pc);
   if (c != nullptr && !c->student) return;  // the lab's code (Access: StudentAccess)
   ThreadState* self = tls_self;
-  if (c == nullptr || self == nullptr || tls_in_shadow || tls_raw_calls > 0 || tls_resolving)
-      [[unlikely]] {
+  // A line of the student's runs neither inside the detector (tls_in_shadow) nor inside the
+  // resolver (tls_resolving): neither calls the program, so only a lab scope that may
+  // (RawCalls) is asked here. Code the front does not know takes Access, which asks all.
+  if (c == nullptr || self == nullptr || tls_raw_calls > 0) [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
   Run* run = self->run;
@@ -263,7 +265,8 @@ template <std::size_t kSize, bool kWrite>
   ShadowCell* cell =
       page != nullptr ? page->cells[(addr >> 3) & 511].load(std::memory_order_acquire) : nullptr;
   if (cell == nullptr) [[unlikely]] return CheckCellsOf(self, addr, kSize, kWrite, c);
-  const auto lo = static_cast<std::uint8_t>(addr & 7);
+  // Within one word (the page test above): an 8-byte access starts it.
+  const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
   const auto hi = static_cast<std::uint8_t>(lo + kSize);
   const Tid tid = self->tid;
   const std::uint64_t key = LastKey(tid, self->vc.Get(tid), kWrite, lo, hi);

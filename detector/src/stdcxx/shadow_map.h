@@ -131,8 +131,12 @@ template <typename OnRace>
                                                bool write, Tid tid, const VectorClock& vc,
                                                SiteRef site, std::uint32_t step,
                                                std::uint64_t key, std::uint64_t tag) {
-  const unsigned bounds = (cell->starts | 0x100u) & ((2u << hi) - 1) & ~((1u << lo) - 1);
-  if (bounds != ((1u << lo) | (1u << hi))) return false;
+  if (lo == 0 && hi == 8) {
+    if (cell->starts != 1) return false;  // the whole word: one run iff no other starts
+  } else {
+    const unsigned bounds = (cell->starts | 0x100u) & ((2u << hi) - 1) & ~((1u << lo) - 1);
+    if (bounds != ((1u << lo) | (1u << hi))) return false;
+  }
   AccessHistory& h = cell->bytes[lo];
   if (!(write ? h.TryWriteFast(tid, vc, site, step) : h.TryReadFast(tid, vc, site, step))) {
     return false;
