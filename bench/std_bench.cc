@@ -17,6 +17,8 @@
 
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <string>
@@ -153,9 +155,35 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, double> cpu_, real_;
 };
 
+// `std_bench --profile=std|lab [--schedules=N]`: runs N schedules (default 3000) of one
+// dialect only, with no self-check and no benchmark, and prints them: for callgrind, where
+// (instructions of N2 schedules - instructions of N1) / (N2 - N1) is the cost of one
+// schedule without the process's fixed costs.
+int Profile(const char* dialect, int schedules) {
+  lab::Options o = BenchOptions();
+  o.schedules = schedules;
+  const bool is_std = std::strcmp(dialect, "std") == 0;
+  if (!is_std && std::strcmp(dialect, "lab") != 0) {
+    std::fprintf(stderr, "std_bench: --profile takes std or lab, not '%s'\n", dialect);
+    return 2;
+  }
+  const lab::ExploreResult r =
+      lab::explore(o, is_std ? StdBoundedBuffer<false> : lab_bench::LabBoundedBuffer);
+  std::printf("%s:: %d schedules, %lld scheduling points in the last: %s\n", dialect,
+              r.schedules_run, static_cast<long long>(r.last.steps), r.summary.c_str());
+  return r.ok() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  const char* profile = nullptr;
+  int schedules = 3000;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--profile=", 10) == 0) profile = argv[i] + 10;
+    if (std::strncmp(argv[i], "--schedules=", 12) == 0) schedules = std::atoi(argv[i] + 12);
+  }
+  if (profile != nullptr) return Profile(profile, schedules);
   benchmark::Initialize(&argc, argv);
   if (!SelfCheck()) return 1;
   RatioReporter reporter;

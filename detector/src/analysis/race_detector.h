@@ -46,23 +46,34 @@ class AccessHistory {
   // `step`: kept with the access and given back in PriorAccess (see there).
   std::optional<PriorAccess> OnRead(Tid t, const VectorClock& ct, SiteRef site,
                                     std::uint32_t step = 0) {
+    if (TryReadFast(t, ct, site, step)) return std::nullopt;
+    return OnReadSlow(t, ct, site, step);
+  }
+  // OnRead's and OnWrite's common case alone: true when it applied (no race, recorded);
+  // false, and nothing changed, when OnRead / OnWrite must decide. For callers whose
+  // common case must make no call (stdcxx/plain_memory.cc's inline path).
+  bool TryReadFast(Tid t, const VectorClock& ct, SiteRef site, std::uint32_t step) {
     if (!shared_ && !Concurrent(write_.epoch, t, ct) &&
         (read_.epoch.none() || read_.epoch.tid == t || ct.Covers(read_.epoch))) {
       read_ = Stamped{ct.EpochOf(t), site.file, site.line, step};
-      return std::nullopt;
+      return true;
     }
-    return OnReadSlow(t, ct, site, step);
+    return false;
+  }
+  bool TryWriteFast(Tid t, const VectorClock& ct, SiteRef site, std::uint32_t step) {
+    // Epoch mode keeps no reader list (readers_ is empty while !shared_).
+    if (!shared_ && !Concurrent(write_.epoch, t, ct) && !Concurrent(read_.epoch, t, ct)) {
+      write_ = Stamped{ct.EpochOf(t), site.file, site.line, step};
+      read_ = Stamped{};
+      return true;
+    }
+    return false;
   }
   // A write by `t` whose clock is `ct`. Returns an earlier write or read it races with
   // (the write first, when both do). Records the write either way.
   std::optional<PriorAccess> OnWrite(Tid t, const VectorClock& ct, SiteRef site,
                                      std::uint32_t step = 0) {
-    // Epoch mode keeps no reader list (readers_ is empty while !shared_).
-    if (!shared_ && !Concurrent(write_.epoch, t, ct) && !Concurrent(read_.epoch, t, ct)) {
-      write_ = Stamped{ct.EpochOf(t), site.file, site.line, step};
-      read_ = Stamped{};
-      return std::nullopt;
-    }
+    if (TryWriteFast(t, ct, site, step)) return std::nullopt;
     return OnWriteSlow(t, ct, site, step);
   }
   // Forget every access (a new run). Inline: every object a controlled run creates or

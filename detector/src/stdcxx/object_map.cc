@@ -69,7 +69,33 @@ Ordered& OrderedAddrs() {
 std::atomic<std::size_t> g_ordered_count{0};
 std::atomic<std::size_t> g_stale_count{0};
 
+// The 4 KiB pages that ever held an address of the map, as bits of a table indexed by a
+// hash of the page number (never cleared; two pages may share a bit): a block none of whose
+// pages has its bit set holds no object, and ForgetObjectsIn returns without the lock (the
+// common case: operator new's blocks are heap pages, a program's mutexes mostly live in
+// globals, on stacks or in a few heap objects).
+constexpr std::size_t kPageBits = std::size_t{1} << 16;
+std::atomic<std::uint64_t> g_object_pages[kPageBits / 64];
+std::size_t PageBit(std::uintptr_t page) {
+  return static_cast<std::size_t>((page * 0x9E3779B97F4A7C15ull) >> 48);
+}
+void NotePage(const void* addr) {
+  const std::size_t b = PageBit(reinterpret_cast<std::uintptr_t>(addr) >> 12);
+  g_object_pages[b / 64].fetch_or(std::uint64_t{1} << (b % 64), std::memory_order_relaxed);
+}
+// Whether a page of [begin, begin + size) may hold an address of the map.
+bool MayHoldObjects(std::uintptr_t begin, std::size_t size) {
+  const std::uintptr_t first = begin >> 12, last = (begin + size - 1) >> 12;
+  if (last - first >= 16) return true;  // a large block: the ordered set decides
+  for (std::uintptr_t page = first; page <= last; ++page) {
+    const std::size_t b = PageBit(page);
+    if ((g_object_pages[b / 64].load(std::memory_order_relaxed) >> (b % 64)) & 1) return true;
+  }
+  return false;
+}
+
 void NoteAddr(const void* addr) {
+  NotePage(addr);  // before the insert: a ForgetObjectsIn that sees the address sees the bit
   Ordered& o = OrderedAddrs();
   o.lock();
   if (o.addrs.insert(addr).second) g_ordered_count.fetch_add(1, std::memory_order_relaxed);
@@ -226,6 +252,7 @@ ObjectState* BindObject(const void* addr, ObjectState* s) {
 
 void ForgetObjectsIn(std::uintptr_t begin, std::size_t size) {
   if (g_ordered_count.load(std::memory_order_relaxed) == 0) [[likely]] return;
+  if (size == 0 || !MayHoldObjects(begin, size)) return;  // no page of it ever held one
   // Only marked here: operator new runs inside the lab's own bookkeeping too (a hash node
   // allocated under a stripe lock, a symbol table under its lock), where forgetting an
   // object would deadlock or change what the caller is in the middle of. The next lookup

@@ -195,45 +195,90 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
   CheckCells(self, addr, size, write, site, step);
 }
 
-// The inline path of __tsan_read/writeN (ThreadSanitizer's fast path, for the lab): an
-// access of a controlled run's lab thread from an address the classification front knows
-// (sites.h AccessClass), within one word whose cell the page cache has, ends here after a
-// few loads when it is not the student's and with FastTrack's inline rules when it is
-// (CheckCellWith: the same epoch again returns at once). Each test below is one of
-// Access's, in the same order of effect; whatever it cannot answer goes to Access or
-// CheckCells, which apply the same rules.
+// The rules of OnAccess's cell once the access is known not to be the word's last one
+// again (`key`: its LastKey): out of line, so that the inline path stays a leaf whose
+// every other exit is a return or a tail call.
+template <std::size_t kSize, bool kWrite>
+[[gnu::noinline]] void CellRules(ThreadState* self, ShadowCell* cell, std::uintptr_t addr,
+                                 const AccessClass* c, std::uint64_t key) {
+  const std::uint32_t step = self->run->sched->StepCount();
+  const SiteRef site = c->site;
+  InShadow in_shadow;  // the full rules may allocate (a read-shared history's reader list)
+  const auto lo = static_cast<std::uint8_t>(addr & 7);
+  const Tid tid = self->tid;
+  CheckCellRules(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, tid, self->vc, site,
+                 step, key, c->tag, [&](const PriorAccess& prior, std::uint8_t b) {
+                   ReportRace(self, (addr & ~std::uintptr_t{7}) + b, kSize, site, kWrite, step,
+                              prior);
+                 });
+}
+
+// CheckCells for OnAccess (at most five arguments: a tail call).
+[[gnu::noinline]] void CheckCellsOf(ThreadState* self, std::uintptr_t addr, std::size_t size,
+                                    bool write, const AccessClass* c) {
+  CheckCells(self, addr, size, write, c->site, self->run->sched->StepCount());
+}
+
+// Account's work and the general rules, for a run that records plain accesses (DPOR) or
+// gives them a virtual cost: out of line (OnAccess).
+[[gnu::noinline]] void AccountAndCheck(ThreadState* self, std::uintptr_t addr, std::size_t size,
+                                       bool write, const AccessClass* c) {
+  const std::uint32_t step = Account(self, addr, size, write);
+  CheckCells(self, addr, size, write, c->site, step);
+}
+
+// The inline path of __tsan_read/writeN (ThreadSanitizer's fast path, for the lab): a
+// leaf of loads and compares whose every other exit is a tail call. The lab's own code
+// (an address the classification front knows as the lab's, sites.h AccessClass) returns
+// first, in any run: Access would refuse it too (StudentAccess). An access of the
+// student's code by a controlled run's lab thread, within one word whose cell the page
+// cache has, then returns when it is the word's last access again (FastTrack's same-epoch
+// case: two 8-byte compares, shadow_map.h SameAsLast) and otherwise takes CellRules.
+// Each test below is one of Access's, in the same order of effect; whatever it cannot
+// answer goes to Access, AccountAndCheck or CheckCells, which apply the same rules.
 template <std::size_t kSize, bool kWrite>
 [[gnu::always_inline]] inline void OnAccess(std::uintptr_t addr, std::uintptr_t pc) {
+  const AccessClass* c = FindAccessClass(pc);
+  if (c != nullptr && !c->student) return;  // the lab's code (Access: StudentAccess)
   ThreadState* self = tls_self;
-  if (self == nullptr || tls_in_shadow || tls_raw_calls > 0 || tls_resolving) [[unlikely]] {
+  // A line of the student's runs neither inside the detector (tls_in_shadow) nor inside the
+  // resolver (tls_resolving): neither calls the program, so only a lab scope that may
+  // (RawCalls) is asked here. Code the front does not know takes Access, which asks all.
+  if (c == nullptr || self == nullptr || tls_raw_calls > 0) [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
   Run* run = self->run;
-  if (run->mode != RunMode::kControlled || g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
+  if (run->mode != RunMode::kControlled || g_free_threads.load(std::memory_order_relaxed))
+      [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
-  if (InLabNowInline()) return;  // the lab's own work (Checked)
-  const AccessClass* c = FindAccessClass(pc);
-  if (c == nullptr) [[unlikely]] return Access(addr, kSize, kWrite, pc);
-  if (!c->student) return;
+  // Outside the lab (Checked's InLabNow), asked of the stack's front without a call: a
+  // stack that is not there, or one inside the lab, is Access's to judge.
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
+  if (slot.t != self || slot.s->in_lab != 0) [[unlikely]] return Access(addr, kSize, kWrite, pc);
   if (addr - tls_special.lo < tls_special.size) [[unlikely]] return Access(addr, kSize, kWrite, pc);
   ControlledScheduler* sched = run->sched;
   if (sched->RecordsPlainAccesses() || run->shared_access_cost_ns > 0) [[unlikely]] {
-    Account(self, addr, kSize, kWrite);
+    return AccountAndCheck(self, addr, kSize, kWrite, c);
   }
   ShadowPage* page = (addr & 7) + kSize <= 8 ? CachedShadowPage(addr) : nullptr;
   ShadowCell* cell =
       page != nullptr ? page->cells[(addr >> 3) & 511].load(std::memory_order_acquire) : nullptr;
-  const std::uint32_t step = sched->StepCount();
-  if (cell == nullptr) [[unlikely]] return CheckCells(self, addr, kSize, kWrite, c->site, step);
-  FreshenCell(cell, page, run->gen);
-  InShadow in_shadow;  // the full rules may allocate (a read-shared history's reader list)
-  const auto lo = static_cast<std::uint8_t>(addr & 7);
-  CheckCellWith(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, self->tid, self->vc,
-                c->site, step, [&](const PriorAccess& prior, std::uint8_t b) {
-                  ReportRace(self, (addr & ~std::uintptr_t{7}) + b, kSize, c->site, kWrite,
-                             step, prior);
-                });
+  if (cell == nullptr) [[unlikely]] return CheckCellsOf(self, addr, kSize, kWrite, c);
+  // Within one word (the page test above): an 8-byte access starts it.
+  const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
+  const auto hi = static_cast<std::uint8_t>(lo + kSize);
+  const Tid tid = self->tid;
+  const std::uint64_t key = LastKey(tid, self->vc.Get(tid), kWrite, lo, hi);
+  if (CellIsStale(cell, page, run->gen)) [[unlikely]] {
+    FreshenCell(cell, page, run->gen);  // another run's histories, or forgotten memory
+  } else if (SameAsLast(cell, key, c->tag)) {
+    return;  // the same access again (FastTrack's same-epoch case)
+  }
+  if (TryCellFast(cell, lo, hi, kWrite, tid, self->vc, c->site, sched->StepCount(), key, c->tag)) {
+    return;  // epoch mode, one run of the word, no race
+  }
+  return CellRules<kSize, kWrite>(self, cell, addr, c, key);
 }
 
 std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }

@@ -17,6 +17,8 @@
 #include <unordered_map>
 #include <vector>
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 
 #include "no_throw.h"
 #include "object_map.h"
@@ -40,14 +42,45 @@ struct Started {
 };
 std::uint64_t g_seq = 0;  // guarded by g_busy
 
+// The bookkeeping of every thread comes from malloc, not operator new: it is the lab's
+// memory, never the program's, so the std:: dialect's operator new (plain_memory.cc: fresh
+// memory forgets its shadow and its lab objects) has nothing to do for it.
+Started* NewStarted() {
+  void* p = std::malloc(sizeof(Started));
+  if (p == nullptr) throw std::bad_alloc();
+  return new (p) Started;
+}
+void FreeStarted(Started* s) {
+  s->~Started();
+  std::free(s);
+}
+template <class T>
+struct MallocAllocator {
+  using value_type = T;
+  MallocAllocator() = default;
+  template <class U>
+  MallocAllocator(const MallocAllocator<U>&) {}
+  T* allocate(std::size_t n) {
+    void* p = std::malloc(n * sizeof(T));
+    if (p == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t) { std::free(p); }
+  template <class U>
+  bool operator==(const MallocAllocator<U>&) const { return true; }
+};
+using StartedMap =
+    std::unordered_map<pthread_t, Started*, std::hash<pthread_t>, std::equal_to<pthread_t>,
+                       MallocAllocator<std::pair<const pthread_t, Started*>>>;
+
 // Threads started here, by handle. Guarded by a spin lock (see object_map.cc).
 std::atomic<bool> g_busy{false};
-std::unordered_map<pthread_t, Started*>* g_started;
+StartedMap* g_started;
 
 template <typename F>
 auto Locked(F f) {
   while (g_busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
-  if (g_started == nullptr) g_started = new std::unordered_map<pthread_t, Started*>;
+  if (g_started == nullptr) g_started = new StartedMap;
   auto r = f(*g_started);
   g_busy.store(false, std::memory_order_release);
   return r;
@@ -97,7 +130,7 @@ std::vector<ObjectState*> TakeDetached(Run* run) {
       r.push_back(st->obj);
       // A controlled run's detached thread writes its result before it finishes or never
       // (the schedule ends now); a free run's may still be running and keeps it.
-      if (run->mode == RunMode::kControlled) delete st;
+      if (run->mode == RunMode::kControlled) FreeStarted(const_cast<Started*>(st));
     }
     return r;
   });
@@ -115,7 +148,7 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
   if (IsRawCall(nullptr)) return Real().create(thread, attr, start, arg);
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   InLab in_lab;
-  auto* st = new Started;
+  Started* st = NewStarted();
   NoteThreadSpawned();
   st->obj = NoThrow([&] {
     return SpawnThread("", [st, start, arg] {
@@ -158,7 +191,7 @@ int pthread_join(pthread_t thread, void** result) {
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   NoThrow([&] { JoinThread(st->obj, LocFor(pc)); });
   if (result != nullptr) *result = st->result;
-  delete st;
+  FreeStarted(st);
   return 0;
 }
 

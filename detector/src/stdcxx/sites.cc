@@ -20,6 +20,7 @@
 
 #include "access_names.h"
 #include "runtime.h"
+#include "shadow_map.h"
 #include "shadow_stack.h"
 
 extern "C" void __tsan_func_entry(void* caller_pc);  // plain_memory.cc
@@ -552,6 +553,27 @@ int FramesAfter(std::uintptr_t pc, std::uintptr_t* out, int max, bool* found) {
   return k;
 }
 
+// The library call (its return address `pc` into libstdc++.so and its interposer's frame,
+// `cfa`) that StudentCallSlow last judged by its caller's line, with that line's site: the
+// same call's SiteFor / LocFor (the interposer asks for its Loc right after) take it
+// instead of a second walk and lookup. Cleared as StudentCallSlow starts, so it only ever
+// holds the call being judged now: a return address calls one function, and each of its
+// interposers asks StudentCall before its site. (A later call from the same line may reuse
+// the frame address, but it clears the memo first.)
+struct LibCallMemo {
+  std::uintptr_t pc = 0, cfa = 0;
+  SiteRef site;
+  bool has_loc = false;
+  Loc loc;
+};
+thread_local LibCallMemo tls_lib_call;
+
+// The memo of the call returning to `pc` through the interposer frame `cfa`, or null.
+LibCallMemo* MemoOf(std::uintptr_t pc, std::uintptr_t cfa) {
+  LibCallMemo& m = tls_lib_call;
+  return m.pc == pc && m.cfa == cfa && cfa != 0 ? &m : nullptr;
+}
+
 }  // namespace
 
 constinit LAB_TLS StackSlot tls_stack_slots[kStackSlots];
@@ -586,6 +608,7 @@ SiteRef SiteFor(std::uintptr_t pc) {
   // reach the student's code before the shadow stack does (its inlined callers push
   // nothing). Only synchronisation calls get here, never a plain access.
   const std::uintptr_t cfa = InterposerCfa(pc);
+  if (const LibCallMemo* m = MemoOf(pc, cfa)) return m->site;  // StudentCallSlow's answer
   if (const std::uintptr_t ret = LearnedCaller(pc, cfa); ret != 0) {
     r = Lookup(ret - 1);
     if (r.found) return OperationSite(r);
@@ -619,8 +642,8 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
   if (facility != nullptr) *facility = r.facility;
   if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
     // The address decides alone: remembered in the front plain_memory.cc asks first.
-    RememberAccessClass(
-        AccessClass{pc, r.owner == Owner::kStudent ? r.site : SiteRef{}, r.owner == Owner::kStudent});
+    const SiteRef site = r.owner == Owner::kStudent ? r.site : SiteRef{};
+    RememberAccessClass(AccessClass{pc, site, SiteTag(site), r.owner == Owner::kStudent});
   }
   if (r.owner == Owner::kStudent) {
     *site = r.site;
@@ -659,6 +682,7 @@ ProgramCallback::ProgramCallback() { ++StackOf(tls_self)->callbacks; }
 ProgramCallback::~ProgramCallback() { --StackOf(tls_self)->callbacks; }
 
 bool StudentCallSlow(std::uintptr_t pc) {
+  tls_lib_call.pc = 0;  // only this call's answer may be taken (LibCallMemo)
   Resolved r = Lookup(pc - 1);
   if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
     // The address decides alone: remembered, with the call's Loc when it has a line.
@@ -679,7 +703,11 @@ bool StudentCallSlow(std::uintptr_t pc) {
     const std::uintptr_t cfa = InterposerCfa(pc);
     if (const std::uintptr_t ret = LearnedCaller(pc, cfa); ret != 0) {
       r = Lookup(ret - 1);
-      if (r.owner == Owner::kStudent) return true;
+      if (r.owner == Owner::kStudent) {
+        // SiteFor would find the same: the learned slot, then its line.
+        if (r.found && cfa != 0) tls_lib_call = LibCallMemo{pc, cfa, OperationSite(r), false, Loc{}};
+        return true;
+      }
       if (r.owner == Owner::kLab && !past_lab) return false;
     }
     std::uintptr_t frames[16];
@@ -696,7 +724,19 @@ bool StudentCallSlow(std::uintptr_t pc) {
   return OwnerFromStack(nullptr) != Owner::kLab;
 }
 
-Loc LocForSlow(std::uintptr_t pc) { return LocOf(SiteFor(pc)); }
+Loc LocForSlow(std::uintptr_t pc) {
+  // A library call StudentCallSlow has just judged: its site, and the Loc made once.
+  if (!Lookup(pc - 1).found) {
+    if (LibCallMemo* m = MemoOf(pc, InterposerCfa(pc))) {
+      if (!m->has_loc) {
+        m->loc = LocOf(m->site);
+        m->has_loc = true;
+      }
+      return m->loc;
+    }
+  }
+  return LocOf(SiteFor(pc));
+}
 
 const char* GlobalName(const void* addr) {
   SpinGuard g(g_sym_mu);

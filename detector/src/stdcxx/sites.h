@@ -74,6 +74,7 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility = nul
 struct AccessClass {
   std::uintptr_t pc = 0;  // the __tsan_* return address; 0: empty
   SiteRef site;           // the student's line (student only)
+  std::uint64_t tag = 0;  // shadow_map.h SiteTag(site), for the same-access check
   bool student = false;
 };
 // Two-way set-associative by a multiplicative hash: two hot addresses sharing a set must
