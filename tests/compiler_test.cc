@@ -197,6 +197,14 @@ TEST_F(CompilerTest, ALeetCodeAnswerCompilesWithLeetCodesPrelude) {
   EXPECT_FALSE(c.setup_error);
   EXPECT_NE(c.message.find("'mutex'"), std::string::npos) << c.message;
   EXPECT_NE(c.message.find("not_declared_anywhere"), std::string::npos) << c.message;
+  // After them, the one error left with the prelude, on its line: the typo to fix was
+  // buried among "'mutex' does not name a type" and the errors they cause.
+  const std::string note = "With LeetCode's prelude";
+  const std::size_t at = c.message.find(note);
+  ASSERT_NE(at, std::string::npos) << c.message;
+  EXPECT_NE(c.message.find("wrong.cpp:4:", at), std::string::npos) << c.message;
+  EXPECT_NE(c.message.find("not_declared_anywhere", at), std::string::npos) << c.message;
+  EXPECT_EQ(c.message.find("'mutex'", at), std::string::npos) << c.message;
 }
 
 TEST_F(CompilerTest, SyntaxErrorIsReportedOnTheStudentsLine) {

@@ -5,11 +5,13 @@
 // watchdog then ends the process instead (tested by the grader's tests).
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 
 #include "gtest/gtest.h"
 #include "lab/explore.h"
+#include "lab/internal/runner_hooks.h"
 #include "lab/sync.h"
 
 namespace {
@@ -49,6 +51,45 @@ TEST(Hang, SpinOnAPlainBoolIsReportedWithItsThread) {
   ASSERT_EQ(f.steps.size(), 1u);
   EXPECT_EQ(f.steps[0].action, "last reached the lab");
   EXPECT_EQ(r.schedules_run, 1);  // exploring stops after a hang
+}
+
+// The spin itself has a line: the instruction the watchdog's signal interrupted, looked
+// up by the spec runner's hook (runner_hooks.h SetPcSiteHook; a fake one here, which
+// names every address spin.cpp:7). The spinner's loop is its first code, so its last site
+// is unknown: the report said "sites: ?" and nothing where it spins.
+std::atomic<std::uintptr_t> g_asked_pc{0};
+lab::internal::SiteRef FakeSiteAt(std::uintptr_t pc) {
+  g_asked_pc = pc;
+  return lab::internal::SiteRef{"spin.cpp", 7};
+}
+
+TEST(Hang, TheSpinsLineIsTheInterruptedInstructions) {
+  lab::internal::SetPcSiteHook(&FakeSiteAt);
+  auto r = lab::explore(Quick(), [] {
+    volatile bool ready = false;
+    lab::Thread spinner("spinner", [&] {
+      while (!ready) {
+      }
+    });
+    lab::Thread setter("setter", [&] {
+      lab::sleep_for(1ms);
+      ready = true;
+    });
+    spinner.join();
+    setter.join();
+  });
+  lab::internal::SetPcSiteHook(nullptr);
+  ASSERT_EQ(r.findings.size(), 1u) << r.summary;
+  const auto& f = r.findings[0];
+  EXPECT_EQ(f.kind, lab::FindingKind::kHang);
+  EXPECT_NE(g_asked_pc.load(), 0u);
+  EXPECT_NE(f.message.find("thread 'spinner' at spin.cpp:7 keeps running"), std::string::npos)
+      << f.message;
+  ASSERT_EQ(f.sites.size(), 1u);
+  EXPECT_EQ(f.sites[0], (lab::SourceSite{"spin.cpp", 7}));
+  ASSERT_FALSE(f.steps.empty());
+  EXPECT_EQ(f.steps.back().action, "keeps running");
+  EXPECT_EQ(f.steps.back().site, (lab::SourceSite{"spin.cpp", 7}));
 }
 
 TEST(Hang, BlockingOutsideTheLabIsNamed) {

@@ -149,6 +149,26 @@ TEST(PuzzlesTrace, IfNotWhileNeedsOneSpuriousWakeUpAndNoPreemption) {
   }
 }
 
+// The spurious wake-up of that schedule comes while foo could go on, at its `lock`: the
+// row says the lock is not taken yet. It read as taken ("foo: lock lock", then bar woke,
+// printed and unlocked under it), with no ⟲, since the switch is no preemption.
+TEST(PuzzlesTrace, TheRowASpuriousWakeUpCutsInBeforeSaysItIsNotDone) {
+  const std::string block =
+      Block(Check("foobar", "foobar/buggy/if_not_while.cpp"), "n2");
+  ASSERT_FALSE(block.empty());
+  const std::string note = "not done yet: a spurious wake-up runs first";
+  const std::size_t at = block.find(note);
+  ASSERT_NE(at, std::string::npos) << block;
+  const std::size_t row = block.rfind('\n', at) + 1;
+  const std::string line = block.substr(row, block.find('\n', at) - row);
+  EXPECT_NE(line.find("lock lock"), std::string::npos) << block;
+  const std::size_t next = block.find('\n', at) + 1;
+  const std::string next_line = block.substr(next, block.find('\n', next) - next);
+  EXPECT_NE(next_line.find("woke"), std::string::npos) << block;
+  EXPECT_NE(next_line.find("spurious wake-up"), std::string::npos) << block;
+  EXPECT_EQ(block.find("⟲"), std::string::npos) << block;  // still no preemption
+}
+
 // A lab::Thread built inside std::vector::emplace_back: its std::source_location is in
 // <vector>, the student's line is on the stack. Both the trace's "start thread" rows and a
 // finding that names where a thread started say the emplace_back line (they said "started

@@ -148,6 +148,23 @@ bool NamesUndeclared(std::string_view log) {
   return false;
 }
 
+// The first error the compiler gave in the student's file (`source_name`, as the wrapper
+// includes it: bare, or after a directory), as "file:line:col: error: ...", or "".
+std::string FirstErrorIn(std::string_view log, const std::string& source_name) {
+  std::size_t at = 0;
+  while (at < log.size()) {
+    std::size_t end = log.find('\n', at);
+    if (end == std::string_view::npos) end = log.size();
+    std::string_view line = log.substr(at, end - at);
+    at = end + 1;
+    const std::size_t name = line.find(source_name + ":");
+    if (name == std::string_view::npos || (name > 0 && line[name - 1] != '/')) continue;
+    if (line.find(": error: ") == std::string_view::npos) continue;
+    return std::string(line.substr(name));
+  }
+  return "";
+}
+
 CompileResult CompileImpl(const CompileRequest& in) {
   CompileResult res;
   const auto setup = [&res](std::string message) {
@@ -285,6 +302,7 @@ CompileResult CompileImpl(const CompileRequest& in) {
   sb.network = false;
 
   SandboxResult r = RunSandboxed(sb);
+  std::string prelude_error;  // the retry's first error, when the LeetCode prelude fails too
   res.seconds = r.wall_seconds;
   if (r.started && (r.exit_code != 0 || r.term_signal != 0) && !r.wall_timeout && !r.cpu_limit &&
       !r.memory_limit && !r.output_limit &&
@@ -306,7 +324,9 @@ CompileResult CompileImpl(const CompileRequest& in) {
     // A LeetCode answer as pasted: it names std:: types and functions unqualified (or
     // without their #include), relying on the prelude LeetCode compiles every answer with.
     // Compiled once more with that prelude; when that fails too, the student reads the
-    // messages of the file as written.
+    // messages of the file as written, and after them the first error with the prelude:
+    // the one left to fix (a typo among a LeetCode answer's unqualified names was buried
+    // under "'function' has not been declared" and the spec's own errors).
     if (WriteWorkFile(workdir + "/" + kWrapperName, wrapper_text(kLeetCodePrelude), &err)) {
       unlink(binary.c_str());
       SandboxResult again = RunSandboxed(sb);
@@ -314,6 +334,9 @@ CompileResult CompileImpl(const CompileRequest& in) {
       if (again.started && again.exit_code == 0 && again.term_signal == 0 &&
           IsRegularFile(binary)) {
         r = std::move(again);
+      } else if (again.started && !again.wall_timeout && !again.cpu_limit &&
+                 !again.memory_limit && !again.output_limit) {
+        prelude_error = FirstErrorIn(again.stderr_data, res.source_name);
       }
     }
   }
@@ -356,6 +379,11 @@ CompileResult CompileImpl(const CompileRequest& in) {
   std::vector<std::string> strip = {workdir + "/"};
   for (const std::string& dir : include_dirs) strip.push_back(dir + "/");
   res.message = TrimDiagnostics(res.raw_log, res.source_name, strip, in.output_cap);
+  if (!prelude_error.empty()) {
+    res.message += "With LeetCode's prelude (#include <bits/stdc++.h> and using namespace std;, "
+                   "which the lab adds when a file relies on it) the file fails too; its first "
+                   "error there:\n  " + CleanOutput(prelude_error, 400) + "\n";
+  }
   if (r.output_limit) {
     // Stopped by the sandbox: what it said up to the cap is above.
     res.message += "[the compiler's messages passed the output limit of " +

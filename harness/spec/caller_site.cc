@@ -105,6 +105,17 @@ int OnFrame(void* data, std::uintptr_t pc) {
 SiteRef StudentCallerSite();
 
 namespace {
+// The student's line at an instruction address: where a hang stopped a spinning thread
+// (runner_hooks.h). No walk: the address is the interrupted instruction itself.
+SiteRef StudentSiteAt(std::uintptr_t pc) {
+  backtrace_state* state = State();
+  return state == nullptr ? SiteRef{} : Lookup(state, pc);
+}
+[[maybe_unused]] const bool g_pc_hook_installed =
+    (lab::internal::SetPcSiteHook(&StudentSiteAt), true);
+}  // namespace
+
+namespace {
 // The runtime asks for the student's line when the compiler's is a system header (a
 // lab::Thread built inside std::vector::emplace_back): runner_hooks.h. Installed before
 // main, before any run.

@@ -2,6 +2,7 @@
 // the hang watchdog.
 #include <pthread.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -154,24 +155,49 @@ std::string DescribeOsThread(pid_t tid) {
   }
 }
 
-Finding HangFinding(ControlledScheduler* s) {
+std::atomic<internal::PcSiteHook> g_pc_site_hook{nullptr};
+
+// The instruction the hang's signal interrupted, 0 where its context is not known here.
+std::uintptr_t InterruptedPc(void* context) {
+  [[maybe_unused]] const auto* uc = static_cast<const ucontext_t*>(context);
+#if defined(__x86_64__)
+  return static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return static_cast<std::uintptr_t>(uc->uc_mcontext.pc);
+#else
+  return 0;
+#endif
+}
+
+// `pc`: where the stopped thread was running. A spin on a plain variable never reaches
+// the lab, so the thread's last site (its last operation, none when the loop is its first
+// code) does not say where it spins; the line of `pc` does, when it is the student's.
+Finding HangFinding(ControlledScheduler* s, std::uintptr_t pc) {
   Finding f;
   f.kind = FindingKind::kHang;
   internal::ThreadState* t = s->running();
   std::string name = t ? t->name : "?";
-  f.message = "thread '" + name + "' " + g_hang.message;
+  const internal::PcSiteHook hook = g_pc_site_hook.load(std::memory_order_relaxed);
+  const internal::SiteRef at = t != nullptr && pc != 0 && hook != nullptr ? hook(pc)
+                                                                          : internal::SiteRef{};
+  f.message = "thread '" + name + "' " +
+              (at.known() ? "at " + internal::SiteText(at) + " " : std::string()) +
+              g_hang.message;
   f.threads = {name};
   if (t != nullptr) {
-    f.sites = {internal::ToSource(t->last_site)};
-    f.steps = {{name, "last reached the lab", "", internal::ToSource(t->last_site), {}}};
+    f.sites = {internal::ToSource(at.known() ? at : t->last_site)};
+    if (!at.known() || t->last_site.known()) {
+      f.steps = {{name, "last reached the lab", "", internal::ToSource(t->last_site), {}}};
+    }
+    if (at.known()) f.steps.push_back({name, "keeps running", "", internal::ToSource(at), {}});
   }
   return f;
 }
 
-void OnHangSignal(int) {
+void OnHangSignal(int, siginfo_t*, void* context) {
   ControlledScheduler* s = g_hang.sched.load();
   if (s == nullptr || !g_hang.fired.load() || s->running() == nullptr) return;
-  internal::AddFinding(HangFinding(s));
+  internal::AddFinding(HangFinding(s, InterruptedPc(context)));
   s->AbandonFromSignal(g_hang.message);
 }
 
@@ -180,8 +206,8 @@ class Watchdog {
   Watchdog(std::chrono::milliseconds timeout, pthread_t target, pid_t target_tid)
       : timeout_(timeout), target_(target), tid_(target_tid) {
     struct sigaction sa {};
-    sa.sa_handler = OnHangSignal;
-    sa.sa_flags = SA_NODEFER | SA_ONSTACK;
+    sa.sa_sigaction = OnHangSignal;
+    sa.sa_flags = SA_NODEFER | SA_ONSTACK | SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGUSR2, &sa, &old_);
     internal::RawCalls raw;  // the watchdog's thread, lock and condition variable are the lab's
@@ -241,7 +267,7 @@ class Watchdog {
         cv_.wait_for(lk, std::chrono::milliseconds(20));
       }
       if (!stop_ && g_hang.sched.load() == s) {
-        Finding f = HangFinding(s);
+        Finding f = HangFinding(s, 0);
         if (auto hook = g_hang_fatal_hook.load()) hook(f);
         std::fprintf(stderr, "lab: %s\n", f.message.c_str());
         std::fflush(stderr);
@@ -393,6 +419,7 @@ void ConfirmInversions(std::vector<Finding>& findings, const internal::RunDirect
 
 namespace internal {
 void SetHangFatalHook(void (*hook)(const Finding&)) { g_hang_fatal_hook = hook; }
+void SetPcSiteHook(PcSiteHook hook) { g_pc_site_hook.store(hook); }
 }  // namespace internal
 
 std::string_view StrategyName(Strategy s) {

@@ -613,7 +613,7 @@ void ControlledScheduler::PassPlainAccesses() {
   } else {
     next_tid = self_can_run ? self_tid : static_cast<std::uint32_t>(__builtin_ctzll(others));
   }
-  if (pick >= nr) [[unlikely]] WakeSpuriously(slots[next_tid].thread);
+  if (pick >= nr) [[unlikely]] WakeSpuriously(slots[next_tid].thread, self_can_run);
   if (next_tid == self_tid) return;  // the running thread goes on: no switch
   if (self_can_run && pick < nr) {
     ++preemptions_;
@@ -630,7 +630,17 @@ void ControlledScheduler::PassPlainAccesses() {
               slots[next_tid].fiber);
 }
 
-void ControlledScheduler::WakeSpuriously(ThreadState* next) {
+void ControlledScheduler::WakeSpuriously(ThreadState* next, bool from_runnable) {
+  // The running thread could have gone on: the step of its last row has not happened yet
+  // (it happens when the thread next runs). A preemption marks such a row with a ⟲; this
+  // switch is no preemption, so the row says it, or it reads as done: "lock m" and then
+  // the woken thread running on under m.
+  if (from_runnable && trace_total_ > 0) {
+    RawEvent& last = trace_[(trace_total_ - 1) & (kTraceRing - 1)];
+    if (last.note == nullptr && current_ != nullptr && last.tid == current_->tid) {
+      last.note = kSwitchedBeforeNote;
+    }
+  }
   next->spurious = true;
   ++spurious_wakeups_;
   SetState(next, ThreadState::Sched::kRunnable);
@@ -745,7 +755,7 @@ void ControlledScheduler::RescheduleFrom(ThreadState* self, std::uint32_t self_p
     }
     ThreadState* next = run_->threads[tids[pick]].get();
     if (next->spinning) ++next->spin_turns;
-    if (pick >= nr) [[unlikely]] WakeSpuriously(next);
+    if (pick >= nr) [[unlikely]] WakeSpuriously(next, self_can_run);
     // A preemption is a switch from a thread that could go on to another runnable one. A
     // spurious wake-up the scheduler injects is not one (it is counted apart; its own
     // "woke (spurious wake-up)" row explains why the woken thread runs next).

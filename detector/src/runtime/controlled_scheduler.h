@@ -185,8 +185,12 @@ class ControlledScheduler {
   // Reschedule after `self`'s point was counted (`self_point`: the points it reached before).
   [[gnu::noinline]] void RescheduleFrom(ThreadState* self, std::uint32_t self_point);
   // The chosen option woke a condition-variable waiter spuriously: it becomes runnable
-  // and its trace shows why.
-  [[gnu::noinline]] void WakeSpuriously(ThreadState* next);
+  // and its trace shows why. `from_runnable`: the running thread could have gone on, and
+  // its last row (the step it has not made yet) says the switch came first.
+  [[gnu::noinline]] void WakeSpuriously(ThreadState* next, bool from_runnable);
+  // That row's note.
+  static constexpr const char* kSwitchedBeforeNote =
+      "not done yet: a spurious wake-up runs first";
   // The step that just ended: its plain-memory words to the strategy (WantsEvents only).
   void PassPlainAccesses();
   // Nothing is runnable: wakes the earliest sleepers (virtual time jumps), or reports the

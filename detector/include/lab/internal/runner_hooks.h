@@ -67,4 +67,12 @@ void SetNewObjectObserver(NewObjectObserver observer);
 using CallerSiteHook = SiteRef (*)();
 void SetCallerSiteHook(CallerSiteHook hook);
 
+// The line of the code under test at one instruction address (inlined frames innermost
+// first; unknown outside it): where a `hang` stopped a thread that spun without reaching
+// a scheduling point (a loop on a plain bool has no site of its own). The spec runner
+// installs its line-table lookup (caller_site.h). Called from the hang's signal handler,
+// on the stopped thread; thread-safe; set before runs.
+using PcSiteHook = SiteRef (*)(std::uintptr_t pc);
+void SetPcSiteHook(PcSiteHook hook);
+
 }  // namespace lab::internal
