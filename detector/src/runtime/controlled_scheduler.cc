@@ -220,7 +220,9 @@ RunStats ControlledScheduler::Stats() const {
   e.op = op;
   e.preempted = preempted;
   e.obj = obj;
-  e.site = site;
+  // Field by field: a copy of the whole SiteRef (its padding too) went through the stack.
+  e.site.file = site.file;
+  e.site.line = site.line;
   e.vtime = now_ns_;
   e.note = note;
   e.lock = lock;
