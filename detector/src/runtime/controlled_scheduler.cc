@@ -280,8 +280,9 @@ void ControlledScheduler::ReportLivelock() {
                                                                    ObjectState* lock,
                                                                    const char* note) {
   // Every call this path makes is a tail call (the rare cases and the fiber switch are out
-  // of line, each finishing the point itself): ControlledPoint then needs no callee-saved
-  // registers, whose saving and restoring cost ~15 instructions at every point.
+  // of line, each finishing the point itself): nothing is kept live across a call, and the
+  // rare cases' code is off the common path (2.5M fewer instructions in 3000 schedules of
+  // the bounded buffer; GCC still saves callee-saved registers when the choice needs them).
   if (aborting_) [[unlikely]] return PointWhileAborting(self);
   // One writer (this OS thread), one reader (the watchdog): no locked add needed.
   steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
