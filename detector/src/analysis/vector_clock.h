@@ -120,10 +120,12 @@ class VectorClock {
   // reused, as controlled runs do schedule after schedule).
   void Zero() { std::fill(p_, p_ + size_, 0u); }
   std::size_t size() const { return size_; }
+  // Both clocks keep their components inline: Join and JoinCovered take their SSE2 path
+  // (callers test it first to keep the general join, a call, out of their common path).
+  bool BothInline(const VectorClock& o) const { return p_ == inline_ && o.p_ == o.inline_; }
 
  private:
   void SetGrow(Tid t, std::uint32_t v);  // t is beyond the stored components
-  bool BothInline(const VectorClock& o) const { return p_ == inline_ && o.p_ == o.inline_; }
 #if defined(__SSE2__)
   // a = max(a, b) over kInline lanes; `changed` != 0 when some b > a, `uncovered` != 0
   // when some a > b. Unsigned compares as signed ones of the values offset by 2^31 (SSE2

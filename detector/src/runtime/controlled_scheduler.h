@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -161,7 +162,8 @@ class ControlledScheduler {
   static constexpr std::size_t kTraceKeep = 400;  // the events a trace shows at most
 
  private:
-  struct RawEvent {
+  // 64 bytes (alignas): the ring is indexed with a shift, not a multiply by 56.
+  struct alignas(64) RawEvent {
     std::uint32_t tid;
     OpCode op;
     bool preempted;
@@ -174,12 +176,34 @@ class ControlledScheduler {
   // Point, its trace row carrying `note` (Say's words).
   inline void PointNoted(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
                          ObjectState* lock, const char* note);
+  // PointNoted's out-of-line continuations, each of which finishes the point: the
+  // schedule is being unwound; strategy hooks or the step budget; a thread starts or stops
+  // busy-waiting; the general scheduling (then AfterPointSwitch).
+  [[gnu::noinline, gnu::cold]] void PointWhileAborting(ThreadState* self);
+  [[gnu::noinline]] void PointGeneral(ThreadState* self, OpCode op, ObjectState* obj);
+  [[gnu::noinline]] void PointSpinChange(ThreadState* self);
+  void PointSchedule(ThreadState* self);
+  // Reschedule<true>'s out-of-line continuations (then AfterPointSwitch).
+  [[gnu::noinline]] void RescheduleSlowAtPoint(ThreadState* self);
+  [[gnu::noinline]] void RescheduleFromAtPoint(ThreadState* self, std::uint32_t self_point);
+  [[gnu::noinline]] void SpuriousAtPoint(ThreadState* self, std::uint32_t next_tid,
+                                           bool from_runnable);
+  [[gnu::noinline]] void SwitchAtPoint(std::uint32_t next_tid);
+  // Resumed at a point by UnwindRemaining (the schedule ended while this thread was
+  // preempted there): unwind now rather than run on to the next point.
+  void AfterPointSwitch() {
+    if (aborting_ && std::uncaught_exceptions() == 0) ThrowAborted();
+  }
+  [[noreturn]] static void ThrowAborted();
   void Record(ThreadState* t, OpCode op, const ObjectState* obj, SiteRef site, bool preempted,
               const char* note, const ObjectState* lock = nullptr);
   // Picks the next thread and switches to it. `self` may continue when runnable. Inlined
   // into Point and Block: the common case (fast_path_, no spinner) is handled there; the
   // rest goes to RescheduleSlow.
-  inline void Reschedule(ThreadState* self);
+  // kAtPoint: called last by PointNoted; every call it makes is then a tail call that
+  // finishes the point (AfterPointSwitch).
+  template <bool kAtPoint>
+  [[gnu::always_inline]] inline void Reschedule(ThreadState* self);
   // Reschedule for every case: counts the point, then RescheduleFrom.
   [[gnu::noinline]] void RescheduleSlow(ThreadState* self);
   // Reschedule after `self`'s point was counted (`self_point`: the points it reached before).
@@ -215,7 +239,9 @@ class ControlledScheduler {
   // Point's busy-wait detection (fair spinning): whether `self`, about to do `op` on
   // `obj`, is polling and should let the others run first (ThreadState::spinning,
   // spinning_bits_). Inline; SetSpinning is the rare change of state.
-  inline void UpdateSpinning(ThreadState* self, OpCode op, const ObjectState* obj);
+  // The poll window's part, inline; returns whether SetSpinning(self, !self->spinning) is
+  // due, which the caller makes.
+  inline bool UpdatePollWindow(ThreadState* self, OpCode op, const ObjectState* obj);
   [[gnu::noinline]] void SetSpinning(ThreadState* self, bool spinning);
   // Of the threads in the bit set `tids`, those with the fewest spin turns.
   std::uint64_t FewestSpinTurns(std::uint64_t tids) const;
@@ -309,7 +335,7 @@ class ControlledScheduler {
   std::uint64_t runnable_bits_ = 0;
   // Bit t: thread t (t < 64) is blocked on a condition variable (see SetState).
   std::uint64_t cv_waiter_bits_ = 0;
-  // Bit t: thread t (t < 64) is busy-waiting (UpdateSpinning). Beyond 64 threads spinners
+  // Bit t: thread t (t < 64) is busy-waiting (UpdatePollWindow, SetSpinning). Beyond 64 threads spinners
   // are not told apart.
   std::uint64_t spinning_bits_ = 0;
   // The schedule has a thread with tid >= 64 (the bit masks above do not cover it).
