@@ -106,18 +106,44 @@ TEST_F(HostileClass, EveryEntryHasAGradebookRow) {
   const std::string csv = ReadAll(*dir_ + "/out/gradebook.csv");
   for (const char* student :
        {"bad_name", "dangling", "empty", "fifo", "flood_stderr", "flood_stdout", "good",
-        "include_passwd", "include_passwd_macro", "link_folder", "link_in", "link_out",
-        "linked_inside", "own_main", "own_main_guarded"}) {
+        "include_passwd", "include_passwd_macro", "line_marker", "link_folder", "link_in",
+        "link_out", "linked_inside", "macro_fail", "macro_keyword", "macro_own", "own_main",
+        "own_main_guarded"}) {
     EXPECT_NE(csv.find("\n" + std::string(student) + ","), std::string::npos) << student << "\n"
                                                                               << csv;
   }
-  // 15 students and the header; notes.txt and the link to it are not submissions.
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 16) << csv;
+  // 19 students and the header; notes.txt and the link to it are not submissions.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 20) << csv;
 }
 
 TEST_F(HostileClass, TheReferenceStillGetsFullMarks) {
   EXPECT_EQ(Results("good")["score"], 5);
   EXPECT_EQ(Results("own_main_guarded")["score"], 5) << Text(Results("own_main_guarded"));
+  // Macros of its own (saved and restored around it) cost a correct solution nothing.
+  EXPECT_EQ(Results("macro_own")["score"], 5) << Text(Results("macro_own"));
+}
+
+// The spec is compiled after the submission, in its translation unit: a macro the
+// submission leaves defined must not rewrite the spec's checks (one line of either kind
+// gave a Counter that counts nothing full marks).
+TEST_F(HostileClass, MacrosCannotTurnTheSpecsChecksOff) {
+  for (const char* student : {"macro_keyword", "macro_fail"}) {
+    SCOPED_TRACE(student);
+    const nlohmann::json j = Results(student);
+    EXPECT_EQ(j["score"], 0) << Text(j);
+    const auto& findings = j["extra_data"]["findings"];
+    ASSERT_FALSE(findings.empty()) << Text(j);
+    EXPECT_EQ(findings[0]["id"], "wrong-output") << findings.dump();
+  }
+}
+
+// #line would make the submission's lines pass for the spec's, whose accesses are not checked.
+TEST_F(HostileClass, LineDirectivesAreRefusedWithWhy) {
+  const nlohmann::json j = Results("line_marker");
+  EXPECT_EQ(j["score"], 0);
+  EXPECT_EQ(j["extra_data"]["status"], "compile-error");
+  EXPECT_NE(Text(j).find("line 3: '#line' and line markers are not allowed"), std::string::npos)
+      << Text(j);
 }
 
 TEST_F(HostileClass, OwnMainIsACompileErrorThatSaysToRemoveIt) {

@@ -24,6 +24,7 @@
 #include "lab_build_config.h"
 #include "names.h"
 #include "sandbox.h"
+#include "source_guard.h"
 
 namespace lab::grader {
 namespace {
@@ -213,6 +214,13 @@ CompileResult CompileImpl(const CompileRequest& in) {
       return res;
   }
 
+  // The spec comes after the submission in one translation unit: every macro the
+  // submission defines is saved before it and restored after it (source_guard.h).
+  const SourceScan scan = ScanSource(source);
+  if (!scan.refusal.empty()) {
+    res.message = scan.refusal;
+    return res;
+  }
   res.source_name = SubmissionFileName(in.submission_path);
   // Types the puzzle gives the solution (web_crawler's HtmlParser) come before it, as on
   // LeetCode: lab/puzzles/<puzzle>.h, the puzzle named by the folder of its spec.cpp.
@@ -226,7 +234,8 @@ CompileResult CompileImpl(const CompileRequest& in) {
   const auto wrapper_text = [&](std::string_view prelude) {
     return std::string("#include \"") + kPchInclude + "\"\n" +
            (has_given ? "#include \"" + given + "\"\n" : "") + std::string(prelude) +
-           "#include \"" + res.source_name + "\"\n" + "#include \"lab/spec_guard.h\"\n" +
+           MacroSaveText(scan.macro_names) + "#include \"" + res.source_name + "\"\n" +
+           MacroRestoreText(scan.macro_names) + "#include \"lab/spec_guard.h\"\n" +
            "#include \"" + kSpecName + "\"\n";
   };
   const std::string wrapper = wrapper_text("");
