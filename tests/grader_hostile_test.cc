@@ -106,14 +106,14 @@ TEST_F(HostileClass, EveryEntryHasAGradebookRow) {
   const std::string csv = ReadAll(*dir_ + "/out/gradebook.csv");
   for (const char* student :
        {"bad_name", "dangling", "empty", "fifo", "flood_stderr", "flood_stdout", "good",
-        "include_passwd", "include_passwd_macro", "line_marker", "link_folder", "link_in",
-        "link_out", "linked_inside", "macro_fail", "macro_keyword", "macro_own", "own_main",
-        "own_main_guarded"}) {
+        "include_passwd", "include_passwd_macro", "key_ctor_priority", "key_ifunc",
+        "key_preinit", "line_marker", "link_folder", "link_in", "link_out", "linked_inside",
+        "macro_fail", "macro_keyword", "macro_own", "own_main", "own_main_guarded"}) {
     EXPECT_NE(csv.find("\n" + std::string(student) + ","), std::string::npos) << student << "\n"
                                                                               << csv;
   }
-  // 19 students and the header; notes.txt and the link to it are not submissions.
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 20) << csv;
+  // 22 students and the header; notes.txt and the link to it are not submissions.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 23) << csv;
 }
 
 TEST_F(HostileClass, TheReferenceStillGetsFullMarks) {
@@ -135,6 +135,26 @@ TEST_F(HostileClass, MacrosCannotTurnTheSpecsChecksOff) {
     ASSERT_FALSE(findings.empty()) << Text(j);
     EXPECT_EQ(findings[0]["id"], "wrong-output") << findings.dump();
   }
+}
+
+// The completion record's key must be read before any code of the submission runs: a
+// constructor of priority 0 used to run before the runner's (101), steal the key from fd 4
+// and forge a "no findings" record that gave a Counter that counts nothing full marks.
+TEST_F(HostileClass, AStolenKeyForgesNoRecord) {
+  for (const char* student : {"key_ctor_priority", "key_preinit"}) {
+    SCOPED_TRACE(student);
+    const nlohmann::json j = Results(student);
+    EXPECT_EQ(j["score"], 0) << Text(j);
+    const auto& findings = j["extra_data"]["findings"];
+    ASSERT_FALSE(findings.empty()) << Text(j);
+    EXPECT_EQ(findings[0]["id"], "crash") << findings.dump();
+    EXPECT_NE(Text(j).find("without the lab's completion record"), std::string::npos) << Text(j);
+  }
+  // An ifunc resolver runs even before that: refused after the link, with why.
+  const nlohmann::json j = Results("key_ifunc");
+  EXPECT_EQ(j["score"], 0);
+  EXPECT_EQ(j["extra_data"]["status"], "compile-error");
+  EXPECT_NE(Text(j).find("the submission defines an ifunc"), std::string::npos) << Text(j);
 }
 
 // #line would make the submission's lines pass for the spec's, whose accesses are not checked.

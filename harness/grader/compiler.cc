@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "binary_check.h"
 #include "compile_command.h"
 #include "compile_pch.h"
 #include "lab_build_config.h"
@@ -266,6 +267,7 @@ CompileResult CompileImpl(const CompileRequest& in) {
   if (!pch_dir.empty()) argv.insert(argv.end(), {"-I", pch_dir});
   argv.insert(argv.end(), cmd.flags.begin(), cmd.flags.end());
   if (in.trace_includes) argv.push_back("-H");
+  argv.insert(argv.end(), cmd.first.begin(), cmd.first.end());
   argv.insert(argv.end(), {kWrapperName, "-o", binary});
   const std::size_t link_at = argv.size();
   argv.insert(argv.end(), cmd.link.begin(), cmd.link.end());
@@ -346,6 +348,12 @@ CompileResult CompileImpl(const CompileRequest& in) {
     return res;
   }
   if (!failed && IsRegularFile(binary)) {
+    // Code that would run before the runner reads its key (binary_check.h).
+    if (std::string why = CheckLinkedProgram(binary, lab.lib_std.empty()); !why.empty()) {
+      unlink(binary.c_str());
+      res.message = std::move(why);
+      return res;
+    }
     res.ok = true;
     res.binary_path = binary;
     return res;
