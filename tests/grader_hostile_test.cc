@@ -106,14 +106,14 @@ TEST_F(HostileClass, EveryEntryHasAGradebookRow) {
   const std::string csv = ReadAll(*dir_ + "/out/gradebook.csv");
   for (const char* student :
        {"bad_name", "dangling", "empty", "fifo", "flood_stderr", "flood_stdout", "good",
-        "include_passwd", "include_passwd_macro", "key_ctor_priority", "key_ifunc",
+        "include_passwd", "include_passwd_macro", "include_spec", "key_ctor_priority", "key_ifunc",
         "key_preinit", "line_marker", "link_folder", "link_in", "link_out", "linked_inside",
         "macro_fail", "macro_keyword", "macro_own", "own_main", "own_main_guarded"}) {
     EXPECT_NE(csv.find("\n" + std::string(student) + ","), std::string::npos) << student << "\n"
                                                                               << csv;
   }
-  // 22 students and the header; notes.txt and the link to it are not submissions.
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 23) << csv;
+  // 23 students and the header; notes.txt and the link to it are not submissions.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 24) << csv;
 }
 
 TEST_F(HostileClass, TheReferenceStillGetsFullMarks) {
@@ -155,6 +155,17 @@ TEST_F(HostileClass, AStolenKeyForgesNoRecord) {
   EXPECT_EQ(j["score"], 0);
   EXPECT_EQ(j["extra_data"]["status"], "compile-error");
   EXPECT_NE(Text(j).find("the submission defines an ifunc"), std::string::npos) << Text(j);
+}
+
+// A submission that #includes the spec registers scenarios of the spec's names before the
+// spec's own; the runner used to grade the first one found (no checks: full marks).
+TEST_F(HostileClass, ScenariosDefinedTwiceAreRefused) {
+  const nlohmann::json j = Results("include_spec");
+  EXPECT_EQ(j["score"], 0) << Text(j);
+  const auto& findings = j["extra_data"]["findings"];
+  ASSERT_FALSE(findings.empty()) << Text(j);
+  EXPECT_EQ(findings[0]["id"], "crash") << findings.dump();
+  EXPECT_NE(Text(j).find("is defined more than once"), std::string::npos) << Text(j);
 }
 
 // #line would make the submission's lines pass for the spec's, whose accesses are not checked.

@@ -164,11 +164,18 @@ void OnHang(const lab::Finding& f) {
   WriteRecord();
 }
 
-const lab::spec::Scenario* Find(const std::string& name) {
+// The scenario named `name`; null when there is none, or (with *twice) more than one: a
+// submission that #includes the spec with its checks renamed away registers look-alikes
+// before the spec's own, and the first one found would be graded.
+const lab::spec::Scenario* Find(const std::string& name, bool* twice) {
+  const lab::spec::Scenario* found = nullptr;
+  *twice = false;
   for (const auto& s : lab::spec::Registry()) {
-    if (name == s.config.name) return &s;
+    if (name != s.config.name) continue;
+    if (found != nullptr) *twice = true;
+    found = found != nullptr ? found : &s;
   }
-  return nullptr;
+  return *twice ? nullptr : found;
 }
 
 // `lab check --seed S --schedules-scale F` reach the runner as LAB_SEED and
@@ -343,7 +350,15 @@ int main(int argc, char** argv) {
       replay = args[3];
     }
     g_scenario = args[1];
-    const lab::spec::Scenario* s = Find(g_scenario);
+    bool twice = false;
+    const lab::spec::Scenario* s = Find(g_scenario, &twice);
+    if (twice) {
+      std::fprintf(stderr,
+                   "lab runner: scenario '%s' is defined more than once: a submission must not "
+                   "#include the puzzle's spec or define scenarios of its own\n",
+                   g_scenario.c_str());
+      return 2;
+    }
     if (s == nullptr) {
       std::fprintf(stderr, "lab runner: no scenario '%s'\n", g_scenario.c_str());
       return 2;
