@@ -105,15 +105,15 @@ TEST_F(HostileClass, TheGraderFinishesAndSaysWhichCgroupIsInForce) {
 TEST_F(HostileClass, EveryEntryHasAGradebookRow) {
   const std::string csv = ReadAll(*dir_ + "/out/gradebook.csv");
   for (const char* student :
-       {"bad_name", "dangling", "empty", "fifo", "flood_stderr", "flood_stdout", "good",
+       {"asm_label", "bad_name", "dangling", "empty", "fifo", "flood_stderr", "flood_stdout", "good",
         "include_passwd", "include_passwd_macro", "include_spec", "key_ctor_priority", "key_ifunc",
         "key_preinit", "line_marker", "link_folder", "link_in", "link_out", "linked_inside",
         "macro_fail", "macro_keyword", "macro_own", "own_main", "own_main_guarded"}) {
     EXPECT_NE(csv.find("\n" + std::string(student) + ","), std::string::npos) << student << "\n"
                                                                               << csv;
   }
-  // 23 students and the header; notes.txt and the link to it are not submissions.
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 24) << csv;
+  // 24 students and the header; notes.txt and the link to it are not submissions.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 25) << csv;
 }
 
 TEST_F(HostileClass, TheReferenceStillGetsFullMarks) {
@@ -166,6 +166,15 @@ TEST_F(HostileClass, ScenariosDefinedTwiceAreRefused) {
   ASSERT_FALSE(findings.empty()) << Text(j);
   EXPECT_EQ(findings[0]["id"], "crash") << findings.dump();
   EXPECT_NE(Text(j).find("is defined more than once"), std::string::npos) << Text(j);
+}
+
+// GCC lets an asm label rename a function after its first use: a redeclaration of the
+// spec's lab::spec::Fail pointing at a no-op gave a Counter that counts nothing full marks.
+TEST_F(HostileClass, AsmLabelsAreRefusedWithWhy) {
+  const nlohmann::json j = Results("asm_label");
+  EXPECT_EQ(j["score"], 0) << Text(j);
+  EXPECT_EQ(j["extra_data"]["status"], "compile-error");
+  EXPECT_NE(Text(j).find("line 10: an asm label"), std::string::npos) << Text(j);
 }
 
 // #line would make the submission's lines pass for the spec's, whose accesses are not checked.

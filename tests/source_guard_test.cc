@@ -63,6 +63,34 @@ TEST(SourceGuard, RefusesLineDirectivesAndLineMarkers) {
 TEST(SourceGuard, TextThatOnlyLooksLikeALineDirectiveIsNotRefused) {
   EXPECT_EQ(ScanSource("std::string s = \"item #1\"; // see #line 3\nchar c = '#';\n").refusal, "");
   EXPECT_EQ(ScanSource("int pop_macros = 0; int my_Pragma = 1;\n").refusal, "");
+  EXPECT_EQ(ScanSource("// no _Pragma or push_macro here\n").refusal, "");
+}
+
+// An asm label renames a function, the lab's too: `void Fail(std::string) asm("noop");`
+// after the spec's declaration made every failed check call the submission's no-op.
+TEST(SourceGuard, RefusesAsmLabels) {
+  EXPECT_NE(ScanSource("namespace lab::spec { void Fail(std::string m) asm(\"noop\"); }\n")
+                .refusal.find("line 1: an asm label"),
+            std::string::npos);
+  EXPECT_NE(ScanSource("extern int x __asm__ (\"y\" \"z\");\n").refusal, "");
+  EXPECT_NE(ScanSource("#define L(n) __asm(n)\nvoid f() L(\"g\");\n").refusal, "");
+  EXPECT_NE(ScanSource("#define L asm\nvoid f() L(\"g\");\n").refusal, "");
+}
+
+// ... but an asm statement, which a spin loop may use, is not a label.
+TEST(SourceGuard, AsmStatementsAreNotRefused) {
+  for (const char* src : {
+           "void f() { asm(\"pause\"); }\n",
+           "void f() { while (!ready) asm(\"pause\"); }\n",
+           "void f() { for (;;) { asm volatile(\"pause\" ::: \"memory\"); } }\n",
+           "#define RELAX() asm volatile(\"pause\")\n",
+           "void f() { if (x) __asm__(\"nop\"); else asm(\"nop\"); }\n",
+           "void f() { asm(\"\" : : : \"memory\"); }\n",
+           "// an asm label would be refused\nint x = 1'000; const char* s = \"asm label\";\n",
+           "auto r = R\"(asm(\"x\") )\"; /* asm */ char c = '\"';\n",
+       }) {
+    EXPECT_EQ(ScanSource(src).refusal, "") << src;
+  }
 }
 
 TEST(SourceGuard, SaveAndRestoreTextCoverEveryName) {
