@@ -199,6 +199,20 @@ TEST_F(CompilerTest, ALeetCodeAnswerCompilesWithLeetCodesPrelude) {
   EXPECT_NE(c.message.find("not_declared_anywhere"), std::string::npos) << c.message;
 }
 
+// Not compiled at all: what the file is, rather than the spec's errors or a page of
+// "stray '\177' in program".
+TEST_F(CompilerTest, EmptyAndBinaryFilesSayWhatTheyAre) {
+  CompileResult c = CompileSubmission(Request(Submission("empty.cpp", "")));
+  EXPECT_FALSE(c.ok);
+  EXPECT_FALSE(c.setup_error);
+  EXPECT_EQ(c.message.find("the file is empty (0 bytes)"), 0u) << c.message;
+  c = CompileSubmission(Request(Submission("blank.cpp", " \n\t\n")));
+  EXPECT_EQ(c.message.find("the file is empty (only white space)"), 0u) << c.message;
+  c = CompileSubmission(Request(Submission("a.out.cpp", std::string("\x7f" "ELF\x02\x01\0\0", 8))));
+  EXPECT_FALSE(c.ok);
+  EXPECT_EQ(c.message.find("the file is not C++ source text"), 0u) << c.message;
+}
+
 TEST_F(CompilerTest, SyntaxErrorIsReportedOnTheStudentsLine) {
   std::string bad = kGood;
   bad.replace(bad.find("  int n() const"), 0, "  int broken(;\n");  // line 4

@@ -215,6 +215,19 @@ CompileResult CompileImpl(const CompileRequest& in) {
       return res;
   }
 
+  // An empty or binary file would only show the spec's errors (the class is missing) or
+  // pages of "stray '\177' in program": say what the file is instead.
+  if (source.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
+    res.message = "the file is empty" +
+                  std::string(source.empty() ? " (0 bytes)" : " (only white space)") +
+                  ": write the puzzle's class in it (lab new <puzzle> copies the starter)";
+    return res;
+  }
+  if (source.find('\0') != std::string::npos) {
+    res.message = "the file is not C++ source text (it holds NUL bytes: a binary file, or "
+                  "text saved as UTF-16?); submit the .cpp file with your solution";
+    return res;
+  }
   // The spec comes after the submission in one translation unit: every macro the
   // submission defines is saved before it and restored after it (source_guard.h).
   const SourceScan scan = ScanSource(source);
