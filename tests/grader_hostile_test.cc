@@ -108,12 +108,13 @@ TEST_F(HostileClass, EveryEntryHasAGradebookRow) {
        {"asm_label", "bad_name", "dangling", "empty", "fifo", "flood_stderr", "flood_stdout", "good",
         "include_passwd", "include_passwd_macro", "include_spec", "key_ctor_priority", "key_ifunc",
         "key_preinit", "line_marker", "link_folder", "link_in", "link_out", "linked_inside",
-        "macro_fail", "macro_keyword", "macro_own", "own_main", "own_main_guarded"}) {
+        "macro_fail", "macro_keyword", "macro_own", "own_main", "own_main_guarded",
+        "std_racy"}) {
     EXPECT_NE(csv.find("\n" + std::string(student) + ","), std::string::npos) << student << "\n"
                                                                               << csv;
   }
-  // 24 students and the header; notes.txt and the link to it are not submissions.
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 25) << csv;
+  // 25 students and the header; notes.txt and the link to it are not submissions.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 26) << csv;
 }
 
 TEST_F(HostileClass, TheReferenceStillGetsFullMarks) {
@@ -175,6 +176,21 @@ TEST_F(HostileClass, AsmLabelsAreRefusedWithWhy) {
   EXPECT_EQ(j["score"], 0) << Text(j);
   EXPECT_EQ(j["extra_data"]["status"], "compile-error");
   EXPECT_NE(Text(j).find("line 10: an asm label"), std::string::npos) << Text(j);
+}
+
+// A std:: submission's sites come from DWARF, which named the grader's temporary build
+// folder: the same submission graded twice got different results.json files.
+TEST_F(HostileClass, SitesNameTheStudentsFileNotTheGradersFolder) {
+  const nlohmann::json j = Results("std_racy");
+  const auto& findings = j["extra_data"]["findings"];
+  ASSERT_FALSE(findings.empty()) << Text(j);
+  EXPECT_EQ(findings[0]["id"], "data-race") << findings.dump();
+  EXPECT_EQ(findings[0]["sites"][0].get<std::string>().rfind("std_racy.cpp:", 0), 0u)
+      << findings.dump();
+  for (const char* student : {"std_racy", "good", "macro_keyword"}) {
+    EXPECT_EQ(Results(student).dump().find("/lab-"), std::string::npos)
+        << student << ": " << Results(student).dump();
+  }
 }
 
 // #line would make the submission's lines pass for the spec's, whose accesses are not checked.
