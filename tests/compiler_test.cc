@@ -207,6 +207,20 @@ TEST_F(CompilerTest, ALeetCodeAnswerCompilesWithLeetCodesPrelude) {
   EXPECT_EQ(c.message.find("'mutex'", at), std::string::npos) << c.message;
 }
 
+// Not compiled at all: what the file is, rather than the spec's errors or a page of
+// "stray '\177' in program".
+TEST_F(CompilerTest, EmptyAndBinaryFilesSayWhatTheyAre) {
+  CompileResult c = CompileSubmission(Request(Submission("empty.cpp", "")));
+  EXPECT_FALSE(c.ok);
+  EXPECT_FALSE(c.setup_error);
+  EXPECT_EQ(c.message.find("the file is empty (0 bytes)"), 0u) << c.message;
+  c = CompileSubmission(Request(Submission("blank.cpp", " \n\t\n")));
+  EXPECT_EQ(c.message.find("the file is empty (only white space)"), 0u) << c.message;
+  c = CompileSubmission(Request(Submission("a.out.cpp", std::string("\x7f" "ELF\x02\x01\0\0", 8))));
+  EXPECT_FALSE(c.ok);
+  EXPECT_EQ(c.message.find("the file is not C++ source text"), 0u) << c.message;
+}
+
 TEST_F(CompilerTest, SyntaxErrorIsReportedOnTheStudentsLine) {
   std::string bad = kGood;
   bad.replace(bad.find("  int n() const"), 0, "  int broken(;\n");  // line 4
@@ -564,6 +578,33 @@ TEST(ExplainCompileFailureTest, OnlyHandInProblemsGetAPlainMessage) {
                                   "alice.cpp")
                 .find("alice.cpp defines main()"),
             std::string::npos);
+}
+
+// A function the lab defines itself (operator new, pthread_create, __tsan_read4, its API):
+// the student reads which line of theirs and why, not the lab's archive paths.
+TEST(ExplainCompileFailureTest, ADefinitionTheLabHasIsNamedAtTheStudentsLine) {
+  const std::string log =
+      "ld: /b/detector/src/stdcxx/liblab_std.a(plain_memory.cc.o): in function `f':\n"
+      "/b/detector/src/stdcxx/plain_memory.cc:348: multiple definition of `operator "
+      "new(unsigned long)'; cctUJRq0.o:counter.cpp:6: first defined here\n";
+  EXPECT_EQ(ExplainCompileFailure(log, "counter.cpp"),
+            "counter.cpp:6 defines `operator new(unsigned long)', which the lab defines itself "
+            "(it stands in for operator new, the pthread and ThreadSanitizer entry points and its "
+            "own API, to watch your program): remove that definition and submit again.\n");
+  // GNU ld names the object and the source by their full paths.
+  EXPECT_EQ(ExplainCompileFailure("/usr/bin/ld: /b/liblab_std.a(p.o): in function `g':\n"
+                                  "/b/p.cc:9: multiple definition of `pthread_create'; "
+                                  "/tmp/lab-X/build/cc1.o:/tmp/lab-X/build/counter.cpp:7: first "
+                                  "defined here\n",
+                                  "counter.cpp")
+                .find("counter.cpp:7 defines `pthread_create', which the lab defines itself"),
+            0u);
+  // Not the lab's archive, or not the submission's line: left to the trimmed log.
+  EXPECT_EQ(ExplainCompileFailure("ld: /usr/lib/libfoo.a(x.o): in function `f':\n"
+                                  "x.c:1: multiple definition of `g'; cc.o:counter.cpp:3: first "
+                                  "defined here\n",
+                                  "counter.cpp"),
+            "");
 }
 
 TEST(TrimDiagnosticsTest, CapsAndCleans) {

@@ -105,19 +105,101 @@ TEST_F(HostileClass, TheGraderFinishesAndSaysWhichCgroupIsInForce) {
 TEST_F(HostileClass, EveryEntryHasAGradebookRow) {
   const std::string csv = ReadAll(*dir_ + "/out/gradebook.csv");
   for (const char* student :
-       {"bad_name", "dangling", "empty", "fifo", "flood_stderr", "flood_stdout", "good",
-        "include_passwd", "include_passwd_macro", "link_folder", "link_in", "link_out",
-        "linked_inside", "own_main", "own_main_guarded"}) {
+       {"asm_label", "bad_name", "dangling", "empty", "fifo", "flood_stderr", "flood_stdout", "good",
+        "include_passwd", "include_passwd_macro", "include_spec", "key_ctor_priority", "key_ifunc",
+        "key_preinit", "line_marker", "link_folder", "link_in", "link_out", "linked_inside",
+        "macro_fail", "macro_keyword", "macro_own", "own_main", "own_main_guarded",
+        "std_racy"}) {
     EXPECT_NE(csv.find("\n" + std::string(student) + ","), std::string::npos) << student << "\n"
                                                                               << csv;
   }
-  // 15 students and the header; notes.txt and the link to it are not submissions.
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 16) << csv;
+  // 25 students and the header; notes.txt and the link to it are not submissions.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 26) << csv;
 }
 
 TEST_F(HostileClass, TheReferenceStillGetsFullMarks) {
   EXPECT_EQ(Results("good")["score"], 5);
   EXPECT_EQ(Results("own_main_guarded")["score"], 5) << Text(Results("own_main_guarded"));
+  // Macros of its own (saved and restored around it) cost a correct solution nothing.
+  EXPECT_EQ(Results("macro_own")["score"], 5) << Text(Results("macro_own"));
+}
+
+// The spec is compiled after the submission, in its translation unit: a macro the
+// submission leaves defined must not rewrite the spec's checks (one line of either kind
+// gave a Counter that counts nothing full marks).
+TEST_F(HostileClass, MacrosCannotTurnTheSpecsChecksOff) {
+  for (const char* student : {"macro_keyword", "macro_fail"}) {
+    SCOPED_TRACE(student);
+    const nlohmann::json j = Results(student);
+    EXPECT_EQ(j["score"], 0) << Text(j);
+    const auto& findings = j["extra_data"]["findings"];
+    ASSERT_FALSE(findings.empty()) << Text(j);
+    EXPECT_EQ(findings[0]["id"], "wrong-output") << findings.dump();
+  }
+}
+
+// The completion record's key must be read before any code of the submission runs: a
+// constructor of priority 0 used to run before the runner's (101), steal the key from fd 4
+// and forge a "no findings" record that gave a Counter that counts nothing full marks.
+TEST_F(HostileClass, AStolenKeyForgesNoRecord) {
+  for (const char* student : {"key_ctor_priority", "key_preinit"}) {
+    SCOPED_TRACE(student);
+    const nlohmann::json j = Results(student);
+    EXPECT_EQ(j["score"], 0) << Text(j);
+    const auto& findings = j["extra_data"]["findings"];
+    ASSERT_FALSE(findings.empty()) << Text(j);
+    EXPECT_EQ(findings[0]["id"], "crash") << findings.dump();
+    EXPECT_NE(Text(j).find("without the lab's completion record"), std::string::npos) << Text(j);
+  }
+  // An ifunc resolver runs even before that: refused after the link, with why.
+  const nlohmann::json j = Results("key_ifunc");
+  EXPECT_EQ(j["score"], 0);
+  EXPECT_EQ(j["extra_data"]["status"], "compile-error");
+  EXPECT_NE(Text(j).find("the submission defines an ifunc"), std::string::npos) << Text(j);
+}
+
+// A submission that #includes the spec registers scenarios of the spec's names before the
+// spec's own; the runner used to grade the first one found (no checks: full marks).
+TEST_F(HostileClass, ScenariosDefinedTwiceAreRefused) {
+  const nlohmann::json j = Results("include_spec");
+  EXPECT_EQ(j["score"], 0) << Text(j);
+  const auto& findings = j["extra_data"]["findings"];
+  ASSERT_FALSE(findings.empty()) << Text(j);
+  EXPECT_EQ(findings[0]["id"], "crash") << findings.dump();
+  EXPECT_NE(Text(j).find("is defined more than once"), std::string::npos) << Text(j);
+}
+
+// GCC lets an asm label rename a function after its first use: a redeclaration of the
+// spec's lab::spec::Fail pointing at a no-op gave a Counter that counts nothing full marks.
+TEST_F(HostileClass, AsmLabelsAreRefusedWithWhy) {
+  const nlohmann::json j = Results("asm_label");
+  EXPECT_EQ(j["score"], 0) << Text(j);
+  EXPECT_EQ(j["extra_data"]["status"], "compile-error");
+  EXPECT_NE(Text(j).find("line 10: an asm label"), std::string::npos) << Text(j);
+}
+
+// A std:: submission's sites come from DWARF, which named the grader's temporary build
+// folder: the same submission graded twice got different results.json files.
+TEST_F(HostileClass, SitesNameTheStudentsFileNotTheGradersFolder) {
+  const nlohmann::json j = Results("std_racy");
+  const auto& findings = j["extra_data"]["findings"];
+  ASSERT_FALSE(findings.empty()) << Text(j);
+  EXPECT_EQ(findings[0]["id"], "data-race") << findings.dump();
+  EXPECT_EQ(findings[0]["sites"][0].get<std::string>().rfind("std_racy.cpp:", 0), 0u)
+      << findings.dump();
+  for (const char* student : {"std_racy", "good", "macro_keyword"}) {
+    EXPECT_EQ(Results(student).dump().find("/lab-"), std::string::npos)
+        << student << ": " << Results(student).dump();
+  }
+}
+
+// #line would make the submission's lines pass for the spec's, whose accesses are not checked.
+TEST_F(HostileClass, LineDirectivesAreRefusedWithWhy) {
+  const nlohmann::json j = Results("line_marker");
+  EXPECT_EQ(j["score"], 0);
+  EXPECT_EQ(j["extra_data"]["status"], "compile-error");
+  EXPECT_NE(Text(j).find("line 3: '#line' and line markers are not allowed"), std::string::npos)
+      << Text(j);
 }
 
 TEST_F(HostileClass, OwnMainIsACompileErrorThatSaysToRemoveIt) {

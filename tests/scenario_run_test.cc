@@ -134,6 +134,16 @@ TEST(ScenarioRun, LimitsBecomeHangOrResourceLimit) {
   EXPECT_EQ(f.kind, FindingKind::kResourceLimit);
   EXPECT_NE(f.message.find("64 processes and threads"), std::string::npos) << f.message;
 
+  // A fork bomb: refused at the process cap, its processes loop until the wall clock.
+  r = Finished(-1, "");
+  r.wall_timeout = true;
+  r.process_limit_hit = true;
+  r.term_signal = SIGKILL;
+  f = Only(JudgeScenarioRun(r, kKey, Request()));
+  EXPECT_EQ(f.kind, FindingKind::kResourceLimit);
+  EXPECT_NE(f.message.find("more than 64 processes and threads"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("30 s"), std::string::npos) << f.message;
+
   r = Finished(-1, "");
   r.file_size_limit = true;
   r.term_signal = SIGXFSZ;

@@ -112,7 +112,9 @@ CommandParts BuildCommand(const CompileRequest& in, const ResolvedLab& lab) {
   // The lab's main() is linked whatever the submission defines, so a main() of its own is a
   // clear link error (ExplainCompileFailure words it), never a program that runs the
   // student's main instead of the scenarios.
-  l.insert(l.end(), {"-Wl,--whole-archive", lib_main, "-Wl,--no-whole-archive"});
+  // Before the submission's object: the runner's key reader is then the first .preinit_array
+  // entry (after the C runtime's own), ahead of any the submission adds (runner_main.cc).
+  c.first = {"-Wl,--whole-archive", lib_main, "-Wl,--no-whole-archive"};
   if (std_dialect) {
     // Whole: pthread_cond_wait and pthread_create are referenced only by libstdc++.so,
     // after the archive would have been scanned.

@@ -24,7 +24,10 @@ ResolvedLab ResolveLab(const CompileRequest& in);
 
 // The compiler's options: `flags` compile, `link` links after the inputs.
 struct CommandParts {
-  std::vector<std::string> flags, link;
+  // The command is: cxx flags first <wrapper source> -o <binary> link. `first` is the lab's
+  // main() archive, linked before the submission's object (runner_main.cc: its key reader
+  // must be the first .preinit_array entry).
+  std::vector<std::string> flags, first, link;
   bool clang = false;
 };
 

@@ -195,6 +195,40 @@ std::string ExplainCompileFailure(std::string_view log, std::string_view source_
            "scenarios, so a submission must not have one: remove your main() (or keep it "
            "between #ifndef LAB_GRADING and #endif) and submit again.\n";
   }
+  // "<lab>/liblab_std.a(plain_memory.cc.o): in function `...':\n<lab>/plain_memory.cc:348:
+  // multiple definition of `operator new(unsigned long)'; ccX.o:<source>:6: first defined
+  // here": the submission defines a function the lab defines itself (it stands in for
+  // operator new, pthread_*, __tsan_* and its own API to watch the program).
+  for (std::size_t at = log.find("multiple definition of `"); at != std::string_view::npos;
+       at = log.find("multiple definition of `", at + 1)) {
+    const std::size_t name_at = at + std::string_view("multiple definition of `").size();
+    const std::size_t name_end = log.find("'; ", name_at);
+    const std::size_t eol = std::min(log.find('\n', at), log.size());
+    if (name_end == std::string_view::npos || name_end > eol) continue;
+    const std::size_t line_start = log.rfind('\n', at);
+    const std::size_t prev_start =
+        line_start == std::string_view::npos || line_start == 0 ? 0 : log.rfind('\n', line_start - 1);
+    const std::string_view context = log.substr(prev_start == std::string_view::npos ? 0 : prev_start,
+                                                eol - (prev_start == std::string_view::npos ? 0 : prev_start));
+    // "; ccX.o:counter.cpp:6:" or "; /tmp/lab-X/build/ccX.o:/tmp/lab-X/build/counter.cpp:6:"
+    const std::string where = std::string(source_name) + ":";
+    std::size_t src = log.find(where, name_end);
+    while (src != std::string_view::npos && src < eol && log[src - 1] != ':' && log[src - 1] != '/') {
+      src = log.find(where, src + 1);
+    }
+    if (src == std::string_view::npos || src > eol || context.find("/liblab") == std::string_view::npos) {
+      continue;
+    }
+    const std::size_t num_end = log.find(':', src + where.size());
+    const std::string_view line_no =
+        num_end == std::string_view::npos || num_end > eol ? "" : log.substr(src + where.size(), num_end - src - where.size());
+    return CleanOutput(std::string(source_name) + (line_no.empty() ? "" : ":" + std::string(line_no)) +
+                           " defines `" + std::string(log.substr(name_at, name_end - name_at)) +
+                           "', which the lab defines itself (it stands in for operator new, the "
+                           "pthread and ThreadSanitizer entry points and its own API, to watch "
+                           "your program): remove that definition and submit again.\n",
+                       4096);
+  }
   // "<source>:3:10: fatal error: /etc/passwd: No such file or directory" (GCC) or
   // "<source>:3:10: fatal error: '/etc/passwd' file not found" (Clang).
   std::size_t pos = 0;

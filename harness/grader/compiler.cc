@@ -19,11 +19,13 @@
 #include <utility>
 #include <vector>
 
+#include "binary_check.h"
 #include "compile_command.h"
 #include "compile_pch.h"
 #include "lab_build_config.h"
 #include "names.h"
 #include "sandbox.h"
+#include "source_guard.h"
 
 namespace lab::grader {
 namespace {
@@ -230,6 +232,26 @@ CompileResult CompileImpl(const CompileRequest& in) {
       return res;
   }
 
+  // An empty or binary file would only show the spec's errors (the class is missing) or
+  // pages of "stray '\177' in program": say what the file is instead.
+  if (source.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
+    res.message = "the file is empty" +
+                  std::string(source.empty() ? " (0 bytes)" : " (only white space)") +
+                  ": write the puzzle's class in it (lab new <puzzle> copies the starter)";
+    return res;
+  }
+  if (source.find('\0') != std::string::npos) {
+    res.message = "the file is not C++ source text (it holds NUL bytes: a binary file, or "
+                  "text saved as UTF-16?); submit the .cpp file with your solution";
+    return res;
+  }
+  // The spec comes after the submission in one translation unit: every macro the
+  // submission defines is saved before it and restored after it (source_guard.h).
+  const SourceScan scan = ScanSource(source);
+  if (!scan.refusal.empty()) {
+    res.message = scan.refusal;
+    return res;
+  }
   res.source_name = SubmissionFileName(in.submission_path);
   // Types the puzzle gives the solution (web_crawler's HtmlParser) come before it, as on
   // LeetCode: lab/puzzles/<puzzle>.h, the puzzle named by the folder of its spec.cpp.
@@ -243,7 +265,8 @@ CompileResult CompileImpl(const CompileRequest& in) {
   const auto wrapper_text = [&](std::string_view prelude) {
     return std::string("#include \"") + kPchInclude + "\"\n" +
            (has_given ? "#include \"" + given + "\"\n" : "") + std::string(prelude) +
-           "#include \"" + res.source_name + "\"\n" + "#include \"lab/spec_guard.h\"\n" +
+           MacroSaveText(scan.macro_names) + "#include \"" + res.source_name + "\"\n" +
+           MacroRestoreText(scan.macro_names) + "#include \"lab/spec_guard.h\"\n" +
            "#include \"" + kSpecName + "\"\n";
   };
   const std::string wrapper = wrapper_text("");
@@ -274,6 +297,7 @@ CompileResult CompileImpl(const CompileRequest& in) {
   if (!pch_dir.empty()) argv.insert(argv.end(), {"-I", pch_dir});
   argv.insert(argv.end(), cmd.flags.begin(), cmd.flags.end());
   if (in.trace_includes) argv.push_back("-H");
+  argv.insert(argv.end(), cmd.first.begin(), cmd.first.end());
   argv.insert(argv.end(), {kWrapperName, "-o", binary});
   const std::size_t link_at = argv.size();
   argv.insert(argv.end(), cmd.link.begin(), cmd.link.end());
@@ -360,6 +384,12 @@ CompileResult CompileImpl(const CompileRequest& in) {
     return res;
   }
   if (!failed && IsRegularFile(binary)) {
+    // Code that would run before the runner reads its key (binary_check.h).
+    if (std::string why = CheckLinkedProgram(binary, lab.lib_std.empty()); !why.empty()) {
+      unlink(binary.c_str());
+      res.message = std::move(why);
+      return res;
+    }
     res.ok = true;
     res.binary_path = binary;
     return res;

@@ -72,6 +72,29 @@ std::vector<ScenarioResult> FailEveryScenario(const std::vector<ScenarioInfo>& s
   return out;
 }
 
+// Sites of a std:: submission come from its DWARF, which names the file by the grader's
+// temporary build folder ("/tmp/lab-Xy12/build/counter.cpp"), new at every grade: the
+// same submission graded twice got a different results.json, with a path of the grader's
+// in it. Reports keep the file as the student named it.
+void StripBuildDir(const std::string& dir, ScenarioResult* r) {
+  const std::string prefix = dir + "/";
+  const auto strip = [&prefix](SourceSite& s) {
+    if (s.file.starts_with(prefix)) s.file.erase(0, prefix.size());
+  };
+  for (std::vector<Finding>* list : {&r->findings, &r->stress_findings}) {
+    for (Finding& f : *list) {
+      for (SourceSite& s : f.sites) strip(s);
+      for (FindingStep& st : f.steps) {
+        strip(st.site);
+        strip(st.site2);
+      }
+      if (f.trace) {
+        for (TraceEvent& e : f.trace->events) strip(e.site);
+      }
+    }
+  }
+}
+
 // The compiled program's own list (`--list`), run in the sandbox like any scenario.
 bool ListFromProgram(const std::string& binary, const std::string& workdir, bool tsan_runtime,
                      std::vector<ScenarioInfo>* out) {
@@ -273,6 +296,7 @@ bool GradeImpl(const PuzzleInfo& puzzle, const std::string& submission_path,
       r.findings.push_back(std::move(f));
     } else {
       r = RunScenario(req, &grader_error);
+      StripBuildDir(build, &r);
     }
     r.info = scenarios[i];
     res.scenarios[i] = std::move(r);
@@ -296,6 +320,7 @@ bool GradeImpl(const PuzzleInfo& puzzle, const std::string& submission_path,
       bool grader_error = false;
       if (mkdir(req.workdir.c_str(), 0700) != 0) continue;
       ScenarioResult again = RunScenario(req, &grader_error);
+      StripBuildDir(build, &again);
       again.info = scenarios[i];
       if (grader_error) continue;  // the machine's fault, not the replay's
       ++res.replays_checked;

@@ -196,7 +196,15 @@ ScenarioResult JudgeScenarioRun(const SandboxResult& r, const std::string& key,
   const SandboxLimits& lim = req.limits;
   const bool abnormal = r.term_signal != 0 || r.exit_code != 0 || rec.state != RecordState::kValid;
 
-  if (r.wall_timeout) {
+  if (r.wall_timeout && r.process_limit_hit) {
+    // A fork bomb: its processes, refused more, loop until the wall clock ends them. The
+    // cap says why better than "did not finish".
+    fail(FindingKind::kResourceLimit,
+         "the run tried to start more than " + std::to_string(lim.max_processes) +
+             " processes and threads (a fork or a thread in a loop?) and did not finish within "
+             "the wall-clock limit of " + FormatSeconds(lim.wall_seconds) +
+             " s; it was stopped, with every process it started");
+  } else if (r.wall_timeout) {
     fail(FindingKind::kHang, "the run did not finish within the wall-clock limit of " +
                                  FormatSeconds(lim.wall_seconds) +
                                  " s; it was stopped, with every process it started");

@@ -6,12 +6,13 @@
 //                                   fd 3 is not open)
 //
 // The record carries the key the grader wrote on fd 4, read before any of the
-// submission's code runs (init_priority), so output the submission prints can never pass
+// submission's code runs (a .preinit_array entry linked first), so output the submission prints can never pass
 // for a completion record. The default budget is fixed seeds, never wall time: the same
 // submission gets the same findings. Stress runs (real threads, seeded noise) run last;
 // what they find is reported under "stress_findings" and does not decide the grade, since
 // real parallel runs are not reproducible.
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,16 +46,42 @@ lab::RunStats g_worst;
 std::int64_t g_work = 0;
 std::string g_summary;
 
-// Reads the grader's key from fd 4 before any static constructor of the submission runs.
-__attribute__((constructor(101))) void ReadKey() {
-  if (fcntl(4, F_GETFD) == -1) return;
-  ssize_t n;
+// System calls made directly, not through libc: a submission that defines its own `read`
+// or `write` (the executable's definition wins over libc's) must not see the key or edit
+// the record on its way out.
+long RawSyscall3(long nr, long a, long b, long c) {
+#if defined(__x86_64__)
+  long ret;
+  asm volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+  return ret;
+#else
+  return syscall(nr, a, b, c);  // elsewhere libc's wrapper (interposable: weaker)
+#endif
+}
+long RawRead(int fd, void* buf, std::size_t n) {
+  return RawSyscall3(SYS_read, fd, reinterpret_cast<long>(buf), static_cast<long>(n));
+}
+long RawWrite(int fd, const void* buf, std::size_t n) {
+  return RawSyscall3(SYS_write, fd, reinterpret_cast<long>(buf), static_cast<long>(n));
+}
+bool RawFdOpen(int fd) { return RawSyscall3(SYS_fcntl, fd, F_GETFD, 0) >= 0; }
+
+// Reads the grader's key from fd 4 before any code of the submission runs. A .preinit_array
+// entry runs before every constructor, whatever its priority, and before every .init_array
+// entry; the grader links this archive before the submission's object (compile_command.cc),
+// so this entry also comes before any .preinit_array entry of the submission's, and refuses
+// an ifunc resolver (the one thing that runs earlier: binary_check.h).
+void ReadKey(int, char**, char**) {
+  if (!RawFdOpen(4)) return;
+  long n;
   while (g_key_len < sizeof g_key &&
-         (n = read(4, g_key + g_key_len, sizeof g_key - g_key_len)) > 0) {
+         (n = RawRead(4, g_key + g_key_len, sizeof g_key - g_key_len)) > 0) {
     g_key_len += static_cast<std::size_t>(n);
   }
-  close(4);
+  RawSyscall3(SYS_close, 4, 0, 0);
 }
+__attribute__((section(".preinit_array"), used)) void (*g_read_key)(int, char**, char**) =
+    ReadKey;
 
 // The findings as the record sends them: a finding keeps its trace only when it is the
 // first of its kind in the list. The grader shows the interleaving of the first finding
@@ -128,11 +155,11 @@ void WriteRecord() {
   r["summary"] = g_summary;
   lab::record_fit::FitRecord(r);  // what the grader reads of the channel (record_fit.h)
   std::string text = r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  int fd = fcntl(3, F_GETFD) != -1 ? 3 : g_quiet.RealStdout();
+  int fd = RawFdOpen(3) ? 3 : g_quiet.RealStdout();
   const char* p = text.data();
   std::size_t left = text.size();
   while (left > 0) {
-    ssize_t w = write(fd, p, left);
+    const long w = RawWrite(fd, p, left);
     if (w <= 0) break;
     p += w;
     left -= static_cast<std::size_t>(w);
@@ -155,11 +182,18 @@ void OnHang(const lab::Finding& f) {
   WriteRecord();
 }
 
-const lab::spec::Scenario* Find(const std::string& name) {
+// The scenario named `name`; null when there is none, or (with *twice) more than one: a
+// submission that #includes the spec with its checks renamed away registers look-alikes
+// before the spec's own, and the first one found would be graded.
+const lab::spec::Scenario* Find(const std::string& name, bool* twice) {
+  const lab::spec::Scenario* found = nullptr;
+  *twice = false;
   for (const auto& s : lab::spec::Registry()) {
-    if (name == s.config.name) return &s;
+    if (name != s.config.name) continue;
+    if (found != nullptr) *twice = true;
+    found = found != nullptr ? found : &s;
   }
-  return nullptr;
+  return *twice ? nullptr : found;
 }
 
 // `lab check --seed S --schedules-scale F` reach the runner as LAB_SEED and
@@ -334,7 +368,15 @@ int main(int argc, char** argv) {
       replay = args[3];
     }
     g_scenario = args[1];
-    const lab::spec::Scenario* s = Find(g_scenario);
+    bool twice = false;
+    const lab::spec::Scenario* s = Find(g_scenario, &twice);
+    if (twice) {
+      std::fprintf(stderr,
+                   "lab runner: scenario '%s' is defined more than once: a submission must not "
+                   "#include the puzzle's spec or define scenarios of its own\n",
+                   g_scenario.c_str());
+      return 2;
+    }
     if (s == nullptr) {
       std::fprintf(stderr, "lab runner: no scenario '%s'\n", g_scenario.c_str());
       return 2;
