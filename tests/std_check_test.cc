@@ -307,4 +307,20 @@ TEST_F(StdCheckTest, StdLatchIsForbiddenWhereLabBarrierIs) {
       << r.out;
 }
 
+// A failed assert() in a scenario is a crash finding with the thread, the assertion, its
+// line and a replay command (it was a bare "killed by SIGABRT" with no replay).
+TEST_F(StdCheckTest, FailedAssertNamesTheThreadTheConditionAndTheLine) {
+  const Outcome r = Check("bank_transfer", "bank_assert.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const std::string f = FirstFinding(r.out, "crash");
+  const std::set<int> lines = MarkedLines(kFixtures + "/bank_assert.cpp", "FAILS");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(f.find("thread 'bob' failed assert(amount < 25 && \"no big transfers\") at "
+                   "bank_assert.cpp:" + std::to_string(*lines.begin())),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("killed by SIGABRT"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--replay opposite_directions:"), std::string::npos) << r.out;
+}
+
 }  // namespace

@@ -192,6 +192,8 @@ In concurrent code the usual causes are a thread using a reference to something 
 went out of scope (a lambda capturing a local by reference), a container changed by one
 thread while another reads it (a race on a std::vector or std::map that is not a
 lab::Shared<T>), an out-of-range index, or std::terminate from a thread never joined.
+A failed assert() (or an abort()) in a controlled run names the thread and the line, and
+the interleaving is the order of the threads that makes the condition false.
 Fix: replay the run to reproduce the crash, run with --tsan to find races on plain
 memory, capture by value what a thread needs, and guard shared containers with a lock.)");
 
