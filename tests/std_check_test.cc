@@ -323,4 +323,14 @@ TEST_F(StdCheckTest, FailedAssertNamesTheThreadTheConditionAndTheLine) {
   EXPECT_NE(r.out.find("--replay opposite_directions:"), std::string::npos) << r.out;
 }
 
+// A pthread_rwlock_t is named as the student wrote it, not "std::shared_mutex".
+TEST_F(StdCheckTest, PthreadRwlockIsNamedAsWritten) {
+  const Outcome r = Check("readers_writers", "rwlock_pthread.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("your solution uses pthread_rwlock_t, which this puzzle does not allow"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("std::shared_mutex@"), std::string::npos) << r.out;
+}
+
 }  // namespace
