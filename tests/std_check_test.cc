@@ -323,6 +323,21 @@ TEST_F(StdCheckTest, FailedAssertNamesTheThreadTheConditionAndTheLine) {
   EXPECT_NE(r.out.find("--replay opposite_directions:"), std::string::npos) << r.out;
 }
 
+// std::notify_all_at_thread_exit needs thread exit hooks, which a controlled run's fibers
+// do not have: a finding naming it and the line (it was a SIGSEGV).
+TEST_F(StdCheckTest, NotifyAllAtThreadExitIsNamedAsNotSupported) {
+  const Outcome r = Check("print_in_order", "notify_at_thread_exit.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const std::set<int> lines = MarkedLines(kFixtures + "/notify_at_thread_exit.cpp", "AT_EXIT");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(r.out.find("std::notify_all_at_thread_exit is not supported by the lab: thread "
+                       "'first' calls it at notify_at_thread_exit.cpp:" +
+                       std::to_string(*lines.begin())),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("SIGSEGV"), std::string::npos) << r.out;
+}
+
 // A pthread_rwlock_t is named as the student wrote it, not "std::shared_mutex".
 TEST_F(StdCheckTest, PthreadRwlockIsNamedAsWritten) {
   const Outcome r = Check("readers_writers", "rwlock_pthread.cpp");
