@@ -348,4 +348,17 @@ TEST_F(StdCheckTest, PthreadRwlockIsNamedAsWritten) {
   EXPECT_EQ(r.out.find("std::shared_mutex@"), std::string::npos) << r.out;
 }
 
+// A thread_local is refused by name, and the report's "why" says the run was stopped for
+// a facility the lab cannot run, not only that the program was killed by a signal.
+TEST_F(StdCheckTest, ThreadLocalRefusalSaysWhatAndWhy) {
+  const Outcome r = Check("print_in_order", "thread_local_counter.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("thread_local is not supported in controlled runs: thread 'first' uses "
+                       "the thread_local 'calls' at thread_local_counter.cpp:"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("cannot run faithfully and the run was stopped"), std::string::npos)
+      << r.out;
+}
+
 }  // namespace
