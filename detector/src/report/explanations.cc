@@ -49,7 +49,12 @@ again, as add_many() calling add() in the Inventory puzzle.
 Fixes: move the work into a private helper that expects the lock to be held already
 (addLocked()) and call it from both public methods; or, when re-entry is intended, use
 lab::RLock / std::recursive_mutex (Python's threading.RLock), which counts acquisitions:
-release it as often.)");
+release it as often.
+The other cause is a mutex used as a signal: a thread locks it a second time to wait until
+another thread unlocks it, which Python's threading.Lock allows. A mutex is owned: only its
+holder may unlock it, and a reentrant lock would let the waiter straight through. Signal
+with a semaphore that starts at 0 (lab::Semaphore, std::binary_semaphore): the waiter
+acquires it, the other thread releases it.)");
 
 constexpr std::string_view kLockOrderInversionText = Text(R"(
 Threads take the same locks in different orders: one holds 'a' while it locks 'b',
