@@ -361,4 +361,14 @@ TEST_F(StdCheckTest, ThreadLocalRefusalSaysWhatAndWhy) {
       << r.out;
 }
 
+// Debug printing on std::cerr at every wake-up: the first search's output is kept, later
+// searches' is not, so a correct answer is not stopped at the 1 MiB output limit as
+// resource-limit (it scored 3/10).
+TEST_F(StdCheckTest, DebugPrintingOnStderrKeepsFullMarks) {
+  const Outcome r = Check("fizzbuzz", "fizzbuzz_debug_stderr.cpp");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("score: 10/10"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("resource-limit"), std::string::npos) << r.out;
+}
+
 }  // namespace

@@ -195,10 +195,11 @@ constexpr std::string_view kCrashText = Text(R"(
 The program was killed by a signal (segmentation fault, abort, ...) before it finished,
 or it used a facility the lab cannot run faithfully and the run was stopped (the message
 names it: thread_local, std::notify_all_at_thread_exit); then the message says what to
-write instead. For a crash in concurrent code the usual causes are a thread using a reference to something that
-went out of scope (a lambda capturing a local by reference), a container changed by one
-thread while another reads it (a race on a std::vector or std::map that is not a
-lab::Shared<T>), an out-of-range index, or std::terminate from a thread never joined.
+write instead. For a crash in concurrent code the usual causes are a thread using a
+reference to something that went out of scope (a lambda capturing a local by reference),
+a container changed by one thread while another reads it (a race on a std::vector or
+std::map that is not a lab::Shared<T>), an out-of-range index, or std::terminate from a
+thread never joined.
 A failed assert() (or an abort()) in a controlled run names the thread and the line, and
 the interleaving is the order of the threads that makes the condition false.
 Fix: replay the run to reproduce the crash, run with --tsan to find races on plain
