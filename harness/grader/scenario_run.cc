@@ -214,7 +214,7 @@ ScenarioResult JudgeScenarioRun(const SandboxResult& r, const std::string& key,
          "the run wrote more than its output limit of " + FormatBytes(lim.output_bytes) + " to " +
              (on_stdout ? "stdout" : "stderr") +
              " and was stopped (printing in a loop?); what it wrote is cut at the limit");
-    const std::string& flooded = on_stdout ? std_out : err_end;
+    const std::string& flooded = on_stdout ? std_out : err;
     out.output = std::string(on_stdout ? "stdout" : "stderr") + " (last lines):\n" +
                  Tail(flooded, kTailLines);
   } else if (r.cpu_limit) {
