@@ -22,7 +22,7 @@ $given
 W
 b=$top/build
 g++ -std=c++20 -O1 -g -I"$top/detector/include" -I"$top/harness/spec" "$work/wrapper.cc" -o "$work/sub" \
-  "$b/harness/liblab_spec_main.a" "$b/harness/liblab_spec.a" "$b/detector/liblab.a" -lfmt -pthread
+  "$b/harness/liblab_spec_main.a" "$b/harness/liblab_spec.a" "$b/detector/liblab.a" -lfmt -lbacktrace -pthread
 if [ -n "$only" ]; then scenarios=$only; else
   scenarios=$("$work/sub" --list | python3 -c 'import json,sys; print(" ".join(s["name"] for s in json.load(sys.stdin)["scenarios"]))')
 fi

@@ -501,6 +501,10 @@ TEST(SubmissionFileNameTest, KeepsSafeNamesAndRenamesReservedOnes) {
   EXPECT_EQ(SubmissionFileName("lab_main.cpp"), "submission.cpp");
   EXPECT_EQ(SubmissionFileName("x/\"quote\".cpp"), "quote.cpp");
   EXPECT_EQ(SubmissionFileName(".cpp"), "student.cpp");
+  // A safe name keeps its spelling, '_' runs included: the report names the student's file.
+  EXPECT_EQ(SubmissionFileName("/x/my__answer.cpp"), "my__answer.cpp");
+  EXPECT_EQ(SubmissionFileName("a__b-c.d.cpp"), "a__b-c.d.cpp");
+  EXPECT_EQ(SubmissionFileName("-rf.cpp"), "rf.cpp");
 }
 
 TEST(TrimDiagnosticsTest, KeepsTheStudentsGroupsAndOnlyErrorLinesElsewhere) {

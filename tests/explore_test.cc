@@ -618,4 +618,48 @@ TEST(Explore, BadReplayTokenIsAClearError) {
   EXPECT_NE(r.findings[0].message.find("bad replay token"), std::string::npos);
 }
 
+// A condition-variable waiter that is woken takes its lock back before it goes on: the
+// interleaving shows that as a row of its own ("woke, relocks m"), which is no scheduling
+// point, so the schedules and their tokens do not change.
+TEST(Explore, TheWakeUpAndRelockOfACondVarWaiterIsARow) {
+  const auto body = [] {
+    lab::Mutex m{"m"};
+    lab::CondVar cv{"cv"};
+    bool ready = false;
+    lab::Thread waiter("waiter", [&] {
+      std::unique_lock<lab::Mutex> lk(m);
+      while (!ready) cv.wait(lk);
+      lab::report(lab::FindingKind::kWrongOutput, "marker: the waiter holds m again", {"m"});
+    });
+    lab::Thread notifier("notifier", [&] {
+      std::lock_guard<lab::Mutex> lk(m);
+      ready = true;
+      cv.notify_one();
+    });
+    waiter.join();
+    notifier.join();
+  };
+  lab::Options o;
+  o.strategy = lab::Strategy::kRoundRobin;  // the waiter waits first, then is woken
+  o.schedules = 1;
+  const lab::ExploreResult r = lab::explore(o, body);
+  ASSERT_EQ(r.findings.size(), 1u) << r.summary;
+  ASSERT_TRUE(r.findings[0].trace.has_value());
+  const lab::Trace& tr = *r.findings[0].trace;
+  int waits = 0, relocks = 0;
+  for (const lab::TraceEvent& e : tr.events) {
+    if (tr.threads[static_cast<std::size_t>(e.thread)] != "waiter") continue;
+    if (e.op == "wait") ++waits;
+    if (e.op == "woke, relocks" && e.object == "m") ++relocks;
+  }
+  EXPECT_EQ(waits, 1);
+  EXPECT_EQ(relocks, 1);
+  // The replay token reproduces the same schedule and the same rows.
+  lab::Options replay;
+  replay.replay = r.replay_token;
+  const lab::ExploreResult again = lab::explore(replay, body);
+  ASSERT_EQ(again.findings.size(), 1u) << again.summary;
+  EXPECT_EQ(again.findings[0].trace, r.findings[0].trace);
+}
+
 }  // namespace

@@ -107,6 +107,20 @@ TEST(ScenarioRun, AValidRecordDoesNotExcuseACrashAfterIt) {
             std::string::npos);
 }
 
+// After a long debug log, the last lines of a crash are the end of stderr, not the end of
+// its first 64 KiB.
+TEST(ScenarioRun, ACrashAfterALongLogShowsTheEndOfStderr) {
+  SandboxResult r = Finished(-1, "");
+  r.term_signal = SIGSEGV;
+  for (int i = 0; i < 10000; ++i) r.stderr_data += "debug: line " + std::to_string(i) + "\n";
+  r.stderr_data += "about to crash\n";
+  ASSERT_GT(r.stderr_data.size(), 128u << 10);
+  const ScenarioResult s = JudgeScenarioRun(r, kKey, Request());
+  const Finding f = Only(s);
+  EXPECT_NE(f.message.find("stderr ends: about to crash"), std::string::npos) << f.message;
+  EXPECT_NE(s.output.find("  debug: line 9999\n  about to crash\n"), std::string::npos) << s.output;
+}
+
 TEST(ScenarioRun, LimitsBecomeHangOrResourceLimit) {
   SandboxResult r = Finished(-1, "");
   r.wall_timeout = true;

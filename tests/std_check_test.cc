@@ -331,4 +331,68 @@ TEST_F(StdCheckTest, StdLatchIsForbiddenWhereLabBarrierIs) {
       << r.out;
 }
 
+// A failed assert() in a scenario is a crash finding with the thread, the assertion, its
+// line and a replay command (it was a bare "killed by SIGABRT" with no replay).
+TEST_F(StdCheckTest, FailedAssertNamesTheThreadTheConditionAndTheLine) {
+  const Outcome r = Check("bank_transfer", "bank_assert.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const std::string f = FirstFinding(r.out, "crash");
+  const std::set<int> lines = MarkedLines(kFixtures + "/bank_assert.cpp", "FAILS");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(f.find("thread 'bob' failed assert(amount < 25 && \"no big transfers\") at "
+                   "bank_assert.cpp:" + std::to_string(*lines.begin())),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("killed by SIGABRT"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--replay opposite_directions:"), std::string::npos) << r.out;
+}
+
+// std::notify_all_at_thread_exit needs thread exit hooks, which a controlled run's fibers
+// do not have: a finding naming it and the line (it was a SIGSEGV).
+TEST_F(StdCheckTest, NotifyAllAtThreadExitIsNamedAsNotSupported) {
+  const Outcome r = Check("print_in_order", "notify_at_thread_exit.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const std::set<int> lines = MarkedLines(kFixtures + "/notify_at_thread_exit.cpp", "AT_EXIT");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(r.out.find("std::notify_all_at_thread_exit is not supported by the lab: thread "
+                       "'first' calls it at notify_at_thread_exit.cpp:" +
+                       std::to_string(*lines.begin())),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("SIGSEGV"), std::string::npos) << r.out;
+}
+
+// A pthread_rwlock_t is named as the student wrote it, not "std::shared_mutex".
+TEST_F(StdCheckTest, PthreadRwlockIsNamedAsWritten) {
+  const Outcome r = Check("readers_writers", "rwlock_pthread.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("your solution uses pthread_rwlock_t, which this puzzle does not allow"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("std::shared_mutex@"), std::string::npos) << r.out;
+}
+
+// A thread_local is refused by name, and the report's "why" says the run was stopped for
+// a facility the lab cannot run, not only that the program was killed by a signal.
+TEST_F(StdCheckTest, ThreadLocalRefusalSaysWhatAndWhy) {
+  const Outcome r = Check("print_in_order", "thread_local_counter.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("thread_local is not supported in controlled runs: thread 'first' uses "
+                       "the thread_local 'calls' at thread_local_counter.cpp:"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("used a facility the lab cannot run faithfully"), std::string::npos)
+      << r.out;
+}
+
+// Debug printing on std::cerr at every wake-up: the first search's output is kept, later
+// searches' is not, so a correct answer is not stopped at the 1 MiB output limit as
+// resource-limit (it scored 3/10).
+TEST_F(StdCheckTest, DebugPrintingOnStderrKeepsFullMarks) {
+  const Outcome r = Check("fizzbuzz", "fizzbuzz_debug_stderr.cpp");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("score: 10/10"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("resource-limit"), std::string::npos) << r.out;
+}
+
 }  // namespace

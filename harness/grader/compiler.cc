@@ -447,7 +447,16 @@ std::string SubmissionFileName(std::string_view submission_path) {
       }
     }
   }
-  std::string name = SanitizeStudentName(base) + ext;
+  // A base already safe in a path and a shell word keeps its exact spelling: the report's
+  // sites and its replay command name the student's own file ("my__answer.cpp", not the
+  // gradebook form "my_answer.cpp", whose '_' runs collapse).
+  const bool safe =
+      !base.empty() && base.size() <= kMaxStudentNameBytes && base.front() != '-' &&
+      base.front() != '.' && base.find("..") == std::string_view::npos &&
+      std::all_of(base.begin(), base.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+      });
+  std::string name = (safe ? std::string(base) : SanitizeStudentName(base)) + ext;
   if (name == kSpecName || name == kWrapperName) name = "submission.cpp";
   return name;
 }

@@ -173,17 +173,25 @@ ScenarioResult JudgeScenarioRun(const SandboxResult& r, const std::string& key,
   ScenarioResult out;
   out.seconds = r.wall_seconds;
   const std::string err = CleanOutput(r.stderr_data, kOutputCap, r.stderr_truncated);
+  // How the run ended is at the end of stderr: its last lines are taken from the last
+  // kOutputCap bytes, not from the first (a crash after a long debug log showed a line
+  // from the middle of the log, cut, as "stderr ends").
+  const std::string err_end =
+      r.stderr_data.size() <= kOutputCap
+          ? err
+          : CleanOutput(std::string_view(r.stderr_data).substr(r.stderr_data.size() - kOutputCap),
+                        kOutputCap, false);
   const std::string std_out = CleanOutput(r.stdout_data, kOutputCap, r.stdout_truncated);
   const std::string& scenario = req.scenario;
   const auto fail = [&](FindingKind kind, std::string message) {
     out.findings.push_back(MakeFinding(kind, std::move(message), scenario));
-    out.output = Tail(err.empty() ? std_out : err, kTailLines);
+    out.output = Tail(err.empty() ? std_out : err_end, kTailLines);
     if (!out.output.empty()) {
       out.output = (err.empty() ? "stdout" : "stderr") + std::string(" (last lines):\n") + out.output;
     }
   };
   const auto with_last_line = [&](std::string message) {
-    const std::string last = LastLine(err);
+    const std::string last = LastLine(err_end);
     return last.empty() ? message : message + "; stderr ends: " + last;
   };
 
@@ -238,7 +246,7 @@ ScenarioResult JudgeScenarioRun(const SandboxResult& r, const std::string& key,
       out.findings = rec.findings;
       out.summary = rec.summary;
     } else {
-      const std::string msg = WatchdogMessage(err);
+      const std::string msg = WatchdogMessage(err_end);
       fail(FindingKind::kHang,
            msg.empty() ? "a thread ran without reaching a scheduling point and the run was stopped"
                        : msg);

@@ -12,6 +12,8 @@
 // what they find is reported under "stress_findings" and does not decide the grade, since
 // real parallel runs are not reproducible.
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -103,41 +105,102 @@ nlohmann::json FindingsArray(const std::vector<lab::Finding>& fs) {
   return nlohmann::json::parse(lab::FindingsToJson(sent, false))["findings"];
 }
 
-// Sends stdout (fd 1) to /dev/null from Start() to Stop() (or destruction); a program's
-// runaway printing is still stopped by the CPU, step and wall-clock limits meanwhile.
-class QuietStdout {
+// Quiets the program's output from Start() to Stop() (or destruction): stdout (fd 1) goes
+// to /dev/null; stderr (fd 2) to a memory file that holds what the current schedule wrote
+// (emptied at every schedule's start, NewSchedule), so that a crash can still show the
+// crashing schedule's last lines (CrashTail) while thousands of repeated debug lines never
+// reach the sandbox's output limit. A runaway printer is still stopped by the CPU, step and
+// wall-clock limits meanwhile.
+class QuietOutput {
  public:
-  QuietStdout() = default;
-  QuietStdout(const QuietStdout&) = delete;
-  QuietStdout& operator=(const QuietStdout&) = delete;
-  ~QuietStdout() { Stop(); }
+  QuietOutput() = default;
+  QuietOutput(const QuietOutput&) = delete;
+  QuietOutput& operator=(const QuietOutput&) = delete;
+  ~QuietOutput() { Stop(); }
   // Where the program's own stdout is now (the record goes there when fd 3 is closed).
   int RealStdout() const {
-    const int saved = saved_.load();
+    const int saved = saved_out_.load();
     return saved >= 0 ? saved : 1;
   }
   void Start() {
-    if (saved_.load() >= 0) return;
+    if (saved_out_.load() >= 0) return;
     const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (null < 0) return;
     std::fflush(nullptr);
     const int saved = fcntl(1, F_DUPFD_CLOEXEC, 10);
-    if (saved >= 0 && dup2(null, 1) >= 0) saved_.store(saved);
+    if (saved >= 0 && dup2(null, 1) >= 0) saved_out_.store(saved);
     close(null);
+    // O_APPEND: every write lands at the end, also after NewSchedule truncates.
+    const int mem = memfd_create("lab-stderr", MFD_CLOEXEC);
+    if (mem < 0 || fcntl(mem, F_SETFL, O_APPEND) != 0) {
+      if (mem >= 0) close(mem);
+      return;
+    }
+    const int saved_err = fcntl(2, F_DUPFD_CLOEXEC, 10);
+    if (saved_err >= 0 && dup2(mem, 2) >= 0) {
+      mem_.store(mem);
+      saved_err_.store(saved_err);
+    } else {
+      close(mem);
+      if (saved_err >= 0) close(saved_err);
+    }
+  }
+  // A schedule starts: what the last one wrote to stderr is dropped.
+  void NewSchedule() {
+    const int mem = mem_.load();
+    if (mem >= 0) (void)ftruncate(mem, 0);
+  }
+  // Async-signal-safe: stderr back to the real one, with the last bytes the current
+  // schedule wrote (a crash, or a hang the watchdog ends the process for).
+  void CrashTail() {
+    const int mem = mem_.exchange(-1);
+    const int saved = saved_err_.exchange(-1);
+    if (mem < 0 || saved < 0) return;
+    dup2(saved, 2);
+    char buf[4096];
+    const off_t size = lseek(mem, 0, SEEK_END);
+    const off_t from = size > static_cast<off_t>(sizeof buf) ? size - static_cast<off_t>(sizeof buf) : 0;
+    const ssize_t n = size > 0 ? pread(mem, buf, sizeof buf, from) : 0;
+    if (n > 0) (void)write(2, buf, static_cast<std::size_t>(n));
   }
   void Stop() {
-    const int saved = saved_.load();
-    if (saved < 0) return;
     std::fflush(nullptr);
-    dup2(saved, 1);
-    saved_.store(-1);
-    close(saved);
+    const int saved = saved_out_.exchange(-1);
+    if (saved >= 0) {
+      dup2(saved, 1);
+      close(saved);
+    }
+    const int saved_err = saved_err_.exchange(-1);
+    if (saved_err >= 0) {
+      dup2(saved_err, 2);
+      close(saved_err);
+    }
+    const int mem = mem_.exchange(-1);
+    if (mem >= 0) close(mem);
   }
 
  private:
-  std::atomic<int> saved_{-1};  // read by the watchdog's OnHang
+  std::atomic<int> saved_out_{-1};  // read by the watchdog's OnHang
+  std::atomic<int> saved_err_{-1};
+  std::atomic<int> mem_{-1};
 };
-QuietStdout g_quiet;
+QuietOutput g_quiet;
+
+// A crash while stderr is quieted: show the crashing schedule's stderr, then die as before.
+void OnCrashSignal(int sig) {
+  g_quiet.CrashTail();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+void ShowStderrOnCrash() {
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL}) {
+    struct sigaction sa {};
+    sa.sa_handler = OnCrashSignal;
+    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, nullptr);
+  }
+}
 
 void WriteRecord() {
   nlohmann::json r;
@@ -177,6 +240,7 @@ void OnFatal(const lab::Finding& f) {
 
 // A hang the watchdog could not interrupt: record it and end (the watchdog exits).
 void OnHang(const lab::Finding& f) {
+  g_quiet.CrashTail();  // the watchdog's own message goes to the real stderr
   g_findings.push_back(f);
   g_summary = "hang";
   WriteRecord();
@@ -254,6 +318,7 @@ void Absorb(const lab::ExploreResult& r) {
 // A scenario's body, then the check for primitives the puzzle forbids (LAB_FORBID).
 std::function<void()> Body(const lab::spec::Scenario& s) {
   return [fn = s.fn] {
+    g_quiet.NewSchedule();
     fn();
     lab::spec::CheckForbidden();
   };
@@ -285,9 +350,10 @@ int Run(const lab::spec::Scenario& s, const std::string& replay) {
   for (const Phase& p : phases) {
     g_schedules[p.key] = 0;
     if (p.schedules <= 0 || !g_findings.empty()) continue;
-    // What the submission prints (debug output a LeetCode answer may keep) is kept from
-    // the first search only: thousands of later schedules would print it again and again
-    // until the sandbox's output limit stopped a correct solution as `resource-limit`.
+    // What the submission prints (debug output a LeetCode answer may keep), on stdout and
+    // on stderr, is kept from the first search only: thousands of later schedules would
+    // print it again and again until the sandbox's output limit stopped a correct solution
+    // as `resource-limit`. A crash later still shows its own schedule's stderr.
     if (&p != &phases[0]) g_quiet.Start();
     if (proven && p.strategy == lab::Strategy::kExhaustive) continue;
     lab::Options o = BaseOptions(c);
@@ -347,6 +413,7 @@ int main(int argc, char** argv) {
   lab::internal::SetFatalHook(&OnFatal);
   lab::internal::SetHangFatalHook(&OnHang);
   lab::set_on_deadlock(lab::OnDeadlock::kAbort);
+  ShowStderrOnCrash();
   g_puzzle_name = lab::spec::PuzzleName();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 1 && args[0] == "--list") {

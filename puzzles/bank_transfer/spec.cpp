@@ -79,14 +79,14 @@ LAB_SCENARIO(opposite_directions, .points = 3,
 }
 
 LAB_SCENARIO(audit_while_transferring, .points = 3,
-             .description = "an auditor calls total() while two tellers move money around 3 accounts",
+             .description = "an auditor calls total() and balance() while two tellers move money around 3 accounts",
              .dpor_schedules = 20000) {
   const int accounts = 3, initial = 50;
   Bank bank(accounts, initial);
   const std::vector<Move> a = {{0, 1, 20}, {1, 2, 15}, {2, 0, 10}};
   const std::vector<Move> b = {{2, 1, 25}, {1, 0, 5}, {0, 2, 30}};
   std::vector<bool> oka, okb;
-  // The auditor starts first, so its snapshots overlap the transfers.
+  // The auditor starts first, so its snapshots and balance reads overlap the transfers.
   lab::Thread auditor("auditor", [&] {
     for (int i = 0; i < 3; ++i) {
       int t = bank.total();
@@ -96,6 +96,13 @@ LAB_SCENARIO(audit_while_transferring, .points = 3,
                      std::to_string(accounts * initial) +
                      ". A total summed while a transfer is half done (taken out of one account, "
                      "not yet put into the other) is not a snapshot");
+      // balance() is part of the contract too, and runs while transfers do: an account read
+      // without its lock races with a transfer writing it (a data race, whatever the value).
+      const int b = bank.balance(i);
+      LAB_EXPECT(b >= 0 && b <= accounts * initial,
+                 "balance(" + std::to_string(i) + ") returned " + std::to_string(b) +
+                     " while transfers were running, but an account holds between 0 and all " +
+                     "the bank's money (" + std::to_string(accounts * initial) + ")");
     }
   });
   lab::Thread t0("teller-0", [&] { Teller(bank, a, oka); });

@@ -143,9 +143,12 @@ TEST(StdCxx, StdMutexIsNotReentrantAndTheSitesAreTheStudentsLines) {
   EXPECT_NE(self[0].find(Line("self-deadlock")), std::string::npos) << Dump(o);
   // In the student's dialect: the std:: type and its std:: remedy, no lab:: word.
   EXPECT_NE(self[0].find("locks std::mutex '"), std::string::npos) << Dump(o);
-  EXPECT_NE(self[0].find("a std::mutex is not reentrant (std::recursive_mutex is)"),
+  EXPECT_NE(self[0].find("a std::mutex is not reentrant: if this thread means to take it "
+                         "again, std::recursive_mutex counts its locks; if another thread is "
+                         "meant to unlock it (a mutex used as a signal"),
             std::string::npos)
       << Dump(o);
+  EXPECT_NE(self[0].find("signal with a std::binary_semaphore"), std::string::npos) << Dump(o);
   EXPECT_EQ(self[0].find("lab::"), std::string::npos) << Dump(o);
 }
 

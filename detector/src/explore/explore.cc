@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "abort_report.h"
 #include "controlled_scheduler.h"
 #include "deadlock_search.h"
 #include "fiber.h"
@@ -494,6 +495,7 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
 
   internal::FiberPool pool;
   Watchdog watchdog(opt.hang_timeout, pthread_self(), gettid());
+  internal::AbortGuard abort_guard(&g_hang.sched);  // abort(), assert(): a finding
   ControlledScheduler sched(opt, strategy.get(), &pool, flags, &g_hang.steps);
   // One schedule under the scheduler's current strategy, watched for hangs.
   // Release stores (movs, not xchg: this runs per schedule): the watchdog's acquire load

@@ -42,14 +42,15 @@ or `while (!ready) cv.wait(lk);` (while, not if: wake-ups may be spurious).)");
 
 constexpr std::string_view kSelfDeadlockText = Text(R"(
 A thread tried to lock a mutex (lab::Mutex, std::mutex) that it already holds. A mutex is
-not reentrant: the second lock() waits for the owner to unlock, and the owner is itself,
-so it waits forever (Python's threading.Lock does exactly the same).
-It usually happens when a method that takes the lock calls another method that takes it
-again, as add_many() calling add() in the Inventory puzzle.
-Fixes: move the work into a private helper that expects the lock to be held already
-(addLocked()) and call it from both public methods; or, when re-entry is intended, use
-lab::RLock / std::recursive_mutex (Python's threading.RLock), which counts acquisitions:
-release it as often.)");
+not reentrant: the second lock() waits for the owner to unlock, and the owner is itself.
+Usually a method that takes the lock calls another that takes it again (add_many() calling
+add() in the Inventory puzzle): move the work into a private helper that expects the lock
+held (addLocked()) and call it from both; or, when re-entry is intended, use lab::RLock /
+std::recursive_mutex (Python's threading.RLock), which counts acquisitions.
+Or the mutex is used as a signal: a thread locks it again to wait until another thread
+unlocks it, as Python's threading.Lock allows. A mutex is owned: only its holder may
+unlock it. Signal with a semaphore starting at 0 (lab::Semaphore, std::binary_semaphore):
+the waiter acquires it, the other thread releases it.)");
 
 constexpr std::string_view kLockOrderInversionText = Text(R"(
 Threads take the same locks in different orders: one holds 'a' while it locks 'b',
@@ -187,11 +188,14 @@ result. Lock per item rather than globally (per account, not per bank), and star
 task before waiting for any (gather: launch all, then join all).)");
 
 constexpr std::string_view kCrashText = Text(R"(
-The program was killed by a signal (segmentation fault, abort, ...) before it finished.
-In concurrent code the usual causes are a thread using a reference to something that
+The program was killed by a signal (segmentation fault, abort, failed assert()) before it
+finished, or used a facility the lab cannot run faithfully (thread_local,
+std::notify_all_at_thread_exit: the message names it and says what to write instead).
+Usual causes of a crash in concurrent code: a thread using a reference to something that
 went out of scope (a lambda capturing a local by reference), a container changed by one
-thread while another reads it (a race on a std::vector or std::map that is not a
-lab::Shared<T>), an out-of-range index, or std::terminate from a thread never joined.
+thread while another reads it (a std::vector or std::map that is not a lab::Shared<T>),
+an out-of-range index, or std::terminate from a thread never joined. A failed assert()
+names the thread and line; the interleaving shows the order that makes it false.
 Fix: replay the run to reproduce the crash, run with --tsan to find races on plain
 memory, capture by value what a thread needs, and guard shared containers with a lock.)");
 

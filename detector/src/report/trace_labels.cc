@@ -32,6 +32,7 @@ std::string ShortType(std::string_view type) {
       {"std::recursive_mutex", "rmutex"},
       {"std::recursive_timed_mutex", "rtimed_mutex"},
       {"std::shared_timed_mutex", "shared_tmutex"},
+      {"pthread_rwlock_t", "rwlock"},
   };
   if (const auto it = kWords.find(type); it != kWords.end()) return std::string(it->second);
   if (type.substr(0, 5) == "std::") type.remove_prefix(5);

@@ -523,6 +523,11 @@ void ControlledScheduler::Say(ThreadState* self, std::string_view words, SiteRef
   PointNoted(self, OpCode::kSay, nullptr, site, nullptr, kept);
 }
 
+void ControlledScheduler::TraceRow(ThreadState* self, const char* words, const ObjectState* obj,
+                                   SiteRef site) {
+  if (!aborting_) Record(self, OpCode::kSay, obj, site, false, words);
+}
+
 // runtime.h's Point in controlled runs: defined here so that the scheduler's Point is
 // inlined into it (one call per step instead of two).
 void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,

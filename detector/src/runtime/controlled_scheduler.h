@@ -84,6 +84,10 @@ class ControlledScheduler {
                     ObjectState* lock = nullptr);
   // Point for a puzzle event (OpCode::kSay): the trace shows `words`.
   void Say(ThreadState* self, std::string_view words, SiteRef site);
+  // A row of the trace that is no scheduling point (a condition-variable waiter taking its
+  // lock back): the interleaving shows `words` and `obj`; the schedule, its choices and
+  // its replay token do not change. `words` is a static string.
+  void TraceRow(ThreadState* self, const char* words, const ObjectState* obj, SiteRef site);
   // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
   void Block(ThreadState* self);
   // Inline: Wake (blocking.cc) calls it for every thread a notify or an unlock wakes.

@@ -1,5 +1,6 @@
 // rwlock.cc — pthread_rwlock_* (std::shared_mutex and std::shared_timed_mutex, which
-// libstdc++ 12 builds on them inline) as a lab SharedMutex (hooks.h LockOp / LockSharedOp).
+// libstdc++ 12 builds on them inline) as a lab SharedMutex (hooks.h LockOp / LockSharedOp),
+// named as the student wrote it: "std::shared_mutex", or "pthread_rwlock_t" for direct calls.
 //
 // Each call is the lab SharedMutex operation: a scheduling point in controlled runs, the
 // same event for the wait-for graph (a writer waiting for readers is part of a deadlock
@@ -27,8 +28,18 @@ namespace {
 
 std::uintptr_t Pc(void* ret) { return reinterpret_cast<std::uintptr_t>(ret); }
 
+// The type as the student wrote it: libstdc++'s std::shared_mutex calls pthread_rwlock_*
+// from its header's inline code; a call from the student's own line is a pthread_rwlock_t.
+const char* RwType(std::uintptr_t pc) {
+  return CalledFromSystemHeader(pc) ? "std::shared_mutex" : "pthread_rwlock_t";
+}
+
 ObjectState* RwObject(pthread_rwlock_t* rw, std::uintptr_t pc) {
-  return ObjectAt(rw, ObjKind::kSharedMutex, pc);
+  if (ObjectState* s = FindObject(rw)) [[likely]] {
+    ObjectMetAgain(s, pc);
+    return s;
+  }
+  return ObjectAtSlow(rw, ObjKind::kSharedMutex, pc, RwType(pc));
 }
 
 // A timed shared lock. The runtime has no timed LockSharedOp, so the attempt is a
@@ -75,7 +86,7 @@ int pthread_rwlock_init(pthread_rwlock_t* rw, const pthread_rwlockattr_t* attr) 
   if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_init(rw, attr);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
-  ObjectState* s = NewStdObject(ObjKind::kSharedMutex, "std::shared_mutex", GlobalName(rw), LocFor(pc));
+  ObjectState* s = NewStdObject(ObjKind::kSharedMutex, RwType(pc), GlobalName(rw), LocFor(pc));
   if (ObjectState* old = BindObject(rw, s)) NoThrow([&] { DeleteObject(old, LocFor(pc)); });
   return 0;
 }

@@ -678,6 +678,23 @@ StdFacility WaitFacilityAt(std::uintptr_t pc) {
   return StdFacility::kNone;
 }
 
+bool CalledFromSystemHeader(std::uintptr_t pc) {
+  SpinGuard g(g_sym_mu);
+  const bool outer = !tls_resolving;
+  tls_resolving = true;
+  bool system = false;
+  if (Dwfl* d = TheDwfl()) {
+    // The call is the instruction before the return address.
+    Dwfl_Module* mod = dwfl_addrmodule(d, pc - 1);
+    Dwfl_Line* line = mod != nullptr ? dwfl_module_getsrc(mod, pc - 1) : nullptr;
+    const char* file =
+        line != nullptr ? dwfl_lineinfo(line, nullptr, nullptr, nullptr, nullptr, nullptr) : nullptr;
+    system = file != nullptr && SystemFile(file);
+  }
+  if (outer) tls_resolving = false;
+  return system;
+}
+
 ProgramCallback::ProgramCallback() { ++StackOf(tls_self)->callbacks; }
 ProgramCallback::~ProgramCallback() { --StackOf(tls_self)->callbacks; }
 

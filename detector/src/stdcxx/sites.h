@@ -156,6 +156,12 @@ struct ProgramCallback {
   ProgramCallback& operator=(const ProgramCallback&) = delete;
 };
 
+// Whether the call returning to `pc` is written in a system header (libstdc++'s inline
+// std::shared_mutex calling pthread_rwlock_*), not in the student's own line: tells the
+// standard type from the POSIX one the student wrote. A libdw lookup, uncached: for the
+// first use of an object only.
+bool CalledFromSystemHeader(std::uintptr_t pc);
+
 // The student's site for an operation whose innermost return address is `pc` (the
 // interposer's or __tsan_*'s own return address).
 SiteRef SiteFor(std::uintptr_t pc);

@@ -94,19 +94,20 @@ void OnThreadLocalAccess(ThreadState* self, std::uintptr_t addr, std::uintptr_t 
   if (run->sched->aborting()) return;
   InLab in_lab;
   const SiteRef site = SiteFor(pc);
-  std::string var = TlsSymbolName(addr - tls_exe_block.lo);
-  if (var.empty()) var = "a thread_local variable";
+  const std::string var = TlsSymbolName(addr - tls_exe_block.lo);
+  // Without a symbol (a stripped program), no name to quote.
+  const std::string what = var.empty() ? "a thread_local variable" : "the thread_local '" + var + "'";
   Finding f;
   f.kind = FindingKind::kCrash;
   f.message = "thread_local is not supported in controlled runs: thread '" + self->name +
-              "' uses the thread_local '" + var + "' at " + SiteText(site) +
+              "' uses " + what + " at " + SiteText(site) +
               " while other threads exist. The lab runs a schedule's threads on one OS "
               "thread, where every thread_local would be one variable shared by all of "
               "them, so the run was stopped instead of judging a program it cannot run "
               "faithfully; keep per-thread state in a local variable or pass it to the "
               "thread";
   f.threads = {self->name};
-  f.objects = {var};
+  if (!var.empty()) f.objects = {var};
   f.sites = {ToSource(site)};
   f.steps = {{self->name, "uses thread_local", var, ToSource(site), {}}};
   NoThrow([&] { FatalFinding(self, std::move(f), nullptr); });

@@ -67,14 +67,34 @@ Finding Misuse(FindingKind kind, ThreadState* self, ObjectState* s, SiteRef site
   return f;
 }
 
+namespace {
+// Both readings of a second lock() by the holder, in the object's dialect: re-entry on
+// purpose (a reentrant lock), or a mutex used as a signal that another thread was meant to
+// unlock, which Python's threading.Lock allows and an owned mutex does not (a semaphore).
+std::string SelfDeadlockAdvice(const ObjectState* s) {
+  const bool std_dialect = s->std_type != nullptr;
+  std::string reenter;
+  if (s->kind == ObjKind::kMutex) {
+    reenter = std_dialect ? "if this thread means to take it again, std::recursive_mutex counts "
+                            "its locks; "
+                          : "if this thread means to take it again, lab::RLock counts its locks; ";
+  }
+  return ": " + reenter +
+         "if another thread is meant to unlock it (a mutex used as a signal, as Python's "
+         "threading.Lock allows), " +
+         (std_dialect ? "signal with a std::binary_semaphore (or a std::condition_variable "
+                        "with a flag) instead"
+                      : "signal with a lab::Semaphore of 0 permits instead");
+}
+}  // namespace
+
 void SelfDeadlock(ThreadState* self, ObjectState* s, SiteRef site) {
   RtGuard g;
   Finding f = Misuse(FindingKind::kSelfDeadlock, self, s, site,
                      "thread '" + self->name + "' locks " + Describe(s) +
                          " at " + SiteText(site) + ", which it already holds (acquired at " +
                          SiteText(s->acquired_site) + "); a " + TypeName(s) +
-                         " is not reentrant" +
-                         (s->std_type != nullptr ? " (std::recursive_mutex is)" : ""));
+                         " is not reentrant" + SelfDeadlockAdvice(s));
   f.steps = {{self->name, "holds", NameOf(s), {}, ToSource(s->acquired_site)},
              {self->name, "locks again", NameOf(s), ToSource(site), {}}};
   f.sites = {ToSource(s->acquired_site), ToSource(site)};

@@ -101,6 +101,11 @@ bool CondWaitOp(ObjectState* cv, ObjectState* lock, bool owns, Nanos timeout, bo
   lock->acquired_site = held_site;
   Acquire(self, lock);
   PushHeld(self, lock, held_site, false, false, lock->lo_node);
+  // The wake-up and the re-lock are no scheduling points of their own, but a reader of the
+  // interleaving must see that the waiter woke and holds the lock again before it goes on.
+  if (controlled) {
+    self->run->sched->TraceRow(self, woke ? "woke, relocks" : "timed out, relocks", lock, site);
+  }
   return woke;
 }
 

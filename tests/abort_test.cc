@@ -1,0 +1,105 @@
+// abort_test.cc — abort() and a failed assert() inside lab::explore are a `crash` finding
+// naming the thread, the assertion and its line, with a replay token; not a dead process.
+// Not run under ThreadSanitizer (label no_tsan): the SIGABRT handler leaves by a fiber
+// switch, which TSan's signal bookkeeping does not expect.
+#undef NDEBUG  // the tests are built with -DNDEBUG; these assertions must be compiled in
+#include <cassert>
+#include <cstdlib>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "lab/explore.h"
+#include "lab/sync.h"
+
+namespace {
+
+lab::Options Few() {
+  lab::Options o;
+  o.schedules = 20;
+  return o;
+}
+
+// Two threads; the second asserts what only one interleaving breaks: that the first has
+// not run yet. Found in some schedule, not in every one.
+void AssertingBody() {
+  lab::Atomic<int> done{0, "done"};
+  lab::Thread first("first", [&] { done.store(1); });
+  lab::Thread second("second", [&] {
+    lab::yield();
+    assert(done.load() == 0 && "second runs before first");  // ASSERT_LINE
+  });
+  first.join();
+  second.join();
+}
+constexpr int kAssertLine = 29;  // the line marked ASSERT_LINE above
+
+TEST(Abort, AFailedAssertIsACrashFindingWithTheThreadTheLineAndAReplay) {
+  lab::Options o = Few();
+  o.strategy = lab::Strategy::kExhaustive;
+  const lab::ExploreResult r = lab::explore(o, AssertingBody);
+  ASSERT_EQ(r.findings.size(), 1u) << r.summary;
+  const lab::Finding& f = r.findings[0];
+  EXPECT_EQ(f.kind, lab::FindingKind::kCrash);
+  EXPECT_EQ(f.threads, std::vector<std::string>{"second"});
+  EXPECT_NE(f.message.find("failed assert(done.load() == 0 && \"second runs before first\")"),
+            std::string::npos)
+      << f.message;
+  EXPECT_NE(f.message.find("abort_test.cc:" + std::to_string(kAssertLine)), std::string::npos)
+      << f.message;
+  ASSERT_EQ(f.sites.size(), 1u);
+  EXPECT_EQ(f.sites[0].line, kAssertLine);
+  EXPECT_FALSE(r.replay_token.empty());
+  ASSERT_TRUE(f.trace.has_value());
+  EXPECT_FALSE(f.trace->events.empty());  // the interleaving that led to it
+
+  // The token replays the same finding.
+  lab::Options replay;
+  replay.replay = r.replay_token;
+  const lab::ExploreResult again = lab::explore(replay, AssertingBody);
+  ASSERT_EQ(again.findings.size(), 1u) << again.summary;
+  EXPECT_EQ(again.findings[0].message, f.message);
+}
+
+TEST(Abort, AbortIsACrashFindingNamingTheThreadAndItsLastOperation) {
+  const lab::ExploreResult r = lab::explore(Few(), [] {
+    lab::Mutex m{"m"};
+    lab::Thread quitter("quitter", [&] {
+      m.lock();
+      m.unlock();
+      std::abort();
+    });
+    quitter.join();
+  });
+  ASSERT_EQ(r.findings.size(), 1u) << r.summary;
+  const lab::Finding& f = r.findings[0];
+  EXPECT_EQ(f.kind, lab::FindingKind::kCrash);
+  EXPECT_EQ(f.threads, std::vector<std::string>{"quitter"});
+  EXPECT_NE(f.message.find("called abort()"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("abort_test.cc:"), std::string::npos) << f.message;
+  EXPECT_EQ(r.schedules_run, 1);  // the schedule ended there, and exploring stopped
+}
+
+TEST(Abort, ExploringGoesOnNormallyAfterwards) {
+  (void)lab::explore(Few(), [] {
+    lab::Thread t("t", [] { std::abort(); });
+    t.join();
+  });
+  const lab::ExploreResult r = lab::explore(Few(), [] {
+    lab::Shared<int> n{0, "n"};
+    lab::Mutex m{"m"};
+    lab::Thread a("a", [&] {
+      std::lock_guard<lab::Mutex> lk(m);
+      n += 1;
+    });
+    a.join();
+  });
+  EXPECT_TRUE(r.findings.empty()) << r.summary;
+  EXPECT_EQ(r.schedules_run, 20);
+}
+
+// Outside a schedule, abort() keeps its usual action.
+TEST(AbortDeathTest, OutsideExploreAbortStillKillsTheProgram) {
+  EXPECT_DEATH(std::abort(), "");
+}
+
+}  // namespace
