@@ -194,6 +194,23 @@ void DetachedFinished() {
   std::this_thread::sleep_for(1s);
 }
 
+// A thread pthread_create started that nothing joins or detaches (ThreadSanitizer's
+// "thread leak"), still running or finished when the scenario ends.
+void* Nap(void*) {
+  std::this_thread::sleep_for(1s);
+  return nullptr;
+}
+void* Quick(void*) { return nullptr; }
+void NeverJoinedRunning() {
+  pthread_t t;
+  pthread_create(&t, nullptr, Nap, nullptr);  // line: nj-running
+}
+void NeverJoinedFinished() {
+  pthread_t t;
+  pthread_create(&t, nullptr, Quick, nullptr);  // line: nj-finished
+  std::this_thread::sleep_for(2s);
+}
+
 // compare_exchange_weak may fail spuriously: an `if` that takes its success for granted
 // skips the work even without any other writer.
 void IfCasBug() {
@@ -274,6 +291,8 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"joined_and_jthread", JoinedAndJthread},
     {"detached_running", DetachedRunning},
     {"detached_finished", DetachedFinished},
+    {"never_joined_running", NeverJoinedRunning},
+    {"never_joined_finished", NeverJoinedFinished},
     {"if_cas", IfCasBug},
     {"cas_loop", CasLoop},
     {"thread_local_counter", ThreadLocalCounter},
