@@ -171,6 +171,12 @@ Finding HangFinding(ControlledScheduler* s) {
 void OnHangSignal(int) {
   ControlledScheduler* s = g_hang.sched.load();
   if (s == nullptr || !g_hang.fired.load() || s->running() == nullptr) return;
+  if (internal::InLabSlowWork()) {
+    // Interrupted in the lab's own work (runtime.h LabSlowWork), which may hold the lab's
+    // locks: not the student's hang; the watchdog starts counting again.
+    g_hang.fired.store(false);
+    return;
+  }
   internal::AddFinding(HangFinding(s));
   s->AbandonFromSignal(g_hang.message);
 }
@@ -213,7 +219,7 @@ class Watchdog {
       ControlledScheduler* s = g_hang.sched.load();
       const auto now = std::chrono::steady_clock::now();
       const std::uint64_t steps = g_hang.steps.load(std::memory_order_relaxed);
-      if (s == nullptr || s != last_sched || steps != last) {
+      if (s == nullptr || s != last_sched || steps != last || internal::InLabSlowWork()) {
         last_sched = s;
         last = steps;
         since = now;
@@ -237,8 +243,15 @@ class Watchdog {
       pthread_kill(target_, SIGUSR2);
       // If the handler does not run (signals deferred), report from here and end.
       const auto deadline = now + std::chrono::seconds(3);
-      while (!stop_ && g_hang.sched.load() == s && std::chrono::steady_clock::now() < deadline) {
+      while (!stop_ && g_hang.sched.load() == s && g_hang.fired.load() &&
+             std::chrono::steady_clock::now() < deadline) {
         cv_.wait_for(lk, std::chrono::milliseconds(20));
+      }
+      if (!stop_ && g_hang.sched.load() == s && !g_hang.fired.load()) {
+        // The handler declined (the lab's own work): count again from now.
+        since = std::chrono::steady_clock::now();
+        cpu_since_ = TargetCpu();
+        continue;
       }
       if (!stop_ && g_hang.sched.load() == s) {
         Finding f = HangFinding(s);
