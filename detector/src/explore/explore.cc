@@ -525,6 +525,21 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     }
     if (out.hang) break;  // the abandoned thread may still hold state; stop here
   }
+  if (!opt.replay.empty()) {
+    if (const std::string d = strategy->Diverged(); !d.empty()) {
+      // Not the token's schedule: what it found would be a report of some other schedule.
+      ExploreResult refused;
+      refused.schedules_run = result.schedules_run;
+      Finding f;
+      f.kind = FindingKind::kCrash;
+      f.message = "the replay token '" + opt.replay + "' does not fit this program: " + d +
+                  ". It was printed for another file, scenario or version of the code; run "
+                  "the check again (without --replay) for a token of this one";
+      refused.summary = f.message;
+      refused.findings.push_back(std::move(f));
+      return refused;
+    }
+  }
   const bool systematic = opt.strategy == Strategy::kExhaustive || opt.strategy == Strategy::kDpor;
   if (!exhausted && strategy->Exhausted()) exhausted = true;
   if (!result.findings.empty()) {
