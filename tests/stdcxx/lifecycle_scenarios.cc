@@ -211,6 +211,23 @@ void NeverJoinedFinished() {
   std::this_thread::sleep_for(2s);
 }
 
+// Loom's smoke.rs checks_fail: a lost update (load, then store), caught by the program's
+// own assert() on the total. (The build defines NDEBUG: assert.h is meant to be included
+// again with another setting.)
+#undef NDEBUG
+#include <cassert>
+void AssertLostUpdate() {
+  std::atomic<int> num{0};
+  auto inc = [&] {
+    const int curr = num.load();
+    num.store(curr + 1);
+  };
+  std::thread a(inc), b(inc);
+  a.join();
+  b.join();
+  assert(num.load() == 2);  // line: assert-lost
+}
+
 // compare_exchange_weak may fail spuriously: an `if` that takes its success for granted
 // skips the work even without any other writer.
 void IfCasBug() {
@@ -293,6 +310,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"detached_finished", DetachedFinished},
     {"never_joined_running", NeverJoinedRunning},
     {"never_joined_finished", NeverJoinedFinished},
+    {"assert_lost_update", AssertLostUpdate},
     {"if_cas", IfCasBug},
     {"cas_loop", CasLoop},
     {"thread_local_counter", ThreadLocalCounter},
