@@ -323,9 +323,12 @@ void SetReplay(std::vector<Finding>& findings, const std::string& token, const s
 // Replaces the failing schedule `out` by the simplest one shrink.h finds with the same first
 // finding, rerun exactly as its "min" token replays it, so the report is the replay's byte
 // for byte. Keeps `out` when the rerun does not fail the same way (a program that is not
-// deterministic under a fixed schedule). Returns the schedules run.
+// deterministic under a fixed schedule, such as one that counts its own runs), and then
+// leaves `*replaced` false. Returns the schedules run.
 int Shrink(ControlledScheduler& sched, const std::function<internal::ScheduleOutcome()>& run_one,
-           int budget, const std::string& flags, internal::ScheduleOutcome& out) {
+           int budget, const std::string& flags, internal::ScheduleOutcome& out,
+           bool* replaced) {
+  *replaced = false;
   const std::string key = FindingKey(out.findings.front());
   const std::vector<internal::ChoiceRecord> failing = sched.choices();
   internal::CandidateRunner runner = [&](internal::SchedulingStrategy& s) {
@@ -344,6 +347,7 @@ int Shrink(ControlledScheduler& sched, const std::function<internal::ScheduleOut
       FindingKey(final_run.outcome.findings.front()) == key) {
     SetReplay(final_run.outcome.findings, min->Token(), flags);
     out = std::move(final_run.outcome);
+    *replaced = true;
   }
   return s.runs + 1;
 }
@@ -492,6 +496,7 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     return out;
   };
   bool exhausted = false;
+  bool shrunk = false;  // the failing schedule reported is the shrinker's
   const auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < budget; ++i) {
     if (opt.time_budget.count() > 0 && i > 0 &&
@@ -513,7 +518,7 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
       // The token is complete only now that the schedule has ended.
       SetReplay(out.findings, strategy->Token(), flags);
       if (opt.stop_on_failure && opt.replay.empty() && opt.shrink_runs > 0 && !out.hang) {
-        result.shrink_runs = Shrink(sched, run_one, opt.shrink_runs, flags, out);
+        result.shrink_runs = Shrink(sched, run_one, opt.shrink_runs, flags, out, &shrunk);
         sched.SetStrategy(strategy.get());
       }
       if (result.replay_token.empty()) {
@@ -570,7 +575,12 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     result.summary = std::string(FindingId(result.findings.front().kind)) + " found in schedule " +
                      std::to_string(result.schedules_run) + " (" + how +
                      "); replay: " + result.replay_token;
-    if (result.shrink_runs > 0) {
+    if (result.shrink_runs > 0 && !shrunk) {
+      // Its token is the search's own: no simpler schedule failed the same way again (the
+      // program's state differs from run to run), so nothing was shrunk.
+      result.summary += " (not shrunk: " + std::to_string(result.shrink_runs) +
+                        " reruns did not fail the same way)";
+    } else if (result.shrink_runs > 0) {
       const int p = result.failing.preemptions;
       result.summary += " (shrunk in " + std::to_string(result.shrink_runs) + " runs to " +
                         std::to_string(p) + (p == 1 ? " preemption, " : " preemptions, ") +
