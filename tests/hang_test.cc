@@ -13,6 +13,7 @@
 #include "lab/explore.h"
 #include "lab/internal/runner_hooks.h"
 #include "lab/sync.h"
+#include "runtime.h"  // LabSlowWork
 
 namespace {
 
@@ -117,6 +118,25 @@ TEST(Hang, BlockingOutsideTheLabIsNamed) {
   EXPECT_EQ(f.threads, std::vector<std::string>{"b"});
   EXPECT_NE(f.message.find("blocked outside the lab"), std::string::npos) << f.message;
   EXPECT_NE(f.message.find("futex"), std::string::npos) << f.message;
+}
+
+TEST(Hang, TheLabsOwnSlowWorkIsNotAHang) {
+  // The lab reading debug information for a thread (a first symbol lookup: seconds of
+  // page faults on a loaded machine) is not the thread's hang; interrupting it would also
+  // abandon the fiber inside the lab, with the lab's locks held.
+  auto r = lab::explore(Quick(), [] {
+    lab::Mutex m("m");
+    lab::Thread t("t", [&] {
+      {
+        lab::internal::LabSlowWork busy;
+        std::this_thread::sleep_for(900ms);  // real time, three watchdog timeouts
+      }
+      std::lock_guard g(m);
+    });
+    t.join();
+  });
+  EXPECT_TRUE(r.ok()) << r.summary << "\n" << (r.ok() ? "" : r.findings[0].message);
+  EXPECT_EQ(r.schedules_run, 3) << r.summary;
 }
 
 TEST(Hang, TheLabKeepsWorkingAfterAHang) {

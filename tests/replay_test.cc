@@ -149,4 +149,55 @@ TEST(Replay, OldTokens) {
   }
 }
 
+// Two threads, one racy increment each through lab::Shared: a data race in every schedule
+// that interleaves them, with a short schedule (a handful of choices).
+void ShortRace() {
+  lab::Shared<int> n{0, "n"};
+  {
+    lab::Thread a("a", [&] { n += 1; }), b("b", [&] { n += 1; });
+    a.join();
+    b.join();
+  }
+}
+
+// A token printed for another program is refused with words, never replayed as some other
+// schedule of this one (which would print a report of a schedule nobody found, or pass).
+TEST(Replay, ATokenOfAnotherProgramIsRefused) {
+  lab::Options o;
+  o.seed = 5;
+  o.schedules = 300;
+  const lab::ExploreResult longer = lab::explore(o, LongRacyCount);
+  ASSERT_FALSE(longer.ok()) << longer.summary;
+  ASSERT_EQ(longer.replay_token.rfind("v2.min.", 0), 0u) << longer.replay_token;
+  // Its own program replays it; ShortRace makes far fewer choices than it lists.
+  ExpectSameReport(longer, Replay(longer.replay_token, LongRacyCount));
+  const lab::ExploreResult other = Replay(longer.replay_token, ShortRace);
+  ASSERT_EQ(other.findings.size(), 1u) << other.summary;
+  EXPECT_EQ(other.findings[0].kind, lab::FindingKind::kCrash);
+  EXPECT_NE(other.findings[0].message.find("does not fit this program"), std::string::npos)
+      << other.findings[0].message;
+  // An option the program never offers (three threads at most here).
+  const lab::ExploreResult wide = Replay("v2.min.7.s", ShortRace);
+  ASSERT_EQ(wide.findings.size(), 1u) << wide.summary;
+  EXPECT_NE(wide.findings[0].message.find("is option 7"), std::string::npos)
+      << wide.findings[0].message;
+  // A shorter path is not a divergence: past its end every choice is option 0.
+  const lab::ExploreResult shorter = Replay("v2.min.0x0.s", ShortRace);
+  for (const lab::Finding& f : shorter.findings) EXPECT_NE(f.kind, lab::FindingKind::kCrash);
+}
+
+// A token cut short or padded is malformed, not another token: "0x18-" is not "0x18",
+// " 5" and "+5" are not 5, and an index past int does not wrap to a small one.
+TEST(Replay, ACutOrPaddedTokenIsMalformed) {
+  for (const char* bad : {"v2.min.0x18-", "v2.min.0x18-.s", "v2.min. 5.s", "v2.min.+5.s",
+                          "v2.min.1--2.s", "v2.random.1.4294967297.s",
+                          "v2.random.1.99999999999999999999.s", "v2.pct.1.99999999.200.0.s",
+                          "v2.pct.1.0.200.0.s"}) {
+    EXPECT_NE(lab::replay_token_error(bad), "") << bad;
+  }
+  for (const char* good : {"v2.min.0x18-1.s", "v2.random.1.2147483647.s", "v2.pct.1.3.200.7.s"}) {
+    EXPECT_EQ(lab::replay_token_error(good), "") << good;
+  }
+}
+
 }  // namespace

@@ -217,6 +217,27 @@ TEST(Shrink, AnIfNotWhileBugCannotFailWithoutASpuriousWakeUp) {
 
 // One rule within a schedule and across schedules: the same check failing with different
 // values is one finding, and so is the same finding in two schedules.
+// A program that fails only in its third run (it counts its runs in a global, as TSan's
+// simulate_forgotten_join.cpp does): no rerun fails again, so the schedule reported is the
+// search's own, and the summary must not claim it was shrunk.
+int g_runs = 0;
+TEST(Shrink, AFailureNoRerunReproducesIsNotCalledShrunk) {
+  g_runs = 0;
+  lab::Options o;
+  o.schedules = 10;
+  const lab::ExploreResult r = lab::explore(o, [] {
+    lab::Shared<int> n{0, "n"};
+    lab::Thread a("a", [&] { n += 1; });
+    a.join();
+    if (++g_runs == 3) lab::report(lab::FindingKind::kWrongOutput, "third run");
+  });
+  ASSERT_FALSE(r.ok()) << r.summary;
+  EXPECT_GT(r.shrink_runs, 0) << r.summary;
+  EXPECT_EQ(r.replay_token.rfind("v2.min.", 0), std::string::npos) << r.replay_token;
+  EXPECT_EQ(r.summary.find("shrunk in"), std::string::npos) << r.summary;
+  EXPECT_NE(r.summary.find("not shrunk"), std::string::npos) << r.summary;
+}
+
 TEST(FindingKey, MessageValuesDoNotMakeANewFinding) {
   auto body = [] {
     lab::Atomic<int> winner{0, "winner"};

@@ -194,6 +194,40 @@ void DetachedFinished() {
   std::this_thread::sleep_for(1s);
 }
 
+// A thread pthread_create started that nothing joins or detaches (ThreadSanitizer's
+// "thread leak"), still running or finished when the scenario ends.
+void* Nap(void*) {
+  std::this_thread::sleep_for(1s);
+  return nullptr;
+}
+void* Quick(void*) { return nullptr; }
+void NeverJoinedRunning() {
+  pthread_t t;
+  pthread_create(&t, nullptr, Nap, nullptr);  // line: nj-running
+}
+void NeverJoinedFinished() {
+  pthread_t t;
+  pthread_create(&t, nullptr, Quick, nullptr);  // line: nj-finished
+  std::this_thread::sleep_for(2s);
+}
+
+// Loom's smoke.rs checks_fail: a lost update (load, then store), caught by the program's
+// own assert() on the total. (The build defines NDEBUG: assert.h is meant to be included
+// again with another setting.)
+#undef NDEBUG
+#include <cassert>
+void AssertLostUpdate() {
+  std::atomic<int> num{0};
+  auto inc = [&] {
+    const int curr = num.load();
+    num.store(curr + 1);
+  };
+  std::thread a(inc), b(inc);
+  a.join();
+  b.join();
+  assert(num.load() == 2);  // line: assert-lost
+}
+
 // compare_exchange_weak may fail spuriously: an `if` that takes its success for granted
 // skips the work even without any other writer.
 void IfCasBug() {
@@ -274,6 +308,9 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"joined_and_jthread", JoinedAndJthread},
     {"detached_running", DetachedRunning},
     {"detached_finished", DetachedFinished},
+    {"never_joined_running", NeverJoinedRunning},
+    {"never_joined_finished", NeverJoinedFinished},
+    {"assert_lost_update", AssertLostUpdate},
     {"if_cas", IfCasBug},
     {"cas_loop", CasLoop},
     {"thread_local_counter", ThreadLocalCounter},

@@ -171,6 +171,49 @@ TEST(StdLifecycle, ADetachedThreadIsReportedAtTheEndOfTheScenario) {
   EXPECT_NE(f[0].find(Line("det-finished")), std::string::npos) << f[0];
 }
 
+TEST(StdLifecycle, APthreadNeverJoinedIsReportedAtTheEndOfTheScenario) {
+  // pthread_create without pthread_join or pthread_detach: ThreadSanitizer's thread leak.
+  const Outcome running = RunScenario("never_joined_running", 20);
+  ASSERT_EQ(running.status, 0) << Dump(running);
+  const auto r = WithId(running, "thread-not-joined");
+  ASSERT_EQ(r.size(), 1u) << Dump(running);
+  EXPECT_NE(r[0].find("was never joined (nor detached), and was still running when the "
+                      "scenario ended"),
+            std::string::npos)
+      << r[0];
+  EXPECT_NE(r[0].find(Line("nj-running")), std::string::npos) << r[0];
+
+  const Outcome finished = RunScenario("never_joined_finished", 20);
+  ASSERT_EQ(finished.status, 0) << Dump(finished);
+  const auto f = WithId(finished, "thread-not-joined");
+  ASSERT_EQ(f.size(), 1u) << Dump(finished);
+  EXPECT_NE(f[0].find("was never joined (nor detached): it had finished when the scenario "
+                      "ended"),
+            std::string::npos)
+      << f[0];
+  EXPECT_NE(f[0].find(Line("nj-finished")), std::string::npos) << f[0];
+  // The token of the finding replays it.
+  ASSERT_FALSE(f[0].empty() || finished.replays.empty() || finished.replays[0].empty());
+  const Outcome again = RunScenario("never_joined_finished", 1, "replay " + finished.replays[0]);
+  EXPECT_EQ(WithId(again, "thread-not-joined"), f) << Dump(again);
+}
+
+TEST(StdLifecycle, AFailedAssertIsACrashWithItsScheduleAndToken) {
+  // Without it, glibc's __assert_fail aborted the whole process: no finding, no token.
+  const Outcome o = RunScenario("assert_lost_update", 200);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  const auto c = WithId(o, "crash");
+  ASSERT_EQ(c.size(), 1u) << Dump(o);
+  EXPECT_NE(c[0].find("assertion failed in thread 'main' at " + Line("assert-lost")),
+            std::string::npos)
+      << c[0];
+  EXPECT_NE(c[0].find("num.load() == 2"), std::string::npos) << c[0];
+  ASSERT_FALSE(o.replays.empty() || o.replays[0].empty()) << Dump(o);
+  const Outcome again = RunScenario("assert_lost_update", 1, "replay " + o.replays[0]);
+  ASSERT_EQ(again.status, 0) << Dump(again);
+  EXPECT_EQ(WithId(again, "crash"), c) << Dump(again);
+}
+
 // ---- compare_exchange_weak ----
 
 TEST(StdLifecycle, CompareExchangeWeakFailsSpuriouslyAtTheStudentsLine) {

@@ -198,6 +198,12 @@ Finding HangFinding(ControlledScheduler* s, std::uintptr_t pc) {
 void OnHangSignal(int, siginfo_t*, void* context) {
   ControlledScheduler* s = g_hang.sched.load();
   if (s == nullptr || !g_hang.fired.load() || s->running() == nullptr) return;
+  if (internal::InLabSlowWork()) {
+    // Interrupted in the lab's own work (runtime.h LabSlowWork), which may hold the lab's
+    // locks: not the student's hang; the watchdog starts counting again.
+    g_hang.fired.store(false);
+    return;
+  }
   internal::AddFinding(HangFinding(s, InterruptedPc(context)));
   s->AbandonFromSignal(g_hang.message);
 }
@@ -240,7 +246,7 @@ class Watchdog {
       ControlledScheduler* s = g_hang.sched.load();
       const auto now = std::chrono::steady_clock::now();
       const std::uint64_t steps = g_hang.steps.load(std::memory_order_relaxed);
-      if (s == nullptr || s != last_sched || steps != last) {
+      if (s == nullptr || s != last_sched || steps != last || internal::InLabSlowWork()) {
         last_sched = s;
         last = steps;
         since = now;
@@ -264,8 +270,15 @@ class Watchdog {
       pthread_kill(target_, SIGUSR2);
       // If the handler does not run (signals deferred), report from here and end.
       const auto deadline = now + std::chrono::seconds(3);
-      while (!stop_ && g_hang.sched.load() == s && std::chrono::steady_clock::now() < deadline) {
+      while (!stop_ && g_hang.sched.load() == s && g_hang.fired.load() &&
+             std::chrono::steady_clock::now() < deadline) {
         cv_.wait_for(lk, std::chrono::milliseconds(20));
+      }
+      if (!stop_ && g_hang.sched.load() == s && !g_hang.fired.load()) {
+        // The handler declined (the lab's own work): count again from now.
+        since = std::chrono::steady_clock::now();
+        cpu_since_ = TargetCpu();
+        continue;
       }
       if (!stop_ && g_hang.sched.load() == s) {
         Finding f = HangFinding(s, 0);
@@ -337,9 +350,12 @@ void SetReplay(std::vector<Finding>& findings, const std::string& token, const s
 // Replaces the failing schedule `out` by the simplest one shrink.h finds with the same first
 // finding, rerun exactly as its "min" token replays it, so the report is the replay's byte
 // for byte. Keeps `out` when the rerun does not fail the same way (a program that is not
-// deterministic under a fixed schedule). Returns the schedules run.
+// deterministic under a fixed schedule, such as one that counts its own runs), and then
+// leaves `*replaced` false. Returns the schedules run.
 int Shrink(ControlledScheduler& sched, const std::function<internal::ScheduleOutcome()>& run_one,
-           int budget, const std::string& flags, internal::ScheduleOutcome& out) {
+           int budget, const std::string& flags, internal::ScheduleOutcome& out,
+           bool* replaced) {
+  *replaced = false;
   const std::string key = FindingKey(out.findings.front());
   const std::vector<internal::ChoiceRecord> failing = sched.choices();
   internal::CandidateRunner runner = [&](internal::SchedulingStrategy& s) {
@@ -358,6 +374,7 @@ int Shrink(ControlledScheduler& sched, const std::function<internal::ScheduleOut
       FindingKey(final_run.outcome.findings.front()) == key) {
     SetReplay(final_run.outcome.findings, min->Token(), flags);
     out = std::move(final_run.outcome);
+    *replaced = true;
   }
   return s.runs + 1;
 }
@@ -508,6 +525,7 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     return out;
   };
   bool exhausted = false;
+  bool shrunk = false;  // the failing schedule reported is the shrinker's
   const auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < budget; ++i) {
     if (opt.time_budget.count() > 0 && i > 0 &&
@@ -529,7 +547,7 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
       // The token is complete only now that the schedule has ended.
       SetReplay(out.findings, strategy->Token(), flags);
       if (opt.stop_on_failure && opt.replay.empty() && opt.shrink_runs > 0 && !out.hang) {
-        result.shrink_runs = Shrink(sched, run_one, opt.shrink_runs, flags, out);
+        result.shrink_runs = Shrink(sched, run_one, opt.shrink_runs, flags, out, &shrunk);
         sched.SetStrategy(strategy.get());
       }
       if (result.replay_token.empty()) {
@@ -540,6 +558,21 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
       if (opt.stop_on_failure) break;
     }
     if (out.hang) break;  // the abandoned thread may still hold state; stop here
+  }
+  if (!opt.replay.empty()) {
+    if (const std::string d = strategy->Diverged(); !d.empty()) {
+      // Not the token's schedule: what it found would be a report of some other schedule.
+      ExploreResult refused;
+      refused.schedules_run = result.schedules_run;
+      Finding f;
+      f.kind = FindingKind::kCrash;
+      f.message = "the replay token '" + opt.replay + "' does not fit this program: " + d +
+                  ". It was printed for another file, scenario or version of the code; run "
+                  "the check again (without --replay) for a token of this one";
+      refused.summary = f.message;
+      refused.findings.push_back(std::move(f));
+      return refused;
+    }
   }
   const bool systematic = opt.strategy == Strategy::kExhaustive || opt.strategy == Strategy::kDpor;
   if (!exhausted && strategy->Exhausted()) exhausted = true;
@@ -571,7 +604,12 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     result.summary = std::string(FindingId(result.findings.front().kind)) + " found in schedule " +
                      std::to_string(result.schedules_run) + " (" + how +
                      "); replay: " + result.replay_token;
-    if (result.shrink_runs > 0) {
+    if (result.shrink_runs > 0 && !shrunk) {
+      // Its token is the search's own: no simpler schedule failed the same way again (the
+      // program's state differs from run to run), so nothing was shrunk.
+      result.summary += " (not shrunk: " + std::to_string(result.shrink_runs) +
+                        " reruns did not fail the same way)";
+    } else if (result.shrink_runs > 0) {
       const int p = result.failing.preemptions;
       result.summary += " (shrunk in " + std::to_string(result.shrink_runs) + " runs to " +
                         std::to_string(p) + (p == 1 ? " preemption, " : " preemptions, ") +

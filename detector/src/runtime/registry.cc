@@ -60,6 +60,7 @@ std::mutex& RtMutex() {
 
 Run* CurrentRun() { return tls_run != nullptr ? tls_run : &FreeRun(); }
 bool InControlledRun() { return tls_run != nullptr; }
+std::atomic<int> g_lab_slow_work{0};
 void SetCurrentRun(Run* run) { tls_run = run; }
 
 ThreadState* SelfSlow() {

@@ -404,6 +404,21 @@ void SetCurrentRun(Run* run);
 inline void SetSelf(ThreadState* t) { tls_self = t; }
 inline ThreadState* PeekSelf() { return tls_self; }
 
+// The lab's own long work (reading the program's debug information) on behalf of a lab
+// thread. The hang watchdog (explore.cc) counts none of it against the thread: on a loaded
+// machine a first symbol lookup can take seconds of page faults, and interrupting it would
+// both report a `hang` the student's code does not have and abandon the fiber with the
+// lab's lock held (the next lookup, even the run's teardown, would then spin for ever).
+extern std::atomic<int> g_lab_slow_work;
+class LabSlowWork {
+ public:
+  LabSlowWork() { g_lab_slow_work.fetch_add(1, std::memory_order_relaxed); }
+  ~LabSlowWork() { g_lab_slow_work.fetch_sub(1, std::memory_order_relaxed); }
+  LabSlowWork(const LabSlowWork&) = delete;
+  LabSlowWork& operator=(const LabSlowWork&) = delete;
+};
+inline bool InLabSlowWork() { return g_lab_slow_work.load(std::memory_order_relaxed) > 0; }
+
 // The controlled run of the calling OS thread, or null in free runs (CurrentRun,
 // InControlledRun). constinit: read without a TLS wrapper call.
 extern constinit LAB_TLS Run* tls_run;

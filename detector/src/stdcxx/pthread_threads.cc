@@ -7,8 +7,9 @@
 // is made from the lab thread's index in its run (thread_registry.h HandleOf: the same in a
 // replay), and join() and detach() find the thread by it; handles the lab did
 // not make (the lab's own threads, see real_calls.h) go to libc.
-// pthread_self() answers with the same handle (identity.cc); detached threads and the
-// std::thread destroyed while joinable are reported by lifecycle.cc and terminate.cc.
+// pthread_self() answers with the same handle (identity.cc); threads detached or never
+// joined, and the std::thread destroyed while joinable, are reported by lifecycle.cc and
+// terminate.cc.
 #include <pthread.h>
 
 #include <atomic>
@@ -111,12 +112,14 @@ ObjectState* NewestJoinable(ThreadState* creator) {
   });
 }
 
-std::vector<ObjectState*> TakeDetached(Run* run) {
+std::vector<UnwaitedThread> TakeUnwaited(Run* run) {
   return Locked([run](auto& m) {
     std::vector<const Started*> found;
     for (auto it = m.begin(); it != m.end();) {
       Started* st = it->second;
-      if (st->detached && st->gen == run->gen) {
+      // A joined thread has left the map (pthread_join); what is left of this run was
+      // detached or never waited for at all.
+      if (st->gen == run->gen) {
         found.push_back(st);
         it = m.erase(it);
       } else {
@@ -125,11 +128,11 @@ std::vector<ObjectState*> TakeDetached(Run* run) {
     }
     std::sort(found.begin(), found.end(),
               [](const Started* a, const Started* b) { return a->seq < b->seq; });
-    std::vector<ObjectState*> r;
+    std::vector<UnwaitedThread> r;
     for (const Started* st : found) {
-      r.push_back(st->obj);
-      // A controlled run's detached thread writes its result before it finishes or never
-      // (the schedule ends now); a free run's may still be running and keeps it.
+      r.push_back({st->obj, st->detached});
+      // A controlled run's thread writes its result before it finishes or never (the
+      // schedule ends now); a free run's may still be running and keeps it.
       if (run->mode == RunMode::kControlled) FreeStarted(const_cast<Started*>(st));
     }
     return r;

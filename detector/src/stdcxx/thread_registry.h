@@ -1,5 +1,6 @@
 // thread_registry.h — the threads pthread_create started (pthread_threads.cc), for the end
-// of a std::thread: terminate.cc (destroyed while joinable) and lifecycle.cc (detached).
+// of a std::thread: terminate.cc (destroyed while joinable) and lifecycle.cc (detached, or
+// never joined).
 #pragma once
 
 #include <pthread.h>
@@ -24,8 +25,13 @@ inline pthread_t HandleOf(const ThreadState* t) {
 // joined nor detached; failing that, the newest such thread of the run; or null.
 ObjectState* NewestJoinable(ThreadState* creator);
 
-// The thread objects of `run`'s threads detached with pthread_detach (std::thread::detach),
-// in creation order; the registry forgets them.
-std::vector<ObjectState*> TakeDetached(Run* run);
+// A thread of a run that nothing waited for when its scenario ended.
+struct UnwaitedThread {
+  ObjectState* obj = nullptr;
+  bool detached = false;  // pthread_detach (std::thread::detach); else never joined either
+};
+// The threads `run` started with pthread_create that were detached, or neither joined nor
+// detached, in creation order; the registry forgets them.
+std::vector<UnwaitedThread> TakeUnwaited(Run* run);
 
 }  // namespace lab::internal::stdcxx

@@ -19,15 +19,28 @@ class PathStrategy : public SchedulingStrategy {
       : path_(std::move(path)), name_(std::move(name)) {}
   bool BeginSchedule(int index) override {
     depth_ = 0;
+    diverged_.clear();
     return index == 0;
   }
   int Pick(const ChoiceView& c) override {
     const int p = depth_ < path_.size() ? path_[depth_] : 0;
     ++depth_;
     // A program that is not deterministic under a fixed schedule offers other options:
-    // take the closest legal one rather than crash.
+    // take the closest legal one rather than crash (the shrinker's candidates rely on it),
+    // and say so for a replay (Diverged).
+    if (p >= c.options() && diverged_.empty()) {
+      diverged_ = "its choice " + std::to_string(depth_) + " is option " + std::to_string(p) +
+                  ", and the program offered options 0 to " + std::to_string(c.options() - 1);
+    }
     return p < c.options() ? p : c.options() - 1;
   }
+  void EndSchedule(std::int64_t) override {
+    if (depth_ < path_.size() && diverged_.empty()) {
+      diverged_ = "it lists " + std::to_string(path_.size()) + " choices, and the schedule " +
+                  "ended after " + std::to_string(depth_);
+    }
+  }
+  std::string Diverged() const override { return diverged_; }
   std::string Token() const override { return name_ + "." + EncodePath(path_); }
   bool Minimal() const override { return name_ == "min"; }
 
@@ -35,6 +48,7 @@ class PathStrategy : public SchedulingStrategy {
   std::vector<int> path_;
   std::string name_;
   std::size_t depth_ = 0;
+  std::string diverged_;
 };
 
 }  // namespace
@@ -57,12 +71,15 @@ std::string EncodePath(const std::vector<int>& path) {
 }
 
 bool DecodePath(const std::string& s, std::vector<int>* out) {
-  if (s.empty()) return false;
+  if (s.empty() || s.back() == '-') return false;  // a cut token ("0x18-"): not a shorter one
+  // Digits, 'x' and '-' only: std::stoi would also take " 5" and "+5".
+  if (s.find_first_not_of("0123456789x-") != std::string::npos) return false;
   std::size_t i = 0;
   while (i < s.size()) {
     std::size_t j = s.find('-', i);
     if (j == std::string::npos) j = s.size();
     const std::string item = s.substr(i, j - i);
+    if (item.empty()) return false;
     const std::size_t x = item.find('x');
     try {
       std::size_t used = 0;

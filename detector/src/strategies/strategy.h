@@ -84,6 +84,11 @@ class SchedulingStrategy {
   // The search cannot vouch for its coverage any more (DPOR met a schedule it cannot
   // judge): it ends after this schedule, and Exhausted() stays false.
   virtual void GiveUp() {}
+  // A replay whose program did not offer the choices its token lists (an option out of
+  // range, or choices left when the schedule ended): the token was printed for another
+  // program, scenario or version of the code, and the schedule run is not its schedule.
+  // Says where; empty when the schedule followed the token (or the strategy cannot tell).
+  virtual std::string Diverged() const { return ""; }
   // The schedule is the simplest failing one the shrinker found (a "min" token): its
   // findings state how many preemptions the bug needs.
   virtual bool Minimal() const { return false; }
@@ -130,6 +135,7 @@ struct ReplaySpec {
   bool spurious = false;
   lab::Strategy kind = lab::Strategy::kRandom;
   std::string error;  // non-empty when the token is malformed
+  bool index_out_of_range = false;
 };
 ReplaySpec ParseReplayToken(const std::string& token);
 
