@@ -148,7 +148,9 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   std::fill(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(slots_used_), Slot{});
   ThreadState* main = AddThread(&run, "main", nullptr);
   main->is_lab_thread = true;
-  main->fn = body;
+  // The body outlives the schedule: the main thread calls it through a pointer instead of
+  // copying the std::function into its ThreadFn (a clone and a destroy per schedule).
+  main->fn = [b = &body] { (*b)(); };
   SetState(main, ThreadState::Sched::kRunnable);
   strategy_->OnThreadCreated(main->tid);
   if (wants_events_) recorder_.OnSpawn(main);
@@ -506,6 +508,10 @@ void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
 }
 
 void ControlledScheduler::WakeEarliestSleepers() {
+  // Every thread has exited (OnThreadExit counts them; a thread ended by the abort path
+  // keeps live_threads up and takes the scan below): no sleeper, no stall, the schedule
+  // is over. The common end of every schedule, so no scans of the threads for it.
+  if (run_->live_threads == 0) ReturnToOs();
   std::int64_t earliest = -1;
   for (auto& up : run_->threads) {
     ThreadState* t = up.get();

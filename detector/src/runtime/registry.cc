@@ -69,13 +69,13 @@ ThreadState* SelfSlow() {
   Run& run = FreeRun();
   const bool is_main = static_cast<pid_t>(syscall(SYS_gettid)) == getpid();
   std::string name = is_main ? "main" : "thread-" + std::to_string(run.threads.size());
-  ThreadState* t = AddThread(&run, std::move(name), nullptr);
+  ThreadState* t = AddThread(&run, name, nullptr);
   tls_self = t;
   (void)tls_exit;  // odr-use so the thread_local destructor is registered
   return t;
 }
 
-ThreadState* AddThread(Run* run, std::string name, ThreadState* parent) {
+ThreadState* AddThread(Run* run, std::string_view name, ThreadState* parent) {
   std::unique_ptr<ThreadState> t;
   if (run->spare_threads != nullptr && !run->spare_threads->empty()) {
     t = std::move(run->spare_threads->back());
@@ -85,7 +85,9 @@ ThreadState* AddThread(Run* run, std::string name, ThreadState* parent) {
     t = std::make_unique<ThreadState>();
   }
   t->tid = static_cast<Tid>(run->threads.size());
-  t->name = std::move(name);
+  // Assigned into the reused ThreadState's string (Reset cleared it, keeping its buffer):
+  // one copy of the characters, no string built and moved per thread.
+  t->name.assign(name.data(), name.size());
   t->run = run;
   if (parent != nullptr) {
     // Thread start: everything the parent did happens before the child.

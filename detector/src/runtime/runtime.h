@@ -445,7 +445,8 @@ class RtGuard {
 };
 
 // A new thread of the current run (Tid = its index). Requires RtGuard.
-ThreadState* AddThread(Run* run, std::string name, ThreadState* parent);
+// `name` is copied (into the reused ThreadState's own string in controlled runs).
+ThreadState* AddThread(Run* run, std::string_view name, ThreadState* parent);
 // Brings an object's dynamic state into the current run.
 void Touch(ObjectState* s, Run* run);
 // NewObject without taking the runtime lock (the caller holds it).
