@@ -177,13 +177,26 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   out.findings = std::move(run.findings);
   if (!hang_) {
     // A hung schedule's threads may still be referenced by its abandoned fiber.
-    for (auto& t : run.threads) spare_threads_.push_back(std::move(t));
+    // Youngest first: AddThread takes from the back, so tid i of the next schedule gets
+    // tid i's state of this one, whose name (and clock lengths) most often fit it already.
+    for (auto it = run.threads.rbegin(); it != run.threads.rend(); ++it) {
+      spare_threads_.push_back(std::move(*it));
+    }
     run.threads.clear();
   }
   SetCurrentRun(nullptr);
   SetSelf(saved_self);
   tls_active = saved_active;
   if (!hang_) {  // a hung fiber may still point at them
+    // Newest first: NewObjectLocked takes from the back, so the next schedule's n-th
+    // object reuses this one's n-th (most often of the same name: no copy of it).
+    // Insertion sort by creation key: a schedule buries a handful, mostly in order.
+    for (std::size_t i = 1; i < graveyard_.size(); ++i) {
+      ObjectState* x = graveyard_[i];
+      std::size_t j = i;
+      for (; j > 0 && graveyard_[j - 1]->key < x->key; --j) graveyard_[j] = graveyard_[j - 1];
+      graveyard_[j] = x;
+    }
     spare_objects_.insert(spare_objects_.end(), graveyard_.begin(), graveyard_.end());
   }
   graveyard_.clear();
