@@ -55,7 +55,8 @@ FiberPool::FiberPool(std::size_t stack_size) : stack_size_(stack_size) {
 }
 
 FiberPool::~FiberPool() {
-  for (Fiber* f : free_fibers_) {
+  while (Fiber* f = free_head_) {
+    free_head_ = f->next_free;
     if (f->stack) munmap(f->stack, stack_size_ + PageSize());
     delete f;
   }
@@ -63,9 +64,10 @@ FiberPool::~FiberPool() {
 }
 
 Fiber* FiberPool::Take() {
-  if (free_fibers_.empty()) return new Fiber;
-  Fiber* f = free_fibers_.back();
-  free_fibers_.pop_back();
+  Fiber* f = free_head_;
+  if (f == nullptr) return new Fiber;
+  free_head_ = f->next_free;
+  f->next_free = nullptr;
   return f;
 }
 
@@ -76,7 +78,7 @@ Fiber* FiberPool::Create(std::function<void()> entry) {
   return CreateWithEntrySet(f);
 }
 
-Fiber* FiberPool::Create(void (*fn)(void*, void*), void* a, void* b) {
+Fiber* FiberPool::CreateSlow(void (*fn)(void*, void*), void* a, void* b) {
   Fiber* f = Take();
   f->entry_fn = fn;
   f->entry_a = a;
@@ -103,7 +105,9 @@ Fiber* FiberPool::CreateWithEntrySet(Fiber* f) {
   }
   char* top = static_cast<char*>(f->stack) + PageSize() + stack_size_;
   f->stack_top = top;
-#if defined(__x86_64__)
+#if defined(LAB_FIBER_INLINE_SWITCH)
+  PrepareStack(f);  // fiber.h: the same first frame as below
+#elif defined(__x86_64__)
   // Layout popped by lab_fiber_switch: [mxcsr|fcw][r15][r14][r13][r12][rbx][rbp][ret].
   // After `ret` the stack pointer must be 16-byte aligned so the trampoline's `call`
   // gives lab_fiber_main the ABI's entry alignment.
@@ -132,7 +136,7 @@ Fiber* FiberPool::CreateWithEntrySet(Fiber* f) {
   return f;
 }
 
-void FiberPool::Release(Fiber* f) {
+void FiberPool::ReleaseSlow(Fiber* f) {
   if (f == nullptr || f == &os_) return;
 #ifdef LAB_FIBER_TSAN
   if (f->tsan_fiber) __tsan_destroy_fiber(f->tsan_fiber);
@@ -144,7 +148,8 @@ void FiberPool::Release(Fiber* f) {
   f->sp = nullptr;
   if (f->entry) f->entry = nullptr;
   f->entry_fn = nullptr;
-  free_fibers_.push_back(f);
+  f->next_free = free_head_;
+  free_head_ = f;
 }
 
 void FiberPool::Abandon(Fiber* f) {

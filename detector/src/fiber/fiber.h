@@ -26,7 +26,27 @@ struct Fiber {
   void (*entry_fn)(void*, void*) = nullptr;
   void* entry_a = nullptr;
   void* entry_b = nullptr;
+  Fiber* next_free = nullptr;    // the pool's list of released fibers (FiberPool)
 };
+
+// LAB_FIBER_TSAN: built with ThreadSanitizer (every switch is announced to it).
+#if defined(__SANITIZE_THREAD__)
+#define LAB_FIBER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LAB_FIBER_TSAN 1
+#endif
+#endif
+// LAB_FIBER_INLINE_SWITCH: x86-64 without ThreadSanitizer, where a switch is the assembly
+// routine alone and a fiber's context is a prepared stack (no per-fiber state elsewhere):
+// switching, and creating a fiber from a released one, are inline.
+#if defined(__x86_64__) && !defined(LAB_FIBER_TSAN)
+#define LAB_FIBER_INLINE_SWITCH 1
+}  // namespace lab::internal
+extern "C" void lab_fiber_switch(void** save_sp, void* load_sp);
+extern "C" void lab_fiber_trampoline();
+namespace lab::internal {
+#endif
 
 class FiberPool {
  public:
@@ -40,37 +60,70 @@ class FiberPool {
   // A fiber that will run `entry` when first switched to. `entry` must end by switching
   // to another fiber; returning from it aborts the process.
   Fiber* Create(std::function<void()> entry);
-  // The same, running fn(a, b).
-  Fiber* Create(void (*fn)(void*, void*), void* a, void* b);
+  // The same, running fn(a, b). A controlled run starts one per thread per schedule: a
+  // released fiber is taken back inline (its stack kept, its first frame rewritten).
+  Fiber* Create(void (*fn)(void*, void*), void* a, void* b) {
+#ifdef LAB_FIBER_INLINE_SWITCH
+    if (Fiber* f = free_head_; f != nullptr) [[likely]] {
+      free_head_ = f->next_free;
+      f->entry_fn = fn;
+      f->entry_a = a;
+      f->entry_b = b;
+      PrepareStack(f);
+      return f;
+    }
+#endif
+    return CreateSlow(fn, a, b);
+  }
   // Returns a fiber (and its stack) to the pool. The fiber must not be running.
-  void Release(Fiber* f);
+  void Release(Fiber* f) {
+#ifdef LAB_FIBER_INLINE_SWITCH
+    if (f == nullptr || f == &os_) return;
+    f->sp = nullptr;
+    if (f->entry) f->entry = nullptr;
+    f->entry_fn = nullptr;
+    f->next_free = free_head_;
+    free_head_ = f;
+#else
+    ReleaseSlow(f);
+#endif
+  }
   // Forgets a fiber whose stack cannot be reused (it was abandoned mid-flight).
   void Abandon(Fiber* f);
 
  private:
+  Fiber* CreateSlow(void (*fn)(void*, void*), void* a, void* b);
+  void ReleaseSlow(Fiber* f);
   Fiber* CreateWithEntrySet(Fiber* f);  // `f` from Take, its entry set: stack and context
   Fiber* Take();  // a released fiber, or a new one
+#ifdef LAB_FIBER_INLINE_SWITCH
+  // The first frame lab_fiber_switch pops from a fresh stack of `f` (which has one):
+  // [mxcsr|fcw][r15][r14][r13][r12][rbx][rbp][ret]. After `ret` the stack pointer is the
+  // stack's top, page-aligned, so the trampoline's `call` gives lab_fiber_main the ABI's
+  // entry alignment; r12 carries the Fiber*.
+  static void PrepareStack(Fiber* f) {
+    auto* sp = reinterpret_cast<unsigned long long*>(f->stack_top);
+    sp[-1] = reinterpret_cast<unsigned long long>(&lab_fiber_trampoline);
+    sp[-2] = 0;                                          // rbp
+    sp[-3] = 0;                                          // rbx
+    sp[-4] = reinterpret_cast<unsigned long long>(f);    // r12: the Fiber*
+    sp[-5] = 0;                                          // r13
+    sp[-6] = 0;                                          // r14
+    sp[-7] = 0;                                          // r15
+    sp[-8] = (0x037FULL << 32) | 0x1F80;                 // fcw << 32 | mxcsr
+    f->sp = sp - 8;
+  }
+#endif
   std::size_t stack_size_;
   Fiber os_;
   std::vector<void*> free_stacks_;
-  std::vector<Fiber*> free_fibers_;  // released fibers, stacks attached, for reuse
+  Fiber* free_head_ = nullptr;  // released fibers (next_free), stacks attached, for reuse
 };
 
 // Switches from `from` (the running fiber) to `to`. On x86-64 without ThreadSanitizer it
 // is inline (a switch happens at most steps of a controlled run): one call, to the
 // assembly switch, instead of two.
-#if defined(__SANITIZE_THREAD__)
-#define LAB_FIBER_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define LAB_FIBER_TSAN 1
-#endif
-#endif
-#if defined(__x86_64__) && !defined(LAB_FIBER_TSAN)
-#define LAB_FIBER_INLINE_SWITCH 1
-}  // namespace lab::internal
-extern "C" void lab_fiber_switch(void** save_sp, void* load_sp);
-namespace lab::internal {
+#if defined(LAB_FIBER_INLINE_SWITCH)
 inline void SwitchFiber(Fiber* from, Fiber* to) {
   if (from == to) return;
   lab_fiber_switch(&from->sp, to->sp);

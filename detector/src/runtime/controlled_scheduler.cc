@@ -153,7 +153,9 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   std::fill(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(slots_used_), Slot{});
   ThreadState* main = AddThread(&run, "main", nullptr);
   main->is_lab_thread = true;
-  main->fn = body;
+  // The body outlives the schedule: the main thread calls it through a pointer instead of
+  // copying the std::function into its ThreadFn (a clone and a destroy per schedule).
+  main->fn = [b = &body] { (*b)(); };
   SetState(main, ThreadState::Sched::kRunnable);
   strategy_->OnThreadCreated(main->tid);
   if (wants_events_) recorder_.OnSpawn(main);
@@ -180,13 +182,26 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   out.findings = std::move(run.findings);
   if (!hang_) {
     // A hung schedule's threads may still be referenced by its abandoned fiber.
-    for (auto& t : run.threads) spare_threads_.push_back(std::move(t));
+    // Youngest first: AddThread takes from the back, so tid i of the next schedule gets
+    // tid i's state of this one, whose name (and clock lengths) most often fit it already.
+    for (auto it = run.threads.rbegin(); it != run.threads.rend(); ++it) {
+      spare_threads_.push_back(std::move(*it));
+    }
     run.threads.clear();
   }
   SetCurrentRun(nullptr);
   SetSelf(saved_self);
   tls_active = saved_active;
   if (!hang_) {  // a hung fiber may still point at them
+    // Newest first: NewObjectLocked takes from the back, so the next schedule's n-th
+    // object reuses this one's n-th (most often of the same name: no copy of it).
+    // Insertion sort by creation key: a schedule buries a handful, mostly in order.
+    for (std::size_t i = 1; i < graveyard_.size(); ++i) {
+      ObjectState* x = graveyard_[i];
+      std::size_t j = i;
+      for (; j > 0 && graveyard_[j - 1]->key < x->key; --j) graveyard_[j] = graveyard_[j - 1];
+      graveyard_[j] = x;
+    }
     spare_objects_.insert(spare_objects_.end(), graveyard_.begin(), graveyard_.end());
   }
   graveyard_.clear();
@@ -601,6 +616,10 @@ void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
 }
 
 void ControlledScheduler::WakeEarliestSleepers() {
+  // Every thread has exited (OnThreadExit counts them; a thread ended by the abort path
+  // keeps live_threads up and takes the scan below): no sleeper, no stall, the schedule
+  // is over. The common end of every schedule, so no scans of the threads for it.
+  if (run_->live_threads == 0) ReturnToOs();
   std::int64_t earliest = -1;
   for (auto& up : run_->threads) {
     ThreadState* t = up.get();

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "controlled_scheduler.h"
+#include "raw_calls.h"
 #include "runtime.h"
 
 namespace lab::internal {
@@ -65,18 +66,22 @@ void SetCurrentRun(Run* run) { tls_run = run; }
 
 ThreadState* SelfSlow() {
   if (tls_self != nullptr) return tls_self;
-  // An OS thread using lab ops for the first time joins the free run.
+  // An OS thread using lab ops for the first time joins the free run. All of it is the
+  // lab's own work (raw_calls.h): a std::string member that AddThread calls out of line
+  // may be the std:: dialect's instrumented copy, whose access check would ask Self()
+  // again here, under the runtime lock (a self-deadlock).
+  RawCalls raw;
   std::lock_guard<std::mutex> lk(RtMutex());
   Run& run = FreeRun();
   const bool is_main = static_cast<pid_t>(syscall(SYS_gettid)) == getpid();
   std::string name = is_main ? "main" : "thread-" + std::to_string(run.threads.size());
-  ThreadState* t = AddThread(&run, std::move(name), nullptr);
+  ThreadState* t = AddThread(&run, name, nullptr);
   tls_self = t;
   (void)tls_exit;  // odr-use so the thread_local destructor is registered
   return t;
 }
 
-ThreadState* AddThread(Run* run, std::string name, ThreadState* parent) {
+ThreadState* AddThread(Run* run, std::string_view name, ThreadState* parent) {
   std::unique_ptr<ThreadState> t;
   if (run->spare_threads != nullptr && !run->spare_threads->empty()) {
     t = std::move(run->spare_threads->back());
@@ -86,7 +91,9 @@ ThreadState* AddThread(Run* run, std::string name, ThreadState* parent) {
     t = std::make_unique<ThreadState>();
   }
   t->tid = static_cast<Tid>(run->threads.size());
-  t->name = std::move(name);
+  // Assigned into the reused ThreadState's string (Reset cleared it, keeping its buffer):
+  // one copy of the characters, no string built and moved per thread.
+  if (t->name != name) t->name.assign(name.data(), name.size());
   t->run = run;
   if (parent != nullptr) {
     // Thread start: everything the parent did happens before the child.
@@ -195,8 +202,12 @@ ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, 
     s = new ObjectState;
   }
   s->kind = kind;
-  // A new or reused object's name is empty (ResetForReuse): most objects keep it so.
-  if (!name.empty()) s->given_name.assign(name.data(), name.size());
+  // A reused object keeps its last name (ResetForReuse): most often the one it gets now.
+  if (name.empty()) {
+    s->given_name.clear();
+  } else if (s->given_name != name) {
+    s->given_name.assign(name.data(), name.size());
+  }
   s->decl = decl;
   if (IsInternalFile(decl.file)) {
     ThreadState* self = PeekSelf();

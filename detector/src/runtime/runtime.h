@@ -202,9 +202,10 @@ struct ThreadState {
 
   // Every field back to its initialiser, containers keeping their capacity: controlled
   // runs reuse ThreadStates from schedule to schedule instead of allocating them.
+  // `name` is left as it is: AddThread sets it, and skips the copy when a reused state
+  // already has it (RunSchedule hands tid i last schedule's tid i).
   void Reset() {
     tid = 0;
-    name.clear();
     run = nullptr;
     vc.Zero();
     vc_version = 0;
@@ -313,9 +314,10 @@ struct ObjectState {
 
   // For reuse by a controlled run: the identity and the fields Touch() leaves alone go
   // back to their initialisers; gen = 0 makes the next Touch() reset the rest.
+  // `given_name` is left as it is: NewObjectLocked sets it, and skips the copy when the
+  // reused object already has it (RunSchedule hands objects out in last schedule's order).
   void ResetForReuse() {
     std_type = nullptr;
-    given_name.clear();
     cached_name.clear();
     decl = {};
     ordinal = 0;
@@ -460,7 +462,8 @@ class RtGuard {
 };
 
 // A new thread of the current run (Tid = its index). Requires RtGuard.
-ThreadState* AddThread(Run* run, std::string name, ThreadState* parent);
+// `name` is copied (into the reused ThreadState's own string in controlled runs).
+ThreadState* AddThread(Run* run, std::string_view name, ThreadState* parent);
 // Brings an object's dynamic state into the current run.
 void Touch(ObjectState* s, Run* run);
 // NewObject without taking the runtime lock (the caller holds it).

@@ -52,10 +52,12 @@ ObjectState* SpawnThread(std::string_view name, ThreadFn&& fn, const Loc& loc) {
   ObjectState* obj;
   {
     RtGuard g;
-    std::string tname = name.empty() ? "thread-" + std::to_string(run->threads.size())
-                                     : std::string(name);
-    obj = NewObjectLocked(ObjKind::kThread, tname, site, 0);
-    t = AddThread(run, std::move(tname), self);  // tname is not used after this
+    // A given name is passed through as a view (copied once into the object and once
+    // into the thread); only a default name is built.
+    std::string default_name;
+    if (name.empty()) name = default_name = "thread-" + std::to_string(run->threads.size());
+    obj = NewObjectLocked(ObjKind::kThread, name, site, 0);
+    t = AddThread(run, name, self);
     t->is_lab_thread = true;
     t->thread_obj = obj;
     // The new thread's last user site starts at its creator's (its own first line in the
