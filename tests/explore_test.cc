@@ -112,6 +112,29 @@ TEST(Explore, ReplayIsDeterministic) {
   }
 }
 
+// A lab thread runs on a fiber stack of the lab's (1 MiB), not on the 8 MiB glibc gives a
+// thread: a correct body with a 600 KiB local array (or std::regex's deep recursion) got a
+// silent SIGSEGV on the 256 KiB stacks the fibers had.
+TEST(Explore, AThreadWithALargeLocalArrayRuns) {
+  lab::Options o;
+  o.schedules = 20;
+  std::atomic<long> sum{0};
+  auto result = lab::explore(o, [&] {
+    lab::Mutex m{"m"};
+    auto body = [&] {
+      volatile char big[600 * 1024];
+      for (std::size_t i = 0; i < sizeof big; i += 4096) big[i] = static_cast<char>(i >> 12);
+      std::lock_guard<lab::Mutex> g(m);
+      sum += big[sizeof big - 4096];
+    };
+    lab::Thread a("a", body), b("b", body);
+    a.join();
+    b.join();
+  });
+  EXPECT_TRUE(result.findings.empty()) << lab::FormatFindingText(result.findings[0]);
+  EXPECT_EQ(result.schedules_run, 20);
+}
+
 TEST(Explore, SameSeedSameSchedules) {
   lab::Options o;
   o.schedules = 300;
