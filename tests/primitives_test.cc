@@ -355,6 +355,24 @@ TEST(Primitives, EventWaitAfterClearStillBlocks) {
   EXPECT_TRUE(fs.empty()) << fs[0].message;
 }
 
+// release(n) adds n permits, as std::counting_semaphore::release(update) does: release(0)
+// adds none. (It used to add one: an Event built from a semaphore that releases "the number
+// of threads waiting now", 0 when nobody waits, let a later wait() through before set().)
+TEST(Primitives, SemaphoreReleaseOfZeroAddsNoPermit) {
+  auto fs = Explore([] {
+    lab::Semaphore s{0, "s"};
+    s.release(0);
+    EXPECT_EQ(s.value(), 0);
+    EXPECT_FALSE(s.try_acquire());
+    s.release(2);
+    EXPECT_EQ(s.value(), 2);
+    EXPECT_TRUE(s.try_acquire());
+    EXPECT_TRUE(s.try_acquire());
+    EXPECT_FALSE(s.try_acquire());
+  });
+  EXPECT_TRUE(fs.empty()) << fs[0].message;
+}
+
 TEST(Primitives, TryLockOnAHeldMutexReturnsFalseWithoutFinding) {
   auto fs = Explore([] {
     lab::Mutex m{"m"};

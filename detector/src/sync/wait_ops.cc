@@ -146,7 +146,10 @@ void SemReleaseOp(ObjectState* s, int n, const Loc& loc) {
   SiteRef site = Fix(self, loc);
   Point(self, OpCode::kRelease, s, site);
   RtGuard g;
-  if (n < 1) n = 1;
+  // release(n) adds n permits (std::counting_semaphore::release(update)): release(0) adds
+  // none and wakes nobody. (A negative count is undefined in C++ and a ValueError in
+  // Python; it adds none either.)
+  if (n < 1) return;
   if (s->kind == ObjKind::kBoundedSemaphore && s->count + n > s->initial) {
     Finding f;
     f.kind = FindingKind::kSemaphoreOverRelease;
