@@ -237,6 +237,35 @@ void CheckDay(const Day& day, const Log& shop_log, int haircuts) {
   }
 }
 
+// `who` has just had customer() return false. Fails at once (before a barber left waiting
+// for the haircut he was promised can stall the run and hide the cause) when a waiting chair
+// was free during the whole call. The count from the log is an upper bound on the occupied
+// waiting chairs: a customer who arrived, did not leave and has not begun getHaircut may
+// already have been called (he no longer sits in a waiting chair) but counts as sitting;
+// so a correct shop, full at the moment it turned `who` away, is never failed.
+void CheckLeftWhenFull(const Day& day, const Log& shop_log, const std::string& who) {
+  const std::vector<Event> log = shop_log.events();
+  std::size_t came = log.size();
+  for (std::size_t k = 0; k < log.size(); ++k)
+    if (log[k].kind == Event::kArrive && log[k].who == who) came = k;
+  if (came == log.size()) return;
+  const auto delta = [&](std::size_t k) {
+    const Event::Kind kind = log[k].kind;
+    return kind == Event::kArrive ? 1 : (kind == Event::kLeave || kind == Event::kGetBegin) ? -1 : 0;
+  };
+  int seated = 0;  // an upper bound on the occupied waiting chairs (`who` not counted)
+  for (std::size_t k = 0; k < came; ++k) seated += delta(k);
+  int most = seated;  // ... its largest value while `who` was in customer()
+  for (std::size_t k = came + 1; k < log.size(); ++k) most = std::max(most, seated += delta(k));
+  if (most >= day.chairs) return;
+  lab::spec::Fail(who + "'s customer() returned false (\"every waiting chair is taken\"), but at "
+                  "most " + std::to_string(most) + " of the " + std::to_string(day.chairs) +
+                  " waiting chair(s) were occupied from the moment " + who + " came in until "
+                  "customer() returned: nobody may be turned away while a waiting chair is "
+                  "free. A customer the barber has called (or who is having his haircut) no "
+                  "longer occupies a waiting chair");
+}
+
 std::vector<std::string> NamesOf(const std::vector<Customer>& cs) {
   std::vector<std::string> r;
   for (const Customer& c : cs) r.push_back(c.name);
@@ -269,6 +298,7 @@ void RunDay(const Day& planned) {
       if (day.get_ms > 0) lab::sleep_for(milliseconds(day.get_ms));
       log.add(Event::kGetEnd, c.name, said);
     });
+    if (!ok && lab::spec::Controlled()) CheckLeftWhenFull(day, log, c.name);
     log.add(ok ? Event::kServed : Event::kLeave, c.name);
     if (!ok) left.fetch_add(1);
   };
