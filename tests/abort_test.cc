@@ -97,6 +97,54 @@ TEST(Abort, ExploringGoesOnNormallyAfterwards) {
   EXPECT_EQ(r.schedules_run, 20);
 }
 
+// A bad memory access in a lab thread (a dangling reference, an index past the end) is a
+// `crash` finding naming the signal and the thread, with a replay token, as abort() is; it
+// used to kill the whole program: no thread, no line, no interleaving, and the findings of
+// that schedule (the data race that led to the bad index) were lost with it.
+void FaultingBody() {
+  lab::Mutex m{"m"};
+  lab::Thread t("faulty", [&] {
+    m.lock();
+    m.unlock();
+    volatile int* volatile p = nullptr;
+    *p = 1;
+  });
+  t.join();
+}
+
+TEST(Abort, ASegmentationFaultIsACrashFindingWithTheThreadAndAReplay) {
+  const lab::ExploreResult r = lab::explore(Few(), FaultingBody);
+  ASSERT_EQ(r.findings.size(), 1u) << r.summary;
+  const lab::Finding& f = r.findings[0];
+  EXPECT_EQ(f.kind, lab::FindingKind::kCrash);
+  EXPECT_EQ(f.threads, std::vector<std::string>{"faulty"});
+  EXPECT_NE(f.message.find("was killed by SIGSEGV"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("abort_test.cc:"), std::string::npos) << f.message;
+  EXPECT_EQ(r.schedules_run, 1);
+  EXPECT_FALSE(r.replay_token.empty());
+  lab::Options replay;
+  replay.replay = r.replay_token;
+  const lab::ExploreResult again = lab::explore(replay, FaultingBody);
+  ASSERT_EQ(again.findings.size(), 1u) << again.summary;
+  EXPECT_EQ(again.findings[0].message, f.message);
+  // And exploring goes on normally afterwards.
+  const lab::ExploreResult next = lab::explore(Few(), [] {
+    lab::Thread a("a", [] {});
+    a.join();
+  });
+  EXPECT_TRUE(next.findings.empty()) << next.summary;
+}
+
+// Outside a schedule, a segmentation fault keeps its usual action.
+TEST(AbortDeathTest, OutsideExploreASegmentationFaultStillKillsTheProgram) {
+  EXPECT_DEATH(
+      {
+        volatile int* volatile p = nullptr;
+        *p = 1;
+      },
+      "");
+}
+
 // Outside a schedule, abort() keeps its usual action.
 TEST(AbortDeathTest, OutsideExploreAbortStillKillsTheProgram) {
   EXPECT_DEATH(std::abort(), "");

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "controlled_scheduler.h"
@@ -91,6 +92,56 @@ void OnAbortSignal(int) {
   s->AbandonFromSignal("abort");
 }
 
+// The signals a bad memory access or instruction raises, and what they were set to do
+// before the guard (restored for a fault outside a schedule's lab thread).
+constexpr int kFaults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+constexpr int kFaultCount = sizeof kFaults / sizeof kFaults[0];
+struct sigaction g_fault_old[kFaultCount];
+
+const char* FaultName(int sig) {
+  switch (sig) {
+    case SIGSEGV: return "SIGSEGV (segmentation fault: an invalid memory access)";
+    case SIGBUS: return "SIGBUS (bus error: an invalid memory access)";
+    case SIGFPE: return "SIGFPE (arithmetic error, such as an integer division by zero)";
+    default: return "SIGILL (illegal instruction)";
+  }
+}
+
+Finding FaultFinding(ThreadState* t, int sig) {
+  Finding f;
+  f.kind = FindingKind::kCrash;
+  const std::string name = t->name;
+  f.threads = {name};
+  const SourceSite site = ToSource(t->last_site);
+  f.message = "thread '" + name + "' was killed by " + FaultName(sig) +
+              ", which ends the whole program" +
+              (site.known() ? "; its last lab operation was at " + SiteText(t->last_site)
+                            : std::string()) +
+              ". The interleaving shows what ran before it";
+  if (site.known()) f.sites = {site};
+  f.steps = {{name, std::string("killed by ") + sigabbrev_np(sig), "", site, {}}};
+  return f;
+}
+
+// A fault in a lab thread of a schedule: a `crash` finding with the interleaving and replay
+// token (and every finding the schedule made before it, such as the data race on the index
+// that led to the bad access), instead of a dead process. The fiber is given up, as after
+// abort(). Anywhere else: the action that was there before the guard.
+void OnFaultSignal(int sig) {
+  ControlledScheduler* s = RunningHere();
+  if (s == nullptr) {
+    for (int i = 0; i < kFaultCount; ++i) {
+      if (kFaults[i] == sig) sigaction(sig, &g_fault_old[i], nullptr);
+    }
+    raise(sig);  // SA_NODEFER: delivered now, to the old action
+    signal(sig, SIG_DFL);
+    raise(sig);
+    std::_Exit(128 + sig);
+  }
+  AddFinding(FaultFinding(s->running(), sig));
+  s->AbandonFromSignal("fault");
+}
+
 }  // namespace
 
 AbortGuard::AbortGuard(const std::atomic<ControlledScheduler*>* current)
@@ -102,6 +153,12 @@ AbortGuard::AbortGuard(const std::atomic<ControlledScheduler*>* current)
   sa.sa_flags = SA_NODEFER;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGABRT, &sa, &old_);
+  struct sigaction fault {};
+  fault.sa_handler = OnFaultSignal;
+  fault.sa_flags = SA_NODEFER;
+  sigemptyset(&fault.sa_mask);
+  for (int i = 0; i < kFaultCount; ++i) sigaction(kFaults[i], &fault, &fault_old_[i]);
+  for (int i = 0; i < kFaultCount; ++i) g_fault_old[i] = fault_old_[i];
   g_thread = OsThread();
   g_current.store(current);
 }
@@ -110,6 +167,7 @@ AbortGuard::~AbortGuard() {
   g_current.store(saved_current_);
   g_thread = saved_thread_;
   sigaction(SIGABRT, &old_, nullptr);
+  for (int i = 0; i < kFaultCount; ++i) sigaction(kFaults[i], &fault_old_[i], nullptr);
 }
 
 }  // namespace lab::internal

@@ -9,6 +9,8 @@
 // schedule ends at once and the aborting thread's fiber is given up (abort() does not
 // return), as after a hang: explore runs no further schedule and returns its result, with
 // the replay token of that schedule. Anywhere else SIGABRT keeps its usual action.
+// A SIGSEGV, SIGBUS, SIGFPE or SIGILL there (a dangling reference, an index out of range)
+// is a `crash` finding the same way, naming the signal and the thread's last lab operation.
 #pragma once
 
 #include <signal.h>
@@ -30,6 +32,7 @@ class AbortGuard {
 
  private:
   struct sigaction old_ {};
+  struct sigaction fault_old_[4] {};  // SIGSEGV, SIGBUS, SIGFPE, SIGILL before the guard
   const std::atomic<ControlledScheduler*>* saved_current_;
   long saved_thread_;
 };
