@@ -202,7 +202,7 @@ template <std::size_t kSize, bool kWrite>
 [[gnu::noinline]] void CellRules(ThreadState* self, ShadowCell* cell, std::uintptr_t addr,
                                  const AccessClass* c, std::uint64_t key) {
   const std::uint32_t step = self->run->sched->StepCount();
-  const SiteRef site = c->site;
+  const SiteRef site = c->site();
   InShadow in_shadow;  // the full rules may allocate (a read-shared history's reader list)
   const auto lo = static_cast<std::uint8_t>(addr & 7);
   const Tid tid = self->tid;
@@ -216,7 +216,7 @@ template <std::size_t kSize, bool kWrite>
 // CheckCells for OnAccess (at most five arguments: a tail call).
 [[gnu::noinline]] void CheckCellsOf(ThreadState* self, std::uintptr_t addr, std::size_t size,
                                     bool write, const AccessClass* c) {
-  CheckCells(self, addr, size, write, c->site, self->run->sched->StepCount());
+  CheckCells(self, addr, size, write, c->site(), self->run->sched->StepCount());
 }
 
 // Account's work and the general rules, for a run that records plain accesses (DPOR) or
@@ -224,7 +224,7 @@ template <std::size_t kSize, bool kWrite>
 [[gnu::noinline]] void AccountAndCheck(ThreadState* self, std::uintptr_t addr, std::size_t size,
                                        bool write, const AccessClass* c) {
   const std::uint32_t step = Account(self, addr, size, write);
-  CheckCells(self, addr, size, write, c->site, step);
+  CheckCells(self, addr, size, write, c->site(), step);
 }
 
 // The inline path of __tsan_read/writeN (ThreadSanitizer's fast path, for the lab): a
@@ -275,7 +275,7 @@ template <std::size_t kSize, bool kWrite>
   } else if (SameAsLast(cell, key, c->tag)) {
     return;  // the same access again (FastTrack's same-epoch case)
   }
-  if (TryCellFast(cell, lo, hi, kWrite, tid, self->vc, c->site, sched->StepCount(), key, c->tag)) {
+  if (TryCellFast(cell, lo, hi, kWrite, tid, self->vc, c->site(), sched->StepCount(), key, c->tag)) {
     return;  // epoch mode, one run of the word, no race
   }
   return CellRules<kSize, kWrite>(self, cell, addr, c, key);
@@ -339,13 +339,16 @@ void __tsan_init() {}
 void __tsan_func_entry(void* caller_pc) { PushFrame(Ret(caller_pc)); }
 void __tsan_func_exit() { PopFrame(); }
 
+// The entry points need no frame of their own (no interposer is ever found through them):
+// without the frame pointer the inline path saves its setup and a register.
+#define LAB_TSAN_ENTRY __attribute__((optimize("omit-frame-pointer")))
 #define LAB_TSAN_RW(n)                                                                     \
-  void __tsan_read##n(void* a) { OnAccess<n, false>(Addr(a), Ret(__builtin_return_address(0))); } \
-  void __tsan_write##n(void* a) { OnAccess<n, true>(Addr(a), Ret(__builtin_return_address(0))); } \
-  void __tsan_unaligned_read##n(void* a) {                                                   \
+  LAB_TSAN_ENTRY void __tsan_read##n(void* a) { OnAccess<n, false>(Addr(a), Ret(__builtin_return_address(0))); } \
+  LAB_TSAN_ENTRY void __tsan_write##n(void* a) { OnAccess<n, true>(Addr(a), Ret(__builtin_return_address(0))); } \
+  LAB_TSAN_ENTRY void __tsan_unaligned_read##n(void* a) {                                                   \
     OnAccess<n, false>(Addr(a), Ret(__builtin_return_address(0)));                           \
   }                                                                                          \
-  void __tsan_unaligned_write##n(void* a) {                                                  \
+  LAB_TSAN_ENTRY void __tsan_unaligned_write##n(void* a) {                                                  \
     OnAccess<n, true>(Addr(a), Ret(__builtin_return_address(0)));                            \
   }
 LAB_TSAN_RW(1)

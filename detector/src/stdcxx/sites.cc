@@ -644,7 +644,8 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
   if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
     // The address decides alone: remembered in the front plain_memory.cc asks first.
     const SiteRef site = r.owner == Owner::kStudent ? r.site : SiteRef{};
-    RememberAccessClass(AccessClass{pc, site, SiteTag(site), r.owner == Owner::kStudent});
+    RememberAccessClass(
+        AccessClass{pc, site.file, site.line, r.owner == Owner::kStudent, SiteTag(site)});
   }
   if (r.owner == Owner::kStudent) {
     *site = r.site;
