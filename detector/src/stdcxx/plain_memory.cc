@@ -195,22 +195,22 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
   CheckCells(self, addr, size, write, site, step);
 }
 
-// The rules of OnAccess's cell once the access is known not to be the word's last one
-// again (`key`: its LastKey): out of line, so that the inline path stays a leaf whose
-// every other exit is a return or a tail call.
+// The full rules of OnAccess's cell when its inline case (TryCellFast) does not apply (a
+// race, read-shared mode, a word of several runs): out of line, so that the inline path
+// stays a leaf whose every other exit is a return or a tail call.
 template <std::size_t kSize, bool kWrite>
 [[gnu::noinline]] void CellRules(ThreadState* self, ShadowCell* cell, std::uintptr_t addr,
-                                 const AccessClass* c, std::uint64_t key) {
+                                 const AccessClass* c) {
   const std::uint32_t step = self->run->sched->StepCount();
   const SiteRef site = c->site();
   InShadow in_shadow;  // the full rules may allocate (a read-shared history's reader list)
   const auto lo = static_cast<std::uint8_t>(addr & 7);
   const Tid tid = self->tid;
-  CheckCellRules(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, tid, self->vc, site,
-                 step, key, c->tag, [&](const PriorAccess& prior, std::uint8_t b) {
-                   ReportRace(self, (addr & ~std::uintptr_t{7}) + b, kSize, site, kWrite, step,
-                              prior);
-                 });
+  CheckCellWith(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, tid, self->vc, site,
+                step, [&](const PriorAccess& prior, std::uint8_t b) {
+                  ReportRace(self, (addr & ~std::uintptr_t{7}) + b, kSize, site, kWrite, step,
+                             prior);
+                });
 }
 
 // CheckCells for OnAccess (at most five arguments: a tail call).
@@ -232,8 +232,8 @@ template <std::size_t kSize, bool kWrite>
 // (an address the classification front knows as the lab's, sites.h AccessClass) returns
 // first, in any run: Access would refuse it too (StudentAccess). An access of the
 // student's code by a controlled run's lab thread, within one word whose cell the page
-// cache has, then returns when it is the word's last access again (FastTrack's same-epoch
-// case: two 8-byte compares, shadow_map.h SameAsLast) and otherwise takes CellRules.
+// cache has, then gets FastTrack's epoch-mode rules inline when they apply (one run of
+// the word, no race: shadow_map.h TryCellFast) and otherwise takes CellRules.
 // Each test below is one of Access's, in the same order of effect; whatever it cannot
 // answer goes to Access, AccountAndCheck or CheckCells, which apply the same rules.
 template <std::size_t kSize, bool kWrite>
@@ -268,17 +268,13 @@ template <std::size_t kSize, bool kWrite>
   // Within one word (the page test above): an 8-byte access starts it.
   const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
   const auto hi = static_cast<std::uint8_t>(lo + kSize);
-  const Tid tid = self->tid;
-  const std::uint64_t key = LastKey(tid, self->vc.Get(tid), kWrite, lo, hi);
   if (CellIsStale(cell, page, run->gen)) [[unlikely]] {
     FreshenCell(cell, page, run->gen);  // another run's histories, or forgotten memory
-  } else if (SameAsLast(cell, key, c->tag)) {
-    return;  // the same access again (FastTrack's same-epoch case)
   }
-  if (TryCellFast(cell, lo, hi, kWrite, tid, self->vc, c->site(), sched->StepCount(), key, c->tag)) {
+  if (TryCellFast(cell, lo, hi, kWrite, self->tid, self->vc, c->site(), sched->StepCount())) {
     return;  // epoch mode, one run of the word, no race
   }
-  return CellRules<kSize, kWrite>(self, cell, addr, c, key);
+  return CellRules<kSize, kWrite>(self, cell, addr, c);
 }
 
 std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }

@@ -645,7 +645,7 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
     // The address decides alone: remembered in the front plain_memory.cc asks first.
     const SiteRef site = r.owner == Owner::kStudent ? r.site : SiteRef{};
     RememberAccessClass(
-        AccessClass{pc, site.file, site.line, r.owner == Owner::kStudent, SiteTag(site)});
+        AccessClass{pc, site.file, site.line, r.owner == Owner::kStudent});
   }
   if (r.owner == Owner::kStudent) {
     *site = r.site;

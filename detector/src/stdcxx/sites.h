@@ -71,15 +71,14 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility = nul
 // student's line or the lab's code; not std:: template code, which the stack decides): the
 // inline path of every plain access (plain_memory.cc) asks it first. Filled by
 // StudentAccess; an address resolves to the same answer forever, so entries never go stale.
-struct AccessClass {
+struct alignas(32) AccessClass {
   std::uintptr_t pc = 0;        // the __tsan_* return address; 0: empty
   const char* file = nullptr;   // the student's line (student only)
   std::uint32_t line = 0;
   bool student = false;
-  std::uint64_t tag = 0;  // shadow_map.h SiteTag(site()), for the same-access check
   SiteRef site() const { return SiteRef{file, line}; }
 };
-// 32 bytes, so that an entry's offset is a shift (asked on every plain access).
+// 32 bytes (aligned), so that an entry's offset is a shift (asked on every plain access).
 static_assert(sizeof(AccessClass) == 32);
 // Two-way set-associative, indexed by the address's low bits folded with the next ones:
 // return addresses of nearby call sites differ there, and two hot addresses sharing a set
