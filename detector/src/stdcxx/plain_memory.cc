@@ -167,7 +167,9 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
     FreshenCell(cell, page, run->gen);
     std::uint8_t race_b = 0;
     PriorAccess r;
-    if (CheckCellRace(cell, lo, hi, write, tid, self->vc, site, step, &r, &race_b) && !race) {
+    // The epoch-mode case inline first (a range is mostly fresh words of one run).
+    if (!TryCellFast(cell, lo, hi, write, tid, self->vc, site, step) &&
+        CheckCellRace(cell, lo, hi, write, tid, self->vc, site, step, &r, &race_b) && !race) {
       race = r;
       race_addr = word + race_b;
     }
