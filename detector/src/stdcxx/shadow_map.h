@@ -41,11 +41,16 @@ struct ShadowCell {
   bool split = false;
   AccessHistory bytes[8];
 
-  // Forget every access (another run's histories, or forgotten memory).
-  void ResetHistories() {
+  // Forget every access (another run's histories, or forgotten memory). Every run is
+  // empty afterwards, so any layout of runs is a valid one: `keep_runs` keeps the word's
+  // (the same code most likely runs on the same memory again, and a word whose bytes are
+  // accessed apart is not split again in every run); otherwise the word is one run.
+  void ResetHistories(bool keep_runs = false) {
     for (unsigned m = starts; m != 0; m &= m - 1) bytes[__builtin_ctz(m)].Reset();
-    starts = 1;
-    split = false;
+    if (!keep_runs) {
+      starts = 1;
+      split = false;
+    }
   }
 
   void lock() {
@@ -148,10 +153,15 @@ inline bool CellIsStale(const ShadowCell* cell, const ShadowPage* page, std::uin
   return cell->gen.load(std::memory_order_relaxed) != gen ||
          cell->page_epoch != page->epoch.load(std::memory_order_relaxed);
 }
+// Another run's histories on memory not forgotten since (a thread's stack frames, a
+// global: the same code most likely runs on it again) keep the word's runs; forgotten
+// memory (a fresh heap block, a new thread's stack: gen 0 or a new page epoch) starts as
+// one run.
 inline void FreshenCell(ShadowCell* cell, const ShadowPage* page, std::uint64_t gen) {
   const std::uint32_t page_epoch = page->epoch.load(std::memory_order_relaxed);
-  if (cell->gen.load(std::memory_order_relaxed) != gen || cell->page_epoch != page_epoch) {
-    cell->ResetHistories();
+  const std::uint64_t cell_gen = cell->gen.load(std::memory_order_relaxed);
+  if (cell_gen != gen || cell->page_epoch != page_epoch) {
+    cell->ResetHistories(/*keep_runs=*/cell_gen != 0 && cell->page_epoch == page_epoch);
     cell->gen.store(gen, std::memory_order_relaxed);
     cell->page_epoch = page_epoch;
   }
