@@ -39,6 +39,9 @@ struct ShadowCell {
   // by the reset. `split`: more than one run (kept for the tests' tallies).
   std::uint8_t starts = 1;
   bool split = false;
+  // No access since the last reset: every run is empty, so the first access that does not
+  // fit the runs lays the word out anew instead of splitting (CheckCellBytes).
+  bool fresh = true;
   AccessHistory bytes[8];
 
   // Forget every access (another run's histories, or forgotten memory). Every run is
@@ -47,6 +50,7 @@ struct ShadowCell {
   // accessed apart is not split again in every run); otherwise the word is one run.
   void ResetHistories(bool keep_runs = false) {
     for (unsigned m = starts; m != 0; m &= m - 1) bytes[__builtin_ctz(m)].Reset();
+    fresh = true;
     if (!keep_runs) {
       starts = 1;
       split = false;
@@ -88,6 +92,7 @@ template <typename OnRace>
     AccessHistory& h = cell->bytes[lo];
     const std::optional<PriorAccess> r =
         write ? h.OnWrite(tid, vc, site, step) : h.OnRead(tid, vc, site, step);
+    cell->fresh = false;
     if (r.has_value()) [[unlikely]] {
       on_race(*r, lo);
       return true;
@@ -115,7 +120,11 @@ template <typename OnRace>
     if (bounds != ((1u << lo) | (1u << hi))) return false;
   }
   AccessHistory& h = cell->bytes[lo];
-  return write ? h.TryWriteFast(tid, vc, site, step) : h.TryReadFast(tid, vc, site, step);
+  if (!(write ? h.TryWriteFast(tid, vc, site, step) : h.TryReadFast(tid, vc, site, step))) {
+    return false;
+  }
+  cell->fresh = false;
+  return true;
 }
 
 // The same, the race in `*race` and its byte in `*race_b`.
