@@ -338,8 +338,13 @@ void __tsan_func_entry(void* caller_pc) { PushFrame(Ret(caller_pc)); }
 void __tsan_func_exit() { PopFrame(); }
 
 // The entry points need no frame of their own (no interposer is ever found through them):
-// without the frame pointer the inline path saves its setup and a register.
+// without the frame pointer the inline path saves its setup and a register. GCC only
+// (clang has no `optimize` attribute and keeps the frame).
+#if defined(__clang__)
+#define LAB_TSAN_ENTRY
+#else
 #define LAB_TSAN_ENTRY __attribute__((optimize("omit-frame-pointer")))
+#endif
 #define LAB_TSAN_RW(n)                                                                     \
   LAB_TSAN_ENTRY void __tsan_read##n(void* a) { OnAccess<n, false>(Addr(a), Ret(__builtin_return_address(0))); } \
   LAB_TSAN_ENTRY void __tsan_write##n(void* a) { OnAccess<n, true>(Addr(a), Ret(__builtin_return_address(0))); } \
