@@ -48,7 +48,9 @@ void RunRandomWord(std::uint32_t seed, Tally* tally) {
       continue;
     }
     if (roll(400) == 0) {
-      cell.ResetHistories();
+      // Either reset (another run's histories keep the word's runs, forgotten memory
+      // does not): every byte forgets all the same.
+      cell.ResetHistories(/*keep_runs=*/roll(2) == 0);
       for (AccessHistory& h : ref) h.Reset();
     }
     static const int kSizes[] = {1, 2, 4, 8};

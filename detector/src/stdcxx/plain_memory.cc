@@ -167,7 +167,9 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
     FreshenCell(cell, page, run->gen);
     std::uint8_t race_b = 0;
     PriorAccess r;
-    if (CheckCellRace(cell, lo, hi, write, tid, self->vc, site, step, &r, &race_b) && !race) {
+    // The epoch-mode case inline first (a range is mostly fresh words of one run).
+    if (!TryCellFast(cell, lo, hi, write, tid, self->vc, site, step) &&
+        CheckCellRace(cell, lo, hi, write, tid, self->vc, site, step, &r, &race_b) && !race) {
       race = r;
       race_addr = word + race_b;
     }
@@ -195,28 +197,28 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
   CheckCells(self, addr, size, write, site, step);
 }
 
-// The rules of OnAccess's cell once the access is known not to be the word's last one
-// again (`key`: its LastKey): out of line, so that the inline path stays a leaf whose
-// every other exit is a return or a tail call.
+// The full rules of OnAccess's cell when its inline case (TryCellFast) does not apply (a
+// race, read-shared mode, a word of several runs): out of line, so that the inline path
+// stays a leaf whose every other exit is a return or a tail call.
 template <std::size_t kSize, bool kWrite>
 [[gnu::noinline]] void CellRules(ThreadState* self, ShadowCell* cell, std::uintptr_t addr,
-                                 const AccessClass* c, std::uint64_t key) {
+                                 const AccessClass* c) {
   const std::uint32_t step = self->run->sched->StepCount();
-  const SiteRef site = c->site;
+  const SiteRef site = c->site();
   InShadow in_shadow;  // the full rules may allocate (a read-shared history's reader list)
   const auto lo = static_cast<std::uint8_t>(addr & 7);
   const Tid tid = self->tid;
-  CheckCellRules(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, tid, self->vc, site,
-                 step, key, c->tag, [&](const PriorAccess& prior, std::uint8_t b) {
-                   ReportRace(self, (addr & ~std::uintptr_t{7}) + b, kSize, site, kWrite, step,
-                              prior);
-                 });
+  CheckCellWith(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, tid, self->vc, site,
+                step, [&](const PriorAccess& prior, std::uint8_t b) {
+                  ReportRace(self, (addr & ~std::uintptr_t{7}) + b, kSize, site, kWrite, step,
+                             prior);
+                });
 }
 
 // CheckCells for OnAccess (at most five arguments: a tail call).
 [[gnu::noinline]] void CheckCellsOf(ThreadState* self, std::uintptr_t addr, std::size_t size,
                                     bool write, const AccessClass* c) {
-  CheckCells(self, addr, size, write, c->site, self->run->sched->StepCount());
+  CheckCells(self, addr, size, write, c->site(), self->run->sched->StepCount());
 }
 
 // Account's work and the general rules, for a run that records plain accesses (DPOR) or
@@ -224,7 +226,7 @@ template <std::size_t kSize, bool kWrite>
 [[gnu::noinline]] void AccountAndCheck(ThreadState* self, std::uintptr_t addr, std::size_t size,
                                        bool write, const AccessClass* c) {
   const std::uint32_t step = Account(self, addr, size, write);
-  CheckCells(self, addr, size, write, c->site, step);
+  CheckCells(self, addr, size, write, c->site(), step);
 }
 
 // The inline path of __tsan_read/writeN (ThreadSanitizer's fast path, for the lab): a
@@ -232,8 +234,8 @@ template <std::size_t kSize, bool kWrite>
 // (an address the classification front knows as the lab's, sites.h AccessClass) returns
 // first, in any run: Access would refuse it too (StudentAccess). An access of the
 // student's code by a controlled run's lab thread, within one word whose cell the page
-// cache has, then returns when it is the word's last access again (FastTrack's same-epoch
-// case: two 8-byte compares, shadow_map.h SameAsLast) and otherwise takes CellRules.
+// cache has, then gets FastTrack's epoch-mode rules inline when they apply (one run of
+// the word, no race: shadow_map.h TryCellFast) and otherwise takes CellRules.
 // Each test below is one of Access's, in the same order of effect; whatever it cannot
 // answer goes to Access, AccountAndCheck or CheckCells, which apply the same rules.
 template <std::size_t kSize, bool kWrite>
@@ -268,17 +270,13 @@ template <std::size_t kSize, bool kWrite>
   // Within one word (the page test above): an 8-byte access starts it.
   const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
   const auto hi = static_cast<std::uint8_t>(lo + kSize);
-  const Tid tid = self->tid;
-  const std::uint64_t key = LastKey(tid, self->vc.Get(tid), kWrite, lo, hi);
   if (CellIsStale(cell, page, run->gen)) [[unlikely]] {
     FreshenCell(cell, page, run->gen);  // another run's histories, or forgotten memory
-  } else if (SameAsLast(cell, key, c->tag)) {
-    return;  // the same access again (FastTrack's same-epoch case)
   }
-  if (TryCellFast(cell, lo, hi, kWrite, tid, self->vc, c->site, sched->StepCount(), key, c->tag)) {
+  if (TryCellFast(cell, lo, hi, kWrite, self->tid, self->vc, c->site(), sched->StepCount())) {
     return;  // epoch mode, one run of the word, no race
   }
-  return CellRules<kSize, kWrite>(self, cell, addr, c, key);
+  return CellRules<kSize, kWrite>(self, cell, addr, c);
 }
 
 std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }
@@ -339,13 +337,21 @@ void __tsan_init() {}
 void __tsan_func_entry(void* caller_pc) { PushFrame(Ret(caller_pc)); }
 void __tsan_func_exit() { PopFrame(); }
 
+// The entry points need no frame of their own (no interposer is ever found through them):
+// without the frame pointer the inline path saves its setup and a register. GCC only
+// (clang has no `optimize` attribute and keeps the frame).
+#if defined(__clang__)
+#define LAB_TSAN_ENTRY
+#else
+#define LAB_TSAN_ENTRY __attribute__((optimize("omit-frame-pointer")))
+#endif
 #define LAB_TSAN_RW(n)                                                                     \
-  void __tsan_read##n(void* a) { OnAccess<n, false>(Addr(a), Ret(__builtin_return_address(0))); } \
-  void __tsan_write##n(void* a) { OnAccess<n, true>(Addr(a), Ret(__builtin_return_address(0))); } \
-  void __tsan_unaligned_read##n(void* a) {                                                   \
+  LAB_TSAN_ENTRY void __tsan_read##n(void* a) { OnAccess<n, false>(Addr(a), Ret(__builtin_return_address(0))); } \
+  LAB_TSAN_ENTRY void __tsan_write##n(void* a) { OnAccess<n, true>(Addr(a), Ret(__builtin_return_address(0))); } \
+  LAB_TSAN_ENTRY void __tsan_unaligned_read##n(void* a) {                                                   \
     OnAccess<n, false>(Addr(a), Ret(__builtin_return_address(0)));                           \
   }                                                                                          \
-  void __tsan_unaligned_write##n(void* a) {                                                  \
+  LAB_TSAN_ENTRY void __tsan_unaligned_write##n(void* a) {                                                  \
     OnAccess<n, true>(Addr(a), Ret(__builtin_return_address(0)));                            \
   }
 LAB_TSAN_RW(1)

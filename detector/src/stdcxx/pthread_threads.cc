@@ -46,14 +46,33 @@ std::uint64_t g_seq = 0;  // guarded by g_busy
 // The bookkeeping of every thread comes from malloc, not operator new: it is the lab's
 // memory, never the program's, so the std:: dialect's operator new (plain_memory.cc: fresh
 // memory forgets its shadow and its lab objects) has nothing to do for it.
-Started* NewStarted() {
-  void* p = std::malloc(sizeof(Started));
-  if (p == nullptr) throw std::bad_alloc();
-  return new (p) Started;
-}
+// Blocks of one size (a Started, a map node) are kept on a free list once freed: a
+// controlled run creates and joins its threads schedule after schedule, and malloc and
+// free cost as much as the rest of this file's work per thread. Kept for the process.
+template <std::size_t kBytes>
+struct BlockPool {
+  static inline std::atomic<bool> busy{false};
+  static inline void* head = nullptr;  // guarded by busy; each block's first word links
+  static void* Get() {
+    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    void* p = head;
+    if (p != nullptr) head = *static_cast<void**>(p);
+    busy.store(false, std::memory_order_release);
+    if (p == nullptr) p = std::malloc(kBytes < sizeof(void*) ? sizeof(void*) : kBytes);
+    if (p == nullptr) throw std::bad_alloc();
+    return p;
+  }
+  static void Put(void* p) {
+    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    *static_cast<void**>(p) = head;
+    head = p;
+    busy.store(false, std::memory_order_release);
+  }
+};
+Started* NewStarted() { return new (BlockPool<sizeof(Started)>::Get()) Started; }
 void FreeStarted(Started* s) {
   s->~Started();
-  std::free(s);
+  BlockPool<sizeof(Started)>::Put(s);
 }
 template <class T>
 struct MallocAllocator {
@@ -62,11 +81,15 @@ struct MallocAllocator {
   template <class U>
   MallocAllocator(const MallocAllocator<U>&) {}
   T* allocate(std::size_t n) {
+    if (n == 1) return static_cast<T*>(BlockPool<sizeof(T)>::Get());  // a node
     void* p = std::malloc(n * sizeof(T));
     if (p == nullptr) throw std::bad_alloc();
     return static_cast<T*>(p);
   }
-  void deallocate(T* p, std::size_t) { std::free(p); }
+  void deallocate(T* p, std::size_t n) {
+    if (n == 1) return BlockPool<sizeof(T)>::Put(p);
+    std::free(p);
+  }
   template <class U>
   bool operator==(const MallocAllocator<U>&) const { return true; }
 };

@@ -90,6 +90,18 @@ bool CheckCellBytes(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool wri
     cell->starts = static_cast<std::uint8_t>(cell->starts | (1u << b));
     cell->split = true;
   };
+  if (cell->fresh) {
+    // Every run is empty: the word becomes the runs before, of and after this access (a
+    // layout kept from another run need not fit this one's accesses), without copies.
+    // Starts that were not starts hold stale histories: reset.
+    const unsigned laid = 1u | (1u << lo) | (hi < 8 ? 1u << hi : 0u);
+    for (unsigned m = laid & ~unsigned{cell->starts}; m != 0; m &= m - 1) {
+      cell->bytes[__builtin_ctz(m)].Reset();
+    }
+    cell->starts = static_cast<std::uint8_t>(laid);
+    cell->split = laid != 1;
+    cell->fresh = false;
+  }
   split_at(lo);
   split_at(hi);
   bool raced = false;

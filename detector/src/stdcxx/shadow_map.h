@@ -29,13 +29,6 @@ struct ShadowCell {
   std::atomic<std::uint64_t> gen{0};
   std::uint32_t page_epoch = 0;  // the page's epoch when they were reset
   std::atomic<bool> busy{false};  // free runs: held while the histories are updated
-  // The last access to the word, kept only when it found no race: the same access again
-  // (same thread, epoch, kind, bytes and site) would change no history and find no race,
-  // so it returns before the per-byte rules (FastTrack's same-epoch case). Packed so that
-  // the check is two 8-byte compares: `last_key` (LastKey below; 0: none) and `last_tag`
-  // (SiteTag below).
-  std::uint64_t last_key = 0;
-  std::uint64_t last_tag = 0;
   // The word's bytes as runs of equal histories: bit b of `starts` is set when a run
   // starts at byte b (bit 0 always is); a run's history is kept in bytes[its first byte],
   // the others' are unused. After a reset the word is one run of empty histories. An
@@ -46,14 +39,22 @@ struct ShadowCell {
   // by the reset. `split`: more than one run (kept for the tests' tallies).
   std::uint8_t starts = 1;
   bool split = false;
+  // No access since the last reset: every run is empty, so the first access that does not
+  // fit the runs lays the word out anew instead of splitting (CheckCellBytes).
+  bool fresh = true;
   AccessHistory bytes[8];
 
-  // Forget every access (another run's histories, or forgotten memory).
-  void ResetHistories() {
+  // Forget every access (another run's histories, or forgotten memory). Every run is
+  // empty afterwards, so any layout of runs is a valid one: `keep_runs` keeps the word's
+  // (the same code most likely runs on the same memory again, and a word whose bytes are
+  // accessed apart is not split again in every run); otherwise the word is one run.
+  void ResetHistories(bool keep_runs = false) {
     for (unsigned m = starts; m != 0; m &= m - 1) bytes[__builtin_ctz(m)].Reset();
-    starts = 1;
-    split = false;
-    last_key = 0;
+    fresh = true;
+    if (!keep_runs) {
+      starts = 1;
+      split = false;
+    }
   }
 
   void lock() {
@@ -62,32 +63,6 @@ struct ShadowCell {
   void unlock() { busy.store(false, std::memory_order_release); }
 };
 
-// The site of an access as one word, for the same-access check: the interned file pointer
-// (below 2^47, user space) with the line above it; 0 (never the same) for a site that does
-// not fit (no file, a line from 2^17 on).
-inline std::uint64_t SiteTag(SiteRef site) {
-  const auto f = reinterpret_cast<std::uintptr_t>(site.file);
-  return f != 0 && (f >> 47) == 0 && site.line < (1u << 17)
-             ? f | (std::uint64_t{site.line} << 47)
-             : 0;
-}
-// Who, when and what of an access as one word, for the same-access check: the epoch (the
-// thread and its clock), the kind and the bytes [lo, hi) of the word; bit 63 always set.
-// 0 (never the same) for a thread id from 2^20 on.
-inline std::uint64_t LastKey(Tid tid, std::uint32_t clock, bool write, std::uint8_t lo,
-                             std::uint8_t hi) {
-  return tid < (1u << 20) ? (std::uint64_t{1} << 63) | (std::uint64_t{hi} << 56) |
-                                (std::uint64_t{lo} << 53) | (std::uint64_t{write} << 52) |
-                                (std::uint64_t{tid} << 32) | clock
-                          : 0;
-}
-// Whether an access (`key`, `tag`) is the word's last one again (FastTrack's same-epoch
-// case): the rules would record what the bytes hold already and find no race, since the
-// last one found none and the clock has only grown since.
-inline bool SameAsLast(const ShadowCell* cell, std::uint64_t key, std::uint64_t tag) {
-  return cell->last_key == key && cell->last_tag == tag;  // a stored key is 0 or has a tag
-}
-
 // The rules for an access that is not exactly one run (CheckCellRace below): the runs are
 // split at lo and hi, then each run of [lo, hi) gets them. Out of line: a word whose
 // accesses differ in their bytes is rare (a struct of chars, a memcpy).
@@ -95,42 +70,49 @@ bool CheckCellBytes(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool wri
                     const VectorClock& vc, SiteRef site, std::uint32_t step, PriorAccess* race,
                     std::uint8_t* race_b);
 
-// CheckCellWith's rules once the access is known not to be the word's last one again
-// (`key` and `tag`: its LastKey and SiteTag, kept as the word's last access when no race).
+// The rules on the bytes [lo, hi) of `cell` (0 <= lo < hi <= 8) for an access by `tid`
+// at clock `vc` from `site` (at trace position `step`, race_detector.h): true when it
+// races, with the first race found, byte by byte, given to `on_race(prior, byte)` (called
+// only then, at most once); every byte records the access either way.
+// The same answers and histories as eight separate AccessHistory objects (shadow_test.cc
+// compares them on random programs), faster: a run of equal bytes costs one history
+// update (starts). No separate same-access check: the repeat of an access is FastTrack's
+// epoch-mode case, as cheap as comparing it with a remembered last access would be, and
+// it records exactly what one AccessHistory per byte records.
+// Always inline: it runs on every access, and a call with an optional<> result cost as
+// much as the one-run case's work.
 template <typename OnRace>
-[[gnu::always_inline]] inline bool CheckCellRules(ShadowCell* cell, std::uint8_t lo,
-                                                  std::uint8_t hi, bool write, Tid tid,
-                                                  const VectorClock& vc, SiteRef site,
-                                                  std::uint32_t step, std::uint64_t key,
-                                                  std::uint64_t tag, OnRace&& on_race) {
-  bool raced;
+[[gnu::always_inline]] inline bool CheckCellWith(ShadowCell* cell, std::uint8_t lo,
+                                                 std::uint8_t hi, bool write, Tid tid,
+                                                 const VectorClock& vc, SiteRef site,
+                                                 std::uint32_t step, OnRace&& on_race) {
   // Exactly one run: a run starts at lo and at hi (bit 8: the word's end), none between.
   const unsigned bounds = (cell->starts | 0x100u) & ((2u << hi) - 1) & ~((1u << lo) - 1);
   if (bounds == ((1u << lo) | (1u << hi))) [[likely]] {
     AccessHistory& h = cell->bytes[lo];
     const std::optional<PriorAccess> r =
         write ? h.OnWrite(tid, vc, site, step) : h.OnRead(tid, vc, site, step);
-    raced = r.has_value();
-    if (raced) [[unlikely]] on_race(*r, lo);
-  } else {
-    PriorAccess race;
-    std::uint8_t race_b = 0;
-    raced = CheckCellBytes(cell, lo, hi, write, tid, vc, site, step, &race, &race_b);
-    if (raced) on_race(race, race_b);
+    cell->fresh = false;
+    if (r.has_value()) [[unlikely]] {
+      on_race(*r, lo);
+      return true;
+    }
+    return false;
   }
-  cell->last_key = !raced && tag != 0 ? key : 0;
-  cell->last_tag = tag;
+  PriorAccess race;
+  std::uint8_t race_b = 0;
+  const bool raced = CheckCellBytes(cell, lo, hi, write, tid, vc, site, step, &race, &race_b);
+  if (raced) on_race(race, race_b);
   return raced;
 }
 
-// CheckCellRules's common case alone, without a call: the access is exactly one run of
+// CheckCellWith's common case alone, without a call: the access is exactly one run of
 // the word and FastTrack's epoch-mode rules record it without a race
 // (AccessHistory::TryReadFast / TryWriteFast). True when it applied; false, and nothing
-// changed, when CheckCellRules must decide.
+// changed, when CheckCellWith must decide.
 [[gnu::always_inline]] inline bool TryCellFast(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi,
                                                bool write, Tid tid, const VectorClock& vc,
-                                               SiteRef site, std::uint32_t step,
-                                               std::uint64_t key, std::uint64_t tag) {
+                                               SiteRef site, std::uint32_t step) {
   if (lo == 0 && hi == 8) {
     if (cell->starts != 1) return false;  // the whole word: one run iff no other starts
   } else {
@@ -141,30 +123,8 @@ template <typename OnRace>
   if (!(write ? h.TryWriteFast(tid, vc, site, step) : h.TryReadFast(tid, vc, site, step))) {
     return false;
   }
-  cell->last_key = tag != 0 ? key : 0;
-  cell->last_tag = tag;
+  cell->fresh = false;
   return true;
-}
-
-// FastTrack's rules (race_detector.h) on the bytes [lo, hi) of `cell` (0 <= lo < hi <= 8)
-// for an access by `tid` at clock `vc` from `site` (at trace position `step`,
-// race_detector.h): true when it races, with the first race found, byte by byte, given to
-// `on_race(prior, byte)` (called only then, at most once); every byte records the access
-// either way.
-// The same answers and histories as eight separate AccessHistory objects (shadow_test.cc
-// compares them on random programs), faster: the same access again returns at once
-// (SameAsLast), and a run of equal bytes costs one history update (starts).
-// Always inline: it runs on every access, and a call with an optional<> result cost as
-// much as the one-run case's work.
-template <typename OnRace>
-[[gnu::always_inline]] inline bool CheckCellWith(ShadowCell* cell, std::uint8_t lo,
-                                                 std::uint8_t hi, bool write, Tid tid,
-                                                 const VectorClock& vc, SiteRef site,
-                                                 std::uint32_t step, OnRace&& on_race) {
-  const std::uint64_t key = LastKey(tid, vc.Get(tid), write, lo, hi);
-  const std::uint64_t tag = SiteTag(site);
-  if (SameAsLast(cell, key, tag)) return false;
-  return CheckCellRules(cell, lo, hi, write, tid, vc, site, step, key, tag, on_race);
 }
 
 // The same, the race in `*race` and its byte in `*race_b`.
@@ -202,10 +162,15 @@ inline bool CellIsStale(const ShadowCell* cell, const ShadowPage* page, std::uin
   return cell->gen.load(std::memory_order_relaxed) != gen ||
          cell->page_epoch != page->epoch.load(std::memory_order_relaxed);
 }
+// Another run's histories on memory not forgotten since (a thread's stack frames, a
+// global: the same code most likely runs on it again) keep the word's runs; forgotten
+// memory (a fresh heap block, a new thread's stack: gen 0 or a new page epoch) starts as
+// one run.
 inline void FreshenCell(ShadowCell* cell, const ShadowPage* page, std::uint64_t gen) {
   const std::uint32_t page_epoch = page->epoch.load(std::memory_order_relaxed);
-  if (cell->gen.load(std::memory_order_relaxed) != gen || cell->page_epoch != page_epoch) {
-    cell->ResetHistories();
+  const std::uint64_t cell_gen = cell->gen.load(std::memory_order_relaxed);
+  if (cell_gen != gen || cell->page_epoch != page_epoch) {
+    cell->ResetHistories(/*keep_runs=*/cell_gen != 0 && cell->page_epoch == page_epoch);
     cell->gen.store(gen, std::memory_order_relaxed);
     cell->page_epoch = page_epoch;
   }

@@ -569,6 +569,19 @@ struct LibCallMemo {
 };
 thread_local LibCallMemo tls_lib_call;
 
+// The student's line that library calls return to through a learned slot (`ret`, the
+// library function's own return address into the executable: std::thread's constructor
+// called from the student's line), with its Loc, per OS thread: StudentCallSlow finds it
+// without resolving `ret` again. An address resolves to the same answer forever, so an
+// entry never goes stale; only a line of the student's is kept.
+struct RetSite {
+  std::uintptr_t ret = 0;
+  SiteRef site;
+  Loc loc;
+};
+constexpr std::size_t kRetSites = 64;
+constinit LAB_TLS RetSite tls_ret_sites[kRetSites];
+
 // The memo of the call returning to `pc` through the interposer frame `cfa`, or null.
 LibCallMemo* MemoOf(std::uintptr_t pc, std::uintptr_t cfa) {
   LibCallMemo& m = tls_lib_call;
@@ -644,7 +657,8 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
   if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
     // The address decides alone: remembered in the front plain_memory.cc asks first.
     const SiteRef site = r.owner == Owner::kStudent ? r.site : SiteRef{};
-    RememberAccessClass(AccessClass{pc, site, SiteTag(site), r.owner == Owner::kStudent});
+    RememberAccessClass(
+        AccessClass{pc, site.file, site.line, r.owner == Owner::kStudent});
   }
   if (r.owner == Owner::kStudent) {
     *site = r.site;
@@ -720,10 +734,19 @@ bool StudentCallSlow(std::uintptr_t pc) {
     // function, IsRawCall, the interposer): the callers start after it.
     const std::uintptr_t cfa = InterposerCfa(pc);
     if (const std::uintptr_t ret = LearnedCaller(pc, cfa); ret != 0) {
+      RetSite& known = tls_ret_sites[(ret ^ (ret >> 6)) % kRetSites];
+      if (known.ret == ret && cfa != 0) {  // the student's line, as below
+        tls_lib_call = LibCallMemo{pc, cfa, known.site, true, known.loc};
+        return true;
+      }
       r = Lookup(ret - 1);
       if (r.owner == Owner::kStudent) {
         // SiteFor would find the same: the learned slot, then its line.
-        if (r.found && cfa != 0) tls_lib_call = LibCallMemo{pc, cfa, OperationSite(r), false, Loc{}};
+        if (r.found && cfa != 0) {
+          const SiteRef site = OperationSite(r);
+          known = RetSite{ret, site, LocOf(site)};
+          tls_lib_call = LibCallMemo{pc, cfa, site, true, known.loc};
+        }
         return true;
       }
       if (r.owner == Owner::kLab && !past_lab) return false;
@@ -743,15 +766,16 @@ bool StudentCallSlow(std::uintptr_t pc) {
 }
 
 Loc LocForSlow(std::uintptr_t pc) {
-  // A library call StudentCallSlow has just judged: its site, and the Loc made once.
-  if (!Lookup(pc - 1).found) {
-    if (LibCallMemo* m = MemoOf(pc, InterposerCfa(pc))) {
-      if (!m->has_loc) {
-        m->loc = LocOf(m->site);
-        m->has_loc = true;
-      }
-      return m->loc;
+  // A library call StudentCallSlow has just judged: its site, and the Loc made once. Only
+  // an address without a line of its own is memoised (the owner of one with a line is
+  // decided: StudentCallSlow never reaches the memo for it), so SiteFor would take the
+  // memo too.
+  if (LibCallMemo* m = MemoOf(pc, InterposerCfa(pc))) {
+    if (!m->has_loc) {
+      m->loc = LocOf(m->site);
+      m->has_loc = true;
     }
+    return m->loc;
   }
   return LocOf(SiteFor(pc));
 }

@@ -71,18 +71,22 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility = nul
 // student's line or the lab's code; not std:: template code, which the stack decides): the
 // inline path of every plain access (plain_memory.cc) asks it first. Filled by
 // StudentAccess; an address resolves to the same answer forever, so entries never go stale.
-struct AccessClass {
-  std::uintptr_t pc = 0;  // the __tsan_* return address; 0: empty
-  SiteRef site;           // the student's line (student only)
-  std::uint64_t tag = 0;  // shadow_map.h SiteTag(site), for the same-access check
+struct alignas(32) AccessClass {
+  std::uintptr_t pc = 0;        // the __tsan_* return address; 0: empty
+  const char* file = nullptr;   // the student's line (student only)
+  std::uint32_t line = 0;
   bool student = false;
+  SiteRef site() const { return SiteRef{file, line}; }
 };
-// Two-way set-associative by a multiplicative hash: two hot addresses sharing a set must
-// not evict each other at every access.
+// 32 bytes (aligned), so that an entry's offset is a shift (asked on every plain access).
+static_assert(sizeof(AccessClass) == 32);
+// Two-way set-associative, indexed by the address's low bits folded with the next ones:
+// return addresses of nearby call sites differ there, and two hot addresses sharing a set
+// must not evict each other at every access.
 inline constexpr std::size_t kAccessClasses = 512;  // 256 sets of two ways
 extern constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
 inline AccessClass* AccessClassSet(std::uintptr_t pc) {
-  return &tls_access_classes[((pc * 0x9E3779B97F4A7C15ull) >> 56) * 2];
+  return &tls_access_classes[((pc ^ (pc >> 8)) & (kAccessClasses / 2 - 1)) * 2];
 }
 // The entry of `pc`, or null.
 inline const AccessClass* FindAccessClass(std::uintptr_t pc) {
