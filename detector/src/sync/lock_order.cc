@@ -49,6 +49,7 @@ void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
   std::uint64_t& slot = self->edge_cache[EdgeSlot(key)];
   if (slot == key) return;
   slot = key;
+  self->edge_cache_used = true;
   RtGuard g;
   Run* run = self->run;
   PruneStale(self);
