@@ -102,6 +102,16 @@ class VectorClock {
     return uncovered == 0;
   }
   void Assign(const VectorClock& o) {
+    if (BothInline(o)) {
+      // All kInline lanes at once (o's lanes past its size are 0, and so become this's):
+      // a fixed-size copy the compiler makes two vector moves, no call.
+      std::memcpy(inline_, o.inline_, sizeof(inline_));
+      size_ = o.size_;
+      return;
+    }
+    AssignGeneral(o);
+  }
+  void AssignGeneral(const VectorClock& o) {
     if (o.size_ > cap_) Reserve(o.size_);
     if (o.size_ != 0) std::memmove(p_, o.p_, o.size_ * sizeof(std::uint32_t));
     if (size_ > o.size_) std::fill(p_ + o.size_, p_ + size_, 0u);  // lanes past size: 0
@@ -118,7 +128,15 @@ class VectorClock {
   }
   // Every component back to 0, keeping the length (no reallocation when the clock is
   // reused, as controlled runs do schedule after schedule).
-  void Zero() { std::fill(p_, p_ + size_, 0u); }
+  // An inline clock zeroes all its lanes with two vector stores (no call of memset), and
+  // an empty one has nothing to zero (its lanes are 0).
+  void Zero() {
+    if (p_ == inline_) {
+      if (size_ != 0) std::memset(inline_, 0, sizeof(inline_));
+    } else {
+      std::fill(p_, p_ + size_, 0u);
+    }
+  }
   std::size_t size() const { return size_; }
   // Both clocks keep their components inline: Join and JoinCovered take their SSE2 path
   // (callers test it first to keep the general join, a call, out of their common path).

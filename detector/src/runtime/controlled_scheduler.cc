@@ -105,9 +105,19 @@ std::atomic<bool> g_plain_footprints{true};
 void SetPlainFootprints(bool on) { g_plain_footprints.store(on); }
 bool PlainFootprints() { return g_plain_footprints.load(); }
 
-ControlledScheduler::~ControlledScheduler() {
-  for (ObjectState* s : spare_objects_) delete s;
+// Inline into Spawn and RunSchedule: five stores when the slot exists (it always does
+// below 64 threads).
+[[gnu::always_inline]] inline void ControlledScheduler::InitSlot(ThreadState* t) {
+  if (t->tid >= slots_.size()) [[unlikely]] GrowThreadTables(t->tid);
+  Slot& s = slots_[t->tid];
+  s.thread = t;
+  s.fiber = static_cast<Fiber*>(t->fiber);
+  s.points = 0;
+  s.started = false;
+  s.abandoned = false;
 }
+
+ControlledScheduler::~ControlledScheduler() = default;  // spare_objects_ deletes its own
 
 ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& body) {
   // One scheduler runs every schedule of an explore call: per-schedule state is reset
@@ -122,7 +132,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   hang_ = false;
   trace_total_ = 0;
   race_rows_.clear();
-  words_.clear();
+  if (!words_.empty()) words_.clear();  // (a deque's clear is a call even when empty)
   abort_steps_ = 0;
   runnable_bits_ = 0;
   cv_waiter_bits_ = 0;
@@ -148,9 +158,9 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   tls_active = this;
   SetCurrentRun(&run);
 
-  // The slots keep their length from schedule to schedule (reset, not shrunk): Spawn grows
-  // them only for a schedule with more threads than any before.
-  std::fill(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(slots_used_), Slot{});
+  // The slots keep their length from schedule to schedule (not shrunk): Spawn grows them
+  // only for a schedule with more threads than any before. No reset here: only the slots
+  // of this schedule's threads are read, and InitSlot sets each when its thread starts.
   ThreadState* main = AddThread(&run, "main", nullptr);
   main->is_lab_thread = true;
   // The body outlives the schedule: the main thread calls it through a pointer instead of
@@ -176,7 +186,6 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
     else pool_->Release(f);
     t->fiber = nullptr;
   }
-  slots_used_ = std::max(slots_used_, std::min(run.threads.size(), slots_.size()));
   if (wants_events_) PassPlainAccesses();  // the last step's
   strategy_->EndSchedule(step_count_);
   out.findings = std::move(run.findings);
@@ -193,16 +202,9 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   SetSelf(saved_self);
   tls_active = saved_active;
   if (!hang_) {  // a hung fiber may still point at them
-    // Newest first: NewObjectLocked takes from the back, so the next schedule's n-th
-    // object reuses this one's n-th (most often of the same name: no copy of it).
-    // Insertion sort by creation key: a schedule buries a handful, mostly in order.
-    for (std::size_t i = 1; i < graveyard_.size(); ++i) {
-      ObjectState* x = graveyard_[i];
-      std::size_t j = i;
-      for (; j > 0 && graveyard_[j - 1]->key < x->key; --j) graveyard_[j] = graveyard_[j - 1];
-      graveyard_[j] = x;
-    }
-    spare_objects_.insert(spare_objects_.end(), graveyard_.begin(), graveyard_.end());
+    // By creation index: the next schedule's n-th object reuses this one's n-th (most
+    // often of the same name: no copy of it).
+    for (ObjectState* s : graveyard_) spare_objects_.Put(s);
   }
   graveyard_.clear();
   run_ = nullptr;
@@ -578,13 +580,6 @@ void ControlledScheduler::Spawn(ThreadState* t) {
   InitSlot(t);
 }
 
-void ControlledScheduler::InitSlot(ThreadState* t) {
-  GrowThreadTables(t->tid);
-  Slot& s = slots_[t->tid];
-  s = Slot{};
-  s.thread = t;
-  s.fiber = static_cast<Fiber*>(t->fiber);
-}
 
 void ControlledScheduler::GrowChoices() {
   const std::size_t used = static_cast<std::size_t>(choice_end_ - choices_.get());

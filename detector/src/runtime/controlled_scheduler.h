@@ -307,11 +307,11 @@ class ControlledScheduler {
   ChoiceView view_;
   std::vector<ObjectState*> graveyard_;
   std::vector<std::unique_ptr<ThreadState>> spare_threads_;
-  std::vector<ObjectState*> spare_objects_;
+  SpareObjects spare_objects_;
   // Per tid, what the scheduler itself keeps about a thread of this schedule, in one flat
   // array: the per-step path reads it instead of following run_->threads[tid] into the
   // ThreadState. At least 64 slots (every tid of a schedule without many_threads_ has
-  // one, no bounds check); slots [0, slots_used_) are reset when a schedule starts.
+  // one, no bounds check); InitSlot sets a thread's slot when the thread is made.
   struct Slot {
     ThreadState* thread = nullptr;
     Fiber* fiber = nullptr;
@@ -320,7 +320,6 @@ class ControlledScheduler {
     bool abandoned = false;    // its fiber was given up (never resumed, stack not reused)
   };
   std::vector<Slot> slots_;
-  std::size_t slots_used_ = 0;
   // The real choices of this schedule, in a plain buffer that keeps its capacity from
   // schedule to schedule: one is appended per real choice, inline in Reschedule (a
   // std::vector's push_back went out of line, ~25 instructions a choice).

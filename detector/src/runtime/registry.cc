@@ -93,7 +93,7 @@ ThreadState* AddThread(Run* run, std::string_view name, ThreadState* parent) {
   t->tid = static_cast<Tid>(run->threads.size());
   // Assigned into the reused ThreadState's string (Reset cleared it, keeping its buffer):
   // one copy of the characters, no string built and moved per thread.
-  if (t->name != name) t->name.assign(name.data(), name.size());
+  if (!SameChars(t->name, name)) t->name.assign(name.data(), name.size());
   t->run = run;
   if (parent != nullptr) {
     // Thread start: everything the parent did happens before the child.
@@ -102,15 +102,22 @@ ThreadState* AddThread(Run* run, std::string_view name, ThreadState* parent) {
     parent->vc.Tick(parent->tid);
   }
   t->vc.Tick(t->tid);
-  t->fast_paths.store(run->mode == RunMode::kFree && !g_stress_noise.load() &&
-                     !g_detection_off.load());
+  if (run->mode == RunMode::kFree) {
+    t->fast_paths.store(!g_stress_noise.load() && !g_detection_off.load());
+  } else {
+    // Controlled runs never take the free-run fast paths (Reset cleared it): no locked
+    // store per thread of every schedule.
+    assert(!t->fast_paths.load(std::memory_order_relaxed));
+  }
   run->live_threads++;
   run->threads.push_back(std::move(t));
   return run->threads.back().get();
 }
 
-void Touch(ObjectState* s, Run* run) {
-  if (s->gen == run->gen) return;
+namespace {
+// Touch's work: the dynamic state of `s` back to its start in `run`. Inline into Touch and
+// into NewObjectLocked, whose object is always new to the run (one call less per object).
+[[gnu::always_inline]] inline void ResetDynamic(ObjectState* s, Run* run) {
   s->gen = run->gen;
   s->owner.store(nullptr, std::memory_order_relaxed);
   s->waiter_count.store(0, std::memory_order_relaxed);
@@ -146,6 +153,12 @@ void Touch(ObjectState* s, Run* run) {
   found:
     s->ordinal = n;
   }
+}
+}  // namespace
+
+void Touch(ObjectState* s, Run* run) {
+  if (s->gen == run->gen) return;
+  ResetDynamic(s, run);
 }
 
 std::string NameOf(ObjectState* s) {
@@ -194,18 +207,23 @@ void AddFinding(Finding f) {
 ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, int initial) {
   ObjectState* s;
   Run* const run = tls_run != nullptr ? tls_run : &FreeRun();  // CurrentRun, inline
-  if (run->spare_objects != nullptr && !run->spare_objects->empty()) {
-    s = run->spare_objects->back();
-    run->spare_objects->pop_back();
+  std::uint32_t made = ObjectState::kNotMade;
+  s = nullptr;
+  if (run->spare_objects != nullptr) {
+    made = run->objects_made++;
+    s = run->spare_objects->Take(made);
+  }
+  if (s != nullptr) {
     s->ResetForReuse();
   } else {
     s = new ObjectState;
   }
+  s->made_index = made;
   s->kind = kind;
   // A reused object keeps its last name (ResetForReuse): most often the one it gets now.
   if (name.empty()) {
     s->given_name.clear();
-  } else if (s->given_name != name) {
+  } else if (!SameChars(s->given_name, name)) {
     s->given_name.assign(name.data(), name.size());
   }
   s->decl = decl;
@@ -216,8 +234,29 @@ ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, 
   s->key = g_next_key.fetch_add(1, std::memory_order_relaxed);
   s->initial = initial;
   s->count = initial;
-  Touch(s, run);
+  ResetDynamic(s, run);  // new to this run: Touch without its generation test
   return s;
+}
+
+void SpareObjects::PutSlow(ObjectState* s) {
+  const std::uint32_t n = s->made_index;
+  // Indices are per schedule: a few hundred at most; kNotMade (made in the free run) and
+  // anything out of that range go loose.
+  if (n >= 4096) {
+    loose_.push_back(s);
+    return;
+  }
+  if (n >= by_index_.size()) by_index_.resize(n + 1, nullptr);
+  if (by_index_[n] == nullptr) {
+    by_index_[n] = s;
+  } else {
+    loose_.push_back(s);  // an object of an earlier schedule made n-th, destroyed only now
+  }
+}
+
+SpareObjects::~SpareObjects() {
+  for (ObjectState* s : by_index_) delete s;
+  for (ObjectState* s : loose_) delete s;
 }
 
 namespace {
@@ -229,8 +268,10 @@ void SetNewObjectObserver(NewObjectObserver observer) { g_new_object_observer.st
 namespace {
 std::atomic<bool> g_std_objects_seen{false};
 
-ObjectState* NewObjectAs(ObjKind kind, const char* std_type, std::string_view name,
-                         const Loc& decl, int initial) {
+// Inline into NewObject and NewStdObject: one call less for every object made.
+[[gnu::always_inline]] inline ObjectState* NewObjectAs(ObjKind kind, const char* std_type,
+                                                       std::string_view name, const Loc& decl,
+                                                       int initial) {
   ObjectState* s;
   {
     RtGuard g;

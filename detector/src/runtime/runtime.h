@@ -19,6 +19,7 @@
 #include <cassert>
 #include <condition_variable>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <iterator>
 #include <memory>
@@ -73,6 +74,35 @@ enum class OpCode : std::uint8_t {
   kTryAcquire, kTryLockShared,  // the non-blocking forms (DPOR: they never park)
 };
 const char* OpName(OpCode op);
+
+// `a == b` for the names a reused thread or object already holds: inline, a few loads
+// (names are short; std::string's operator== calls memcmp, twice a thread). Lengths 1-3:
+// first, middle and last byte; 4-8: the first and last four bytes (overlapping); 9-16:
+// the first and last eight; longer: memcmp.
+inline bool SameChars(const std::string& a, std::string_view b) {
+  const std::size_t n = b.size();
+  if (a.size() != n) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n <= 3) return n == 0 || (x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1]);
+  if (n <= 8) {
+    std::uint32_t x0, x1, y0, y1;
+    std::memcpy(&x0, x, 4);
+    std::memcpy(&x1, x + n - 4, 4);
+    std::memcpy(&y0, y, 4);
+    std::memcpy(&y1, y + n - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n <= 16) {
+    std::uint64_t x0, x1, y0, y1;
+    std::memcpy(&x0, x, 8);
+    std::memcpy(&x1, x + n - 8, 8);
+    std::memcpy(&y0, y, 8);
+    std::memcpy(&y1, y + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  return std::memcmp(x, y, n) == 0;
+}
 
 // A lock a thread holds (its held list, most recent last).
 struct HeldLock {
@@ -158,6 +188,7 @@ struct ThreadState {
   // Lock-order observations this thread already recorded (hash of the requested lock and
   // everything held): a repeat needs neither the runtime lock nor the graph.
   std::uint64_t edge_cache[16] = {};
+  bool edge_cache_used = false;  // some entry may be set (Reset clears them only then)
   // A thread of the free run while no stress noise is on: it may take the lock fast paths
   // (set by AddThread and SetStressNoise under the runtime lock; read by the thread).
   std::atomic<bool> fast_paths{false};
@@ -213,7 +244,10 @@ struct ThreadState {
     fence_acquire_vc.Zero();
     held.clear();
     sem_held.clear();
-    for (auto& e : edge_cache) e = 0;
+    if (edge_cache_used) {
+      for (auto& e : edge_cache) e = 0;
+      edge_cache_used = false;
+    }
     fast_paths.store(false, std::memory_order_relaxed);
     waiting_on.store(nullptr, std::memory_order_relaxed);
     wait_kind = WaitKind::kNone;
@@ -252,6 +286,9 @@ struct ObjectState {
   SiteRef decl;
   int ordinal = 0;         // n-th unnamed object of its declaration site in its run
   std::uint64_t key = 0;   // creation order, process-wide (scoped_lock ordering)
+  // The n-th object its controlled schedule made (SpareObjects); kNotMade in free runs.
+  static constexpr std::uint32_t kNotMade = ~std::uint32_t{0};
+  std::uint32_t made_index = kNotMade;
   std::uint64_t gen = 0;   // generation of the run the dynamic state belongs to
 
   // Locks. Threads spinning on a held lock read `owner`; the padding keeps the fields the
@@ -334,6 +371,44 @@ struct ObjectState {
   }
 };
 
+// Controlled runs: objects destroyed in earlier schedules, for NewObjectLocked to reuse
+// instead of allocating. The n-th object a schedule makes takes the n-th object of an
+// earlier one (by_index), most often made by the same declaration, whose name it then
+// already holds (no copy); others come from `loose`. Put is O(1): no sort at the end.
+class SpareObjects {
+ public:
+  SpareObjects() = default;
+  SpareObjects(const SpareObjects&) = delete;
+  SpareObjects& operator=(const SpareObjects&) = delete;
+  ~SpareObjects();  // deletes them (registry.cc)
+  // Keeps `s` (destroyed) for reuse: inline when its index's place is free.
+  void Put(ObjectState* s) {
+    const std::uint32_t n = s->made_index;
+    if (n < by_index_.size() && by_index_[n] == nullptr) {
+      by_index_[n] = s;
+      return;
+    }
+    PutSlow(s);
+  }
+  // A spare for the object made n-th, or null.
+  ObjectState* Take(std::uint32_t n) {
+    if (n < by_index_.size() && by_index_[n] != nullptr) {
+      ObjectState* s = by_index_[n];
+      by_index_[n] = nullptr;
+      return s;
+    }
+    if (loose_.empty()) return nullptr;
+    ObjectState* s = loose_.back();
+    loose_.pop_back();
+    return s;
+  }
+
+ private:
+  void PutSlow(ObjectState* s);
+  std::vector<ObjectState*> by_index_;  // null where taken
+  std::vector<ObjectState*> loose_;
+};
+
 struct Run {
   std::uint64_t gen = 0;
   RunMode mode = RunMode::kFree;
@@ -351,8 +426,10 @@ struct Run {
   std::vector<std::pair<SiteRef, int>> site_ordinals;
   // Controlled runs: finished ThreadStates of earlier schedules, reused by AddThread.
   std::vector<std::unique_ptr<ThreadState>>* spare_threads = nullptr;
-  // Controlled runs: objects destroyed in earlier schedules, reused by NewObject.
-  std::vector<ObjectState*>* spare_objects = nullptr;
+  // Controlled runs: objects destroyed in earlier schedules, reused by NewObject; and how
+  // many objects this schedule made so far (the next one's made_index).
+  SpareObjects* spare_objects = nullptr;
+  std::uint32_t objects_made = 0;
   // Called with each new finding, after it was recorded (library mode prints it).
   std::function<void(const Finding&)> on_finding;
 
@@ -375,7 +452,8 @@ struct Run {
     site_ordinals.clear();
     spare_threads = nullptr;
     spare_objects = nullptr;
-    on_finding = nullptr;
+    objects_made = 0;
+    if (on_finding) on_finding = nullptr;
   }
 };
 

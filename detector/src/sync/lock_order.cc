@@ -37,8 +37,12 @@ LockOrderGraph::Node NodeOf(Run* run, ObjectState* s, int gate_permits) {
     s->fast_lock.store(run->mode == RunMode::kFree &&
                            (s->kind == ObjKind::kMutex || s->kind == ObjKind::kRLock),
                        std::memory_order_relaxed);
-    if (run->lock_objects.size() <= s->lo_node) run->lock_objects.resize(s->lo_node + 1, nullptr);
-    run->lock_objects[s->lo_node] = s;
+    if (run->lock_objects.size() == s->lo_node) {
+      run->lock_objects.push_back(s);  // the common case: a new node, one past the last
+    } else {
+      if (run->lock_objects.size() < s->lo_node) run->lock_objects.resize(s->lo_node + 1, nullptr);
+      run->lock_objects[s->lo_node] = s;
+    }
   }
   return s->lo_node;
 }
@@ -49,6 +53,7 @@ void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
   std::uint64_t& slot = self->edge_cache[EdgeSlot(key)];
   if (slot == key) return;
   slot = key;
+  self->edge_cache_used = true;
   RtGuard g;
   Run* run = self->run;
   PruneStale(self);
