@@ -125,7 +125,12 @@ CommandParts BuildCommand(const CompileRequest& in, const ResolvedLab& lab) {
     // after the archive would have been scanned.
     l.insert(l.end(), {"-Wl,--whole-archive", lib_std, "-Wl,--no-whole-archive"});
   }
-  l.insert(l.end(), {lib_spec, lib_lab, "-lfmt", "-lbacktrace"});
+  // Whole archives: every object of the lab is linked, so a submission that defines a
+  // function of the lab's (lab::spec::Fail, lab::internal::ReportFinding, with the rest of
+  // its object file, so that the archive's own copy would never be pulled) is a "multiple
+  // definition" link error, never the definition the spec's calls reach.
+  l.insert(l.end(), {"-Wl,--whole-archive", lib_spec, lib_lab, "-Wl,--no-whole-archive",
+                     "-lfmt", "-lbacktrace"});
   if (std_dialect) {
     for (std::string& dep : SplitWords(LAB_LIBSTD_DEPS)) l.push_back(std::move(dep));
   }
