@@ -112,4 +112,29 @@ TEST_F(InProcessClass, TheSpecsFunctionsCannotBeReplacedAtLinkTime) {
   EXPECT_NE(Text(j).find("which the lab defines itself"), std::string::npos) << Text(j);
 }
 
+// A function of libc defined by the submission replaces libc's for the spec's checks: a
+// memcmp that calls any two 16-byte strings equal gave print_in_order's starter 10/10.
+TEST(InProcessLibrary, ALibraryFunctionOfTheSubmissionsIsRefused) {
+  char tmpl[] = "/tmp/lab-inprocess-lib-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  fs::create_directories(dir + "/class");
+  fs::copy_file(kFixtures + "/hostile_inprocess/print_in_order/interpose_memcmp.cpp",
+                dir + "/class/interpose_memcmp.cpp");
+  const std::string cmd = "cd " + dir + " && LAB_PUZZLES_DIR=" + LAB_SOURCE_DIR + "/puzzles " +
+                          kLab + " grade print_in_order class -o out --timeout 30 >out.txt 2>&1";
+  const int status = std::system(cmd.c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadAll(dir + "/out.txt");
+  const nlohmann::json j = nlohmann::json::parse(
+      ReadAll(dir + "/out/interpose_memcmp/results.json"), nullptr, false);
+  ASSERT_TRUE(j.is_object()) << ReadAll(dir + "/out.txt");
+  EXPECT_EQ(j["score"], 0) << j.dump();
+  EXPECT_EQ(j["extra_data"]["status"], "compile-error") << j.dump();
+  EXPECT_NE(j.value("output", "").find("the submission defines 'memcmp', a function of libc"),
+            std::string::npos)
+      << j.dump();
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
 }  // namespace
