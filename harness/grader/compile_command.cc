@@ -102,6 +102,11 @@ CommandParts BuildCommand(const CompileRequest& in, const ResolvedLab& lab) {
   // third of GNU ld's time; CompileImpl links again with the default linker when lld
   // fails, so a student's link error reads as always.
   if (const std::string fast = LAB_FAST_LINKER; !fast.empty()) l.push_back("-fuse-ld=" + fast);
+  // Full RELRO: the GOT (every call into libc and libstdc++) and the vtables are made
+  // read-only before the program starts, so the runner seals them with the code
+  // (harness/spec/harden.h); with lazy binding the GOT stays writable, and a submission
+  // could point the spec's calls anywhere.
+  l.push_back("-Wl,-z,relro,-z,now");
   // The std:: dialect: the -ltsan the driver adds for -fsanitize=thread finds the empty
   // stand-in first (-L dirs come before the system's), so liblab_std's definitions of the
   // __tsan_* entry points and pthread interposers are the only ones. libtsan_preinit.o is
@@ -120,7 +125,12 @@ CommandParts BuildCommand(const CompileRequest& in, const ResolvedLab& lab) {
     // after the archive would have been scanned.
     l.insert(l.end(), {"-Wl,--whole-archive", lib_std, "-Wl,--no-whole-archive"});
   }
-  l.insert(l.end(), {lib_spec, lib_lab, "-lfmt", "-lbacktrace"});
+  // Whole archives: every object of the lab is linked, so a submission that defines a
+  // function of the lab's (lab::spec::Fail, lab::internal::ReportFinding, with the rest of
+  // its object file, so that the archive's own copy would never be pulled) is a "multiple
+  // definition" link error, never the definition the spec's calls reach.
+  l.insert(l.end(), {"-Wl,--whole-archive", lib_spec, lib_lab, "-Wl,--no-whole-archive",
+                     "-lfmt", "-lbacktrace"});
   if (std_dialect) {
     for (std::string& dep : SplitWords(LAB_LIBSTD_DEPS)) l.push_back(std::move(dep));
   }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "binary_check.h"
+#include "interposition_check.h"
 #include "compile_command.h"
 #include "compile_pch.h"
 #include "lab_build_config.h"
@@ -385,7 +386,12 @@ CompileResult CompileImpl(const CompileRequest& in) {
   }
   if (!failed && IsRegularFile(binary)) {
     // Code that would run before the runner reads its key (binary_check.h).
-    if (std::string why = CheckLinkedProgram(binary, lab.lib_std.empty()); !why.empty()) {
+    // And no function of a library the program uses replaced (interposition_check.h).
+    std::vector<std::string> archives = {lab.lib_main, lab.lib_spec, lab.lib_lab};
+    if (!lab.lib_std.empty()) archives.push_back(lab.lib_std);
+    std::string why = CheckLinkedProgram(binary, lab.lib_std.empty());
+    if (why.empty()) why = CheckInterposition(binary, archives);
+    if (!why.empty()) {
       unlink(binary.c_str());
       res.message = std::move(why);
       return res;

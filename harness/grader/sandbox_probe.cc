@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +19,20 @@
 
 namespace lab::grader::sandbox_internal {
 namespace {
+
+// What a graded program needs from the kernel to seal the lab's code before the submission
+// runs (harness/spec/harden.h): mseal(2) (Linux 6.10) and Landlock.
+bool KernelHasMseal() {
+  void* p = mmap(nullptr, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return false;
+  const bool ok = syscall(462 /* SYS_mseal */, p, 4096, 0) == 0;
+  if (!ok) munmap(p, 4096);  // a sealed page stays mapped: 4 KiB, once per grader
+  return ok;
+}
+bool KernelHasLandlock() {
+  // landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION): the ABI version.
+  return syscall(444 /* SYS_landlock_create_ruleset */, nullptr, 0, 1u << 0) >= 1;
+}
 
 // Runs body(arg) in a raw-cloned child with `flags`; true when it exits 0.
 bool ProbeInChild(unsigned long flags, int (*body)(const void*), const void* arg) {
@@ -226,6 +241,14 @@ Host ProbeHost() {
          "the output folder and the puzzle sources");
   }
   if (!c.net_ns) warn("no network namespace: submissions have network access");
+  if (!KernelHasMseal()) {
+    warn("this kernel has no mseal(2) (Linux 6.10): a submission can patch the lab's code in "
+         "its own process (make lab::spec::Fail return at once) and forge full marks");
+  }
+  if (!KernelHasLandlock()) {
+    warn("this kernel has no Landlock: a submission can write the lab's code through "
+         "/proc/self/mem and forge full marks");
+  }
   if (!c.can_drop_uid) {
     warn(h.root ? "cannot switch to an unprivileged uid: submissions run as root"
                 : "the grader is not root: submissions run as your own uid " +
