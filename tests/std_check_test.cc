@@ -395,4 +395,29 @@ TEST_F(StdCheckTest, DebugPrintingOnStderrKeepsFullMarks) {
   EXPECT_EQ(r.out.find("resource-limit"), std::string::npos) << r.out;
 }
 
+// Endless recursion overflows a thread's stack: a crash finding that names the thread, the
+// recursing function and its line, with a replay command, in both dialects (it was a bare
+// "killed by SIGSEGV" with no line and no replay).
+TEST_F(StdCheckTest, EndlessRecursionIsAStackOverflowNamingTheFunctionAndTheLine) {
+  struct Case {
+    const char* fixture;
+    const char* function;
+  };
+  for (const Case& c : {Case{"fizzbuzz_endless_recursion.cpp", "FizzBuzz::Skip"},
+                        Case{"fizzbuzz_lab_endless_recursion.cpp", "Depth"}}) {
+    const Outcome r = Check("fizzbuzz", c.fixture);
+    EXPECT_EQ(r.code, 1) << r.out;
+    const std::string f = FirstFinding(r.out, "crash");
+    const std::set<int> lines = MarkedLines(kFixtures + "/" + c.fixture, "RECURSES");
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_NE(f.find("stack overflow in thread '"), std::string::npos) << r.out;
+    EXPECT_NE(f.find(std::string(c.function) + " recurses without end: its call at " +
+                     c.fixture + ":" + std::to_string(*lines.begin())),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.out.find("SIGSEGV"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--replay "), std::string::npos) << r.out;
+  }
+}
+
 }  // namespace
