@@ -420,4 +420,20 @@ TEST_F(StdCheckTest, EndlessRecursionIsAStackOverflowNamingTheFunctionAndTheLine
   }
 }
 
+// A std::counting_semaphore<1> released twice before anyone acquires it: its count passes
+// max(), undefined behaviour; `semaphore-over-release` at the second release (10/10
+// before). The public semaphore answers (PublicAnswersGetFullMarks) stay clean.
+TEST_F(StdCheckTest, ACountingSemaphoreReleasedAboveItsMaxIsReported) {
+  const Outcome r = Check("h2o", "h2o_counting_one_released_twice.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const std::string f = FirstFinding(r.out, "semaphore-over-release");
+  const std::set<int> lines = MarkedLines(kFixtures + "/h2o_counting_one_released_twice.cpp", "OVER");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(f.find("h2o_counting_one_released_twice.cpp:" + std::to_string(*lines.begin()) +
+                   " while its count was already 1, and 1 is the most a "
+                   "std::counting_semaphore<1>"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace
