@@ -226,7 +226,7 @@ ControlledScheduler* RunningHere() {
   return s != nullptr && s->running() != nullptr ? s : nullptr;
 }
 
-void OnSegv(int sig, siginfo_t* info, void* context) {
+[[maybe_unused]] void OnSegv(int sig, siginfo_t* info, void* context) {
   ControlledScheduler* s = RunningHere();
   ThreadState* t = s != nullptr ? s->running() : nullptr;
   const auto* f = t != nullptr ? static_cast<const Fiber*>(t->fiber) : nullptr;
