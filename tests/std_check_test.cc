@@ -430,7 +430,7 @@ TEST_F(StdCheckTest, ACountingSemaphoreReleasedAboveItsMaxIsReported) {
   const std::set<int> lines = MarkedLines(kFixtures + "/h2o_counting_one_released_twice.cpp", "OVER");
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(f.find("h2o_counting_one_released_twice.cpp:" + std::to_string(*lines.begin()) +
-                   " while its count was already 1, and 1 is the most a "
+                   " while its count was already 1, the most a "
                    "std::counting_semaphore<1>"),
             std::string::npos)
       << r.out;

@@ -141,7 +141,7 @@ TEST(StdSync, ReleasingAStdSemaphoreAboveItsMaxIsAFinding) {
     ASSERT_EQ(o.status, 0) << Dump(o);
     const auto over = WithId(o, "semaphore-over-release");
     ASSERT_EQ(over.size(), 1u) << Dump(o);
-    EXPECT_TRUE(Has(over[0], "while its count was already 1, and 1 is the most a "
+    EXPECT_TRUE(Has(over[0], "while its count was already 1, the most a "
                              "std::counting_semaphore<1> (std::binary_semaphore) can hold: "
                              "undefined behaviour"))
         << Dump(o);

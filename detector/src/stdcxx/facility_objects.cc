@@ -97,9 +97,11 @@ void CheckSemaphoreRelease(ThreadState* self, ObjectState* s, std::int64_t max, 
   const std::string type = "std::counting_semaphore<" + std::to_string(max) + ">";
   Finding f;
   f.kind = FindingKind::kSemaphoreOverRelease;
-  f.message = "thread '" + self->name + "' released '" + NameOf(s) + "' at " + SiteText(site) +
-              " while its count was already " + std::to_string(old) + ", and " +
-              std::to_string(max) + " is the most a " + type +
+  // A global has its name; another semaphore is named by where it was first used.
+  const std::string what = !s->given_name.empty() ? "'" + NameOf(s) + "'"
+                                                  : "the semaphore first used at " + NameOf(s);
+  f.message = "thread '" + self->name + "' released " + what + " at " + SiteText(site) +
+              " while its count was already " + std::to_string(old) + ", the most a " + type +
               (max == 1 ? " (std::binary_semaphore)" : "") +
               " can hold: undefined behaviour in C++ (release() requires count + update <= "
               "max())" +
@@ -109,7 +111,7 @@ void CheckSemaphoreRelease(ThreadState* self, ObjectState* s, std::int64_t max, 
   f.threads = {self->name};
   f.objects = {NameOf(s)};
   f.sites = {ToSource(site)};
-  f.steps = {{self->name, "over-releases", type + " '" + NameOf(s) + "'", ToSource(site), {}}};
+  f.steps = {{self->name, "over-releases", NameOf(s), ToSource(site), {}}};
   AddFinding(std::move(f));
 }
 
