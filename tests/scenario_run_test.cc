@@ -121,6 +121,59 @@ TEST(ScenarioRun, ACrashAfterALongLogShowsTheEndOfStderr) {
   EXPECT_NE(s.output.find("  debug: line 9999\n  about to crash\n"), std::string::npos) << s.output;
 }
 
+// A run stopped at the wall-clock limit says where it hung, from the runner's progress
+// lines before its record. Before main() (no line) and at exit (a whole record) every
+// scenario runs the same code: repeating_hang, so the grader need not wait for the others.
+TEST(ScenarioRun, AWallClockHangSaysWhereItHungAndWhetherEveryScenarioRepeatsIt) {
+  const auto stopped = [](const std::string& channel) {
+    SandboxResult r = Finished(-1, channel);
+    r.wall_timeout = true;
+    r.term_signal = SIGKILL;
+    return JudgeScenarioRun(r, kKey, Request());
+  };
+  ScenarioResult s = stopped("");
+  EXPECT_EQ(Only(s).kind, FindingKind::kHang);
+  EXPECT_NE(Only(s).message.find("did not reach main() within the wall-clock limit of 30 s: it "
+                                 "blocks while it starts"),
+            std::string::npos)
+      << Only(s).message;
+  EXPECT_FALSE(s.repeating_hang.empty());
+
+  s = stopped("lab-progress main\n" + Record(kKey));  // the record, then no exit
+  EXPECT_NE(Only(s).message.find("the scenario finished, but the program did not exit"),
+            std::string::npos)
+      << Only(s).message;
+  EXPECT_FALSE(s.repeating_hang.empty());
+
+  s = stopped("lab-progress main\nlab-progress stress\n");
+  EXPECT_NE(Only(s).message.find("it hung in the stress runs"), std::string::npos)
+      << Only(s).message;
+  EXPECT_TRUE(s.repeating_hang.empty());  // real threads: not bound to repeat
+
+  s = stopped("lab-progress main\n");
+  EXPECT_EQ(Only(s).kind, FindingKind::kHang);
+  EXPECT_TRUE(s.repeating_hang.empty());
+
+  // The progress lines are not the record: a finished run is judged by its record alone.
+  const ScenarioResult ok =
+      JudgeScenarioRun(Finished(0, "lab-progress main\nlab-progress stress\n" + Record(kKey)),
+                       kKey, Request());
+  EXPECT_TRUE(ok.passed());
+  EXPECT_EQ(ok.summary, "150 schedules, no bug found");
+
+  const ScenarioResult skipped = NotRunAfterRepeatingHang("reader", s.repeating_hang.empty()
+                                                                        ? "it blocks"
+                                                                        : s.repeating_hang,
+                                                          30);
+  EXPECT_EQ(Only(skipped).kind, FindingKind::kHang);
+  EXPECT_EQ(Only(skipped).scenario, "reader");
+  EXPECT_NE(Only(skipped).message.find("not run: an earlier scenario of this program was "
+                                       "stopped at the wall-clock limit of 30 s because it "
+                                       "blocks"),
+            std::string::npos)
+      << Only(skipped).message;
+}
+
 TEST(ScenarioRun, LimitsBecomeHangOrResourceLimit) {
   SandboxResult r = Finished(-1, "");
   r.wall_timeout = true;

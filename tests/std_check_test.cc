@@ -395,4 +395,45 @@ TEST_F(StdCheckTest, DebugPrintingOnStderrKeepsFullMarks) {
   EXPECT_EQ(r.out.find("resource-limit"), std::string::npos) << r.out;
 }
 
+// Endless recursion overflows a thread's stack: a crash finding that names the thread, the
+// recursing function and its line, with a replay command, in both dialects (it was a bare
+// "killed by SIGSEGV" with no line and no replay).
+TEST_F(StdCheckTest, EndlessRecursionIsAStackOverflowNamingTheFunctionAndTheLine) {
+  struct Case {
+    const char* fixture;
+    const char* function;
+  };
+  for (const Case& c : {Case{"fizzbuzz_endless_recursion.cpp", "FizzBuzz::Skip"},
+                        Case{"fizzbuzz_lab_endless_recursion.cpp", "Depth"}}) {
+    const Outcome r = Check("fizzbuzz", c.fixture);
+    EXPECT_EQ(r.code, 1) << r.out;
+    const std::string f = FirstFinding(r.out, "crash");
+    const std::set<int> lines = MarkedLines(kFixtures + "/" + c.fixture, "RECURSES");
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_NE(f.find("stack overflow in thread '"), std::string::npos) << r.out;
+    EXPECT_NE(f.find(std::string(c.function) + " recurses without end: its call at " +
+                     c.fixture + ":" + std::to_string(*lines.begin())),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.out.find("SIGSEGV"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--replay "), std::string::npos) << r.out;
+  }
+}
+
+// A std::counting_semaphore<1> released twice before anyone acquires it: its count passes
+// max(), undefined behaviour; `semaphore-over-release` at the second release (10/10
+// before). The public semaphore answers (PublicAnswersGetFullMarks) stay clean.
+TEST_F(StdCheckTest, ACountingSemaphoreReleasedAboveItsMaxIsReported) {
+  const Outcome r = Check("h2o", "h2o_counting_one_released_twice.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const std::string f = FirstFinding(r.out, "semaphore-over-release");
+  const std::set<int> lines = MarkedLines(kFixtures + "/h2o_counting_one_released_twice.cpp", "OVER");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(f.find("h2o_counting_one_released_twice.cpp:" + std::to_string(*lines.begin()) +
+                   " while its count was already 1, the most a "
+                   "std::counting_semaphore<1>"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -272,7 +273,23 @@ bool GradeImpl(const PuzzleInfo& puzzle, const std::string& submission_path,
   res.scenarios.resize(scenarios.size());
   const auto start = std::chrono::steady_clock::now();
   std::vector<char> grader_errors(scenarios.size(), 0);
+  // A hang every scenario repeats (ScenarioResult::repeating_hang: before main(), at exit):
+  // once one run showed it, a scenario not started yet gets the same verdict at once
+  // instead of waiting the wall-clock limit again. Which scenarios ran depends only on -j
+  // (ParallelFor hands them out in order), so the report is the same from run to run.
+  std::mutex repeat_mu;
+  std::string repeating_hang;  // guarded by repeat_mu
   ParallelFor(scenarios.size(), opt.jobs, [&](std::size_t i) {
+    {
+      std::lock_guard<std::mutex> lk(repeat_mu);
+      if (!repeating_hang.empty()) {
+        ScenarioResult r = NotRunAfterRepeatingHang(scenarios[i].name, repeating_hang,
+                                                    opt.scenario_wall_seconds);
+        r.info = scenarios[i];
+        res.scenarios[i] = std::move(r);
+        return;
+      }
+    }
     if (opt.progress) opt.progress("running " + scenarios[i].name);
     ScenarioRunRequest req;
     req.binary = binary;
@@ -299,6 +316,10 @@ bool GradeImpl(const PuzzleInfo& puzzle, const std::string& submission_path,
       StripBuildDir(build, &r);
     }
     r.info = scenarios[i];
+    if (!r.repeating_hang.empty()) {
+      std::lock_guard<std::mutex> lk(repeat_mu);
+      if (repeating_hang.empty()) repeating_hang = r.repeating_hang;
+    }
     res.scenarios[i] = std::move(r);
     grader_errors[i] = grader_error ? 1 : 0;
   });

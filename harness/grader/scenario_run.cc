@@ -102,7 +102,12 @@ struct Record {
   RecordState state = RecordState::kMissing;
   std::vector<Finding> findings, stress_findings;
   std::string summary;
+  // The runner's last progress line ("main", "stress"; runner_main.cc Progress), "" when
+  // it wrote none: the run never reached main().
+  std::string phase;
 };
+
+constexpr std::string_view kProgress = "lab-progress ";
 
 bool ParseFindingArray(const nlohmann::json& arr, std::vector<Finding>* out) {
   if (!arr.is_array()) return false;
@@ -117,6 +122,10 @@ Record ParseRecord(const std::string& data, const std::string& key, const std::s
   Record rec;
   std::vector<std::string_view> lines;
   for (std::string_view l : Lines(data)) {
+    if (l.substr(0, kProgress.size()) == kProgress) {
+      rec.phase = std::string(l.substr(kProgress.size()));
+      continue;
+    }
     if (l.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back(l);
   }
   if (lines.empty()) return rec;
@@ -213,9 +222,29 @@ ScenarioResult JudgeScenarioRun(const SandboxResult& r, const std::string& key,
              "the wall-clock limit of " + FormatSeconds(lim.wall_seconds) +
              " s; it was stopped, with every process it started");
   } else if (r.wall_timeout) {
-    fail(FindingKind::kHang, "the run did not finish within the wall-clock limit of " +
-                                 FormatSeconds(lim.wall_seconds) +
-                                 " s; it was stopped, with every process it started");
+    // Where it hung, from the runner's progress lines. Before main() and after the record
+    // every scenario runs the same code: the grader need not wait for the others
+    // (repeating_hang, grader.cc).
+    const std::string limit = "the wall-clock limit of " + FormatSeconds(lim.wall_seconds) + " s";
+    const std::string stopped = "; it was stopped, with every process it started";
+    if (rec.state == RecordState::kValid) {
+      out.repeating_hang = "something blocks at exit, after the scenario (a global object's "
+                           "destructor that joins a thread or waits?)";
+      fail(FindingKind::kHang, "the scenario finished, but the program did not exit within " +
+                                   limit + ": " + out.repeating_hang + stopped);
+    } else if (rec.phase.empty()) {
+      out.repeating_hang = "it blocks while it starts, before main() and any scenario (in a "
+                           "global object's constructor?)";
+      fail(FindingKind::kHang, "the program did not reach main() within " + limit + ": " +
+                                   out.repeating_hang + stopped);
+    } else if (rec.phase == "stress") {
+      fail(FindingKind::kHang,
+           "the run did not finish within " + limit + ": it hung in the stress runs (real "
+           "threads in parallel, after the controlled searches found nothing), where the lab "
+           "cannot stop a thread that blocks or spins outside its primitives" + stopped);
+    } else {
+      fail(FindingKind::kHang, "the run did not finish within " + limit + stopped);
+    }
   } else if (r.output_limit) {
     const bool on_stdout = r.stdout_truncated;
     fail(FindingKind::kResourceLimit,
@@ -288,6 +317,19 @@ ScenarioResult JudgeScenarioRun(const SandboxResult& r, const std::string& key,
   for (Finding& f : out.findings) {
     if (f.scenario.empty()) f.scenario = scenario;
   }
+  return out;
+}
+
+ScenarioResult NotRunAfterRepeatingHang(const std::string& scenario, const std::string& where,
+                                        double wall_seconds) {
+  ScenarioResult out;
+  out.findings.push_back(MakeFinding(
+      FindingKind::kHang,
+      "not run: an earlier scenario of this program was stopped at the wall-clock limit of " +
+          FormatSeconds(wall_seconds) + " s because " + where +
+          ", which every scenario does alike; the grader did not wait the limit again",
+      scenario));
+  out.repeating_hang = where;
   return out;
 }
 

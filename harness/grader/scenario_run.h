@@ -11,7 +11,10 @@
 //    "findings":[...],"stress_findings":[...],"summary":"..."}
 // Only a run that exits with status 0 after writing such a record is judged by its findings.
 // Anything else earns nothing and gets a finding of the grader's own:
-//   wall-clock limit            -> hang (the child and its whole tree were killed)
+//   wall-clock limit            -> hang (the child and its whole tree were killed); where
+//                                  it hung, from the runner's "lab-progress" lines
+//                                  before the record: before main() or at exit is
+//                                  `repeating_hang` (every scenario would do the same)
 //   stdout/stderr past the cap  -> resource-limit (stopped at once; output cut with a marker)
 //   exit status 124             -> hang (the runner's watchdog: its "lab: ..." message)
 //   CPU, memory, file size,
@@ -57,6 +60,12 @@ ScenarioResult RunScenario(const ScenarioRunRequest& req, bool* grader_error = n
 // The verdict alone: what a finished sandbox run `r`, which was sent `key`, earned. Pure.
 ScenarioResult JudgeScenarioRun(const SandboxResult& r, const std::string& key,
                                 const ScenarioRunRequest& req);
+
+// The verdict of a scenario the grader did not run because an earlier run of the same
+// program hung where every scenario repeats it (ScenarioResult::repeating_hang, `where`):
+// a `hang` that says so.
+ScenarioResult NotRunAfterRepeatingHang(const std::string& scenario, const std::string& where,
+                                        double wall_seconds);
 
 // "SIGSEGV (Segmentation fault)".
 std::string DescribeSignal(int sig);

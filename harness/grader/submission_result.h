@@ -36,6 +36,11 @@ struct ScenarioResult {
   std::string summary;  // the runner's one line ("150 schedules (random, seed 1), no bug found")
   std::string output;   // cleaned tail of the run's stderr when it ended abnormally, else ""
   double seconds = 0;   // wall clock of the run (never part of a per-finding report block)
+  // Non-empty when the run hung where every scenario of the program runs the same code
+  // (before main(), or at exit after its record): where, in words ("it blocks while it
+  // starts, ..."). The grader gives the scenarios it has not started yet a `hang` saying so
+  // without running them (grader.cc). Not itself part of any report.
+  std::string repeating_hang;
 
   bool passed() const { return findings.empty(); }
   double score() const { return passed() ? info.points : 0; }

@@ -6,7 +6,11 @@
 // signatures of <backtrace.h>.
 #include "caller_site.h"
 
+#include <cxxabi.h>
+
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
@@ -113,6 +117,42 @@ SiteRef StudentSiteAt(std::uintptr_t pc) {
 }
 [[maybe_unused]] const bool g_pc_hook_installed =
     (lab::internal::SetPcSiteHook(&StudentSiteAt), true);
+
+// The student's line and function at an instruction address: a stack overflow's report
+// names the recursing function (runner_hooks.h PcFrameHook). Not cached: it runs once, in
+// the overflow's signal handler, for a few addresses.
+struct FrameInfo {
+  SiteRef site;
+  char* function;
+  std::size_t size;
+  bool done = false;
+};
+int OnFrameInfo(void* data, std::uintptr_t, const char* file, int line, const char* function) {
+  auto* info = static_cast<FrameInfo*>(data);
+  if (info->done || line <= 0 || !IsStudentFile(file)) return 0;
+  info->site = SiteRef{file, static_cast<std::uint32_t>(line)};
+  info->done = true;
+  if (function != nullptr) {
+    int status = -1;
+    char* demangled = abi::__cxa_demangle(function, nullptr, nullptr, &status);
+    std::snprintf(info->function, info->size, "%s", status == 0 ? demangled : function);
+    std::free(demangled);
+  }
+  return 1;
+}
+bool StudentFrameAt(std::uintptr_t pc, SiteRef* site, char* function, std::size_t size) {
+  backtrace_state* state = State();
+  if (state == nullptr || size == 0) return false;
+  function[0] = 0;
+  FrameInfo info{{}, function, size};
+  // No lock: the state is thread-safe (threaded = 1), and the overflow may have struck
+  // inside Lookup, with the cache's mutex held.
+  backtrace_pcinfo(state, pc, OnFrameInfo, IgnoreError, &info);
+  *site = info.site;
+  return info.done;
+}
+[[maybe_unused]] const bool g_frame_hook_installed =
+    (lab::internal::SetPcFrameHook(&StudentFrameAt), true);
 }  // namespace
 
 namespace {

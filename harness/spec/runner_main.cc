@@ -235,6 +235,19 @@ void WriteRecord() {
   }
 }
 
+// A progress line on the result channel ("lab-progress main", "lab-progress stress"),
+// before the record: a run the grader stops at its wall-clock limit is then known to have
+// hung before main() (a global object's constructor: no line), in the stress runs, or after
+// its record (at exit). The first and the last happen alike in every scenario, so the
+// grader does not wait the limit again for the others (scenario_run.h). Nothing when fd 3
+// is not open (the record then goes to stdout alone).
+void Progress(const char* phase) {
+  if (!RawFdOpen(3)) return;
+  char line[64];
+  const int n = std::snprintf(line, sizeof line, "lab-progress %s\n", phase);
+  if (n > 0) RawWrite(3, line, static_cast<std::size_t>(n));
+}
+
 // A fatal finding in a stress run (a real deadlock or stall): record it and end.
 void OnFatal(const lab::Finding& f) {
   g_stress.push_back(f);
@@ -383,6 +396,7 @@ int Run(const lab::spec::Scenario& s, const std::string& replay) {
   g_quiet.Stop();
   g_schedules["stress"] = 0;
   if (g_findings.empty()) {
+    Progress("stress");
     for (int i = 0; i < c.stress_runs; ++i) {
       lab::internal::ClearFreeFindings();
       lab::internal::ForgetFreeLockOrder();
@@ -441,6 +455,7 @@ int main(int argc, char** argv) {
       replay = args[3];
     }
     g_scenario = args[1];
+    Progress("main");
     bool twice = false;
     const lab::spec::Scenario* s = Find(g_scenario, &twice);
     if (twice) {

@@ -101,6 +101,55 @@ void SemTimedOut() {
   if (f.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready) std::abort();
 }
 
+// A binary semaphore released twice while nobody acquired it (an H2O answer that
+// "signals" a flag): its count would be 2, above its max() of 1, undefined behaviour.
+void BinarySemReleasedTwice() {
+  std::binary_semaphore ready{0};
+  std::thread signaller([&] {
+    ready.release();
+    ready.release();  // line: sem-over-binary
+  });
+  signaller.join();
+  ready.acquire();
+}
+
+// The same on a std::counting_semaphore<1> that starts open: one release is already one
+// too many.
+void CountingOneReleasedWhileOpen() {
+  std::counting_semaphore<1> slot{1};
+  std::thread t([&] {
+    slot.release();  // line: sem-over-counting
+  });
+  t.join();
+  slot.acquire();
+}
+
+// Correct uses reach max() and never pass it: a counting_semaphore<10> filled to 10 by
+// one release(10) and ten single releases in turn, and a binary semaphore released once
+// per acquire, as a hand-off in both directions.
+void SemUpToMax() {
+  std::counting_semaphore<10> pool{0};
+  std::thread filler([&] { pool.release(10); });
+  filler.join();
+  for (int i = 0; i < 10; ++i) pool.acquire();
+  std::vector<std::thread> ones;
+  for (int i = 0; i < 10; ++i) ones.emplace_back([&] { pool.release(); });
+  for (int i = 0; i < 10; ++i) pool.acquire();
+  for (auto& t : ones) t.join();
+  std::binary_semaphore ping{0}, pong{0};
+  std::thread other([&] {
+    for (int i = 0; i < 3; ++i) {
+      ping.acquire();
+      pong.release();
+    }
+  });
+  for (int i = 0; i < 3; ++i) {
+    ping.release();
+    pong.acquire();
+  }
+  other.join();
+}
+
 // ---- std::latch ----------------------------------------------------------------------
 
 int results[2];
@@ -669,6 +718,9 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"sem_starts_open", SemStartsOpen},
     {"sem_abba", SemAbba},
     {"sem_timed_out", SemTimedOut},
+    {"binary_sem_released_twice", BinarySemReleasedTwice},
+    {"counting_one_released_while_open", CountingOneReleasedWhileOpen},
+    {"sem_up_to_max", SemUpToMax},
     {"latch_ok", LatchOk},
     {"latch_too_small", LatchTooSmall},
     {"latch_never_counted", LatchNeverCounted},

@@ -131,6 +131,33 @@ TEST(StdSync, CountingSemaphore) {
   EXPECT_TRUE(Has(stalls[0], Line("sem-abba-2"))) << Dump(o);
 }
 
+// A release above max() is undefined behaviour in C++ ("release: Preconditions: update
+// <= max() - counter"): a binary_semaphore released twice with nobody acquiring, or a
+// counting_semaphore<1> that starts open released once, is `semaphore-over-release` at the
+// release's line (they got no finding). Uses up to max() get nothing.
+TEST(StdSync, ReleasingAStdSemaphoreAboveItsMaxIsAFinding) {
+  {
+    const Outcome o = RunScenario("binary_sem_released_twice", 20);
+    ASSERT_EQ(o.status, 0) << Dump(o);
+    const auto over = WithId(o, "semaphore-over-release");
+    ASSERT_EQ(over.size(), 1u) << Dump(o);
+    EXPECT_TRUE(Has(over[0], "while its count was already 1, the most a "
+                             "std::counting_semaphore<1> (std::binary_semaphore) can hold: "
+                             "undefined behaviour"))
+        << Dump(o);
+    EXPECT_TRUE(Has(over[0], "a binary_semaphore is not a flag you can set twice")) << Dump(o);
+    EXPECT_TRUE(Has(over[0], Line("sem-over-binary"))) << Dump(o);
+  }
+  {
+    const Outcome o = RunScenario("counting_one_released_while_open", 20);
+    ASSERT_EQ(o.status, 0) << Dump(o);
+    const auto over = WithId(o, "semaphore-over-release");
+    ASSERT_EQ(over.size(), 1u) << Dump(o);
+    EXPECT_TRUE(Has(over[0], Line("sem-over-counting"))) << Dump(o);
+  }
+  ExpectClean("sem_up_to_max", 100);
+}
+
 // A std:: semaphore is a lock-order gate exactly as lab::Semaphore is (DESIGN §4): its
 // permits, held across every edge of a cycle, gate it when they are fewer than the edges.
 TEST(StdSync, CountingSemaphoreIsALockOrderGate) {

@@ -28,6 +28,7 @@
 #include "raw_calls.h"
 #include "runtime.h"
 #include "shrink.h"
+#include "stack_overflow.h"
 #include "strategy.h"
 
 namespace lab {
@@ -513,6 +514,7 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
   internal::FiberPool pool;
   Watchdog watchdog(opt.hang_timeout, pthread_self(), gettid());
   internal::AbortGuard abort_guard(&g_hang.sched);  // abort(), assert(): a finding
+  internal::StackOverflowGuard overflow_guard(&g_hang.sched);  // endless recursion: a finding
   ControlledScheduler sched(opt, strategy.get(), &pool, flags, &g_hang.steps);
   // One schedule under the scheduler's current strategy, watched for hangs.
   // Release stores (movs, not xchg: this runs per schedule): the watchdog's acquire load

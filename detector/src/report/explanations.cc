@@ -126,13 +126,14 @@ guarding the condition's state where it is changed (before notify) and where it 
 checked. Prefer the predicate form: it loops, so it also handles spurious wake-ups.)");
 
 constexpr std::string_view kSemaphoreOverReleaseText = Text(R"(
-A lab::BoundedSemaphore was released more often than it was acquired, so its count rose
-above its initial value; Python's threading.BoundedSemaphore raises ValueError here.
+A semaphore was released more often than it was acquired, so its count rose above its
+bound: a lab::BoundedSemaphore's initial value (Python's BoundedSemaphore raises
+ValueError here), or the max() N of a std::counting_semaphore<N> (1 for a
+std::binary_semaphore), past which C++ makes release() undefined behaviour.
 A bounded semaphore counts a fixed pool (slots in a queue, seats at the table); an extra
 release() invents a slot that does not exist and later lets one thread too many in.
-Usual causes: a release on a path that never acquired (cleanup that also runs after a
-failed try_acquire()), a release done twice, or releasing the wrong one of a pair (the
-"empty" and "full" semaphores of producer-consumer).
+Usual causes: a release on a path that never acquired, a release done twice (a
+binary_semaphore used as a flag set twice), or releasing the wrong one of a pair.
 Fix: pair every release() with exactly one earlier acquire() of the same semaphore.)");
 
 constexpr std::string_view kThreadNotJoinedText = Text(R"(

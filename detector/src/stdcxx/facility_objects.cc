@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <string>
 #include <unordered_map>
 
 #include "no_throw.h"
@@ -88,6 +89,30 @@ void AfterFacilityAtomic(ThreadState* self, StdFacility facility, ObjectState* s
     auto it = std::find(held.begin(), held.end(), s);
     if (it != held.end()) held.erase(it);
   }
+}
+
+void CheckSemaphoreRelease(ThreadState* self, ObjectState* s, std::int64_t max, int old,
+                           int now, SiteRef site) {
+  if (s == nullptr || max < 0 || now <= max) return;
+  const std::string type = "std::counting_semaphore<" + std::to_string(max) + ">";
+  Finding f;
+  f.kind = FindingKind::kSemaphoreOverRelease;
+  // A global has its name; another semaphore is named by where it was first used.
+  const std::string what = !s->given_name.empty() ? "'" + NameOf(s) + "'"
+                                                  : "the semaphore first used at " + NameOf(s);
+  f.message = "thread '" + self->name + "' released " + what + " at " + SiteText(site) +
+              " while its count was already " + std::to_string(old) + ", the most a " + type +
+              (max == 1 ? " (std::binary_semaphore)" : "") +
+              " can hold: undefined behaviour in C++ (release() requires count + update <= "
+              "max())" +
+              (max == 1 ? "; a binary_semaphore is not a flag you can set twice: release it "
+                          "once per acquire"
+                        : "; release it once per acquire");
+  f.threads = {self->name};
+  f.objects = {NameOf(s)};
+  f.sites = {ToSource(site)};
+  f.steps = {{self->name, "over-releases", NameOf(s), ToSource(site), {}}};
+  AddFinding(std::move(f));
 }
 
 }  // namespace lab::internal::stdcxx

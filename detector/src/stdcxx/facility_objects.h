@@ -34,4 +34,13 @@ ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const vo
 // (a successful CAS). Keeps `self`'s held permits.
 void AfterFacilityAtomic(ThreadState* self, StdFacility facility, ObjectState* s, bool wrote);
 
+// After a release of a std::counting_semaphore (kSemRelease that wrote), under the runtime
+// lock: `old` and `now` are its count before and after, `max` its max() (sites.h
+// SemaphoreMaxAt; -1 when unknown: nothing is checked). A count above max() is undefined
+// behaviour in C++ ("release: Preconditions: update >= 0 and update <= max() - counter"):
+// a `semaphore-over-release` finding at `site`. The release itself stands (the schedule goes
+// on as the program would).
+void CheckSemaphoreRelease(ThreadState* self, ObjectState* s, std::int64_t max, int old,
+                           int now, SiteRef site);
+
 }  // namespace lab::internal::stdcxx

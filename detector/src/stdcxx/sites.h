@@ -165,6 +165,13 @@ struct ProgramCallback {
 // standard type from the POSIX one the student wrote. A libdw lookup, uncached: for the
 // first use of an object only.
 bool CalledFromSystemHeader(std::uintptr_t pc);
+// The maximum of the std::counting_semaphore whose release (libstdc++ 12's
+// __atomic_semaphore::_M_release, StdFacility::kSemRelease) returns to `pc`: its template
+// argument N (max(); 1 for a binary_semaphore), read from the linkage name of the
+// counting_semaphore<N>::release the inline chain names. -1 when the debug information does
+// not say (no -g, or a release the compiler merged): then nothing is checked. Cached per
+// address; takes the symbol lock: call with no runtime lock held.
+std::int64_t SemaphoreMaxAt(std::uintptr_t pc);
 
 // The student's site for an operation whose innermost return address is `pc` (the
 // interposer's or __tsan_*'s own return address).

@@ -71,6 +71,7 @@ R Atomic(const volatile void* addr, std::size_t size, Kind kind, int mo, int fai
   // After the scheduling point: in a controlled run no other thread runs before the
   // operation, so the value read here is the one it sees.
   ObjectState* fac = nullptr;
+  std::int64_t sem_max = -1;
   if (facility != StdFacility::kNone && facility != StdFacility::kSemWait &&
       facility != StdFacility::kBarrierInternal) {
     const int before = facility == StdFacility::kBarrierArrive || facility == StdFacility::kLatch
@@ -78,6 +79,8 @@ R Atomic(const volatile void* addr, std::size_t size, Kind kind, int mo, int fai
                            : __atomic_load_n(static_cast<const volatile int*>(addr),
                                              __ATOMIC_SEQ_CST);
     fac = NoThrow([&] { return FacilityObjectFor(self, facility, addr, pc, before); });
+    // A semaphore's max() (its template argument), looked up before the runtime lock.
+    if (facility == StdFacility::kSemRelease) sem_max = SemaphoreMaxAt(pc);
   }
   if constexpr (!std::is_same_v<Fail, std::nullptr_t>) {
     if (self->run->mode == RunMode::kControlled &&
@@ -97,6 +100,12 @@ R Atomic(const volatile void* addr, std::size_t size, Kind kind, int mo, int fai
     if (wrote) AtomicRmwWrite(self, s, OrderOf(mo));
   }
   if (fac != nullptr) AfterFacilityAtomic(self, facility, fac, wrote);
+  if constexpr (std::is_integral_v<R>) {
+    if (sem_max >= 0 && wrote) {  // a release's fetch_add: r is the count before it
+      const int now = __atomic_load_n(static_cast<const volatile int*>(addr), __ATOMIC_SEQ_CST);
+      NoThrow([&] { CheckSemaphoreRelease(self, fac, sem_max, static_cast<int>(r), now, site); });
+    }
+  }
   return r;
 }
 

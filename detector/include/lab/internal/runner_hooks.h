@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 
 #include "lab/finding.h"
 #include "lab/internal/hooks.h"
@@ -74,5 +75,15 @@ void SetCallerSiteHook(CallerSiteHook hook);
 // on the stopped thread; thread-safe; set before runs.
 using PcSiteHook = SiteRef (*)(std::uintptr_t pc);
 void SetPcSiteHook(PcSiteHook hook);
+
+// The same with the function: the line of the code under test at `pc` in `*site` and the
+// function that line is in (its name in the debug information, demangled, such as
+// "FizzBuzz::fizz(std::function<void ()>)") in `function` (at most `size` bytes with the
+// NUL; empty when unknown); false outside the code under test. For a stack overflow's
+// report (explore/stack_overflow.h), called from its SIGSEGV handler on the overflowing
+// thread. The spec runner installs it (caller_site.h); thread-safe; set before runs.
+using PcFrameHook = bool (*)(std::uintptr_t pc, SiteRef* site, char* function,
+                             std::size_t size);
+void SetPcFrameHook(PcFrameHook hook);
 
 }  // namespace lab::internal
