@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -298,7 +299,34 @@ void TimedMutexType() {
   t.join();
 }
 
+// A promise made ready at thread exit (correct C++): a controlled run's threads do not
+// exit as OS threads, so the lab names the facility and stops, instead of a `stall` that
+// blames future::get(). The same for a packaged_task; in a free run both work.
+void PromiseAtThreadExit() {
+  std::promise<int> p;
+  std::future<int> f = p.get_future();
+  std::thread t([&p] { p.set_value_at_thread_exit(42); });  // line: at-exit-promise
+  Check(f.get() == 42, "future::get() after set_value_at_thread_exit is not 42");
+  t.join();
+  std::packaged_task<int()> task([] { return 7; });
+  std::future<int> g = task.get_future();
+  std::thread u([&task] { task.make_ready_at_thread_exit(); });  // line: at-exit-task
+  Check(g.get() == 7, "future::get() after make_ready_at_thread_exit is not 7");
+  u.join();
+}
+
+// The same packaged_task alone: its own line is named.
+void TaskAtThreadExit() {
+  std::packaged_task<int()> task([] { return 7; });
+  std::future<int> g = task.get_future();
+  std::thread u([&task] { task.make_ready_at_thread_exit(); });  // line: at-exit-task-only
+  Check(g.get() == 7, "future::get() after make_ready_at_thread_exit is not 7");
+  u.join();
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
+    {"promise_at_thread_exit", PromiseAtThreadExit},
+    {"task_at_thread_exit", TaskAtThreadExit},
     {"timed_mutex_type", TimedMutexType},
     {"sleep_order", SleepOrder},
     {"timed_wait", TimedWait},

@@ -247,6 +247,39 @@ TEST(StdLifecycle, ACompareExchangeWeakLoopHasNoFinding) {
   }
 }
 
+// ---- results made ready at thread exit ----
+
+TEST(StdLifecycle, APromiseReadyAtThreadExitIsNamedAsNotSupported) {
+  // Correct C++ that a controlled run cannot run faithfully (its threads do not exit as OS
+  // threads): one `crash` that names the facility and the line, in every schedule, never a
+  // `stall` blaming future::get(). A free run (real threads) gets the values.
+  const Outcome o = RunScenario("promise_at_thread_exit", 20);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  ASSERT_EQ(o.findings.size(), 1u) << Dump(o);
+  const std::string& f = o.findings[0];
+  EXPECT_EQ(f.rfind("crash|std::promise::set_value_at_thread_exit", 0), 0u) << f;
+  EXPECT_NE(f.find("is not supported by the lab: thread 'thread-1' calls it at " +
+                   Line("at-exit-promise")),
+            std::string::npos)
+      << f;
+  EXPECT_TRUE(WithId(o, "stall").empty()) << Dump(o);
+
+  const Outcome task = RunScenario("task_at_thread_exit", 20);
+  ASSERT_EQ(task.status, 0) << Dump(task);
+  ASSERT_EQ(task.findings.size(), 1u) << Dump(task);
+  EXPECT_NE(task.findings[0].find("make_ready_at_thread_exit"), std::string::npos)
+      << task.findings[0];
+  EXPECT_NE(task.findings[0].find(Line("at-exit-task-only")), std::string::npos)
+      << task.findings[0];
+
+  FILE* p = popen((std::string(LAB_LIFECYCLE_SCENARIOS) + " promise_at_thread_exit free 2>&1").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  EXPECT_EQ(pclose(p), 0) << out;
+}
+
 // ---- thread_local ----
 
 TEST(StdLifecycle, AThreadLocalSharedByFibersIsRefusedByName) {
