@@ -261,6 +261,7 @@ TEST(StdSync, ASemaphoreInitialisedInReusedMemoryKeepsItsCount) {
 TEST(StdSync, CallOnce) {
   ExpectClean("call_once_ok");
   ExpectClean("call_once_throws", 5);
+  ExpectClean("call_once_throws_two_threads", 200);
   ExpectRace("call_once_by_hand", Line("once-hand-write"), Line("once-read"));
   ExpectStall("call_once_recursive", "std::call_once on 'recursive_flag'",
               Line("once-recursive"), 5);
