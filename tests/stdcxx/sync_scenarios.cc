@@ -422,6 +422,37 @@ void PosixSpinRun(bool reader_locks) {
   pthread_spin_unlock(&lock);
   pthread_spin_destroy(&lock);
 }
+// A PTHREAD_MUTEX_ERRORCHECK mutex answers misuse with error codes, defined behaviour: a
+// relock by its holder returns EDEADLK (no self-deadlock), an unlock by a thread that does
+// not hold it returns EPERM (no unlock-not-owner) and leaves it locked. Nothing to report.
+void ErrorCheckMutex() {
+  pthread_mutexattr_t a;
+  pthread_mutexattr_init(&a);
+  pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
+  pthread_mutex_t m;
+  pthread_mutex_init(&m, &a);
+  pthread_mutexattr_destroy(&a);
+  int shared = 0;
+  auto work = [&] {
+    if (pthread_mutex_lock(&m) != 0) std::abort();
+    if (pthread_mutex_lock(&m) != EDEADLK) std::abort();
+    ++shared;
+    if (pthread_mutex_unlock(&m) != 0) std::abort();
+    if (pthread_mutex_unlock(&m) != EPERM) std::abort();
+  };
+  std::thread t1(work);
+  std::thread t2(work);
+  t1.join();
+  t2.join();
+  if (pthread_mutex_lock(&m) != 0) std::abort();
+  std::thread other([&] {
+    if (pthread_mutex_unlock(&m) != EPERM) std::abort();  // main holds it
+  });
+  other.join();
+  if (pthread_mutex_unlock(&m) != 0 || shared != 2) std::abort();
+  pthread_mutex_destroy(&m);
+}
+
 void PosixSpinOk() { PosixSpinRun(true); }
 void PosixSpinUnlockedRead() { PosixSpinRun(false); }
 
@@ -713,6 +744,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"reused_node_mutexes", ReusedNodeMutexes},
     {"reused_block_sem_init", ReusedBlockSemInit},
     {"posix_spin_ok", PosixSpinOk},
+    {"errorcheck_mutex", ErrorCheckMutex},
     {"posix_spin_unlocked_read", PosixSpinUnlockedRead},
     {"posix_barrier_ok", PosixBarrierOk},
     {"posix_barrier_reads_early", PosixBarrierReadsEarly},
