@@ -8,6 +8,7 @@
 // scenario whose own check fails throws, which the lab reports as uncaught-exception.
 #include <errno.h>
 #include <pthread.h>
+#include <threads.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -324,7 +325,56 @@ void TaskAtThreadExit() {
   u.join();
 }
 
+// Facilities a controlled run cannot run faithfully (unsupported.cc): each is a crash
+// naming the call and the line, never a false race, a hang or a SIGSEGV.
+// C11 <threads.h>: glibc runs it on internal pthread calls the lab does not see (a mtx_t
+// ordered nothing: a false data-race on what it guards).
+void C11Mutex() {
+  mtx_t m;
+  mtx_init(&m, mtx_plain);  // line: c11-init
+  int n = 0;
+  std::thread a([&] { mtx_lock(&m); ++n; mtx_unlock(&m); });
+  std::thread b([&] { mtx_lock(&m); ++n; mtx_unlock(&m); });
+  a.join();
+  b.join();
+  mtx_destroy(&m);
+}
+
+// pthread_cancel of a sleeping thread (a SIGSEGV in a controlled run).
+void* SleepForever(void*) {
+  for (;;) std::this_thread::sleep_for(1s);
+  return nullptr;
+}
+void CancelThread() {
+  pthread_t t;
+  pthread_create(&t, nullptr, SleepForever, nullptr);
+  std::this_thread::sleep_for(5ms);
+  pthread_cancel(t);  // line: cancel
+  pthread_join(t, nullptr);
+}
+
+// A pthread_key_t's value per thread: one OS thread's value for every fiber (two threads
+// saw one counter: a false data-race).
+pthread_key_t g_key;
+void PthreadSpecific() {
+  pthread_key_create(&g_key, nullptr);
+  auto work = [] {
+    int mine = 0;
+    if (pthread_getspecific(g_key) == nullptr) pthread_setspecific(g_key, &mine);  // line: specific
+    ++*static_cast<int*>(pthread_getspecific(g_key));
+    pthread_setspecific(g_key, nullptr);
+  };
+  std::thread a(work);
+  std::thread b(work);
+  a.join();
+  b.join();
+  pthread_key_delete(g_key);
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
+    {"c11_mutex", C11Mutex},
+    {"cancel_thread", CancelThread},
+    {"pthread_specific", PthreadSpecific},
     {"promise_at_thread_exit", PromiseAtThreadExit},
     {"task_at_thread_exit", TaskAtThreadExit},
     {"timed_mutex_type", TimedMutexType},

@@ -280,6 +280,29 @@ TEST(StdLifecycle, APromiseReadyAtThreadExitIsNamedAsNotSupported) {
   EXPECT_EQ(pclose(p), 0) << out;
 }
 
+// ---- facilities the lab refuses by name (unsupported.cc) ----
+
+TEST(StdLifecycle, C11ThreadsPthreadCancelAndPthreadKeysAreNamedAsNotSupported) {
+  // Each was a wrong verdict or none: C11 mtx_t a false data-race, pthread_cancel a
+  // SIGSEGV, a pthread_key_t's value shared by the fibers a false data-race.
+  const struct {
+    const char* scenario;
+    const char* call;
+    const char* line;
+  } cases[] = {{"c11_mutex", "mtx_init", "c11-init"},
+               {"cancel_thread", "pthread_cancel", "cancel"},
+               {"pthread_specific", "pthread_getspecific", "specific"}};
+  for (const auto& c : cases) {
+    const Outcome o = RunScenario(c.scenario, 10);
+    ASSERT_EQ(o.status, 0) << c.scenario << "\n" << Dump(o);
+    ASSERT_EQ(o.findings.size(), 1u) << c.scenario << "\n" << Dump(o);
+    const std::string& f = o.findings[0];
+    EXPECT_EQ(f.rfind(std::string("crash|") + c.call + " is not supported by the lab: thread '", 0), 0u)
+        << f;
+    EXPECT_NE(f.find(Line(c.line)), std::string::npos) << f;
+  }
+}
+
 // ---- thread_local ----
 
 TEST(StdLifecycle, AThreadLocalSharedByFibersIsRefusedByName) {
