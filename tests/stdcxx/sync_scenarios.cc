@@ -25,6 +25,7 @@
 #include <future>
 #include <latch>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <semaphore>
 #include <shared_mutex>
@@ -525,6 +526,23 @@ void CallOnceThrowsTwoThreads() {
   if (tries != 2) std::abort();
 }
 
+// ---- std::atomic<std::shared_ptr<T>> ---------------------------------------------------
+
+// libstdc++ 12 guards the pointer with a spin lock whose unlock in load() is relaxed; the
+// lab counts that unlock as a release (sites.h kSpAtomicUnlock), so a reader polling
+// before the writer stores is no race on the pointer (it was one, on correct code).
+void AtomicSharedPtr() {
+  std::atomic<std::shared_ptr<int>> msg;
+  std::thread writer([&] { msg.store(std::make_shared<int>(1)); });
+  std::thread reader([&] {
+    std::shared_ptr<int> p;
+    while (!(p = msg.load())) std::this_thread::yield();
+    if (*p != 1) std::abort();
+  });
+  writer.join();
+  reader.join();
+}
+
 // The function calls call_once on its own flag: it waits for itself.
 std::once_flag recursive_flag;
 void InitAgain() {
@@ -753,6 +771,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"call_once_by_hand", CallOnceByHand},
     {"call_once_throws", CallOnceThrows},
     {"call_once_throws_two_threads", CallOnceThrowsTwoThreads},
+    {"atomic_shared_ptr", AtomicSharedPtr},
     {"call_once_recursive", CallOnceRecursive},
     {"shared_ok", SharedOk},
     {"shared_writer_takes_shared", SharedWriterTakesShared},

@@ -270,6 +270,9 @@ TEST(StdSync, CallOnce) {
               Line("once-recursive"), 5);
 }
 
+// std::atomic<std::shared_ptr<T>>'s internal spin lock orders the pointer it guards.
+TEST(StdSync, AtomicSharedPtrIsNoRace) { ExpectClean("atomic_shared_ptr", 100); }
+
 TEST(StdSync, SharedMutex) {
   ExpectClean("shared_ok");
   ExpectClean("shared_timed", 20);
