@@ -7,6 +7,8 @@
 // THREAD OP FILE:LINE NOTE"). Lines the test expects are marked `// line: TAG`. A
 // scenario whose own check fails throws, which the lab reports as uncaught-exception.
 #include <errno.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <pthread.h>
 #include <threads.h>
 #include <time.h>
@@ -371,7 +373,26 @@ void PthreadSpecific() {
   pthread_key_delete(g_key);
 }
 
+// Sleeps that bypass glibc's nanosleep: a raw syscall(SYS_nanosleep) and
+// syscall(SYS_clock_nanosleep), and poll() on no descriptor, as old code sleeps. In
+// virtual time too (they slept for real: a polling loop took seconds per schedule).
+void RawSleeps() {
+  const auto t0 = Clock::now();
+  timespec ms3{0, 3'000'000};
+  Check(syscall(SYS_nanosleep, &ms3, nullptr) == 0, "syscall(SYS_nanosleep) failed");
+  Check(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ms3, nullptr) == 0,
+        "syscall(SYS_clock_nanosleep) failed");
+  Check(poll(nullptr, 0, 2) == 0, "poll(nullptr, 0, 2) failed");
+  Check(Took(Clock::now() - t0, 8ms), "the raw sleeps did not take 8 ms of the run's time");
+  std::thread t([] {
+    timespec ms1{0, 1'000'000};
+    syscall(SYS_nanosleep, &ms1, nullptr);  // line: raw-sleep
+  });
+  t.join();
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
+    {"raw_sleeps", RawSleeps},
     {"c11_mutex", C11Mutex},
     {"cancel_thread", CancelThread},
     {"pthread_specific", PthreadSpecific},

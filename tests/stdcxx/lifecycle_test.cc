@@ -96,6 +96,22 @@ TEST(StdLifecycle, TimedWaitsComputeTheirDeadlinesInVirtualTime) {
   EXPECT_LT(o.real_ms, 10000) << Dump(o);
 }
 
+TEST(StdLifecycle, RawSleepSyscallsAndPollWithoutDescriptorsSleepInVirtualTime) {
+  // 100 schedules of 9 ms of sleeps each: exact in virtual time, no real waiting.
+  const Outcome o = RunScenario("raw_sleeps", 100);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  EXPECT_EQ(o.schedules, 100) << Dump(o);
+  EXPECT_TRUE(o.findings.empty()) << Dump(o);
+  EXPECT_LT(o.real_ms, 10000) << Dump(o);
+  // A free run sleeps for real.
+  FILE* p = popen((std::string(LAB_LIFECYCLE_SCENARIOS) + " raw_sleeps free 2>&1").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  EXPECT_EQ(pclose(p), 0) << out;
+}
+
 TEST(StdLifecycle, ASleepIsASchedulingPointAtTheStudentsLine) {
   const Outcome o = RunScenario("sleep_site", 5);
   ASSERT_EQ(o.status, 0) << Dump(o);
