@@ -272,6 +272,20 @@ void ThreadLocalCounter() {
   b.join();
 }
 
+// A thread_local with a constructor: its first use in a thread runs GCC's per-file
+// initialisation guard, __tls_guard, which is not a name to show the student.
+struct TlsLog {
+  std::string text;
+  TlsLog() : text("log:") {}
+};
+thread_local TlsLog tl_log;  // line: tls-ctor
+void ThreadLocalWithConstructor() {
+  auto work = [] { tl_log.text += "x"; };
+  std::thread a(work), b(work);
+  a.join();
+  b.join();
+}
+
 // A thread_local touched by main alone, before any thread exists: fine.
 thread_local int tl_main_only = 0;
 void ThreadLocalMainOnly() {
@@ -413,6 +427,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"if_cas", IfCasBug},
     {"cas_loop", CasLoop},
     {"thread_local_counter", ThreadLocalCounter},
+    {"thread_local_ctor", ThreadLocalWithConstructor},
     {"thread_local_main_only", ThreadLocalMainOnly},
     {"mixed_sleeps", MixedSleeps},
 };

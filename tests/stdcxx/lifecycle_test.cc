@@ -335,6 +335,16 @@ TEST(StdLifecycle, AThreadLocalSharedByFibersIsRefusedByName) {
   EXPECT_TRUE(WithId(o, "uncaught-exception").empty()) << Dump(o);
 }
 
+TEST(StdLifecycle, AThreadLocalWithAConstructorIsNotNamedAfterGccsGuard) {
+  const Outcome o = RunScenario("thread_local_ctor", 20);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  ASSERT_EQ(o.findings.size(), 1u) << Dump(o);
+  const std::string& f = o.findings[0];
+  EXPECT_EQ(f.rfind("crash|thread_local is not supported", 0), 0u) << f;
+  EXPECT_NE(f.find("a thread_local with a constructor"), std::string::npos) << f;
+  EXPECT_EQ(f.find("__tls_guard"), std::string::npos) << f;
+}
+
 TEST(StdLifecycle, AThreadLocalOfMainAloneIsFine) {
   const Outcome o = RunScenario("thread_local_main_only", 100);
   ASSERT_EQ(o.status, 0) << Dump(o);
