@@ -456,6 +456,42 @@ TEST(Explore, ATimedLockWaiterIsNotTimedOutByASpinnerAboutToUnlock) {
   }
 }
 
+// A spinner beside a thread that waits with a deadline: foo polls its semaphore with
+// try_acquire and yield, bar waits for its own with a 1 ms timeout in a loop. When bar has
+// released foo's permit and waits again, virtual time must not jump to bar's deadline
+// before foo has polled once more: foo's poll now succeeds. (It jumped, every time: bar
+// timed out for ever while foo, a spinner, never ran: `livelock` on a correct program.)
+TEST(Explore, ASpinnerPollsAgainBeforeTimeJumpsToATimedWaiter) {
+  auto body = [] {
+    lab::Semaphore foo_sem{1, "foo_sem"};
+    lab::Semaphore bar_sem{0, "bar_sem"};
+    lab::Thread foo("foo", [&] {
+      for (int i = 0; i < 3; ++i) {
+        while (!foo_sem.try_acquire()) lab::yield();
+        bar_sem.release();
+      }
+    });
+    lab::Thread bar("bar", [&] {
+      for (int i = 0; i < 3; ++i) {
+        while (!bar_sem.try_acquire_for(1ms)) {
+        }
+        foo_sem.release();
+      }
+    });
+    foo.join();
+    bar.join();
+  };
+  for (lab::Strategy s : {lab::Strategy::kRandom, lab::Strategy::kPct, lab::Strategy::kRoundRobin,
+                          lab::Strategy::kExhaustive}) {
+    lab::Options o;
+    o.strategy = s;
+    o.schedules = 40;
+    o.step_budget = 5000;
+    auto r = lab::explore(o, body);
+    EXPECT_TRUE(r.ok()) << lab::StrategyName(s) << ": " << r.summary;
+  }
+}
+
 // A poll of a lock's state: lock, look, unlock, yield, again and again until another thread
 // (here one that sleeps first) changes it, the way a bounded queue's enqueue is written
 // without a condition variable. A loop of three operations (the look is a plain memory

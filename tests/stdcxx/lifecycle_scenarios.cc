@@ -7,7 +7,10 @@
 // THREAD OP FILE:LINE NOTE"). Lines the test expects are marked `// line: TAG`. A
 // scenario whose own check fails throws, which the lab reports as uncaught-exception.
 #include <errno.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <pthread.h>
+#include <threads.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -268,6 +272,20 @@ void ThreadLocalCounter() {
   b.join();
 }
 
+// A thread_local with a constructor: its first use in a thread runs GCC's per-file
+// initialisation guard, __tls_guard, which is not a name to show the student.
+struct TlsLog {
+  std::string text;
+  TlsLog() : text("log:") {}
+};
+thread_local TlsLog tl_log;  // line: tls-ctor
+void ThreadLocalWithConstructor() {
+  auto work = [] { tl_log.text += "x"; };
+  std::thread a(work), b(work);
+  a.join();
+  b.join();
+}
+
 // A thread_local touched by main alone, before any thread exists: fine.
 thread_local int tl_main_only = 0;
 void ThreadLocalMainOnly() {
@@ -298,7 +316,102 @@ void TimedMutexType() {
   t.join();
 }
 
+// A promise made ready at thread exit (correct C++): a controlled run's threads do not
+// exit as OS threads, so the lab names the facility and stops, instead of a `stall` that
+// blames future::get(). The same for a packaged_task; in a free run both work.
+void PromiseAtThreadExit() {
+  std::promise<int> p;
+  std::future<int> f = p.get_future();
+  std::thread t([&p] { p.set_value_at_thread_exit(42); });  // line: at-exit-promise
+  Check(f.get() == 42, "future::get() after set_value_at_thread_exit is not 42");
+  t.join();
+  std::packaged_task<int()> task([] { return 7; });
+  std::future<int> g = task.get_future();
+  std::thread u([&task] { task.make_ready_at_thread_exit(); });  // line: at-exit-task
+  Check(g.get() == 7, "future::get() after make_ready_at_thread_exit is not 7");
+  u.join();
+}
+
+// The same packaged_task alone: its own line is named.
+void TaskAtThreadExit() {
+  std::packaged_task<int()> task([] { return 7; });
+  std::future<int> g = task.get_future();
+  std::thread u([&task] { task.make_ready_at_thread_exit(); });  // line: at-exit-task-only
+  Check(g.get() == 7, "future::get() after make_ready_at_thread_exit is not 7");
+  u.join();
+}
+
+// Facilities a controlled run cannot run faithfully (unsupported.cc): each is a crash
+// naming the call and the line, never a false race, a hang or a SIGSEGV.
+// C11 <threads.h>: glibc runs it on internal pthread calls the lab does not see (a mtx_t
+// ordered nothing: a false data-race on what it guards).
+void C11Mutex() {
+  mtx_t m;
+  mtx_init(&m, mtx_plain);  // line: c11-init
+  int n = 0;
+  std::thread a([&] { mtx_lock(&m); ++n; mtx_unlock(&m); });
+  std::thread b([&] { mtx_lock(&m); ++n; mtx_unlock(&m); });
+  a.join();
+  b.join();
+  mtx_destroy(&m);
+}
+
+// pthread_cancel of a sleeping thread (a SIGSEGV in a controlled run).
+void* SleepForever(void*) {
+  for (;;) std::this_thread::sleep_for(1s);
+  return nullptr;
+}
+void CancelThread() {
+  pthread_t t;
+  pthread_create(&t, nullptr, SleepForever, nullptr);
+  std::this_thread::sleep_for(5ms);
+  pthread_cancel(t);  // line: cancel
+  pthread_join(t, nullptr);
+}
+
+// A pthread_key_t's value per thread: one OS thread's value for every fiber (two threads
+// saw one counter: a false data-race).
+pthread_key_t g_key;
+void PthreadSpecific() {
+  pthread_key_create(&g_key, nullptr);
+  auto work = [] {
+    int mine = 0;
+    if (pthread_getspecific(g_key) == nullptr) pthread_setspecific(g_key, &mine);  // line: specific
+    ++*static_cast<int*>(pthread_getspecific(g_key));
+    pthread_setspecific(g_key, nullptr);
+  };
+  std::thread a(work);
+  std::thread b(work);
+  a.join();
+  b.join();
+  pthread_key_delete(g_key);
+}
+
+// Sleeps that bypass glibc's nanosleep: a raw syscall(SYS_nanosleep) and
+// syscall(SYS_clock_nanosleep), and poll() on no descriptor, as old code sleeps. In
+// virtual time too (they slept for real: a polling loop took seconds per schedule).
+void RawSleeps() {
+  const auto t0 = Clock::now();
+  timespec ms3{0, 3'000'000};
+  Check(syscall(SYS_nanosleep, &ms3, nullptr) == 0, "syscall(SYS_nanosleep) failed");
+  Check(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ms3, nullptr) == 0,
+        "syscall(SYS_clock_nanosleep) failed");
+  Check(poll(nullptr, 0, 2) == 0, "poll(nullptr, 0, 2) failed");
+  Check(Took(Clock::now() - t0, 8ms), "the raw sleeps did not take 8 ms of the run's time");
+  std::thread t([] {
+    timespec ms1{0, 1'000'000};
+    syscall(SYS_nanosleep, &ms1, nullptr);  // line: raw-sleep
+  });
+  t.join();
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
+    {"raw_sleeps", RawSleeps},
+    {"c11_mutex", C11Mutex},
+    {"cancel_thread", CancelThread},
+    {"pthread_specific", PthreadSpecific},
+    {"promise_at_thread_exit", PromiseAtThreadExit},
+    {"task_at_thread_exit", TaskAtThreadExit},
     {"timed_mutex_type", TimedMutexType},
     {"sleep_order", SleepOrder},
     {"timed_wait", TimedWait},
@@ -314,6 +427,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"if_cas", IfCasBug},
     {"cas_loop", CasLoop},
     {"thread_local_counter", ThreadLocalCounter},
+    {"thread_local_ctor", ThreadLocalWithConstructor},
     {"thread_local_main_only", ThreadLocalMainOnly},
     {"mixed_sleeps", MixedSleeps},
 };

@@ -25,6 +25,7 @@
 #include <future>
 #include <latch>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <semaphore>
 #include <shared_mutex>
@@ -471,6 +472,37 @@ void PosixSpinRun(bool reader_locks) {
   pthread_spin_unlock(&lock);
   pthread_spin_destroy(&lock);
 }
+// A PTHREAD_MUTEX_ERRORCHECK mutex answers misuse with error codes, defined behaviour: a
+// relock by its holder returns EDEADLK (no self-deadlock), an unlock by a thread that does
+// not hold it returns EPERM (no unlock-not-owner) and leaves it locked. Nothing to report.
+void ErrorCheckMutex() {
+  pthread_mutexattr_t a;
+  pthread_mutexattr_init(&a);
+  pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
+  pthread_mutex_t m;
+  pthread_mutex_init(&m, &a);
+  pthread_mutexattr_destroy(&a);
+  int shared = 0;
+  auto work = [&] {
+    if (pthread_mutex_lock(&m) != 0) std::abort();
+    if (pthread_mutex_lock(&m) != EDEADLK) std::abort();
+    ++shared;
+    if (pthread_mutex_unlock(&m) != 0) std::abort();
+    if (pthread_mutex_unlock(&m) != EPERM) std::abort();
+  };
+  std::thread t1(work);
+  std::thread t2(work);
+  t1.join();
+  t2.join();
+  if (pthread_mutex_lock(&m) != 0) std::abort();
+  std::thread other([&] {
+    if (pthread_mutex_unlock(&m) != EPERM) std::abort();  // main holds it
+  });
+  other.join();
+  if (pthread_mutex_unlock(&m) != 0 || shared != 2) std::abort();
+  pthread_mutex_destroy(&m);
+}
+
 void PosixSpinOk() { PosixSpinRun(true); }
 void PosixSpinUnlockedRead() { PosixSpinRun(false); }
 
@@ -518,6 +550,46 @@ void CallOnceThrows() {
   std::call_once(flag, [&] { ++runs; });
   std::call_once(flag, [&] { ++runs; });
   if (runs != 2) std::abort();
+}
+
+// The same across threads: the thrown call's completion synchronises with the start of
+// the next call that runs (C++ [thread.once.callonce]), so the plain count the function
+// keeps is no race, whichever thread runs it first.
+void CallOnceThrowsTwoThreads() {
+  std::once_flag flag;
+  int tries = 0;
+  auto init = [&] {
+    if (tries++ == 0) throw std::runtime_error("first try fails");
+  };
+  auto get = [&] {
+    try {
+      std::call_once(flag, init);
+    } catch (const std::runtime_error&) {
+      std::call_once(flag, init);
+    }
+  };
+  std::thread t1(get);
+  std::thread t2(get);
+  t1.join();
+  t2.join();
+  if (tries != 2) std::abort();
+}
+
+// ---- std::atomic<std::shared_ptr<T>> ---------------------------------------------------
+
+// libstdc++ 12 guards the pointer with a spin lock whose unlock in load() is relaxed; the
+// lab counts that unlock as a release (sites.h kSpAtomicUnlock), so a reader polling
+// before the writer stores is no race on the pointer (it was one, on correct code).
+void AtomicSharedPtr() {
+  std::atomic<std::shared_ptr<int>> msg;
+  std::thread writer([&] { msg.store(std::make_shared<int>(1)); });
+  std::thread reader([&] {
+    std::shared_ptr<int> p;
+    while (!(p = msg.load())) std::this_thread::yield();
+    if (*p != 1) std::abort();
+  });
+  writer.join();
+  reader.join();
 }
 
 // The function calls call_once on its own flag: it waits for itself.
@@ -742,6 +814,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"reused_node_mutexes", ReusedNodeMutexes},
     {"reused_block_sem_init", ReusedBlockSemInit},
     {"posix_spin_ok", PosixSpinOk},
+    {"errorcheck_mutex", ErrorCheckMutex},
     {"posix_spin_unlocked_read", PosixSpinUnlockedRead},
     {"posix_barrier_ok", PosixBarrierOk},
     {"posix_barrier_reads_early", PosixBarrierReadsEarly},
@@ -749,6 +822,8 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"call_once_ok", CallOnceOk},
     {"call_once_by_hand", CallOnceByHand},
     {"call_once_throws", CallOnceThrows},
+    {"call_once_throws_two_threads", CallOnceThrowsTwoThreads},
+    {"atomic_shared_ptr", AtomicSharedPtr},
     {"call_once_recursive", CallOnceRecursive},
     {"shared_ok", SharedOk},
     {"shared_writer_takes_shared", SharedWriterTakesShared},

@@ -137,6 +137,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   runnable_bits_ = 0;
   cv_waiter_bits_ = 0;
   spinning_bits_ = 0;
+  spin_owed_bits_ = 0;
   many_threads_ = false;
   UpdateFastPath();
   time_jumps_ = 0;
@@ -453,6 +454,8 @@ static_assert((ThreadState::kPollWindow & (ThreadState::kPollWindow - 1)) == 0,
                                                                          OpCode op,
                                                                          const ObjectState* obj) {
   if (!IsPollOp(op)) {
+    // What this step changed (a post, a store, an unlock) may end another thread's spin.
+    spin_owed_bits_ = spinning_bits_;
     if (self->poll_repeats != 0 || self->poll_key[0] != 0) {
       self->poll_repeats = 0;
       for (auto& k : self->poll_key) k = 0;
@@ -807,17 +810,30 @@ void ControlledScheduler::RescheduleFrom(ThreadState* self, std::uint32_t self_p
         // spinning can run (so switching away from a spinner is no preemption, and two
         // spinners cannot starve a third thread by handing the turn to each other). All
         // runnable threads spin but one sleeps or waits with a deadline: virtual time
-        // passes, as it would while they spin. None: the spinners go on (a spin nothing
-        // will end spends the step budget: `livelock`).
+        // passes, as it would while they spin, once each spinner has polled since the
+        // last step that was not a poll (spin_owed_bits_): a spinner whose poll would now
+        // succeed (the other thread posted, then waits with a timeout) must not sleep
+        // through it, or a correct trywait-and-yield loop beside a timed wait looped in
+        // virtual time to the step budget (`livelock`). None: the spinners go on (a spin
+        // nothing will end spends the step budget: `livelock`).
         const std::uint64_t busy = bits & ~spinning_bits_;
         const bool self_busy = self_runnable && !self->spinning;
+        const std::uint64_t self_bit = std::uint64_t{1} << self_tid;
+        const std::uint64_t owed =
+            (bits | (self_runnable ? self_bit : 0)) & spin_owed_bits_;
         if (busy != 0 || self_busy) {
           narrowed = bits != busy || self_runnable != self_busy;
           bits = busy;
           self_can_run = self_busy;
-        } else if ((bits != 0 || self_runnable) && AnyTimedWaiter()) {
+        } else if ((bits != 0 || self_runnable) && AnyTimedWaiter() && owed == 0) {
           WakeEarliestSleepers();
           continue;
+        } else if (owed != 0 && AnyTimedWaiter()) {
+          // The owed spinners first, in tid order as any choice (self among them: no
+          // preemption when it goes on).
+          narrowed = owed != (bits | (self_runnable ? self_bit : 0));
+          bits = owed & ~self_bit;
+          self_can_run = self_runnable && (owed & self_bit) != 0;
         } else if (bits != 0) {
           // Only spinners: they take turns, those that had the fewest turns so far go
           // next (the running one among them, as any other: no preemption), so none is
@@ -881,7 +897,10 @@ void ControlledScheduler::RescheduleFrom(ThreadState* self, std::uint32_t self_p
       }
     }
     ThreadState* next = run_->threads[tids[pick]].get();
-    if (next->spinning) ++next->spin_turns;
+    if (next->spinning) {
+      ++next->spin_turns;
+      if (next->tid < 64) spin_owed_bits_ &= ~(std::uint64_t{1} << next->tid);
+    }
     if (pick >= nr) [[unlikely]] WakeSpuriously(next, self_can_run);
     // A preemption is a switch from a thread that could go on to another runnable one. A
     // spurious wake-up the scheduler injects is not one (it is counted apart; its own

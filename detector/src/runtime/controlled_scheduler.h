@@ -341,6 +341,9 @@ class ControlledScheduler {
   // Bit t: thread t (t < 64) is busy-waiting (UpdatePollWindow, SetSpinning). Beyond 64 threads spinners
   // are not told apart.
   std::uint64_t spinning_bits_ = 0;
+  // Bit t: spinner t is owed a turn before virtual time may jump: a thread did something
+  // other than poll since t last ran (UpdatePollWindow), so t's next poll may succeed.
+  std::uint64_t spin_owed_bits_ = 0;
   // The schedule has a thread with tid >= 64 (the bit masks above do not cover it).
   bool many_threads_ = false;
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.

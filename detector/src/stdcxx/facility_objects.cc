@@ -55,6 +55,7 @@ ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const vo
     case StdFacility::kNone:
     case StdFacility::kSemWait:  // reads the count for its futex wait (futex.cc)
     case StdFacility::kBarrierInternal:  // named only (tsan_atomics.cc)
+    case StdFacility::kSpAtomicUnlock:   // a memory order only (tsan_atomics.cc)
       return nullptr;
     case StdFacility::kSemAcquire:
     case StdFacility::kSemRelease: {

@@ -32,6 +32,7 @@
 #include "runtime.h"
 #include "sites.h"
 #include "sync_real.h"
+#include "time_model.h"
 #include "wait_names.h"
 
 namespace lab::internal::stdcxx {
@@ -221,6 +222,14 @@ extern "C" long syscall(long nr, ...) noexcept {
   // thread) is registered by the operation itself (Self()), so a lone wait is a stall.
   // Not IsRawCall: its function-local static would be one more guard to wait on here.
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  if ((nr == SYS_nanosleep || nr == SYS_clock_nanosleep) && tls_raw_calls == 0 && !InLabNow()) {
+    long slept = 0;  // a raw sleep of the student's: virtual time (time_model.h)
+    if (SleepSyscall(nr, a, pc, &slept)) {
+      if (slept == 0) return 0;
+      errno = static_cast<int>(-slept);
+      return -1;
+    }
+  }
   if (nr != SYS_futex || tls_raw_calls > 0 || (tls_run == nullptr && FromStaticGuard(pc)) ||
       InLabNow()) {
     return SyncReal().syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);

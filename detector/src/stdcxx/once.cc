@@ -5,7 +5,10 @@
 // `stall` if the function never returns) until it has returned; the function's end
 // happens before every later return from pthread_once on that flag. If the function
 // throws (std::call_once's exceptional call), the flag stays unset, the exception goes on
-// to the caller, and one waiting caller takes its turn, as the standard says. The state
+// to the caller, and one waiting caller takes its turn, as the standard says; the thrown
+// call's end happens before the start of the next call that runs ("completion of an
+// active execution synchronizes with the start of the next one"), so what the function
+// wrote before it threw is no race for the one that runs it again. The state
 // lives in the flag's lab object (is_set = done, count = running), which each
 // run of a controlled exploration starts afresh, so every schedule runs the function once.
 //
@@ -70,6 +73,7 @@ bool ClaimOrWait(ObjectState* s, pthread_once_t* once, const Loc& loc) {
     }
     if (s->count == 0) {
       s->count = 1;  // running
+      Acquire(self, s);  // the end of any call that threw before
       return true;
     }
     s->waiters.push_back(self);
@@ -88,6 +92,7 @@ void Finish(ObjectState* s, pthread_once_t* once, bool done) {
     s->is_set = true;
     WakeAll(s);
   } else {
+    Release(self, s);
     WakeOne(s);
   }
 }

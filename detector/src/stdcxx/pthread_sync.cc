@@ -38,6 +38,19 @@ ObjectState* MutexObject(pthread_mutex_t* m, std::uintptr_t pc) {
   return ObjectAt(m, KindOf(m), pc);
 }
 
+// A PTHREAD_MUTEX_ERRORCHECK mutex (pthread_mutexattr_settype) has defined answers where a
+// std::mutex has undefined behaviour: locking it again returns EDEADLK, unlocking it from
+// a thread that does not hold it returns EPERM; neither blocks nor changes the mutex. A
+// program that checks those codes is correct, so they are answered, not reported.
+bool ErrorChecking(const pthread_mutex_t* m) {
+  return (m->__data.__kind & 3) == PTHREAD_MUTEX_ERRORCHECK_NP;
+}
+
+// Whether the calling thread holds `s` (only the holder can change that answer for itself).
+bool HeldByCaller(const ObjectState* s) {
+  return s->owner.load(std::memory_order_relaxed) == Self();
+}
+
 // A mutex locked with a deadline is a std::timed_mutex (or recursive_timed_mutex).
 ObjectState* TimedMutexObject(pthread_mutex_t* m, std::uintptr_t pc) {
   ObjectState* s = MutexObject(m, pc);
@@ -72,7 +85,9 @@ int pthread_mutex_lock(pthread_mutex_t* m) {
   if (IsRawCall(m)) return Real().mutex_lock(m);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
-  NoThrow([&] { LockOp(MutexObject(m, pc), LocFor(pc)); });
+  ObjectState* s = MutexObject(m, pc);
+  if (ErrorChecking(m) && HeldByCaller(s)) return EDEADLK;
+  NoThrow([&] { LockOp(s, LocFor(pc)); });
   return 0;
 }
 
@@ -88,7 +103,9 @@ int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* abstime) {
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   const Nanos left = Remaining(CLOCK_REALTIME, abstime);
-  return NoThrow([&] { return TimedLockOp(TimedMutexObject(m, pc), left, LocFor(pc)); }) ? 0 : ETIMEDOUT;
+  ObjectState* s = TimedMutexObject(m, pc);
+  if (ErrorChecking(m) && HeldByCaller(s)) return EDEADLK;
+  return NoThrow([&] { return TimedLockOp(s, left, LocFor(pc)); }) ? 0 : ETIMEDOUT;
 }
 
 int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec* abstime) {
@@ -96,14 +113,18 @@ int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec*
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
   const Nanos left = Remaining(clock, abstime);
-  return NoThrow([&] { return TimedLockOp(TimedMutexObject(m, pc), left, LocFor(pc)); }) ? 0 : ETIMEDOUT;
+  ObjectState* s = TimedMutexObject(m, pc);
+  if (ErrorChecking(m) && HeldByCaller(s)) return EDEADLK;
+  return NoThrow([&] { return TimedLockOp(s, left, LocFor(pc)); }) ? 0 : ETIMEDOUT;
 }
 
 int pthread_mutex_unlock(pthread_mutex_t* m) {
   if (IsRawCall(m)) return Real().mutex_unlock(m);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
-  NoThrow([&] { UnlockOp(MutexObject(m, pc), LocFor(pc)); });
+  ObjectState* s = MutexObject(m, pc);
+  if (ErrorChecking(m) && !HeldByCaller(s)) return EPERM;
+  NoThrow([&] { UnlockOp(s, LocFor(pc)); });
   return 0;
 }
 

@@ -239,6 +239,12 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
                                                    : StdFacility::kBarrierInternal;
   }
   if (starts("_ZNSt5latch") || starts("_ZNKSt5latch")) return StdFacility::kLatch;
+  if (starts("_ZNKSt10_Sp_atomic") || starts("_ZNSt10_Sp_atomic")) {
+    return std::strstr(n, "13_Atomic_count6unlock") != nullptr ||
+                   std::strstr(n, "13_Atomic_count14_M_wait_unlock") != nullptr
+               ? StdFacility::kSpAtomicUnlock
+               : StdFacility::kNone;
+  }
   // Namespace std (functions, members, their lambdas): a helper such as
   // std::__atomic_impl::compare_exchange_strong; look further out.
   *decides = !(starts("_ZSt") || starts("_ZNSt") || starts("_ZNKSt") || starts("_ZZNSt") ||

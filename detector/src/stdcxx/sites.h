@@ -120,6 +120,12 @@ enum class StdFacility : std::uint8_t {
   // own address. The latch becomes an object of kind Barrier ("std::latch"), so a puzzle
   // that forbids ready-made barriers (LAB_FORBID(lab::Barrier)) sees it.
   kLatch,
+  // std::atomic<std::shared_ptr<T>>'s spin lock (libstdc++ 12's _Sp_atomic::_Atomic_count):
+  // its unlock, a relaxed fetch_sub in load() (unlock, _M_wait_unlock), counts as a
+  // release, as for any lock: the next locker's acquire then orders the plain read of the
+  // pointer made under the lock before its own write (libstdc++ 13 tells ThreadSanitizer
+  // the same with mutex annotations). Without it a correct program raced on the pointer.
+  kSpAtomicUnlock,
 };
 // Cached per address with the rest of its resolution (one hash probe when warm).
 StdFacility FacilityAt(std::uintptr_t pc);

@@ -1,5 +1,7 @@
-// thread_exit.cc — std::notify_all_at_thread_exit in a controlled run: not supported, said
-// so by name.
+// thread_exit.cc — the facilities that act at thread exit (std::notify_all_at_thread_exit,
+// std::promise::set_value_at_thread_exit / set_exception_at_thread_exit,
+// std::packaged_task::make_ready_at_thread_exit) in a controlled run: not supported, said so
+// by name.
 //
 // libstdc++ keeps the (condition variable, lock) pair in a thread_local list that
 // __cxa_thread_atexit_impl runs when the OS thread exits. A controlled run's threads are
@@ -10,6 +12,12 @@
 // and the student's line, and the schedule ends there (DESIGN: a facility the lab does not
 // model gets a message naming it, never a silent hang or a wrong verdict). Outside a
 // controlled run (library mode's real threads) the real function runs.
+//
+// The *_at_thread_exit members of promise and packaged_task store the result at once and
+// hand a _Make_ready record to libstdc++'s _Make_ready::_M_set(), which queues it on the
+// same OS-thread exit list; the future would never become ready, and a correct program
+// got a `stall` blaming its future::get(). The inline header code calls _M_set() through
+// the PLT, so the executable's definition below takes it.
 #include <dlfcn.h>
 
 #include <condition_variable>
@@ -34,21 +42,38 @@ void RealNotifyAtExit(std::condition_variable& cv, std::unique_lock<std::mutex> 
   if (real != nullptr) real(cv, std::move(lk));
 }
 
-Finding NotSupported(ThreadState* self, SiteRef site) {
+using MakeReadySet = void (*)(void*);
+
+// std::__future_base::_State_baseV2::_Make_ready::_M_set(), as libstdc++.so exports it.
+constexpr const char kMakeReadySet[] = "_ZNSt13__future_base13_State_baseV211_Make_ready6_M_setEv";
+
+void RealMakeReadySet(void* self) {
+  static const auto real = reinterpret_cast<MakeReadySet>(dlsym(RTLD_NEXT, kMakeReadySet));
+  if (real != nullptr) real(self);
+}
+
+// `facility` is what the student called, `what` what would happen at thread exit, `instead`
+// the remedy.
+Finding NotSupported(ThreadState* self, SiteRef site, const std::string& facility,
+                     const std::string& what, const std::string& instead) {
   Finding f;
   f.kind = FindingKind::kCrash;
-  f.message =
-      "std::notify_all_at_thread_exit is not supported by the lab: thread '" + self->name +
-      "' calls it at " + SiteText(site) +
-      ". A controlled run's threads do not exit as OS threads, so the notification at "
-      "thread exit would never come; the run was stopped instead of judging a program it "
-      "cannot run faithfully. As the thread function's last step, unlock the mutex and "
-      "call notify_all() yourself";
+  f.message = facility + " is not supported by the lab: thread '" + self->name +
+              "' calls it at " + SiteText(site) +
+              ". A controlled run's threads do not exit as OS threads, so " + what +
+              " at thread exit would never come; the run was stopped instead of judging a "
+              "program it cannot run faithfully. " + instead;
   f.threads = {self->name};
-  f.objects = {"std::notify_all_at_thread_exit"};
+  f.objects = {facility};
   f.sites = {ToSource(site)};
-  f.steps = {{self->name, "calls std::notify_all_at_thread_exit", "", ToSource(site), {}}};
+  f.steps = {{self->name, "calls " + facility, "", ToSource(site), {}}};
   return f;
+}
+
+// True when the call must go to libstdc++ (no controlled run, or the lab's own code).
+bool PassThrough(ThreadState* self) {
+  return self == nullptr || self->run == nullptr || self->run->mode != RunMode::kControlled ||
+         tls_raw_calls > 0 || InLabNow();
 }
 
 }  // namespace
@@ -58,18 +83,45 @@ void LabNotifyAllAtThreadExit(std::condition_variable& cv, std::unique_lock<std:
 void LabNotifyAllAtThreadExit(std::condition_variable& cv, std::unique_lock<std::mutex> lk) {
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   ThreadState* self = PeekSelf();
-  if (self == nullptr || self->run == nullptr || self->run->mode != RunMode::kControlled ||
-      tls_raw_calls > 0 || InLabNow()) {
+  if (PassThrough(self)) {
     RealNotifyAtExit(cv, std::move(lk));
     return;
   }
   Finding f;
   {
     InLab in_lab;
-    f = NotSupported(self, SiteFor(pc));
+    f = NotSupported(self, SiteFor(pc), "std::notify_all_at_thread_exit", "the notification",
+                     "As the thread function's last step, unlock the mutex and call "
+                     "notify_all() yourself");
   }
   // Ends the schedule: the blocked threads and this one are unwound (RunAborted), the
   // unique_lock's destructor unlocking the mutex on the way.
+  FatalFinding(self, std::move(f), nullptr);
+}
+
+// The result is already stored when this runs (libstdc++ stores it, then defers only the
+// "ready"), so stopping here loses nothing the report needs.
+void LabMakeReadySet(void* self_record) __asm__(
+    "_ZNSt13__future_base13_State_baseV211_Make_ready6_M_setEv");
+void LabMakeReadySet(void* self_record) {
+  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  ThreadState* self = PeekSelf();
+  if (PassThrough(self)) {
+    RealMakeReadySet(self_record);
+    return;
+  }
+  Finding f;
+  {
+    InLab in_lab;
+    f = NotSupported(self, SiteFor(pc),
+                     "std::promise::set_value_at_thread_exit (or set_exception_at_thread_exit, "
+                     "std::packaged_task::make_ready_at_thread_exit)",
+                     "the future's \"ready\"",
+                     "Use set_value() (or run the packaged_task) as the thread function's last "
+                     "step: the future's get() still waits for it, and join() waits for the "
+                     "thread");
+  }
+  // Ends the schedule; _M_set_delayed_result's unique_ptr frees the record as it unwinds.
   FatalFinding(self, std::move(f), nullptr);
 }
 

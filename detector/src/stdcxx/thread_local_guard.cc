@@ -94,9 +94,16 @@ void OnThreadLocalAccess(ThreadState* self, std::uintptr_t addr, std::uintptr_t 
   if (run->sched->aborting()) return;
   InLab in_lab;
   const SiteRef site = SiteFor(pc);
-  const std::string var = TlsSymbolName(addr - tls_exe_block.lo);
+  std::string var = TlsSymbolName(addr - tls_exe_block.lo);
+  // GCC's per-file guard of the thread_locals that have a constructor: not a name the
+  // student wrote. The access is their initialisation, at the declaration's line.
+  const bool guard = var == "__tls_guard";
+  if (guard) var.clear();
   // Without a symbol (a stripped program), no name to quote.
-  const std::string what = var.empty() ? "a thread_local variable" : "the thread_local '" + var + "'";
+  const std::string what =
+      guard         ? "a thread_local with a constructor (its first use initialises it)"
+      : var.empty() ? "a thread_local variable"
+                    : "the thread_local '" + var + "'";
   Finding f;
   f.kind = FindingKind::kCrash;
   f.message = "thread_local is not supported in controlled runs: thread '" + self->name +

@@ -2,7 +2,8 @@
 //
 // std::this_thread::sleep_for is inline and calls nanosleep from the student's code
 // (sleep_until reads the clock, then sleeps the difference); usleep, sleep and
-// clock_nanosleep are called directly. Each becomes the lab's sleep (hooks.h SleepOp): a
+// clock_nanosleep are called directly (and, from the student's code, syscall(SYS_nanosleep)
+// and poll() on no descriptor). Each becomes the lab's sleep (hooks.h SleepOp): a
 // scheduling point and, in a controlled run, a sleep in virtual time (the scheduler jumps
 // the clock to the earliest sleeper when nothing can run), so a program whose order
 // depends on sleep lengths is deterministic and takes no real time. Free runs sleep for
@@ -23,6 +24,8 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +38,7 @@
 #include "real_calls.h"
 #include "runtime.h"
 #include "sites.h"
+#include "sync_real.h"
 
 namespace lab::internal::stdcxx {
 namespace {
@@ -126,6 +130,31 @@ Nanos RemainingUntil(clockid_t clock, const timespec* abstime) {
   return Nanos(left > 0 ? left : 0);
 }
 
+bool SleepSyscall(long nr, const long* args, std::uintptr_t pc, long* result) {
+  const auto* ret = reinterpret_cast<const void*>(pc);  // the student's call, not ours
+  if (IsRawCall(nullptr, ret) || !CalledFromExecutable(ret)) return false;
+  const timespec* req = nullptr;
+  clockid_t clock = CLOCK_MONOTONIC;
+  bool absolute = false;
+  if (nr == SYS_nanosleep) {
+    req = reinterpret_cast<const timespec*>(args[0]);
+  } else if (nr == SYS_clock_nanosleep) {
+    clock = static_cast<clockid_t>(args[0]);
+    absolute = (args[1] & TIMER_ABSTIME) != 0;
+    req = reinterpret_cast<const timespec*>(args[2]);
+    if (VirtualBase(clock) < 0) return false;
+  } else {
+    return false;
+  }
+  if (req == nullptr || req->tv_nsec < 0 || req->tv_nsec >= kNsPerSec || req->tv_sec < 0) {
+    *result = -EINVAL;
+    return true;
+  }
+  LabSleep(absolute ? RemainingUntil(clock, req).count() : ToNs(*req), pc);
+  *result = 0;
+  return true;
+}
+
 }  // namespace lab::internal::stdcxx
 
 using namespace lab::internal;
@@ -185,6 +214,19 @@ int clock_nanosleep(clockid_t clock, int flags, const timespec* req, timespec* r
       (flags & TIMER_ABSTIME) != 0 ? RemainingUntil(clock, req).count() : ToNs(*req);
   LabSleep(ns, Pc(__builtin_return_address(0)));
   if (rem != nullptr && (flags & TIMER_ABSTIME) == 0) *rem = timespec{};
+  return 0;
+}
+
+// poll() on no descriptor with a timeout is an old idiom for a millisecond sleep: the
+// lab's sleep too (it slept for real, unseen by virtual time). A poll on descriptors runs
+// for real (a hang that blocks in it is named by the watchdog).
+int poll(pollfd* fds, nfds_t nfds, int timeout_ms) {
+  static const auto real = Find<int (*)(pollfd*, nfds_t, int)>("poll");
+  if (nfds != 0 || timeout_ms <= 0 || !StudentCall() ||
+      !CalledFromExecutable(__builtin_return_address(0))) {
+    return real(fds, nfds, timeout_ms);
+  }
+  LabSleep(static_cast<std::int64_t>(timeout_ms) * 1'000'000, Pc(__builtin_return_address(0)));
   return 0;
 }
 

@@ -3,6 +3,8 @@
 
 #include <time.h>
 
+#include <cstdint>
+
 #include "lab/internal/hooks.h"
 
 namespace lab::internal::stdcxx {
@@ -15,5 +17,12 @@ Nanos NowOn(clockid_t clock);
 
 // The time left until `abstime` on `clock` (NowOn's reading), never negative.
 Nanos RemainingUntil(clockid_t clock, const timespec* abstime);
+
+// syscall(SYS_nanosleep / SYS_clock_nanosleep, args...) made by the student's code at
+// `pc` (futex.cc's syscall interposer hands them here): the lab's sleep, as glibc's
+// nanosleep is, instead of a real sleep that a controlled run's virtual time never sees.
+// Returns false (run it for real) for another call, a clock the lab does not model, or
+// the lab's own calls; else sets `*result` as the kernel would (0, or -errno).
+bool SleepSyscall(long nr, const long* args, std::uintptr_t pc, long* result);
 
 }  // namespace lab::internal::stdcxx

@@ -53,6 +53,11 @@ R Atomic(const volatile void* addr, std::size_t size, Kind kind, int mo, int fai
     return op(wrote);
   }
   InLab in_lab;
+  // A spin lock's unlock releases (sites.h kSpAtomicUnlock), whatever order it was given.
+  if (facility == StdFacility::kSpAtomicUnlock && kind != Kind::kLoad &&
+      (mo == __ATOMIC_RELAXED || mo == __ATOMIC_CONSUME || mo == __ATOMIC_ACQUIRE)) {
+    mo = __ATOMIC_ACQ_REL;
+  }
   ObjectState* s = ObjectAt(const_cast<const void*>(addr), ObjKind::kAtomic, pc);
   if (facility == StdFacility::kBarrierInternal && s->given_name.empty()) {
     RtGuard g;
@@ -73,7 +78,7 @@ R Atomic(const volatile void* addr, std::size_t size, Kind kind, int mo, int fai
   ObjectState* fac = nullptr;
   std::int64_t sem_max = -1;
   if (facility != StdFacility::kNone && facility != StdFacility::kSemWait &&
-      facility != StdFacility::kBarrierInternal) {
+      facility != StdFacility::kBarrierInternal && facility != StdFacility::kSpAtomicUnlock) {
     const int before = facility == StdFacility::kBarrierArrive || facility == StdFacility::kLatch
                            ? 0
                            : __atomic_load_n(static_cast<const volatile int*>(addr),
