@@ -435,7 +435,8 @@ std::string CodeOnly(std::string_view s) {
   return out;
 }
 
-std::string NameAt(const std::string& c, unsigned line, unsigned column, const AccessScope& scope) {
+std::string NameAt(const std::string& c, unsigned line, unsigned column, const AccessScope& scope,
+                   bool inlined_call) {
   if (line == 0 || column == 0) return "";
   std::size_t start = 0;
   for (unsigned l = 1; l < line; ++l) {
@@ -479,11 +480,15 @@ std::string NameAt(const std::string& c, unsigned line, unsigned column, const A
     e = ParseBack(c, pos);  // an assignment: its left-hand side
   } else if (ch == '(') {
     // The call column of an inlined member (`q.push_back(x)`): the object it is called on.
+    // In the student's own row a `(` is no access of that object (header).
+    if (!inlined_call) return "";
     e = ParseBack(c, pos);
     if (e.begin == kNone || e.parts.empty() || e.parts.back()[0] == '[') return "";
     e.parts.pop_back();
   } else if (ch == ']') {
-    // The call column of an inlined operator[] (`v[i]`): the container it reads.
+    // The call column of an inlined operator[] (`v[i]`): the container it reads. The
+    // student's own row at `]` reads the index (`i` of `tasks[i]`, header): not named.
+    if (!inlined_call) return "";
     e = ParseBack(c, pos + 1);
     if (e.begin == kNone || e.parts.empty() || e.parts.back()[0] != '[') return "";
     e.parts.pop_back();
