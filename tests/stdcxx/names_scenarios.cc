@@ -149,6 +149,22 @@ void LoopIndexByReference() {
   for (std::thread& t : threads) t.join();
 }
 
+// The same index pushed into a vector under a lock: push_back(const T&) reads `i` inside
+// its inlined code, at the call column of `out.push_back(`; `out` itself is guarded, so
+// the race is on `i` alone and must not be named `out`.
+void IndexPushedByReference() {
+  std::vector<std::size_t> out;
+  std::mutex m;
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 3; ++i) {
+    threads.emplace_back([&] {
+      std::lock_guard<std::mutex> g(m);
+      out.push_back(i);  // line: index-pushed
+    });
+  }
+  for (std::thread& t : threads) t.join();
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
     {"member_loop_condition", MemberLoopCondition},
     {"member_increment", MemberIncrement},
@@ -159,6 +175,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"pointer_field", PointerField},
     {"deref_pointer", DerefPointer},
     {"loop_index_by_reference", LoopIndexByReference},
+    {"index_pushed_by_reference", IndexPushedByReference},
 };
 
 }  // namespace

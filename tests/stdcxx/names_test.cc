@@ -136,6 +136,37 @@ TEST(AccessNameTest, ASubscriptsBracketNamesTheContainerOnlyInsideTheInlinedCall
   EXPECT_EQ(Name(5, "(1)"), "");
 }
 
+// `out.push_back(i)`: the inlined push_back reads `i` through its reference parameter at the
+// same call column as its accesses of `out`. The column alone gives both, for AgreedName.
+TEST(AccessNameTest, AnInlinedCallsArgumentWordsAreAlternatives) {
+  const std::string text =
+      "void run() {\n"                                              // 1
+      "  out.push_back(i); q.push(std::move(x), 1, f(y)); v.clear();\n"  // 2
+      "}\n";
+  const std::string code = CodeOnly(text);
+  const AccessScope scope = ScopeOf("run()::{lambda()#1}::operator()() const");
+  EXPECT_EQ(NameAt(code, 2, ColumnOf(text, 2, "(i)"), scope, true), "out\ni");
+  // Not `std` (a qualifier), `move` or `f` (called): `x` and `y` may be read.
+  EXPECT_EQ(NameAt(code, 2, ColumnOf(text, 2, "(std"), scope, true), "q\nx\ny");
+  EXPECT_EQ(NameAt(code, 2, ColumnOf(text, 2, "();"), scope, true), "v");
+}
+
+TEST(AccessNameTest, AlternativesNeedTheOtherSitesWord) {
+  // The loop's `++i` unnamed: `out` is only a guess from the call's column.
+  EXPECT_EQ(AgreedName("out\ni", ""), "");
+  EXPECT_EQ(AgreedName("", "out\ni"), "");
+  EXPECT_EQ(AgreedName("out\ni", "i"), "i");          // the other site wrote `i`
+  EXPECT_EQ(AgreedName("out\ni", "out"), "out");      // `out.clear()`, `out = {}`
+  EXPECT_EQ(AgreedName("v\nx", "v[i]"), "v[…]");      // an element of it
+  EXPECT_EQ(AgreedName("out\ni", "total"), "");
+  // Two calls on the same object (`items.push_back(x)` in two threads): the object.
+  EXPECT_EQ(AgreedName("Queue::items\nx", "Queue::items\nx"), "Queue::items");
+  EXPECT_EQ(AgreedName("Queue::items\nx", "Queue::items\ny"), "Queue::items");
+  EXPECT_EQ(AgreedName("a\nx", "b\nx"), "");
+  // A member named at the other site by its class.
+  EXPECT_EQ(AgreedName("q\ncur", "FizzBuzz::cur"), "FizzBuzz::cur");
+}
+
 TEST(AccessNameTest, CommentsAndStringsAreNotCode) {
   const std::string text = "x = 1; // y = 2\nconst char* s = \"a = b\"; /* z */ w = 1;\n";
   const std::string code = CodeOnly(text);
@@ -195,6 +226,9 @@ TEST(RaceNameTest, DequeMemberPushedWithoutALock) { ExpectNamed("deque_push", "Q
 TEST(RaceNameTest, FieldThroughAPointer) { ExpectNamed("pointer_field", "p->count"); }
 TEST(RaceNameTest, LoopIndexByReferenceIsNotTheContainerBesideIt) {
   ExpectNamed("loop_index_by_reference", "plain memory (8 bytes)");
+}
+TEST(RaceNameTest, LoopIndexPushedByReferenceIsNotTheVector) {
+  ExpectNamed("index_pushed_by_reference", "plain memory (8 bytes)");
 }
 TEST(RaceNameTest, DereferencedPointerKeepsTheSizeWording) {
   ExpectNamed("deref_pointer", "plain memory (4 bytes)");

@@ -44,7 +44,8 @@ const char* AccessSiteFile(std::uint32_t id);
 
 // The name for the key whose file pointer is `site_file` ("FizzBuzz::cur", "p->count",
 // "q"), or "" (any other pointer, a source that cannot be read, text no rule of
-// access_name_text.h understands). Stable for the process.
+// access_name_text.h understands), or a name with alternatives (NameAt) for AgreedName
+// to settle; never shown as it is. Stable for the process.
 const char* AccessNameOfSite(const char* site_file);
 
 }  // namespace lab::internal::stdcxx
