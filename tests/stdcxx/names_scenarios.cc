@@ -5,6 +5,8 @@
 // with liblab_std. names_test.cc runs `stdcxx_names_scenarios NAME` and reads the object
 // each data race names ("finding data-race|message"). One scenario per way GCC places the
 // column of an access (access_name_text.h); the lines are marked `// line: TAG`.
+#include <atomic>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -132,6 +134,37 @@ void DerefPointer() {
   delete cell;
 }
 
+// A loop index captured by reference (a gather of public answers): the threads read `i`
+// while the loop's `++i` moves it on. GCC puts the read of `i` at the `]` of `values[i]`,
+// where the inlined operator[]'s read of `values` has its call column too: the race is on
+// `i`, never on `values` (unnamed at -g1: the size wording). `i < 3` keeps every read of
+// `values` in bounds whatever `i` the thread sees.
+void LoopIndexByReference() {
+  std::vector<int> values = {1, 2, 3, 4};
+  std::atomic<int> total{0};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 3; ++i) {
+    threads.emplace_back([&] { total += values[i]; });  // line: index-read
+  }
+  for (std::thread& t : threads) t.join();
+}
+
+// The same index pushed into a vector under a lock: push_back(const T&) reads `i` inside
+// its inlined code, at the call column of `out.push_back(`; `out` itself is guarded, so
+// the race is on `i` alone and must not be named `out`.
+void IndexPushedByReference() {
+  std::vector<std::size_t> out;
+  std::mutex m;
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 3; ++i) {
+    threads.emplace_back([&] {
+      std::lock_guard<std::mutex> g(m);
+      out.push_back(i);  // line: index-pushed
+    });
+  }
+  for (std::thread& t : threads) t.join();
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
     {"member_loop_condition", MemberLoopCondition},
     {"member_increment", MemberIncrement},
@@ -141,6 +174,8 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"deque_push", DequePush},
     {"pointer_field", PointerField},
     {"deref_pointer", DerefPointer},
+    {"loop_index_by_reference", LoopIndexByReference},
+    {"index_pushed_by_reference", IndexPushedByReference},
 };
 
 }  // namespace

@@ -66,9 +66,12 @@ const std::string kClass =
     "  Node* p; int* ptr;\n"                                 // 14
     "};\n";                                                  // 15
 
-std::string Name(unsigned line, const std::string& at, const std::string& fn = "fizz") {
+// `inlined_call`: the column is the call site of an inlined std:: call (access_names.h).
+std::string Name(unsigned line, const std::string& at, const std::string& fn = "fizz",
+                 bool inlined_call = false) {
   const std::string code = CodeOnly(kClass);
-  return NameAt(code, line, ColumnOf(kClass, line, at), AccessScope{"FizzBuzz", fn});
+  return NameAt(code, line, ColumnOf(kClass, line, at), AccessScope{"FizzBuzz", fn},
+                inlined_call);
 }
 
 TEST(AccessNameTest, MembersAreQualifiedByTheFunctionsClass) {
@@ -78,7 +81,7 @@ TEST(AccessNameTest, MembersAreQualifiedByTheFunctionsClass) {
   EXPECT_EQ(Name(5, "++;"), "FizzBuzz::hits");     // postfix ++
   EXPECT_EQ(Name(5, "= true"), "FizzBuzz::done");  // assignment
   EXPECT_EQ(Name(5, "= 1"), "FizzBuzz::v[cur]");   // an element
-  EXPECT_EQ(Name(5, "(1)"), "FizzBuzz::q");        // an inlined member call: its object
+  EXPECT_EQ(Name(5, "(1)", "fizz", true), "FizzBuzz::q");  // an inlined member call: its object
   EXPECT_EQ(Name(6, "count"), "FizzBuzz::p->count");
 }
 
@@ -104,8 +107,64 @@ TEST(AccessNameTest, ALocalOfAFreeFunctionIsNamedAsWritten) {
       "}\n";
   const std::string code = CodeOnly(text);
   const AccessScope scope = ScopeOf("Run()::{lambda()#1}::operator()() const");
-  EXPECT_EQ(NameAt(code, 3, ColumnOf(text, 3, "++"), scope), "count");
-  EXPECT_EQ(NameAt(code, 4, ColumnOf(text, 4, "+="), ScopeOf("Run()")), "count");
+  EXPECT_EQ(NameAt(code, 3, ColumnOf(text, 3, "++"), scope, false), "count");
+  EXPECT_EQ(NameAt(code, 4, ColumnOf(text, 4, "+="), ScopeOf("Run()"), false), "count");
+}
+
+// `results[i] = tasks[i]();` with `i` a loop index captured by reference: GCC puts the
+// thread's read of `i` at the `]` of `tasks[i]` (the student's own row), and the read of
+// `tasks` itself inside the inlined operator[], whose call column is that same `]`. Only the
+// second is `tasks`; the first is not named (a wrong name sends the student to `tasks`).
+TEST(AccessNameTest, ASubscriptsBracketNamesTheContainerOnlyInsideTheInlinedCall) {
+  const std::string text =
+      "void gather() {\n"                                                       // 1
+      "  for (size_t i = 0; i < tasks.size(); ++i) {\n"                          // 2
+      "    threads.emplace_back([&] { results[i] = tasks[i](); });\n"            // 3
+      "  }\n"                                                                   // 4
+      "}\n";
+  const std::string code = CodeOnly(text);
+  const AccessScope scope = ScopeOf("gather()::{lambda()#1}::operator()() const");
+  const unsigned tasks_close = ColumnOf(text, 3, "](); });");
+  const unsigned results_close = ColumnOf(text, 3, "] = tasks");
+  EXPECT_EQ(NameAt(code, 3, tasks_close, scope, false), "");
+  EXPECT_EQ(NameAt(code, 3, results_close, scope, false), "");
+  EXPECT_EQ(NameAt(code, 3, tasks_close, scope, true), "tasks");
+  EXPECT_EQ(NameAt(code, 3, results_close, scope, true), "results");
+  // The loop's `++i` is written at the `for` (no column of its own): not named either.
+  EXPECT_EQ(NameAt(code, 2, ColumnOf(text, 2, "for"), ScopeOf("gather()"), false), "");
+  // A `(` in the student's own row is no call of an inlined member either.
+  EXPECT_EQ(Name(5, "(1)"), "");
+}
+
+// `out.push_back(i)`: the inlined push_back reads `i` through its reference parameter at the
+// same call column as its accesses of `out`. The column alone gives both, for AgreedName.
+TEST(AccessNameTest, AnInlinedCallsArgumentWordsAreAlternatives) {
+  const std::string text =
+      "void run() {\n"                                              // 1
+      "  out.push_back(i); q.push(std::move(x), 1, f(y)); v.clear();\n"  // 2
+      "}\n";
+  const std::string code = CodeOnly(text);
+  const AccessScope scope = ScopeOf("run()::{lambda()#1}::operator()() const");
+  EXPECT_EQ(NameAt(code, 2, ColumnOf(text, 2, "(i)"), scope, true), "out\ni");
+  // Not `std` (a qualifier), `move` or `f` (called): `x` and `y` may be read.
+  EXPECT_EQ(NameAt(code, 2, ColumnOf(text, 2, "(std"), scope, true), "q\nx\ny");
+  EXPECT_EQ(NameAt(code, 2, ColumnOf(text, 2, "();"), scope, true), "v");
+}
+
+TEST(AccessNameTest, AlternativesNeedTheOtherSitesWord) {
+  // The loop's `++i` unnamed: `out` is only a guess from the call's column.
+  EXPECT_EQ(AgreedName("out\ni", ""), "");
+  EXPECT_EQ(AgreedName("", "out\ni"), "");
+  EXPECT_EQ(AgreedName("out\ni", "i"), "i");          // the other site wrote `i`
+  EXPECT_EQ(AgreedName("out\ni", "out"), "out");      // `out.clear()`, `out = {}`
+  EXPECT_EQ(AgreedName("v\nx", "v[i]"), "v[…]");      // an element of it
+  EXPECT_EQ(AgreedName("out\ni", "total"), "");
+  // Two calls on the same object (`items.push_back(x)` in two threads): the object.
+  EXPECT_EQ(AgreedName("Queue::items\nx", "Queue::items\nx"), "Queue::items");
+  EXPECT_EQ(AgreedName("Queue::items\nx", "Queue::items\ny"), "Queue::items");
+  EXPECT_EQ(AgreedName("a\nx", "b\nx"), "");
+  // A member named at the other site by its class.
+  EXPECT_EQ(AgreedName("q\ncur", "FizzBuzz::cur"), "FizzBuzz::cur");
 }
 
 TEST(AccessNameTest, CommentsAndStringsAreNotCode) {
@@ -165,6 +224,12 @@ TEST(RaceNameTest, LocalCapturedByReference) { ExpectNamed("local_captured", "co
 TEST(RaceNameTest, VectorElement) { ExpectNamed("vector_element", "Grid::cells[k]"); }
 TEST(RaceNameTest, DequeMemberPushedWithoutALock) { ExpectNamed("deque_push", "Queue::items"); }
 TEST(RaceNameTest, FieldThroughAPointer) { ExpectNamed("pointer_field", "p->count"); }
+TEST(RaceNameTest, LoopIndexByReferenceIsNotTheContainerBesideIt) {
+  ExpectNamed("loop_index_by_reference", "plain memory (8 bytes)");
+}
+TEST(RaceNameTest, LoopIndexPushedByReferenceIsNotTheVector) {
+  ExpectNamed("index_pushed_by_reference", "plain memory (8 bytes)");
+}
 TEST(RaceNameTest, DereferencedPointerKeepsTheSizeWording) {
   ExpectNamed("deref_pointer", "plain memory (4 bytes)");
 }

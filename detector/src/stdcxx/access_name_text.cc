@@ -13,6 +13,7 @@ namespace lab::internal::stdcxx {
 namespace {
 
 constexpr std::size_t kNone = std::string::npos;
+constexpr char kOr = kNameAlternatives;
 
 bool IdentChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
@@ -355,6 +356,45 @@ std::string BaseName(const std::string& seg) {
   return seg.substr(0, cut);
 }
 
+// The words of the argument list whose `(` is at `open` that may name an object the
+// inlined call reads through a reference parameter (`i` of `out.push_back(i)`): every
+// identifier that is not a keyword, a called function's name or a qualifier (`std::`).
+std::vector<std::string> ArgumentWords(const std::string& c, std::size_t open) {
+  std::vector<std::string> words;
+  const std::size_t close = MatchForward(c, open, '(', ')');
+  if (close == kNone) return words;
+  for (std::size_t i = open + 1; i < close;) {
+    if (!IdentStart(c[i]) || (i > 0 && IdentChar(c[i - 1]))) {
+      ++i;
+      continue;
+    }
+    std::size_t e = i;
+    while (e < close && IdentChar(c[e])) ++e;
+    const std::string word = c.substr(i, e - i);
+    const std::size_t k = SkipSpace(c, e);
+    const bool called = At(c, k) == '(' || At(c, k) == '<';
+    const bool qualifier = At(c, k) == ':' && At(c, k + 1) == ':';
+    if (!Keyword(word) && word != "this" && !called && !qualifier &&
+        std::find(words.begin(), words.end(), word) == words.end()) {
+      words.push_back(word);
+    }
+    i = e;
+  }
+  return words;
+}
+
+// "FizzBuzz::cur" -> "cur", "p->count" -> "p", "v[…]" -> "v": the word a name starts with
+// in the source, for matching it against argument words.
+std::string HeadWord(const std::string& name) {
+  const std::size_t stop = name.find_first_of(".-[");
+  const std::string base = name.substr(0, stop);
+  const std::size_t colon = base.rfind("::");
+  return colon == std::string::npos ? base : base.substr(colon + 2);
+}
+
+// AgreedName for names without alternatives.
+std::string AgreedPlain(const std::string& a, const std::string& b);
+
 }  // namespace
 
 AccessScope ScopeOf(std::string_view demangled) {
@@ -435,7 +475,8 @@ std::string CodeOnly(std::string_view s) {
   return out;
 }
 
-std::string NameAt(const std::string& c, unsigned line, unsigned column, const AccessScope& scope) {
+std::string NameAt(const std::string& c, unsigned line, unsigned column, const AccessScope& scope,
+                   bool inlined_call) {
   if (line == 0 || column == 0) return "";
   std::size_t start = 0;
   for (unsigned l = 1; l < line; ++l) {
@@ -448,6 +489,7 @@ std::string NameAt(const std::string& c, unsigned line, unsigned column, const A
   if (pos >= eol) return "";
   const char ch = c[pos], next = At(c, pos + 1);
   Expr e;
+  std::vector<std::string> arguments;  // an inlined call's argument words (header)
   if (IdentStart(ch) && (pos == 0 || !IdentChar(c[pos - 1]))) {
     // A read at the identifier (`while (cur <= n)`, `p->count` at `count`): the
     // identifier must be the whole access, not a call or the start of a longer path.
@@ -479,11 +521,16 @@ std::string NameAt(const std::string& c, unsigned line, unsigned column, const A
     e = ParseBack(c, pos);  // an assignment: its left-hand side
   } else if (ch == '(') {
     // The call column of an inlined member (`q.push_back(x)`): the object it is called on.
+    // In the student's own row a `(` is no access of that object (header).
+    if (!inlined_call) return "";
     e = ParseBack(c, pos);
     if (e.begin == kNone || e.parts.empty() || e.parts.back()[0] == '[') return "";
     e.parts.pop_back();
+    arguments = ArgumentWords(c, pos);
   } else if (ch == ']') {
-    // The call column of an inlined operator[] (`v[i]`): the container it reads.
+    // The call column of an inlined operator[] (`v[i]`): the container it reads. The
+    // student's own row at `]` reads the index (`i` of `tasks[i]`, header): not named.
+    if (!inlined_call) return "";
     e = ParseBack(c, pos + 1);
     if (e.begin == kNone || e.parts.empty() || e.parts.back()[0] != '[') return "";
     e.parts.pop_back();
@@ -492,7 +539,10 @@ std::string NameAt(const std::string& c, unsigned line, unsigned column, const A
   }
   if (e.begin == kNone || e.head.empty()) return "";
   if (e.head == "this" && e.parts.empty()) return "";
-  return Render(c, e, scope, pos);
+  std::string name = Render(c, e, scope, pos);
+  if (name.empty()) return "";
+  for (const std::string& word : arguments) name += kOr + word;
+  return name;
 }
 
 std::string EnclosingClass(const std::string& c, unsigned line) {
@@ -523,6 +573,34 @@ std::string EnclosingClass(const std::string& c, unsigned line) {
 }
 
 std::string AgreedName(const std::string& a, const std::string& b) {
+  const std::size_t or_a = a.find(kOr), or_b = b.find(kOr);
+  if (or_a == std::string::npos && or_b == std::string::npos) return AgreedPlain(a, b);
+  // An inlined call with argument words (`out.push_back(i)`, header): the object only when
+  // the other site is a call on the same object too, or names the object; an argument
+  // word when the other site names it (`++i` named `i`); never on this site's word alone.
+  if (or_a != std::string::npos && or_b != std::string::npos) {
+    return AgreedPlain(a.substr(0, or_a), b.substr(0, or_b));
+  }
+  const std::string& alt = or_a != std::string::npos ? a : b;
+  const std::string& other = or_a != std::string::npos ? b : a;
+  if (other.empty()) return "";
+  const std::size_t cut = alt.find(kOr);
+  const std::string object = AgreedPlain(alt.substr(0, cut), other);
+  if (!object.empty()) return object;
+  const std::string head = HeadWord(other);
+  for (std::size_t at = cut; at != std::string::npos;) {
+    const std::size_t next = alt.find(kOr, at + 1);
+    if (alt.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1) == head) {
+      return other;
+    }
+    at = next;
+  }
+  return "";
+}
+
+namespace {
+
+std::string AgreedPlain(const std::string& a, const std::string& b) {
   if (a.empty()) return b;
   if (b.empty() || a == b) return a;
   auto strip = [](const std::string& s) {
@@ -548,5 +626,7 @@ std::string AgreedName(const std::string& a, const std::string& b) {
   if (is_element_of(sb, sa)) return sb;
   return "";
 }
+
+}  // namespace
 
 }  // namespace lab::internal::stdcxx

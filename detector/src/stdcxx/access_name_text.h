@@ -42,14 +42,25 @@ std::string CodeOnly(std::string_view source);
 // A bare identifier that the class of `scope` declares as a member, and that the function
 // does not declare as a local or parameter before the access, is qualified (`FizzBuzz::cur`);
 // any other identifier is named as written (a local captured by a lambda: `count`).
+// `inlined_call`: the column is the call site of an inlined std:: call the access is in
+// (access_names.h AccessKey). Only then does a `(` or `]` name the object the call is made on
+// (`q` of `q.push_back(1)`, `v` of `v[i]`): the student's own code at a `]` is the read of
+// an operand of the subscript (GCC puts the read of `i` in `tasks[i]` at its `]`), which
+// is not `tasks`, so it is not named. An inlined member call also reads the arguments it
+// takes by reference at that column (`out.push_back(i)` reads `i`): when the argument
+// list has words that may name an object, the result is the object followed by each word,
+// each after a kNameAlternatives (`out\ni`), for AgreedName to choose from; never show it.
+inline constexpr char kNameAlternatives = '\n';
 std::string NameAt(const std::string& code, unsigned line, unsigned column,
-                   const AccessScope& scope);
+                   const AccessScope& scope, bool inlined_call);
 
 // One name for a race from the names of its two sites ("" = unnamed): the same name; one
 // name when the other site has none (both accessed the same bytes); names that differ only
 // in their subscripts (`v[i]`, `v[j]`) as `v[…]`; a container and one of its elements
 // (`v`, `v[i]`) as `v[…]`; otherwise "" (two different names for the same bytes: neither
-// is trusted).
+// is trusted). A name with alternatives (NameAt) gives its object when the other site's
+// name agrees with that object or is such a name on the same object, the other site's name
+// when it is one of the argument words, else "": a call's column alone never decides.
 std::string AgreedName(const std::string& a, const std::string& b);
 
 }  // namespace lab::internal::stdcxx

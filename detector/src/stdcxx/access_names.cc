@@ -33,7 +33,7 @@ struct Key {
   const char* own_file;        // this key's copy of key.file (access_names.h)
   const char* name = nullptr;  // worked out on first use
 };
-using KeyTuple = std::tuple<const char*, std::uint32_t, std::uint32_t, const char*>;
+using KeyTuple = std::tuple<const char*, std::uint32_t, std::uint32_t, const char*, bool>;
 std::vector<Key>* g_keys;
 std::map<KeyTuple, std::uint32_t>* g_ids;
 std::map<const char*, std::uint32_t>* g_by_file;  // own_file -> id
@@ -96,7 +96,7 @@ std::uint32_t AccessKeyId(const AccessKey& key) {
     g_by_file = new std::map<const char*, std::uint32_t>;
   }
   auto [it, fresh] =
-      g_ids->try_emplace(KeyTuple{key.file, key.line, key.column, key.function}, 0);
+      g_ids->try_emplace(KeyTuple{key.file, key.line, key.column, key.function, key.inlined_call}, 0);
   if (fresh) {
     const std::size_t n = std::strlen(key.file) + 1;
     char* own = new char[n];  // kept for the process, as SiteRef requires
@@ -132,7 +132,7 @@ const char* AccessNameOfSite(const char* site_file) {
         key.decl_line != 0 && key.decl_path != nullptr && std::strcmp(key.decl_path, key.path) == 0) {
       scope.cls = EnclosingClass(code, key.decl_line);
     }
-    name = NameAt(code, key.line, key.column, scope);
+    name = NameAt(code, key.line, key.column, scope, key.inlined_call);
   }
   if (g_names == nullptr) g_names = new std::set<std::string>;
   k.name = g_names->insert(name).first->c_str();

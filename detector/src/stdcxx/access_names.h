@@ -20,11 +20,17 @@ namespace lab::internal::stdcxx {
 // report's text), `path` the same file to read (made absolute with the compilation
 // directory); `function` is the mangled linkage name of the function the access is in, or
 // its plain name ("main", "bump": internal linkage at -g1), declared at `decl_path`:
-// `decl_line` (0 if unknown). Every string must live for the process (interned, libdw's).
+// `decl_line` (0 if unknown). `inlined_call`: the line and column are the call site of an
+// inlined subroutine the access is in (DW_AT_call_line/column: `q.push_back(x)` at its `(`),
+// not the line table's own row of the student's code; the two can share a column (`tasks[i]`:
+// the read of `i` is the row's at `]`, the read of `tasks` inside the inlined operator[] has
+// its call column at `]` too) and say different things (access_name_text.h NameAt).
+// Every string must live for the process (interned, libdw's).
 struct AccessKey {
   const char* file = nullptr;
   const char* path = nullptr;
   std::uint32_t line = 0, column = 0;
+  bool inlined_call = false;
   const char* function = nullptr;
   const char* decl_path = nullptr;
   std::uint32_t decl_line = 0;
@@ -38,7 +44,8 @@ const char* AccessSiteFile(std::uint32_t id);
 
 // The name for the key whose file pointer is `site_file` ("FizzBuzz::cur", "p->count",
 // "q"), or "" (any other pointer, a source that cannot be read, text no rule of
-// access_name_text.h understands). Stable for the process.
+// access_name_text.h understands), or a name with alternatives (NameAt) for AgreedName
+// to settle; never shown as it is. Stable for the process.
 const char* AccessNameOfSite(const char* site_file);
 
 }  // namespace lab::internal::stdcxx

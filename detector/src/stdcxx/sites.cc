@@ -320,8 +320,9 @@ Resolved Resolve(std::uintptr_t pc) {
     Dwarf_Attribute cd;
     if (dwarf_attr(cu, DW_AT_comp_dir, &cd) != nullptr) comp_dir = dwarf_formstring(&cd);
   }
+  // `inlined_call`: the line is the call site of an inlined subroutine (AccessKey).
   auto consider = [&r, comp_dir](const char* file, std::uint32_t line, std::uint32_t column,
-                                 Dwarf_Die* scope) {
+                                 Dwarf_Die* scope, bool inlined_call) {
     if (file == nullptr || line == 0) return false;
     if (r.owner == Owner::kUnknown || r.owner == Owner::kSystem) {
       const Owner o = OwnerOfFile(file);
@@ -335,6 +336,7 @@ Resolved Resolve(std::uintptr_t pc) {
       k.path = AbsolutePath(file, comp_dir);
       k.line = line;
       k.column = column;
+      k.inlined_call = inlined_call;
       DescribeScope(scope, comp_dir, &k);
       const std::uint32_t key = AccessKeyId(k);
       r.site = SiteRef{key != 0 ? AccessSiteFile(key) : f, line};
@@ -351,7 +353,7 @@ Resolved Resolve(std::uintptr_t pc) {
   const char* file = dwfl_lineinfo(line, nullptr, &lineno, &colno, nullptr, nullptr);
   Dwarf_Die* own_scope = !chain.empty() ? &chain.back() : have_fn ? &fn : nullptr;
   if (consider(file, static_cast<std::uint32_t>(lineno > 0 ? lineno : 0),
-               static_cast<std::uint32_t>(colno > 0 ? colno : 0), own_scope)) {
+               static_cast<std::uint32_t>(colno > 0 ? colno : 0), own_scope, false)) {
     return r;
   }
   if (!have_fn) return r;
@@ -373,7 +375,7 @@ Resolved Resolve(std::uintptr_t pc) {
     }
     const char* cfile = dwarf_filesrc(files, fidx, nullptr, nullptr);
     if (consider(cfile, static_cast<std::uint32_t>(cline), static_cast<std::uint32_t>(ccol),
-                 i >= 2 ? &chain[i - 2] : &fn)) {
+                 i >= 2 ? &chain[i - 2] : &fn, true)) {
       break;
     }
   }

@@ -1,0 +1,13 @@
+#include <functional>
+#include <thread>
+#include <vector>
+
+std::vector<int> gather(std::vector<std::function<int()>> tasks) {
+  std::vector<int> results(tasks.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    threads.emplace_back([&] { results[i] = tasks[i](); });  // BUG: i by reference
+  }
+  for (auto& t : threads) t.join();
+  return results;
+}
