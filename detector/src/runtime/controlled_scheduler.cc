@@ -566,7 +566,8 @@ void ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteR
   rest(self, s, write, site);
 }
 
-void ControlledScheduler::Block(ThreadState* self) {
+// Inlined into Park, its one caller.
+[[gnu::always_inline]] inline void ControlledScheduler::Block(ThreadState* self) {
   if (aborting_) {
     // A destructor blocking while the schedule is unwound: give the fiber up.
     if (std::uncaught_exceptions() == 0) ThrowRunAborted();
@@ -581,6 +582,16 @@ void ControlledScheduler::Block(ThreadState* self) {
     ReturnToOs();
   }
 }
+
+bool ControlledScheduler::Park(ThreadState* self, ObjectState* obj) {
+  Block(self);  // inlined: one frame
+  self->waiting_on.store(nullptr, std::memory_order_relaxed);
+  self->wait_kind = WaitKind::kNone;
+  const bool woke = !self->timed_out;
+  if (!woke) RemoveWaiter(obj, self);
+  return woke;
+}
+
 
 void ControlledScheduler::Spawn(ThreadState* t) {
   strategy_->OnThreadCreated(t->tid);
