@@ -12,6 +12,7 @@
 
 #include "lock_ops.h"
 
+#include "controlled_point.h"
 #include "lock_internal.h"
 #include "wait_for_graph.h"
 
@@ -196,12 +197,13 @@ bool SpinAcquire(ObjectState* s, ThreadState* self) {
 // lock() in a controlled run (one OS thread runs every fiber): LockImpl without a timeout
 // in one frame. A free Mutex or RLock is taken here with LockAfterPoint's steps in its
 // order (lock-order edges, owner, recursion, then OnAcquired's: clock, site, held entry);
-// LockSlow's free-run switches, the optional timeout and OnAcquired's own call fall away
-// (~35 instructions a lock). A held lock, a SharedMutex and a wait go to LockAfterPoint.
+// LockSlow's free-run switches, the optional timeout, OnAcquired's own call and
+// ControlledPoint's frame (the scheduler's Point is inlined here) fall away. A held lock,
+// a SharedMutex and a wait go to LockAfterPoint.
 [[gnu::noinline]] void LockControlled(ThreadState* self, ObjectState* s, Loc loc) {
   Enter(self, s);
   const SiteRef site = Fix(self, loc);
-  ControlledPoint(self, OpCode::kLock, s, site, nullptr);
+  self->run->sched->Point(self, OpCode::kLock, s, site);  // inlined (controlled_point.h)
   if (s->kind == ObjKind::kSharedMutex || s->owner.load(std::memory_order_relaxed) != nullptr) {
     LockAfterPoint(self, s, site, std::nullopt);
     return;
@@ -445,7 +447,7 @@ std::string UnlockNotOwnerAdvice(const ObjectState* s) {
   ThreadState* self = Self();
   Enter(self, s);
   SiteRef site = Fix(self, loc);
-  Point(self, OpCode::kUnlock, s, site);
+  PointInline(self, OpCode::kUnlock, s, site);
   ThreadState* owner = s->owner.load();
   if (owner == nullptr) {
     RtGuard g;
