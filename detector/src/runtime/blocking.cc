@@ -19,16 +19,16 @@
 namespace lab::internal {
 namespace {
 
+// Free runs: how long a thread waits before it looks for a stall again.
+constexpr auto kStallRecheck = std::chrono::milliseconds(250);
+
+}  // namespace
+
 void RemoveWaiter(ObjectState* obj, ThreadState* t) {
   if (obj == nullptr) return;
   auto it = std::find(obj->waiters.begin(), obj->waiters.end(), t);
   if (it != obj->waiters.end()) obj->waiters.erase(it);
 }
-
-// Free runs: how long a thread waits before it looks for a stall again.
-constexpr auto kStallRecheck = std::chrono::milliseconds(250);
-
-}  // namespace
 
 namespace {
 
@@ -81,10 +81,9 @@ namespace {
   return woke;
 }
 
-}  // namespace
-
-bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, RtGuard& g,
-             std::optional<Nanos> timeout) {
+// BlockOn's every case: a free run, or a wait that may close a cycle (the deadlock check).
+[[gnu::noinline]] bool BlockOnGeneral(ThreadState* self, ObjectState* obj, WaitKind kind,
+                                      SiteRef site, RtGuard& g, std::optional<Nanos> timeout) {
   Run* run = self->run;
   // waiting_on is read by cycle checks, under the runtime lock in free runs and on this OS
   // thread in controlled runs: there a relaxed store (a mov, not an xchg) is enough.
@@ -102,51 +101,77 @@ bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, R
     CheckDeadlock(self, obj, kind, site, g);
   }
 
-  bool woke = true;
   if (controlled) {
     run->sched->SetState(self, ThreadState::Sched::kBlocked);
     self->timed_out = false;
     self->spurious = false;
     self->wake_at_ns = timeout ? run->sched->now_ns() + std::max<std::int64_t>(0, timeout->count())
                                : -1;
-    run->sched->Block(self);
-    woke = !self->timed_out;
-  } else {
-    woke = ParkFree(self, run, g, timeout);
+    return run->sched->Park(self, obj);
   }
-  if (controlled) {
-    self->waiting_on.store(nullptr, std::memory_order_relaxed);
-  } else {
-    self->waiting_on.store(nullptr);
-  }
+  const bool woke = ParkFree(self, run, g, timeout);
+  self->waiting_on.store(nullptr);
   self->wait_kind = WaitKind::kNone;
   if (!woke) RemoveWaiter(obj, self);
   return woke;
 }
 
-void Wake(ThreadState* t) {
+}  // namespace
+
+// The common case, a controlled run's wait that cannot close a cycle, makes no frame here:
+// BlockOnGeneral's steps for it, in its order, the parking and what follows it being the
+// scheduler's Park (one frame for BlockOn and Block, ~25 instructions a block).
+bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, RtGuard& g,
+             std::optional<Nanos> timeout) {
+  Run* run = self->run;
+  if (run->mode != RunMode::kControlled ||
+      (!timeout.has_value() && !NoCyclePossible(self, obj, kind))) {
+    return BlockOnGeneral(self, obj, kind, site, g, timeout);
+  }
+  self->wait_kind = kind;
+  self->wait_site.file = site.file;  // field by field (SiteRef's padding)
+  self->wait_site.line = site.line;
+  self->timed_wait = timeout.has_value();
+  self->woken = false;
+  self->waiting_on.store(obj, std::memory_order_relaxed);
+  ControlledScheduler* const sched = run->sched;
+  sched->SetState(self, ThreadState::Sched::kBlocked);
+  self->timed_out = false;
+  self->spurious = false;
+  self->wake_at_ns = timeout ? sched->now_ns() + std::max<std::int64_t>(0, timeout->count()) : -1;
+  return sched->Park(self, obj);
+}
+
+namespace {
+// Wake, inlined into WakeOne and WakeAll (a call per woken thread less); the free run's
+// notify stays out of line.
+[[gnu::noinline]] void NotifyParked(ThreadState* t) { t->park_cv.notify_one(); }
+[[gnu::always_inline]] inline void WakeInline(ThreadState* t) {
   Run* run = t->run;
   t->woken = true;
   run->progress++;
   if (run->mode == RunMode::kControlled) {
     run->sched->MakeRunnable(t);
   } else {
-    t->park_cv.notify_one();
+    NotifyParked(t);
   }
 }
+}  // namespace
+
+void Wake(ThreadState* t) { WakeInline(t); }
 
 void WakeOne(ObjectState* obj) {
   if (obj->waiters.empty()) return;
   ThreadState* t = obj->waiters.front();
   obj->waiters.erase(obj->waiters.begin());
-  Wake(t);
+  WakeInline(t);
 }
 
 void WakeAll(ObjectState* obj) {
   // Wake only marks threads runnable (or notifies their park_cv): it never touches the
   // list, so the list is walked in place and cleared, keeping its capacity (a swap into a
   // local vector freed it, and every later wait on a condition variable allocated again).
-  for (ThreadState* t : obj->waiters) Wake(t);
+  for (ThreadState* t : obj->waiters) WakeInline(t);
   obj->waiters.clear();
 }
 

@@ -1,6 +1,7 @@
 // controlled_scheduler.cc — see controlled_scheduler.h.
 #include "controlled_scheduler.h"
 #include "scenario_end.h"
+#include "controlled_point.h"
 
 #include <cxxabi.h>
 
@@ -9,9 +10,6 @@
 #include <cstdlib>
 #include <exception>
 #include <typeinfo>
-#if defined(__SSE2__) && defined(__x86_64__)
-#include <emmintrin.h>
-#endif
 
 #include "wait_for_graph.h"
 
@@ -226,26 +224,6 @@ RunStats ControlledScheduler::Stats() const {
   return s;
 }
 
-// Inlined into every caller: it runs once per step and is a handful of stores.
-[[gnu::always_inline]] inline void ControlledScheduler::Record(ThreadState* t, OpCode op,
-                                                               const ObjectState* obj,
-                                                               SiteRef site, bool preempted,
-                                                               const char* note,
-                                                               const ObjectState* lock) {
-  // Event i lives at i % kTraceRing (a power of two: a mask, no wrap-around test).
-  RawEvent& e = trace_[trace_total_ & (kTraceRing - 1)];
-  e.tid = t->tid;
-  e.op = op;
-  e.preempted = preempted;
-  e.obj = obj;
-  // Field by field: a copy of the whole SiteRef (its padding too) went through the stack.
-  e.site.file = site.file;
-  e.site.line = site.line;
-  e.vtime = now_ns_;
-  e.note = note;
-  e.lock = lock;
-  ++trace_total_;
-}
 
 void ControlledScheduler::FiberEntry(ThreadState* t) {
   bool unwound = false;
@@ -293,34 +271,6 @@ void ControlledScheduler::ReportLivelock() {
   EndRun();
 }
 
-[[gnu::always_inline]] inline void ControlledScheduler::PointNoted(ThreadState* self, OpCode op,
-                                                                   ObjectState* obj, SiteRef site,
-                                                                   ObjectState* lock,
-                                                                   const char* note) {
-  // Every call this path makes is a tail call (the rare cases and the fiber switch are out
-  // of line, each finishing the point itself): nothing is kept live across a call, and the
-  // rare cases' code is off the common path (2.5M fewer instructions in 3000 schedules of
-  // the bounded buffer; GCC still saves callee-saved registers when the choice needs them).
-  if (aborting_) [[unlikely]] return PointWhileAborting(self);
-  // One writer (this OS thread), one reader (the watchdog): no locked add needed.
-  steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  ++step_count_;
-  Record(self, op, obj, site, false, note, lock);
-  if (point_hooks_ || step_count_ > opt_.step_budget) [[unlikely]] {
-    return PointGeneral(self, op, obj);
-  }
-  if (opt_.fair_spinning && UpdatePollWindow(self, op, obj)) [[unlikely]] {
-    return PointSpinChange(self);
-  }
-  // Reschedule's inline path covers the thread that is alone at its point; otherwise that
-  // case is cut short here.
-  if (fast_path_ && spinning_bits_ == 0) return Reschedule<true>(self);
-  if (!self->spinning && AloneAtPoint(self)) {
-    ++slots_[self->tid].points;  // what Reschedule would do: count the point, go on
-    return;
-  }
-  RescheduleSlowAtPoint(self);
-}
 
 void ControlledScheduler::PointWhileAborting(ThreadState* self) {
   if (++abort_steps_ > kAbortStepLimit) {
@@ -390,92 +340,7 @@ void ControlledScheduler::SwitchAtPoint(std::uint32_t next_tid) {
   AfterPointSwitch();
 }
 
-namespace {
 
-// Operations a polling loop repeats without changing anything another thread waits for:
-// reads, failed or undone lock attempts, yields. (An RMW may be a test-and-set spin lock's
-// attempt; a loop of RMWs that do change state only gets switched away from more often.)
-// (A bit set over the op codes: one shift and test at every step.)
-constexpr std::uint64_t OpBit(OpCode op) { return std::uint64_t{1} << static_cast<unsigned>(op); }
-constexpr std::uint64_t kPollOps =
-    OpBit(OpCode::kAtomicLoad) | OpBit(OpCode::kRead) | OpBit(OpCode::kIsSet) |
-    OpBit(OpCode::kYield) | OpBit(OpCode::kTryLock) | OpBit(OpCode::kTryAcquire) |
-    OpBit(OpCode::kTryLockShared) | OpBit(OpCode::kLock) | OpBit(OpCode::kUnlock) |
-    OpBit(OpCode::kLockShared) | OpBit(OpCode::kUnlockShared) | OpBit(OpCode::kAtomicRmw);
-static_assert(static_cast<unsigned>(OpCode::kTryLockShared) < 64, "op codes fit the bit set");
-bool IsPollOp(OpCode op) {
-  return static_cast<unsigned>(op) < 64 && ((kPollOps >> static_cast<unsigned>(op)) & 1) != 0;
-}
-
-// Repeats of one polling operation (or of one of a loop's few: load, yield; or lock, read,
-// unlock, yield) before the thread counts as busy-waiting. Far more than a bounded spin
-// such as libstdc++'s before it parks a std::atomic::wait (16 loads, 4 yields), which runs as the strategy decides: its bugs
-// (a waiter that parks before the store and is never notified) need it to run on. Only a
-// spin that goes on and on is scheduled fairly (and, under DPOR, ends the claim of
-// exhaustiveness: see Reschedule).
-constexpr int kPollsBeforeYield = 100;
-
-// ThreadState::poll_key's entry for `op` on `obj`.
-std::uintptr_t PollKey(OpCode op, const ObjectState* obj) {
-  return (reinterpret_cast<std::uintptr_t>(obj) << 5) + static_cast<std::uintptr_t>(op) + 1;
-}
-
-// Whether `key` is one of the thread's last kPollWindow polling keys. Half the steps of a
-// run are polling operations (a Shared read, a lock, an unlock), and a loop of eight
-// compare-and-or took ~50 instructions there; with SSE2 the eight 64-bit compares are
-// four 32-bit vector compares, each lane pair and-ed with its swapped self (a 64-bit key
-// is equal only when both halves are).
-[[gnu::always_inline]] inline bool AnyPollKeyIs(const std::uintptr_t (&keys)[ThreadState::kPollWindow],
-                                                std::uintptr_t key) {
-#if defined(__SSE2__) && defined(__x86_64__)
-  static_assert(ThreadState::kPollWindow == 8 && sizeof(std::uintptr_t) == 8,
-                "four vectors of two keys");
-  const __m128i k = _mm_set1_epi64x(static_cast<long long>(key));
-  const auto eq64 = [&](int i) {  // keys i and i + 1: all ones where a key equals `key`
-    const __m128i eq =
-        _mm_cmpeq_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(keys + i)), k);
-    return _mm_and_si128(eq, _mm_shuffle_epi32(eq, 0xB1));
-  };
-  const __m128i any = _mm_or_si128(_mm_or_si128(eq64(0), eq64(2)), _mm_or_si128(eq64(4), eq64(6)));
-  return _mm_movemask_epi8(any) != 0;
-#else
-  bool repeat = false;
-  for (const std::uintptr_t k : keys) repeat |= k == key;
-  return repeat;
-#endif
-}
-
-}  // namespace
-
-static_assert((ThreadState::kPollWindow & (ThreadState::kPollWindow - 1)) == 0,
-              "the poll ring's index wraps with a mask");
-
-[[gnu::always_inline]] inline bool ControlledScheduler::UpdatePollWindow(ThreadState* self,
-                                                                         OpCode op,
-                                                                         const ObjectState* obj) {
-  if (!IsPollOp(op)) {
-    // What this step changed (a post, a store, an unlock) may end another thread's spin.
-    spin_owed_bits_ = spinning_bits_;
-    if (self->poll_repeats != 0 || self->poll_key[0] != 0) {
-      self->poll_repeats = 0;
-      for (auto& k : self->poll_key) k = 0;
-      self->poll_pos = 0;
-    }
-    return self->spinning;  // its wait is over
-  }
-  const std::uintptr_t key = PollKey(op, obj);
-  // A repeat of any of the last kPollWindow polling operations: a loop such as
-  // `lock; read flag; unlock; yield` (four keys) repeats each of its steps.
-  const bool repeat = AnyPollKeyIs(self->poll_key, key);
-  self->poll_repeats = repeat ? self->poll_repeats + 1 : 0;
-  self->poll_key[self->poll_pos] = key;
-  // poll_pos is in [0, kPollWindow), a power of two: a mask (the signed % took five
-  // instructions more at every polling step).
-  self->poll_pos = (self->poll_pos + 1) & (ThreadState::kPollWindow - 1);
-  // Once spinning, every polling step of the loop keeps it so, until the thread does
-  // something else (its wait is over).
-  return !self->spinning && self->poll_repeats >= kPollsBeforeYield;
-}
 
 void ControlledScheduler::SetSpinning(ThreadState* self, bool spinning) {
   self->spinning = spinning;
@@ -532,11 +397,6 @@ bool ControlledScheduler::AnyTimedWaiter() const {
   return false;
 }
 
-[[gnu::always_inline]] inline void ControlledScheduler::Point(ThreadState* self, OpCode op,
-                                                              ObjectState* obj, SiteRef site,
-                                                              ObjectState* lock) {
-  PointNoted(self, op, obj, site, lock, nullptr);
-}
 
 void ControlledScheduler::Say(ThreadState* self, std::string_view words, SiteRef site) {
   const char* kept = aborting_ ? nullptr : words_.emplace_back(words).c_str();
@@ -555,7 +415,24 @@ void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef sit
   self->run->sched->Point(self, op, obj, site, lock);
 }
 
-void ControlledScheduler::Block(ThreadState* self) {
+// The point inlined here too, and FastTrack's common case after it: one frame per access
+// instead of SharedBegin's and ControlledPoint's (~25 instructions an access).
+void ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteRef site,
+                            SharedAccessRest rest) {
+  self->run->sched->Point(self, write ? OpCode::kWrite : OpCode::kRead, s, site);
+  // This thread runs again. Without an access cost, the inline rules decide most accesses
+  // (true: applied, no race); anything else is `rest`'s, which applies the full rules
+  // (the inline ones again first: false changed nothing).
+  if (self->run->shared_access_cost_ns <= 0 &&
+      (write ? s->history.TryWriteFast(self->tid, self->vc, site, 0)
+             : s->history.TryReadFast(self->tid, self->vc, site, 0))) {
+    return;
+  }
+  rest(self, s, write, site);
+}
+
+// Inlined into Park, its one caller.
+[[gnu::always_inline]] inline void ControlledScheduler::Block(ThreadState* self) {
   if (aborting_) {
     // A destructor blocking while the schedule is unwound: give the fiber up.
     if (std::uncaught_exceptions() == 0) ThrowRunAborted();
@@ -570,6 +447,16 @@ void ControlledScheduler::Block(ThreadState* self) {
     ReturnToOs();
   }
 }
+
+bool ControlledScheduler::Park(ThreadState* self, ObjectState* obj) {
+  Block(self);  // inlined: one frame
+  self->waiting_on.store(nullptr, std::memory_order_relaxed);
+  self->wait_kind = WaitKind::kNone;
+  const bool woke = !self->timed_out;
+  if (!woke) RemoveWaiter(obj, self);
+  return woke;
+}
+
 
 void ControlledScheduler::Spawn(ThreadState* t) {
   strategy_->OnThreadCreated(t->tid);
@@ -683,82 +570,6 @@ void ControlledScheduler::PassPlainAccesses() {
   recorder_.ClearPlain();
 }
 
-template <bool kAtPoint>
-[[gnu::always_inline]] inline void ControlledScheduler::Reschedule(ThreadState* self) {
-  // The common case of a run of the random strategy, without spinners and with at most 64
-  // threads, on the bit sets alone: the options are never listed, the strategy draws
-  // inline, and only the chosen option's tid is worked out. Exactly what RescheduleFrom
-  // does for that case (the same options in the same order, the same draws, the same
-  // records), only shorter: tests/scheduler_fast_path_test.cc compares the two. (Listing
-  // the options into small_tids_ and indexing by the pick, without the branches on the
-  // pick below, measured the same CPU time here for 1% more instructions.)
-  // kAtPoint (PointNoted's inline path): every call is a tail call that finishes the point
-  // (AfterPointSwitch), and the choice log has room before anything is drawn (else the
-  // general path, which makes the same choice, grows it).
-  if (!fast_path_ || spinning_bits_ != 0) [[unlikely]] {
-    return kAtPoint ? RescheduleSlowAtPoint(self) : RescheduleSlow(self);
-  }
-  if (kAtPoint && choice_end_ == choice_limit_) [[unlikely]] return RescheduleSlowAtPoint(self);
-  const std::uint32_t self_tid = self->tid;
-  Slot* const slots = slots_.data();  // fast_path_: every tid < 64 <= slots_.size()
-  const std::uint32_t self_point = slots[self_tid].points++;
-  const bool self_can_run = !self->finished && self->sched == ThreadState::Sched::kRunnable;
-  const std::uint64_t others = runnable_bits_ & ~(std::uint64_t{1} << self_tid);
-  if (!self_can_run && others == 0) [[unlikely]] {
-    return kAtPoint ? RescheduleFromAtPoint(self, self_point) : RescheduleFrom(self, self_point);
-  }
-  int nr = self_can_run ? 1 : 0;
-  for (std::uint64_t b = others; b != 0; b &= b - 1) ++nr;
-  const std::uint64_t waiters = opt_.spurious_wakeups ? cv_waiter_bits_ : 0;
-  int ns = 0;
-  for (std::uint64_t b = waiters; b != 0; b &= b - 1) ++ns;
-  int pick = 0;
-  std::uint32_t next_tid;
-  if (nr + ns > 1) {
-    pick = random_->PickOf(nr, ns);
-    // Option `pick`: self first (when it can go on), the other runnable threads in tid
-    // order, then the condition-variable waiters in tid order.
-    if (pick == 0 && self_can_run) {
-      next_tid = self_tid;
-    } else {
-      std::uint64_t b = others;
-      int k = pick - (self_can_run ? 1 : 0);
-      if (pick >= nr) {
-        b = waiters;
-        k = pick - nr;
-      }
-      for (; k > 0; --k) b &= b - 1;
-      next_tid = static_cast<std::uint32_t>(__builtin_ctzll(b));
-    }
-    if (kAtPoint) {
-      *choice_end_++ = ChoiceRecord{self_tid, self_point, next_tid, pick, nr, self_can_run};
-    } else {
-      AddChoice({self_tid, self_point, next_tid, pick, nr, self_can_run});
-    }
-  } else {
-    next_tid = self_can_run ? self_tid : static_cast<std::uint32_t>(__builtin_ctzll(others));
-  }
-  if (pick >= nr) [[unlikely]] {
-    // Never a preemption (pick is past the runnable options).
-    if (kAtPoint) return SpuriousAtPoint(self, next_tid, self_can_run);
-    WakeSpuriously(slots[next_tid].thread, self_can_run);
-  }
-  if (next_tid == self_tid) return;  // the running thread goes on: no switch
-  if (self_can_run && pick < nr) {
-    ++preemptions_;
-    if (trace_total_ > 0) trace_[(trace_total_ - 1) & (kTraceRing - 1)].preempted = true;
-  }
-  if (kAtPoint) return SwitchAtPoint(next_tid);
-  // SwitchTo, from the slot: the next thread's ThreadState is not touched here.
-  ThreadState* const prev = current_;
-  ThreadState* const next = slots[next_tid].thread;
-  if (prev == next) return;
-  current_ = next;
-  SetSelf(next);
-  slots[next_tid].started = true;
-  SwitchFiber(prev != nullptr ? static_cast<Fiber*>(prev->fiber) : pool_->OsFiber(),
-              slots[next_tid].fiber);
-}
 
 void ControlledScheduler::WakeSpuriously(ThreadState* next, bool from_runnable) {
   // The running thread could have gone on: the step of its last row has not happened yet

@@ -89,7 +89,12 @@ class ControlledScheduler {
   // its replay token do not change. `words` is a static string.
   void TraceRow(ThreadState* self, const char* words, const ObjectState* obj, SiteRef site);
   // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
-  void Block(ThreadState* self);
+  // Park's first part (inlined there).
+  inline void Block(ThreadState* self);
+  // BlockOn's controlled end (blocking.cc), `self` set up to wait for `obj` as above: Block,
+  // then the wait's end (waiting for nothing; off `obj`'s waiters when it timed out).
+  // Returns whether it was woken (not timed out).
+  bool Park(ThreadState* self, ObjectState* obj);
   // Inline: Wake (blocking.cc) calls it for every thread a notify or an unlock wakes.
   void MakeRunnable(ThreadState* t) {
     SetState(t, ThreadState::Sched::kRunnable);
@@ -360,6 +365,9 @@ class ControlledScheduler {
   std::uint64_t time_jumps_ = 0;
   bool redundant_ = false;
 };
+
+// Takes `t` off `obj`'s waiters (a wait that timed out); blocking.cc.
+void RemoveWaiter(ObjectState* obj, ThreadState* t);
 
 // The scheduler of the calling OS thread's current controlled run, or null.
 ControlledScheduler* ActiveScheduler();

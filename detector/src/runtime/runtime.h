@@ -631,6 +631,13 @@ inline void Enter(ThreadState* self, ObjectState* s) {
 // `lock`: for a condition-variable wait, the lock the wait gives up (recorded in the trace).
 void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,
                      ObjectState* lock);
+// A lab::Shared access of a controlled run whose object is in the run and whose site is
+// fixed (SharedBegin's common case): ControlledPoint, then FastTrack's inline rules, in
+// one frame (controlled_scheduler.cc); `rest(self, s, write, site)` finishes every other
+// access (the sync layer's: its cost, the full rules, the report of a race).
+using SharedAccessRest = void (*)(ThreadState* self, ObjectState* s, bool write, SiteRef site);
+void ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteRef site,
+                            SharedAccessRest rest);
 void NoisePoint(ThreadState* self);
 extern std::atomic<bool> g_stress_noise;
 inline void Point(ThreadState* self, OpCode op, ObjectState* obj, SiteRef site,

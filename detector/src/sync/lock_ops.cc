@@ -12,6 +12,7 @@
 
 #include "lock_ops.h"
 
+#include "controlled_point.h"
 #include "lock_internal.h"
 #include "wait_for_graph.h"
 
@@ -142,12 +143,9 @@ bool SpinAcquire(ObjectState* s, ThreadState* self) {
   return false;
 }
 
-// Blocking exclusive acquisition; `timeout` for try_lock_for. Returns false on timeout.
-[[gnu::noinline]] bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
-  ThreadState* self = Self();
-  Enter(self, s);
-  SiteRef site = Fix(self, loc);
-  Point(self, OpCode::kLock, s, site);
+// LockImpl after its scheduling point (LockControlled's general case too).
+[[gnu::noinline]] bool LockAfterPoint(ThreadState* self, ObjectState* s, SiteRef site,
+                                      std::optional<Nanos> timeout) {
   if (s->owner.load() == self) {
     if (s->kind == ObjKind::kRLock) {
       s->recursion++;
@@ -185,6 +183,44 @@ bool SpinAcquire(ObjectState* s, ThreadState* self) {
 
   // SharedMutex, exclusive (shared_mutex.cc).
   return LockSharedMutexExclusive(self, s, site, timeout);
+}
+
+// Blocking exclusive acquisition; `timeout` for try_lock_for. Returns false on timeout.
+[[gnu::noinline]] bool LockImpl(ObjectState* s, const Loc& loc, std::optional<Nanos> timeout) {
+  ThreadState* self = Self();
+  Enter(self, s);
+  SiteRef site = Fix(self, loc);
+  Point(self, OpCode::kLock, s, site);
+  return LockAfterPoint(self, s, site, timeout);
+}
+
+// lock() in a controlled run (one OS thread runs every fiber): LockImpl without a timeout
+// in one frame. A free Mutex or RLock is taken here with LockAfterPoint's steps in its
+// order (lock-order edges, owner, recursion, then OnAcquired's: clock, site, held entry);
+// LockSlow's free-run switches, the optional timeout, OnAcquired's own call and
+// ControlledPoint's frame (the scheduler's Point is inlined here) fall away. A held lock,
+// a SharedMutex and a wait go to LockAfterPoint.
+[[gnu::noinline]] void LockControlled(ThreadState* self, ObjectState* s, Loc loc) {
+  Enter(self, s);
+  const SiteRef site = Fix(self, loc);
+  self->run->sched->Point(self, OpCode::kLock, s, site);  // inlined (controlled_point.h)
+  if (s->kind == ObjKind::kSharedMutex || s->owner.load(std::memory_order_relaxed) != nullptr) {
+    LockAfterPoint(self, s, site, std::nullopt);
+    return;
+  }
+  if (!self->held.empty()) AddLockOrderEdges(self, s, site);
+  s->owner.store(self, std::memory_order_relaxed);  // TakeOwner, controlled
+  s->recursion = 1;
+  Acquire(self, s);
+  s->acquired_site = site;
+  LockOrderGraph::Node node;
+  if (s->lo_node_valid) [[likely]] {
+    node = s->lo_node;
+  } else {
+    RtGuard g;  // a no-op in a controlled run, as in OnAcquired
+    node = NodeOf(self->run, s, 0);
+  }
+  PushHeld(self, s, site, false, false, node);
 }
 
 }  // namespace
@@ -310,7 +346,12 @@ void LockOp(ObjectState* s, Loc loc) {
   // about 2 ns per lock+unlock here (measured, x86-64: 1.34x -> about 1.2x std::mutex
   // uncontended). A held lock fails the CAS instead and goes to LockSlow, as it did from
   // the test.
-  if (self == nullptr || !FastFree(self, s)) return LockSlow(s, loc);
+  if (self == nullptr || !FastFree(self, s)) {
+    if (self != nullptr && self->run->mode == RunMode::kControlled) {
+      return LockControlled(self, s, loc);
+    }
+    return LockSlow(s, loc);
+  }
   const SiteRef site = SiteRef::From(loc);
   // The last site's file is a student's (Fix never records another): most calls come from
   // the same file as the previous one and skip the file-class cache.
@@ -406,7 +447,7 @@ std::string UnlockNotOwnerAdvice(const ObjectState* s) {
   ThreadState* self = Self();
   Enter(self, s);
   SiteRef site = Fix(self, loc);
-  Point(self, OpCode::kUnlock, s, site);
+  PointInline(self, OpCode::kUnlock, s, site);
   ThreadState* owner = s->owner.load();
   if (owner == nullptr) {
     RtGuard g;

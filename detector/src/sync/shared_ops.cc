@@ -53,13 +53,8 @@ void ReportRace(ThreadState* self, ObjectState* s, SiteRef site, bool write,
   AddFinding(std::move(f));
 }
 
-}  // namespace
-
-void SharedBegin(ObjectState* s, bool write, const Loc& loc) {
-  ThreadState* self = Self();
-  Enter(self, s);
-  SiteRef site = Fix(self, loc);
-  Point(self, write ? OpCode::kWrite : OpCode::kRead, s, site);
+// A Shared access after its scheduling point: its cost, then the race check.
+void SharedAfterPoint(ThreadState* self, ObjectState* s, bool write, SiteRef site) {
   Run* run = self->run;
   if (run->shared_access_cost_ns > 0) {
     RtGuard g;
@@ -71,6 +66,37 @@ void SharedBegin(ObjectState* s, bool write, const Loc& loc) {
   auto race = write ? s->history.OnWrite(self->tid, self->vc, site)
                     : s->history.OnRead(self->tid, self->vc, site);
   if (race) ReportRace(self, s, site, write, *race);
+}
+
+// Every access SharedBegin's common case does not take: a free run, an object new to the
+// run, a site in a file the cache does not know as the student's (Fix's rules).
+[[gnu::noinline]] void SharedBeginGeneral(ObjectState* s, bool write, const Loc& loc) {
+  ThreadState* self = Self();
+  Enter(self, s);
+  SiteRef site = Fix(self, loc);
+  Point(self, write ? OpCode::kWrite : OpCode::kRead, s, site);
+  SharedAfterPoint(self, s, write, site);
+}
+
+}  // namespace
+
+// The common case of a controlled run makes no frame here: Enter has nothing to do (the
+// object is in the run), Fix's rule for a known student file is to record it as the last
+// site, and the rest is a tail call (ControlledSharedAccess: the point and the inline rules).
+void SharedBegin(ObjectState* s, bool write, const Loc& loc) {
+  ThreadState* const self = PeekSelf();
+  if (self != nullptr && s != nullptr) [[likely]] {
+    Run* const run = self->run;
+    if (run->mode == RunMode::kControlled && s->gen == run->gen) {
+      const SiteRef site = SiteRef::From(loc);
+      if (KnownStudentFile(site.file)) {
+        self->last_site.file = site.file;  // field by field (SiteRef's padding)
+        self->last_site.line = site.line;
+        return ControlledSharedAccess(self, s, write, site, &SharedAfterPoint);
+      }
+    }
+  }
+  SharedBeginGeneral(s, write, loc);
 }
 
 void SharedEnd(ObjectState* s, bool write) {

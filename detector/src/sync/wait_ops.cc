@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "controlled_point.h"
 #include "controlled_scheduler.h"
 #include "runtime.h"
 #include "wait_for_graph.h"
@@ -39,7 +40,7 @@ bool CondWaitOp(ObjectState* cv, ObjectState* lock, bool owns, Nanos timeout, bo
   Enter(self, cv);
   Enter(self, lock);
   SiteRef site = Fix(self, loc);
-  Point(self, OpCode::kWait, cv, site, lock);
+  PointInline(self, OpCode::kWait, cv, site, lock);
   const bool holds = lock != nullptr && owns && lock->owner.load() == self;
   RtGuard g;
   if (!holds) {
@@ -113,7 +114,7 @@ void CondNotifyOp(ObjectState* cv, bool all, const Loc& loc) {
   ThreadState* self = Self();
   Enter(self, cv);
   SiteRef site = Fix(self, loc);
-  Point(self, all ? OpCode::kNotifyAll : OpCode::kNotify, cv, site);
+  PointInline(self, all ? OpCode::kNotifyAll : OpCode::kNotify, cv, site);
   RtGuard g;
   Release(self, cv);
   if (all) WakeAll(cv);
