@@ -6,12 +6,13 @@ extern __thread char lab_student_tls_begin_bss;
 [[gnu::used]] __thread char lab_student_tls_end_data = 1;  // .tdata
 [[gnu::used]] __thread char lab_student_tls_end_bss = 0;   // .tbss
 
-// The calling OS thread's ranges: out[0..1] .tdata [lo, hi), out[2..3] .tbss [lo, hi).
-// A marker's own byte lies at the edge of a range: never written, harmless to copy.
+// The calling OS thread's ranges: out[0..1] .tdata [lo, hi), out[2..3] .tbss [lo, hi),
+// the bytes strictly between the markers (empty when the submission has no thread_local:
+// then nothing is switched at all).
 void lab_student_tls_ranges(char** out) {
-  out[0] = &lab_student_tls_begin_data;
+  out[0] = &lab_student_tls_begin_data + 1;
   out[1] = &lab_student_tls_end_data;
-  out[2] = &lab_student_tls_begin_bss;
+  out[2] = &lab_student_tls_begin_bss + 1;
   out[3] = &lab_student_tls_end_bss;
 }
 }
