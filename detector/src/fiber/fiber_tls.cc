@@ -81,6 +81,7 @@ void SwapFiberTls(Fiber* from, Fiber* to) {
   const char* load = to->tls_saved && to->tls_copy ? to->tls_copy.get() : t.initial;
   std::size_t at = 0;
   for (int i = 0; i < 2; ++i) {
+    if (t.len[i] == 0) continue;  // often: a submission's thread_locals are all in .tbss
     std::memcpy(from->tls_copy.get() + at, t.lo[i], t.len[i]);
     std::memcpy(t.lo[i], load + at, t.len[i]);
     at += t.len[i];
