@@ -77,8 +77,12 @@ void InitFiberTls() {
 
 void SwapFiberTls(Fiber* from, Fiber* to) {
   FiberTls& t = fiber_tls;
+  // A fiber's buffer is made before it first runs, so a switch away from it (which may be
+  // in a signal handler: ControlledScheduler::AbandonFromSignal) never allocates; only the
+  // OS context's first switch away makes its own.
+  if (!to->tls_copy) to->tls_copy = std::make_unique<char[]>(t.total);
   if (!from->tls_copy) from->tls_copy = std::make_unique<char[]>(t.total);
-  const char* load = to->tls_saved && to->tls_copy ? to->tls_copy.get() : t.initial;
+  const char* load = to->tls_saved ? to->tls_copy.get() : t.initial;
   std::size_t at = 0;
   for (int i = 0; i < 2; ++i) {
     if (t.len[i] == 0) continue;  // often: a submission's thread_locals are all in .tbss
