@@ -121,9 +121,12 @@ CommandParts BuildCommand(const CompileRequest& in, const ResolvedLab& lab) {
   // entry (after the C runtime's own), ahead of any the submission adds (runner_main.cc).
   c.first = {"-Wl,--whole-archive", lib_main, "-Wl,--no-whole-archive"};
   if (std_dialect) {
+    // The thread_local markers (detector/src/fiber/fiber_tls.h): the submission's object
+    // between them, nothing else, so its .tdata and .tbss lie between theirs.
+    c.first.insert(c.first.end() - 1, LAB_TLS_BEGIN);
     // Whole: pthread_cond_wait and pthread_create are referenced only by libstdc++.so,
     // after the archive would have been scanned.
-    l.insert(l.end(), {"-Wl,--whole-archive", lib_std, "-Wl,--no-whole-archive"});
+    l.insert(l.end(), {"-Wl,--whole-archive", LAB_TLS_END, lib_std, "-Wl,--no-whole-archive"});
   }
   // Whole archives: every object of the lab is linked, so a submission that defines a
   // function of the lab's (lab::spec::Fail, lab::internal::ReportFinding, with the rest of

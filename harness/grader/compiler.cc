@@ -196,7 +196,8 @@ CompileResult CompileImpl(const CompileRequest& in) {
   }
   const std::string no_libtsan = LAB_NO_LIBTSAN_DIR;
   if (std_dialect) {
-    for (const std::string& needed : {lib_std, no_libtsan + "/libtsan.so"}) {
+    for (const std::string& needed :
+         {lib_std, no_libtsan + "/libtsan.so", std::string(LAB_TLS_BEGIN), std::string(LAB_TLS_END)}) {
       if (!IsRegularFile(needed)) return setup("lab is not built: run make (missing " + needed + ")");
     }
   }
@@ -313,7 +314,10 @@ CompileResult CompileImpl(const CompileRequest& in) {
   sb.readonly_paths = include_dirs;
   sb.readonly_paths.insert(sb.readonly_paths.end(),
                            {lib_lab, lib_spec, lib_main, DirName(Canonical(cxx))});
-  if (std_dialect) sb.readonly_paths.insert(sb.readonly_paths.end(), {lib_std, no_libtsan});
+  if (std_dialect) {
+    sb.readonly_paths.insert(sb.readonly_paths.end(),
+                             {lib_std, no_libtsan, LAB_TLS_BEGIN, LAB_TLS_END});
+  }
   if (!pch_dir.empty()) sb.readonly_paths.push_back(pch_dir);
   sb.limits.cpu_seconds = in.time_limit_s;
   sb.limits.wall_seconds = in.time_limit_s;

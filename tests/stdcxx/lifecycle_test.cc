@@ -22,8 +22,11 @@ struct Outcome {
   std::string output;
 };
 
-Outcome RunScenario(const std::string& scenario, int schedules, const std::string& extra = "") {
-  const std::string cmd = std::string(LAB_LIFECYCLE_SCENARIOS) + " " + scenario + " " +
+// `program`: stdcxx_lifecycle, or stdcxx_lifecycle_tls (linked with the grader's
+// thread_local markers).
+Outcome RunScenario(const std::string& scenario, int schedules, const std::string& extra = "",
+                    const char* program = LAB_LIFECYCLE_SCENARIOS) {
+  const std::string cmd = std::string(program) + " " + scenario + " " +
                           std::to_string(schedules) + " " + extra + " 2>&1";
   Outcome o;
   FILE* p = popen(cmd.c_str(), "r");
@@ -350,6 +353,47 @@ TEST(StdLifecycle, AThreadLocalOfMainAloneIsFine) {
   ASSERT_EQ(o.status, 0) << Dump(o);
   EXPECT_EQ(o.schedules, 100) << Dump(o);
   EXPECT_TRUE(o.findings.empty()) << Dump(o);
+}
+
+// Linked as the grader links a submission (the thread_local markers around its object),
+// each lab thread has its own thread_locals.
+Outcome RunTls(const std::string& scenario, int schedules, const std::string& extra = "") {
+  return RunScenario(scenario, schedules, extra, LAB_LIFECYCLE_TLS_SCENARIOS);
+}
+
+TEST(StdLifecycle, EachThreadCountsItsOwnThreadLocal) {
+  for (const char* strategy : {"random", "pct"}) {
+    const Outcome o = RunTls("thread_local_counter", 200, strategy);
+    ASSERT_EQ(o.status, 0) << Dump(o);
+    EXPECT_EQ(o.schedules, 200) << Dump(o);
+    EXPECT_TRUE(o.findings.empty()) << strategy << "\n" << Dump(o);
+  }
+}
+
+TEST(StdLifecycle, ThreadLocalObjectsAreBuiltAndDestroyedPerThread) {
+  // std::string, std::vector and std::map thread_locals: each thread's own, each
+  // destroyed once at its thread's end on its own contents (the scenario checks).
+  const Outcome o = RunTls("thread_local_objects", 300);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  EXPECT_EQ(o.schedules, 300) << Dump(o);
+  EXPECT_TRUE(o.findings.empty()) << Dump(o);
+}
+
+TEST(StdLifecycle, APlainRaceBesideAThreadLocalIsFoundAndReplays) {
+  const Outcome o = RunTls("thread_local_and_race", 300);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  ASSERT_EQ(o.findings.size(), 1u) << Dump(o);
+  const std::string& f = o.findings[0];
+  EXPECT_EQ(f.rfind("data-race|", 0), 0u) << f;
+  EXPECT_NE(f.find("g_plain_hits"), std::string::npos) << f;
+  EXPECT_EQ(f.find("tl_hits"), std::string::npos) << f;
+  EXPECT_NE(f.find(Line("plain-race")), std::string::npos) << f;
+  ASSERT_EQ(o.replays.size(), 1u) << Dump(o);
+  // The token reproduces the same race, and only it.
+  const Outcome again = RunTls("thread_local_and_race", 1, "replay " + o.replays[0]);
+  ASSERT_EQ(again.status, 0) << Dump(again);
+  ASSERT_EQ(again.findings.size(), 1u) << Dump(again);
+  EXPECT_EQ(again.findings[0], f) << Dump(again);
 }
 
 // ---- free runs: real time ----

@@ -49,6 +49,7 @@ std::size_t PageSize() {
 }  // namespace
 
 FiberPool::FiberPool(std::size_t stack_size) : stack_size_(stack_size) {
+  InitFiberTls();
 #ifdef LAB_FIBER_TSAN
   os_.tsan_fiber = __tsan_get_current_fiber();
 #endif
@@ -146,6 +147,7 @@ void FiberPool::ReleaseSlow(Fiber* f) {
   delete static_cast<ucontext_t*>(f->sp);
 #endif
   f->sp = nullptr;
+  f->tls_saved = false;
   if (f->entry) f->entry = nullptr;
   f->entry_fn = nullptr;
   f->next_free = free_head_;
@@ -167,6 +169,7 @@ void FiberPool::Abandon(Fiber* f) {
 #ifndef LAB_FIBER_INLINE_SWITCH
 void SwitchFiber(Fiber* from, Fiber* to) {
   if (from == to) return;
+  if (fiber_tls.on) [[unlikely]] SwapFiberTls(from, to);
 #ifdef LAB_FIBER_TSAN
   __tsan_switch_to_fiber(to->tsan_fiber, 0);
 #endif

@@ -10,7 +10,10 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <vector>
+
+#include "fiber_tls.h"
 
 namespace lab::internal {
 
@@ -27,6 +30,10 @@ struct Fiber {
   void* entry_a = nullptr;
   void* entry_b = nullptr;
   Fiber* next_free = nullptr;    // the pool's list of released fibers (FiberPool)
+  // The student's thread_local bytes while switched out (fiber_tls.h); not saved: the
+  // fiber starts from the initial image.
+  std::unique_ptr<char[]> tls_copy;
+  bool tls_saved = false;
 };
 
 // LAB_FIBER_TSAN: built with ThreadSanitizer (every switch is announced to it).
@@ -84,6 +91,7 @@ class FiberPool {
 #ifdef LAB_FIBER_INLINE_SWITCH
     if (f == nullptr || f == &os_) return;
     f->sp = nullptr;
+    f->tls_saved = false;
     if (f->entry) f->entry = nullptr;
     f->entry_fn = nullptr;
     f->next_free = free_head_;
@@ -130,6 +138,7 @@ class FiberPool {
 #if defined(LAB_FIBER_INLINE_SWITCH)
 inline void SwitchFiber(Fiber* from, Fiber* to) {
   if (from == to) return;
+  if (fiber_tls.on) [[unlikely]] SwapFiberTls(from, to);
   lab_fiber_switch(&from->sp, to->sp);
 }
 #else

@@ -16,6 +16,10 @@
 #include "runtime.h"
 #include "wait_for_graph.h"
 
+// Defined by liblab_std (stdcxx/thread_local_dtors.cc): `run` false forgets `t`'s
+// registered thread_local destructors, true runs them (newest first).
+extern "C" [[gnu::weak]] void lab_thread_local_dtors(lab::internal::ThreadState* t, bool run);
+
 namespace lab::internal {
 namespace {
 
@@ -240,8 +244,13 @@ void OnThreadExit(ThreadState* self) {
 
 // Runs a lab thread's function: an escaping exception is a finding, not std::terminate.
 void RunThreadBody(ThreadState* t) {
+  // A controlled run's destructors of the student's thread_locals (liblab_std, when
+  // linked: stdcxx/thread_local_dtors.cc): forgotten at the start (a reused state of an
+  // ended schedule), run when the body returns, on the thread's own copy.
+  if (lab_thread_local_dtors != nullptr) lab_thread_local_dtors(t, false);
   try {
     t->fn();
+    if (lab_thread_local_dtors != nullptr) lab_thread_local_dtors(t, true);
   } catch (const DeadlockError&) {
     // Library policy kThrow: already reported.
   } catch (const std::exception& e) {

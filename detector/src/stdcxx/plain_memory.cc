@@ -192,7 +192,7 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
   // they can neither race nor hide a race of the student's.
   SiteRef site;
   if (!StudentAccess(pc, &site)) return;
-  CheckThreadLocal(self, addr, pc);  // a student's thread_local: refused (controlled runs)
+  if (CheckThreadLocal(self, addr, pc)) return;  // a student's thread_local (controlled runs)
   const std::uint32_t step = Account(self, addr, size, write);
   CheckCells(self, addr, size, write, site, step);
 }

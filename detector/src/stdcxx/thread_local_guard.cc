@@ -112,7 +112,8 @@ void OnThreadLocalAccess(ThreadState* self, std::uintptr_t addr, std::uintptr_t 
               "thread, where every thread_local would be one variable shared by all of "
               "them, so the run was stopped instead of judging a program it cannot run "
               "faithfully; keep per-thread state in a local variable or pass it to the "
-              "thread";
+              "thread (a submission graded by `lab check` is linked so that each thread "
+              "has its own thread_locals; this program was built without that)";
   f.threads = {self->name};
   if (!var.empty()) f.objects = {var};
   f.sites = {ToSource(site)};
