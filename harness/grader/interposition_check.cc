@@ -2,6 +2,7 @@
 #include "interposition_check.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <elf.h>
 
 #include <cstdint>
@@ -77,6 +78,43 @@ void AddArchiveSymbols(const std::string& path, std::unordered_set<std::string>*
   out->insert(it->second.begin(), it->second.end());
 }
 
+bool IsSanitizerRuntime(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  return base.starts_with("libtsan") || base.starts_with("libasan") ||
+         base.starts_with("libubsan") || base.starts_with("liblsan");
+}
+
+// The first loaded shared object, sanitizer runtimes and the executable left out, that
+// exports `name`; "" when none does.
+std::string NonSanitizerExporting(const std::string& name) {
+  std::vector<std::string> paths;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* out) {
+        if (info->dlpi_name != nullptr && info->dlpi_name[0] != '\0') {
+          static_cast<std::vector<std::string>*>(out)->push_back(info->dlpi_name);
+        }
+        return 0;
+      },
+      &paths);
+  for (const std::string& path : paths) {
+    if (IsSanitizerRuntime(path)) continue;
+    void* h = dlopen(path.c_str(), RTLD_LAZY | RTLD_NOLOAD);
+    if (h == nullptr) continue;
+    // dlsym on a handle searches that object and its dependencies: name the one it found.
+    void* sym = dlsym(h, name.c_str());
+    Dl_info where{};
+    std::string found;
+    if (sym != nullptr && dladdr(sym, &where) != 0 && where.dli_fname != nullptr &&
+        !IsSanitizerRuntime(where.dli_fname)) {
+      found = where.dli_fname;
+    }
+    dlclose(h);
+    if (!found.empty()) return found;
+  }
+  return "";
+}
+
 // The shared object that exports `name` in the grader's process; "" when none does (or the
 // grader's own executable does).
 std::string LibraryExporting(const std::string& name) {
@@ -89,6 +127,13 @@ std::string LibraryExporting(const std::string& name) {
     return "";
   }
   std::string lib = where.dli_fname;
+  // A grader built with a sanitizer has its runtime first in line (libtsan defines memcmp
+  // and friends to intercept them); the program a submission becomes does not load it
+  // (`--tsan` aside), so the library to name is the next loaded one that exports `name`.
+  if (IsSanitizerRuntime(lib)) {
+    const std::string other = NonSanitizerExporting(name);
+    if (!other.empty()) lib = other;
+  }
   const std::size_t slash = lib.rfind('/');
   return slash == std::string::npos ? lib : lib.substr(slash + 1);
 }
