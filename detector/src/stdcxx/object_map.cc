@@ -219,6 +219,74 @@ ObjectState* ObjectAtSlow(const void* addr, ObjKind kind, std::uintptr_t pc,
   return s;
 }
 
+namespace {
+
+// Whether `s`, the object at an address whose stamp was overwritten, stays the object
+// there (object_map.h StampedObjectAt): one of an earlier schedule, or one still held or
+// waited for.
+bool KeepsAddress(ObjectState* s) {
+  const Run* run = CurrentRun();
+  RtGuard g;
+  if (s->gen != run->gen) return true;
+  return s->owner.load() != nullptr || s->readers > 0 || !s->waiters.empty() ||
+         s->held_refs.load() > 0;
+}
+
+// Makes `fresh` the object at `addr`; returns the one it replaces (none expected: the
+// caller holds the address's stamp claim and found none) or null.
+ObjectState* InsertObject(const void* addr, ObjectState* fresh) {
+  if (g_stale_count.load(std::memory_order_relaxed) != 0) TakeStale(addr);  // see BindObject
+  Stripe& st = StripeOf(addr);
+  st.lock();
+  ObjectState*& slot = st.map[addr];
+  ObjectState* old = slot;
+  slot = fresh;
+  if (old != nullptr) g_object_version.fetch_add(1, std::memory_order_acq_rel);
+  st.unlock();
+  if (old == nullptr) NoteAddr(addr);
+  return old;
+}
+
+}  // namespace
+
+ObjectState* StampedObjectAtSlow(const void* addr, std::size_t stamp_at, ObjKind kind,
+                                 std::uintptr_t pc, const char* std_type) {
+  std::uint64_t* const word = StampWord(addr, stamp_at);
+  for (;;) {
+    ObjectState* s = FindObject(addr);
+    std::uint64_t seen = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+    if (s != nullptr && seen == StampOf(s)) {
+      ObjectMetAgain(s, pc);
+      return s;
+    }
+    // Not (or no longer) marked: the thread whose claim replaces the bytes decides; any
+    // other waits for its stamp and looks again. Nothing in between is a scheduling point
+    // (one OS thread runs a controlled run: no fiber switch while the claim is held).
+    if (seen == kStampClaimed ||
+        !__atomic_compare_exchange_n(word, &seen, kStampClaimed, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+      __builtin_ia32_pause();
+      continue;
+    }
+    s = FindObject(addr);  // under the claim: what the map holds now
+    if (s != nullptr && KeepsAddress(s)) {
+      __atomic_store_n(word, StampOf(s), __ATOMIC_RELEASE);
+      ObjectMetAgain(s, pc);
+      return s;
+    }
+    InLab in_lab;
+    if (s != nullptr) {
+      // A new object was constructed over `s`: its lock-order node, clock and name end.
+      if (ObjectState* gone = ForgetObject(addr)) DeleteObject(gone, LocFor(pc));
+    }
+    ObjectState* fresh = NewStdObject(kind, std_type != nullptr ? std_type : StdTypeOf(kind),
+                                      GlobalName(addr), LocFor(pc));
+    if (ObjectState* old = InsertObject(addr, fresh)) DeleteObject(old, LocFor(pc));
+    __atomic_store_n(word, StampOf(fresh), __ATOMIC_RELEASE);
+    return fresh;
+  }
+}
+
 ObjectState* ForgetObject(const void* addr) {
   Stripe& st = StripeOf(addr);
   st.lock();

@@ -7,8 +7,18 @@
 // (pthread_cond_destroy, pthread_mutex_destroy: std::condition_variable's destructor) and
 // otherwise for the process; the runtime brings its dynamic state into each new run
 // (Touch), so a stack address reused by the next schedule starts clean.
-// Simplification (documented in the README): within one run, a std::mutex destroyed
-// without a destroy call and another created at the same address share the lab object.
+// A std::mutex, std::shared_mutex or pthread_cond_t has a trivial destructor (or none the
+// program must call): nothing tells the lab it died, and a new one constructed at the same
+// address (a stack slot of the next call, a malloc'ed or placement-new'ed block, an
+// optional's emplace) would inherit its lab object, lock-order edges and name. Those types
+// leave their memory to the lab (it implements them itself), so the lab marks the object:
+// a stamp (StampOf) in 8 bytes of its memory that glibc never uses for it
+// (StampedObjectAt). Any constructor or pthread_*_init writes those bytes (zeros, or
+// glibc's memset), so a lookup that no longer finds the stamp knows a new object lives at
+// the address and gives it a new lab object (see StampedObjectAtSlow for the exceptions).
+// Other objects (std::atomic, spinlocks, sem_t, barriers) have no such bytes: theirs is
+// kept until a destroy call or an explicit init (BindObject), or the block operator new
+// hands out again (ForgetObjectsIn).
 #pragma once
 
 #include <atomic>
@@ -84,6 +94,50 @@ inline ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc,
   }
   return ObjectAtSlow(addr, kind, pc, std_type);
 }
+// The stamp of `s`: never 0 (a constructor's bytes) nor kStampClaimed.
+inline constexpr std::uint64_t kStampMagic = 0x1ab5'7a3b'0000'0005ull;
+inline constexpr std::uint64_t kStampClaimed = 0x1ab5'c1a1'4ed0'0002ull;
+inline std::uint64_t StampOf(const ObjectState* s) {
+  return reinterpret_cast<std::uintptr_t>(s) ^ kStampMagic;
+}
+inline std::uint64_t* StampWord(const void* addr, std::size_t stamp_at) {
+  return reinterpret_cast<std::uint64_t*>(
+      const_cast<char*>(static_cast<const char*>(addr)) + stamp_at);
+}
+// The object at `addr` from this thread's front when its stamp (at byte `stamp_at` of the
+// object, 8-aligned) is still in memory; null otherwise (StampedObjectAtSlow decides).
+inline ObjectState* StampedFront(const void* addr, std::size_t stamp_at) {
+  const ObjectFrontSlot& front = ObjectFrontOf(addr);
+  if (front.addr == addr &&
+      front.version == g_object_version.load(std::memory_order_acquire) &&
+      __atomic_load_n(StampWord(addr, stamp_at), __ATOMIC_RELAXED) == StampOf(front.s))
+      [[likely]] {
+    return front.s;
+  }
+  return nullptr;
+}
+// ObjectAt for an object whose type leaves 8 bytes at `stamp_at` to the lab (see the top).
+// When the bytes no longer hold the stamp of the object the map has, the memory was
+// constructed again: a new lab object is made for it, unless the old one is still held or
+// waited for (a lock overwritten while locked: undefined behaviour; it stays, as before),
+// or belongs to an earlier schedule of a controlled run (every schedule constructs its
+// locals again; Touch starts the object afresh and ObjectMetAgain renames it), which are
+// stamped again and kept.
+ObjectState* StampedObjectAtSlow(const void* addr, std::size_t stamp_at, ObjKind kind,
+                                 std::uintptr_t pc, const char* std_type);
+inline ObjectState* StampedObjectAt(const void* addr, std::size_t stamp_at, ObjKind kind,
+                                    std::uintptr_t pc, const char* std_type = nullptr) {
+  if (ObjectState* s = StampedFront(addr, stamp_at)) [[likely]] {
+    ObjectMetAgain(s, pc);
+    return s;
+  }
+  return StampedObjectAtSlow(addr, stamp_at, kind, pc, std_type);
+}
+// Marks `addr` as `s`'s (after BindObject: an explicit pthread_rwlock_init).
+inline void StampObject(const void* addr, std::size_t stamp_at, const ObjectState* s) {
+  __atomic_store_n(StampWord(addr, stamp_at), StampOf(s), __ATOMIC_RELAXED);
+}
+
 // Forgets `addr`; returns its object (the caller deletes it) or null.
 ObjectState* ForgetObject(const void* addr);
 // Fresh memory from operator new: the objects the map still has in [begin, begin + size)

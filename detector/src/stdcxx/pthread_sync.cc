@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 #include "no_throw.h"
@@ -34,8 +35,20 @@ ObjKind KindOf(const pthread_mutex_t* m) {
                                                               : ObjKind::kMutex;
 }
 
+// Where the lab marks a pthread mutex or condition variable it knows (object_map.h
+// StampedObjectAt): bytes glibc leaves alone for them (a normal mutex's robust-list link,
+// a condition variable's group signals: the lab implements both itself) and that
+// PTHREAD_*_INITIALIZER, std::mutex's constructor and pthread_*_init all zero.
+constexpr std::size_t kMutexStamp = offsetof(pthread_mutex_t, __data.__list.__next);
+constexpr std::size_t kCondStamp = offsetof(pthread_cond_t, __data.__g_signals);
+static_assert(kMutexStamp % 8 == 0 && kMutexStamp + 8 <= sizeof(pthread_mutex_t));
+static_assert(kCondStamp % 8 == 0 && kCondStamp + 8 <= sizeof(pthread_cond_t));
+
 ObjectState* MutexObject(pthread_mutex_t* m, std::uintptr_t pc) {
-  return ObjectAt(m, KindOf(m), pc);
+  return StampedObjectAt(m, kMutexStamp, KindOf(m), pc);
+}
+ObjectState* CondObject(pthread_cond_t* c, std::uintptr_t pc) {
+  return StampedObjectAt(c, kCondStamp, ObjKind::kCondVar, pc);
 }
 
 // A PTHREAD_MUTEX_ERRORCHECK mutex (pthread_mutexattr_settype) has defined answers where a
@@ -67,7 +80,7 @@ Nanos Remaining(clockid_t clock, const timespec* abstime) {
 int CondWait(pthread_cond_t* c, pthread_mutex_t* m, bool timed, Nanos timeout,
              std::uintptr_t pc) {
   InLab in_lab;
-  ObjectState* cv = ObjectAt(c, ObjKind::kCondVar, pc);
+  ObjectState* cv = CondObject(c, pc);
   ObjectState* lock = MutexObject(m, pc);
   const bool woke = NoThrow([&] { return CondWaitOp(cv, lock, /*owns=*/true, timeout, timed, LocFor(pc)); });
   return woke ? 0 : ETIMEDOUT;
@@ -160,7 +173,7 @@ int pthread_cond_signal(pthread_cond_t* c) {
   if (IsRawCall(nullptr)) return Real().cond_signal(c);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
-  NoThrow([&] { CondNotifyOp(ObjectAt(c, ObjKind::kCondVar, pc), false, LocFor(pc)); });
+  NoThrow([&] { CondNotifyOp(CondObject(c, pc), false, LocFor(pc)); });
   return 0;
 }
 
@@ -168,7 +181,7 @@ int pthread_cond_broadcast(pthread_cond_t* c) {
   if (IsRawCall(nullptr)) return Real().cond_broadcast(c);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
-  NoThrow([&] { CondNotifyOp(ObjectAt(c, ObjKind::kCondVar, pc), true, LocFor(pc)); });
+  NoThrow([&] { CondNotifyOp(CondObject(c, pc), true, LocFor(pc)); });
   return 0;
 }
 

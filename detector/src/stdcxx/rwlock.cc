@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 #include "no_throw.h"
@@ -34,12 +35,17 @@ const char* RwType(std::uintptr_t pc) {
   return CalledFromSystemHeader(pc) ? "std::shared_mutex" : "pthread_rwlock_t";
 }
 
+// Where the lab marks an rwlock it knows (object_map.h StampedObjectAt): glibc's unused
+// __pad2, zeroed by PTHREAD_RWLOCK_INITIALIZER (std::shared_mutex) and pthread_rwlock_init.
+constexpr std::size_t kRwStamp = offsetof(pthread_rwlock_t, __data.__pad2);
+static_assert(kRwStamp % 8 == 0 && kRwStamp + 8 <= sizeof(pthread_rwlock_t));
+
 ObjectState* RwObject(pthread_rwlock_t* rw, std::uintptr_t pc) {
-  if (ObjectState* s = FindObject(rw)) [[likely]] {
+  if (ObjectState* s = StampedFront(rw, kRwStamp)) [[likely]] {
     ObjectMetAgain(s, pc);
     return s;
   }
-  return ObjectAtSlow(rw, ObjKind::kSharedMutex, pc, RwType(pc));
+  return StampedObjectAtSlow(rw, kRwStamp, ObjKind::kSharedMutex, pc, RwType(pc));
 }
 
 // A timed shared lock. The runtime has no timed LockSharedOp, so the attempt is a
@@ -88,6 +94,7 @@ int pthread_rwlock_init(pthread_rwlock_t* rw, const pthread_rwlockattr_t* attr) 
   InLab in_lab;
   ObjectState* s = NewStdObject(ObjKind::kSharedMutex, RwType(pc), GlobalName(rw), LocFor(pc));
   if (ObjectState* old = BindObject(rw, s)) NoThrow([&] { DeleteObject(old, LocFor(pc)); });
+  StampObject(rw, kRwStamp, s);
   return 0;
 }
 
