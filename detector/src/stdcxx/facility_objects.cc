@@ -12,9 +12,22 @@ namespace lab::internal::stdcxx {
 namespace {
 
 // One map per kind of object (a stack address may hold a semaphore in one run and a
-// barrier in the next). Spin lock: see object_map.cc.
+// barrier in the next): [1] barriers, [2] latches; semaphores are g_sems below. Spin lock:
+// see object_map.cc.
 std::atomic<bool> g_busy{false};
 std::unordered_map<const volatile void*, ObjectState*>* g_objects[3];
+
+// A std::counting_semaphore's count as the lab left it (facility_objects.h
+// AfterFacilityAtomic), per address: `s` is the semaphore there now. Its count changes only
+// through the atomics the lab runs under the runtime lock, so a count that differs from
+// `last` there was stored by something else: the constructor of a new semaphore at the
+// address (a stack slot or a block used again). Entries are never erased (stable).
+struct SemEntry {
+  ObjectState* s = nullptr;
+  int last = 0;
+  std::uint64_t gen = 0;  // the run `last` belongs to (0: none yet)
+};
+std::unordered_map<const volatile void*, SemEntry>* g_sems;
 
 struct SpinGuard {
   SpinGuard() {
@@ -47,6 +60,80 @@ ObjectState* ObjectFor(int map, const volatile void* addr, ObjKind kind, const c
   return s;
 }
 
+SemEntry* FindSem(const volatile void* addr) {
+  SpinGuard g;
+  if (g_sems == nullptr) g_sems = new std::unordered_map<const volatile void*, SemEntry>;
+  auto it = g_sems->find(addr);
+  return it == g_sems->end() ? nullptr : &it->second;
+}
+
+SemEntry* SemEntryFor(const volatile void* addr, std::uintptr_t pc, int initial) {
+  if (SemEntry* e = FindSem(addr)) return e;
+  const Loc decl = LocFor(pc);
+  ObjectState* fresh = NewStdObject(ObjKind::kSemaphore, "std::counting_semaphore",
+                                    GlobalName(const_cast<const void*>(addr)), decl, initial);
+  SemEntry* e;
+  bool inserted;
+  {
+    SpinGuard g;
+    auto it = g_sems->try_emplace(addr).first;
+    inserted = it->second.s == nullptr;
+    if (inserted) it->second.s = fresh;
+    e = &it->second;
+  }
+  if (!inserted) NoThrow([&] { DeleteObject(fresh, decl); });  // another thread won
+  return e;
+}
+
+// Whether a thread of `run` holds a permit of `s` (sem_held): its semaphore stays.
+bool PermitsHeld(const Run* run, const ObjectState* s) {
+  for (const auto& t : run->threads) {
+    for (const ObjectState* h : t->sem_held) {
+      if (h == s) return true;
+    }
+  }
+  return false;
+}
+
+int CountAt(const volatile void* addr) {
+  return __atomic_load_n(static_cast<const volatile int*>(addr), __ATOMIC_SEQ_CST);
+}
+
+// The semaphore at `e`, a new one when the count was stored since the lab's last operation
+// on it in this run (a new std::counting_semaphore constructed there): its own lock-order
+// node and permits (`initial`: the count now), so a pool of three permits at a stack slot
+// does not make the one-permit gate constructed there next a non-gate. The old one stays
+// while a thread holds a permit of it or waits on it (held lists point at it).
+ObjectState* CurrentSemaphore(ThreadState* self, SemEntry* e, const volatile void* addr,
+                              std::uintptr_t pc) {
+  Run* run = self->run;
+  ObjectState* old;
+  int now;
+  {
+    RtGuard g;
+    old = e->s;
+    if (e->gen != run->gen || old->gen != run->gen) return old;  // its first use in this run
+    now = CountAt(addr);
+    if (now == e->last || PermitsHeld(run, old) || !old->waiters.empty()) return old;
+  }
+  ObjectState* fresh =
+      NewStdObject(ObjKind::kSemaphore, "std::counting_semaphore",
+                   GlobalName(const_cast<const void*>(addr)), LocFor(pc), now < 0 ? 0 : now);
+  ObjectState* gone = fresh;
+  {
+    RtGuard g;
+    // Another thread may have renewed it, or operated on it, meanwhile.
+    if (e->s == old && e->gen == run->gen && CountAt(addr) != e->last) {
+      e->s = fresh;
+      e->last = CountAt(addr);
+      gone = old;
+    }
+  }
+  NoThrow([&] { DeleteObject(gone, LocFor(pc)); });
+  RtGuard g;
+  return e->s;
+}
+
 }  // namespace
 
 ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const volatile void* addr,
@@ -59,8 +146,7 @@ ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const vo
       return nullptr;
     case StdFacility::kSemAcquire:
     case StdFacility::kSemRelease: {
-      ObjectState* s = ObjectFor(0, addr, ObjKind::kSemaphore, "std::counting_semaphore", pc,
-                                 value_before);
+      ObjectState* s = CurrentSemaphore(self, SemEntryFor(addr, pc, value_before), addr, pc);
       if (s->gen != self->run->gen) {
         // The first operation of this run on the semaphore: its count now is the count it
         // was constructed with (objects outlive runs; a stack address is reused).
@@ -78,8 +164,16 @@ ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const vo
   return nullptr;
 }
 
-void AfterFacilityAtomic(ThreadState* self, StdFacility facility, ObjectState* s, bool wrote) {
-  if (s == nullptr || !wrote) return;
+void AfterFacilityAtomic(ThreadState* self, StdFacility facility, ObjectState* s,
+                         const volatile void* addr, bool wrote) {
+  if (s == nullptr) return;
+  if (facility == StdFacility::kSemAcquire || facility == StdFacility::kSemRelease) {
+    if (SemEntry* e = FindSem(addr)) {  // the count as this operation left it
+      e->last = CountAt(addr);
+      e->gen = self->run->gen;
+    }
+  }
+  if (!wrote) return;
   auto& held = self->sem_held;
   if (facility == StdFacility::kSemAcquire) {
     // The CAS of _S_do_try_acquire succeeded: one permit taken (its load writes nothing).

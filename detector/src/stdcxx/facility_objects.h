@@ -16,7 +16,8 @@
 // - a std::latch: likewise an object of kind Barrier ("std::latch"), from the first atomic
 //   of one of its members on its counter.
 // Objects are kept per address for the process (like futex queues); the permits are
-// learnt again in every run.
+// learnt again in every run, and a semaphore constructed again at an address within a run
+// (its count changed by a plain store, not by an operation) is a new object.
 #pragma once
 
 #include <cstdint>
@@ -30,9 +31,12 @@ namespace lab::internal::stdcxx {
 // now). Returns the facility's object, made current for `self`'s run, or null (kNone).
 ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const volatile void* addr,
                                std::uintptr_t pc, int value_before);
-// After the atomic ran, under the runtime lock: `wrote` is whether it changed the word
-// (a successful CAS). Keeps `self`'s held permits.
-void AfterFacilityAtomic(ThreadState* self, StdFacility facility, ObjectState* s, bool wrote);
+// After the atomic on `addr` ran, under the runtime lock: `wrote` is whether it changed the
+// word (a successful CAS). Keeps `self`'s held permits, and a semaphore's count as the lab
+// left it: a count found changed at the next operation was stored by a constructor (a new
+// semaphore at the address: a new object, see FacilityObjectFor).
+void AfterFacilityAtomic(ThreadState* self, StdFacility facility, ObjectState* s,
+                         const volatile void* addr, bool wrote);
 
 // After a release of a std::counting_semaphore (kSemRelease that wrote), under the runtime
 // lock: `old` and `now` are its count before and after, `max` its max() (sites.h

@@ -104,7 +104,7 @@ R Atomic(const volatile void* addr, std::size_t size, Kind kind, int mo, int fai
     AtomicRead(self, s, OrderOf(wrote || kind == Kind::kLoad ? mo : fail));
     if (wrote) AtomicRmwWrite(self, s, OrderOf(mo));
   }
-  if (fac != nullptr) AfterFacilityAtomic(self, facility, fac, wrote);
+  if (fac != nullptr) AfterFacilityAtomic(self, facility, fac, addr, wrote);
   if constexpr (std::is_integral_v<R>) {
     if (sem_max >= 0 && wrote) {  // a release's fetch_add: r is the count before it
       const int now = __atomic_load_n(static_cast<const volatile int*>(addr), __ATOMIC_SEQ_CST);
