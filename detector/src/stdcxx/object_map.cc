@@ -11,6 +11,7 @@
 #include "raw_calls.h"
 #include "runtime.h"
 #include "sites.h"
+#include "sync_real.h"
 
 namespace lab::internal::stdcxx {
 namespace {
@@ -252,7 +253,7 @@ ObjectState* InsertObject(const void* addr, ObjectState* fresh) {
 ObjectState* StampedObjectAtSlow(const void* addr, std::size_t stamp_at, ObjKind kind,
                                  std::uintptr_t pc, const char* std_type) {
   std::uint64_t* const word = StampWord(addr, stamp_at);
-  for (;;) {
+  for (int spins = 0;; ++spins) {
     ObjectState* s = FindObject(addr);
     std::uint64_t seen = __atomic_load_n(word, __ATOMIC_ACQUIRE);
     if (s != nullptr && seen == StampOf(s)) {
@@ -265,7 +266,11 @@ ObjectState* StampedObjectAtSlow(const void* addr, std::size_t stamp_at, ObjKind
     if (seen == kStampClaimed ||
         !__atomic_compare_exchange_n(word, &seen, kStampClaimed, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE)) {
-      __builtin_ia32_pause();
+      if (spins < 64) {
+        __builtin_ia32_pause();
+      } else {
+        SyncReal().sched_yield();  // the claiming thread may be descheduled (shared cores)
+      }
       continue;
     }
     s = FindObject(addr);  // under the claim: what the map holds now
