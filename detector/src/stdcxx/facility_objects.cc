@@ -22,12 +22,23 @@ std::unordered_map<const volatile void*, ObjectState*>* g_objects[3];
 // through the atomics the lab runs under the runtime lock, so a count that differs from
 // `last` there was stored by something else: the constructor of a new semaphore at the
 // address (a stack slot or a block used again). Entries are never erased (stable).
+// Written under the runtime lock; atomic (relaxed) for CurrentSemaphore's first look,
+// which takes no lock.
 struct SemEntry {
-  ObjectState* s = nullptr;
-  int last = 0;
-  std::uint64_t gen = 0;  // the run `last` belongs to (0: none yet)
+  std::atomic<ObjectState*> s{nullptr};
+  std::atomic<int> last{0};
+  std::atomic<std::uint64_t> gen{0};  // the run `last` belongs to (0: none yet)
 };
 std::unordered_map<const volatile void*, SemEntry>* g_sems;
+
+// The entry of this OS thread's last semaphore operation: its AfterFacilityAtomic and the
+// next operation on the same address find it without the map (entries are never erased,
+// and an address keeps its entry).
+struct LastSem {
+  const volatile void* addr = nullptr;
+  SemEntry* e = nullptr;
+};
+constinit LAB_TLS LastSem tls_last_sem;
 
 struct SpinGuard {
   SpinGuard() {
@@ -107,6 +118,12 @@ int CountAt(const volatile void* addr) {
 ObjectState* CurrentSemaphore(ThreadState* self, SemEntry* e, const volatile void* addr,
                               std::uintptr_t pc) {
   Run* run = self->run;
+  // First look, without the lock: the count as the lab left it (or the run's first use).
+  // A count that differs may be another thread's operation in progress: the lock decides.
+  if (e->gen.load(std::memory_order_relaxed) != run->gen ||
+      CountAt(addr) == e->last.load(std::memory_order_relaxed)) [[likely]] {
+    return e->s.load(std::memory_order_acquire);
+  }
   ObjectState* old;
   int now;
   {
@@ -146,7 +163,10 @@ ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const vo
       return nullptr;
     case StdFacility::kSemAcquire:
     case StdFacility::kSemRelease: {
-      ObjectState* s = CurrentSemaphore(self, SemEntryFor(addr, pc, value_before), addr, pc);
+      SemEntry* e = tls_last_sem.addr == addr ? tls_last_sem.e
+                                              : SemEntryFor(addr, pc, value_before);
+      tls_last_sem = LastSem{addr, e};
+      ObjectState* s = CurrentSemaphore(self, e, addr, pc);
       if (s->gen != self->run->gen) {
         // The first operation of this run on the semaphore: its count now is the count it
         // was constructed with (objects outlive runs; a stack address is reused).
@@ -168,9 +188,10 @@ void AfterFacilityAtomic(ThreadState* self, StdFacility facility, ObjectState* s
                          const volatile void* addr, bool wrote) {
   if (s == nullptr) return;
   if (facility == StdFacility::kSemAcquire || facility == StdFacility::kSemRelease) {
-    if (SemEntry* e = FindSem(addr)) {  // the count as this operation left it
-      e->last = CountAt(addr);
-      e->gen = self->run->gen;
+    SemEntry* e = tls_last_sem.addr == addr ? tls_last_sem.e : FindSem(addr);
+    if (e != nullptr) {  // the count as this operation left it
+      e->last.store(CountAt(addr), std::memory_order_relaxed);
+      e->gen.store(self->run->gen, std::memory_order_relaxed);
     }
   }
   if (!wrote) return;
