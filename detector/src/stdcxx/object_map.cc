@@ -260,6 +260,16 @@ ObjectState* StampedObjectAtSlow(const void* addr, std::size_t stamp_at, ObjKind
       ObjectMetAgain(s, pc);
       return s;
     }
+    // An earlier schedule's object (every schedule constructs its locals again): stamped
+    // again and kept, without a claim (gen changes only on the run's own thread).
+    if (s != nullptr && seen != kStampClaimed && s->gen != CurrentRun()->gen) {
+      if (__atomic_compare_exchange_n(word, &seen, StampOf(s), false, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_ACQUIRE)) {
+        ObjectMetAgain(s, pc);
+        return s;
+      }
+      continue;
+    }
     // Not (or no longer) marked: the thread whose claim replaces the bytes decides; any
     // other waits for its stamp and looks again. Nothing in between is a scheduling point
     // (one OS thread runs a controlled run: no fiber switch while the claim is held).
