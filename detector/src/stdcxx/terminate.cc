@@ -7,8 +7,9 @@
 // std_thread.h (the line table at the return address, from the executable's DWARF), the
 // lab reports `thread-not-joined` with words and the student's line, not a bare abort:
 // "the std::thread started at L was destroyed while joinable...". A controlled schedule
-// then ends there (C++ would end the program); a free run prints the finding and goes on
-// to the real std::terminate. Every other std::terminate is libstdc++'s, unchanged.
+// then ends there (C++ would end the program); a free run prints the finding, writes
+// LAB_REPORT and goes on to the real std::terminate. Every other std::terminate is
+// libstdc++'s, unchanged.
 //
 // Which thread: the std::thread's handle is not passed to std::terminate, so it is the
 // newest thread the calling thread started that was neither joined nor detached
@@ -158,6 +159,9 @@ Finding JoinableDestroyed(ObjectState* obj, SiteRef at) {
       AddFinding(JoinableDestroyed(obj, at));
     }
   }
+  // A free run ends here by abort(), which skips the exit handler that writes LAB_REPORT:
+  // write it now, with this finding, as a fatal deadlock does.
+  if (run->mode != RunMode::kControlled) lab::write_report();
   RealTerminate();
 }
 
