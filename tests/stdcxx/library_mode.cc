@@ -4,8 +4,12 @@
 // (lab::kDeadlockExitStatus) instead of hanging. stdcxx_test runs it. With
 // LAB_ON_DEADLOCK=throw the blocking lock() throws std::system_error
 // (resource_deadlock_would_occur), which the thread catches, and the program ends normally.
+// With the argument `uncaught`, main throws an exception nothing catches after the race:
+// std::terminate, and LAB_REPORT must still hold the race.
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <stdexcept>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -13,11 +17,12 @@
 int counter = 0;
 std::mutex first, second;
 
-int main() {
+int main(int argc, char** argv) {
   std::thread t1([] { for (int i = 0; i < 1000; ++i) counter++; });  // line: lib-race-1
   std::thread t2([] { for (int i = 0; i < 1000; ++i) counter++; });  // line: lib-race-2
   t1.join();
   t2.join();
+  if (argc > 1 && std::strcmp(argv[1], "uncaught") == 0) throw std::runtime_error("uncaught");
   // Each thread holds one lock long enough for the other to take the second: a deadlock
   // on every run, not only an inversion.
   auto abba = [](std::mutex& a, std::mutex& b) {

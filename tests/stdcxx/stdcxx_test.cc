@@ -298,4 +298,26 @@ TEST(StdCxx, LibraryModeThrowPolicyGivesTheBlockingLockAStdSystemError) {
   EXPECT_EQ(out.find("terminate called"), std::string::npos) << out;
 }
 
+TEST(StdCxx, LibraryModeWritesLabReportWhenAnUncaughtExceptionTerminates) {
+  // std::terminate ends in abort(), which skips the exit handler that writes LAB_REPORT:
+  // the lab writes it first, with the race the run found.
+  const std::string report = ::testing::TempDir() + "uncaught_report.json";
+  std::remove(report.c_str());
+  FILE* p = popen(("LAB_REPORT=" + report + " " + std::string(LAB_STDCXX_LIBRARY_MODE) +
+                   " uncaught 2>&1")
+                      .c_str(),
+                  "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int status = pclose(p);
+  EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  std::ifstream in(report);
+  ASSERT_TRUE(in.good()) << "no LAB_REPORT written\n" << out;
+  std::stringstream json;
+  json << in.rdbuf();
+  EXPECT_NE(json.str().find("\"data-race\""), std::string::npos) << json.str();
+}
+
 }  // namespace
