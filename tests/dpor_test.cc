@@ -587,6 +587,34 @@ TEST(Dpor, SpuriousWakeupsCoverTheBoundedDfs) {
   }
 }
 
+// A notify before the wait, with no flag (a lost notify): in the schedule where the
+// notifier runs first, the waiter parks for ever. With spurious wake-ups on, a wake-up of
+// the parked waiter was the only enabled step there, and DPOR always took it (the joining
+// main would block), so it never parked everyone and claimed "all 4 inequivalent
+// schedules explored, no bug". A wake-up may happen or not: both are explored.
+TEST(Dpor, WithSpuriousWakeupsALostNotifyIsStillAStall) {
+  auto body = [] {
+    lab::Mutex m{"m"};
+    lab::CondVar cv{"cv"};
+    lab::Thread waiter("waiter", [&] {
+      std::unique_lock lk(m);
+      cv.wait(lk);
+    });
+    lab::Thread notifier("notifier", [&] {
+      std::lock_guard lk(m);
+      cv.notify_one();
+    });
+    waiter.join();
+    notifier.join();
+  };
+  for (bool spurious : {false, true}) {
+    SCOPED_TRACE(spurious ? "spurious wake-ups" : "no spurious wake-ups");
+    const lab::ExploreResult r = lab::explore(Dpor(spurious), body);
+    EXPECT_TRUE(Has(r, lab::FindingKind::kStall)) << r.summary;
+    EXPECT_FALSE(r.exhausted && r.findings.empty()) << r.summary;
+  }
+}
+
 // A finding of DPOR replays: the token reproduces the finding, byte for byte.
 TEST(Dpor, FindingReplays) {
   lab::ExploreResult r = lab::explore(Dpor(), [] { LostWakeupBuffer(false); });

@@ -105,6 +105,73 @@ TEST(LockOrderGraphTest, GateLockSuppresses) {
   EXPECT_EQ((*cycle)[0].obs.thread, 3u);
 }
 
+// Read modes (SharedMutex): a reader waits for readers only behind a waiting writer.
+Observation ModeObs(Tid thread, std::vector<Node> held, bool from_shared, bool to_shared,
+                    std::uint32_t line = 1) {
+  Observation o = Obs(thread, std::move(held), line);
+  o.from_shared = from_shared;
+  o.to_shared = to_shared;
+  return o;
+}
+
+TEST(LockOrderGraphTest, ReadersInBothOrdersWithoutAWriterCannotDeadlock) {
+  // r1: rdlock A, rdlock B; r2: rdlock B, rdlock A. Neither can wait for the other.
+  LockOrderGraph g;
+  const Node a = g.AddNode();
+  const Node b = g.AddNode();
+  EXPECT_TRUE(g.AddEdge(a, b, ModeObs(1, {}, true, true, 10)));
+  EXPECT_TRUE(g.AddEdge(b, a, ModeObs(2, {}, true, true, 20)));
+  EXPECT_FALSE(g.FindInversion(b, a).has_value());
+  // A writer of A: r2's reader request of A may wait behind it while r1 reads A.
+  g.MarkWriter(a);
+  EXPECT_FALSE(g.FindInversion(b, a).has_value()) << "B is still read-only";
+  g.MarkWriter(b);
+  const auto cycle = g.FindInversion(b, a);
+  ASSERT_TRUE(cycle.has_value());
+  ExpectWellFormedCycle(*cycle, b, a);
+}
+
+TEST(LockOrderGraphTest, ReaderWriterJunctionsCanDeadlock) {
+  // r: rdlock A, rdlock B; w: wrlock B, wrlock A. r holds A for reading and waits for B,
+  // which w holds; w waits for A, which r reads: a deadlock with no writer mark needed.
+  LockOrderGraph g;
+  const Node a = g.AddNode();
+  const Node b = g.AddNode();
+  EXPECT_TRUE(g.AddEdge(a, b, ModeObs(1, {}, true, true, 10)));
+  EXPECT_TRUE(g.AddEdge(b, a, ModeObs(2, {b}, false, false, 20)));
+  EXPECT_TRUE(g.FindInversion(b, a).has_value());
+  // One junction read-read (rdlock A, wrlock B / rdlock B, rdlock A): B held for reading
+  // by the second thread, requested for writing by the first; A requested for reading by
+  // the second while the first reads it. Only a writer of A closes it.
+  LockOrderGraph h;
+  const Node c = h.AddNode();
+  const Node d = h.AddNode();
+  EXPECT_TRUE(h.AddEdge(c, d, ModeObs(1, {}, true, false, 10)));
+  EXPECT_TRUE(h.AddEdge(d, c, ModeObs(2, {}, true, true, 20)));
+  EXPECT_FALSE(h.FindInversion(d, c).has_value());
+  h.MarkWriter(c);
+  EXPECT_TRUE(h.FindInversion(d, c).has_value());
+}
+
+TEST(LockOrderGraphTest, AnExclusiveObservationReplacesASharedOne) {
+  // The same thread, the same held set: the exclusive request closes every cycle the
+  // shared one can and more, so it is not dropped as a repeat; it replaces the shared one.
+  LockOrderGraph g;
+  const Node a = g.AddNode();
+  const Node b = g.AddNode();
+  EXPECT_TRUE(g.AddEdge(a, b, ModeObs(1, {}, true, true, 10)));
+  EXPECT_TRUE(g.AddEdge(a, b, ModeObs(1, {}, true, false, 12)));
+  EXPECT_FALSE(g.AddEdge(a, b, ModeObs(1, {}, true, true, 14))) << "covered by the exclusive one";
+  EXPECT_TRUE(g.AddEdge(b, a, ModeObs(2, {}, true, true, 20)));
+  // A→B's exclusive request of B can wait for the reader of B, but B→A's read request of
+  // A meets a reader of A: that junction still needs a writer of A.
+  EXPECT_FALSE(g.FindInversion(b, a).has_value());
+  g.MarkWriter(a);
+  const auto cycle = g.FindInversion(b, a);
+  ASSERT_TRUE(cycle.has_value());
+  EXPECT_FALSE((*cycle)[1].obs.to_shared) << "the exclusive request of B closes it";
+}
+
 TEST(LockOrderGraphTest, CycleNodeHeldAcrossEveryEdgeIsAGate) {
   // Thread 2 re-enters A (an RLock) while holding B: every observation holds A, so the
   // two threads cannot both be inside the cycle at once.

@@ -4,8 +4,11 @@
 // lines it expects are the `// line: TAG` marks there.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -164,6 +167,29 @@ TEST(StdLifecycle, AStdThreadDestroyedWhileJoinableIsThreadNotJoinedWithWords) {
   EXPECT_NE(f[0].find("destroyed at " + Line("jd-end") + " while joinable"), std::string::npos)
       << f[0];
   EXPECT_NE(f[0].find("std::terminate"), std::string::npos) << f[0];
+}
+
+TEST(StdLifecycle, AFreeRunsJoinableDestroyedStdThreadStillWritesLabReport) {
+  // Library mode: C++ calls std::terminate (abort, which skips the exit handler); the
+  // finding is printed and LAB_REPORT is written before it, not lost with the process.
+  const std::string report = ::testing::TempDir() + "joinable_destroyed_free.json";
+  std::remove(report.c_str());
+  FILE* p = popen(("LAB_REPORT=" + report + " " + std::string(LAB_LIFECYCLE_SCENARIOS) +
+                   " joinable_destroyed free 2>&1")
+                      .c_str(),
+                  "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int status = pclose(p);
+  EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;  // std::terminate
+  EXPECT_NE(out.find("thread-not-joined"), std::string::npos) << out;
+  std::ifstream in(report);
+  ASSERT_TRUE(in.good()) << "no LAB_REPORT written\n" << out;
+  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(json.find("\"thread-not-joined\""), std::string::npos) << json;
+  EXPECT_NE(json.find(Line("jd-end")), std::string::npos) << json;
 }
 
 TEST(StdLifecycle, JoinedThreadsAndJthreadsAreNotReported) {

@@ -278,4 +278,46 @@ TEST(StdCxx, LibraryModeReportsARaceAndEndsARealDeadlockWithStatus35) {
       << race_line;
 }
 
+TEST(StdCxx, LibraryModeThrowPolicyGivesTheBlockingLockAStdSystemError) {
+  // LAB_ON_DEADLOCK=throw: lab::DeadlockError cannot leave pthread_mutex_lock (noexcept C;
+  // it used to end in std::terminate, status 134). The lock returns EDEADLK instead, and
+  // std::mutex::lock throws std::system_error(resource_deadlock_would_occur) in the thread
+  // that would block; it catches it, its lock_guard lets the other thread finish.
+  FILE* p = popen(("LAB_ON_DEADLOCK=throw " + std::string(LAB_STDCXX_LIBRARY_MODE) + " 2>&1").c_str(),
+                  "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int status = pclose(p);
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+  EXPECT_NE(out.find("lab: deadlock"), std::string::npos) << out;
+  EXPECT_NE(out.find("caught std::system_error 35: resource_deadlock_would_occur"), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("terminate called"), std::string::npos) << out;
+}
+
+TEST(StdCxx, LibraryModeWritesLabReportWhenAnUncaughtExceptionTerminates) {
+  // std::terminate ends in abort(), which skips the exit handler that writes LAB_REPORT:
+  // the lab writes it first, with the race the run found.
+  const std::string report = ::testing::TempDir() + "uncaught_report.json";
+  std::remove(report.c_str());
+  FILE* p = popen(("LAB_REPORT=" + report + " " + std::string(LAB_STDCXX_LIBRARY_MODE) +
+                   " uncaught 2>&1")
+                      .c_str(),
+                  "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int status = pclose(p);
+  EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  std::ifstream in(report);
+  ASSERT_TRUE(in.good()) << "no LAB_REPORT written\n" << out;
+  std::stringstream json;
+  json << in.rdbuf();
+  EXPECT_NE(json.str().find("\"data-race\""), std::string::npos) << json.str();
+}
+
 }  // namespace

@@ -40,6 +40,14 @@ LockOrderGraph::Node LockOrderGraph::AddNode(int gate_permits) {
   return n;
 }
 
+void LockOrderGraph::MarkWriter(Node n) {
+  if (Live(n)) nodes_[n].writer = true;
+}
+
+bool LockOrderGraph::CanWait(Node n, bool requested_shared, bool held_shared) const {
+  return !(requested_shared && held_shared) || (n < nodes_.size() && nodes_[n].writer);
+}
+
 void LockOrderGraph::EraseOutEdge(Node from, std::size_t index) {
   std::vector<Edge>& out = nodes_[from].out;
   edge_index_.erase(Key(from, out[index].to));
@@ -83,15 +91,19 @@ bool LockOrderGraph::AddEdge(Node from, Node to, const Observation& obs) {
     return true;
   }
   std::vector<Observation>& kept = nodes_[from].out[it->second].obs;
-  // held sets are sorted: std::includes(a, b) is b ⊆ a.
+  // held sets are sorted: std::includes(a, b) is b ⊆ a. An exclusive mode can close every
+  // cycle the shared one can: `a` covers `b` when its modes are no more shared.
+  auto modes_cover = [](const Observation& a, const Observation& b) {
+    return (!a.from_shared || b.from_shared) && (!a.to_shared || b.to_shared);
+  };
   for (const Observation& k : kept) {
-    if (k.thread == o.thread &&
+    if (k.thread == o.thread && modes_cover(k, o) &&
         std::includes(o.held.begin(), o.held.end(), k.held.begin(), k.held.end())) {
       return false;
     }
   }
-  std::erase_if(kept, [&o](const Observation& k) {
-    return k.thread == o.thread &&
+  std::erase_if(kept, [&o, &modes_cover](const Observation& k) {
+    return k.thread == o.thread && modes_cover(o, k) &&
            std::includes(k.held.begin(), k.held.end(), o.held.begin(), o.held.end());
   });
   if (kept.size() < kMaxObservationsPerEdge) {
@@ -122,16 +134,25 @@ bool LockOrderGraph::IsGate(Node g, std::size_t cycle_edges) const {
 std::vector<const LockOrderGraph::Observation*> LockOrderGraph::ChooseObservations(
     const std::vector<const Edge*>& edges, bool two_threads, std::uint64_t& work) const {
   // A state is what matters for the rest of the cycle after choosing observations for a
-  // prefix: the gates common to all of them, and whether two threads were seen (else
-  // which single thread). `prev`/`choice` rebuild the choice once a state is good.
+  // prefix: the gates common to all of them, whether two threads were seen (else
+  // which single thread), and the modes at the prefix's open ends (the first choice's
+  // `from`, the last one's `to`: each junction needs CanWait). `prev`/`choice` rebuild
+  // the choice once a state is good.
   struct State {
     std::vector<Node> gates;
     bool multi = false;
     Tid thread = kNoTid;
+    bool first_from_shared = false;
+    bool last_to_shared = false;
     std::size_t prev = 0;
     std::size_t choice = 0;
   };
   const std::size_t n = edges.size();
+  // Without a shared mode every junction can wait, and a good prefix finishes early.
+  bool modes = false;
+  for (const Edge* e : edges) {
+    for (const Observation& o : e->obs) modes = modes || o.from_shared || o.to_shared;
+  }
   std::vector<std::vector<State>> layers(n);
   for (std::size_t i = 0; i < n; ++i) {
     std::map<std::pair<std::vector<Node>, std::uint64_t>, bool> seen;
@@ -140,25 +161,35 @@ std::vector<const LockOrderGraph::Observation*> LockOrderGraph::ChooseObservatio
       for (std::size_t j = 0; j < edges[i]->obs.size(); ++j) {
         if (++work > kSearchBudget) return {};
         const Observation& o = edges[i]->obs[j];
-        State next{{}, false, o.thread, s, j};
+        State next{{}, false, o.thread, o.from_shared, o.to_shared, s, j};
         if (i == 0) {
           for (Node g : o.held) {
             if (IsGate(g, n)) next.gates.push_back(g);
           }
         } else {
           const State& from = layers[i - 1][s];
+          // The previous edge's thread requests the lock this edge's thread holds.
+          if (!CanWait(edges[i - 1]->to, from.last_to_shared, o.from_shared)) continue;
           std::set_intersection(from.gates.begin(), from.gates.end(), o.held.begin(), o.held.end(),
                                 std::back_inserter(next.gates));
           next.multi = from.multi || from.thread != o.thread;
           next.thread = from.thread;
+          next.first_from_shared = from.first_from_shared;
         }
-        const std::uint64_t threads = next.multi ? std::uint64_t{1} << 32 : next.thread;
+        // The last edge's thread requests the lock the first edge's thread holds.
+        if (i + 1 == n && !CanWait(edges[i]->to, next.last_to_shared, next.first_from_shared)) {
+          continue;
+        }
+        const std::uint64_t threads = (next.multi ? std::uint64_t{1} << 32 : next.thread) |
+                                      (std::uint64_t{next.first_from_shared} << 33) |
+                                      (std::uint64_t{next.last_to_shared} << 34);
         if (!seen.emplace(std::make_pair(next.gates, threads), true).second) continue;
-        const bool good = (next.multi || !two_threads) && next.gates.empty();
+        const bool good =
+            (next.multi || !two_threads) && next.gates.empty() && (!modes || i + 1 == n);
         layers[i].push_back(std::move(next));
         if (!good) continue;
-        // Nothing chosen later can add a gate or remove a thread: finish with any
-        // observation and walk the choice back.
+        // Nothing chosen later can add a gate, remove a thread or (without modes) fail a
+        // junction: finish with any observation and walk the choice back.
         std::vector<const Observation*> chosen(n, nullptr);
         for (std::size_t k = i + 1; k < n; ++k) chosen[k] = &edges[k]->obs.front();
         std::size_t at = layers[i].size() - 1;

@@ -43,6 +43,8 @@ class LockOrderGraph {
     SiteRef to_site;         // where `to` was requested
     std::vector<Node> held;  // every node the thread held at the time (includes `from`);
                              // the graph keeps it sorted, without duplicates
+    bool from_shared = false;  // `from` was held for reading (SharedMutex::lock_shared)
+    bool to_shared = false;    // `to` was requested for reading
   };
 
   struct CycleEdge {
@@ -53,6 +55,9 @@ class LockOrderGraph {
 
   // A new node. `gate_permits` is 0 for a lock, k > 0 for a semaphore with k permits.
   Node AddNode(int gate_permits = 0);
+  // Some thread requested `n` for writing and may wait for it: from now on its waiting
+  // holds back readers, so a reader→reader junction at `n` can close a deadlock.
+  void MarkWriter(Node n);
   // Removes a node and its edges (the object was destroyed). Its id may be reused.
   void RemoveNode(Node n);
   // Records that `to` was requested while `from` was held; both must be live, and a
@@ -95,6 +100,7 @@ class LockOrderGraph {
   struct NodeData {
     bool live = false;
     int gate_permits = 0;  // kept after removal: old observations may still hold it
+    bool writer = false;   // MarkWriter: requested for writing at least once
     std::vector<Edge> out;
     std::vector<Node> in;  // sources of the edges into this node, one entry per edge
   };
@@ -109,6 +115,9 @@ class LockOrderGraph {
   bool Reaches(Node src, Node dst, std::uint64_t& work) const;
   // True when `g`, held across every edge of a cycle of `cycle_edges` edges, gates it.
   bool IsGate(Node g, std::size_t cycle_edges) const;
+  // False when a thread requesting `n` (`requested_shared`) cannot wait for a thread that
+  // holds it (`held_shared`): both readers, and no writer ever requested `n`.
+  bool CanWait(Node n, bool requested_shared, bool held_shared) const;
   // FindInversion's search, for cycles of two threads or more (`two_threads`) or any.
   std::optional<std::vector<CycleEdge>> FindCycle(Node from, Node to, bool two_threads) const;
   // Picks one kept observation per edge of the cycle `edges` so that no gate covers it

@@ -100,8 +100,7 @@ int pthread_mutex_lock(pthread_mutex_t* m) {
   InLab in_lab;
   ObjectState* s = MutexObject(m, pc);
   if (ErrorChecking(m) && HeldByCaller(s)) return EDEADLK;
-  NoThrow([&] { LockOp(s, LocFor(pc)); });
-  return 0;
+  return NoThrowErrno([&] { LockOp(s, LocFor(pc)); });
 }
 
 int pthread_mutex_trylock(pthread_mutex_t* m) {

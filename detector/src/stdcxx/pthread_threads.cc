@@ -215,7 +215,8 @@ int pthread_join(pthread_t thread, void** result) {
   if (st == nullptr) return Real().join(thread, result);
   InLab in_lab;
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
-  NoThrow([&] { JoinThread(st->obj, LocFor(pc)); });
+  // A deadlock here (LAB_ON_DEADLOCK=throw): not joined; its record is not freed (it runs).
+  if (NoThrowErrno([&] { JoinThread(st->obj, LocFor(pc)); }) != 0) return EDEADLK;
   if (result != nullptr) *result = st->result;
   FreeStarted(st);
   return 0;

@@ -113,8 +113,7 @@ int pthread_rwlock_rdlock(pthread_rwlock_t* rw) noexcept {
   if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_rdlock(rw);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
-  NoThrow([&] { LockSharedOp(RwObject(rw, pc), LocFor(pc)); });
-  return 0;
+  return NoThrowErrno([&] { LockSharedOp(RwObject(rw, pc), LocFor(pc)); });
 }
 
 int pthread_rwlock_tryrdlock(pthread_rwlock_t* rw) noexcept {
@@ -139,8 +138,7 @@ int pthread_rwlock_wrlock(pthread_rwlock_t* rw) noexcept {
   if (!CalledFromExecutable(__builtin_return_address(0)) || IsRawCall(nullptr)) return SyncReal().rw_wrlock(rw);
   const auto pc = Pc(__builtin_return_address(0));
   InLab in_lab;
-  NoThrow([&] { LockOp(RwObject(rw, pc), LocFor(pc)); });
-  return 0;
+  return NoThrowErrno([&] { LockOp(RwObject(rw, pc), LocFor(pc)); });
 }
 
 int pthread_rwlock_trywrlock(pthread_rwlock_t* rw) noexcept {

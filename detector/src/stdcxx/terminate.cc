@@ -7,8 +7,9 @@
 // std_thread.h (the line table at the return address, from the executable's DWARF), the
 // lab reports `thread-not-joined` with words and the student's line, not a bare abort:
 // "the std::thread started at L was destroyed while joinable...". A controlled schedule
-// then ends there (C++ would end the program); a free run prints the finding and goes on
-// to the real std::terminate. Every other std::terminate is libstdc++'s, unchanged.
+// then ends there (C++ would end the program); a free run prints the finding, writes
+// LAB_REPORT and goes on to the real std::terminate. Every other std::terminate is
+// libstdc++'s (in a free run, after LAB_REPORT is written).
 //
 // Which thread: the std::thread's handle is not passed to std::terminate, so it is the
 // newest thread the calling thread started that was neither joined nor detached
@@ -140,7 +141,12 @@ Finding JoinableDestroyed(ObjectState* obj, SiteRef at) {
   // Without debug information the header cannot be seen: a joinable thread of the
   // caller's makes it the likely cause still.
   ObjectState* obj = NewestJoinable(self);
-  if (!from_thread && (known || obj == nullptr)) RealTerminate();
+  if (!from_thread && (known || obj == nullptr)) {
+    // Any other std::terminate (an uncaught exception) in a free run: abort() skips the
+    // exit handler, so LAB_REPORT is written here, with what the run found so far.
+    if (self->run->mode != RunMode::kControlled) lab::write_report();
+    RealTerminate();
+  }
   Run* run = self->run;
   if (run->mode == RunMode::kControlled && run->sched->aborting()) {
     // The schedule is over and this thread is being unwound (a lab:: operation threw
@@ -158,6 +164,9 @@ Finding JoinableDestroyed(ObjectState* obj, SiteRef at) {
       AddFinding(JoinableDestroyed(obj, at));
     }
   }
+  // A free run ends here by abort(), which skips the exit handler that writes LAB_REPORT:
+  // write it now, with this finding, as a fatal deadlock does.
+  if (run->mode != RunMode::kControlled) lab::write_report();
   RealTerminate();
 }
 

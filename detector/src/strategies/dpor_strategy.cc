@@ -39,6 +39,9 @@
 //   - Spurious wake-ups: a parked condvar waiter may be woken as a step of its own (it
 //     writes the condvar, its locks and the wake-up budget), at most `budget` times per
 //     schedule; the budget is an object every such step writes, so the bound is sound.
+//     A wake-up is never due: where it is the only step that can run and other threads
+//     would block, both are explored, the wake-up and the parking steps without it
+//     (which may end the run as a stall: a lost notify).
 //   - Yields all write one pseudo-object: code yields around what the lab cannot see (a
 //     spin on plain memory, the spec Recorder's emit), so their order is explored.
 //   - Plain memory (the standard-C++ dialect: loads and stores of instrumented code) is
@@ -225,6 +228,8 @@ bool Dependent(const SleepEntry& e, const Sorted& b) {
 struct Node {
   Mask choosable = 0;  // threads DPOR may run here
   bool forced = false; // nothing enabled: the choosable steps park their threads
+  // Only spurious wake-ups enabled: they and the parking steps are choosable, each tried.
+  bool optional_wakeups = false;
   std::vector<SleepEntry> sleep;     // asleep on entry
   std::vector<SleepEntry> explored;  // steps run from here so far (their real footprints)
   Mask backtrack = 0;
@@ -299,7 +304,8 @@ class DporStrategy : public SchedulingStrategy {
 
     const std::size_t d = depth_;
     bool forced = false;
-    const Mask choosable = Choosable(&forced);
+    bool optional_wakeups = false;
+    const Mask choosable = Choosable(&forced, &optional_wakeups);
     std::uint32_t chosen;
     if (d < fresh_from_) {
       Node& n = nodes_[d];
@@ -312,6 +318,7 @@ class DporStrategy : public SchedulingStrategy {
       Node n;
       n.choosable = choosable;
       n.forced = forced;
+      n.optional_wakeups = optional_wakeups;
       n.mark = canon_.size();
       n.sleep = std::move(next_sleep_);
       next_sleep_.clear();
@@ -328,12 +335,15 @@ class DporStrategy : public SchedulingStrategy {
       chosen = Prefer(c, candidates);
       node.chosen = chosen;
       node.backtrack |= Bit(chosen);
+      // No race adds the other option of a spurious wake-up the run may do or not.
+      if (node.optional_wakeups) node.backtrack |= choosable;
       node.done |= Bit(chosen);
     }
     if (status_[chosen] == EventStatus::kSpurious) ++spurious_used_;
     pending_tid_ = chosen;
     pending_fp_ = pending_[chosen];
-    pending_forced_ = nodes_[d].forced;
+    // A parking step is ordered after every step before it (also at an optional_wakeups node).
+    pending_forced_ = status_[chosen] == EventStatus::kWouldBlock;
     have_pending_ = true;
     ++depth_;
     int option = 0;
@@ -427,22 +437,28 @@ class DporStrategy : public SchedulingStrategy {
     }
   }
 
-  Mask Choosable(bool* forced) const {
+  Mask Choosable(bool* forced, bool* optional_wakeups) const {
     Mask enabled = 0;
+    Mask wakeups = 0;
     Mask parking = 0;
     for (std::size_t t = 0; t < status_.size(); ++t) {
       const auto tid = static_cast<std::uint32_t>(t);
       switch (status_[t]) {
         case EventStatus::kEnabled: enabled |= Bit(tid); break;
         case EventStatus::kSpurious:
-          if (spurious_used_ < budget_) enabled |= Bit(tid);
+          if (spurious_used_ < budget_) wakeups |= Bit(tid);
           break;
         case EventStatus::kWouldBlock: parking |= Bit(tid); break;
         default: break;
       }
     }
-    *forced = enabled == 0;
-    return enabled != 0 ? enabled : parking;
+    *forced = enabled == 0 && wakeups == 0;
+    *optional_wakeups = enabled == 0 && wakeups != 0 && parking != 0;
+    if (enabled != 0) return enabled | wakeups;
+    // Nothing but spurious wake-ups can run: a real run may do none, and then the threads
+    // that would block park (every thread parked: a stall), so those steps are choosable
+    // too (they used to be reachable only after the wake-ups, never instead of them).
+    return wakeups != 0 ? wakeups | parking : parking;
   }
 
   // Prefers the thread that ran last (no preemption), then the first option.

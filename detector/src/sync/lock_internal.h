@@ -15,7 +15,7 @@ namespace lab::internal {
 // The object's node in the run's lock-order graph. Requires the runtime lock.
 LockOrderGraph::Node NodeOf(Run* run, ObjectState* s, int gate_permits);
 // Records held → s edges, and reports an inversion the new edge closes.
-void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site);
+void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site, bool shared = false);
 
 // Same lock requested under the same held set (and sites) as before adds nothing new to
 // the lock-order graph: the observation's hash, kept in a small per-thread cache. Objects

@@ -47,7 +47,7 @@ LockOrderGraph::Node NodeOf(Run* run, ObjectState* s, int gate_permits) {
   return s->lo_node;
 }
 
-void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
+void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site, bool shared) {
   if (self->held.empty()) return;
   const std::uint64_t key = EdgeKey(self, s, site);
   std::uint64_t& slot = self->edge_cache[EdgeSlot(key)];
@@ -62,6 +62,7 @@ void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
   LockOrderGraph::Observation obs;
   obs.thread = self->tid;
   obs.to_site = site;
+  obs.to_shared = shared;
   // A lock held for reading is no gate: many readers can hold it at once.
   for (const auto& h : self->held) {
     if (!h.shared) obs.held.push_back(h.node);
@@ -70,6 +71,7 @@ void AddLockOrderEdges(ThreadState* self, ObjectState* s, SiteRef site) {
   for (const auto& h : self->held) {
     if (h.obj == s) continue;
     obs.from_site = h.site;
+    obs.from_shared = h.shared;
     if (!run->lock_order.AddEdge(h.node, to, obs)) continue;
     auto cycle = run->lock_order.FindInversion(h.node, to);
     if (!cycle) continue;

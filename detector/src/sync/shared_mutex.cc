@@ -14,6 +14,9 @@ bool LockSharedMutexExclusive(ThreadState* self, ObjectState* s, SiteRef site,
                               std::optional<Nanos> timeout) {
   // No owner and no readers; waiting writers hold back new readers.
   RtGuard g;
+  // A writer that may wait holds back new readers: reader→reader junctions at `s` of a
+  // lock-order cycle can deadlock from now on (lock_order_graph.h).
+  self->run->lock_order.MarkWriter(NodeOf(self->run, s, 0));
   s->count++;  // writers waiting
   bool ok = true;
   while (s->owner.load() != nullptr || s->readers > 0) {
@@ -55,7 +58,7 @@ void LockSharedOp(ObjectState* s, const Loc& loc) {
   SiteRef site = Fix(self, loc);
   Point(self, OpCode::kLockShared, s, site);
   if (s->owner.load() == self) SelfDeadlock(self, s, site);
-  AddLockOrderEdges(self, s, site);
+  AddLockOrderEdges(self, s, site, /*shared=*/true);
   RtGuard g;
   while (s->owner.load() != nullptr || s->count > 0) {
     s->waiters.push_back(self);
