@@ -166,7 +166,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   // copying the std::function into its ThreadFn (a clone and a destroy per schedule).
   main->fn = [b = &body] { (*b)(); };
   SetState(main, ThreadState::Sched::kRunnable);
-  strategy_->OnThreadCreated(main->tid);
+  if (random_ == nullptr) strategy_->OnThreadCreated(main->tid);  // (see Spawn)
   if (wants_events_) recorder_.OnSpawn(main);
   main->fiber = pool_->Create(&FiberStart, this, main);
   InitSlot(main);
@@ -186,15 +186,16 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
     t->fiber = nullptr;
   }
   if (wants_events_) PassPlainAccesses();  // the last step's
-  strategy_->EndSchedule(step_count_);
+  if (random_ == nullptr) strategy_->EndSchedule(step_count_);  // the random one's is a no-op
   out.findings = std::move(run.findings);
   if (!hang_) {
     // A hung schedule's threads may still be referenced by its abandoned fiber.
-    // Youngest first: AddThread takes from the back, so tid i of the next schedule gets
-    // tid i's state of this one, whose name (and clock lengths) most often fit it already.
-    for (auto it = run.threads.rbegin(); it != run.threads.rend(); ++it) {
-      spare_threads_.push_back(std::move(*it));
-    }
+    // By tid: tid i of the next schedule gets tid i's state of this one (AddThread), whose
+    // name (and clock lengths) most often fit it already. Slot i is empty here: this
+    // schedule's tid i took it, or found none.
+    const std::size_t n = run.threads.size();
+    if (spare_threads_.size() < n) spare_threads_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) spare_threads_[i] = std::move(run.threads[i]);
     run.threads.clear();
   }
   SetCurrentRun(nullptr);
@@ -459,7 +460,8 @@ bool ControlledScheduler::Park(ThreadState* self, ObjectState* obj) {
 
 
 void ControlledScheduler::Spawn(ThreadState* t) {
-  strategy_->OnThreadCreated(t->tid);
+  // The random strategy (final) keeps the base's no-op: no virtual call per thread.
+  if (random_ == nullptr) strategy_->OnThreadCreated(t->tid);
   if (wants_events_) recorder_.OnSpawn(t);
   if (t->tid >= 64) {
     many_threads_ = true;

@@ -24,6 +24,26 @@ namespace {
 std::atomic<std::uint64_t> g_next_key{1};
 std::atomic<std::uint64_t> g_next_gen{2};
 
+// Object keys and run generations: unique process-wide and increasing on each OS thread
+// (a controlled run's objects are all made on its one OS thread, so its keys follow their
+// creation order). Each OS thread takes them in blocks: one locked add per kBlock numbers
+// instead of one per object and per schedule (a locked add waits for the store buffer to
+// drain, and an object is made right after its reset's stores).
+struct NumberBlock {
+  static constexpr std::uint64_t kBlock = 1024;
+  std::uint64_t next;
+  std::uint64_t end;
+  std::uint64_t Take(std::atomic<std::uint64_t>& counter) {
+    if (next == end) [[unlikely]] {
+      next = counter.fetch_add(kBlock, std::memory_order_relaxed);
+      end = next + kBlock;
+    }
+    return next++;
+  }
+};
+constinit LAB_TLS NumberBlock tls_keys = {0, 0};
+constinit LAB_TLS NumberBlock tls_gens = {0, 0};
+
 // Clears the thread's registration when an OS thread that used lab ops exits.
 struct TlsExit {
   ~TlsExit() {
@@ -52,7 +72,7 @@ Run& FreeRun() {
   return *run;
 }
 
-std::uint64_t NewRunGeneration() { return g_next_gen.fetch_add(1); }
+std::uint64_t NewRunGeneration() { return tls_gens.Take(g_next_gen); }
 
 std::mutex& RtMutex() {
   static std::mutex* mu = new std::mutex;
@@ -81,16 +101,23 @@ ThreadState* SelfSlow() {
   return t;
 }
 
-ThreadState* AddThread(Run* run, std::string_view name, ThreadState* parent) {
+namespace {
+// AddThread's work, inline into AddThread and NewThreadLocked (a lab::Thread's start: one
+// frame for its object and its thread).
+[[gnu::always_inline]] inline ThreadState* MakeThread(Run* run, std::string_view name,
+                                                     ThreadState* parent) {
   std::unique_ptr<ThreadState> t;
-  if (run->spare_threads != nullptr && !run->spare_threads->empty()) {
-    t = std::move(run->spare_threads->back());
-    run->spare_threads->pop_back();
+  const std::size_t tid = run->threads.size();
+  // Controlled runs: tid i takes tid i's state of an earlier schedule (its name, clock
+  // lengths and buffers most often fit already); a slot left empty is made anew.
+  std::vector<std::unique_ptr<ThreadState>>* spare = run->spare_threads;
+  if (spare != nullptr && tid < spare->size() && (*spare)[tid] != nullptr) {
+    t = std::move((*spare)[tid]);
     t->Reset();
   } else {
     t = std::make_unique<ThreadState>();
   }
-  t->tid = static_cast<Tid>(run->threads.size());
+  t->tid = static_cast<Tid>(tid);
   // Assigned into the reused ThreadState's string (Reset cleared it, keeping its buffer):
   // one copy of the characters, no string built and moved per thread.
   if (!SameChars(t->name, name)) t->name.assign(name.data(), name.size());
@@ -112,6 +139,11 @@ ThreadState* AddThread(Run* run, std::string_view name, ThreadState* parent) {
   run->live_threads++;
   run->threads.push_back(std::move(t));
   return run->threads.back().get();
+}
+}  // namespace
+
+ThreadState* AddThread(Run* run, std::string_view name, ThreadState* parent) {
+  return MakeThread(run, name, parent);
 }
 
 namespace {
@@ -204,9 +236,11 @@ void AddFinding(Finding f) {
 
 // ---- Objects ----
 
-ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, int initial) {
+namespace {
+// NewObjectLocked's work in `run`, inline into NewObjectLocked and NewThreadLocked.
+[[gnu::always_inline]] inline ObjectState* MakeObject(Run* run, ObjKind kind, std::string_view name,
+                                                      SiteRef decl, int initial) {
   ObjectState* s;
-  Run* const run = tls_run != nullptr ? tls_run : &FreeRun();  // CurrentRun, inline
   std::uint32_t made = ObjectState::kNotMade;
   s = nullptr;
   if (run->spare_objects != nullptr) {
@@ -231,11 +265,26 @@ ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, 
     ThreadState* self = PeekSelf();
     if (self != nullptr) s->decl = self->last_site;
   }
-  s->key = g_next_key.fetch_add(1, std::memory_order_relaxed);
+  s->key = tls_keys.Take(g_next_key);
   s->initial = initial;
   s->count = initial;
   ResetDynamic(s, run);  // new to this run: Touch without its generation test
   return s;
+}
+}  // namespace
+
+ObjectState* NewObjectLocked(ObjKind kind, std::string_view name, SiteRef decl, int initial) {
+  Run* const run = tls_run != nullptr ? tls_run : &FreeRun();  // CurrentRun, inline
+  return MakeObject(run, kind, name, decl, initial);
+}
+
+ThreadState* NewThreadLocked(Run* run, std::string_view name, SiteRef decl, ThreadState* parent) {
+  ObjectState* obj = MakeObject(run, ObjKind::kThread, name, decl, 0);
+  ThreadState* t = MakeThread(run, name, parent);
+  t->is_lab_thread = true;
+  t->thread_obj = obj;
+  obj->thread = t;
+  return t;
 }
 
 void SpareObjects::PutSlow(ObjectState* s) {

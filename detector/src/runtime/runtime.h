@@ -235,7 +235,7 @@ struct ThreadState {
   // runs reuse ThreadStates from schedule to schedule instead of allocating them.
   // `name` is left as it is: AddThread sets it, and skips the copy when a reused state
   // already has it (RunSchedule hands tid i last schedule's tid i).
-  void Reset() {
+  [[gnu::always_inline]] void Reset() {
     tid = 0;
     run = nullptr;
     vc.Zero();
@@ -285,7 +285,8 @@ struct ObjectState {
   std::string cached_name;
   SiteRef decl;
   int ordinal = 0;         // n-th unnamed object of its declaration site in its run
-  std::uint64_t key = 0;   // creation order, process-wide (scoped_lock ordering)
+  // Unique process-wide, in creation order per OS thread (scoped_lock ordering).
+  std::uint64_t key = 0;
   // The n-th object its controlled schedule made (SpareObjects); kNotMade in free runs.
   static constexpr std::uint32_t kNotMade = ~std::uint32_t{0};
   std::uint32_t made_index = kNotMade;
@@ -424,7 +425,7 @@ struct Run {
   std::int64_t work_ns = 0;
   std::int64_t shared_access_cost_ns = 0;  // charged per Shared access (specs)
   std::vector<std::pair<SiteRef, int>> site_ordinals;
-  // Controlled runs: finished ThreadStates of earlier schedules, reused by AddThread.
+  // Controlled runs: ThreadStates of earlier schedules by tid (null where none), reused by AddThread.
   std::vector<std::unique_ptr<ThreadState>>* spare_threads = nullptr;
   // Controlled runs: objects destroyed in earlier schedules, reused by NewObject; and how
   // many objects this schedule made so far (the next one's made_index).
@@ -542,6 +543,9 @@ class RtGuard {
 // A new thread of the current run (Tid = its index). Requires RtGuard.
 // `name` is copied (into the reused ThreadState's own string in controlled runs).
 ThreadState* AddThread(Run* run, std::string_view name, ThreadState* parent);
+// A lab::Thread's start (requires RtGuard): its object (kThread, NewObjectLocked in `run`)
+// and its thread (AddThread with `parent`), linked (thread_obj, thread; is_lab_thread).
+ThreadState* NewThreadLocked(Run* run, std::string_view name, SiteRef decl, ThreadState* parent);
 // Brings an object's dynamic state into the current run.
 void Touch(ObjectState* s, Run* run);
 // NewObject without taking the runtime lock (the caller holds it).

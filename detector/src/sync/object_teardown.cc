@@ -11,7 +11,7 @@ namespace lab::internal {
 void DeleteObject(ObjectState* s, const Loc& where) {
   (void)where;
   ThreadState* self = PeekSelf();
-  Run* run = CurrentRun();
+  Run* run = tls_run != nullptr ? tls_run : &FreeRun();  // CurrentRun, inline
   bool leak = false;
   {
     RtGuard g;

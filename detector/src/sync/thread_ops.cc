@@ -6,6 +6,7 @@
 #include <thread>
 #include <utility>
 
+#include "controlled_point.h"
 #include "controlled_scheduler.h"
 #include "lab/explore.h"
 #include "raw_calls.h"
@@ -18,6 +19,18 @@ namespace {
 std::chrono::steady_clock::time_point ProcessStart() {
   static const auto t0 = std::chrono::steady_clock::now();
   return t0;
+}
+
+// runtime.h's Point for a thread's start and join, with the controlled scheduler's Point
+// inlined (controlled_point.h): the point is made in SpawnThread's and JoinThread's own
+// frames, as the lock's is in LockControlled (no ControlledPoint frame per start and join).
+[[gnu::always_inline]] inline void ThreadPoint(ThreadState* self, OpCode op, ObjectState* obj,
+                                               SiteRef site) {
+  if (self->run->mode == RunMode::kControlled) {
+    self->run->sched->Point(self, op, obj, site);
+  } else if (g_stress_noise.load(std::memory_order_relaxed)) {
+    NoisePoint(self);
+  }
 }
 
 }  // namespace
@@ -46,7 +59,7 @@ ObjectState* SpawnThread(std::string_view name, ThreadFn&& fn, const Loc& loc) {
       self->last_site = caller;
     }
   }
-  Point(self, OpCode::kSpawn, nullptr, site);
+  ThreadPoint(self, OpCode::kSpawn, nullptr, site);
   Run* run = self->run;
   ThreadState* t;
   ObjectState* obj;
@@ -56,14 +69,12 @@ ObjectState* SpawnThread(std::string_view name, ThreadFn&& fn, const Loc& loc) {
     // into the thread); only a default name is built.
     std::string default_name;
     if (name.empty()) name = default_name = "thread-" + std::to_string(run->threads.size());
-    obj = NewObjectLocked(ObjKind::kThread, name, site, 0);
-    t = AddThread(run, name, self);
-    t->is_lab_thread = true;
-    t->thread_obj = obj;
+    // Its object and its thread in one frame (registry.cc).
+    t = NewThreadLocked(run, name, site, self);
+    obj = t->thread_obj;
     // The new thread's last user site starts at its creator's (its own first line in the
     // student's code replaces it).
     t->last_site = self->last_site;
-    obj->thread = t;
     t->fn = std::move(fn);
     run->progress++;
   }
@@ -83,7 +94,7 @@ ObjectState* SpawnThread(std::string_view name, ThreadFn&& fn, const Loc& loc) {
 void JoinThread(ObjectState* obj, const Loc& loc) {
   ThreadState* self = Self();
   SiteRef site = Fix(self, loc);
-  Point(self, OpCode::kJoin, obj, site);
+  ThreadPoint(self, OpCode::kJoin, obj, site);
   ThreadState* t = obj->thread;
   std::thread* th = nullptr;
   {
