@@ -213,6 +213,23 @@ TEST_F(FakeCgroupTree, WithoutCgroupKillMembersAreKilledOneByOne) {
   EXPECT_FALSE(fs::exists(own_ + "/lab-v1-run/cgroup.kill"));
 }
 
+TEST_F(FakeCgroupTree, AGroupLeftOverUnderTheSameNameIsKeptAndTheRunTakesAnotherName) {
+  CgroupLayout layout;
+  layout.version = CgroupVersion::kV2;
+  layout.fake_tree = true;
+  fs::create_directories(own_ + "/lab-stale");  // a killed grader's group, pid reused
+  Write(own_ + "/lab-stale/cgroup.procs", "4242\n");
+  std::string error;
+  RunCgroup run;
+  ASSERT_TRUE(run.Create(own_, "lab-stale", layout, &error)) << error;
+  ASSERT_TRUE(run.Set("pids.max", "9"));
+  EXPECT_EQ(Read(own_ + "/lab-stale-2/pids.max"), "9");
+  EXPECT_EQ(Read(own_ + "/lab-stale/cgroup.procs"), "4242\n") << "the old group is not touched";
+  run.Remove();
+  EXPECT_FALSE(fs::exists(own_ + "/lab-stale-2"));
+  EXPECT_TRUE(fs::exists(own_ + "/lab-stale"));
+}
+
 TEST(CgroupNamesTest, RunGroupNamesAreUnique) {
   const std::string a = NextRunCgroupName(), b = NextRunCgroupName();
   EXPECT_NE(a, b);

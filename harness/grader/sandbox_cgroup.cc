@@ -213,10 +213,16 @@ bool RunCgroup::Create(const std::string& parent, const std::string& name,
                        const CgroupLayout& layout, std::string* error) {
   dir_ = parent + "/" + name;
   fake_tree_ = layout.fake_tree;
-  if (mkdir(dir_.c_str(), 0755) != 0) {
-    *error = "cannot create cgroup " + dir_ + ": " + ErrnoText(errno);
-    dir_.clear();
-    return false;
+  // A group of this name can outlive its grader (killed before it removed the group; the
+  // pid in the name is then reused, or another pid namespace shares the cgroup tree): such
+  // a group is never touched (it may be another grader's), the run takes the next free name.
+  for (int attempt = 2; mkdir(dir_.c_str(), 0755) != 0; ++attempt) {
+    if (errno != EEXIST || attempt > 64) {
+      *error = "cannot create cgroup " + dir_ + ": " + ErrnoText(errno);
+      dir_.clear();
+      return false;
+    }
+    dir_ = parent + "/" + name + "-" + std::to_string(attempt);
   }
   // cgroup.kill exists in every non-root v2 group since Linux 5.14.
   kill_file_ = layout.version == CgroupVersion::kV2 &&
