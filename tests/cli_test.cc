@@ -282,6 +282,41 @@ TEST_F(CliTest, CheckOfABuggySubmissionFailsAndItsReplayReproducesTheReport) {
   EXPECT_FALSE(Has(again.out, "FAIL reader")) << "a replay runs one scenario only";
 }
 
+// A read through lab::Shared's implicit conversion (`if (n_ >= 0)`, the Python student's
+// way) has no line of its own: the report names the line it is on, found from the
+// operator's return address, not the thread's line before it (here lab::yield's).
+TEST_F(CliTest, CheckNamesTheLineOfAReadThroughTheImplicitConversion) {
+  WriteFile(dir_ + "/implicit.cpp", R"(#include <mutex>
+
+#include "lab/sync.h"
+
+class Counter {
+ public:
+  void add() {
+    std::lock_guard<lab::Mutex> lk(m_);
+    n_ += 1;
+  }
+  int get() {
+    lab::yield();
+    if (n_ >= 0) return n_;
+    return -1;
+  }
+
+ private:
+  lab::Mutex m_{"m"};
+  lab::Shared<int> n_{0, "n"};
+};
+)");
+  const Outcome r = Lab("check mini implicit.cpp");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  const std::string block = Block(r.out, "reader");
+  ASSERT_FALSE(block.empty()) << r.out;
+  EXPECT_TRUE(Has(block, "data-race")) << block;
+  EXPECT_TRUE(Has(block, "read by 'reader' at implicit.cpp:13")) << block;
+  EXPECT_FALSE(Has(block, "read by 'reader' at implicit.cpp:12"))
+      << "lab::yield's line stood in for the read\n" << block;
+}
+
 // --tsan: accesses under a lab::Mutex are ordered for ThreadSanitizer too (the lab's locks
 // announce their acquire/release to it), so the reference gets no finding; a plain int
 // nothing guards still gets ThreadSanitizer's data-race at the student's line.

@@ -205,6 +205,27 @@ TEST(HtmlReportTest, DeadlockPageHasLanesSpansCycleSliderAndSource) {
   EXPECT_EQ(page.find("href=\"http"), std::string::npos);
 }
 
+// A scenario's further findings are named once per kind, and not when of the headline's kind
+// (as the text report's "also found in this scenario"): three races and a stall read
+// "Also found: stall", never "data-race data-race stall".
+TEST(HtmlReportTest, AlsoFoundNamesEachOtherKindOnce) {
+  Finding race;
+  race.kind = FindingKind::kDataRace;
+  race.message = "on 'n': read by 'a' at x.cpp:3 and write by 'b' at x.cpp:4";
+  Finding stall;
+  stall.kind = FindingKind::kStall;
+  stall.message = "every thread is blocked";
+  SubmissionResult r = ResultWith(race);
+  r.scenarios.back().findings = {race, race, stall, race, stall};
+  const std::string html = HtmlReport(r, "lab check demo x.cpp", "");
+  EXPECT_NE(html.find("<p>Also found: <span class=\"id\">stall</span></p>"), std::string::npos)
+      << html;
+  EXPECT_EQ(Count(html, "Also found"), 1) << html;
+
+  r.scenarios.back().findings = {race, race};
+  EXPECT_EQ(HtmlReport(r, "lab check demo x.cpp", "").find("Also found"), std::string::npos);
+}
+
 TEST(HtmlReportTest, NamesFromTheSubmissionCannotInjectMarkup) {
   const std::string evil = "</script><script>document.title='PWNED'</script><b id=\"x\">";
   const Finding f = AbbaDeadlock(evil + "a", evil + "b");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -74,11 +75,18 @@ std::string FailureSection(const ScenarioResult& s, const std::string& file,
       Esc(s.info.description));
   o += "<div class=\"finding\"><span class=\"id\">" + Esc(std::string(f.id())) + "</span> \u2014 " +
        Esc(std::string(FindingTitle(f.kind))) + ": " + Esc(f.message) + "</div>\n";
-  if (s.findings.size() > 1) {
-    o += "<p>Also found:";
-    for (std::size_t i = 1; i < s.findings.size(); ++i) {
-      o += " <span class=\"id\">" + Esc(std::string(s.findings[i].id())) + "</span>";
+  // The other kinds of finding, each once, as the text report names them ("also found in
+  // this scenario"): more races of the same scenario would read "data-race data-race".
+  std::vector<std::string> others;
+  for (std::size_t i = 1; i < s.findings.size(); ++i) {
+    const std::string other(s.findings[i].id());
+    if (other != f.id() && std::find(others.begin(), others.end(), other) == others.end()) {
+      others.push_back(other);
     }
+  }
+  if (!others.empty()) {
+    o += "<p>Also found:";
+    for (const std::string& other : others) o += " <span class=\"id\">" + Esc(other) + "</span>";
     o += "</p>\n";
   }
   if (f.trace && !f.trace->events.empty()) {

@@ -58,19 +58,38 @@ class Atomic {
     return v_.fetch_sub(d);
   }
 
-  operator T() const { return load(internal::UnknownSite()); }
+  // noinline: the return address is then the student's line (hooks.h NoteCallerSite).
+  [[gnu::noinline]] operator T() const {
+    NoteCaller(__builtin_return_address(0));
+    return load(internal::UnknownSite());
+  }
   Atomic& operator=(internal::Located<T> v) {
     store(v.value, v.loc);
     return *this;
   }
   T operator+=(internal::Located<T> d) { return fetch_add(d.value, d.loc) + d.value; }
   T operator-=(internal::Located<T> d) { return fetch_sub(d.value, d.loc) - d.value; }
-  T operator++() { return fetch_add(1, internal::UnknownSite()) + 1; }
-  T operator++(int) { return fetch_add(1, internal::UnknownSite()); }
-  T operator--() { return fetch_sub(1, internal::UnknownSite()) - 1; }
-  T operator--(int) { return fetch_sub(1, internal::UnknownSite()); }
+  [[gnu::noinline]] T operator++() {
+    NoteCaller(__builtin_return_address(0));
+    return fetch_add(1, internal::UnknownSite()) + 1;
+  }
+  [[gnu::noinline]] T operator++(int) {
+    NoteCaller(__builtin_return_address(0));
+    return fetch_add(1, internal::UnknownSite());
+  }
+  [[gnu::noinline]] T operator--() {
+    NoteCaller(__builtin_return_address(0));
+    return fetch_sub(1, internal::UnknownSite()) - 1;
+  }
+  [[gnu::noinline]] T operator--(int) {
+    NoteCaller(__builtin_return_address(0));
+    return fetch_sub(1, internal::UnknownSite());
+  }
 
  private:
+  static void NoteCaller(const void* ret) {
+    internal::TsanUnseen([&] { return internal::NoteCallerSite(ret); });
+  }
   internal::ObjectState* s_;
   std::atomic<T> v_;
 };

@@ -30,8 +30,10 @@ struct Located {
   Located(U&& v, lab::SourceLocation l = lab::SourceLocation::current())
       : value(std::forward<U>(v)), loc(l) {}
 };
-// Reads through implicit conversion have no line of their own; the runtime then names
-// the calling thread's last site. This marker says so.
+// Reads through implicit conversion have no line of their own; this marker says so. The
+// operator first hands its return address to the runtime (hooks.h NoteCallerSite), which
+// names the student's line there; without a line table for it, the runtime names the
+// calling thread's last site.
 inline lab::SourceLocation UnknownSite(
     lab::SourceLocation l = lab::SourceLocation::current()) {
   return l;
@@ -88,7 +90,11 @@ class Shared {
     return std::forward<F>(fn)(v_);
   }
 
-  operator T() const { return load(internal::UnknownSite()); }
+  // noinline: the return address is then the student's line (hooks.h NoteCallerSite).
+  [[gnu::noinline]] operator T() const {
+    NoteCaller(__builtin_return_address(0));
+    return load(internal::UnknownSite());
+  }
   Shared& operator=(internal::Located<T> v) {
     store(std::move(v.value), v.loc);
     return *this;
@@ -104,22 +110,26 @@ class Shared {
     store(v - d.value, d.loc);
     return *this;
   }
-  Shared& operator++() {
+  [[gnu::noinline]] Shared& operator++() {
+    NoteCaller(__builtin_return_address(0));
     T v = load(internal::UnknownSite());
     store(v + 1, internal::UnknownSite());
     return *this;
   }
-  T operator++(int) {
+  [[gnu::noinline]] T operator++(int) {
+    NoteCaller(__builtin_return_address(0));
     T v = load(internal::UnknownSite());
     store(v + 1, internal::UnknownSite());
     return v;
   }
-  Shared& operator--() {
+  [[gnu::noinline]] Shared& operator--() {
+    NoteCaller(__builtin_return_address(0));
     T v = load(internal::UnknownSite());
     store(v - 1, internal::UnknownSite());
     return *this;
   }
-  T operator--(int) {
+  [[gnu::noinline]] T operator--(int) {
+    NoteCaller(__builtin_return_address(0));
     T v = load(internal::UnknownSite());
     store(v - 1, internal::UnknownSite());
     return v;
@@ -128,6 +138,9 @@ class Shared {
   std::string_view name() const { return internal::ObjectName(s_); }
 
  private:
+  static void NoteCaller(const void* ret) {
+    internal::TsanUnseen([&] { return internal::NoteCallerSite(ret); });
+  }
   struct Access {
     Access(internal::ObjectState* s, bool w, const Loc& loc) : s(s), w(w) {
       internal::TsanUnseen([&] { return internal::SharedBegin(s, w, loc); });

@@ -439,6 +439,10 @@ void ConfirmInversions(std::vector<Finding>& findings, const internal::RunDirect
 namespace internal {
 void SetHangFatalHook(void (*hook)(const Finding&)) { g_hang_fatal_hook = hook; }
 void SetPcSiteHook(PcSiteHook hook) { g_pc_site_hook.store(hook); }
+SiteRef SiteAtPc(std::uintptr_t pc) {
+  const PcSiteHook hook = g_pc_site_hook.load(std::memory_order_relaxed);
+  return hook != nullptr ? hook(pc) : SiteRef{};
+}
 }  // namespace internal
 
 std::string_view StrategyName(Strategy s) {

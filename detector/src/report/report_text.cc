@@ -185,6 +185,15 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
   return out;
 }
 
+// `items` without repeats, in the order of their first appearance.
+std::vector<std::string> Distinct(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const std::string& item : items) {
+    if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+  }
+  return out;
+}
+
 std::string Quoted(std::string_view name) { return fmt::format("'{}'", Clean(name)); }
 
 // Virtual time as "12ms", "1.5ms", "0.25ms": milliseconds, exact, no trailing zeros.
@@ -455,11 +464,15 @@ std::string FormatFindingText(const Finding& f, const TextStyle& style) {
   }
   if (!f.scenario.empty()) out += fmt::format("{} {}\n", bold("scenario:"), Clean(f.scenario));
   if (!f.threads.empty()) out += fmt::format("{}  {}\n", bold("threads:"), Join(f.threads, ", "));
-  if (!f.objects.empty()) out += fmt::format("{}  {}\n", bold("objects:"), Join(f.objects, ", "));
+  // The summary lines name each object and site once: a stall lists an object per waiting
+  // thread, a five-philosopher cycle its one line ten times (the steps keep every one).
+  if (!f.objects.empty()) {
+    out += fmt::format("{}  {}\n", bold("objects:"), Join(Distinct(f.objects), ", "));
+  }
   if (!f.sites.empty()) {
     std::vector<std::string> sites;
     for (const SourceSite& s : f.sites) sites.push_back(FormatSite(s));
-    out += fmt::format("{}    {}\n", bold("sites:"), Join(sites, ", "));
+    out += fmt::format("{}    {}\n", bold("sites:"), Join(Distinct(sites), ", "));
   }
   if (style.explanation) {
     out += bold("why:") + '\n';

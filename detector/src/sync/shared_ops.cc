@@ -99,6 +99,31 @@ void SharedBegin(ObjectState* s, bool write, const Loc& loc) {
   SharedBeginGeneral(s, write, loc);
 }
 
+namespace {
+// The student's line at each return address an operator without a line of its own came
+// from, per OS thread (an address names one line for ever; the hook takes a lock).
+struct CallerSlot {
+  std::uintptr_t pc = 0;
+  SiteRef site;
+};
+constexpr std::size_t kCallerSlots = 64;
+thread_local CallerSlot tls_caller_slots[kCallerSlots];
+}  // namespace
+
+void NoteCallerSite(const void* return_address) {
+  ThreadState* const self = PeekSelf();
+  if (self == nullptr || return_address == nullptr) return;
+  // A return address points after the call: pc - 1 lies in the calling instruction.
+  const std::uintptr_t pc = reinterpret_cast<std::uintptr_t>(return_address) - 1;
+  CallerSlot& slot = tls_caller_slots[(pc ^ (pc >> 7)) % kCallerSlots];
+  if (slot.pc != pc) [[unlikely]] {
+    LabSlowWork busy;  // a first lookup reads the line table: never a hang of the student's
+    slot.site = SiteAtPc(pc);
+    slot.pc = pc;
+  }
+  if (slot.site.known()) self->last_site = slot.site;
+}
+
 void SharedEnd(ObjectState* s, bool write) {
   (void)write;
   ThreadState* self = PeekSelf();

@@ -84,6 +84,12 @@ void AbandonThread(ObjectState* t, const Loc& loc);
 // value is guarded so the lab's own code never races).
 void SharedBegin(ObjectState* s, bool write, const Loc& loc);
 void SharedEnd(ObjectState* s, bool write);
+// An operator with no line of its own (lab::Shared's implicit conversion, ++/--; the same
+// for lab::Atomic) calls this first with its return address, which is in the code that
+// used it: when that address is the student's line, it becomes the calling thread's last
+// site, which the operation's UnknownSite then reports (runtime.h Fix). Otherwise (no
+// line-table hook: a test binary; the lab's or a spec's own code) nothing changes.
+void NoteCallerSite(const void* return_address);
 // Instrumented atomics: a scheduling point and a synchronisation (seq_cst as acq_rel).
 void AtomicOp(ObjectState* s, bool writes, const Loc& loc);
 

@@ -75,6 +75,8 @@ void SetCallerSiteHook(CallerSiteHook hook);
 // on the stopped thread; thread-safe; set before runs.
 using PcSiteHook = SiteRef (*)(std::uintptr_t pc);
 void SetPcSiteHook(PcSiteHook hook);
+// The installed PcSiteHook's answer for `pc`; unknown when none is installed.
+SiteRef SiteAtPc(std::uintptr_t pc);
 
 // The same with the function: the line of the code under test at `pc` in `*site` and the
 // function that line is in (its name in the debug information, demangled, such as
