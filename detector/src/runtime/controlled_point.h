@@ -112,6 +112,12 @@ static_assert((ThreadState::kPollWindow & (ThreadState::kPollWindow - 1)) == 0,
                                                                SiteRef site, bool preempted,
                                                                const char* note,
                                                                const ObjectState* lock) {
+  // Not recording (SetRecording): the event is counted (StepCount: findings' steps index
+  // the trace their rerun draws), not written.
+  if (!record_) {
+    ++trace_total_;
+    return;
+  }
   // Event i lives at i % kTraceRing (a power of two: a mask, no wrap-around test).
   RawEvent& e = trace_[trace_total_ & (kTraceRing - 1)];
   e.tid = t->tid;
@@ -138,7 +144,7 @@ template <bool kAtPoint>
   // pick below, measured the same CPU time here for 1% more instructions.)
   // kAtPoint (PointNoted's inline path): every call is a tail call that finishes the point
   // (AfterPointSwitch), and the choice log has room before anything is drawn (else the
-  // general path, which makes the same choice, grows it).
+  // general path, which makes the same choice, grows it; not recording, it is never full).
   if (!fast_path_ || spinning_bits_ != 0) [[unlikely]] {
     return kAtPoint ? RescheduleSlowAtPoint(self) : RescheduleSlow(self);
   }
@@ -175,7 +181,7 @@ template <bool kAtPoint>
       next_tid = static_cast<std::uint32_t>(__builtin_ctzll(b));
     }
     if (kAtPoint) {
-      *choice_end_++ = ChoiceRecord{self_tid, self_point, next_tid, pick, nr, self_can_run};
+      if (record_) *choice_end_++ = ChoiceRecord{self_tid, self_point, next_tid, pick, nr, self_can_run};
     } else {
       AddChoice({self_tid, self_point, next_tid, pick, nr, self_can_run});
     }
