@@ -93,7 +93,6 @@ ControlledScheduler::ControlledScheduler(const Options& options, SchedulingStrat
       steps_(steps) {
   trace_.resize(kTraceRing);
   slots_.resize(64);
-  GrowChoices();  // room from the start: not recording, the log is never full (AddChoice)
   SetStrategy(strategy);
 }
 

@@ -77,7 +77,10 @@ class ControlledScheduler {
   // writes none) and reruns a schedule that found something from its token with it on,
   // which draws the same trace (tokens reproduce byte for byte): the search pays nothing
   // per step for traces it throws away. Set between schedules only.
-  void SetRecording(bool on) { record_ = on; }
+  void SetRecording(bool on) {
+    record_ = on;
+    UpdatePointHooks();
+  }
   bool recording() const { return record_; }
   // A schedule that a signal ended (hang watchdog, abort(), a fault, a stack overflow):
   // where it was when the handler fired, and the finding the handler made (before
@@ -302,9 +305,13 @@ class ControlledScheduler {
   void GrowThreadTables(std::uint32_t tid);
   // A new thread `t` of this schedule (its fiber made): its slot, fresh.
   void InitSlot(ThreadState* t);
-  // point_hooks_ from what it depends on. An armed signal stop sends every point the
-  // general way (PointGeneral, PointSchedule), where StopIfReached looks after it.
-  void UpdatePointHooks() { point_hooks_ = wants_events_ || wants_points_ || stop_armed_; }
+  // point_hooks_ from what it depends on. Recording, or an armed signal stop, sends every
+  // point the general way (PointGeneral, PointSchedule: the same choices), which records
+  // the step and logs its choice (and where StopIfReached looks after the stop): the
+  // inline path of a search that records nothing has neither the writes nor their tests.
+  void UpdatePointHooks() {
+    point_hooks_ = wants_events_ || wants_points_ || stop_armed_ || record_;
+  }
   // Scheduling decisions made so far this schedule: every Reschedule counts one point of
   // the thread that reached it (Slot::points), so the sum grows between any two times a
   // thread resumes.
@@ -408,8 +415,8 @@ class ControlledScheduler {
   // below 64 (the bit sets cover every thread). Spinners still go the general way.
   bool fast_path_ = false;
   EventRecorder recorder_;
-  // SetRecording. When off, the choice buffer is still allocated (never full: the inline
-  // path's room test stays false) and nothing is appended.
+  // SetRecording: the trace ring is written and choices are logged (AddChoice; the inline
+  // path, taken only when this is off, neither writes nor tests).
   bool record_ = true;
   bool stop_armed_ = false;  // ArmSignalStop: this schedule is a rerun to stop_
   SignalStop stop_;
