@@ -3,6 +3,7 @@
 // Not run under ThreadSanitizer (label no_tsan): the SIGABRT handler leaves by a fiber
 // switch, which TSan's signal bookkeeping does not expect.
 #undef NDEBUG  // the tests are built with -DNDEBUG; these assertions must be compiled in
+#include <atomic>
 #include <cassert>
 #include <cstdlib>
 #include <string>
@@ -31,7 +32,7 @@ void AssertingBody() {
   first.join();
   second.join();
 }
-constexpr int kAssertLine = 29;  // the line marked ASSERT_LINE above
+constexpr int kAssertLine = 30;  // the line marked ASSERT_LINE above
 
 TEST(Abort, AFailedAssertIsACrashFindingWithTheThreadTheLineAndAReplay) {
   lab::Options o = Few();
@@ -148,6 +149,42 @@ TEST(AbortDeathTest, OutsideExploreASegmentationFaultStillKillsTheProgram) {
 // Outside a schedule, abort() keeps its usual action.
 TEST(AbortDeathTest, OutsideExploreAbortStillKillsTheProgram) {
   EXPECT_DEATH(std::abort(), "");
+}
+
+// The random search records no trace (explore.cc: RerunRecording): the crash's
+// interleaving comes from a rerun of its schedule that ends where the SIGABRT came,
+// without failing the assertion again, and it is the interleaving the token's replay draws.
+std::atomic<int> g_asserted{0};
+void CountingAssertBody() {
+  lab::Atomic<int> done{0, "done"};
+  lab::Thread first("first", [&] { done.store(1); });
+  lab::Thread second("second", [&] {
+    const int d = done.load();
+    g_asserted.fetch_add(1);
+    assert(d == 0 && "second runs before first");
+  });
+  first.join();
+  second.join();
+}
+
+TEST(Abort, TheRerunThatDrawsTheInterleavingStopsBeforeTheAbort) {
+  lab::Options o = Few();
+  o.shrink_runs = 0;  // the search's own schedule (the shrinker records as it goes)
+  const lab::ExploreResult r = lab::explore(o, CountingAssertBody);
+  ASSERT_EQ(r.findings.size(), 1u) << r.summary;
+  const lab::Finding& f = r.findings[0];
+  EXPECT_EQ(f.kind, lab::FindingKind::kCrash);
+  ASSERT_TRUE(f.trace.has_value());
+  EXPECT_FALSE(f.trace->events.empty());
+  const int asserted = g_asserted.load();  // once per schedule that got there, no more
+  EXPECT_EQ(asserted, r.schedules_run) << r.summary;
+
+  lab::Options replay;
+  replay.replay = r.replay_token;
+  const lab::ExploreResult again = lab::explore(replay, CountingAssertBody);
+  ASSERT_EQ(again.findings.size(), 1u) << again.summary;
+  EXPECT_EQ(g_asserted.load(), asserted + 1);
+  EXPECT_TRUE(again.findings[0] == f) << again.findings[0].message;
 }
 
 }  // namespace

@@ -93,6 +93,48 @@ TEST(Hang, TheSpinsLineIsTheInterruptedInstructions) {
   EXPECT_EQ(f.steps.back().site, (lab::SourceSite{"spin.cpp", 7}));
 }
 
+// The random search records no trace (explore.cc: RerunRecording): the hang's
+// interleaving comes from a rerun of its schedule that ends where the watchdog's signal
+// came, without running into the spin again (the spinner enters it once), and it is the
+// interleaving the token's replay draws when it hangs there for real.
+TEST(Hang, TheRerunThatDrawsTheInterleavingStopsBeforeTheSpin) {
+  static std::atomic<int> spins{0};
+  const auto body = [] {
+    volatile bool ready = false;
+    lab::Mutex m("m");
+    lab::Thread spinner("spinner", [&] {
+      { std::lock_guard g(m); }
+      spins.fetch_add(1);
+      while (!ready) {
+      }
+    });
+    lab::Thread setter("setter", [&] {
+      { std::lock_guard g(m); }
+      lab::sleep_for(1ms);
+      ready = true;
+    });
+    spinner.join();
+    setter.join();
+  };
+  lab::Options o = Quick();
+  ASSERT_EQ(o.strategy, lab::Strategy::kRandom);
+  const lab::ExploreResult r = lab::explore(o, body);
+  ASSERT_EQ(r.findings.size(), 1u) << r.summary;
+  const lab::Finding& f = r.findings[0];
+  EXPECT_EQ(f.kind, lab::FindingKind::kHang);
+  ASSERT_TRUE(f.trace.has_value());
+  EXPECT_FALSE(f.trace->events.empty());
+  EXPECT_EQ(spins.load(), 1);
+  EXPECT_EQ(r.schedules_run, 1);
+
+  lab::Options replay = Quick();
+  replay.replay = r.replay_token;
+  const lab::ExploreResult again = lab::explore(replay, body);
+  ASSERT_EQ(again.findings.size(), 1u) << again.summary;
+  EXPECT_EQ(spins.load(), 2);  // the replay records as it goes: it hangs for real
+  EXPECT_TRUE(again.findings[0] == f) << again.findings[0].message;
+}
+
 TEST(Hang, BlockingOutsideTheLabIsNamed) {
   std::mutex plain;  // not a lab primitive: the scheduler cannot see it
   auto r = lab::explore(Quick(), [&] {

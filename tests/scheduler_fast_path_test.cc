@@ -63,10 +63,12 @@ bool Same(const ChoiceRecord& a, const ChoiceRecord& b) {
 }
 
 std::vector<Observed> RunAll(SchedulingStrategy* strategy, const lab::Options& opt, int schedules,
-                             const std::function<void(std::vector<int>&)>& body) {
+                             const std::function<void(std::vector<int>&)>& body,
+                             bool record = true) {
   FiberPool pool;
   std::atomic<std::uint64_t> steps{0};
   ControlledScheduler sched(opt, strategy, &pool, "", &steps);
+  sched.SetRecording(record);
   std::vector<Observed> out;
   for (int i = 0; i < schedules; ++i) {
     EXPECT_TRUE(strategy->BeginSchedule(i));
@@ -107,6 +109,24 @@ void ExpectSameSchedules(const lab::Options& opt, int schedules,
   }
   // The schedules made real choices (a body without any would compare nothing).
   EXPECT_GT(choices, static_cast<std::size_t>(schedules));
+
+  // Not recording (explore's random search), every point takes the inline path
+  // (PointNoted's Reschedule<true>; recording, points go the general way and only blocks
+  // and exits draw inline): the same schedules, seen from everything but the choice log,
+  // which is not kept.
+  RandomStrategy unrecorded(opt.seed);
+  const std::vector<Observed> c = RunAll(&unrecorded, opt, schedules, body, false);
+  ASSERT_EQ(c.size(), a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    SCOPED_TRACE("schedule " + std::to_string(i) + ", not recording");
+    EXPECT_TRUE(c[i].choices.empty());
+    EXPECT_EQ(c[i].steps, a[i].steps);
+    EXPECT_EQ(c[i].preemptions, a[i].preemptions);
+    EXPECT_EQ(c[i].spurious, a[i].spurious);
+    EXPECT_EQ(c[i].duration_ns, a[i].duration_ns);
+    EXPECT_EQ(c[i].log, a[i].log);
+    EXPECT_EQ(c[i].findings, a[i].findings);
+  }
 }
 
 // Two producers, two consumers, one condition variable: blocked waiters (spurious

@@ -3,6 +3,7 @@
 // token (explore/stack_overflow.h); it was a bare SIGSEGV. Any other SIGSEGV stays one.
 // Built with frame pointers (tests/CMakeLists.txt), as the grader builds submissions.
 // Not run under ThreadSanitizer (label no_tsan): the guard is not installed there.
+#include <atomic>
 #include <csignal>
 #include <cstdint>
 #include <string>
@@ -158,6 +159,39 @@ TEST_F(StackOverflow, ADeepButFiniteStackIsNoFinding) {
     t.join();
   });
   EXPECT_TRUE(r.findings.empty()) << r.summary;
+}
+
+// The random search records no trace (explore.cc: RerunRecording): the crash's
+// interleaving comes from a rerun of its schedule that ends where the fault came, without
+// recursing again, and it is the interleaving the token's replay draws.
+std::atomic<int> g_recursions{0};
+void CountingRecursingBody() {
+  lab::Mutex m{"m"};
+  lab::Thread fizz("fizz", [&] {
+    m.lock();
+    m.unlock();
+    g_recursions.fetch_add(1);
+    g_sink = Endless(0);
+  });
+  fizz.join();
+}
+
+TEST_F(StackOverflow, TheRerunThatDrawsTheInterleavingStopsBeforeTheRecursion) {
+  lab::Options o;
+  o.schedules = 5;
+  const lab::ExploreResult r = lab::explore(o, CountingRecursingBody);
+  ASSERT_EQ(r.findings.size(), 1u) << r.summary;
+  const lab::Finding& f = r.findings[0];
+  ASSERT_TRUE(f.trace.has_value());
+  EXPECT_FALSE(f.trace->events.empty());
+  EXPECT_EQ(g_recursions.load(), 1);
+
+  lab::Options replay;
+  replay.replay = r.replay_token;
+  const lab::ExploreResult again = lab::explore(replay, CountingRecursingBody);
+  ASSERT_EQ(again.findings.size(), 1u) << again.summary;
+  EXPECT_EQ(g_recursions.load(), 2);
+  EXPECT_TRUE(again.findings[0] == f) << again.findings[0].message;
 }
 
 }  // namespace

@@ -88,7 +88,9 @@ Finding AbortFinding(ThreadState* t) {
 void OnAbortSignal(int) {
   ControlledScheduler* s = RunningHere();
   if (s == nullptr) DefaultAbort();
-  AddFinding(AbortFinding(s->running()));
+  Finding f = AbortFinding(s->running());
+  s->NoteSignalFinding(f);  // its rerun stops here (explore: RerunRecording)
+  AddFinding(std::move(f));
   s->AbandonFromSignal("abort");
 }
 
@@ -138,7 +140,9 @@ void OnFaultSignal(int sig) {
     raise(sig);
     std::_Exit(128 + sig);
   }
-  AddFinding(FaultFinding(s->running(), sig));
+  Finding f = FaultFinding(s->running(), sig);
+  s->NoteSignalFinding(f);  // its rerun stops here (explore: RerunRecording)
+  AddFinding(std::move(f));
   s->AbandonFromSignal("fault");
 }
 

@@ -205,7 +205,9 @@ void OnHangSignal(int, siginfo_t*, void* context) {
     g_hang.fired.store(false);
     return;
   }
-  internal::AddFinding(HangFinding(s, InterruptedPc(context)));
+  Finding f = HangFinding(s, InterruptedPc(context));
+  s->NoteSignalFinding(f);  // its rerun stops here (explore: RerunRecording)
+  internal::AddFinding(std::move(f));
   s->AbandonFromSignal(g_hang.message);
 }
 
@@ -346,6 +348,62 @@ void MergeFindings(std::vector<Finding>& into, std::vector<Finding>& from) {
 
 void SetReplay(std::vector<Finding>& findings, const std::string& token, const std::string& flags) {
   for (Finding& f : findings) f.replay = std::string(internal::kTokenVersion) + "." + token + flags;
+}
+
+// Findings alike but for what a recording rerun adds (the trace) and explore sets (the
+// replay token).
+bool SameFindings(const std::vector<Finding>& a, const std::vector<Finding>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    Finding x = a[i], y = b[i];
+    x.trace.reset();
+    y.trace.reset();
+    x.replay.clear();
+    y.replay.clear();
+    if (!(x == y)) return false;
+  }
+  return true;
+}
+
+// Whether MergeFindings would keep any of `found` beside `kept`.
+bool AnyNew(const std::vector<Finding>& kept, const std::vector<Finding>& found) {
+  for (const Finding& f : found) {
+    const std::string key = FindingKey(f);
+    if (std::none_of(kept.begin(), kept.end(),
+                     [&](const Finding& g) { return FindingKey(g) == key; })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The schedule just run without recording (ControlledScheduler::SetRecording) found
+// something: runs it again from its replay token with recording on and takes the rerun's
+// findings, which carry the trace (and leaves the choice log of that schedule for the
+// shrinker). Tokens reproduce their schedule byte for byte, so the rerun finds the same;
+// a program whose state differs from run to run (it counts its own runs) may not, and
+// then `out` keeps its findings, without a trace. A schedule a signal ended (a hang, an
+// abort, a fault) is rerun up to the place the signal came (ArmSignalStop) and ends there
+// the same way, without hanging or crashing again. `out`'s statistics stay the first run's.
+void RerunRecording(ControlledScheduler& sched, internal::SchedulingStrategy* strategy,
+                    const std::function<internal::ScheduleOutcome()>& run_one,
+                    const std::string& flags, internal::ScheduleOutcome& out) {
+  ControlledScheduler::SignalStop stop = sched.TakeSignalStop();
+  internal::ReplaySpec spec = internal::ParseReplayToken(
+      std::string(internal::kTokenVersion) + "." + strategy->Token() + flags);
+  if (!spec.error.empty() || spec.strategy == nullptr) return;
+  if (out.hang) {
+    if (!stop.set) return;  // a signal nobody noted: rerunning could hang for real
+    sched.ArmSignalStop(std::move(stop));
+  }
+  sched.SetRecording(true);
+  sched.SetStrategy(spec.strategy.get());
+  spec.strategy->BeginSchedule(spec.index);
+  internal::ScheduleOutcome again = run_one();
+  sched.SetStrategy(strategy);
+  sched.SetRecording(false);
+  if (again.hang) out.hang = true;  // its abandoned fiber may hold state: run nothing more
+  if (SameFindings(out.findings, again.findings)) out.findings = std::move(again.findings);
 }
 
 // Replaces the failing schedule `out` by the simplest one shrink.h finds with the same first
@@ -530,6 +588,12 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
     g_hang.sched.store(nullptr, std::memory_order_release);
     return out;
   };
+  // The random and PCT searches record nothing (RerunRecording draws a finding's trace);
+  // a replay, the systematic strategies (their tokens are the choice log) and round robin
+  // record as they go.
+  const bool lazy = opt.replay.empty() &&
+                    (opt.strategy == Strategy::kRandom || opt.strategy == Strategy::kPct);
+  sched.SetRecording(!lazy);
   bool exhausted = false;
   bool shrunk = false;  // the failing schedule reported is the shrinker's
   const auto started = std::chrono::steady_clock::now();
@@ -550,11 +614,17 @@ ExploreResult explore(const Options& options, std::function<void()> body) {
       result.worst = out.stats;
     }
     if (!out.findings.empty()) {
+      // Kept findings get their trace (and the shrinker its choice log) from a rerun.
+      if (lazy && AnyNew(result.findings, out.findings)) {
+        RerunRecording(sched, strategy.get(), run_one, flags, out);
+      }
       // The token is complete only now that the schedule has ended.
       SetReplay(out.findings, strategy->Token(), flags);
       if (opt.stop_on_failure && opt.replay.empty() && opt.shrink_runs > 0 && !out.hang) {
+        sched.SetRecording(true);  // the candidates' choices, the shrunk schedule's trace
         result.shrink_runs = Shrink(sched, run_one, opt.shrink_runs, flags, out, &shrunk);
         sched.SetStrategy(strategy.get());
+        sched.SetRecording(!lazy);
       }
       if (result.replay_token.empty()) {
         result.replay_token = out.findings.front().replay;

@@ -245,7 +245,9 @@ ControlledScheduler* RunningHere() {
   // read the debug information for seconds. Counted down by hand: the handler never
   // returns (it leaves by a fiber switch).
   g_lab_slow_work.fetch_add(1, std::memory_order_relaxed);
-  AddFinding(OverflowFinding(t, f, uc));
+  Finding found = OverflowFinding(t, f, uc);
+  s->NoteSignalFinding(found);  // its rerun stops here (explore: RerunRecording)
+  AddFinding(std::move(found));
   const std::string why = "stack overflow";
   g_lab_slow_work.fetch_sub(1, std::memory_order_relaxed);
   s->AbandonFromSignal(why);

@@ -112,6 +112,12 @@ static_assert((ThreadState::kPollWindow & (ThreadState::kPollWindow - 1)) == 0,
                                                                SiteRef site, bool preempted,
                                                                const char* note,
                                                                const ObjectState* lock) {
+  // Not recording (SetRecording): the event is counted (StepCount: findings' steps index
+  // the trace their rerun draws), not written.
+  if (!record_) {
+    ++trace_total_;
+    return;
+  }
   // Event i lives at i % kTraceRing (a power of two: a mask, no wrap-around test).
   RawEvent& e = trace_[trace_total_ & (kTraceRing - 1)];
   e.tid = t->tid;
@@ -136,13 +142,12 @@ template <bool kAtPoint>
   // records), only shorter: tests/scheduler_fast_path_test.cc compares the two. (Listing
   // the options into small_tids_ and indexing by the pick, without the branches on the
   // pick below, measured the same CPU time here for 1% more instructions.)
-  // kAtPoint (PointNoted's inline path): every call is a tail call that finishes the point
-  // (AfterPointSwitch), and the choice log has room before anything is drawn (else the
-  // general path, which makes the same choice, grows it).
+  // kAtPoint (PointNoted's inline path, only in a schedule that does not record: see
+  // UpdatePointHooks): every call is a tail call that finishes the point
+  // (AfterPointSwitch), and no choice is logged.
   if (!fast_path_ || spinning_bits_ != 0) [[unlikely]] {
     return kAtPoint ? RescheduleSlowAtPoint(self) : RescheduleSlow(self);
   }
-  if (kAtPoint && choice_end_ == choice_limit_) [[unlikely]] return RescheduleSlowAtPoint(self);
   const std::uint32_t self_tid = self->tid;
   Slot* const slots = slots_.data();  // fast_path_: every tid < 64 <= slots_.size()
   const std::uint32_t self_point = slots[self_tid].points++;
@@ -174,11 +179,8 @@ template <bool kAtPoint>
       for (; k > 0; --k) b &= b - 1;
       next_tid = static_cast<std::uint32_t>(__builtin_ctzll(b));
     }
-    if (kAtPoint) {
-      *choice_end_++ = ChoiceRecord{self_tid, self_point, next_tid, pick, nr, self_can_run};
-    } else {
-      AddChoice({self_tid, self_point, next_tid, pick, nr, self_can_run});
-    }
+    // At a point the schedule is not recording (PointNoted): no log.
+    if (!kAtPoint) AddChoice({self_tid, self_point, next_tid, pick, nr, self_can_run});
   } else {
     next_tid = self_can_run ? self_tid : static_cast<std::uint32_t>(__builtin_ctzll(others));
   }
@@ -216,10 +218,13 @@ template <bool kAtPoint>
   // One writer (this OS thread), one reader (the watchdog): no locked add needed.
   steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   ++step_count_;
-  Record(self, op, obj, site, false, note, lock);
+  // A recording schedule (a rerun, a replay, a systematic search) takes the general way
+  // (point_hooks_): the inline path below records nothing and logs no choice, only counts.
   if (point_hooks_ || step_count_ > opt_.step_budget) [[unlikely]] {
+    Record(self, op, obj, site, false, note, lock);
     return PointGeneral(self, op, obj);
   }
+  ++trace_total_;  // the event, counted (StepCount), not written
   if (opt_.fair_spinning && UpdatePollWindow(self, op, obj)) [[unlikely]] {
     return PointSpinChange(self);
   }

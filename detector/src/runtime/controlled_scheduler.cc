@@ -129,6 +129,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   ended_ = false;
   hang_ = false;
   trace_total_ = 0;
+  signal_noted_.set = false;
   race_rows_.clear();
   if (!words_.empty()) words_.clear();  // (a deque's clear is a call even when empty)
   abort_steps_ = 0;
@@ -208,6 +209,11 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   }
   graveyard_.clear();
   run_ = nullptr;
+  if (stop_armed_ || stop_.set) {  // armed for this schedule only
+    stop_armed_ = false;
+    stop_ = SignalStop{};
+    UpdatePointHooks();
+  }
   return out;
 }
 
@@ -228,6 +234,7 @@ RunStats ControlledScheduler::Stats() const {
 
 void ControlledScheduler::FiberEntry(ThreadState* t) {
   bool unwound = false;
+  AtResume(t);
   try {
     RunThreadBody(t);
   } catch (const RunAborted&) {
@@ -308,6 +315,7 @@ void ControlledScheduler::PointSchedule(ThreadState* self) {
   } else {
     RescheduleSlow(self);
   }
+  AtResume(self);
   AfterPointSwitch();
 }
 
@@ -407,6 +415,7 @@ void ControlledScheduler::Say(ThreadState* self, std::string_view words, SiteRef
 void ControlledScheduler::TraceRow(ThreadState* self, const char* words, const ObjectState* obj,
                                    SiteRef site) {
   if (!aborting_) Record(self, OpCode::kSay, obj, site, false, words);
+  AtResume(self);
 }
 
 // runtime.h's Point in controlled runs: defined here so that the scheduler's Point is
@@ -447,6 +456,7 @@ void ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteR
     slots_[self->tid].abandoned = true;
     ReturnToOs();
   }
+  AtResume(self);
 }
 
 bool ControlledScheduler::Park(ThreadState* self, ObjectState* obj) {
@@ -491,6 +501,7 @@ void ControlledScheduler::GrowThreadTables(std::uint32_t tid) {
 void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
   if (ns <= 0) {
     Reschedule<false>(self);
+    AtResume(self);
     return;
   }
   SetState(self, ThreadState::Sched::kBlocked);
@@ -500,6 +511,7 @@ void ControlledScheduler::Sleep(ThreadState* self, std::int64_t ns) {
   Reschedule<false>(self);
   self->wait_kind = WaitKind::kNone;
   if (aborting_ && std::uncaught_exceptions() == 0) ThrowRunAborted();
+  AtResume(self);
 }
 
 void ControlledScheduler::WakeEarliestSleepers() {
@@ -578,7 +590,7 @@ void ControlledScheduler::WakeSpuriously(ThreadState* next, bool from_runnable) 
   // (it happens when the thread next runs). A preemption marks such a row with a ⟲; this
   // switch is no preemption, so the row says it, or it reads as done: "lock m" and then
   // the woken thread running on under m.
-  if (from_runnable && trace_total_ > 0) {
+  if (from_runnable && record_ && trace_total_ > 0) {
     RawEvent& last = trace_[(trace_total_ - 1) & (kTraceRing - 1)];
     if (last.note == nullptr && current_ != nullptr && last.tid == current_->tid) {
       last.note = kSwitchedBeforeNote;
@@ -775,6 +787,7 @@ bool ControlledScheduler::ChooseSpuriousFailure(ThreadState* self, const ObjectS
   if (pick < 0 || pick > 1) pick = 0;
   AddChoice({self->tid, c.self_point, self->tid, pick, 1, true});
   if (pick == 1) Record(self, OpCode::kAtomicRmw, obj, site, false, "spurious failure");
+  AtResume(self);
   return pick == 1;
 }
 
@@ -930,11 +943,45 @@ Trace ControlledScheduler::BuildTrace() const {
 void ControlledScheduler::Annotate(Finding& f) {
   // The token so far; explore sets the complete one when the schedule has ended.
   f.replay = std::string(kTokenVersion) + "." + strategy_->Token() + token_flags_;
+  // Not recording: no trace (the ring holds nothing of this schedule); explore reruns
+  // the schedule recording when it keeps the finding.
+  if (!record_) return;
   f.trace = BuildTrace();
   if (strategy_->Minimal()) {
     f.trace->preemptions = preemptions_;
     f.trace->spurious_wakeups = spurious_wakeups_;
   }
+}
+
+std::uint64_t ControlledScheduler::Decisions() const {
+  std::uint64_t sum = 0;
+  const std::size_t n = run_ != nullptr ? std::min(run_->threads.size(), slots_.size()) : 0;
+  for (std::size_t i = 0; i < n; ++i) sum += slots_[i].points;
+  return sum;
+}
+
+void ControlledScheduler::NoteSignalFinding(const Finding& f) {
+  // On the controlled OS thread, in the handler, the schedule stopped where it was: what
+  // the ring held then (trace_total_ events, the last decision's marks) is what the
+  // rerun's ring holds when the same thread resumes after as many decisions.
+  if (current_ == nullptr || run_ == nullptr) return;
+  signal_noted_.set = true;
+  signal_noted_.events = trace_total_;
+  signal_noted_.tid = current_->tid;
+  signal_noted_.decisions = Decisions();
+  signal_noted_.finding = f;
+}
+
+void ControlledScheduler::StopIfReached(ThreadState* self) {
+  if (aborting_ || trace_total_ != stop_.events || self->tid != stop_.tid ||
+      Decisions() != stop_.decisions) {
+    return;
+  }
+  // The first run's thread ran its own code from here until the signal, recording
+  // nothing and making no decision: the trace is complete. End as the signal did.
+  stop_armed_ = false;
+  AddFinding(stop_.finding);
+  AbandonFromSignal("rerun stopped where the signal came");
 }
 
 }  // namespace lab::internal

@@ -66,13 +66,48 @@ class ControlledScheduler {
     strategy_ = strategy;
     wants_events_ = strategy->WantsEvents();
     wants_points_ = strategy->WantsPoints();
-    point_hooks_ = wants_events_ || wants_points_;
+    UpdatePointHooks();
     records_plain_ = wants_events_ && PlainFootprints();
     random_ = dynamic_cast<RandomStrategy*>(strategy);
     UpdateFastPath();
   }
+  // Recording: the trace ring (the rows a finding's interleaving is drawn from) and the
+  // choice log (choices(), the shrinker's input). On unless turned off. explore runs the
+  // random and PCT schedules with it off (a schedule counts its events, StepCount, but
+  // writes none) and reruns a schedule that found something from its token with it on,
+  // which draws the same trace (tokens reproduce byte for byte): the search pays nothing
+  // per step for traces it throws away. Set between schedules only.
+  void SetRecording(bool on) {
+    record_ = on;
+    UpdatePointHooks();
+  }
+  bool recording() const { return record_; }
+  // A schedule that a signal ended (hang watchdog, abort(), a fault, a stack overflow):
+  // where it was when the handler fired, and the finding the handler made (before
+  // Annotate), noted by NoteSignalFinding. Its rerun is armed with it (ArmSignalStop):
+  // when the rerun's running thread reaches the same place (the same events recorded, the
+  // same thread, the same scheduling decisions made, see StopIfReached) the rerun ends
+  // there as the signal ended the first run, the noted finding annotated with the rerun's
+  // trace, without running into the hang or the crash again.
+  struct SignalStop {
+    bool set = false;
+    std::size_t events = 0;     // trace_total_
+    std::uint32_t tid = 0;      // the running thread
+    std::uint64_t decisions = 0;  // Decisions()
+    Finding finding;
+  };
+  // Called by a signal handler on the controlled OS thread, right before it adds `f`.
+  void NoteSignalFinding(const Finding& f);
+  // The last schedule's note (set only when a signal ended it); cleared by RunSchedule.
+  SignalStop TakeSignalStop() { return std::move(signal_noted_); }
+  // For the next schedule only (RunSchedule disarms it when it returns).
+  void ArmSignalStop(SignalStop s) {
+    stop_ = std::move(s);
+    stop_armed_ = stop_.set;
+    UpdatePointHooks();
+  }
   // The real choices of the last schedule run, in order: its path is their `pick`s.
-  // (A copy: only the shrinker asks, once per candidate.)
+  // (A copy: only the shrinker asks, once per candidate.) Empty when not recording.
   std::vector<ChoiceRecord> choices() const {
     return std::vector<ChoiceRecord>(choices_.get(), choice_end_);
   }
@@ -270,6 +305,23 @@ class ControlledScheduler {
   void GrowThreadTables(std::uint32_t tid);
   // A new thread `t` of this schedule (its fiber made): its slot, fresh.
   void InitSlot(ThreadState* t);
+  // point_hooks_ from what it depends on. Recording, or an armed signal stop, sends every
+  // point the general way (PointGeneral, PointSchedule: the same choices), which records
+  // the step and logs its choice (and where StopIfReached looks after the stop): the
+  // inline path of a search that records nothing has neither the writes nor their tests.
+  void UpdatePointHooks() {
+    point_hooks_ = wants_events_ || wants_points_ || stop_armed_ || record_;
+  }
+  // Scheduling decisions made so far this schedule: every Reschedule counts one point of
+  // the thread that reached it (Slot::points), so the sum grows between any two times a
+  // thread resumes.
+  std::uint64_t Decisions() const;
+  // Where a thread resumes its own code (after a point, a block, a sleep, a trace row,
+  // at its start): with a stop armed, ends the rerun there if this is the noted place.
+  void AtResume(ThreadState* self) {
+    if (stop_armed_) [[unlikely]] StopIfReached(self);
+  }
+  [[gnu::noinline, gnu::cold]] void StopIfReached(ThreadState* self);
   // fast_path_ from what it depends on (the strategy, many_threads_).
   void UpdateFastPath() { fast_path_ = random_ != nullptr && !wants_events_ && !many_threads_; }
   [[noreturn]] void FiberEntry(ThreadState* t);
@@ -334,6 +386,7 @@ class ControlledScheduler {
   ChoiceRecord* choice_end_ = nullptr;
   ChoiceRecord* choice_limit_ = nullptr;
   void AddChoice(const ChoiceRecord& r) {
+    if (!record_) return;
     if (choice_end_ == choice_limit_) [[unlikely]] GrowChoices();
     *choice_end_++ = r;
   }
@@ -354,7 +407,7 @@ class ControlledScheduler {
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.
   bool wants_events_ = false;
   bool wants_points_ = false;  // the strategy's OnPoint is called (directed search)
-  bool point_hooks_ = false;   // wants_events_ || wants_points_: one test per step
+  bool point_hooks_ = false;   // UpdatePointHooks: one test per step
   bool records_plain_ = false;  // wants_events_, and PlainFootprints() at the start
   // The strategy when it is the random one (the per-step path draws inline), else null.
   RandomStrategy* random_ = nullptr;
@@ -362,6 +415,12 @@ class ControlledScheduler {
   // below 64 (the bit sets cover every thread). Spinners still go the general way.
   bool fast_path_ = false;
   EventRecorder recorder_;
+  // SetRecording: the trace ring is written and choices are logged (AddChoice; the inline
+  // path, taken only when this is off, neither writes nor tests).
+  bool record_ = true;
+  bool stop_armed_ = false;  // ArmSignalStop: this schedule is a rerun to stop_
+  SignalStop stop_;
+  SignalStop signal_noted_;  // NoteSignalFinding
   std::uint64_t time_jumps_ = 0;
   bool redundant_ = false;
 };
