@@ -215,6 +215,29 @@ template <std::size_t kSize, bool kWrite>
                 });
 }
 
+// OnAccess's cell when it holds another run's histories or its memory was forgotten: reset,
+// then the same rules as OnAccess's.
+template <std::size_t kSize, bool kWrite>
+[[gnu::noinline]] void FreshCellAccess(ThreadState* self, ShadowCell* cell, ShadowPage* page,
+                                       std::uintptr_t addr, const AccessClass* c) {
+  if constexpr (kWrite && kSize == 8) {
+    // The whole word written (a pointer, a long: most first accesses of a run are a
+    // constructor's): shadow_map.h ResetAndWriteWord, the same result without the reset of
+    // every run.
+    SetCellGen(cell, page, self->run->gen);
+    ResetAndWriteWord(cell, self->tid, self->vc, c->site(), self->run->sched->StepCount());
+    return;
+  }
+  FreshenCell(cell, page, self->run->gen);
+  const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
+  const auto hi = static_cast<std::uint8_t>(lo + kSize);
+  if (TryCellFast(cell, lo, hi, kWrite, self->tid, self->vc, c->site(),
+                  self->run->sched->StepCount())) {
+    return;
+  }
+  return CellRules<kSize, kWrite>(self, cell, addr, c);
+}
+
 // CheckCells for OnAccess (at most five arguments: a tail call).
 [[gnu::noinline]] void CheckCellsOf(ThreadState* self, std::uintptr_t addr, std::size_t size,
                                     bool write, const AccessClass* c) {
@@ -227,6 +250,39 @@ template <std::size_t kSize, bool kWrite>
                                        bool write, const AccessClass* c) {
   const std::uint32_t step = Account(self, addr, size, write);
   CheckCells(self, addr, size, write, c->site(), step);
+}
+
+// The run (its gen) in which this OS thread last found OnAccess's per-run conditions true:
+// a controlled run that records no plain access (no DPOR footprint: RecordsPlainAccesses)
+// and gives them no virtual cost. A run's gen is new in every schedule (and never 0), and
+// those conditions are fixed for a schedule once it runs (mode, shared_access_cost_ns and
+// the strategy are set before; aborting_ only ever turns recording off; ResetForReuse
+// sets gen 0 with mode kFree, never learned), so one compare of
+// the gen stands for the four tests.
+constinit LAB_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen is all ones
+
+// Whether `run` (of gen `gen`) meets those conditions; remembered in tls_fast_gen if so.
+[[gnu::noinline]] bool LearnFastRun(const Run* run) {
+  if (run->mode != RunMode::kControlled || run->sched->RecordsPlainAccesses() ||
+      run->shared_access_cost_ns > 0) {
+    return false;
+  }
+  tls_fast_gen = run->gen;
+  return true;
+}
+
+// OnAccess in a run whose per-run conditions do not hold: its other tests in the same
+// order, then Access (a free run, or whatever Access must judge) or AccountAndCheck (a
+// controlled run recording plain accesses or giving them a cost).
+[[gnu::noinline]] void OtherRunAccess(ThreadState* self, std::uintptr_t addr, std::size_t size,
+                                      bool write, std::uintptr_t pc, const AccessClass* c) {
+  if (self->run->mode != RunMode::kControlled || g_free_threads.load(std::memory_order_relaxed)) {
+    return Access(addr, size, write, pc);
+  }
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
+  if (slot.t != self || slot.s->in_lab != 0) return Access(addr, size, write, pc);
+  if (addr - tls_special.lo < tls_special.size) return Access(addr, size, write, pc);
+  return AccountAndCheck(self, addr, size, write, c);
 }
 
 // The inline path of __tsan_read/writeN (ThreadSanitizer's fast path, for the lab): a
@@ -250,8 +306,13 @@ template <std::size_t kSize, bool kWrite>
     return Access(addr, kSize, kWrite, pc);
   }
   Run* run = self->run;
-  if (run->mode != RunMode::kControlled || g_free_threads.load(std::memory_order_relaxed))
-      [[unlikely]] {
+  const std::uint64_t gen = run->gen;
+  // A controlled run, no plain-access recording, no access cost (tls_fast_gen, above);
+  // otherwise Access (a free run) or AccountAndCheck (recording or cost) decides.
+  if (gen != tls_fast_gen && !LearnFastRun(run)) [[unlikely]] {
+    return OtherRunAccess(self, addr, kSize, kWrite, pc, c);
+  }
+  if (g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
   // Outside the lab (Checked's InLabNow), asked of the stack's front without a call: a
@@ -259,10 +320,6 @@ template <std::size_t kSize, bool kWrite>
   const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
   if (slot.t != self || slot.s->in_lab != 0) [[unlikely]] return Access(addr, kSize, kWrite, pc);
   if (addr - tls_special.lo < tls_special.size) [[unlikely]] return Access(addr, kSize, kWrite, pc);
-  ControlledScheduler* sched = run->sched;
-  if (sched->RecordsPlainAccesses() || run->shared_access_cost_ns > 0) [[unlikely]] {
-    return AccountAndCheck(self, addr, kSize, kWrite, c);
-  }
   ShadowPage* page = (addr & 7) + kSize <= 8 ? CachedShadowPage(addr) : nullptr;
   ShadowCell* cell =
       page != nullptr ? page->cells[(addr >> 3) & 511].load(std::memory_order_acquire) : nullptr;
@@ -270,10 +327,13 @@ template <std::size_t kSize, bool kWrite>
   // Within one word (the page test above): an 8-byte access starts it.
   const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
   const auto hi = static_cast<std::uint8_t>(lo + kSize);
-  if (CellIsStale(cell, page, run->gen)) [[unlikely]] {
-    FreshenCell(cell, page, run->gen);  // another run's histories, or forgotten memory
+  if (CellIsStale(cell, page, gen)) [[unlikely]] {
+    // Another run's histories, or forgotten memory: out of line (a reset of every run of
+    // the word inline would cost the common path its registers).
+    return FreshCellAccess<kSize, kWrite>(self, cell, page, addr, c);
   }
-  if (TryCellFast(cell, lo, hi, kWrite, self->tid, self->vc, c->site(), sched->StepCount())) {
+  if (TryCellFast(cell, lo, hi, kWrite, self->tid, self->vc, c->site(),
+                  run->sched->StepCount())) {
     return;  // epoch mode, one run of the word, no race
   }
   return CellRules<kSize, kWrite>(self, cell, addr, c);

@@ -127,6 +127,22 @@ template <typename OnRace>
   return true;
 }
 
+// ResetHistories (either way) followed by CheckCell of a write of the whole word [0, 8),
+// in fewer steps: after the reset every history is empty, so the write races with nothing
+// and leaves the word one run (CheckCellBytes lays a fresh word out so) holding just it.
+// Only that run's history is reset: the other bytes are no run's first any more, so no
+// rule reads them, and a later split (a copy) or layout (a reset) overwrites them first.
+// shadow_test.cc checks it against the reference as it does CheckCell.
+inline void ResetAndWriteWord(ShadowCell* cell, Tid tid, const VectorClock& vc, SiteRef site,
+                              std::uint32_t step) {
+  cell->starts = 1;
+  cell->split = false;
+  cell->fresh = false;
+  AccessHistory& h = cell->bytes[0];
+  h.Reset();
+  h.TryWriteFast(tid, vc, site, step);  // true: an empty history has nothing to race with
+}
+
 // The same, the race in `*race` and its byte in `*race_b`.
 inline bool CheckCellRace(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool write,
                           Tid tid, const VectorClock& vc, SiteRef site, std::uint32_t step,
@@ -174,6 +190,13 @@ inline void FreshenCell(ShadowCell* cell, const ShadowPage* page, std::uint64_t 
     cell->gen.store(gen, std::memory_order_relaxed);
     cell->page_epoch = page_epoch;
   }
+}
+
+// Marks `cell` (of `page`) as holding run `gen`'s histories, as FreshenCell does after its
+// reset, for a caller that resets the histories itself.
+inline void SetCellGen(ShadowCell* cell, const ShadowPage* page, std::uint64_t gen) {
+  cell->gen.store(gen, std::memory_order_relaxed);
+  cell->page_epoch = page->epoch.load(std::memory_order_relaxed);
 }
 
 // The cell of the word holding `addr`, created if absent, with `*page` set to its page;
