@@ -164,6 +164,13 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
     const auto lo = static_cast<std::uint8_t>(word < addr ? addr - word : 0);
     const auto hi = static_cast<std::uint8_t>(word + 8 < end ? 8 : end - word);
     if (!serial) cell->lock();
+    if (CellIsStale(cell, page, run->gen)) {
+      // Another run's histories, or fresh memory (a constructor's memset): no race.
+      SetCellGen(cell, page, run->gen);
+      ResetAndAccess(cell, lo, hi, write, tid, self->vc, site, step);
+      if (!serial) cell->unlock();
+      continue;
+    }
     FreshenCell(cell, page, run->gen);
     std::uint8_t race_b = 0;
     PriorAccess r;
@@ -215,27 +222,17 @@ template <std::size_t kSize, bool kWrite>
                 });
 }
 
-// OnAccess's cell when it holds another run's histories or its memory was forgotten: reset,
-// then the same rules as OnAccess's.
+// OnAccess's cell when it holds another run's histories or its memory was forgotten: the
+// access is the first of the word's new histories.
 template <std::size_t kSize, bool kWrite>
 [[gnu::noinline]] void FreshCellAccess(ThreadState* self, ShadowCell* cell, ShadowPage* page,
                                        std::uintptr_t addr, const AccessClass* c) {
-  if constexpr (kWrite && kSize == 8) {
-    // The whole word written (a pointer, a long: most first accesses of a run are a
-    // constructor's): shadow_map.h ResetAndWriteWord, the same result without the reset of
-    // every run.
-    SetCellGen(cell, page, self->run->gen);
-    ResetAndWriteWord(cell, self->tid, self->vc, c->site(), self->run->sched->StepCount());
-    return;
-  }
-  FreshenCell(cell, page, self->run->gen);
+  // Every history of the word is empty after the reset: the access sets the word's runs
+  // (shadow_map.h ResetAndAccess), with no reset of runs it does not need.
+  SetCellGen(cell, page, self->run->gen);
   const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
-  const auto hi = static_cast<std::uint8_t>(lo + kSize);
-  if (TryCellFast(cell, lo, hi, kWrite, self->tid, self->vc, c->site(),
-                  self->run->sched->StepCount())) {
-    return;
-  }
-  return CellRules<kSize, kWrite>(self, cell, addr, c);
+  ResetAndAccess(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, self->tid, self->vc,
+                 c->site(), self->run->sched->StepCount());
 }
 
 // CheckCells for OnAccess (at most five arguments: a tail call).

@@ -127,20 +127,27 @@ template <typename OnRace>
   return true;
 }
 
-// ResetHistories (either way) followed by CheckCell of a write of the whole word [0, 8),
-// in fewer steps: after the reset every history is empty, so the write races with nothing
-// and leaves the word one run (CheckCellBytes lays a fresh word out so) holding just it.
-// Only that run's history is reset: the other bytes are no run's first any more, so no
-// rule reads them, and a later split (a copy) or layout (a reset) overwrites them first.
-// shadow_test.cc checks it against the reference as it does CheckCell.
-inline void ResetAndWriteWord(ShadowCell* cell, Tid tid, const VectorClock& vc, SiteRef site,
-                              std::uint32_t step) {
-  cell->starts = 1;
-  cell->split = false;
+// ResetHistories (either way) followed by CheckCell of an access of [lo, hi), in fewer
+// steps: after the reset every history is empty, so the access races with nothing, and any
+// layout of runs is a valid one: the word becomes the runs before, of and after the access
+// (as CheckCellBytes lays a fresh word out), and only those runs' first bytes are reset
+// (the other bytes are no run's first: no rule reads them, and a later split (a copy) or
+// layout (a reset) overwrites them first). shadow_test.cc checks it against the reference
+// as it does CheckCell.
+inline void ResetAndAccess(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool write,
+                           Tid tid, const VectorClock& vc, SiteRef site, std::uint32_t step) {
+  const unsigned laid = 1u | (1u << lo) | (hi < 8 ? 1u << hi : 0u);
+  for (unsigned m = laid; m != 0; m &= m - 1) cell->bytes[__builtin_ctz(m)].Reset();
+  cell->starts = static_cast<std::uint8_t>(laid);
+  cell->split = laid != 1;
   cell->fresh = false;
-  AccessHistory& h = cell->bytes[0];
-  h.Reset();
-  h.TryWriteFast(tid, vc, site, step);  // true: an empty history has nothing to race with
+  AccessHistory& h = cell->bytes[lo];
+  // True: an empty history has nothing to race with.
+  if (write) {
+    h.TryWriteFast(tid, vc, site, step);
+  } else {
+    h.TryReadFast(tid, vc, site, step);
+  }
 }
 
 // The same, the race in `*race` and its byte in `*race_b`.
