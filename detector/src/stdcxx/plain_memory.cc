@@ -235,6 +235,29 @@ template <std::size_t kSize, bool kWrite>
                  c->site(), self->run->sched->StepCount());
 }
 
+// OnAccess's word when the cell cache (shadow_map.h ShadowCellEntry) does not have it: from
+// the page cache into the cell cache, then the same rules as OnAccess's; a word the page
+// cache does not know (or one without a cell yet) takes CheckCells, which creates what is
+// missing, inside the detector (InShadow).
+void CheckCellsOf(ThreadState* self, std::uintptr_t addr, std::size_t size, bool write,
+                  const AccessClass* c);
+template <std::size_t kSize, bool kWrite>
+[[gnu::noinline]] void CellMissAccess(ThreadState* self, std::uintptr_t addr, const AccessClass* c) {
+  ShadowPage* page = CachedShadowPage(addr);
+  ShadowCell* cell =
+      page != nullptr ? page->cells[(addr >> 3) & 511].load(std::memory_order_acquire) : nullptr;
+  if (cell == nullptr) return CheckCellsOf(self, addr, kSize, kWrite, c);
+  ShadowCellEntry(addr >> 3) = ShadowCellCache{addr >> 3, cell, page};
+  Run* run = self->run;
+  if (CellIsStale(cell, page, run->gen)) return FreshCellAccess<kSize, kWrite>(self, cell, page, addr, c);
+  const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
+  if (TryCellFast(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, self->tid, self->vc,
+                  c->site(), run->sched->StepCount())) {
+    return;
+  }
+  return CellRules<kSize, kWrite>(self, cell, addr, c);
+}
+
 // CheckCells for OnAccess (at most five arguments: a tail call).
 [[gnu::noinline]] void CheckCellsOf(ThreadState* self, std::uintptr_t addr, std::size_t size,
                                     bool write, const AccessClass* c) {
@@ -317,11 +340,12 @@ template <std::size_t kSize, bool kWrite>
   const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
   if (slot.t != self || slot.s->in_lab != 0) [[unlikely]] return Access(addr, kSize, kWrite, pc);
   if (addr - tls_special.lo < tls_special.size) [[unlikely]] return Access(addr, kSize, kWrite, pc);
-  ShadowPage* page = (addr & 7) + kSize <= 8 ? CachedShadowPage(addr) : nullptr;
-  ShadowCell* cell =
-      page != nullptr ? page->cells[(addr >> 3) & 511].load(std::memory_order_acquire) : nullptr;
-  if (cell == nullptr) [[unlikely]] return CheckCellsOf(self, addr, kSize, kWrite, c);
-  // Within one word (the page test above): an 8-byte access starts it.
+  if ((addr & 7) + kSize > 8) [[unlikely]] return CheckCellsOf(self, addr, kSize, kWrite, c);
+  // Within one word: an 8-byte access starts it.
+  const ShadowCellCache& entry = ShadowCellEntry(addr >> 3);
+  if (entry.word != (addr >> 3)) [[unlikely]] return CellMissAccess<kSize, kWrite>(self, addr, c);
+  ShadowCell* cell = entry.cell;
+  ShadowPage* page = entry.page;
   const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
   const auto hi = static_cast<std::uint8_t>(lo + kSize);
   if (CellIsStale(cell, page, gen)) [[unlikely]] {
