@@ -235,14 +235,19 @@ template <std::size_t kSize, bool kWrite>
                  c->site(), self->run->sched->StepCount());
 }
 
-// OnAccess's word when the cell cache (shadow_map.h ShadowCellEntry) does not have it: from
-// the page cache into the cell cache, then the same rules as OnAccess's; a word the page
+// OnAccess's word when the cell cache (shadow_map.h ShadowCellEntry) does not have it: a
+// word of the special TLS range goes to Access; others from the page cache into the cell
+// cache, then the same rules as OnAccess's; a word the page
 // cache does not know (or one without a cell yet) takes CheckCells, which creates what is
 // missing, inside the detector (InShadow).
 void CheckCellsOf(ThreadState* self, std::uintptr_t addr, std::size_t size, bool write,
                   const AccessClass* c);
 template <std::size_t kSize, bool kWrite>
-[[gnu::noinline]] void CellMissAccess(ThreadState* self, std::uintptr_t addr, const AccessClass* c) {
+[[gnu::noinline]] void CellMissAccess(ThreadState* self, std::uintptr_t addr, std::uintptr_t pc,
+                                      const AccessClass* c) {
+  // Special TLS (Access's checks): never cached. Its range is fixed once found, and until
+  // then (size ~0) every address is inside, so no word is cached before it is known.
+  if (addr - tls_special.lo < tls_special.size) return Access(addr, kSize, kWrite, pc);
   ShadowPage* page = CachedShadowPage(addr);
   ShadowCell* cell =
       page != nullptr ? page->cells[(addr >> 3) & 511].load(std::memory_order_acquire) : nullptr;
@@ -339,11 +344,16 @@ template <std::size_t kSize, bool kWrite>
   // stack that is not there, or one inside the lab, is Access's to judge.
   const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
   if (slot.t != self || slot.s->in_lab != 0) [[unlikely]] return Access(addr, kSize, kWrite, pc);
-  if (addr - tls_special.lo < tls_special.size) [[unlikely]] return Access(addr, kSize, kWrite, pc);
-  if ((addr & 7) + kSize > 8) [[unlikely]] return CheckCellsOf(self, addr, kSize, kWrite, c);
-  // Within one word: an 8-byte access starts it.
+  if ((addr & 7) + kSize > 8) [[unlikely]] {
+    if (addr - tls_special.lo < tls_special.size) return Access(addr, kSize, kWrite, pc);
+    return CheckCellsOf(self, addr, kSize, kWrite, c);
+  }
+  // Within one word: an 8-byte access starts it. The cell cache holds no word of the
+  // special TLS range (CellMissAccess asks first), so a hit needs no test of it.
   const ShadowCellCache& entry = ShadowCellEntry(addr >> 3);
-  if (entry.word != (addr >> 3)) [[unlikely]] return CellMissAccess<kSize, kWrite>(self, addr, c);
+  if (entry.word != (addr >> 3)) [[unlikely]] {
+    return CellMissAccess<kSize, kWrite>(self, addr, pc, c);
+  }
   ShadowCell* cell = entry.cell;
   ShadowPage* page = entry.page;
   const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
