@@ -113,6 +113,29 @@ TEST(ShadowCellTest, MatchesOneHistoryPerByte) {
   EXPECT_GT(total.fused_resets, 100);
 }
 
+// The table of IsOneRun (the inline path's run test) against the shifts of CheckCellWith,
+// for every layout of runs and every place of an access of each size.
+template <std::size_t kSize>
+void ExpectRunTableMatches() {
+  ShadowCell cell;
+  for (unsigned starts = 1; starts < 256; starts += 2) {
+    cell.starts = static_cast<std::uint8_t>(starts);
+    for (unsigned lo = 0; lo + kSize <= 8; ++lo) {
+      const unsigned hi = lo + static_cast<unsigned>(kSize);
+      const unsigned bounds = (starts | 0x100u) & ((2u << hi) - 1) & ~((1u << lo) - 1);
+      EXPECT_EQ(IsOneRun<kSize>(&cell, static_cast<std::uint8_t>(lo)),
+                bounds == ((1u << lo) | (1u << hi)))
+          << "starts " << starts << " lo " << lo << " size " << kSize;
+    }
+  }
+}
+TEST(ShadowCellTest, RunTableMatchesTheShifts) {
+  ExpectRunTableMatches<1>();
+  ExpectRunTableMatches<2>();
+  ExpectRunTableMatches<4>();
+  ExpectRunTableMatches<8>();
+}
+
 // A thread reading its own word again and again: the repeats change nothing, and a write
 // by another thread still races with the latest read's site.
 TEST(ShadowCellTest, RepeatedAccessKeepsTheLatestSite) {

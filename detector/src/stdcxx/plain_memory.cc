@@ -357,14 +357,13 @@ template <std::size_t kSize, bool kWrite>
   ShadowCell* cell = entry.cell;
   ShadowPage* page = entry.page;
   const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
-  const auto hi = static_cast<std::uint8_t>(lo + kSize);
   if (CellIsStale(cell, page, gen)) [[unlikely]] {
-    // Another run's histories, or forgotten memory: out of line (a reset of every run of
-    // the word inline would cost the common path its registers).
+    // Another run's histories, or forgotten memory: out of line (laying the word out
+    // inline would cost the common path its registers).
     return FreshCellAccess<kSize, kWrite>(self, cell, page, addr, c);
   }
-  if (TryCellFast(cell, lo, hi, kWrite, self->tid, self->vc, c->site(),
-                  run->sched->StepCount())) {
+  if (TryCellFastOf<kSize>(cell, lo, kWrite, self->tid, self->vc, c->site(),
+                           run->sched->StepCount())) {
     return;  // epoch mode, one run of the word, no race
   }
   return CellRules<kSize, kWrite>(self, cell, addr, c);
@@ -425,9 +424,6 @@ extern "C" {
 
 void __tsan_init() {}
 
-void __tsan_func_entry(void* caller_pc) { PushFrame(Ret(caller_pc)); }
-void __tsan_func_exit() { PopFrame(); }
-
 // The entry points need no frame of their own (no interposer is ever found through them):
 // without the frame pointer the inline path saves its setup and a register. GCC only
 // (clang has no `optimize` attribute and keeps the frame).
@@ -436,6 +432,35 @@ void __tsan_func_exit() { PopFrame(); }
 #else
 #define LAB_TSAN_ENTRY __attribute__((optimize("omit-frame-pointer")))
 #endif
+
+// The shadow stack of the calling lab thread (sites.h PushFrame / PopFrame) when its
+// front slot has it and it is this run's: a leaf without a call; anything else (no lab
+// thread, a stack not in the front, one left by an earlier run) takes PushFrame /
+// PopFrame, which find, create or reset it.
+namespace {
+[[gnu::always_inline]] inline lab::internal::stdcxx::ShadowStack* WarmStack() {
+  const lab::internal::ThreadState* t = lab::internal::tls_self;
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
+  if (t == nullptr || slot.t != t) return nullptr;
+  ShadowStack* s = slot.s;
+  const std::uint64_t gen = t->run != nullptr ? t->run->gen : 0;
+  return s->gen == gen && s->tid == t->tid ? s : nullptr;
+}
+[[gnu::noinline]] void PushFrameSlow(std::uintptr_t pc) { PushFrame(pc); }
+[[gnu::noinline]] void PopFrameSlow() { PopFrame(); }
+}  // namespace
+
+LAB_TSAN_ENTRY void __tsan_func_entry(void* caller_pc) {
+  ShadowStack* s = WarmStack();
+  if (s == nullptr) [[unlikely]] return PushFrameSlow(Ret(caller_pc));
+  if (s->depth < kMaxShadowDepth) s->pcs[s->depth] = Ret(caller_pc);
+  ++s->depth;
+}
+LAB_TSAN_ENTRY void __tsan_func_exit() {
+  ShadowStack* s = WarmStack();
+  if (s == nullptr) [[unlikely]] return PopFrameSlow();
+  if (s->depth > 0) --s->depth;
+}
 #define LAB_TSAN_RW(n)                                                                     \
   LAB_TSAN_ENTRY void __tsan_read##n(void* a) { OnAccess<n, false>(Addr(a), Ret(__builtin_return_address(0))); } \
   LAB_TSAN_ENTRY void __tsan_write##n(void* a) { OnAccess<n, true>(Addr(a), Ret(__builtin_return_address(0))); } \

@@ -14,6 +14,7 @@
 // a free run).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -106,6 +107,36 @@ template <typename OnRace>
   return raced;
 }
 
+// For an access of kSize bytes at byte lo of a word (lo + kSize <= 8): the bits of `starts
+// | 0x100` from lo to lo + kSize (mask) and those that make [lo, lo + kSize) exactly one
+// run (want: a run starts at lo and at lo + kSize, none between). A table, so that the
+// inline path of a sub-word access makes two loads instead of two variable shifts.
+struct RunBounds {
+  std::uint16_t mask = 0;
+  std::uint16_t want = 0;
+};
+template <std::size_t kSize>
+inline constexpr auto kRunBounds = [] {
+  std::array<RunBounds, 8> t{};
+  for (unsigned lo = 0; lo + kSize <= 8; ++lo) {
+    const unsigned hi = lo + static_cast<unsigned>(kSize);
+    t[lo] = RunBounds{static_cast<std::uint16_t>(((2u << hi) - 1) & ~((1u << lo) - 1)),
+                      static_cast<std::uint16_t>((1u << lo) | (1u << hi))};
+  }
+  return t;
+}();
+
+// TryCellFast's test for an access of kSize bytes at byte lo: whether it is exactly one run.
+template <std::size_t kSize>
+[[gnu::always_inline]] inline bool IsOneRun(const ShadowCell* cell, std::uint8_t lo) {
+  if constexpr (kSize == 8) {
+    return cell->starts == 1;  // the whole word: one run iff no other starts
+  } else {
+    const RunBounds b = kRunBounds<kSize>[lo & 7];
+    return ((cell->starts | 0x100u) & b.mask) == b.want;
+  }
+}
+
 // CheckCellWith's common case alone, without a call: the access is exactly one run of
 // the word and FastTrack's epoch-mode rules record it without a race
 // (AccessHistory::TryReadFast / TryWriteFast). True when it applied; false, and nothing
@@ -148,6 +179,21 @@ inline void ResetAndAccess(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, b
   } else {
     h.TryReadFast(tid, vc, site, step);
   }
+}
+
+// TryCellFast for an access of kSize bytes (a plain access's inline path): the run test
+// by table (IsOneRun), the rest the same.
+template <std::size_t kSize>
+[[gnu::always_inline]] inline bool TryCellFastOf(ShadowCell* cell, std::uint8_t lo, bool write,
+                                                 Tid tid, const VectorClock& vc, SiteRef site,
+                                                 std::uint32_t step) {
+  if (!IsOneRun<kSize>(cell, lo)) return false;
+  AccessHistory& h = cell->bytes[lo];
+  if (!(write ? h.TryWriteFast(tid, vc, site, step) : h.TryReadFast(tid, vc, site, step))) {
+    return false;
+  }
+  cell->fresh = false;
+  return true;
 }
 
 // The same, the race in `*race` and its byte in `*race_b`.
