@@ -19,6 +19,7 @@ struct Tally {
   int accesses = 0;
   int races = 0;
   int splits = 0;
+  int fused_resets = 0;  // ResetAndAccess
 };
 
 // Threads with vector clocks ordered by locks (release: the lock's clock joins the
@@ -47,10 +48,10 @@ void RunRandomWord(std::uint32_t seed, Tally* tally) {
       }
       continue;
     }
-    if (roll(400) == 0) {
+    const bool reset = roll(400) == 0;
+    if (reset) {
       // Either reset (another run's histories keep the word's runs, forgotten memory
       // does not): every byte forgets all the same.
-      cell.ResetHistories(/*keep_runs=*/roll(2) == 0);
       for (AccessHistory& h : ref) h.Reset();
     }
     static const int kSizes[] = {1, 2, 4, 8};
@@ -59,6 +60,19 @@ void RunRandomWord(std::uint32_t seed, Tally* tally) {
     const auto hi = static_cast<std::uint8_t>(lo + size);
     const bool write = roll(2) == 0;
     const SiteRef site{kFiles[roll(2)], static_cast<std::uint32_t>(1 + roll(2))};
+    if (reset && roll(2) == 0) {
+      // A reset and the access at once (plain_memory.cc's first access of a word in a run):
+      // the same as the reset and then the access.
+      for (int b = lo; b < hi; ++b) {
+        ASSERT_FALSE((write ? ref[b].OnWrite(t, vc[t], site) : ref[b].OnRead(t, vc[t], site))
+                         .has_value());
+      }
+      ResetAndAccess(&cell, static_cast<std::uint8_t>(lo), hi, write, t, vc[t], site, 0);
+      ++tally->fused_resets;
+      ++tally->accesses;
+      continue;
+    }
+    if (reset) cell.ResetHistories(/*keep_runs=*/roll(2) == 0);
     std::optional<PriorAccess> want;
     int want_b = -1;
     for (int b = lo; b < hi; ++b) {
@@ -96,6 +110,30 @@ TEST(ShadowCellTest, MatchesOneHistoryPerByte) {
   EXPECT_GT(total.races, 2000);
   EXPECT_GT(total.accesses - total.races, 20000);
   EXPECT_GT(total.splits, 100);
+  EXPECT_GT(total.fused_resets, 100);
+}
+
+// The table of IsOneRun (the inline path's run test) against the shifts of CheckCellWith,
+// for every layout of runs and every place of an access of each size.
+template <std::size_t kSize>
+void ExpectRunTableMatches() {
+  ShadowCell cell;
+  for (unsigned starts = 1; starts < 256; starts += 2) {
+    cell.starts = static_cast<std::uint8_t>(starts);
+    for (unsigned lo = 0; lo + kSize <= 8; ++lo) {
+      const unsigned hi = lo + static_cast<unsigned>(kSize);
+      const unsigned bounds = (starts | 0x100u) & ((2u << hi) - 1) & ~((1u << lo) - 1);
+      EXPECT_EQ(IsOneRun<kSize>(&cell, static_cast<std::uint8_t>(lo)),
+                bounds == ((1u << lo) | (1u << hi)))
+          << "starts " << starts << " lo " << lo << " size " << kSize;
+    }
+  }
+}
+TEST(ShadowCellTest, RunTableMatchesTheShifts) {
+  ExpectRunTableMatches<1>();
+  ExpectRunTableMatches<2>();
+  ExpectRunTableMatches<4>();
+  ExpectRunTableMatches<8>();
 }
 
 // A thread reading its own word again and again: the repeats change nothing, and a write

@@ -164,6 +164,13 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
     const auto lo = static_cast<std::uint8_t>(word < addr ? addr - word : 0);
     const auto hi = static_cast<std::uint8_t>(word + 8 < end ? 8 : end - word);
     if (!serial) cell->lock();
+    if (CellIsStale(cell, page, run->gen)) {
+      // Another run's histories, or fresh memory (a constructor's memset): no race.
+      SetCellGen(cell, page, run->gen);
+      ResetAndAccess(cell, lo, hi, write, tid, self->vc, site, step);
+      if (!serial) cell->unlock();
+      continue;
+    }
     FreshenCell(cell, page, run->gen);
     std::uint8_t race_b = 0;
     PriorAccess r;
@@ -215,6 +222,47 @@ template <std::size_t kSize, bool kWrite>
                 });
 }
 
+// OnAccess's cell when it holds another run's histories or its memory was forgotten: the
+// access is the first of the word's new histories.
+template <std::size_t kSize, bool kWrite>
+[[gnu::noinline]] void FreshCellAccess(ThreadState* self, ShadowCell* cell, ShadowPage* page,
+                                       std::uintptr_t addr, const AccessClass* c) {
+  // Every history of the word is empty after the reset: the access sets the word's runs
+  // (shadow_map.h ResetAndAccess), with no reset of runs it does not need.
+  SetCellGen(cell, page, self->run->gen);
+  const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
+  ResetAndAccess(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, self->tid, self->vc,
+                 c->site(), self->run->sched->StepCount());
+}
+
+// OnAccess's word when the cell cache (shadow_map.h ShadowCellEntry) does not have it: a
+// word of the special TLS range goes to Access; others from the page cache into the cell
+// cache, then the same rules as OnAccess's; a word the page
+// cache does not know (or one without a cell yet) takes CheckCells, which creates what is
+// missing, inside the detector (InShadow).
+void CheckCellsOf(ThreadState* self, std::uintptr_t addr, std::size_t size, bool write,
+                  const AccessClass* c);
+template <std::size_t kSize, bool kWrite>
+[[gnu::noinline]] void CellMissAccess(ThreadState* self, std::uintptr_t addr, std::uintptr_t pc,
+                                      const AccessClass* c) {
+  // Special TLS (Access's checks): never cached. Its range is fixed once found, and until
+  // then (size ~0) every address is inside, so no word is cached before it is known.
+  if (addr - tls_special.lo < tls_special.size) return Access(addr, kSize, kWrite, pc);
+  ShadowPage* page = CachedShadowPage(addr);
+  ShadowCell* cell =
+      page != nullptr ? page->cells[(addr >> 3) & 511].load(std::memory_order_acquire) : nullptr;
+  if (cell == nullptr) return CheckCellsOf(self, addr, kSize, kWrite, c);
+  ShadowCellEntry(addr >> 3) = ShadowCellCache{addr >> 3, cell, page};
+  Run* run = self->run;
+  if (CellIsStale(cell, page, run->gen)) return FreshCellAccess<kSize, kWrite>(self, cell, page, addr, c);
+  const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
+  if (TryCellFast(cell, lo, static_cast<std::uint8_t>(lo + kSize), kWrite, self->tid, self->vc,
+                  c->site(), run->sched->StepCount())) {
+    return;
+  }
+  return CellRules<kSize, kWrite>(self, cell, addr, c);
+}
+
 // CheckCells for OnAccess (at most five arguments: a tail call).
 [[gnu::noinline]] void CheckCellsOf(ThreadState* self, std::uintptr_t addr, std::size_t size,
                                     bool write, const AccessClass* c) {
@@ -227,6 +275,39 @@ template <std::size_t kSize, bool kWrite>
                                        bool write, const AccessClass* c) {
   const std::uint32_t step = Account(self, addr, size, write);
   CheckCells(self, addr, size, write, c->site(), step);
+}
+
+// The run (its gen) in which this OS thread last found OnAccess's per-run conditions true:
+// a controlled run that records no plain access (no DPOR footprint: RecordsPlainAccesses)
+// and gives them no virtual cost. A run's gen is new in every schedule (and never 0), and
+// those conditions are fixed for a schedule once it runs (mode, shared_access_cost_ns and
+// the strategy are set before; aborting_ only ever turns recording off; ResetForReuse
+// sets gen 0 with mode kFree, never learned), so one compare of
+// the gen stands for the four tests.
+constinit LAB_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen is all ones
+
+// Whether `run` (of gen `gen`) meets those conditions; remembered in tls_fast_gen if so.
+[[gnu::noinline]] bool LearnFastRun(const Run* run) {
+  if (run->mode != RunMode::kControlled || run->sched->RecordsPlainAccesses() ||
+      run->shared_access_cost_ns > 0) {
+    return false;
+  }
+  tls_fast_gen = run->gen;
+  return true;
+}
+
+// OnAccess in a run whose per-run conditions do not hold: its other tests in the same
+// order, then Access (a free run, or whatever Access must judge) or AccountAndCheck (a
+// controlled run recording plain accesses or giving them a cost).
+[[gnu::noinline]] void OtherRunAccess(ThreadState* self, std::uintptr_t addr, std::size_t size,
+                                      bool write, std::uintptr_t pc, const AccessClass* c) {
+  if (self->run->mode != RunMode::kControlled || g_free_threads.load(std::memory_order_relaxed)) {
+    return Access(addr, size, write, pc);
+  }
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
+  if (slot.t != self || slot.s->in_lab != 0) return Access(addr, size, write, pc);
+  if (addr - tls_special.lo < tls_special.size) return Access(addr, size, write, pc);
+  return AccountAndCheck(self, addr, size, write, c);
 }
 
 // The inline path of __tsan_read/writeN (ThreadSanitizer's fast path, for the lab): a
@@ -250,30 +331,39 @@ template <std::size_t kSize, bool kWrite>
     return Access(addr, kSize, kWrite, pc);
   }
   Run* run = self->run;
-  if (run->mode != RunMode::kControlled || g_free_threads.load(std::memory_order_relaxed))
-      [[unlikely]] {
+  const std::uint64_t gen = run->gen;
+  // A controlled run, no plain-access recording, no access cost (tls_fast_gen, above);
+  // otherwise Access (a free run) or AccountAndCheck (recording or cost) decides.
+  if (gen != tls_fast_gen && !LearnFastRun(run)) [[unlikely]] {
+    return OtherRunAccess(self, addr, kSize, kWrite, pc, c);
+  }
+  if (g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
   // Outside the lab (Checked's InLabNow), asked of the stack's front without a call: a
   // stack that is not there, or one inside the lab, is Access's to judge.
   const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
   if (slot.t != self || slot.s->in_lab != 0) [[unlikely]] return Access(addr, kSize, kWrite, pc);
-  if (addr - tls_special.lo < tls_special.size) [[unlikely]] return Access(addr, kSize, kWrite, pc);
-  ControlledScheduler* sched = run->sched;
-  if (sched->RecordsPlainAccesses() || run->shared_access_cost_ns > 0) [[unlikely]] {
-    return AccountAndCheck(self, addr, kSize, kWrite, c);
+  if ((addr & 7) + kSize > 8) [[unlikely]] {
+    if (addr - tls_special.lo < tls_special.size) return Access(addr, kSize, kWrite, pc);
+    return CheckCellsOf(self, addr, kSize, kWrite, c);
   }
-  ShadowPage* page = (addr & 7) + kSize <= 8 ? CachedShadowPage(addr) : nullptr;
-  ShadowCell* cell =
-      page != nullptr ? page->cells[(addr >> 3) & 511].load(std::memory_order_acquire) : nullptr;
-  if (cell == nullptr) [[unlikely]] return CheckCellsOf(self, addr, kSize, kWrite, c);
-  // Within one word (the page test above): an 8-byte access starts it.
+  // Within one word: an 8-byte access starts it. The cell cache holds no word of the
+  // special TLS range (CellMissAccess asks first), so a hit needs no test of it.
+  const ShadowCellCache& entry = ShadowCellEntry(addr >> 3);
+  if (entry.word != (addr >> 3)) [[unlikely]] {
+    return CellMissAccess<kSize, kWrite>(self, addr, pc, c);
+  }
+  ShadowCell* cell = entry.cell;
+  ShadowPage* page = entry.page;
   const auto lo = static_cast<std::uint8_t>(kSize == 8 ? 0 : addr & 7);
-  const auto hi = static_cast<std::uint8_t>(lo + kSize);
-  if (CellIsStale(cell, page, run->gen)) [[unlikely]] {
-    FreshenCell(cell, page, run->gen);  // another run's histories, or forgotten memory
+  if (CellIsStale(cell, page, gen)) [[unlikely]] {
+    // Another run's histories, or forgotten memory: out of line (laying the word out
+    // inline would cost the common path its registers).
+    return FreshCellAccess<kSize, kWrite>(self, cell, page, addr, c);
   }
-  if (TryCellFast(cell, lo, hi, kWrite, self->tid, self->vc, c->site(), sched->StepCount())) {
+  if (TryCellFastOf<kSize>(cell, lo, kWrite, self->tid, self->vc, c->site(),
+                           run->sched->StepCount())) {
     return;  // epoch mode, one run of the word, no race
   }
   return CellRules<kSize, kWrite>(self, cell, addr, c);
@@ -334,9 +424,6 @@ extern "C" {
 
 void __tsan_init() {}
 
-void __tsan_func_entry(void* caller_pc) { PushFrame(Ret(caller_pc)); }
-void __tsan_func_exit() { PopFrame(); }
-
 // The entry points need no frame of their own (no interposer is ever found through them):
 // without the frame pointer the inline path saves its setup and a register. GCC only
 // (clang has no `optimize` attribute and keeps the frame).
@@ -345,6 +432,35 @@ void __tsan_func_exit() { PopFrame(); }
 #else
 #define LAB_TSAN_ENTRY __attribute__((optimize("omit-frame-pointer")))
 #endif
+
+// The shadow stack of the calling lab thread (sites.h PushFrame / PopFrame) when its
+// front slot has it and it is this run's: a leaf without a call; anything else (no lab
+// thread, a stack not in the front, one left by an earlier run) takes PushFrame /
+// PopFrame, which find, create or reset it.
+namespace {
+[[gnu::always_inline]] inline lab::internal::stdcxx::ShadowStack* WarmStack() {
+  const lab::internal::ThreadState* t = lab::internal::tls_self;
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
+  if (t == nullptr || slot.t != t) return nullptr;
+  ShadowStack* s = slot.s;
+  const std::uint64_t gen = t->run != nullptr ? t->run->gen : 0;
+  return s->gen == gen && s->tid == t->tid ? s : nullptr;
+}
+[[gnu::noinline]] void PushFrameSlow(std::uintptr_t pc) { PushFrame(pc); }
+[[gnu::noinline]] void PopFrameSlow() { PopFrame(); }
+}  // namespace
+
+LAB_TSAN_ENTRY void __tsan_func_entry(void* caller_pc) {
+  ShadowStack* s = WarmStack();
+  if (s == nullptr) [[unlikely]] return PushFrameSlow(Ret(caller_pc));
+  if (s->depth < kMaxShadowDepth) s->pcs[s->depth] = Ret(caller_pc);
+  ++s->depth;
+}
+LAB_TSAN_ENTRY void __tsan_func_exit() {
+  ShadowStack* s = WarmStack();
+  if (s == nullptr) [[unlikely]] return PopFrameSlow();
+  if (s->depth > 0) --s->depth;
+}
 #define LAB_TSAN_RW(n)                                                                     \
   LAB_TSAN_ENTRY void __tsan_read##n(void* a) { OnAccess<n, false>(Addr(a), Ret(__builtin_return_address(0))); } \
   LAB_TSAN_ENTRY void __tsan_write##n(void* a) { OnAccess<n, true>(Addr(a), Ret(__builtin_return_address(0))); } \

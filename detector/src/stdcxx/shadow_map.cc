@@ -59,6 +59,8 @@ ShadowCell* NewCell() {
 
 constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowPageCache
     tls_shadow_pages[kShadowPageCache];
+constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowCellCache
+    tls_shadow_cells[kShadowCellCache];
 
 ShadowCell* CellForSlow(std::uintptr_t addr, ShadowPage** page_out) {
   if ((addr >> 47) != 0) return nullptr;

@@ -14,6 +14,7 @@
 // a free run).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -106,6 +107,36 @@ template <typename OnRace>
   return raced;
 }
 
+// For an access of kSize bytes at byte lo of a word (lo + kSize <= 8): the bits of `starts
+// | 0x100` from lo to lo + kSize (mask) and those that make [lo, lo + kSize) exactly one
+// run (want: a run starts at lo and at lo + kSize, none between). A table, so that the
+// inline path of a sub-word access makes two loads instead of two variable shifts.
+struct RunBounds {
+  std::uint16_t mask = 0;
+  std::uint16_t want = 0;
+};
+template <std::size_t kSize>
+inline constexpr auto kRunBounds = [] {
+  std::array<RunBounds, 8> t{};
+  for (unsigned lo = 0; lo + kSize <= 8; ++lo) {
+    const unsigned hi = lo + static_cast<unsigned>(kSize);
+    t[lo] = RunBounds{static_cast<std::uint16_t>(((2u << hi) - 1) & ~((1u << lo) - 1)),
+                      static_cast<std::uint16_t>((1u << lo) | (1u << hi))};
+  }
+  return t;
+}();
+
+// TryCellFast's test for an access of kSize bytes at byte lo: whether it is exactly one run.
+template <std::size_t kSize>
+[[gnu::always_inline]] inline bool IsOneRun(const ShadowCell* cell, std::uint8_t lo) {
+  if constexpr (kSize == 8) {
+    return cell->starts == 1;  // the whole word: one run iff no other starts
+  } else {
+    const RunBounds b = kRunBounds<kSize>[lo & 7];
+    return ((cell->starts | 0x100u) & b.mask) == b.want;
+  }
+}
+
 // CheckCellWith's common case alone, without a call: the access is exactly one run of
 // the word and FastTrack's epoch-mode rules record it without a race
 // (AccessHistory::TryReadFast / TryWriteFast). True when it applied; false, and nothing
@@ -119,6 +150,44 @@ template <typename OnRace>
     const unsigned bounds = (cell->starts | 0x100u) & ((2u << hi) - 1) & ~((1u << lo) - 1);
     if (bounds != ((1u << lo) | (1u << hi))) return false;
   }
+  AccessHistory& h = cell->bytes[lo];
+  if (!(write ? h.TryWriteFast(tid, vc, site, step) : h.TryReadFast(tid, vc, site, step))) {
+    return false;
+  }
+  cell->fresh = false;
+  return true;
+}
+
+// ResetHistories (either way) followed by CheckCell of an access of [lo, hi), in fewer
+// steps: after the reset every history is empty, so the access races with nothing, and any
+// layout of runs is a valid one: the word becomes the runs before, of and after the access
+// (as CheckCellBytes lays a fresh word out), and only those runs' first bytes are reset
+// (the other bytes are no run's first: no rule reads them, and a later split (a copy) or
+// layout (a reset) overwrites them first). shadow_test.cc checks it against the reference
+// as it does CheckCell.
+inline void ResetAndAccess(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, bool write,
+                           Tid tid, const VectorClock& vc, SiteRef site, std::uint32_t step) {
+  const unsigned laid = 1u | (1u << lo) | (hi < 8 ? 1u << hi : 0u);
+  for (unsigned m = laid; m != 0; m &= m - 1) cell->bytes[__builtin_ctz(m)].Reset();
+  cell->starts = static_cast<std::uint8_t>(laid);
+  cell->split = laid != 1;
+  cell->fresh = false;
+  AccessHistory& h = cell->bytes[lo];
+  // True: an empty history has nothing to race with.
+  if (write) {
+    h.TryWriteFast(tid, vc, site, step);
+  } else {
+    h.TryReadFast(tid, vc, site, step);
+  }
+}
+
+// TryCellFast for an access of kSize bytes (a plain access's inline path): the run test
+// by table (IsOneRun), the rest the same.
+template <std::size_t kSize>
+[[gnu::always_inline]] inline bool TryCellFastOf(ShadowCell* cell, std::uint8_t lo, bool write,
+                                                 Tid tid, const VectorClock& vc, SiteRef site,
+                                                 std::uint32_t step) {
+  if (!IsOneRun<kSize>(cell, lo)) return false;
   AccessHistory& h = cell->bytes[lo];
   if (!(write ? h.TryWriteFast(tid, vc, site, step) : h.TryReadFast(tid, vc, site, step))) {
     return false;
@@ -176,6 +245,13 @@ inline void FreshenCell(ShadowCell* cell, const ShadowPage* page, std::uint64_t 
   }
 }
 
+// Marks `cell` (of `page`) as holding run `gen`'s histories, as FreshenCell does after its
+// reset, for a caller that resets the histories itself.
+inline void SetCellGen(ShadowCell* cell, const ShadowPage* page, std::uint64_t gen) {
+  cell->gen.store(gen, std::memory_order_relaxed);
+  cell->page_epoch = page->epoch.load(std::memory_order_relaxed);
+}
+
 // The cell of the word holding `addr`, created if absent, with `*page` set to its page;
 // null for an address outside the 47-bit user address space (not checked).
 ShadowCell* CellForSlow(std::uintptr_t addr, ShadowPage** page);
@@ -208,6 +284,24 @@ inline void CacheShadowPage(std::uintptr_t addr, ShadowPage* page) {
   ShadowPageCache* set = ShadowPageSet(addr);
   if (set[0].page_number != (addr >> 12)) set[1] = set[0];
   set[0] = ShadowPageCache{addr >> 12, page};
+}
+
+// The calling OS thread's last cells, direct-mapped by word (cells and pages are never
+// freed: the pointers stay valid; a cell's staleness is its own gen and page epoch): the
+// inline path of a plain access finds its cell with one compare instead of the page
+// cache's hash, compare and two loads.
+struct alignas(32) ShadowCellCache {
+  std::uintptr_t word = ~std::uintptr_t{0};  // addr >> 3
+  ShadowCell* cell = nullptr;
+  ShadowPage* page = nullptr;
+};
+inline constexpr std::size_t kShadowCellCache = 512;
+extern constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowCellCache
+    tls_shadow_cells[kShadowCellCache];
+// The entry of word `word` (addr >> 3): fiber stacks lie at a stride of a power of two
+// pages plus a guard page, so the word's higher bits are folded in.
+inline ShadowCellCache& ShadowCellEntry(std::uintptr_t word) {
+  return tls_shadow_cells[(word ^ (word >> 9)) & (kShadowCellCache - 1)];
 }
 
 inline ShadowCell* CellFor(std::uintptr_t addr, ShadowPage** page) {
