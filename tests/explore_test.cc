@@ -721,4 +721,44 @@ TEST(Explore, TheWakeUpAndRelockOfACondVarWaiterIsARow) {
   EXPECT_EQ(again.findings[0].trace, r.findings[0].trace);
 }
 
+// A timed lock that gives up is a row of its own, at the virtual time it gave up
+// ("woke m", note "timed out"): an answer that ignores try_lock_for's result reads the
+// shared value next, and that racing read was drawn right after its "blocked" row, at the
+// time the wait began, as if it had read under the lock.
+TEST(Explore, ATimedLockThatGivesUpIsARowAtItsTime) {
+  const auto body = [] {
+    lab::Mutex m{"m"};
+    lab::Thread holder("holder", [&] {
+      m.lock();
+      lab::sleep_for(100ms);
+      m.unlock();
+    });
+    lab::Thread impatient("impatient", [&] {
+      if (!m.try_lock_for(50ms)) {
+        lab::report(lab::FindingKind::kWrongOutput, "marker: gave up", {"m"});
+        return;
+      }
+      m.unlock();
+    });
+    holder.join();
+    impatient.join();
+  };
+  lab::Options o;
+  o.strategy = lab::Strategy::kRoundRobin;  // the holder locks first
+  o.schedules = 1;
+  const lab::ExploreResult r = lab::explore(o, body);
+  ASSERT_EQ(r.findings.size(), 1u) << r.summary;
+  ASSERT_TRUE(r.findings[0].trace.has_value());
+  const lab::Trace& tr = *r.findings[0].trace;
+  int gave_up = 0;
+  for (const lab::TraceEvent& e : tr.events) {
+    if (tr.threads[static_cast<std::size_t>(e.thread)] != "impatient") continue;
+    if (e.op == "woke" && e.object == "m" && e.note == "timed out") {
+      ++gave_up;
+      EXPECT_EQ(e.vtime_ns, std::chrono::nanoseconds(50ms).count());
+    }
+  }
+  EXPECT_EQ(gave_up, 1);
+}
+
 }  // namespace

@@ -535,6 +535,13 @@ void ControlledScheduler::WakeEarliestSleepers() {
         t->timed_out = t->wait_kind != WaitKind::kSleep;
         SetState(t, ThreadState::Sched::kRunnable);
         t->wake_at_ns = -1;
+        // A timed wait that gave up is a row of its own, at the time it gave up: what the
+        // thread does next (an ignored try_lock_for's unlocked read) is otherwise drawn
+        // right after its "blocked" row, as if the wait had not ended, at the time it began.
+        // (A condition variable's has its row already: "timed out, relocks m", wait_ops.cc.)
+        if (t->timed_out && t->wait_kind != WaitKind::kCondVar) {
+          Record(t, OpCode::kWoke, t->waiting_on.load(), t->wait_site, false, "timed out");
+        }
       }
     }
     return;
