@@ -541,6 +541,60 @@ TEST(Explore, APollUnderALockIsNoLivelock) {
   }
 }
 
+// Workers that poll a shared queue (lock, look, unlock, yield) while a fetch sleeps, as a
+// web crawler is written without a condition variable: the seed's fetch queues two more
+// items, and both workers must then fetch in parallel (30 ms in all, not 45). A change
+// owes each spinner one poll before virtual time jumps; one step was taken as that poll,
+// and when the step was the unlock or the yield after the look, time jumped to the end of
+// the other fetch first (a correct yield-polling web_crawler took 135 ms for 45).
+TEST(Explore, AnOwedSpinnerRunsItsWholeLoopBeforeTimeJumps) {
+  std::atomic<std::int64_t> worst{0};
+  auto body = [&worst] {
+    lab::Mutex m{"m"};
+    lab::Shared<int> queued{1, "queued"};  // items waiting to be fetched
+    lab::Shared<int> left{3, "left"};      // items not fetched yet: the seed and its two links
+    auto worker = [&] {
+      while (true) {
+        m.lock();
+        if (left.load() == 0) {
+          m.unlock();
+          return;
+        }
+        const bool got = queued.load() > 0;
+        if (got) queued.store(queued.load() - 1);
+        m.unlock();
+        if (!got) {
+          lab::yield();
+          continue;
+        }
+        lab::sleep_for(15ms);  // the fetch
+        m.lock();
+        left.store(left.load() - 1);
+        if (left.load() == 2) queued.store(queued.load() + 2);  // the seed's links
+        m.unlock();
+      }
+    };
+    lab::Thread a("a", worker);
+    lab::Thread b("b", worker);
+    a.join();
+    b.join();
+    const std::int64_t took = lab::now().count();
+    std::int64_t w = worst.load();
+    while (took > w && !worst.compare_exchange_weak(w, took)) {
+    }
+  };
+  for (lab::Strategy s : {lab::Strategy::kRandom, lab::Strategy::kPct, lab::Strategy::kRoundRobin}) {
+    worst = 0;
+    lab::Options o;
+    o.strategy = s;
+    o.schedules = 20;
+    o.step_budget = 5000;
+    auto r = lab::explore(o, body);
+    EXPECT_TRUE(r.ok()) << lab::StrategyName(s) << ": " << r.summary;
+    EXPECT_EQ(worst.load(), std::chrono::nanoseconds(30ms).count()) << lab::StrategyName(s);
+  }
+}
+
 // The same program scheduled unfairly (a spec whose contract forbids polling): a spinner
 // may keep the CPU: without preemptions, once the spinner runs it runs for ever.
 TEST(Explore, WithoutFairSpinningASpinnerStarvesTheOthers) {

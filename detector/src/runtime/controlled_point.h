@@ -85,6 +85,7 @@ static_assert((ThreadState::kPollWindow & (ThreadState::kPollWindow - 1)) == 0,
   if (!IsPollOp(op)) {
     // What this step changed (a post, a store, an unlock) may end another thread's spin.
     spin_owed_bits_ = spinning_bits_;
+    ++spin_owed_epoch_;
     if (self->poll_repeats != 0 || self->poll_key[0] != 0) {
       self->poll_repeats = 0;
       for (auto& k : self->poll_key) k = 0;

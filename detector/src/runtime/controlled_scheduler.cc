@@ -137,6 +137,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   cv_waiter_bits_ = 0;
   spinning_bits_ = 0;
   spin_owed_bits_ = 0;
+  spin_owed_epoch_ = 0;
   many_threads_ = false;
   UpdateFastPath();
   time_jumps_ = 0;
@@ -366,6 +367,27 @@ void ControlledScheduler::SetSpinning(ThreadState* self, bool spinning) {
     }
     spinning_bits_ = spinning ? spinning_bits_ | bit : spinning_bits_ & ~bit;
   }
+}
+
+void ControlledScheduler::PayOwedTurn(ThreadState* next) {
+  const std::uint64_t bit = std::uint64_t{1} << next->tid;
+  if ((spin_owed_bits_ & bit) == 0) return;
+  if (next->owed_epoch != spin_owed_epoch_) {
+    next->owed_epoch = spin_owed_epoch_;
+    next->owed_steps = 0;
+  }
+  // The loop's length: its distinct polling operations (`load; lock; unlock; yield` is
+  // four). One step is not enough: the step it is about to run may be the `unlock` or the
+  // `yield` after the check, and virtual time then jumped before its poll saw the change
+  // (a crawler polling a queue with yield beside fetches that sleep was serialised).
+  int period = 0;
+  for (int i = 0; i < ThreadState::kPollWindow; ++i) {
+    const std::uintptr_t k = next->poll_key[i];
+    bool seen = k == 0;
+    for (int j = 0; j < i && !seen; ++j) seen = next->poll_key[j] == k;
+    period += seen ? 0 : 1;
+  }
+  if (++next->owed_steps >= std::max(period, 1)) spin_owed_bits_ &= ~bit;
 }
 
 std::uint64_t ControlledScheduler::FewestSpinTurns(std::uint64_t tids) const {
@@ -731,7 +753,7 @@ void ControlledScheduler::RescheduleFrom(ThreadState* self, std::uint32_t self_p
     ThreadState* next = run_->threads[tids[pick]].get();
     if (next->spinning) {
       ++next->spin_turns;
-      if (next->tid < 64) spin_owed_bits_ &= ~(std::uint64_t{1} << next->tid);
+      if (next->tid < 64) PayOwedTurn(next);
     }
     if (pick >= nr) [[unlikely]] WakeSpuriously(next, self_can_run);
     // A preemption is a switch from a thread that could go on to another runnable one. A

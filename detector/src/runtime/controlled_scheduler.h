@@ -289,6 +289,10 @@ class ControlledScheduler {
   [[gnu::noinline]] void SetSpinning(ThreadState* self, bool spinning);
   // Of the threads in the bit set `tids`, those with the fewest spin turns.
   std::uint64_t FewestSpinTurns(std::uint64_t tids) const;
+  // `next` (a spinner, tid < 64) was picked to run one step: counts it toward its owed
+  // turn and clears its spin_owed_bits_ bit once it has run as many steps as its polling
+  // loop has (the distinct operations in its poll window).
+  void PayOwedTurn(ThreadState* next);
   // A blocked thread with a deadline (a sleep, a timed wait): time can pass for it...
   static bool TimedWaiter(const ThreadState& t) {
     return !t.finished && t.sched == ThreadState::Sched::kBlocked && t.wake_at_ns >= 0;
@@ -402,6 +406,10 @@ class ControlledScheduler {
   // Bit t: spinner t is owed a turn before virtual time may jump: a thread did something
   // other than poll since t last ran (UpdatePollWindow), so t's next poll may succeed.
   std::uint64_t spin_owed_bits_ = 0;
+  // Counts the steps that set spin_owed_bits_ (UpdatePollWindow): a spinner pays its owed
+  // turn with one whole iteration of its polling loop after the latest of them
+  // (PayOwedTurn), not with one step that may come after the loop's check.
+  std::uint64_t spin_owed_epoch_ = 0;
   // The schedule has a thread with tid >= 64 (the bit masks above do not cover it).
   bool many_threads_ = false;
   // DPOR (strategies that WantsEvents): every thread's next step, the virtual-time jumps.

@@ -217,6 +217,10 @@ struct ThreadState {
   int poll_repeats = 0;
   bool spinning = false;  // busy-waiting: lets the others run first (fair spinning)
   std::int64_t spin_turns = 0;  // times it was picked to run while spinning
+  // The owed turn (ControlledScheduler::spin_owed_bits_) being paid: which change it is
+  // owed for (spin_owed_epoch_) and how many of its loop's steps it has run since.
+  std::uint64_t owed_epoch = 0;
+  int owed_steps = 0;
   void* fiber = nullptr;         // fiber/fiber.h Fiber
   // A blocking call the lab does not model, while the thread is inside it (the std::
   // dialect sets it around such calls: "futex(FUTEX_LOCK_PI) at x.cpp:12"); the hang
@@ -263,6 +267,8 @@ struct ThreadState {
     poll_repeats = 0;
     spinning = false;
     spin_turns = 0;
+    owed_epoch = 0;
+    owed_steps = 0;
     fiber = nullptr;
     outside_call.store(nullptr, std::memory_order_relaxed);
     last_site = {};
