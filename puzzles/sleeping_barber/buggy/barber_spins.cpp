@@ -1,8 +1,9 @@
 // lab-expect: livelock
 // The barber does not sleep while the shop is empty: he keeps taking the lock and looking
-// at the chairs. When no customer is coming any more (one who left because the shop was
-// full), he spins for ever and the program never ends — a busy-wait. The barber must
-// block (customer_ready_.acquire()) until a customer is there, not poll.
+// at the chairs, a busy-wait. The contract says he blocks while nobody waits; one_by_one,
+// where nobody waits for most of the day, does not schedule a polling thread fairly, so he
+// keeps the CPU, no customer ever comes and the spin never ends: a livelock. The barber
+// must block (customer_ready_.acquire()) until a customer is there, not poll.
 #include <functional>
 #include <mutex>
 
