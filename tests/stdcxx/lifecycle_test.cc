@@ -4,6 +4,8 @@
 // lines it expects are the `// line: TAG` marks there.
 #include <gtest/gtest.h>
 
+#include "marked_line.h"
+
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -50,17 +52,7 @@ Outcome RunScenario(const std::string& scenario, int schedules, const std::strin
 }
 
 // "lifecycle_scenarios.cc:N" for the line marked `// line: tag`.
-std::string Line(const std::string& tag) {
-  const std::string source = LAB_LIFECYCLE_SOURCE;
-  std::ifstream in(source);
-  std::string text;
-  const std::string base = source.substr(source.rfind('/') + 1);
-  for (int n = 1; std::getline(in, text); ++n) {
-    if (text.find("// line: " + tag) != std::string::npos) return base + ":" + std::to_string(n);
-  }
-  ADD_FAILURE() << "no line marked " << tag;
-  return "?";
-}
+std::string Line(const std::string& tag) { return lab::testing::MarkedLine(LAB_LIFECYCLE_SOURCE, tag); }
 
 std::vector<std::string> WithId(const Outcome& o, const std::string& id) {
   std::vector<std::string> r;

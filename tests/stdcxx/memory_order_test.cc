@@ -6,6 +6,8 @@
 // finding under the random and PCT strategies, and under DPOR where the space is small.
 #include <gtest/gtest.h>
 
+#include "marked_line.h"
+
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -41,14 +43,7 @@ Outcome RunScenario(const std::string& scenario, int schedules, const std::strin
 
 // "memory_order_scenarios.cc:N" (or another source's) for the line marked `// line: tag`.
 std::string Line(const std::string& tag, const std::string& source = LAB_MO_SOURCE) {
-  std::ifstream in(source);
-  std::string text;
-  const std::string base = source.substr(source.rfind('/') + 1);
-  for (int n = 1; std::getline(in, text); ++n) {
-    if (text.find("// line: " + tag) != std::string::npos) return base + ":" + std::to_string(n);
-  }
-  ADD_FAILURE() << "no line marked " << tag;
-  return "?";
+  return lab::testing::MarkedLine(source, tag);
 }
 
 std::string Dump(const Outcome& o) {

@@ -4,6 +4,8 @@
 // object), and the real bugs in reused storage still reported, named by the new objects.
 #include <gtest/gtest.h>
 
+#include "marked_line.h"
+
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -41,17 +43,7 @@ Outcome RunCase(const std::string& mode, const std::string& name) {
 }
 
 // "reuse_scenarios.cc:N" for the line marked `// line: tag`.
-std::string Line(const std::string& tag) {
-  const std::string source = LAB_REUSE_SOURCE;
-  std::ifstream in(source);
-  std::string text;
-  const std::string base = source.substr(source.rfind('/') + 1);
-  for (int n = 1; std::getline(in, text); ++n) {
-    if (text.find("// line: " + tag) != std::string::npos) return base + ":" + std::to_string(n);
-  }
-  ADD_FAILURE() << "no line marked " << tag;
-  return "?";
-}
+std::string Line(const std::string& tag) { return lab::testing::MarkedLine(LAB_REUSE_SOURCE, tag); }
 
 class CorrectReuse : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
 

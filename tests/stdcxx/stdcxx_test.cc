@@ -4,6 +4,8 @@
 // its findings; the lines it expects are the `// line: TAG` marks in scenarios.cc.
 #include <gtest/gtest.h>
 
+#include "marked_line.h"
+
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -46,16 +48,7 @@ Outcome RunScenario(const std::string& scenario, int schedules, const std::strin
 
 // "scenarios.cc:N" for the line of scenarios.cc (or `source`) marked `// line: tag`.
 std::string Line(const std::string& tag, const std::string& source = LAB_STDCXX_SOURCE) {
-  std::ifstream in(source);
-  std::string text;
-  const std::string base = source.substr(source.rfind('/') + 1);
-  for (int n = 1; std::getline(in, text); ++n) {
-    if (text.find("// line: " + tag) != std::string::npos) {
-      return base + ":" + std::to_string(n);
-    }
-  }
-  ADD_FAILURE() << "no line marked " << tag;
-  return "?";
+  return lab::testing::MarkedLine(source, tag);
 }
 
 std::vector<std::string> WithId(const Outcome& o, const std::string& id) {

@@ -8,6 +8,8 @@
 //   when it never lets a thread through.
 #include <gtest/gtest.h>
 
+#include "marked_line.h"
+
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -48,14 +50,7 @@ Outcome RunScenario(const std::string& scenario, int schedules, const std::strin
 
 // "sync_scenarios.cc:N" for the line marked `// line: tag`.
 std::string Line(const std::string& tag, const std::string& source = LAB_SYNC_SOURCE) {
-  std::ifstream in(source);
-  std::string text;
-  const std::string base = source.substr(source.rfind('/') + 1);
-  for (int n = 1; std::getline(in, text); ++n) {
-    if (text.find("// line: " + tag) != std::string::npos) return base + ":" + std::to_string(n);
-  }
-  ADD_FAILURE() << "no line marked " << tag;
-  return "?";
+  return lab::testing::MarkedLine(source, tag);
 }
 
 std::vector<std::string> WithId(const Outcome& o, const std::string& id) {
