@@ -434,8 +434,8 @@ void ControlledScheduler::Say(ThreadState* self, std::string_view words, SiteRef
   PointNoted(self, OpCode::kSay, nullptr, site, nullptr, kept);
 }
 
-void ControlledScheduler::TraceRow(ThreadState* self, const char* words, const ObjectState* obj,
-                                   SiteRef site) {
+void ControlledScheduler::TraceRowSlow(ThreadState* self, const char* words,
+                                       const ObjectState* obj, SiteRef site) {
   if (!aborting_) Record(self, OpCode::kSay, obj, site, false, words);
   AtResume(self);
 }

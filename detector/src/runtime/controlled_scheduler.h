@@ -122,7 +122,15 @@ class ControlledScheduler {
   // A row of the trace that is no scheduling point (a condition-variable waiter taking its
   // lock back): the interleaving shows `words` and `obj`; the schedule, its choices and
   // its replay token do not change. `words` is a static string.
-  void TraceRow(ThreadState* self, const char* words, const ObjectState* obj, SiteRef site);
+  // Inline: a schedule that records nothing (the random and PCT searches) only counts it,
+  // as Record does, without a call (once per condition-variable wait).
+  void TraceRow(ThreadState* self, const char* words, const ObjectState* obj, SiteRef site) {
+    if (!record_ && !aborting_ && !stop_armed_) [[likely]] {
+      ++trace_total_;
+      return;
+    }
+    TraceRowSlow(self, words, obj, site);
+  }
   // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
   // Park's first part (inlined there).
   inline void Block(ThreadState* self);
@@ -326,6 +334,9 @@ class ControlledScheduler {
     if (stop_armed_) [[unlikely]] StopIfReached(self);
   }
   [[gnu::noinline, gnu::cold]] void StopIfReached(ThreadState* self);
+  // TraceRow's every case (recording, unwinding, a stop armed).
+  [[gnu::noinline]] void TraceRowSlow(ThreadState* self, const char* words,
+                                      const ObjectState* obj, SiteRef site);
   // fast_path_ from what it depends on (the strategy, many_threads_).
   void UpdateFastPath() { fast_path_ = random_ != nullptr && !wants_events_ && !many_threads_; }
   [[noreturn]] void FiberEntry(ThreadState* t);
