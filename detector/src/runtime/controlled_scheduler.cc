@@ -352,6 +352,11 @@ void ControlledScheduler::SwitchAtPoint(std::uint32_t next_tid) {
 
 
 
+void ControlledScheduler::ReplayPollLog(ThreadState* self) {
+  for (int i = 0; i < ThreadState::kPollLog; ++i) AdvancePollWindow(self, self->poll_log[i]);
+  self->poll_count = ThreadState::kPollLog + 1;
+}
+
 void ControlledScheduler::SetSpinning(ThreadState* self, bool spinning) {
   self->spinning = spinning;
   if (self->tid < 64) {

@@ -294,6 +294,11 @@ class ControlledScheduler {
   // The poll window's part, inline; returns whether SetSpinning(self, !self->spinning) is
   // due, which the caller makes.
   inline bool UpdatePollWindow(ThreadState* self, OpCode op, const ObjectState* obj);
+  // The window's step for one polling key (the repeat test, the count, the ring).
+  inline void AdvancePollWindow(ThreadState* self, std::uintptr_t key);
+  // The (kPollLog + 1)-th poll in a row: the logged ones into the empty window, as if it
+  // had been kept from the first; from now on it is kept step by step.
+  [[gnu::noinline, gnu::cold]] void ReplayPollLog(ThreadState* self);
   [[gnu::noinline]] void SetSpinning(ThreadState* self, bool spinning);
   // Of the threads in the bit set `tids`, those with the fewest spin turns.
   std::uint64_t FewestSpinTurns(std::uint64_t tids) const;
