@@ -238,12 +238,13 @@ template <bool kAtPoint>
   // rare cases' code is off the common path (2.5M fewer instructions in 3000 schedules of
   // the bounded buffer; GCC still saves callee-saved registers when the choice needs them).
   if (aborting_) [[unlikely]] return PointWhileAborting(self);
-  // One writer (this OS thread), one reader (the watchdog): no locked add needed.
-  steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  ++step_count_;
+  // One writer (this OS thread), one reader (the watchdog): no locked add needed. The
+  // schedule's own count is this one's since the schedule began (StepCountSoFar).
+  const std::uint64_t steps = steps_->load(std::memory_order_relaxed) + 1;
+  steps_->store(steps, std::memory_order_relaxed);
   // A recording schedule (a rerun, a replay, a systematic search) takes the general way
   // (point_hooks_): the inline path below records nothing and logs no choice, only counts.
-  if (point_hooks_ || step_count_ > opt_.step_budget) [[unlikely]] {
+  if (point_hooks_ || steps > step_limit_) [[unlikely]] {
     Record(self, op, obj, site, false, note, lock);
     return PointGeneral(self, op, obj);
   }

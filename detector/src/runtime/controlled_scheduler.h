@@ -361,8 +361,16 @@ class ControlledScheduler {
   Run* run_ = nullptr;
   ThreadState* current_ = nullptr;
   std::int64_t now_ns_ = 0;
+  // Scheduling points of every schedule run with this counter (the hang watchdog's), and
+  // its value when this schedule began: their difference is this schedule's count
+  // (StepCountSoFar), so a point counts once. step_limit_: the value past which this
+  // schedule has spent its step budget.
   std::atomic<std::uint64_t>* steps_;
-  std::int64_t step_count_ = 0;
+  std::uint64_t step_base_ = 0;
+  std::uint64_t step_limit_ = 0;
+  std::int64_t StepCountSoFar() const {
+    return static_cast<std::int64_t>(steps_->load(std::memory_order_relaxed) - step_base_);
+  }
   int preemptions_ = 0;
   int spurious_wakeups_ = 0;
   bool aborting_ = false;
