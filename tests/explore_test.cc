@@ -595,6 +595,38 @@ TEST(Explore, AnOwedSpinnerRunsItsWholeLoopBeforeTimeJumps) {
   }
 }
 
+// A poller becomes a spinner at its 101st poll in a row (kPollsBeforeYield repeats): the
+// first polls are only logged, and the busy-wait window is replayed from the log at that
+// poll (runtime.h, ThreadState::poll_log). Virtual time jumps to the sleeper only once the
+// reader spins, so the reader loads 101 times (102 when the sleeper falls asleep after the
+// reader began to spin: it is owed one more poll), never 201 (a window that missed the
+// logged polls) nor fewer (a logged poll taken for a spin).
+TEST(Explore, APollerBecomesASpinnerAtItsHundredAndFirstPoll) {
+  std::atomic<int> most{0};
+  std::atomic<int> least{1 << 30};
+  auto body = [&] {
+    lab::Atomic<int> flag{0, "flag"};
+    lab::Thread setter("setter", [&] {
+      lab::sleep_for(1ms);
+      flag.store(1);
+    });
+    lab::Thread reader("reader", [&] {
+      int loads = 1;
+      while (flag.load() == 0) ++loads;
+      if (loads > most.load()) most = loads;
+      if (loads < least.load()) least = loads;
+    });
+    setter.join();
+    reader.join();
+  };
+  lab::Options o;
+  o.schedules = 50;
+  auto r = lab::explore(o, body);
+  EXPECT_TRUE(r.ok()) << r.summary;
+  EXPECT_EQ(least.load(), 101);
+  EXPECT_LE(most.load(), 102);
+}
+
 // The same program scheduled unfairly (a spec whose contract forbids polling): a spinner
 // may keep the CPU: without preemptions, once the spinner runs it runs for ever.
 TEST(Explore, WithoutFairSpinningASpinnerStarvesTheOthers) {

@@ -79,21 +79,14 @@ using point_detail::PollKey;
 static_assert((ThreadState::kPollWindow & (ThreadState::kPollWindow - 1)) == 0,
               "the poll ring's index wraps with a mask");
 
-[[gnu::always_inline]] inline bool ControlledScheduler::UpdatePollWindow(ThreadState* self,
-                                                                         OpCode op,
-                                                                         const ObjectState* obj) {
-  if (!IsPollOp(op)) {
-    // What this step changed (a post, a store, an unlock) may end another thread's spin.
-    spin_owed_bits_ = spinning_bits_;
-    ++spin_owed_epoch_;
-    if (self->poll_repeats != 0 || self->poll_key[0] != 0) {
-      self->poll_repeats = 0;
-      for (auto& k : self->poll_key) k = 0;
-      self->poll_pos = 0;
-    }
-    return self->spinning;  // its wait is over
-  }
-  const std::uintptr_t key = PollKey(op, obj);
+// After a reset the window is empty (zero keys never match), so the n-th poll in a row has
+// at most n - 1 repeats before it: the first kPollLog polls cannot reach kPollsBeforeYield
+// repeats, and are only logged (ThreadState::poll_log).
+static_assert(ThreadState::kPollLog <= kPollsBeforeYield,
+              "a logged poll cannot be the one that makes a thread a spinner");
+
+[[gnu::always_inline]] inline void ControlledScheduler::AdvancePollWindow(ThreadState* self,
+                                                                          std::uintptr_t key) {
   // A repeat of any of the last kPollWindow polling operations: a loop such as
   // `lock; read flag; unlock; yield` (four keys) repeats each of its steps.
   const bool repeat = AnyPollKeyIs(self->poll_key, key);
@@ -102,6 +95,35 @@ static_assert((ThreadState::kPollWindow & (ThreadState::kPollWindow - 1)) == 0,
   // poll_pos is in [0, kPollWindow), a power of two: a mask (the signed % took five
   // instructions more at every polling step).
   self->poll_pos = (self->poll_pos + 1) & (ThreadState::kPollWindow - 1);
+}
+
+[[gnu::always_inline]] inline bool ControlledScheduler::UpdatePollWindow(ThreadState* self,
+                                                                         OpCode op,
+                                                                         const ObjectState* obj) {
+  if (!IsPollOp(op)) {
+    // What this step changed (a post, a store, an unlock) may end another thread's spin.
+    spin_owed_bits_ = spinning_bits_;
+    ++spin_owed_epoch_;
+    if (self->poll_count != 0) {
+      // Only a window kept step by step has anything in it (see ThreadState::poll_log).
+      if (self->poll_count > ThreadState::kPollLog) [[unlikely]] {
+        self->poll_repeats = 0;
+        for (auto& k : self->poll_key) k = 0;
+        self->poll_pos = 0;
+      }
+      self->poll_count = 0;
+    }
+    return self->spinning;  // its wait is over
+  }
+  const std::uintptr_t key = PollKey(op, obj);
+  if (self->poll_count < ThreadState::kPollLog) [[likely]] {
+    // Logged, not tested: no spinner (a spinner's window is kept step by step), and at
+    // most kPollLog - 1 repeats in a row, fewer than kPollsBeforeYield.
+    self->poll_log[self->poll_count++] = key;
+    return false;
+  }
+  if (self->poll_count == ThreadState::kPollLog) [[unlikely]] ReplayPollLog(self);
+  AdvancePollWindow(self, key);
   // Once spinning, every polling step of the loop keeps it so, until the thread does
   // something else (its wait is over).
   return !self->spinning && self->poll_repeats >= kPollsBeforeYield;
@@ -216,12 +238,13 @@ template <bool kAtPoint>
   // rare cases' code is off the common path (2.5M fewer instructions in 3000 schedules of
   // the bounded buffer; GCC still saves callee-saved registers when the choice needs them).
   if (aborting_) [[unlikely]] return PointWhileAborting(self);
-  // One writer (this OS thread), one reader (the watchdog): no locked add needed.
-  steps_->store(steps_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  ++step_count_;
+  // One writer (this OS thread), one reader (the watchdog): no locked add needed. The
+  // schedule's own count is this one's since the schedule began (StepCountSoFar).
+  const std::uint64_t steps = steps_->load(std::memory_order_relaxed) + 1;
+  steps_->store(steps, std::memory_order_relaxed);
   // A recording schedule (a rerun, a replay, a systematic search) takes the general way
   // (point_hooks_): the inline path below records nothing and logs no choice, only counts.
-  if (point_hooks_ || step_count_ > opt_.step_budget) [[unlikely]] {
+  if (point_hooks_ || steps > step_limit_) [[unlikely]] {
     Record(self, op, obj, site, false, note, lock);
     return PointGeneral(self, op, obj);
   }

@@ -122,7 +122,9 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   // here, buffers (trace, options) keep their capacity.
   current_ = nullptr;
   now_ns_ = 0;
-  step_count_ = 0;
+  step_base_ = steps_->load(std::memory_order_relaxed);
+  step_limit_ = opt_.step_budget < 0 ? step_base_
+                                     : step_base_ + static_cast<std::uint64_t>(opt_.step_budget);
   preemptions_ = 0;
   spurious_wakeups_ = 0;
   aborting_ = false;
@@ -188,7 +190,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
     t->fiber = nullptr;
   }
   if (wants_events_) PassPlainAccesses();  // the last step's
-  if (random_ == nullptr) strategy_->EndSchedule(step_count_);  // the random one's is a no-op
+  if (random_ == nullptr) strategy_->EndSchedule(StepCountSoFar());  // the random one's is a no-op
   out.findings = std::move(run.findings);
   if (!hang_) {
     // A hung schedule's threads may still be referenced by its abandoned fiber.
@@ -226,7 +228,7 @@ RunStats ControlledScheduler::Stats() const {
     if (!run_->threads.empty()) s.span = std::chrono::nanoseconds(run_->threads[0]->span_ns);
     s.threads = static_cast<int>(run_->threads.size());
   }
-  s.steps = step_count_;
+  s.steps = StepCountSoFar();
   s.preemptions = preemptions_;
   s.spurious_wakeups = spurious_wakeups_;
   return s;
@@ -298,7 +300,7 @@ void ControlledScheduler::PointGeneral(ThreadState* self, OpCode op, ObjectState
   // operation that runs in destructors (unlock, release, notify, join: a lock guard going
   // out of scope), where the unwinding exception would meet a noexcept destructor and end
   // the process. A thread that keeps running soon reaches another operation.
-  if (step_count_ > opt_.step_budget && !MayRunInDestructor(op)) ReportLivelock();
+  if (StepCountSoFar() > opt_.step_budget && !MayRunInDestructor(op)) ReportLivelock();
   if (opt_.fair_spinning && UpdatePollWindow(self, op, obj)) SetSpinning(self, !self->spinning);
   PointSchedule(self);
 }
@@ -351,6 +353,11 @@ void ControlledScheduler::SwitchAtPoint(std::uint32_t next_tid) {
 }
 
 
+
+void ControlledScheduler::ReplayPollLog(ThreadState* self) {
+  for (int i = 0; i < ThreadState::kPollLog; ++i) AdvancePollWindow(self, self->poll_log[i]);
+  self->poll_count = ThreadState::kPollLog + 1;
+}
 
 void ControlledScheduler::SetSpinning(ThreadState* self, bool spinning) {
   self->spinning = spinning;
@@ -434,8 +441,8 @@ void ControlledScheduler::Say(ThreadState* self, std::string_view words, SiteRef
   PointNoted(self, OpCode::kSay, nullptr, site, nullptr, kept);
 }
 
-void ControlledScheduler::TraceRow(ThreadState* self, const char* words, const ObjectState* obj,
-                                   SiteRef site) {
+void ControlledScheduler::TraceRowSlow(ThreadState* self, const char* words,
+                                       const ObjectState* obj, SiteRef site) {
   if (!aborting_) Record(self, OpCode::kSay, obj, site, false, words);
   AtResume(self);
 }
@@ -729,7 +736,7 @@ void ControlledScheduler::RescheduleFrom(ThreadState* self, std::uint32_t self_p
       c.current_first = self_can_run;
       c.narrowed = narrowed;
       c.tids = tids;
-      c.step = step_count_;
+      c.step = StepCountSoFar();
       c.self_tid = self_tid;
       c.self_point = self_point;
       if (wants_events_) {
@@ -808,7 +815,7 @@ bool ControlledScheduler::ChooseSpuriousFailure(ThreadState* self, const ObjectS
   c.num_spurious = 1;  // fail spuriously
   c.current_first = true;
   c.tids = option_tids_.data();
-  c.step = step_count_;
+  c.step = StepCountSoFar();
   c.self_tid = self->tid;
   c.self_point = slots_[self->tid].points++;
   int pick = strategy_->Pick(c);

@@ -122,7 +122,15 @@ class ControlledScheduler {
   // A row of the trace that is no scheduling point (a condition-variable waiter taking its
   // lock back): the interleaving shows `words` and `obj`; the schedule, its choices and
   // its replay token do not change. `words` is a static string.
-  void TraceRow(ThreadState* self, const char* words, const ObjectState* obj, SiteRef site);
+  // Inline: a schedule that records nothing (the random and PCT searches) only counts it,
+  // as Record does, without a call (once per condition-variable wait).
+  void TraceRow(ThreadState* self, const char* words, const ObjectState* obj, SiteRef site) {
+    if (!record_ && !aborting_ && !stop_armed_) [[likely]] {
+      ++trace_total_;
+      return;
+    }
+    TraceRowSlow(self, words, obj, site);
+  }
   // Parks `self` (already marked kBlocked, wake_at_ns set for timed waits) until runnable.
   // Park's first part (inlined there).
   inline void Block(ThreadState* self);
@@ -286,6 +294,11 @@ class ControlledScheduler {
   // The poll window's part, inline; returns whether SetSpinning(self, !self->spinning) is
   // due, which the caller makes.
   inline bool UpdatePollWindow(ThreadState* self, OpCode op, const ObjectState* obj);
+  // The window's step for one polling key (the repeat test, the count, the ring).
+  inline void AdvancePollWindow(ThreadState* self, std::uintptr_t key);
+  // The (kPollLog + 1)-th poll in a row: the logged ones into the empty window, as if it
+  // had been kept from the first; from now on it is kept step by step.
+  [[gnu::noinline, gnu::cold]] void ReplayPollLog(ThreadState* self);
   [[gnu::noinline]] void SetSpinning(ThreadState* self, bool spinning);
   // Of the threads in the bit set `tids`, those with the fewest spin turns.
   std::uint64_t FewestSpinTurns(std::uint64_t tids) const;
@@ -326,6 +339,9 @@ class ControlledScheduler {
     if (stop_armed_) [[unlikely]] StopIfReached(self);
   }
   [[gnu::noinline, gnu::cold]] void StopIfReached(ThreadState* self);
+  // TraceRow's every case (recording, unwinding, a stop armed).
+  [[gnu::noinline]] void TraceRowSlow(ThreadState* self, const char* words,
+                                      const ObjectState* obj, SiteRef site);
   // fast_path_ from what it depends on (the strategy, many_threads_).
   void UpdateFastPath() { fast_path_ = random_ != nullptr && !wants_events_ && !many_threads_; }
   [[noreturn]] void FiberEntry(ThreadState* t);
@@ -345,8 +361,16 @@ class ControlledScheduler {
   Run* run_ = nullptr;
   ThreadState* current_ = nullptr;
   std::int64_t now_ns_ = 0;
+  // Scheduling points of every schedule run with this counter (the hang watchdog's), and
+  // its value when this schedule began: their difference is this schedule's count
+  // (StepCountSoFar), so a point counts once. step_limit_: the value past which this
+  // schedule has spent its step budget.
   std::atomic<std::uint64_t>* steps_;
-  std::int64_t step_count_ = 0;
+  std::uint64_t step_base_ = 0;
+  std::uint64_t step_limit_ = 0;
+  std::int64_t StepCountSoFar() const {
+    return static_cast<std::int64_t>(steps_->load(std::memory_order_relaxed) - step_base_);
+  }
   int preemptions_ = 0;
   int spurious_wakeups_ = 0;
   bool aborting_ = false;

@@ -215,6 +215,15 @@ struct ThreadState {
   std::uintptr_t poll_key[kPollWindow] = {};
   int poll_pos = 0;
   int poll_repeats = 0;
+  // The window is kept step by step only past kPollLog polls in a row (polling operations
+  // since the last one that was not): fewer cannot make kPollsBeforeYield repeats, so the
+  // first kPollLog are only logged here (poll_count of them, the window and poll_repeats
+  // left empty) and replayed into the window by the next poll (ControlledScheduler::
+  // UpdatePollWindow). Most runs of polls are a few steps long: `lock; read` between a
+  // store and a wait. poll_log needs no reset: poll_count says what of it is this run's.
+  static constexpr int kPollLog = 100;
+  int poll_count = 0;  // polls in a row, up to kPollLog + 1 (then the window is kept)
+  std::uintptr_t poll_log[kPollLog];
   bool spinning = false;  // busy-waiting: lets the others run first (fair spinning)
   std::int64_t spin_turns = 0;  // times it was picked to run while spinning
   // The owed turn (ControlledScheduler::spin_owed_bits_) being paid: which change it is
@@ -265,6 +274,7 @@ struct ThreadState {
     for (auto& k : poll_key) k = 0;
     poll_pos = 0;
     poll_repeats = 0;
+    poll_count = 0;
     spinning = false;
     spin_turns = 0;
     owed_epoch = 0;

@@ -390,6 +390,7 @@ bool TryLockOp(ObjectState* s, const Loc& loc) {
 
 namespace {
 void UnlockSlow(ObjectState* s, Loc loc);
+void UnlockControlled(ThreadState* self, ObjectState* s, Loc loc);
 }  // namespace
 
 void UnlockOp(ObjectState* s, Loc loc) {
@@ -404,6 +405,9 @@ void UnlockOp(ObjectState* s, Loc loc) {
   ThreadState* self = tls_self;
   if (self == nullptr || !FastFree(self, s) || s->held_refs.load(std::memory_order_relaxed) != 0 ||
       self->held.empty() || self->held.back().obj != s || s->recursion != 1) {
+    if (self != nullptr && self->run->mode == RunMode::kControlled) {
+      return UnlockControlled(self, s, loc);
+    }
     return UnlockSlow(s, loc);
   }
   const SiteRef site = SiteRef::From(loc);
@@ -441,6 +445,9 @@ std::string UnlockNotOwnerAdvice(const ObjectState* s) {
          "flag)";
 }
 
+// UnlockSlow after its scheduling point (UnlockControlled's general case too).
+[[gnu::noinline]] void UnlockAfterPoint(ThreadState* self, ObjectState* s, SiteRef site);
+
 [[gnu::noinline]] void UnlockSlow(ObjectState* s, Loc loc) {
   ++tls_lock_slow_count;
   if (DetectionOff(s) && UnlockUndetected(s)) return;
@@ -448,6 +455,38 @@ std::string UnlockNotOwnerAdvice(const ObjectState* s) {
   Enter(self, s);
   SiteRef site = Fix(self, loc);
   PointInline(self, OpCode::kUnlock, s, site);
+  UnlockAfterPoint(self, s, site);
+}
+
+// unlock() in a controlled run (one OS thread runs every fiber), as LockControlled is
+// lock(): the owner releasing a Mutex or RLock (its last level) that is its most recent
+// held entry, in one frame with the scheduler's Point inlined, with UnlockAfterPoint's
+// steps in its order (held entry, recursion, clock, owner, hand-over). No misuse is
+// possible there, so none of UnlockSlow's finding-building frame, its detection-off test
+// or its slow-path count. Everything else (a misuse, a SharedMutex, an RLock's inner
+// level, an unlock out of order) goes to UnlockAfterPoint after the same point.
+[[gnu::noinline]] void UnlockControlled(ThreadState* self, ObjectState* s, Loc loc) {
+  Enter(self, s);
+  const SiteRef site = Fix(self, loc);
+  self->run->sched->Point(self, OpCode::kUnlock, s, site);  // inlined (controlled_point.h)
+  // After the point: while this thread was switched out, another thread may have
+  // unlocked `s` (unlock-not-owner, carried out); the owner is checked now.
+  if (s->owner.load(std::memory_order_relaxed) != self || s->kind == ObjKind::kSharedMutex ||
+      s->recursion != 1 || self->held.empty() || self->held.back().obj != s ||
+      self->held.back().shared) {
+    return UnlockAfterPoint(self, s, site);
+  }
+  self->held.pop_back();
+  s->recursion = 0;
+  Release(self, s);
+  s->owner.store(nullptr, std::memory_order_relaxed);  // DropOwner, controlled
+  if (s->waiter_count.load(std::memory_order_relaxed) > 0) {
+    RtGuard g;  // a no-op in a controlled run
+    WakeOne(s);
+  }
+}
+
+void UnlockAfterPoint(ThreadState* self, ObjectState* s, SiteRef site) {
   ThreadState* owner = s->owner.load();
   if (owner == nullptr) {
     RtGuard g;
