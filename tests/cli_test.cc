@@ -241,6 +241,28 @@ TEST_F(CliTest, CheckOfASubmissionThatDoesNotCompileNamesItsLine) {
   EXPECT_TRUE(Has(r.out, "score: 0/5")) << r.out;
 }
 
+
+// `lab::Shared<bool> done{"done"}` (a name where the value belongs) made a flag that starts
+// true: the string converts to bool. It is a compile error that says so, at the student's
+// line, not a wrong-output with no hint why.
+TEST_F(CliTest, CheckRefusesANameWhereASharedBoolsValueBelongs) {
+  WriteFile(dir_ + "/flag.cpp",
+            "#include <mutex>\n"
+            "#include \"lab/sync.h\"\n"
+            "class Counter {\n"
+            " public:\n"
+            "  void add() { std::lock_guard g(m_); n_ += 1; started_ = true; }\n"
+            "  int get() { std::lock_guard g(m_); return started_ ? n_.load() : 0; }\n"
+            " private:\n"
+            "  lab::Mutex m_{\"m\"};\n"
+            "  lab::Shared<int> n_{0, \"n\"};\n"
+            "  lab::Shared<bool> started_{\"started\"};\n"
+            "};\n");
+  const Outcome r = Lab("check mini flag.cpp");
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out, "flag.cpp:10")) << r.out;
+  EXPECT_TRUE(Has(r.out, "the value comes first")) << r.out;
+}
 TEST_F(CliTest, CheckOfTheReferencePassesWithFullMarks) {
   WriteFile(dir_ + "/mini.cpp", ReadAll(kMini + "/reference.cpp"));
   const Outcome r = Lab("check mini mini.cpp --json results.json --html report.html");
@@ -315,6 +337,34 @@ class Counter {
   EXPECT_TRUE(Has(block, "read by 'reader' at implicit.cpp:13")) << block;
   EXPECT_FALSE(Has(block, "read by 'reader' at implicit.cpp:12"))
       << "lab::yield's line stood in for the read\n" << block;
+}
+
+// A lab object built inside a std container (`std::vector<lab::Shared<int>> n_(1)`, a
+// std::map's operator[]) has its std::source_location in the container's header. It is
+// named after the student's line that built the container; it was '?:0' when the thread
+// had run no lab operation yet (the spec constructs the Counter).
+TEST_F(CliTest, CheckNamesAnObjectBuiltInsideAStdContainerAfterTheStudentsLine) {
+  WriteFile(dir_ + "/in_vector.cpp", R"(#include <vector>
+
+#include "lab/sync.h"
+
+class Counter {
+ public:
+  Counter() : n_(1) {}
+  void add() { n_[0] += 1; }
+  int get() { return n_[0]; }
+
+ private:
+  std::vector<lab::Shared<int>> n_;
+};
+)");
+  const Outcome r = Lab("check mini in_vector.cpp");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  const std::string block = Block(r.out, "two_adders");
+  ASSERT_FALSE(block.empty()) << r.out;
+  EXPECT_TRUE(Has(block, "data-race")) << block;
+  EXPECT_TRUE(Has(block, "on 'in_vector.cpp:7'")) << block;
+  EXPECT_FALSE(Has(block, "?:0")) << block;
 }
 
 // --tsan: accesses under a lab::Mutex are ordered for ThreadSanitizer too (the lab's locks

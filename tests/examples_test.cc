@@ -43,6 +43,7 @@ namespace lab {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -441,6 +442,11 @@ TEST(Examples, SemaphoreOverReleaseIsReported) {
   ASSERT_NO_FATAL_FAILURE(ExpectRun(r, 0, {"semaphore-over-release"}));
   ExpectFinding(Find(r, "semaphore-over-release"), "semaphore-over-release", {"client"},
                 {MarkerSite("semaphore-over-release", "over-release")}, {"slots"});
+  // The step names the object as the objects list does (the text report quotes it once:
+  // it read "over-releases  'BoundedSemaphore 'slots''").
+  EXPECT_THAT(Steps(*Find(r, "semaphore-over-release")),
+              ElementsAre("client|over-releases|slots|" +
+                          MarkerSite("semaphore-over-release", "over-release") + "|"));
   // The extra release is ignored: the pool still has its 2 slots, not 3.
   EXPECT_THAT(r.out, HasSubstr("free slots: 2"));
 }
@@ -450,6 +456,11 @@ TEST(Examples, ThreadNotJoinedIsReportedAndTheThreadJoined) {
   ASSERT_NO_FATAL_FAILURE(ExpectRun(r, 0, {"thread-not-joined"}));
   ExpectFinding(Find(r, "thread-not-joined"), "thread-not-joined", {"flusher"},
                 {MarkerSite("thread-not-joined", "started")}, {"flusher"});
+  // The step's object is the thread's name, as in the objects list (the text report read
+  // "started, never joined  'thread 'flusher''").
+  EXPECT_THAT(Steps(*Find(r, "thread-not-joined")),
+              ElementsAre("flusher|started, never joined|flusher|" +
+                          MarkerSite("thread-not-joined", "started") + "|"));
   EXPECT_THAT(r.out, HasSubstr("done"));
 }
 

@@ -54,6 +54,8 @@ class HostileClass : public ::testing::Test {
     fs::copy_file(kFixtures + "/puzzles/mini/reference.cpp", cls + "/bad\xff\xfename.cpp");
     ASSERT_EQ(mkfifo((cls + "/fifo.cpp").c_str(), 0644), 0);
     std::ofstream(cls + "/notes.txt") << "not a submission\n";
+    // A solution under another C++ extension: a row saying so, not silence.
+    fs::copy_file(kFixtures + "/puzzles/mini/reference.cpp", cls + "/wrong_ext.cc");
     fs::create_symlink("notes.txt", cls + "/notes_link.txt");
 
     const std::string cmd = "cd " + *dir_ + " && LAB_PUZZLES_DIR=" + kFixtures + "/puzzles " +
@@ -109,12 +111,12 @@ TEST_F(HostileClass, EveryEntryHasAGradebookRow) {
         "include_passwd", "include_passwd_macro", "include_spec", "key_ctor_priority", "key_ifunc",
         "key_preinit", "line_marker", "link_folder", "link_in", "link_out", "linked_inside",
         "macro_fail", "macro_keyword", "macro_own", "own_main", "own_main_guarded",
-        "std_racy"}) {
+        "std_racy", "wrong_ext.cc"}) {
     EXPECT_NE(csv.find("\n" + std::string(student) + ","), std::string::npos) << student << "\n"
                                                                               << csv;
   }
-  // 25 students and the header; notes.txt and the link to it are not submissions.
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 26) << csv;
+  // 26 students and the header; notes.txt and the link to it are not submissions.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 27) << csv;
 }
 
 TEST_F(HostileClass, TheReferenceStillGetsFullMarks) {
@@ -263,6 +265,11 @@ TEST_F(HostileClass, EmptyFilesFifosAndNonUtf8NamesAreRejectedWithWhy) {
   ExpectRejected("empty", "an empty file (0 bytes)");
   ExpectRejected("fifo", "not a regular file");
   ExpectRejected("bad_name", "not valid UTF-8");
+}
+
+// A .cc file was ignored like notes.txt: the student had no row in the gradebook.
+TEST_F(HostileClass, ASolutionNamedDotCcIsRejectedWithWhy) {
+  ExpectRejected("wrong_ext.cc", "a C++ file named .cc, not .cpp");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <mutex>
 #include <set>
@@ -36,6 +37,20 @@ bool EndsWithCpp(const std::string& name) {
   std::string ext = name.substr(name.size() - 4);
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return ext == ".cpp";
+}
+
+// The extension of a C++ source named otherwise than .cpp (".cc", ".cxx", ".c++", ".cp",
+// any case), or "" for any other file. Such a file is a student's solution under the wrong
+// name: it gets a row saying so, not silence.
+std::string OtherCxxExtension(const std::string& name) {
+  const std::size_t dot = name.rfind('.');
+  if (dot == std::string::npos || dot == 0) return "";
+  std::string ext = name.substr(dot);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* known : {".cc", ".cxx", ".c++", ".cp"}) {
+    if (ext == known) return name.substr(dot);
+  }
+  return "";
 }
 
 std::string RealPath(const std::string& path) {
@@ -131,8 +146,13 @@ ClassDiscovery DiscoverSubmissions(const std::string& dir, const std::string& ex
       if (resolves && !S_ISDIR(target.st_mode) && !EndsWithCpp(name)) continue;
       s.problem = LinkProblem(path, real_root, resolves ? &target : nullptr);
     } else if (S_ISREG(st.st_mode)) {
-      if (!EndsWithCpp(name)) continue;
-      if (st.st_size == 0) {
+      if (!EndsWithCpp(name)) {
+        const std::string ext = OtherCxxExtension(name);
+        if (ext.empty()) continue;
+        s.problem = "a C++ file named " + ext +
+                    ", not .cpp; a submission is one .cpp file: rename it to end in .cpp and "
+                    "grade again";
+      } else if (st.st_size == 0) {
         s.problem = kEmptyFile;
       } else {
         s.path = path;

@@ -24,6 +24,14 @@ class Atomic {
       : s_(internal::NewObject(internal::ObjKind::kAtomic, {}, loc)), v_{} {}
   Atomic(T v, std::string_view name = {}, Loc loc = Loc::current())
       : s_(internal::NewObject(internal::ObjKind::kAtomic, name, loc)), v_(v) {}
+  // `lab::Atomic<bool> done("done")` would hold true (see internal::kNameAsBool).
+  template <class U>
+    requires internal::kNameAsBool<T, U>
+  Atomic(U&&, std::string_view = {}, Loc = Loc::current()) {
+    static_assert(!internal::kNameAsBool<T, U>,
+                  "lab::Atomic<bool> x{\"name\"} holds true (a string converts to bool), not a "
+                  "flag named \"name\": the value comes first, lab::Atomic<bool> x{false, \"name\"}");
+  }
   ~Atomic() { internal::DeleteObject(s_, Loc::current()); }
   Atomic(const Atomic&) = delete;
   Atomic& operator=(Atomic&) = delete;  // see Shared: keeps `a = 1` unambiguous

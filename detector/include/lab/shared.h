@@ -34,6 +34,12 @@ struct Located {
 // operator first hands its return address to the runtime (hooks.h NoteCallerSite), which
 // names the student's line there; without a line table for it, the runtime names the
 // calling thread's last site.
+// A string literal where a bool value belongs: `lab::Shared<bool> done{"done"}` would hold
+// true, not a flag named "done" (C++20 makes that conversion narrowing in std::atomic's
+// braces; a forwarding constructor would take it silently).
+template <class T, class U>
+inline constexpr bool kNameAsBool =
+    std::is_same_v<std::remove_cv_t<T>, bool> && std::is_pointer_v<std::decay_t<U>>;
 inline lab::SourceLocation UnknownSite(
     lab::SourceLocation l = lab::SourceLocation::current()) {
   return l;
@@ -51,7 +57,11 @@ class Shared {
     requires std::is_constructible_v<T, U&&>
   explicit(!std::is_convertible_v<U&&, T>) Shared(U&& v, std::string_view name = {},
                                                   Loc loc = Loc::current())
-      : s_(internal::NewObject(internal::ObjKind::kShared, name, loc)), v_(std::forward<U>(v)) {}
+      : s_(internal::NewObject(internal::ObjKind::kShared, name, loc)), v_(std::forward<U>(v)) {
+    static_assert(!internal::kNameAsBool<T, U>,
+                  "lab::Shared<bool> x{\"name\"} holds true (a string converts to bool), not a "
+                  "flag named \"name\": the value comes first, lab::Shared<bool> x{false, \"name\"}");
+  }
   ~Shared() { internal::DeleteObject(s_, Loc::current()); }
   Shared(const Shared&) = delete;
   // `a = b` between two Shareds (Python's `self.serving = self.next`): a read of b, then a

@@ -322,9 +322,19 @@ std::atomic<bool> g_std_objects_seen{false};
                                                        std::string_view name, const Loc& decl,
                                                        int initial) {
   ObjectState* s;
+  SiteRef site = SiteRef::From(decl);
+  // A lab object built inside a std container (`std::vector<lab::Mutex> locks(n)`, a
+  // `std::map`'s operator[]) has its source_location in the container's header: it is
+  // declared at the student's line on the call stack, as a lab::Thread built there
+  // (SpawnThread). Without one, MakeObject names it after the thread's last line, and
+  // before the thread ran one it was '?:0'.
+  if (std_type == nullptr && IsInternalFile(site.file) && !FileClassSlot(site.file).spec) {
+    const SiteRef caller = CallerSiteFromStack();
+    if (caller.known()) site = caller;
+  }
   {
     RtGuard g;
-    s = NewObjectLocked(kind, name, SiteRef::From(decl), initial);
+    s = NewObjectLocked(kind, name, site, initial);
     s->std_type = std_type;
   }
   // s->decl is read before any other thread can see the new object.

@@ -48,7 +48,7 @@ Finding UnwaitedFinding(ObjectState* obj, bool detached, bool running) {
   f.sites = {ToSource(obj->decl)};
   const std::string step = detached ? (running ? "detached, still running" : "detached, never joined")
                                     : (running ? "never joined, still running" : "never joined");
-  f.steps = {{name, step, "thread '" + name + "'", ToSource(obj->decl), {}}};
+  f.steps = {{name, step, name, ToSource(obj->decl), {}}};
   return f;
 }
 

@@ -115,7 +115,7 @@ Finding JoinableDestroyed(ObjectState* obj, SiteRef at) {
   f.objects = {name};
   if (obj != nullptr) f.sites.push_back(ToSource(obj->decl));
   f.sites.push_back(ToSource(at));
-  f.steps = {{name, "started, still joinable", "thread '" + name + "'",
+  f.steps = {{name, "started, still joinable", name,
               obj != nullptr ? ToSource(obj->decl) : SourceSite{}, {}}};
   return f;
 }

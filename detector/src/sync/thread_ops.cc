@@ -148,7 +148,7 @@ void AbandonThread(ObjectState* obj, const Loc& loc) {
     f.threads = {NameOf(obj)};
     f.objects = {NameOf(obj)};
     f.sites = {ToSource(obj->decl)};
-    f.steps = {{NameOf(obj), "started, never joined", "thread '" + NameOf(obj) + "'",
+    f.steps = {{NameOf(obj), "started, never joined", NameOf(obj),
                 ToSource(obj->decl), {}}};
     AddFinding(std::move(f));
   }

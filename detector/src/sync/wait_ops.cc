@@ -160,7 +160,7 @@ void SemReleaseOp(ObjectState* s, int n, const Loc& loc) {
     f.threads = {self->name};
     f.objects = {NameOf(s)};
     f.sites = {ToSource(site)};
-    f.steps = {{self->name, "over-releases", Describe(s), ToSource(site), {}}};
+    f.steps = {{self->name, "over-releases", NameOf(s), ToSource(site), {}}};
     AddFinding(std::move(f));
     return;
   }
