@@ -208,6 +208,66 @@ void PlainUnrelatedBumps() {
   if (bump_x != 1 || bump_y != 1) lab::report(lab::FindingKind::kWrongOutput, "lost bump");
 }
 
+// ---- Plain memory copied or cleared at once (the compiler's __tsan_*_range) ----
+//
+// A 40-byte struct: its whole assignment and its copy are one range access each. One
+// thread clears it whole while another writes one of its words, unlocked: a race in
+// either order. `kWordFirst` makes the word's write come first (a relaxed flag orders
+// nothing for the detector): the race is then found inside the range, at its fourth
+// word, after its first three were recorded. The same under a std::mutex, with a copy
+// of the whole struct read by a third thread: no finding.
+struct FiveLongs {
+  long v[5];
+};
+FiveLongs five_longs;
+long five_sum = 0;
+std::mutex five_mutex;
+std::atomic<int> five_turn{0};
+
+// One call site for main's clear and the thread's: main's, the first access from its
+// address, classifies it (plain_memory.cc Access), so the thread's takes the inline path.
+[[gnu::noinline]] void ClearFive() {
+  five_longs = FiveLongs{};  // line: range-whole
+}
+
+template <bool kWordFirst>
+void RangeRace() {
+  ClearFive();
+  five_turn.store(0, std::memory_order_relaxed);
+  std::thread t1([] {
+    while (kWordFirst && five_turn.load(std::memory_order_relaxed) == 0) std::this_thread::yield();
+    ClearFive();
+    five_turn.store(1, std::memory_order_relaxed);
+  });
+  std::thread t2([] {
+    while (!kWordFirst && five_turn.load(std::memory_order_relaxed) == 0) std::this_thread::yield();
+    five_longs.v[3] = 7;  // line: range-word
+    five_turn.store(1, std::memory_order_relaxed);
+  });
+  t1.join();
+  t2.join();
+}
+
+void RangeLocked() {
+  five_longs = FiveLongs{};
+  std::thread t1([] {
+    std::lock_guard<std::mutex> g(five_mutex);
+    five_longs = FiveLongs{};
+  });
+  std::thread t2([] {
+    std::lock_guard<std::mutex> g(five_mutex);
+    five_longs.v[3] = 7;
+  });
+  std::thread t3([] {
+    std::lock_guard<std::mutex> g(five_mutex);
+    const FiveLongs copy = five_longs;
+    five_sum = copy.v[0] + copy.v[3];
+  });
+  t1.join();
+  t2.join();
+  t3.join();
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
     {"abba", Abba},
     {"lost_update", LostUpdate},
@@ -220,6 +280,9 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"thread_site", ThreadSite},
     {"plain_shared_bumps", PlainSharedBumps},
     {"plain_unrelated_bumps", PlainUnrelatedBumps},
+    {"range_race", RangeRace<false>},
+    {"range_race_inside", RangeRace<true>},
+    {"range_locked", RangeLocked},
 };
 
 }  // namespace

@@ -263,6 +263,49 @@ template <std::size_t kSize, bool kWrite>
   return CellRules<kSize, kWrite>(self, cell, addr, c);
 }
 
+// The words of [addr, addr + size) (at most kCachedRange bytes) for a checked access
+// whose every per-access test passed (OnAccess across a word boundary, OnRange): each
+// word through the cell cache with OnAccess's inline rules (ResetAndAccess for a stale
+// cell, TryCellFast), the cache filled from the page cache on a miss. The first word
+// those rules cannot decide (a race, read-shared mode, several runs of the word, a cell
+// not created yet, a word neither cache has) hands the WHOLE range to CheckCells, which
+// applies the same rules word by word: on the words already recorded here they change
+// nothing (the same thread, epoch, site and step again: FastTrack's epoch-mode rules
+// record exactly what they recorded), so the race found and its report (with the
+// range's size) are CheckCells' own, as without this path.
+constexpr std::size_t kCachedRange = 256;
+template <bool kWrite>
+[[gnu::noinline]] void CheckCellsCached(ThreadState* self, std::uintptr_t addr,
+                                        std::size_t size, const AccessClass* c) {
+  Run* run = self->run;
+  const std::uint64_t gen = run->gen;
+  const std::uint32_t step = run->sched->StepCount();
+  const SiteRef site = c->site();
+  const Tid tid = self->tid;
+  const std::uintptr_t end = addr + size;
+  for (std::uintptr_t word = addr & ~std::uintptr_t{7}; word < end; word += 8) {
+    ShadowCellCache& entry = ShadowCellEntry(word >> 3);
+    if (entry.word != (word >> 3)) {
+      ShadowPage* page = CachedShadowPage(word);
+      ShadowCell* cell = page != nullptr
+                             ? page->cells[(word >> 3) & 511].load(std::memory_order_acquire)
+                             : nullptr;
+      if (cell == nullptr) return CheckCellsOf(self, addr, size, kWrite, c);
+      entry = ShadowCellCache{word >> 3, cell, page};
+    }
+    const auto lo = static_cast<std::uint8_t>(word < addr ? addr - word : 0);
+    const auto hi = static_cast<std::uint8_t>(word + 8 < end ? 8 : end - word);
+    if (CellIsStale(entry.cell, entry.page, gen)) {
+      SetCellGen(entry.cell, entry.page, gen);
+      ResetAndAccess(entry.cell, lo, hi, kWrite, tid, self->vc, site, step);
+      continue;
+    }
+    if (!TryCellFast(entry.cell, lo, hi, kWrite, tid, self->vc, site, step)) {
+      return CheckCellsOf(self, addr, size, kWrite, c);
+    }
+  }
+}
+
 // CheckCells for OnAccess (at most five arguments: a tail call).
 [[gnu::noinline]] void CheckCellsOf(ThreadState* self, std::uintptr_t addr, std::size_t size,
                                     bool write, const AccessClass* c) {
@@ -345,8 +388,11 @@ template <std::size_t kSize, bool kWrite>
   const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
   if (slot.t != self || slot.s->in_lab != 0) [[unlikely]] return Access(addr, kSize, kWrite, pc);
   if ((addr & 7) + kSize > 8) [[unlikely]] {
-    if (addr - tls_special.lo < tls_special.size) return Access(addr, kSize, kWrite, pc);
-    return CheckCellsOf(self, addr, kSize, kWrite, c);
+    // Across a word boundary (an unaligned access, a 16-byte one): word by word.
+    if (addr - tls_special.lo < tls_special.size || tls_special.lo - addr < kSize) {
+      return Access(addr, kSize, kWrite, pc);
+    }
+    return CheckCellsCached<kWrite>(self, addr, kSize, c);
   }
   // Within one word: an 8-byte access starts it. The cell cache holds no word of the
   // special TLS range (CellMissAccess asks first), so a hit needs no test of it.
@@ -367,6 +413,33 @@ template <std::size_t kSize, bool kWrite>
     return;  // epoch mode, one run of the word, no race
   }
   return CellRules<kSize, kWrite>(self, cell, addr, c);
+}
+
+// __tsan_read_range / __tsan_write_range (a memset or memcpy the compiler emitted: a
+// std::mutex's constructor zeroing its 40 bytes, a struct copied): OnAccess's tests in
+// the same order, then CheckCellsCached for a range of up to kCachedRange bytes outside
+// the special TLS range; anything else is Access's, as every range was before.
+template <bool kWrite>
+[[gnu::always_inline]] inline void OnRange(std::uintptr_t addr, std::size_t size,
+                                           std::uintptr_t pc) {
+  const AccessClass* c = FindAccessClass(pc);
+  if (c != nullptr && !c->student) return;  // the lab's code (Access: StudentAccess)
+  ThreadState* self = tls_self;
+  if (c == nullptr || self == nullptr || tls_raw_calls > 0 || size == 0 ||
+      size > kCachedRange) [[unlikely]] {
+    return Access(addr, size, kWrite, pc);
+  }
+  Run* run = self->run;
+  if ((run->gen != tls_fast_gen && !LearnFastRun(run)) ||
+      g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
+    return Access(addr, size, kWrite, pc);
+  }
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
+  if (slot.t != self || slot.s->in_lab != 0) [[unlikely]] return Access(addr, size, kWrite, pc);
+  if (addr - tls_special.lo < tls_special.size || tls_special.lo - addr < size) {
+    return Access(addr, size, kWrite, pc);  // overlaps the special TLS (or it is not known)
+  }
+  return CheckCellsCached<kWrite>(self, addr, size, c);
 }
 
 std::uintptr_t Ret(void* p) { return reinterpret_cast<std::uintptr_t>(p); }
@@ -477,11 +550,11 @@ LAB_TSAN_RW(8)
 LAB_TSAN_RW(16)
 #undef LAB_TSAN_RW
 
-void __tsan_read_range(void* a, unsigned long size) {
-  Access(Addr(a), size, false, Ret(__builtin_return_address(0)));
+LAB_TSAN_ENTRY void __tsan_read_range(void* a, unsigned long size) {
+  OnRange<false>(Addr(a), size, Ret(__builtin_return_address(0)));
 }
-void __tsan_write_range(void* a, unsigned long size) {
-  Access(Addr(a), size, true, Ret(__builtin_return_address(0)));
+LAB_TSAN_ENTRY void __tsan_write_range(void* a, unsigned long size) {
+  OnRange<true>(Addr(a), size, Ret(__builtin_return_address(0)));
 }
 
 // lab/internal/tsan.h's annotations, in a program compiled with -fsanitize=thread without
