@@ -43,15 +43,22 @@ const RealCalls& Real();
 // whose code is not the student's (sites.h StudentCall: the spec's std::mutex, the
 // Recorder's, the runner's). `ret` is the interposer's return address: the default
 // argument is evaluated in the interposer, so `IsRawCall(m)` passes it.
-// Inline: every interposed call asks it first.
+// Inline in every interposer (each asks it first): a call site judged before answers from
+// the calling thread's call slots (sites.h) without a call. The runtime lock is tested
+// only after a miss: a site in the student's line never locks it, and a site of the lab's
+// is raw anyway.
 inline const void* RtMutexHandle() {  // the runtime lock's pthread mutex
   static const void* const rt = RtMutex().native_handle();
   return rt;
 }
-inline bool IsRawCall(const void* m, const void* ret = __builtin_return_address(0)) {
+bool IsRawCallSlow(const void* m, std::uintptr_t ret);
+[[gnu::always_inline]] inline bool IsRawCall(const void* m,
+                                             const void* ret = __builtin_return_address(0)) {
   if (tls_raw_calls > 0 || InLabNow()) return true;
-  if (m != nullptr && m == RtMutexHandle()) return true;
-  return !StudentCall(reinterpret_cast<std::uintptr_t>(ret));
+  if (tls_resolving) return true;  // libdw's own locks, while an address is resolved
+  const auto pc = reinterpret_cast<std::uintptr_t>(ret);
+  if (const CallSlot* slot = FindCallSlot(pc)) [[likely]] return !slot->student;
+  return IsRawCallSlow(m, pc);
 }
 
 }  // namespace lab::internal::stdcxx

@@ -773,8 +773,8 @@ bool StudentCallSlow(std::uintptr_t pc) {
   Resolved r = Lookup(pc - 1);
   if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
     // The address decides alone: remembered, with the call's Loc when it has a line.
-    tls_calls[CallSlotOf(pc)] =
-        CallSlot{pc, r.owner == Owner::kStudent, r.found, r.found ? LocOf(OperationSite(r)) : Loc{}};
+    RememberCallSlot(
+        CallSlot{pc, r.owner == Owner::kStudent, r.found, r.found ? LocOf(OperationSite(r)) : Loc{}});
   }
   if (r.owner == Owner::kStudent) return true;
   if (r.owner == Owner::kLab) return false;

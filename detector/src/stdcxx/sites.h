@@ -88,18 +88,25 @@ extern constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
 inline AccessClass* AccessClassSet(std::uintptr_t pc) {
   return &tls_access_classes[((pc ^ (pc >> 8)) & (kAccessClasses / 2 - 1)) * 2];
 }
-// The entry of `pc`, or null.
-inline const AccessClass* FindAccessClass(std::uintptr_t pc) {
-  const AccessClass* set = AccessClassSet(pc);
+// A two-way set of per-thread entries keyed by a return address (`Entry::pc`, 0: empty):
+// the entry of `pc` in `set`, or null; and `e` made the set's most recent entry (the other
+// way keeps the previous one, unless that was `e`'s own address).
+template <class Entry>
+inline const Entry* FindInSet(const Entry* set, std::uintptr_t pc) {
   if (set[0].pc == pc) [[likely]] return &set[0];
   if (set[1].pc == pc) return &set[1];
   return nullptr;
 }
-inline void RememberAccessClass(const AccessClass& c) {
-  AccessClass* set = AccessClassSet(c.pc);
-  if (set[0].pc != c.pc) set[1] = set[0];
-  set[0] = c;
+template <class Entry>
+inline void RememberInSet(Entry* set, const Entry& e) {
+  if (set[0].pc != e.pc) set[1] = set[0];
+  set[0] = e;
 }
+// The entry of `pc`, or null.
+inline const AccessClass* FindAccessClass(std::uintptr_t pc) {
+  return FindInSet(AccessClassSet(pc), pc);
+}
+inline void RememberAccessClass(const AccessClass& c) { RememberInSet(AccessClassSet(c.pc), c); }
 
 // The standard facility whose implementation an atomic operation belongs to, from the
 // inline chain of its address (libstdc++ 12 inlines them into the student's function):
@@ -147,13 +154,21 @@ struct CallSlot {
   bool has_loc = false;
   Loc loc;
 };
-inline constexpr std::size_t kCallSlots = 128;
+// Two-way set-associative, as AccessClass: a direct-mapped table let two hot call sites
+// share a slot and evict each other at every call (std_bench's condition_variable::wait,
+// whose pthread_cond_wait is a tail call returning to the student's line, and an unlock
+// four hundred bytes further: both took StudentCallSlow and LocOf at every call).
+inline constexpr std::size_t kCallSlots = 128;  // 64 sets of two ways
 extern constinit LAB_TLS CallSlot tls_calls[kCallSlots];
-inline std::size_t CallSlotOf(std::uintptr_t pc) { return (pc ^ (pc >> 7)) % kCallSlots; }
+inline CallSlot* CallSetOf(std::uintptr_t pc) {
+  return &tls_calls[((pc ^ (pc >> 7)) & (kCallSlots / 2 - 1)) * 2];
+}
+// The entry of `pc`, or null.
+inline const CallSlot* FindCallSlot(std::uintptr_t pc) { return FindInSet(CallSetOf(pc), pc); }
+inline void RememberCallSlot(const CallSlot& c) { RememberInSet(CallSetOf(c.pc), c); }
 inline bool StudentCall(std::uintptr_t pc) {
   if (tls_resolving) return false;  // libdw's own locks, while an address is resolved
-  const CallSlot& slot = tls_calls[CallSlotOf(pc)];
-  if (slot.pc == pc) [[likely]] return slot.student;
+  if (const CallSlot* slot = FindCallSlot(pc)) [[likely]] return slot->student;
   return StudentCallSlow(pc);
 }
 // While one lives, the calling lab thread runs a function of the program on the lab's
@@ -185,8 +200,8 @@ SiteRef SiteFor(std::uintptr_t pc);
 // The same as a Loc, for the hooks.h operations (file and line only).
 Loc LocForSlow(std::uintptr_t pc);
 inline Loc LocFor(std::uintptr_t pc) {
-  const CallSlot& slot = tls_calls[CallSlotOf(pc)];
-  if (slot.pc == pc && slot.has_loc) [[likely]] return slot.loc;
+  const CallSlot* slot = FindCallSlot(pc);
+  if (slot != nullptr && slot->has_loc) [[likely]] return slot->loc;
   return LocForSlow(pc);
 }
 

@@ -104,7 +104,11 @@ bool OnControlledLabThread() {
 }
 
 // A sleep of the student's: the lab's sleep, or the real call for the lab's own.
-bool StudentCall() { return !IsRawCall(nullptr); }
+// always_inline: IsRawCall's default argument (__builtin_return_address(0)) must be the
+// interposer's return address; out of line it is the return into the interposer (the lab's
+// code, so every sleep went to libc in real time). GCC stopped inlining this once IsRawCall
+// itself became always_inline.
+[[gnu::always_inline]] inline bool StudentCall() { return !IsRawCall(nullptr); }
 
 void LabSleep(std::int64_t ns, std::uintptr_t pc) {
   InLab in_lab;

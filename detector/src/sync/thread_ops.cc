@@ -33,6 +33,18 @@ std::chrono::steady_clock::time_point ProcessStart() {
   }
 }
 
+// "thread-<n>", the name of a thread started without one (a std::thread, a pthread): the
+// first few are built once and kept (a controlled run starts them schedule after
+// schedule), any other in `*scratch`. Called with the runtime lock held (it guards the
+// table).
+std::string_view DefaultThreadName(std::size_t n, std::string* scratch) {
+  static constexpr std::size_t kKept = 32;
+  static std::string* kept[kKept];
+  if (n >= kKept) return *scratch = "thread-" + std::to_string(n);
+  if (kept[n] == nullptr) kept[n] = new std::string("thread-" + std::to_string(n));
+  return *kept[n];
+}
+
 }  // namespace
 
 namespace {
@@ -68,7 +80,7 @@ ObjectState* SpawnThread(std::string_view name, ThreadFn&& fn, const Loc& loc) {
     // A given name is passed through as a view (copied once into the object and once
     // into the thread); only a default name is built.
     std::string default_name;
-    if (name.empty()) name = default_name = "thread-" + std::to_string(run->threads.size());
+    if (name.empty()) name = DefaultThreadName(run->threads.size(), &default_name);
     // Its object and its thread in one frame (registry.cc).
     t = NewThreadLocked(run, name, site, self);
     obj = t->thread_obj;
