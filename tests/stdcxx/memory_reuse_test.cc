@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "marked_line.h"
+#include "output_lines.h"
 
 namespace {
 
@@ -26,18 +27,11 @@ struct Outcome {
 Outcome RunCase(const std::string& name) {
   Outcome o;
   const std::string cmd = std::string(LAB_MEMORY_REUSE_SCENARIOS) + " " + name + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return o;
-  char buf[8192];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) {
-    std::string line(buf);
-    o.out += line;
-    if (!line.empty() && line.back() == '\n') line.pop_back();
+  o.status = lab::testing::ForEachOutputLine(cmd, o.out, [&](const std::string& line) {
     if (line == "done") o.done = true;
     if (line.rfind("finding ", 0) == 0) o.findings.push_back(line.substr(8));
     if (line.rfind("object ", 0) == 0) o.objects.push_back(line.substr(7));
-  }
-  o.status = pclose(p);
+  });
   return o;
 }
 

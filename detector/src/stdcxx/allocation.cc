@@ -16,6 +16,7 @@
 
 #include "object_map.h"
 #include "plain_memory.h"
+#include "shadow_stack.h"
 #include "sites.h"
 
 extern "C" {
@@ -48,11 +49,22 @@ inline void* Fresh(void* p, std::size_t size) {
   return p;
 }
 
+// Whether the calling thread is known, without a lookup, to run the program's code: a lab
+// thread whose shadow stack is in its front slot and not inside the lab (InLabNowInline's
+// fast path; its slow path takes a lock the freeing thread may hold: sites.cc frees a
+// table while it holds it).
+bool KnownOutsideLab() {
+  const ThreadState* t = tls_self;
+  if (t == nullptr || tls_raw_calls > 0) return false;
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
+  return slot.t == t && slot.s->in_lab == 0;
+}
+
 [[gnu::noinline]] void RetireLocks(void* p, std::uintptr_t pc) {
   QuietAllocations quiet;
   // Only the program's own frees: inside the lab (its runtime lock, an interposer's work)
   // a lookup of the object map could wait for a lock this thread holds.
-  if (tls_raw_calls > 0 || InLabNow()) return;
+  if (!KnownOutsideLab()) return;
   RetireHeldLocksIn(Addr(p), malloc_usable_size(p), pc);
 }
 

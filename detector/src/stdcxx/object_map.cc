@@ -21,10 +21,16 @@ constexpr std::size_t kStripes = 64;
 struct Stripe {
   std::atomic<bool> busy{false};
   std::unordered_map<const void*, ObjectState*> map;
+  // Its map's allocations and frees are the lab's own (allocation.h): a free's hook that
+  // looked an address up here would wait for the stripe this thread holds.
   void lock() {
+    ++tls_quiet_allocations;
     while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
   }
-  void unlock() { busy.store(false, std::memory_order_release); }
+  void unlock() {
+    busy.store(false, std::memory_order_release);
+    --tls_quiet_allocations;
+  }
 };
 
 Stripe* Stripes() {
