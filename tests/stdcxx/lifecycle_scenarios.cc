@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <sys/syscall.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <threads.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <semaphore>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -197,6 +199,34 @@ void DetachedFinished() {
   std::thread t([] {});  // line: det-finished
   t.detach();
   std::this_thread::sleep_for(1s);
+}
+
+// A detached worker that signals its completion and returns: main waits for the signal,
+// then reads the result. Correct: the signal orders the work before the read, and all the
+// worker has left to do after it is to return (whether it has by the end is the
+// schedule's choice).
+void DetachedSemPost() {
+  sem_t done;
+  sem_init(&done, 0, 0);
+  int result = 0;
+  std::thread t([&] {
+    result = 42;
+    sem_post(&done);
+  });
+  t.detach();
+  sem_wait(&done);
+  Check(result == 42, "result");
+}
+void DetachedSemaphoreRelease() {
+  std::binary_semaphore done{0};
+  int result = 0;
+  std::thread t([&] {
+    result = 42;
+    done.release();
+  });
+  t.detach();
+  done.acquire();
+  Check(result == 42, "result");
 }
 
 // A thread pthread_create started that nothing joins or detaches (ThreadSanitizer's
@@ -486,6 +516,8 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"joined_and_jthread", JoinedAndJthread},
     {"detached_running", DetachedRunning},
     {"detached_finished", DetachedFinished},
+    {"detached_sem_post", DetachedSemPost},
+    {"detached_semaphore_release", DetachedSemaphoreRelease},
     {"never_joined_running", NeverJoinedRunning},
     {"never_joined_finished", NeverJoinedFinished},
     {"assert_lost_update", AssertLostUpdate},

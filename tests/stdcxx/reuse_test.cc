@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "marked_line.h"
+#include "output_lines.h"
 
 #include <sys/wait.h>
 
@@ -26,19 +27,12 @@ struct Outcome {
 Outcome RunCase(const std::string& mode, const std::string& name) {
   Outcome o;
   const std::string cmd = std::string(LAB_REUSE_SCENARIOS) + " " + mode + " " + name + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return o;
-  char buf[8192];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) {
-    std::string line(buf);
-    o.out += line;
-    if (!line.empty() && line.back() == '\n') line.pop_back();
+  o.status = lab::testing::ForEachOutputLine(cmd, o.out, [&](const std::string& line) {
     if (line == "done") o.done = true;
     if (line == "same-slot 1") o.same_slot = true;
     if (line.rfind("lab: ", 0) == 0) o.findings.push_back(line.substr(5));
     if (line.rfind("finding ", 0) == 0) o.findings.push_back(line.substr(8));
-  }
-  o.status = pclose(p);
+  });
   return o;
 }
 

@@ -102,8 +102,8 @@ constexpr std::string_view kDestroyedWhileLockedText = Text(R"(
 A lock was destroyed while a thread still held it. For std::mutex this is undefined
 behaviour, and a thread still waiting for the lock would be waiting on freed memory.
 It usually means the object that owns the lock (a queue, a bank, a local variable of the
-function that started the threads) went out of scope before the threads using it were
-done, or that a lock() was never matched by an unlock().
+function that started the threads) went out of scope, or was deleted or freed, before the
+threads using it were done, or that a lock() was never matched by an unlock().
 Fix: join every thread that uses an object before the object is destroyed, and release
 locks through RAII guards (std::lock_guard, std::unique_lock) so every path unlocks.)");
 

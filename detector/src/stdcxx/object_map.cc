@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "allocation.h"
 #include "raw_calls.h"
 #include "runtime.h"
 #include "sites.h"
@@ -20,10 +21,16 @@ constexpr std::size_t kStripes = 64;
 struct Stripe {
   std::atomic<bool> busy{false};
   std::unordered_map<const void*, ObjectState*> map;
+  // Its map's allocations and frees are the lab's own (allocation.h): a free's hook that
+  // looked an address up here would wait for the stripe this thread holds.
   void lock() {
+    ++tls_quiet_allocations;
     while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
   }
-  void unlock() { busy.store(false, std::memory_order_release); }
+  void unlock() {
+    busy.store(false, std::memory_order_release);
+    --tls_quiet_allocations;
+  }
 };
 
 Stripe* Stripes() {
@@ -58,16 +65,21 @@ struct Ordered {
   // Addresses inside a block operator new handed out again: their objects died with the
   // freed block (ForgetObjectsIn) and are retired at their next lookup (RetireIfStale).
   std::set<const void*, std::less<>, MallocAllocator<const void*>> stale;
+  // Its sets allocate and free under the lock: those are the lab's own (allocation.h), or
+  // the hooks would come back here and wait for the lock this thread holds.
   void lock() {
+    ++tls_quiet_allocations;
     while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
   }
-  void unlock() { busy.store(false, std::memory_order_release); }
+  void unlock() {
+    busy.store(false, std::memory_order_release);
+    --tls_quiet_allocations;
+  }
 };
 Ordered& OrderedAddrs() {
   static Ordered* o = new Ordered;
   return *o;
 }
-std::atomic<std::size_t> g_ordered_count{0};
 std::atomic<std::size_t> g_stale_count{0};
 
 // The 4 KiB pages that ever held an address of the map, as bits of a table indexed by a
@@ -120,6 +132,7 @@ bool TakeStale(const void* addr) {
 
 }  // namespace
 
+std::atomic<std::size_t> g_ordered_count{0};
 std::atomic<std::uint64_t> g_object_version{1};
 constinit LAB_TLS ObjectFrontSlot tls_object_front[kObjectFrontSlots];
 
@@ -302,6 +315,20 @@ ObjectState* StampedObjectAtSlow(const void* addr, std::size_t stamp_at, ObjKind
   }
 }
 
+ObjectState* RenewObjectOfKind(const void* addr, ObjectState* old, ObjKind kind,
+                               std::uintptr_t pc) {
+  {
+    RtGuard g;
+    if (old->gen == CurrentRun()->gen &&
+        (old->owner.load() != nullptr || old->readers > 0 || !old->waiters.empty() ||
+         old->held_refs.load() > 0)) {
+      return old;
+    }
+  }
+  if (ObjectState* gone = ForgetObject(addr)) DeleteObject(gone, LocFor(pc));
+  return ObjectAtSlow(addr, kind, pc, nullptr);
+}
+
 ObjectState* ForgetObject(const void* addr) {
   Stripe& st = StripeOf(addr);
   st.lock();
@@ -352,6 +379,39 @@ void ForgetObjectsIn(std::uintptr_t begin, std::size_t size) {
   if (marked) g_stale_count.store(o.stale.size(), std::memory_order_relaxed);
   o.unlock();
   if (marked) g_object_version.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void RetireHeldLocksIn(std::uintptr_t begin, std::size_t size, std::uintptr_t pc) {
+  if (g_ordered_count.load(std::memory_order_relaxed) == 0) [[likely]] return;
+  if (size == 0 || !MayHoldObjects(begin, size)) return;
+  // The addresses first (a block holds a few objects at most), then each object on its
+  // own: DeleteObject takes the runtime lock, and ForgetObject the map's.
+  constexpr std::size_t kMax = 16;
+  const void* addrs[kMax];
+  std::size_t n = 0;
+  Ordered& o = OrderedAddrs();
+  o.lock();
+  for (auto it = o.addrs.lower_bound(reinterpret_cast<const void*>(begin));
+       it != o.addrs.end() && reinterpret_cast<std::uintptr_t>(*it) < begin + size && n < kMax;
+       ++it) {
+    addrs[n++] = *it;
+  }
+  o.unlock();
+  const Run* run = CurrentRun();
+  for (std::size_t i = 0; i < n; ++i) {
+    ObjectState* s = FindObject(addrs[i]);
+    if (s == nullptr) continue;
+    {
+      RtGuard g;
+      const bool lock = s->kind == ObjKind::kMutex || s->kind == ObjKind::kRLock ||
+                        s->kind == ObjKind::kSharedMutex;
+      if (!lock || s->gen != run->gen || (s->owner.load() == nullptr && s->readers == 0)) {
+        continue;
+      }
+    }
+    InLab in_lab;
+    if (ObjectState* gone = ForgetObject(addrs[i])) DeleteObject(gone, LocFor(pc));
+  }
 }
 
 }  // namespace lab::internal::stdcxx

@@ -146,6 +146,23 @@ ObjectState* ForgetObject(const void* addr);
 // of a new list node is a new lock, not the old node's with its lock-order edges. Objects
 // still held or waited for then (freed while locked: undefined behaviour) are kept.
 void ForgetObjectsIn(std::uintptr_t begin, std::size_t size);
+// Whether the map holds any address: the allocation hooks' first test (allocation.h).
+extern std::atomic<std::size_t> g_ordered_count;
+inline bool AnyObjectAddrs() { return g_ordered_count.load(std::memory_order_relaxed) != 0; }
+// A heap block about to be freed (allocation.cc: free, operator delete, realloc to 0) by
+// the student's code at `pc`: a lock in it that a thread still holds dies locked, which is
+// undefined behaviour; it is destroyed here (DeleteObject: destroyed-while-locked at the
+// free, and its holder no longer "exits holding" it). Objects not held are left for
+// ForgetObjectsIn. Not for the lab's own frees (it takes the map's and the runtime's locks).
+void RetireHeldLocksIn(std::uintptr_t begin, std::size_t size, std::uintptr_t pc);
+// `old`, the object at `addr`, is of another kind than the operation now made on it needs
+// (`kind`): the storage of a dead std::mutex, std::condition_variable or semaphore holds a
+// std::atomic now (a placement new, a stack slot of another call, a block used again).
+// Replaced by a new object of `kind`, named by its own first use at `pc`, unless `old` is
+// still held or waited for (undefined behaviour: it stays, as for StampedObjectAt).
+// Requires InLab.
+ObjectState* RenewObjectOfKind(const void* addr, ObjectState* old, ObjKind kind,
+                               std::uintptr_t pc);
 // Makes `s` the object at `addr` (an explicit initialisation: sem_init, pthread_rwlock_init);
 // returns the object it replaces (the caller deletes it) or null.
 ObjectState* BindObject(const void* addr, ObjectState* s);

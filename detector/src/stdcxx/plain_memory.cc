@@ -573,25 +573,3 @@ void __tsan_vptr_read(void** vptr) {
 }
 
 }  // extern "C"
-
-// Fresh memory starts with no accesses: a block freed by one thread and handed to another
-// by the allocator is not a race (the allocator's own synchronisation is invisible here).
-namespace {
-void* NewBlock(std::size_t size) {
-  void* p = std::malloc(size == 0 ? 1 : size);
-  if (p == nullptr) throw std::bad_alloc();
-  ForgetRange(Addr(p), size);
-  lab::internal::stdcxx::ForgetObjectsIn(Addr(p), size);
-  return p;
-}
-}  // namespace
-void* operator new(std::size_t size) {
-  return NewBlock(size);
-}
-void* operator new[](std::size_t size) {
-  return NewBlock(size);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }

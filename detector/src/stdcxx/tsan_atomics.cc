@@ -59,6 +59,9 @@ R Atomic(const volatile void* addr, std::size_t size, Kind kind, int mo, int fai
     mo = __ATOMIC_ACQ_REL;
   }
   ObjectState* s = ObjectAt(const_cast<const void*>(addr), ObjKind::kAtomic, pc);
+  if (s->kind != ObjKind::kAtomic) [[unlikely]] {  // a new atomic where a lock lived
+    s = RenewObjectOfKind(const_cast<const void*>(addr), s, ObjKind::kAtomic, pc);
+  }
   if (facility == StdFacility::kBarrierInternal && s->given_name.empty()) {
     RtGuard g;
     s->given_name = "std::barrier";

@@ -9,7 +9,6 @@
 namespace lab::internal {
 
 void DeleteObject(ObjectState* s, const Loc& where) {
-  (void)where;
   ThreadState* self = PeekSelf();
   Run* run = tls_run != nullptr ? tls_run : &FreeRun();  // CurrentRun, inline
   bool leak = false;
@@ -23,14 +22,26 @@ void DeleteObject(ObjectState* s, const Loc& where) {
         Finding f;
         f.kind = FindingKind::kDestroyedWhileLocked;
         std::string holder = owner ? owner->name : s->reader_threads.front()->name;
-        f.message = Describe(s) + " destroyed while thread '" + holder +
-                    "' holds it (acquired at " + SiteText(s->acquired_site) + ")";
+        // A std:: object's end is a line of the student's (a delete, a free, a destroy
+        // call): named, with why it is wrong in C++ (the lab:: text stays as it was).
+        const SiteRef at = SiteRef::From(where);
+        const bool std_end = s->std_type != nullptr && at.known();
+        f.message = Describe(s) + " destroyed" + (std_end ? " at " + SiteText(at) : "") +
+                    " while thread '" + holder + "' holds it (acquired at " +
+                    SiteText(s->acquired_site) + ")";
+        if (s->std_type != nullptr) {
+          f.message += ": undefined behaviour (C++ and POSIX require a lock to be unlocked "
+                       "when it is destroyed); unlock it before the object holding it is "
+                       "deleted, freed or goes out of scope";
+        }
         f.threads = {holder};
         f.objects = {NameOf(s)};
         f.sites = {ToSource(s->acquired_site)};
+        if (std_end) f.sites.push_back(ToSource(at));
         f.steps = {{holder, "holds", NameOf(s), {}, ToSource(s->acquired_site)}};
         if (self != nullptr) {
-          f.steps.push_back({self->name, "destroys", NameOf(s), ToSource(self->last_site), {}});
+          f.steps.push_back({self->name, "destroys", NameOf(s),
+                             ToSource(std_end ? at : self->last_site), {}});
         }
         AddFinding(std::move(f));
         leak = true;  // held lists still point at it
