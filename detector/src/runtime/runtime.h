@@ -216,6 +216,11 @@ struct ThreadState {
   int poll_pos = 0;
   int poll_repeats = 0;
   bool spinning = false;  // busy-waiting: lets the others run first (fair spinning)
+  // The step at the coming point wakes nobody (a notify, a futex wake, with no thread
+  // waiting): like a read, it changes nothing another thread waits for, so a retry loop
+  // that makes it (a spin lock whose unlock notifies std::atomic_flag::wait) still counts
+  // as polling. Set by the operation right before its point and cleared right after.
+  bool idle_wake = false;
   std::int64_t spin_turns = 0;  // times it was picked to run while spinning
   // The owed turn (ControlledScheduler::spin_owed_bits_) being paid: which change it is
   // owed for (spin_owed_epoch_) and how many of its loop's steps it has run since.
@@ -266,6 +271,7 @@ struct ThreadState {
     poll_pos = 0;
     poll_repeats = 0;
     spinning = false;
+    idle_wake = false;
     spin_turns = 0;
     owed_epoch = 0;
     owed_steps = 0;
