@@ -231,6 +231,44 @@ void AtomicFlagWait() {
   setter.join();
 }
 
+// A spin lock on a std::atomic_flag that parks in wait() and whose unlock notifies, two
+// threads taking turns through it (a foobar answer). libstdc++'s notify_one wakes the
+// futex whenever a waiter has registered, also while that waiter is runnable: before such
+// an idle wake counted as a poll, the retry loop `lock; not my turn; unlock (notify);
+// yield` was never seen as busy-waiting, and the schedule without preemptions ran it
+// until the step budget (`livelock`) while the other thread sat runnable.
+void SpinLockTurns() {
+  struct SpinLock {
+    std::atomic_flag f;
+    void lock() {
+      while (f.test_and_set(std::memory_order_acquire)) f.wait(true, std::memory_order_relaxed);
+    }
+    void unlock() {
+      f.clear(std::memory_order_release);
+      f.notify_one();
+    }
+  } sl;
+  bool first_turn = true;
+  std::string out;
+  auto worker = [&](bool first) {
+    for (int i = 0; i < 3; i++) {
+      while (true) {
+        sl.lock();
+        if (first_turn == first) break;
+        sl.unlock();
+        std::this_thread::yield();
+      }
+      out += first ? "a" : "b";
+      first_turn = !first;
+      sl.unlock();
+    }
+  };
+  std::thread a(worker, true), b(worker, false);
+  a.join();
+  b.join();
+  if (out != "ababab") std::abort();
+}
+
 // ---- std::promise / std::future ------------------------------------------------------
 
 // std::async (launch::async): a thread the library starts, joined through std::call_once
@@ -803,6 +841,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"atomic_bool_wait", AtomicBoolWait},
     {"atomic_int_no_notify", AtomicIntNoNotify},
     {"atomic_flag_wait", AtomicFlagWait},
+    {"spin_lock_turns", SpinLockTurns},
     {"future_ok", FutureOk},
     {"async_ok", AsyncOk},
     {"future_never_set", FutureNeverSet},

@@ -197,6 +197,17 @@ TEST(StdSync, AtomicWaitAndNotify) {
   ExpectStall("atomic_int_no_notify", "std::atomic::wait", Line("atomic-wait"), 200, "pct");
 }
 
+// A retry loop whose unlock wakes the futex of a registered (but runnable) waiter is
+// busy-waiting: the schedule without preemptions (the DFS's first) lets the other thread
+// run instead of looping to the step budget (it was a `livelock`).
+TEST(StdSync, ASpinLockWhoseUnlockNotifiesIsScheduledFairly) {
+  ExpectClean("spin_lock_turns");
+  const Outcome o = RunScenario("spin_lock_turns", 5, "dfs");
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  EXPECT_EQ(o.schedules, 5) << Dump(o);
+  EXPECT_TRUE(o.findings.empty()) << Dump(o);
+}
+
 // DPOR (issue #8 item 4): its "all N inequivalent schedules explored" is a proof, so it
 // must find every lost wake-up the exhaustive DFS finds, through libstdc++'s spin before
 // the futex wait (~20 loads and yields) included.

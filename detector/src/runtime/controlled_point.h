@@ -19,6 +19,7 @@ namespace point_detail {
 // Operations a polling loop repeats without changing anything another thread waits for:
 // reads, failed or undone lock attempts, yields. (An RMW may be a test-and-set spin lock's
 // attempt; a loop of RMWs that do change state only gets switched away from more often.)
+// A notify or futex wake that wakes nobody counts too (ThreadState::idle_wake).
 // (A bit set over the op codes: one shift and test at every step.)
 inline constexpr std::uint64_t OpBit(OpCode op) { return std::uint64_t{1} << static_cast<unsigned>(op); }
 inline constexpr std::uint64_t kPollOps =
@@ -100,7 +101,7 @@ static_assert(ThreadState::kPollLog <= kPollsBeforeYield,
 [[gnu::always_inline]] inline bool ControlledScheduler::UpdatePollWindow(ThreadState* self,
                                                                          OpCode op,
                                                                          const ObjectState* obj) {
-  if (!IsPollOp(op)) {
+  if (!IsPollOp(op) && !self->idle_wake) {
     // What this step changed (a post, a store, an unlock) may end another thread's spin.
     spin_owed_bits_ = spinning_bits_;
     ++spin_owed_epoch_;

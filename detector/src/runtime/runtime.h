@@ -225,6 +225,11 @@ struct ThreadState {
   int poll_count = 0;  // polls in a row, up to kPollLog + 1 (then the window is kept)
   std::uintptr_t poll_log[kPollLog];
   bool spinning = false;  // busy-waiting: lets the others run first (fair spinning)
+  // The step at the coming point wakes nobody (a notify, a futex wake, with no thread
+  // waiting): like a read, it changes nothing another thread waits for, so a retry loop
+  // that makes it (a spin lock whose unlock notifies std::atomic_flag::wait) still counts
+  // as polling. Set by the operation right before its point and cleared right after.
+  bool idle_wake = false;
   std::int64_t spin_turns = 0;  // times it was picked to run while spinning
   // The owed turn (ControlledScheduler::spin_owed_bits_) being paid: which change it is
   // owed for (spin_owed_epoch_) and how many of its loop's steps it has run since.
@@ -276,6 +281,7 @@ struct ThreadState {
     poll_repeats = 0;
     poll_count = 0;
     spinning = false;
+    idle_wake = false;
     spin_turns = 0;
     owed_epoch = 0;
     owed_steps = 0;

@@ -53,8 +53,12 @@ int FutexWakeOp(ObjectState* q, ObjectState* point_obj, int n, const Loc& loc) {
   Enter(self, q);
   Enter(self, point_obj);
   const SiteRef site = Fix(self, loc);
+  // A wake with nobody parked counts as a poll (ThreadState::idle_wake): libstdc++'s
+  // notify wakes whenever a waiter has registered, also while that waiter is runnable.
+  self->idle_wake = self->run->mode == RunMode::kControlled && q->waiters.empty();
   Point(self, n > 1 ? OpCode::kNotifyAll : OpCode::kNotify, point_obj != nullptr ? point_obj : q,
         site);
+  self->idle_wake = false;
   AddFutexFootprint(self, q, nullptr);
   RtGuard g;
   Release(self, q);

@@ -114,7 +114,10 @@ void CondNotifyOp(ObjectState* cv, bool all, const Loc& loc) {
   ThreadState* self = Self();
   Enter(self, cv);
   SiteRef site = Fix(self, loc);
+  // A notify with no waiter counts as a poll (ThreadState::idle_wake).
+  self->idle_wake = self->run->mode == RunMode::kControlled && cv->waiters.empty();
   PointInline(self, all ? OpCode::kNotifyAll : OpCode::kNotify, cv, site);
+  self->idle_wake = false;
   RtGuard g;
   Release(self, cv);
   if (all) WakeAll(cv);
