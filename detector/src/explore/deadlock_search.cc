@@ -43,6 +43,10 @@ class DirectedStrategy : public SchedulingStrategy {
   }
 
   int Pick(const ChoiceView& c) override {
+    if (c.wake) {  // the longest waiter (the cycle is among lock owners, not waiters' order)
+      path_.push_back(0);
+      return 0;
+    }
     int pick = -1;
     // Run to the park: the current thread goes on unless parked; otherwise the preferred
     // thread of the cycle, then the first runnable one. Never a spurious wake-up.

@@ -164,11 +164,47 @@ namespace {
 
 void Wake(ThreadState* t) { WakeInline(t); }
 
+namespace {
+// The index in obj->waiters of the waiter a wake-up takes among the `span` from `from` on.
+// Which one is open (C++, POSIX and Python promise no order: glibc's condition variable
+// and mutex are not FIFO), so in a controlled run with several candidates it is the
+// strategy's choice (ControlledScheduler::ChooseWaiter); free runs take the first.
+inline std::size_t PickWaiter(ObjectState* obj, std::size_t from, std::size_t span) {
+  if (span < 2) return from;
+  Run* run = obj->waiters[from]->run;
+  if (run->mode != RunMode::kControlled) return from;
+  return from + run->sched->ChooseWaiter(obj->waiters.data() + from, span);
+}
+}  // namespace
+
 void WakeOne(ObjectState* obj) {
   if (obj->waiters.empty()) return;
-  ThreadState* t = obj->waiters.front();
-  obj->waiters.erase(obj->waiters.begin());
+  const std::size_t i = PickWaiter(obj, 0, obj->waiters.size());
+  ThreadState* t = obj->waiters[i];
+  obj->waiters.erase(obj->waiters.begin() + static_cast<std::ptrdiff_t>(i));
   WakeInline(t);
+}
+
+int WakeSome(ObjectState* obj, int n) {
+  const std::size_t w = obj->waiters.size();
+  if (n <= 0 || w == 0) return 0;
+  if (static_cast<std::size_t>(n) >= w) {
+    WakeAll(obj);
+    return static_cast<int>(w);
+  }
+  // n of the w waiters, picked in queue order, each among those that leave enough after it
+  // for the rest: every set of n waiters is one sequence of choices, and only one (the
+  // order they are woken in changes nothing: each is only made runnable).
+  std::size_t at = 0;
+  for (int k = 0; k < n; ++k) {
+    const std::size_t left = static_cast<std::size_t>(n - k);  // to wake, this one included
+    const std::size_t i = PickWaiter(obj, at, obj->waiters.size() - at - left + 1);
+    ThreadState* t = obj->waiters[i];
+    obj->waiters.erase(obj->waiters.begin() + static_cast<std::ptrdiff_t>(i));
+    WakeInline(t);
+    at = i;  // the next candidate moved into the woken one's place
+  }
+  return n;
 }
 
 void WakeAll(ObjectState* obj) {

@@ -827,6 +827,49 @@ bool ControlledScheduler::ChooseSpuriousFailure(ThreadState* self, const ObjectS
   return pick == 1;
 }
 
+std::size_t ControlledScheduler::ChooseWaiter(ThreadState* const* waiters, std::size_t count) {
+  ThreadState* const self = current_;
+  if (aborting_ || self == nullptr || count < 2) return 0;
+  if (option_tids_.size() < count) option_tids_.resize(count);
+  for (std::size_t i = 0; i < count; ++i) option_tids_[i] = waiters[i]->tid;
+  GrowThreadTables(self->tid);
+  ChoiceView c;
+  c.num_runnable = static_cast<int>(count);
+  c.wake = true;
+  c.tids = option_tids_.data();
+  c.step = step_count_;
+  c.self_tid = self->tid;
+  // A choice of its own in the thread's progress (the shrinker's anchor), as a point is.
+  c.self_point = slots_[self->tid].points++;
+  int pick = strategy_->Pick(c);
+  if (pick == SchedulingStrategy::kAbandon) redundant_ = true;
+  if (pick < 0 || pick >= c.num_runnable) pick = 0;
+  AddChoice({self->tid, c.self_point, option_tids_[pick], pick, c.num_runnable, false});
+  if (record_ && trace_total_ > 0) NoteWoken(self, waiters[pick]);
+  AtResume(self);
+  return static_cast<std::size_t>(pick);
+}
+
+void ControlledScheduler::NoteWoken(const ThreadState* self, const ThreadState* woken) {
+  // The waker's latest row is the operation that wakes (notify, unlock, release, or the
+  // wait that releases its lock): nothing of its own was recorded since its point.
+  const std::size_t kept = std::min(trace_total_, kTraceRing);
+  for (std::size_t back = 1; back <= kept; ++back) {
+    RawEvent& e = trace_[(trace_total_ - back) & (kTraceRing - 1)];
+    if (e.tid != self->tid) continue;
+    if (e.op == OpCode::kSay) return;  // words of the puzzle's: no room for a note
+    std::string note = e.note != nullptr ? e.note : "";
+    // Several wake-ups of one operation (release(2)): "wakes a, b".
+    if (note.find("wakes ") != std::string::npos) {
+      note += ", " + woken->name;
+    } else {
+      note += (note.empty() ? "wakes " : "; wakes ") + woken->name;
+    }
+    e.note = words_.emplace_back(std::move(note)).c_str();
+    return;
+  }
+}
+
 [[gnu::always_inline]] inline void ControlledScheduler::SwitchTo(ThreadState* next) {
   ThreadState* prev = current_;
   if (prev == next) return;

@@ -165,6 +165,12 @@ class ControlledScheduler {
   // the shrinker see it), only with spurious wake-ups on and not under DPOR (whose events
   // do not model it: a missed failure there, never a false one).
   bool ChooseSpuriousFailure(ThreadState* self, const ObjectState* obj, SiteRef site);
+  // Which of `count` threads blocked on one object (`waiters`, in the order they began to
+  // wait) a wake-up by the running thread wakes: the strategy's choice when count > 1
+  // (ChoiceView::wake; recorded, so replays and the shrinker see it), 0 (the longest
+  // waiter) otherwise and while the schedule is unwound. The running thread's last row
+  // notes whom it woke. Called by blocking.cc's WakeOne and WakeSome only.
+  std::size_t ChooseWaiter(ThreadState* const* waiters, std::size_t count);
   void Spawn(ThreadState* t);
   void Sleep(ThreadState* self, std::int64_t ns);
   // Ends the schedule after a fatal finding; does not return to the caller.
@@ -264,6 +270,8 @@ class ControlledScheduler {
   // and its trace shows why. `from_runnable`: the running thread could have gone on, and
   // its last row (the step it has not made yet) says the switch came first.
   [[gnu::noinline]] void WakeSpuriously(ThreadState* next, bool from_runnable);
+  // ChooseWaiter's note on the waker's latest row: "wakes <woken>".
+  void NoteWoken(const ThreadState* self, const ThreadState* woken);
   // That row's note.
   static constexpr const char* kSwitchedBeforeNote =
       "not done yet: a spurious wake-up runs first";
@@ -459,6 +467,11 @@ class ControlledScheduler {
 
 // Takes `t` off `obj`'s waiters (a wait that timed out); blocking.cc.
 void RemoveWaiter(ObjectState* obj, ThreadState* t);
+// Wakes `n` waiters of `obj` (all of them when there are no more), off its list; returns how
+// many (blocking.cc). Which ones, like WakeOne's one, is the strategy's choice in a
+// controlled run when several could be (no order is promised: ChooseWaiter); free runs wake
+// the longest waiters. Requires RtGuard.
+int WakeSome(ObjectState* obj, int n);
 
 // The scheduler of the calling OS thread's current controlled run, or null.
 ControlledScheduler* ActiveScheduler();

@@ -731,7 +731,7 @@ bool BlockOn(ThreadState* self, ObjectState* obj, WaitKind kind, SiteRef site, R
              std::optional<Nanos> timeout);
 // Makes a parked thread runnable. Requires RtGuard.
 void Wake(ThreadState* t);
-// Wakes the first (or every) waiter of `obj`, removing it from the list. Requires RtGuard.
+// Wakes one waiter of `obj` (which: see WakeSome) or every one, off its list. Requires RtGuard.
 void WakeOne(ObjectState* obj);
 void WakeAll(ObjectState* obj);
 

@@ -42,6 +42,14 @@
 //     A wake-up is never due: where it is the only step that can run and other threads
 //     would block, both are explored, the wake-up and the parking steps without it
 //     (which may end the run as a stall: a lost notify).
+//   - Wake-ups: which of several waiters a notify_one, an unlock or a release wakes is
+//     open (no order is promised), so it is a choice inside the waker's step
+//     (ChoiceView::wake): each option is a step of its own of that thread, and every one
+//     is explored wherever the step runs (the node's `wakes`, tried deepest first before
+//     the node's next thread), as the outcomes of one nondeterministic transition. They
+//     share the step's footprint (the waker writes the object whoever it wakes; the woken
+//     thread's next step writes it too, so it is ordered after the wake), so a sleep set
+//     that holds the step holds every option, each explored below the node it ran from.
 //   - Yields all write one pseudo-object: code yields around what the lab cannot see (a
 //     spin on plain memory, the spec Recorder's emit), so their order is explored.
 //   - Plain memory (the standard-C++ dialect: loads and stores of instrumented code) is
@@ -224,6 +232,12 @@ bool Dependent(const SleepEntry& e, const Sorted& b) {
   return b.max_heap_write > named || late_write;
 }
 
+// A wake-up choice made by a step (ChoiceView::wake): `n` waiters, option `chosen` taken.
+struct WakeChoice {
+  int n = 0;
+  int chosen = 0;
+};
+
 // A state of the search; node i is the state before step i of the current schedule.
 struct Node {
   Mask choosable = 0;  // threads DPOR may run here
@@ -235,6 +249,9 @@ struct Node {
   Mask backtrack = 0;
   Mask done = 0;
   std::uint32_t chosen = 0;  // run from here in the current schedule
+  // The wake-up choices of that step, in order (replayed while the prefix is; the last one
+  // with an option left is the next to try).
+  std::vector<WakeChoice> wakes;
   std::uint64_t mark = 0;    // names given before the node's step (Canon's count)
   Mask SleepMask() const {
     Mask m = 0;
@@ -275,6 +292,7 @@ class DporStrategy : public SchedulingStrategy {
   }
 
   int Pick(const ChoiceView& c) override {
+    if (c.wake) return PickWaiter(c);
     if (!sound_) return 0;
     if (c.narrowed) {
       // A spin the fair scheduler cut short: DPOR's model has that thread enabled here, so
@@ -340,6 +358,7 @@ class DporStrategy : public SchedulingStrategy {
       node.done |= Bit(chosen);
     }
     if (status_[chosen] == EventStatus::kSpurious) ++spurious_used_;
+    wake_at_ = 0;
     pending_tid_ = chosen;
     pending_fp_ = pending_[chosen];
     // A parking step is ordered after every step before it (also at an optional_wakeups node).
@@ -352,6 +371,36 @@ class DporStrategy : public SchedulingStrategy {
     }
     if (c.options() > 1) path_.push_back(option);
     return option;
+  }
+
+  // A wake-up inside the step that runs from node depth_ - 1: the option the node's
+  // `wakes` hold (the prefix replayed, or the one Backtrack moved on), or option 0 for a
+  // new one, which Backtrack will move through the others.
+  int PickWaiter(const ChoiceView& c) {
+    if (!sound_) return 0;
+    if (redundant_) {
+      path_.push_back(0);  // the scheduler takes option 0
+      return kAbandon;
+    }
+    if (depth_ == 0 || depth_ > nodes_.size()) {
+      sound_ = false;  // a wake-up before the first step: outside the model
+      return 0;
+    }
+    Node& n = nodes_[depth_ - 1];
+    int pick = 0;
+    if (wake_at_ < n.wakes.size()) {
+      const WakeChoice& w = n.wakes[wake_at_];
+      if (w.n != c.num_runnable) {
+        sound_ = false;  // the program did not replay its prefix: no guarantee any more
+        return 0;
+      }
+      pick = w.chosen;
+    } else {
+      n.wakes.push_back({c.num_runnable, 0});
+    }
+    ++wake_at_;
+    path_.push_back(pick);
+    return pick;
   }
 
   void StepAccesses(const EventAccess* accesses, std::size_t count) override {
@@ -392,14 +441,25 @@ class DporStrategy : public SchedulingStrategy {
     have_pending_ = false;
     pending_plain_ = false;
     redundant_ = false;
+    wake_at_ = 0;
     next_sleep_.clear();
     path_.clear();
   }
 
-  // The deepest node with a thread to try that is neither done nor asleep; prepares it.
+  // The deepest node with a wake-up option or a thread to try that is neither done nor
+  // asleep; prepares it. A node's step is run with every option of its wake-ups (the
+  // latest first) before the node's next thread.
   bool Backtrack() {
     while (!nodes_.empty()) {
       Node& n = nodes_.back();
+      while (!n.wakes.empty() && n.wakes.back().chosen + 1 >= n.wakes.back().n) {
+        n.wakes.pop_back();
+      }
+      if (!n.wakes.empty()) {
+        ++n.wakes.back().chosen;
+        fresh_from_ = nodes_.size();
+        return true;
+      }
       const Mask todo = n.backtrack & ~n.done & ~n.SleepMask() & n.choosable;
       if (todo != 0) {
         const auto p = static_cast<std::uint32_t>(__builtin_ctzll(todo));
@@ -595,6 +655,7 @@ class DporStrategy : public SchedulingStrategy {
   bool have_pending_ = false;
   bool pending_plain_ = false;  // the pending step's footprint has plain-memory words
   bool redundant_ = false;  // sleep-set blocked: the rest of this schedule is not recorded
+  std::size_t wake_at_ = 0;  // the running step's wake-up choices so far
   std::uint32_t pending_tid_ = 0;
   bool pending_forced_ = false;
   Footprint pending_fp_;

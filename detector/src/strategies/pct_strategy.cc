@@ -7,6 +7,7 @@
 // The expected length k is the longest schedule seen so far (200 before the first). The
 // change points of schedule i depend on the k it started with, so its token records that k
 // (a replay starts a fresh strategy, which has seen nothing).
+// A wake-up with several waiters wakes the highest-priority one.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@ class PctStrategy : public SchedulingStrategy {
   }
 
   int Pick(const ChoiceView& c) override {
+    // Which waiter a wake-up wakes: the highest-priority one, as the highest-priority
+    // thread runs (priorities are random, so each waiter is the one in some schedules).
+    // No change point: the step count has not moved since the last scheduling point.
+    if (c.wake) return Highest(c);
     if (c.num_spurious > 0 && (c.num_runnable == 0 || rng_.Below(16) == 0)) {
       return c.num_runnable + static_cast<int>(rng_.Below(c.num_spurious));
     }

@@ -15,6 +15,7 @@ class RoundRobinStrategy : public SchedulingStrategy {
     return index == 0;
   }
   int Pick(const ChoiceView& c) override {
+    if (c.wake) return 0;  // the longest waiter: the sequential intuition
     if (c.current_first && c.num_runnable > 0) return 0;
     int best = -1;
     int lowest = 0;

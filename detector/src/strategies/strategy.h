@@ -4,7 +4,8 @@
 // dfs_strategy.cc), all behind this interface. The scheduler asks only at real choices
 // (more than one option). Options are ordered: the current thread first when it can go on
 // (so index 0 is "no preemption"), then the other runnable threads by creation order, then
-// condition-variable waiters that may wake spuriously.
+// condition-variable waiters that may wake spuriously. A wake-up with several waiters is a
+// choice too (ChoiceView::wake): which of them it wakes.
 #pragma once
 
 #include <cstddef>
@@ -30,6 +31,13 @@ struct ChoiceView {
   // Busy-waiting threads that could run are left out while another thread can run (fair
   // spinning): the choice is narrower than the program's.
   bool narrowed = false;
+  // A wake-up choice, not a scheduling point: the running thread (self_tid) wakes one of
+  // the threads blocked on an object (a notify_one, an unlock or a release with several
+  // waiters: C++, POSIX and Python leave which one open). The options are those waiters
+  // (num_runnable of them, at least 2; no spurious ones), in the order they began to wait:
+  // option 0, the longest waiter, is what a FIFO queue would do. Taking any option is no
+  // preemption; the thread that runs next is chosen at the next scheduling point.
+  bool wake = false;
   const std::uint32_t* tids = nullptr;  // tid of each option (runnable, then spurious)
   std::int64_t step = 0;
   // The thread that reached this scheduling point (it may be blocked or finished) and how

@@ -62,12 +62,7 @@ int FutexWakeOp(ObjectState* q, ObjectState* point_obj, int n, const Loc& loc) {
   AddFutexFootprint(self, q, nullptr);
   RtGuard g;
   Release(self, q);
-  int woken = 0;
-  while (woken < n && !q->waiters.empty()) {
-    WakeOne(q);
-    ++woken;
-  }
-  return woken;
+  return WakeSome(q, n);
 }
 
 }  // namespace lab::internal

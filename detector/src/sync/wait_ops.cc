@@ -171,7 +171,7 @@ void SemReleaseOp(ObjectState* s, int n, const Loc& loc) {
   s->count += n;
   auto it = std::find(self->sem_held.begin(), self->sem_held.end(), s);
   if (it != self->sem_held.end()) self->sem_held.erase(it);
-  for (int i = 0; i < n && !s->waiters.empty(); ++i) WakeOne(s);
+  WakeSome(s, n);
 }
 
 int SemValue(ObjectState* s) {
