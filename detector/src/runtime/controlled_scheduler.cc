@@ -837,7 +837,7 @@ std::size_t ControlledScheduler::ChooseWaiter(ThreadState* const* waiters, std::
   c.num_runnable = static_cast<int>(count);
   c.wake = true;
   c.tids = option_tids_.data();
-  c.step = step_count_;
+  c.step = StepCountSoFar();
   c.self_tid = self->tid;
   // A choice of its own in the thread's progress (the shrinker's anchor), as a point is.
   c.self_point = slots_[self->tid].points++;
