@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "output_lines.h"
+
 namespace {
 
 struct Outcome {
@@ -166,15 +168,11 @@ TEST(StdLifecycle, AFreeRunsJoinableDestroyedStdThreadStillWritesLabReport) {
   // finding is printed and LAB_REPORT is written before it, not lost with the process.
   const std::string report = ::testing::TempDir() + "joinable_destroyed_free.json";
   std::remove(report.c_str());
-  FILE* p = popen(("LAB_REPORT=" + report + " " + std::string(LAB_LIFECYCLE_SCENARIOS) +
-                   " joinable_destroyed free 2>&1")
-                      .c_str(),
-                  "r");
-  ASSERT_NE(p, nullptr);
   std::string out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int status = pclose(p);
+  const int status = lab::testing::RunCommand("LAB_REPORT=" + report + " " +
+                                                   std::string(LAB_LIFECYCLE_SCENARIOS) +
+                                                   " joinable_destroyed free 2>&1",
+                                               out);
   EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;  // std::terminate
   EXPECT_NE(out.find("thread-not-joined"), std::string::npos) << out;
   std::ifstream in(report);
@@ -432,13 +430,9 @@ TEST(StdLifecycle, FreeRunsWaitInRealTime) {
   // ask), and a lab::sleep_for beside std:: sleeps sleeps what it asks.
   // (Not sleep_order: with real threads its order depends on how fast threads start.)
   for (const char* scenario : {"mixed_sleeps", "timed_wait"}) {
-    FILE* p = popen((std::string(LAB_LIFECYCLE_SCENARIOS) + " " + scenario + " free 2>&1").c_str(),
-                    "r");
-    ASSERT_NE(p, nullptr);
     std::string out;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-    const int status = pclose(p);
+    const int status = lab::testing::RunCommand(
+        std::string(LAB_LIFECYCLE_SCENARIOS) + " " + scenario + " free 2>&1", out);
     EXPECT_EQ(status, 0) << scenario << "\n" << out;
     const std::size_t at = out.find("real_ms ");
     ASSERT_NE(at, std::string::npos) << scenario << "\n" << out;

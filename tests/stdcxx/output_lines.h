@@ -25,4 +25,9 @@ inline int ForEachOutputLine(const std::string& cmd, std::string& out,
   return pclose(p);
 }
 
+// Runs `cmd`, appends everything it prints to `out`; returns pclose's status (-1: not started).
+inline int RunCommand(const std::string& cmd, std::string& out) {
+  return ForEachOutputLine(cmd, out, [](const std::string&) {});
+}
+
 }  // namespace lab::testing

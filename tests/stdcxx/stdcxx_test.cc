@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "output_lines.h"
+
 namespace {
 
 struct Outcome {
@@ -270,12 +272,8 @@ TEST(StdCxx, DporPlainFootprintsAddNoClassToARaceFreeProgram) {
 TEST(StdCxx, LibraryModeReportsARaceAndEndsARealDeadlockWithStatus35) {
   // No lab::explore: real threads, the free run. The deadlock happens for real (each
   // thread sleeps holding its first lock); the lab reports it and exits with 35.
-  FILE* p = popen((std::string(LAB_STDCXX_LIBRARY_MODE) + " 2>&1").c_str(), "r");
-  ASSERT_NE(p, nullptr);
   std::string out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int status = pclose(p);
+  const int status = lab::testing::RunCommand(std::string(LAB_STDCXX_LIBRARY_MODE) + " 2>&1", out);
   ASSERT_TRUE(WIFEXITED(status)) << out;
   EXPECT_EQ(WEXITSTATUS(status), 35) << out;
   EXPECT_NE(out.find("lab: deadlock"), std::string::npos) << out;
@@ -296,13 +294,9 @@ TEST(StdCxx, LibraryModeThrowPolicyGivesTheBlockingLockAStdSystemError) {
   // it used to end in std::terminate, status 134). The lock returns EDEADLK instead, and
   // std::mutex::lock throws std::system_error(resource_deadlock_would_occur) in the thread
   // that would block; it catches it, its lock_guard lets the other thread finish.
-  FILE* p = popen(("LAB_ON_DEADLOCK=throw " + std::string(LAB_STDCXX_LIBRARY_MODE) + " 2>&1").c_str(),
-                  "r");
-  ASSERT_NE(p, nullptr);
   std::string out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int status = pclose(p);
+  const int status = lab::testing::RunCommand(
+      "LAB_ON_DEADLOCK=throw " + std::string(LAB_STDCXX_LIBRARY_MODE) + " 2>&1", out);
   ASSERT_TRUE(WIFEXITED(status)) << out;
   EXPECT_EQ(WEXITSTATUS(status), 0) << out;
   EXPECT_NE(out.find("lab: deadlock"), std::string::npos) << out;
@@ -316,15 +310,10 @@ TEST(StdCxx, LibraryModeWritesLabReportWhenAnUncaughtExceptionTerminates) {
   // the lab writes it first, with the race the run found.
   const std::string report = ::testing::TempDir() + "uncaught_report.json";
   std::remove(report.c_str());
-  FILE* p = popen(("LAB_REPORT=" + report + " " + std::string(LAB_STDCXX_LIBRARY_MODE) +
-                   " uncaught 2>&1")
-                      .c_str(),
-                  "r");
-  ASSERT_NE(p, nullptr);
   std::string out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int status = pclose(p);
+  const int status = lab::testing::RunCommand(
+      "LAB_REPORT=" + report + " " + std::string(LAB_STDCXX_LIBRARY_MODE) + " uncaught 2>&1",
+      out);
   EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
   std::ifstream in(report);
   ASSERT_TRUE(in.good()) << "no LAB_REPORT written\n" << out;

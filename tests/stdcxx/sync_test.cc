@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "output_lines.h"
+
 namespace {
 
 struct Outcome {
@@ -364,24 +366,17 @@ TEST(StdSync, AnUnmodelledBlockingCallIsAHangThatNamesIt) {
 TEST(StdSync, LibraryModeLetsEveryThreadThroughWithoutFalseFindings) {
   // Real threads (a free run): semaphores, latch, barrier, atomic wait, future, sem_t,
   // call_once and shared_mutex in correct code must neither hang nor report.
-  FILE* p = popen((std::string("timeout 120 ") + LAB_SYNC_LIBRARY_MODE + " 2>&1").c_str(), "r");
-  ASSERT_NE(p, nullptr);
   std::string out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int status = pclose(p);
+  const int status = lab::testing::RunCommand(
+      std::string("timeout 120 ") + LAB_SYNC_LIBRARY_MODE + " 2>&1", out);
   EXPECT_EQ(status, 0) << out;
   EXPECT_EQ(out, "done\n") << out;
 }
 
 TEST(StdSync, LibraryModeEndsARealStallOnALatchWithStatus35) {
-  FILE* p = popen((std::string("timeout 120 ") + LAB_SYNC_LIBRARY_MODE + " stall 2>&1").c_str(),
-                  "r");
-  ASSERT_NE(p, nullptr);
   std::string out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int status = pclose(p);
+  const int status = lab::testing::RunCommand(
+      std::string("timeout 120 ") + LAB_SYNC_LIBRARY_MODE + " stall 2>&1", out);
   ASSERT_TRUE(WIFEXITED(status)) << out;
   EXPECT_EQ(WEXITSTATUS(status), 35) << out;
   EXPECT_TRUE(Has(out, "lab: stall")) << out;
