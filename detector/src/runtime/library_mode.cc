@@ -11,6 +11,7 @@
 #include "controlled_scheduler.h"
 #include "lab/explore.h"
 #include "lab/report.h"
+#include "raw_calls.h"
 #include "runtime.h"
 
 namespace lab::internal {
@@ -39,7 +40,7 @@ void WriteReportFile() {
   if (path == nullptr || *path == 0) return;
   std::vector<Finding> copy;
   {
-    std::lock_guard<std::mutex> lk(RtMutex());
+    RtLock lk;
     copy = FreeRun().findings;
   }
   std::ofstream out(path, std::ios::trunc);
@@ -75,17 +76,17 @@ void SetFatalHook(void (*hook)(const Finding&)) { g_fatal_hook = hook; }
 void SetFindingPrinting(bool print) { g_print = print; }
 void SetDetectionOff(bool off) {
   // The fast paths are closed while detection is off: their slow paths see the flag.
-  std::lock_guard<std::mutex> lk(RtMutex());
+  RtLock lk;
   g_detection_off = off;
   for (auto& t : FreeRun().threads) t->fast_paths.store(!off && !g_stress_noise.load());
 }
 void ClearFreeFindings() {
-  std::lock_guard<std::mutex> lk(RtMutex());
+  RtLock lk;
   FreeRun().findings.clear();
   FreeRun().finding_keys.clear();
 }
 void ForgetFreeLockOrder() {
-  std::lock_guard<std::mutex> lk(RtMutex());
+  RtLock lk;
   Run& run = FreeRun();
   run.lock_order.Clear();  // nodes stay: objects that outlive a run keep theirs
   // The threads' record of edges already seen: they must be added again. Only the caller
@@ -129,7 +130,7 @@ namespace lab {
 void set_on_deadlock(OnDeadlock policy) { internal::g_policy = policy; }
 
 std::vector<Finding> findings() {
-  std::lock_guard<std::mutex> lk(internal::RtMutex());
+  internal::RtLock lk;
   return internal::FreeRun().findings;
 }
 

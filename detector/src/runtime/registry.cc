@@ -90,8 +90,7 @@ ThreadState* SelfSlow() {
   // lab's own work (raw_calls.h): a std::string member that AddThread calls out of line
   // may be the std:: dialect's instrumented copy, whose access check would ask Self()
   // again here, under the runtime lock (a self-deadlock).
-  RawCalls raw;
-  std::lock_guard<std::mutex> lk(RtMutex());
+  RtLock lk;
   Run& run = FreeRun();
   const bool is_main = static_cast<pid_t>(syscall(SYS_gettid)) == getpid();
   std::string name = is_main ? "main" : "thread-" + std::to_string(run.threads.size());

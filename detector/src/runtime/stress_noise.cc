@@ -46,7 +46,7 @@ bool StressActive() { return g_stress_noise.load(std::memory_order_relaxed); }
 void SetStressNoise(bool on, std::uint64_t seed) {
   g_noise_seed = seed;
   g_noise_epoch.fetch_add(1);
-  std::lock_guard<std::mutex> lk(RtMutex());
+  RtLock lk;
   g_stress_noise = on;
   for (auto& t : FreeRun().threads) t->fast_paths.store(!on && !g_detection_off.load());
 }
