@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -529,6 +530,27 @@ TEST_F(SandboxTest, CannotSeeFilesOutsideItsPaths) {
     EXPECT_TRUE(HasWarning("mount namespace"));
     GTEST_SKIP() << "no mount namespace on this host (announced): hiding not tested";
   }
+}
+
+// The system's separate debug files are hidden from a graded program: its line lookups
+// (libbacktrace) would otherwise read and inflate libc's on every scenario process.
+TEST_F(SandboxTest, SystemDebugFilesAreHidden) {
+  if (!ProbeSandbox().mount_ns) GTEST_SKIP() << "no mount namespace on this host (announced)";
+  std::error_code ec;
+  if (!fs::is_directory("/usr/lib/debug", ec) || fs::is_empty("/usr/lib/debug", ec)) {
+    GTEST_SKIP() << "no system debug files on this host: nothing to hide";
+  }
+  const SandboxResult r = RunSandboxed(
+      Sh("ls -A /usr/lib/debug | wc -l; test -d /usr/lib/debug && echo dir; ls /usr/lib | wc -l"));
+  ASSERT_TRUE(r.started) << r.error;
+  std::istringstream out(r.stdout_data);
+  std::string entries, dir, usr_lib;
+  std::getline(out, entries);
+  std::getline(out, dir);
+  std::getline(out, usr_lib);
+  EXPECT_EQ(entries, "0") << r.stdout_data << r.stderr_data;
+  EXPECT_EQ(dir, "dir") << r.stdout_data;
+  EXPECT_GT(std::atoi(usr_lib.c_str()), 1) << "the rest of /usr/lib stays\n" << r.stdout_data;
 }
 
 TEST_F(SandboxTest, ReadonlyPathsAreVisibleButNotWritable) {

@@ -1,11 +1,11 @@
 // What a linked submission may not contain. See binary_check.h.
 #include "binary_check.h"
 
+#include "files.h"
+
 #include <elf.h>
 
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,7 +14,7 @@ namespace lab::grader {
 namespace {
 
 template <typename T>
-bool ReadAt(const std::string& data, std::uint64_t off, T* out) {
+bool ReadAt(std::string_view data, std::uint64_t off, T* out) {
   if (off > data.size() || data.size() - off < sizeof(T)) return false;
   std::memcpy(out, data.data() + off, sizeof(T));
   return true;
@@ -27,8 +27,8 @@ bool IsSanitizerHook(std::string_view name) {
 }  // namespace
 
 std::string CheckLinkedProgram(const std::string& binary, bool real_tsan) {
-  std::ifstream in(binary, std::ios::binary);
-  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const MappedFile file(binary);
+  const std::string_view data = file.data();
   const std::string unreadable = "the grader cannot read the compiled program (" + binary + ")";
   Elf64_Ehdr eh;
   if (!ReadAt(data, 0, &eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||

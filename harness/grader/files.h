@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lab::grader {
@@ -18,6 +19,22 @@ namespace lab::grader {
 // Reads a regular file (following symlinks) of at most `max_bytes`. False when it is missing,
 // not a regular file, unreadable or larger.
 bool ReadFile(const std::string& path, std::string* out, std::size_t max_bytes = 64u << 20);
+
+// A regular file mapped read-only for its whole life (the ELF checks of a linked program
+// look at a few sections of a 40 MB file: no copy of it). data() is empty when the file is
+// missing, not regular, empty or cannot be mapped.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::string_view data() const { return {static_cast<const char*>(addr_), size_}; }
+
+ private:
+  void* addr_ = nullptr;
+  std::size_t size_ = 0;
+};
 
 // Writes `data` to `path` atomically (temp file + fsync + rename). False with `error` set
 // on failure, in which case `path` is unchanged.

@@ -1,6 +1,8 @@
 // Functions a submission defines that a loaded library also exports. See interposition_check.h.
 #include "interposition_check.h"
 
+#include "files.h"
+
 #include <dlfcn.h>
 #include <link.h>
 #include <elf.h>
@@ -8,7 +10,6 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <mutex>
 #include <string>
@@ -19,13 +20,8 @@
 namespace lab::grader {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 template <typename T>
-bool ReadAt(const std::string& data, std::uint64_t off, T* out) {
+bool ReadAt(std::string_view data, std::uint64_t off, T* out) {
   if (off > data.size() || data.size() - off < sizeof(T)) return false;
   std::memcpy(out, data.data() + off, sizeof(T));
   return true;
@@ -142,7 +138,8 @@ std::string LibraryExporting(const std::string& name) {
 
 std::string CheckInterposition(const std::string& binary,
                                const std::vector<std::string>& lab_archives) {
-  const std::string data = ReadFile(binary);
+  const MappedFile file(binary);
+  const std::string_view data = file.data();
   Elf64_Ehdr eh;
   if (!ReadAt(data, 0, &eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
       eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(Elf64_Shdr)) {

@@ -24,6 +24,7 @@ namespace {
 // Symlinks among them (merged /usr) are recreated as symlinks.
 constexpr const char* kSystemPaths[] = {"/usr",   "/bin",   "/sbin",  "/lib",
                                         "/lib32", "/lib64", "/libx32"};
+constexpr const char* kSystemDebugDir = "/usr/lib/debug";
 constexpr const char* kEtcPaths[] = {"/etc/ld.so.cache",  "/etc/ld.so.conf",    "/etc/ld.so.conf.d",
                                      "/etc/alternatives", "/etc/localtime",     "/etc/passwd",
                                      "/etc/group",        "/etc/nsswitch.conf", "/etc/hosts"};
@@ -118,6 +119,16 @@ bool BuildMountPlan(SandboxRoot root, bool with_proc,
       if (AddPathToPlan(plan, p, false, false, false, nullptr)) system.push_back(p);
     }
     for (const char* p : kEtcPaths) AddPathToPlan(plan, p, false, false, false, nullptr);
+    // The system's separate debug files (libc6-dbg's /usr/lib/debug/.build-id/...) are none
+    // of a graded program's business, and they cost every scenario process: the first
+    // student line it looked up made libbacktrace read every loaded library's debug
+    // information, libc's 4 MB of compressed DWARF included (~0.1 s of a 0.35 s scenario).
+    // An empty directory in their place; optional (the program runs without it).
+    struct stat st;
+    if (stat(kSystemDebugDir, &st) == 0 && S_ISDIR(st.st_mode)) {
+      plan.push_back({StepKind::kTmpfs, "mode=0555,size=4k,nr_inodes=16", kSystemDebugDir,
+                      MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, false});
+    }
   }
 
   plan.push_back(
