@@ -1,5 +1,6 @@
 // access_names.cc — see access_names.h.
 #include "access_names.h"
+#include "spin.h"
 
 #include <cxxabi.h>
 #include <fcntl.h>
@@ -23,7 +24,7 @@ namespace {
 std::atomic<bool> g_busy{false};
 struct Guard {
   Guard() {
-    while (g_busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    SpinAcquire(g_busy);
   }
   ~Guard() { g_busy.store(false, std::memory_order_release); }
 };

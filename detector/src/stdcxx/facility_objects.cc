@@ -1,5 +1,6 @@
 // facility_objects.cc — see facility_objects.h.
 #include "facility_objects.h"
+#include "spin.h"
 
 #include <algorithm>
 #include <atomic>
@@ -42,7 +43,7 @@ constinit LAB_TLS LastSem tls_last_sem;
 
 struct SpinGuard {
   SpinGuard() {
-    while (g_busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    SpinAcquire(g_busy);
   }
   ~SpinGuard() { g_busy.store(false, std::memory_order_release); }
 };

@@ -27,6 +27,7 @@
 #include <unordered_map>
 
 #include "futex_ops.h"
+#include "spin.h"
 #include "no_throw.h"
 #include "object_map.h"
 #include "runtime.h"
@@ -46,7 +47,7 @@ std::unordered_map<const void*, ObjectState*>* g_queues;
 
 ObjectState* QueueAt(const void* addr, std::uintptr_t pc) {
   auto find = [addr]() -> ObjectState* {
-    while (g_busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    SpinAcquire(g_busy);
     if (g_queues == nullptr) g_queues = new std::unordered_map<const void*, ObjectState*>;
     auto it = g_queues->find(addr);
     ObjectState* s = it == g_queues->end() ? nullptr : it->second;
@@ -55,7 +56,7 @@ ObjectState* QueueAt(const void* addr, std::uintptr_t pc) {
   };
   if (ObjectState* s = find()) return s;
   ObjectState* fresh = NewObject(ObjKind::kFutex, "a futex wait", LocFor(pc));
-  while (g_busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+  SpinAcquire(g_busy);
   auto [it, inserted] = g_queues->emplace(addr, fresh);
   ObjectState* s = it->second;
   g_busy.store(false, std::memory_order_release);

@@ -1,6 +1,7 @@
 // object_map.cc — see object_map.h. A striped hash map: one spin lock per stripe (a
 // pthread mutex here would route back into the interposers).
 #include "object_map.h"
+#include "spin.h"
 
 #include <atomic>
 #include <cstdlib>
@@ -25,7 +26,7 @@ struct Stripe {
   // looked an address up here would wait for the stripe this thread holds.
   void lock() {
     ++tls_quiet_allocations;
-    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    SpinAcquire(busy);
   }
   void unlock() {
     busy.store(false, std::memory_order_release);
@@ -69,7 +70,7 @@ struct Ordered {
   // the hooks would come back here and wait for the lock this thread holds.
   void lock() {
     ++tls_quiet_allocations;
-    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    SpinAcquire(busy);
   }
   void unlock() {
     busy.store(false, std::memory_order_release);

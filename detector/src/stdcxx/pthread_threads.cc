@@ -22,6 +22,7 @@
 #include <new>
 
 #include "no_throw.h"
+#include "spin.h"
 #include "object_map.h"
 #include "plain_memory.h"
 #include "real_calls.h"
@@ -54,7 +55,7 @@ struct BlockPool {
   static inline std::atomic<bool> busy{false};
   static inline void* head = nullptr;  // guarded by busy; each block's first word links
   static void* Get() {
-    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    SpinAcquire(busy);
     void* p = head;
     if (p != nullptr) head = *static_cast<void**>(p);
     busy.store(false, std::memory_order_release);
@@ -63,7 +64,7 @@ struct BlockPool {
     return p;
   }
   static void Put(void* p) {
-    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    SpinAcquire(busy);
     *static_cast<void**>(p) = head;
     head = p;
     busy.store(false, std::memory_order_release);
@@ -103,7 +104,7 @@ StartedMap* g_started;
 
 template <typename F>
 auto Locked(F f) {
-  while (g_busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+  SpinAcquire(g_busy);
   if (g_started == nullptr) g_started = new StartedMap;
   auto r = f(*g_started);
   g_busy.store(false, std::memory_order_release);

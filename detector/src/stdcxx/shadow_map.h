@@ -21,6 +21,7 @@
 #include <optional>
 
 #include "race_detector.h"
+#include "spin.h"
 
 namespace lab::internal::stdcxx {
 
@@ -58,9 +59,7 @@ struct ShadowCell {
     }
   }
 
-  void lock() {
-    while (busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
-  }
+  void lock() { SpinAcquire(busy); }
   void unlock() { busy.store(false, std::memory_order_release); }
 };
 

@@ -1,5 +1,6 @@
 // sites.cc — see sites.h. libdw (elfutils) reads the running executable's DWARF.
 #include "sites.h"
+#include "spin.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -28,15 +29,11 @@ extern "C" void __tsan_func_entry(void* caller_pc);  // plain_memory.cc
 namespace lab::internal::stdcxx {
 namespace {
 
-// A spin lock: the caches are touched from interposers, where a pthread mutex would
-// route back into them.
+// A spin lock (spin.h): the caches are touched from interposers, where a pthread mutex
+// would route back into them.
 class Spin {
  public:
-  void lock() {
-    while (flag_.exchange(true, std::memory_order_acquire)) {
-      while (flag_.load(std::memory_order_relaxed)) __builtin_ia32_pause();
-    }
-  }
+  void lock() { SpinAcquire(flag_); }
   void unlock() { flag_.store(false, std::memory_order_release); }
 
  private:

@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "runtime.h"
+#include "spin.h"
 
 namespace lab::internal::stdcxx {
 namespace {
@@ -25,7 +26,7 @@ namespace {
 std::atomic<bool> g_busy{false};
 struct Lock {
   Lock() {
-    while (g_busy.exchange(true, std::memory_order_acquire)) __builtin_ia32_pause();
+    SpinAcquire(g_busy);
   }
   ~Lock() { g_busy.store(false, std::memory_order_release); }
 };
