@@ -133,7 +133,7 @@ CommandParts BuildCommand(const CompileRequest& in, const ResolvedLab& lab) {
   // its object file, so that the archive's own copy would never be pulled) is a "multiple
   // definition" link error, never the definition the spec's calls reach.
   l.insert(l.end(), {"-Wl,--whole-archive", lib_spec, lib_lab, "-Wl,--no-whole-archive",
-                     "-lfmt", "-lbacktrace"});
+                     "-lfmt", "-lbacktrace", "-ldw"});
   if (std_dialect) {
     for (std::string& dep : SplitWords(LAB_LIBSTD_DEPS)) l.push_back(std::move(dep));
   }

@@ -1,19 +1,35 @@
 // caller_site.cc — see caller_site.h.
 //
+// Line lookups go to libdw (elfutils; scripts/deps.sh installs libdw-dev), which reads
+// the one compilation unit an address is in (through .debug_aranges), and only in the
+// executable, where the code under test is. libbacktrace read every unit's line table and
+// every loaded library's debug information (libc's separate, compressed one when
+// installed) at the first lookup: ~0.2 s of every scenario process. libbacktrace stays for
+// the walk (backtrace_simple: .eh_frame only) and for the two lookups made in a signal
+// handler (a stack overflow's frame, a hang's instruction), where libdw's malloc could
+// wait for a lock the interrupted code holds: its allocator is its own (mmap).
 // libbacktrace ships with libgcc (libgcc-<v>-dev: libbacktrace.a), so every machine that
 // compiles a submission has it. Its header lives in GCC's private include directory, which
-// clang does not search: the four entry points used here are declared below with the
+// clang does not search: the entry points used here are declared below with the
 // signatures of <backtrace.h>.
 #include "caller_site.h"
 
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <unistd.h>
 #include <cxxabi.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
+#include <set>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "lab/internal/runner_hooks.h"
 
@@ -81,13 +97,135 @@ std::unordered_map<std::uintptr_t, SiteRef>& Cache() {
   return *cache;
 }
 
-SiteRef Lookup(backtrace_state* state, std::uintptr_t pc) {
+// ---- libdw ------------------------------------------------------------------------
+// The process's modules, reported once (their debug information is read only when an
+// address in them is looked up); never freed: the file names it hands out are the
+// SiteRefs' strings. Null when /proc cannot be read: libbacktrace answers then.
+Dwfl* TheDwfl() {
+  static Dwfl* const dwfl = []() -> Dwfl* {
+    static char* debuginfo_path = nullptr;
+    static const Dwfl_Callbacks callbacks = {dwfl_linux_proc_find_elf,
+                                             dwfl_standard_find_debuginfo, nullptr,
+                                             &debuginfo_path};
+    Dwfl* d = dwfl_begin(&callbacks);
+    if (d == nullptr) return nullptr;
+    dwfl_report_begin(d);
+    if (dwfl_linux_proc_report(d, getpid()) != 0) {
+      dwfl_end(d);
+      return nullptr;
+    }
+    dwfl_report_end(d, nullptr, nullptr);
+    return d;
+  }();
+  return dwfl;
+}
+
+// libdw names a file absolutely (the unit's directory joined to the line table's name);
+// libbacktrace, std::source_location and the rest of the lab name it as the line table
+// does, relative to the unit's directory ("fizzbuzz.cpp", "../harness/spec/spec.cc"). The
+// same name for the same file: the directory and its slash come off (interned).
+const char* AsLineTableNames(const char* file, const char* comp_dir) {
+  if (file == nullptr || comp_dir == nullptr) return file;
+  const std::size_t n = std::strlen(comp_dir);
+  if (n == 0 || std::strncmp(file, comp_dir, n) != 0 || file[n] != '/') return file;
+  static std::set<std::string>* names = new std::set<std::string>;
+  return names->insert(file + n + 1).first->c_str();
+}
+
+// The concrete function (out-of-line code) of a unit that holds an address.
+struct FunctionAt {
+  Dwarf_Addr rel;
+  Dwarf_Die fn{};
+  bool found = false;
+};
+int OnFunction(Dwarf_Die* fn, void* arg) {
+  auto* at = static_cast<FunctionAt*>(arg);
+  if (dwarf_haspc(fn, at->rel) != 1) return DWARF_CB_OK;
+  at->fn = *fn;
+  at->found = true;
+  return DWARF_CB_ABORT;
+}
+
+// The student's line for one address in the executable, libbacktrace's order: the line
+// table's line (innermost), then the call site of each inlined subroutine around it.
+SiteRef LookupDw(Dwfl* d, std::uintptr_t pc) {
+  Dwfl_Module* mod = dwfl_addrmodule(d, pc);
+  static Dwfl_Module* const exe =
+      dwfl_addrmodule(d, reinterpret_cast<Dwarf_Addr>(&StudentCallerSite));
+  if (mod == nullptr || mod != exe) return {};  // a library's line is never the student's
+  Dwarf_Addr bias = 0;
+  Dwarf_Die* cu = dwfl_module_addrdie(mod, pc, &bias);
+  if (cu == nullptr) return {};
+  Dwarf_Attribute a;
+  const char* comp_dir =
+      dwarf_attr(cu, DW_AT_comp_dir, &a) != nullptr ? dwarf_formstring(&a) : nullptr;
+  // A unit of the lab's own (its archives) inlines nothing of the code under test.
+  const char* unit = dwarf_diename(cu);
+  if (unit != nullptr && IsLabSource(AsLineTableNames(unit, comp_dir))) return {};
+  if (Dwfl_Line* line = dwfl_module_getsrc(mod, pc)) {
+    int lineno = 0;
+    const char* file = AsLineTableNames(
+        dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr), comp_dir);
+    if (lineno > 0 && IsStudentFile(file)) {
+      return SiteRef{file, static_cast<std::uint32_t>(lineno)};
+    }
+  }
+  // The inlined subroutines around the address, outermost first: down from the function
+  // that holds it (dwarf_getscopes would go on from an inlined subroutine to its abstract
+  // definition's scopes, not to the function it was inlined into).
+  const Dwarf_Addr rel = pc - bias;
+  FunctionAt at{rel};
+  dwarf_getfuncs(cu, OnFunction, &at, 0);
+  if (!at.found) return {};
+  std::vector<Dwarf_Die> chain;
+  Dwarf_Die cur = at.fn;
+  for (bool deeper = true; deeper;) {
+    deeper = false;
+    Dwarf_Die child;
+    if (dwarf_child(&cur, &child) != 0) break;
+    do {
+      const int tag = dwarf_tag(&child);
+      if ((tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) &&
+          dwarf_haspc(&child, rel) == 1) {
+        if (tag == DW_TAG_inlined_subroutine) chain.push_back(child);
+        cur = child;
+        deeper = true;
+        break;
+      }
+    } while (dwarf_siblingof(&child, &child) == 0);
+  }
+  Dwarf_Files* files = nullptr;
+  std::size_t nfiles = 0;
+  if (chain.empty() || dwarf_getsrcfiles(cu, &files, &nfiles) != 0) return {};
+  // Innermost first: the call site of each inlined subroutine is in the one around it.
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    Dwarf_Attribute fa, la;
+    Dwarf_Word fidx = 0, cline = 0;
+    if (dwarf_attr(&*it, DW_AT_call_file, &fa) == nullptr ||
+        dwarf_attr(&*it, DW_AT_call_line, &la) == nullptr || dwarf_formudata(&fa, &fidx) != 0 ||
+        dwarf_formudata(&la, &cline) != 0 || fidx >= nfiles || cline == 0) {
+      continue;
+    }
+    const char* file = AsLineTableNames(dwarf_filesrc(files, fidx, nullptr, nullptr), comp_dir);
+    if (IsStudentFile(file)) return SiteRef{file, static_cast<std::uint32_t>(cline)};
+  }
+  return {};
+}
+
+// `in_signal`: called in the hang's signal handler (runner_hooks.h InHangSignal):
+// libbacktrace, whose allocator is its own.
+SiteRef Lookup(backtrace_state* state, std::uintptr_t pc, bool in_signal = false) {
   std::lock_guard<std::mutex> lk(CacheMutex());
   auto [it, fresh] = Cache().try_emplace(pc);
   if (fresh) {
-    PcInfo info;
-    backtrace_pcinfo(state, pc, OnPcInfo, IgnoreError, &info);
-    it->second = info.site;
+    Dwfl* d = in_signal ? nullptr : TheDwfl();
+    if (d != nullptr) {
+      it->second = LookupDw(d, pc);
+    } else {
+      PcInfo info;
+      backtrace_pcinfo(state, pc, OnPcInfo, IgnoreError, &info);
+      it->second = info.site;
+    }
   }
   return it->second;
 }
@@ -113,7 +251,7 @@ namespace {
 // (runner_hooks.h). No walk: the address is the interrupted instruction itself.
 SiteRef StudentSiteAt(std::uintptr_t pc) {
   backtrace_state* state = State();
-  return state == nullptr ? SiteRef{} : Lookup(state, pc);
+  return state == nullptr ? SiteRef{} : Lookup(state, pc, lab::internal::InHangSignal());
 }
 [[maybe_unused]] const bool g_pc_hook_installed =
     (lab::internal::SetPcSiteHook(&StudentSiteAt), true);

@@ -196,6 +196,8 @@ Finding HangFinding(ControlledScheduler* s, std::uintptr_t pc) {
   return f;
 }
 
+thread_local bool tls_in_hang_signal = false;
+
 void OnHangSignal(int, siginfo_t*, void* context) {
   ControlledScheduler* s = g_hang.sched.load();
   if (s == nullptr || !g_hang.fired.load() || s->running() == nullptr) return;
@@ -205,7 +207,9 @@ void OnHangSignal(int, siginfo_t*, void* context) {
     g_hang.fired.store(false);
     return;
   }
+  tls_in_hang_signal = true;
   Finding f = HangFinding(s, InterruptedPc(context));
+  tls_in_hang_signal = false;
   s->NoteSignalFinding(f);  // its rerun stops here (explore: RerunRecording)
   internal::AddFinding(std::move(f));
   s->AbandonFromSignal(g_hang.message);
@@ -501,6 +505,7 @@ SiteRef SiteAtPc(std::uintptr_t pc) {
   const PcSiteHook hook = g_pc_site_hook.load(std::memory_order_relaxed);
   return hook != nullptr ? hook(pc) : SiteRef{};
 }
+bool InHangSignal() { return tls_in_hang_signal; }
 }  // namespace internal
 
 std::string_view StrategyName(Strategy s) {

@@ -77,6 +77,10 @@ using PcSiteHook = SiteRef (*)(std::uintptr_t pc);
 void SetPcSiteHook(PcSiteHook hook);
 // The installed PcSiteHook's answer for `pc`; unknown when none is installed.
 SiteRef SiteAtPc(std::uintptr_t pc);
+// True while the calling thread runs the hang's signal handler: a PcSiteHook called then
+// must not rely on what a handler may not do safely (the caller_site.h lookup uses its
+// own-allocator reader there).
+bool InHangSignal();
 
 // The same with the function: the line of the code under test at `pc` in `*site` and the
 // function that line is in (its name in the debug information, demangled, such as
