@@ -16,7 +16,8 @@ namespace lab::spec::internal {
 // The student's call site of the running spec callback: file (a path as the line tables
 // name it, valid for the life of the process) and line; unknown when no frame within
 // kMaxFrames lies in the code under test, or the program has no line tables. Thread-safe.
-// Cost: one unwind of at most kMaxFrames frames; each distinct return address is looked up
+// Cost: one unwind of at most kMaxFrames frames, each by a rule read from .eh_frame once per
+// return address (libgcc unwinds when a rule is not a simple one); each is looked up
 // in the line tables once and cached.
 lab::internal::SiteRef StudentCallerSite();
 
