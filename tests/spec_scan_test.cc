@@ -33,6 +33,22 @@ LAB_SCENARIO(defaults) {}
   EXPECT_EQ(s.scenarios[2], (ScenarioInfo{"defaults", 1, ""}));
 }
 
+// The budgets order the runs (largest first): the defaults (150 PCT + 150 random) plus
+// the sweeps a scenario asks for; a budget that is not a plain number keeps its default.
+TEST(SpecScan, ReadsEachScenariosScheduleBudget) {
+  const SpecScan s = ScanSpecScenarios(R"cpp(
+LAB_SCENARIO(plain) {}
+LAB_SCENARIO(swept, .dfs_schedules = 2'000, .dpor_schedules = 20000) {}
+LAB_SCENARIO(fewer, .pct_schedules = 10, .random_schedules = 20) {}
+LAB_SCENARIO(computed, .dfs_schedules = kMany * 2) {}
+)cpp");
+  ASSERT_EQ(s.schedules.size(), 4u);
+  EXPECT_EQ(s.schedules[0], 300);
+  EXPECT_EQ(s.schedules[1], 22300);
+  EXPECT_EQ(s.schedules[2], 30);
+  EXPECT_EQ(s.schedules[3], 300);
+}
+
 TEST(SpecScan, ComputedPointsMakeTheScanIncomplete) {
   const SpecScan s = ScanSpecScenarios("LAB_SCENARIO(a, .points = kPoints * 2) {}\n");
   EXPECT_FALSE(s.complete);

@@ -142,8 +142,15 @@ bool ParseNumber(std::string_view expr, double* out) {
   return true;
 }
 
-// One designated initialiser ".field = expr" into `info`; false when it cannot be read.
-bool ApplyField(std::string_view arg, ScenarioInfo* info) {
+// The budgets a scenario's schedules come from (ScenarioConfig's defaults).
+struct Budgets {
+  double pct = 150, random = 150, dfs = 0, dpor = 0;
+  double total() const { return pct + random + dfs + dpor; }
+};
+
+// One designated initialiser ".field = expr" into `info` and `budgets`; false when it cannot
+// be read.
+bool ApplyField(std::string_view arg, ScenarioInfo* info, Budgets* budgets) {
   if (!arg.starts_with('.')) return false;
   const std::size_t eq = arg.find('=');
   if (eq == std::string_view::npos) return false;
@@ -152,7 +159,12 @@ bool ApplyField(std::string_view arg, ScenarioInfo* info) {
   if (field == "points") return ParseNumber(expr, &info->points);
   if (field == "description") return DecodeStrings(expr, &info->description);
   if (field == "name") return false;  // the macro sets it; overriding would confuse the runner
-  return true;                        // schedules, costs, ...: not the catalog's business
+  // Budgets only order the runs: one that does not read as a number keeps its default.
+  if (field == "pct_schedules") ParseNumber(expr, &budgets->pct);
+  if (field == "random_schedules") ParseNumber(expr, &budgets->random);
+  if (field == "dfs_schedules") ParseNumber(expr, &budgets->dfs);
+  if (field == "dpor_schedules") ParseNumber(expr, &budgets->dpor);
+  return true;  // costs, strategies, ...: not the catalog's business
 }
 
 bool IsDefineLine(std::string_view s, std::size_t pos) {
@@ -197,9 +209,11 @@ SpecScan ScanSpecScenarios(std::string_view spec_source) {
     bool ok = !name.empty() && std::isdigit(static_cast<unsigned char>(name[0])) == 0;
     for (char c : name) ok = ok && IsIdent(c);
     info.name = std::string(name);
-    for (std::size_t k = 1; k < args.size() && ok; ++k) ok = ApplyField(args[k], &info);
+    Budgets budgets;
+    for (std::size_t k = 1; k < args.size() && ok; ++k) ok = ApplyField(args[k], &info, &budgets);
     if (!ok) scan.complete = false;
     scan.scenarios.push_back(std::move(info));
+    scan.schedules.push_back(budgets.total());
   }
   if (scan.scenarios.empty()) scan.complete = false;
   return scan;

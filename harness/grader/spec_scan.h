@@ -24,6 +24,10 @@ namespace lab::grader {
 struct SpecScan {
   std::vector<ScenarioInfo> scenarios;  // in declaration order
   bool complete = false;  // every LAB_SCENARIO found was read fully (and there was one)
+  // Per scenario (same order): the controlled schedules its budgets allow (pct, random,
+  // dfs and dpor schedules, the defaults where the spec sets none). The grader starts the
+  // runs with the largest budgets first, so the longest one is not the last to start.
+  std::vector<double> schedules;
 };
 
 SpecScan ScanSpecScenarios(std::string_view spec_source);
