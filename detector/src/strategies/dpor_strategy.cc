@@ -107,10 +107,9 @@ void Join(Clock& a, const Clock& b) {
 std::uint32_t At(const Clock& c, std::uint32_t t) { return t < c.size() ? c[t] : 0; }
 
 struct Event {
-  std::uint32_t tid;
-  std::uint32_t seq;  // the thread's count of steps, its own component of `clock`
-  bool forced;
-  Footprint fp;
+  std::uint32_t tid = 0;
+  std::uint32_t seq = 0;  // the thread's count of steps, its own component of `clock`
+  bool forced = false;
   Clock clock;  // happens-before: the steps before it it depends on, transitively
 };
 
@@ -264,6 +263,11 @@ struct ObjectClocks {
   Clock write;  // the last write
   Clock reads;  // the reads since
   std::vector<std::pair<std::uint32_t, bool>> accesses;  // (event index, write)
+  void Reset() {  // untouched again, its arrays kept
+    write.clear();
+    reads.clear();
+    accesses.clear();
+  }
 };
 
 class DporStrategy : public SchedulingStrategy {
@@ -315,7 +319,13 @@ class DporStrategy : public SchedulingStrategy {
     jumps_ = c.time_jumps;
     for (std::size_t t = known_threads_; t < status_.size(); ++t) {
       // A new thread: its first step happens after the spawn (the step just finished).
-      thread_clock_.push_back(events_.empty() ? Clock{} : events_.back().clock);
+      if (thread_clock_.size() <= t) thread_clock_.emplace_back();
+      Clock& clock = thread_clock_[t];
+      if (num_events_ == 0) {
+        clock.clear();
+      } else {
+        clock = events_[num_events_ - 1].clock;
+      }
       thread_seq_.push_back(0);
     }
     known_threads_ = status_.size();
@@ -428,10 +438,13 @@ class DporStrategy : public SchedulingStrategy {
  private:
   void ResetExecution() {
     depth_ = 0;
-    events_.clear();
-    objects_.clear();
+    // The arrays of events, objects and thread clocks are kept for the next schedule: a
+    // schedule allocated several hundred blocks here, and in a graded program every block
+    // also passes through the standard-C++ dialect's allocation hooks.
+    num_events_ = 0;
+    for (std::size_t i = 1; i <= canon_.size() && i < by_name_.size(); ++i) by_name_[i].Reset();
+    for (auto& [tag, o] : by_tag_) o.Reset();
     canon_.clear();
-    thread_clock_.clear();
     thread_seq_.clear();
     known_threads_ = 0;
     floor_.clear();
@@ -472,6 +485,14 @@ class DporStrategy : public SchedulingStrategy {
       nodes_.pop_back();
     }
     return false;
+  }
+
+  // The clocks of a name Canon gave (low bits 4: the ordinal above them) or of a tag.
+  ObjectClocks& Object(std::uint64_t key) {
+    if ((key & 7) != 4) return by_tag_[key];
+    const std::size_t ordinal = key >> 3;
+    if (by_name_.size() <= ordinal) by_name_.resize(ordinal + 1);
+    return by_name_[ordinal];
   }
 
   std::uint64_t Canon(std::uintptr_t id) {
@@ -536,31 +557,32 @@ class DporStrategy : public SchedulingStrategy {
     if (t < status_.size() && status_[t] == EventStatus::kFinished) {
       pending_fp_.push_back({ThreadTag(t), true});  // it exited: its joiners depend on it
     }
-    Event ev;
+    const auto index = static_cast<std::uint32_t>(num_events_);
+    if (events_.size() <= index) events_.emplace_back();
+    Event& ev = events_[index];  // counted (num_events_) once recorded, below
     ev.tid = t;
     ev.forced = pending_forced_;
-    ev.fp = pending_fp_;
+    const Footprint& fp = pending_fp_;
     ev.clock = thread_clock_[t];
     Join(ev.clock, floor_);
     if (ev.forced) Join(ev.clock, global_);
-    const auto index = static_cast<std::uint32_t>(events_.size());
     // A step with plain accesses: its races with the whole footprint, now that it is known
     // (its node's check saw the announced operation only). A forced step has none (it is
     // after every step before it); a replayed one was checked when it was first run.
     if (pending_plain_ && !ev.forced && index + 1 >= fresh_from_) {
-      RaceCheck(t, ev.fp, ev.clock);
+      RaceCheck(t, fp, ev.clock);
     }
     pending_plain_ = false;
-    for (const Acc& a : ev.fp) {
-      ObjectClocks& o = objects_[a.key];
+    for (const Acc& a : fp) {
+      ObjectClocks& o = Object(a.key);
       Join(ev.clock, o.write);
       if (a.write) Join(ev.clock, o.reads);
     }
     ev.seq = ++thread_seq_[t];
     if (ev.clock.size() <= t) ev.clock.resize(t + 1, 0);
     ev.clock[t] = ev.seq;
-    for (const Acc& a : ev.fp) {
-      ObjectClocks& o = objects_[a.key];
+    for (const Acc& a : fp) {
+      ObjectClocks& o = Object(a.key);
       if (a.write) {
         o.write = ev.clock;
         o.reads.clear();
@@ -580,7 +602,7 @@ class DporStrategy : public SchedulingStrategy {
     for (const SleepEntry& e : from.explored) known |= e.tid == t;
     const bool fresh = !jumped && depth_ >= fresh_from_;
     if (!known || (fresh && (!from.sleep.empty() || !from.explored.empty()))) {
-      SortInto(ev.fp, scratch_, &sorted_);
+      SortInto(fp, scratch_, &sorted_);
     }
     if (!known) from.explored.push_back({t, ev.forced, sorted_, from.mark});
     next_sleep_.clear();
@@ -593,7 +615,7 @@ class DporStrategy : public SchedulingStrategy {
       for (const SleepEntry& e : from.sleep) keep(e);
       for (const SleepEntry& e : from.explored) keep(e);
     }
-    events_.push_back(std::move(ev));
+    ++num_events_;
   }
 
   // Flanagan–Godefroid: for each thread's next step, the last step dependent with it that
@@ -603,9 +625,9 @@ class DporStrategy : public SchedulingStrategy {
     for (std::size_t q = 0; q < status_.size(); ++q) {
       if (static_cast<int>(q) == skip || status_[q] == EventStatus::kFinished) continue;
       if (pending_[q].empty()) continue;
-      Clock qclock = thread_clock_[q];
-      Join(qclock, floor_);
-      RaceCheck(static_cast<std::uint32_t>(q), pending_[q], qclock);
+      qclock_ = thread_clock_[q];
+      Join(qclock_, floor_);
+      RaceCheck(static_cast<std::uint32_t>(q), pending_[q], qclock_);
     }
   }
 
@@ -614,9 +636,7 @@ class DporStrategy : public SchedulingStrategy {
   void RaceCheck(std::uint32_t q, const Footprint& fp, const Clock& qclock) {
     long last = -1;
     for (const Acc& a : fp) {
-      auto it = objects_.find(a.key);
-      if (it == objects_.end()) continue;
-      const auto& acc = it->second.accesses;
+      const auto& acc = Object(a.key).accesses;  // none: an object not touched yet
       for (auto r = acc.rbegin(); r != acc.rend(); ++r) {
         if (static_cast<long>(r->first) <= last) break;
         if (!a.write && !r->second) continue;
@@ -640,8 +660,15 @@ class DporStrategy : public SchedulingStrategy {
 
   // The current schedule.
   std::size_t depth_ = 0;
-  std::vector<Event> events_;  // events_[i] ran from nodes_[i]
-  std::unordered_map<std::uint64_t, ObjectClocks> objects_;
+  // events_[i] ran from nodes_[i]; the first num_events_ are this schedule's (the others
+  // keep their arrays for the next one).
+  std::vector<Event> events_;
+  std::size_t num_events_ = 0;
+  // The clocks of every object and word (by_name_, by the ordinal of Canon's name) and tag
+  // (by_tag_) this schedule; an empty entry is one not touched yet.
+  std::vector<ObjectClocks> by_name_;
+  std::unordered_map<std::uint64_t, ObjectClocks> by_tag_;
+  Clock qclock_;  // RaceChecks' scratch
   std::unordered_map<std::uintptr_t, std::uint64_t> canon_;
   std::vector<Clock> thread_clock_;
   std::vector<std::uint32_t> thread_seq_;
