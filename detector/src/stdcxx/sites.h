@@ -35,6 +35,8 @@ inline void PopFrame() {
 class InLab {
  public:
   InLab() : depth_(&StackOf(tls_self)->in_lab) { ++*depth_; }
+  // The calling lab thread's stack, already looked up (real_calls.h EnterStudentCall).
+  explicit InLab(ShadowStack* own) : depth_(&own->in_lab) { ++*depth_; }
   ~InLab() { --*depth_; }
   InLab(const InLab&) = delete;
   InLab& operator=(const InLab&) = delete;
