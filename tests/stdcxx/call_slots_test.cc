@@ -8,6 +8,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
+
+#include "raw_calls.h"
+#include "real_calls.h"
 
 namespace lab::internal::stdcxx {
 namespace {
@@ -46,6 +50,43 @@ TEST(CallSlots, AThirdSiteEvictsTheLeastRecentOne) {
   EXPECT_FALSE(FindCallSlot(c)->student);
   // An address never remembered is not found (a miss goes to StudentCallSlow).
   EXPECT_EQ(FindCallSlot(SameSetAs(a, c)), nullptr);
+}
+
+// EnterStudentCall (real_calls.h), the hot interposers' entry, answers as IsRawCall, InLab
+// and LocFor did one after the other: the lab's own call (its call site, a RawCalls scope,
+// an interposer already inside the lab) is raw; a student's call site enters with the
+// calling thread's shadow stack and the site's Loc.
+TEST(CallSlots, EnterStudentCallAnswersAsIsRawCallAndLocFor) {
+  const std::uintptr_t student = 0x55'5555'7a011, lab = SameSetAs(student, student);
+  const Loc where = Loc::current();
+  RememberCallSlot(CallSlot{student, true, true, where});
+  RememberCallSlot(CallSlot{lab, false, false, {}});
+
+  StudentCallEntry e;
+  ASSERT_TRUE(EnterStudentCall(nullptr, student, &e));
+  EXPECT_FALSE(IsRawCall(nullptr, reinterpret_cast<const void*>(student)));
+  EXPECT_EQ(e.stack, StackOf(tls_self));
+  EXPECT_EQ(e.pc, student);
+  EXPECT_STREQ(e.Site().file_name(), where.file_name());
+  EXPECT_EQ(e.Site().line(), where.line());
+  EXPECT_EQ(LocFor(student).line(), where.line());
+
+  StudentCallEntry raw;
+  EXPECT_FALSE(EnterStudentCall(nullptr, lab, &raw));
+  EXPECT_TRUE(IsRawCall(nullptr, reinterpret_cast<const void*>(lab)));
+  {
+    RawCalls lab_calls;  // the runtime's own pthread calls
+    EXPECT_FALSE(EnterStudentCall(nullptr, student, &raw));
+    EXPECT_TRUE(IsRawCall(nullptr, reinterpret_cast<const void*>(student)));
+  }
+  {
+    InLab in_lab(e.stack);  // an interposer at work: its own calls go to libc
+    EXPECT_EQ(StackOf(tls_self)->in_lab, 1);
+    EXPECT_FALSE(EnterStudentCall(nullptr, student, &raw));
+    EXPECT_TRUE(IsRawCall(nullptr, reinterpret_cast<const void*>(student)));
+  }
+  EXPECT_EQ(StackOf(tls_self)->in_lab, 0);
+  EXPECT_TRUE(EnterStudentCall(nullptr, student, &e));
 }
 
 }  // namespace
