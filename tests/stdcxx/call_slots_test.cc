@@ -89,5 +89,23 @@ TEST(CallSlots, EnterStudentCallAnswersAsIsRawCallAndLocFor) {
   EXPECT_TRUE(EnterStudentCall(nullptr, student, &e));
 }
 
+// tls_outside_lab (shadow_stack.h) lets a plain access skip the stack slot while it names
+// the calling lab thread: every InLab must clear it, or the lab's own accesses inside an
+// interposer would be checked as the student's.
+TEST(CallSlots, InLabForgetsTheThreadKnownOutsideTheLab) {
+  const auto* t = reinterpret_cast<const ThreadState*>(&tls_stack_slots[0]);  // any address
+  tls_outside_lab = t;
+  {
+    InLab in_lab;
+    EXPECT_EQ(tls_outside_lab, nullptr);
+  }
+  EXPECT_EQ(tls_outside_lab, nullptr);  // found again by the next access, not by ~InLab
+  tls_outside_lab = t;
+  {
+    InLab in_lab(StackOf(tls_self));
+    EXPECT_EQ(tls_outside_lab, nullptr);
+  }
+}
+
 }  // namespace
 }  // namespace lab::internal::stdcxx
