@@ -8,6 +8,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
+
+#include "raw_calls.h"
+#include "real_calls.h"
 
 namespace lab::internal::stdcxx {
 namespace {
@@ -46,6 +50,61 @@ TEST(CallSlots, AThirdSiteEvictsTheLeastRecentOne) {
   EXPECT_FALSE(FindCallSlot(c)->student);
   // An address never remembered is not found (a miss goes to StudentCallSlow).
   EXPECT_EQ(FindCallSlot(SameSetAs(a, c)), nullptr);
+}
+
+// EnterStudentCall (real_calls.h), the hot interposers' entry, answers as IsRawCall, InLab
+// and LocFor did one after the other: the lab's own call (its call site, a RawCalls scope,
+// an interposer already inside the lab) is raw; a student's call site enters with the
+// calling thread's shadow stack and the site's Loc.
+TEST(CallSlots, EnterStudentCallAnswersAsIsRawCallAndLocFor) {
+  const std::uintptr_t student = 0x55'5555'7a011, lab = SameSetAs(student, student);
+  const Loc where = Loc::current();
+  RememberCallSlot(CallSlot{student, true, true, where});
+  RememberCallSlot(CallSlot{lab, false, false, {}});
+
+  StudentCallEntry e;
+  ASSERT_TRUE(EnterStudentCall(nullptr, student, &e));
+  EXPECT_FALSE(IsRawCall(nullptr, reinterpret_cast<const void*>(student)));
+  EXPECT_EQ(e.stack, StackOf(tls_self));
+  EXPECT_EQ(e.pc, student);
+  EXPECT_STREQ(e.Site().file_name(), where.file_name());
+  EXPECT_EQ(e.Site().line(), where.line());
+  EXPECT_EQ(LocFor(student).line(), where.line());
+
+  StudentCallEntry raw;
+  EXPECT_FALSE(EnterStudentCall(nullptr, lab, &raw));
+  EXPECT_TRUE(IsRawCall(nullptr, reinterpret_cast<const void*>(lab)));
+  {
+    RawCalls lab_calls;  // the runtime's own pthread calls
+    EXPECT_FALSE(EnterStudentCall(nullptr, student, &raw));
+    EXPECT_TRUE(IsRawCall(nullptr, reinterpret_cast<const void*>(student)));
+  }
+  {
+    InLab in_lab(e.stack);  // an interposer at work: its own calls go to libc
+    EXPECT_EQ(StackOf(tls_self)->in_lab, 1);
+    EXPECT_FALSE(EnterStudentCall(nullptr, student, &raw));
+    EXPECT_TRUE(IsRawCall(nullptr, reinterpret_cast<const void*>(student)));
+  }
+  EXPECT_EQ(StackOf(tls_self)->in_lab, 0);
+  EXPECT_TRUE(EnterStudentCall(nullptr, student, &e));
+}
+
+// tls_outside_lab (shadow_stack.h) lets a plain access skip the stack slot while it names
+// the calling lab thread: every InLab must clear it, or the lab's own accesses inside an
+// interposer would be checked as the student's.
+TEST(CallSlots, InLabForgetsTheThreadKnownOutsideTheLab) {
+  const auto* t = reinterpret_cast<const ThreadState*>(&tls_stack_slots[0]);  // any address
+  tls_outside_lab = t;
+  {
+    InLab in_lab;
+    EXPECT_EQ(tls_outside_lab, nullptr);
+  }
+  EXPECT_EQ(tls_outside_lab, nullptr);  // found again by the next access, not by ~InLab
+  tls_outside_lab = t;
+  {
+    InLab in_lab(StackOf(tls_self));
+    EXPECT_EQ(tls_outside_lab, nullptr);
+  }
 }
 
 }  // namespace

@@ -339,6 +339,18 @@ constinit LAB_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen is 
   return true;
 }
 
+// Whether the lab thread `self` (not null) is outside the lab (Checked's InLabNow), asked
+// without a call: tls_outside_lab (shadow_stack.h) when this OS thread last found it so,
+// else its stack's front slot, remembered when it says so. False when neither knows (a
+// stack not in its slot, or one inside the lab): Access judges then.
+[[gnu::always_inline]] inline bool KnownOutsideLab(const ThreadState* self) {
+  if (tls_outside_lab == self) [[likely]] return true;
+  const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
+  if (slot.t != self || slot.s->in_lab != 0) return false;
+  tls_outside_lab = self;
+  return true;
+}
+
 // OnAccess in a run whose per-run conditions do not hold: its other tests in the same
 // order, then Access (a free run, or whatever Access must judge) or AccountAndCheck (a
 // controlled run recording plain accesses or giving them a cost).
@@ -347,8 +359,7 @@ constinit LAB_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen is 
   if (self->run->mode != RunMode::kControlled || g_free_threads.load(std::memory_order_relaxed)) {
     return Access(addr, size, write, pc);
   }
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
-  if (slot.t != self || slot.s->in_lab != 0) return Access(addr, size, write, pc);
+  if (!KnownOutsideLab(self)) return Access(addr, size, write, pc);
   if (addr - tls_special.lo < tls_special.size) return Access(addr, size, write, pc);
   return AccountAndCheck(self, addr, size, write, c);
 }
@@ -383,10 +394,8 @@ template <std::size_t kSize, bool kWrite>
   if (g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
-  // Outside the lab (Checked's InLabNow), asked of the stack's front without a call: a
-  // stack that is not there, or one inside the lab, is Access's to judge.
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
-  if (slot.t != self || slot.s->in_lab != 0) [[unlikely]] return Access(addr, kSize, kWrite, pc);
+  // Outside the lab (Checked's InLabNow), asked without a call (KnownOutsideLab).
+  if (!KnownOutsideLab(self)) [[unlikely]] return Access(addr, kSize, kWrite, pc);
   if ((addr & 7) + kSize > 8) [[unlikely]] {
     // Across a word boundary (an unaligned access, a 16-byte one): word by word.
     if (addr - tls_special.lo < tls_special.size || tls_special.lo - addr < kSize) {
@@ -434,8 +443,7 @@ template <bool kWrite>
       g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
     return Access(addr, size, kWrite, pc);
   }
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
-  if (slot.t != self || slot.s->in_lab != 0) [[unlikely]] return Access(addr, size, kWrite, pc);
+  if (!KnownOutsideLab(self)) [[unlikely]] return Access(addr, size, kWrite, pc);
   if (addr - tls_special.lo < tls_special.size || tls_special.lo - addr < size) {
     return Access(addr, size, kWrite, pc);  // overlaps the special TLS (or it is not known)
   }

@@ -78,11 +78,11 @@ Nanos Remaining(clockid_t clock, const timespec* abstime) {
 }
 
 int CondWait(pthread_cond_t* c, pthread_mutex_t* m, bool timed, Nanos timeout,
-             std::uintptr_t pc) {
-  InLab in_lab;
-  ObjectState* cv = CondObject(c, pc);
-  ObjectState* lock = MutexObject(m, pc);
-  const bool woke = NoThrow([&] { return CondWaitOp(cv, lock, /*owns=*/true, timeout, timed, LocFor(pc)); });
+             const StudentCallEntry& e) {
+  InLab in_lab(e.stack);
+  ObjectState* cv = CondObject(c, e.pc);
+  ObjectState* lock = MutexObject(m, e.pc);
+  const bool woke = NoThrow([&] { return CondWaitOp(cv, lock, /*owns=*/true, timeout, timed, e.Site()); });
   return woke ? 0 : ETIMEDOUT;
 }
 
@@ -95,12 +95,12 @@ using namespace lab::internal::stdcxx;
 extern "C" {
 
 int pthread_mutex_lock(pthread_mutex_t* m) {
-  if (IsRawCall(m)) return Real().mutex_lock(m);
-  const auto pc = Pc(__builtin_return_address(0));
-  InLab in_lab;
-  ObjectState* s = MutexObject(m, pc);
+  StudentCallEntry e;
+  if (!EnterStudentCall(m, Pc(__builtin_return_address(0)), &e)) return Real().mutex_lock(m);
+  InLab in_lab(e.stack);
+  ObjectState* s = MutexObject(m, e.pc);
   if (ErrorChecking(m) && HeldByCaller(s)) return EDEADLK;
-  return NoThrowErrno([&] { LockOp(s, LocFor(pc)); });
+  return NoThrowErrno([&] { LockOp(s, e.Site()); });
 }
 
 int pthread_mutex_trylock(pthread_mutex_t* m) {
@@ -131,12 +131,12 @@ int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec*
 }
 
 int pthread_mutex_unlock(pthread_mutex_t* m) {
-  if (IsRawCall(m)) return Real().mutex_unlock(m);
-  const auto pc = Pc(__builtin_return_address(0));
-  InLab in_lab;
-  ObjectState* s = MutexObject(m, pc);
+  StudentCallEntry e;
+  if (!EnterStudentCall(m, Pc(__builtin_return_address(0)), &e)) return Real().mutex_unlock(m);
+  InLab in_lab(e.stack);
+  ObjectState* s = MutexObject(m, e.pc);
   if (ErrorChecking(m) && !HeldByCaller(s)) return EPERM;
-  NoThrow([&] { UnlockOp(s, LocFor(pc)); });
+  NoThrow([&] { UnlockOp(s, e.Site()); });
   return 0;
 }
 
@@ -152,35 +152,45 @@ int pthread_mutex_destroy(pthread_mutex_t* m) {
 }
 
 int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
-  if (IsRawCall(m)) return Real().cond_wait(c, m);
-  return CondWait(c, m, false, Nanos(0), Pc(__builtin_return_address(0)));
+  StudentCallEntry e;
+  if (!EnterStudentCall(m, Pc(__builtin_return_address(0)), &e)) return Real().cond_wait(c, m);
+  return CondWait(c, m, false, Nanos(0), e);
 }
 
 int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const timespec* abstime) {
-  if (IsRawCall(m)) return Real().cond_timedwait(c, m, abstime);
-  return CondWait(c, m, true, Remaining(CLOCK_REALTIME, abstime),
-                  Pc(__builtin_return_address(0)));
+  StudentCallEntry e;
+  if (!EnterStudentCall(m, Pc(__builtin_return_address(0)), &e)) {
+    return Real().cond_timedwait(c, m, abstime);
+  }
+  return CondWait(c, m, true, Remaining(CLOCK_REALTIME, abstime), e);
 }
 
 int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock,
                            const timespec* abstime) {
-  if (IsRawCall(m)) return Real().cond_clockwait(c, m, clock, abstime);
-  return CondWait(c, m, true, Remaining(clock, abstime), Pc(__builtin_return_address(0)));
+  StudentCallEntry e;
+  if (!EnterStudentCall(m, Pc(__builtin_return_address(0)), &e)) {
+    return Real().cond_clockwait(c, m, clock, abstime);
+  }
+  return CondWait(c, m, true, Remaining(clock, abstime), e);
 }
 
 int pthread_cond_signal(pthread_cond_t* c) {
-  if (IsRawCall(nullptr)) return Real().cond_signal(c);
-  const auto pc = Pc(__builtin_return_address(0));
-  InLab in_lab;
-  NoThrow([&] { CondNotifyOp(CondObject(c, pc), false, LocFor(pc)); });
+  StudentCallEntry e;
+  if (!EnterStudentCall(nullptr, Pc(__builtin_return_address(0)), &e)) {
+    return Real().cond_signal(c);
+  }
+  InLab in_lab(e.stack);
+  NoThrow([&] { CondNotifyOp(CondObject(c, e.pc), false, e.Site()); });
   return 0;
 }
 
 int pthread_cond_broadcast(pthread_cond_t* c) {
-  if (IsRawCall(nullptr)) return Real().cond_broadcast(c);
-  const auto pc = Pc(__builtin_return_address(0));
-  InLab in_lab;
-  NoThrow([&] { CondNotifyOp(CondObject(c, pc), true, LocFor(pc)); });
+  StudentCallEntry e;
+  if (!EnterStudentCall(nullptr, Pc(__builtin_return_address(0)), &e)) {
+    return Real().cond_broadcast(c);
+  }
+  InLab in_lab(e.stack);
+  NoThrow([&] { CondNotifyOp(CondObject(c, e.pc), true, e.Site()); });
   return 0;
 }
 

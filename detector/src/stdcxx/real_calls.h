@@ -61,4 +61,34 @@ bool IsRawCallSlow(const void* m, std::uintptr_t ret);
   return IsRawCallSlow(m, pc);
 }
 
+// IsRawCall, InLab and LocFor of one interposed call in one pass, for the interposers met
+// at every lock, unlock, wait and notify (pthread_sync.cc): the calling lab thread's
+// shadow stack is looked up once (StackOf: InLabNow's answer, then the InLab depth it
+// raises) and the call slot once (its Loc copied: a slot may move while the call runs).
+// The same answers in the same order as IsRawCall, then InLab, then LocFor.
+struct StudentCallEntry {
+  ShadowStack* stack = nullptr;
+  std::uintptr_t pc = 0;
+  bool has_loc = false;
+  Loc loc;
+  // LocFor(pc): the slot's Loc when it had one, else the slow path's (the same answer).
+  Loc Site() const { return has_loc ? loc : LocForSlow(pc); }
+};
+// False when the call is the lab's own (IsRawCall); otherwise `*e` is filled.
+[[gnu::always_inline]] inline bool EnterStudentCall(const void* m, std::uintptr_t pc,
+                                                    StudentCallEntry* e) {
+  if (tls_raw_calls > 0) return false;
+  ShadowStack* s = StackOf(tls_self);  // InLabNow: a stale stack is reset to depth 0
+  if (s->in_lab > 0 || tls_resolving) return false;
+  e->stack = s;
+  e->pc = pc;
+  if (const CallSlot* slot = FindCallSlot(pc)) [[likely]] {
+    if (!slot->student) return false;
+    e->has_loc = slot->has_loc;
+    e->loc = slot->loc;
+    return true;
+  }
+  return !IsRawCallSlow(m, pc);
+}
+
 }  // namespace lab::internal::stdcxx

@@ -40,6 +40,13 @@ inline std::size_t StackSlotOf(const ThreadState* t) {
   return (reinterpret_cast<std::uintptr_t>(t) >> 6) % kStackSlots;
 }
 
+// The lab thread this OS thread last found outside the lab (its stack's InLab depth 0) on
+// a plain access (plain_memory.cc), or null. Every InLab begun on this OS thread clears
+// it (sites.h), and only InLab raises a depth, so while it is the calling lab thread its
+// depth is still 0: the access path asks one compare instead of the stack slot. (A lab
+// thread runs on one OS thread; a stack left by an earlier run reads as depth 0 anyway.)
+extern constinit LAB_TLS const ThreadState* tls_outside_lab;
+
 // The stack of `t` (null: the calling OS thread before it is a lab thread), created on
 // first use. Out of line: the first lookup of a ThreadState on this OS thread.
 ShadowStack* StackOfSlow(const ThreadState* t);

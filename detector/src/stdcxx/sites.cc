@@ -596,6 +596,7 @@ LibCallMemo* MemoOf(std::uintptr_t pc, std::uintptr_t cfa) {
 }  // namespace
 
 constinit LAB_TLS StackSlot tls_stack_slots[kStackSlots];
+constinit LAB_TLS const ThreadState* tls_outside_lab = nullptr;
 constinit LAB_TLS bool tls_resolving = false;
 constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
 constinit LAB_TLS CallSlot tls_calls[kCallSlots];

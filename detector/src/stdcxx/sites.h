@@ -34,7 +34,12 @@ inline void PopFrame() {
 // the runtime, and the fiber resumed there is in its own InLab.
 class InLab {
  public:
-  InLab() : depth_(&StackOf(tls_self)->in_lab) { ++*depth_; }
+  InLab() : InLab(StackOf(tls_self)) {}
+  // The calling lab thread's stack, already looked up (real_calls.h EnterStudentCall).
+  explicit InLab(ShadowStack* own) : depth_(&own->in_lab) {
+    tls_outside_lab = nullptr;  // shadow_stack.h: no longer known outside the lab
+    ++*depth_;
+  }
   ~InLab() { --*depth_; }
   InLab(const InLab&) = delete;
   InLab& operator=(const InLab&) = delete;
