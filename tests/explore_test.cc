@@ -1,9 +1,11 @@
 // explore_test.cc — the controlled scheduler: determinism, replay, strategies, virtual
 // time, the bounded search's schedule count, spurious wake-ups, livelock.
 #include <atomic>
+#include <cfenv>
 #include <chrono>
 #include <string>
 #include <vector>
+#include <xmmintrin.h>
 
 #include "gtest/gtest.h"
 #include "lab/explore.h"
@@ -133,6 +135,43 @@ TEST(Explore, AThreadWithALargeLocalArrayRuns) {
   });
   EXPECT_TRUE(result.findings.empty()) << lab::FormatFindingText(result.findings[0]);
   EXPECT_EQ(result.schedules_run, 20);
+}
+
+// Each lab thread keeps its own floating-point control state across switches, as an OS
+// thread does: the rounding mode one sets (the x87 control word and the SSE MXCSR) is not
+// seen by the others, nor left behind in the caller's, and is back after every switch.
+// (The fiber switch loads the next context's control words only where they differ.)
+TEST(Explore, EachThreadKeepsItsOwnRoundingMode) {
+  // MXCSR's rounding field (bits 13-14) in fenv's encoding of the mode (x86-64).
+  const auto sse_mode = [] { return static_cast<int>(_mm_getcsr() & 0x6000) >> 3; };
+  ASSERT_EQ(sse_mode(), std::fegetround());
+  const int caller_mode = std::fegetround();
+  lab::Options o;
+  o.schedules = 50;
+  int wrong = 0;
+  long steps = 0;
+  auto result = lab::explore(o, [&] {
+    auto keeps = [&](int mode) {
+      return [&, mode] {
+        if (mode != FE_TONEAREST) std::fesetround(mode);
+        for (int i = 0; i < 6; ++i) {
+          lab::yield();  // a scheduling point: another thread may run in between
+          ++steps;
+          if (std::fegetround() != mode || sse_mode() != mode) ++wrong;
+        }
+      };
+    };
+    lab::Thread up("up", keeps(FE_UPWARD)), down("down", keeps(FE_DOWNWARD)),
+        near("near", keeps(FE_TONEAREST));
+    up.join();
+    down.join();
+    near.join();
+  });
+  EXPECT_TRUE(result.findings.empty()) << lab::FormatFindingText(result.findings[0]);
+  EXPECT_EQ(steps, 50 * 3 * 6);
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(std::fegetround(), caller_mode);
+  EXPECT_EQ(sse_mode(), caller_mode);
 }
 
 TEST(Explore, SameSeedSameSchedules) {

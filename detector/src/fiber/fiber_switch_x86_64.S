@@ -5,6 +5,9 @@
 //   stores the stack pointer in *save_sp, loads load_sp and pops the other context's
 //   registers. A new fiber's stack is prepared by fiber.cc so that the final `ret` enters
 //   lab_fiber_trampoline with the Fiber* in %r12.
+//   The other context's control words are loaded only where they differ from the ones
+//   just saved (almost never: a program rarely changes its rounding or exception masks):
+//   ldmxcsr and fldcw serialise, and a controlled run switches at most of its steps.
 #if defined(__x86_64__)
         .text
         .globl  lab_fiber_switch
@@ -22,9 +25,15 @@ lab_fiber_switch:
         stmxcsr (%rsp)
         fnstcw  4(%rsp)
         movq    %rsp, (%rdi)
+        movl    (%rsp), %eax            // this context's mxcsr and fcw (scratch registers)
+        movzwl  4(%rsp), %ecx
         movq    %rsi, %rsp
-        ldmxcsr (%rsp)
-        fldcw   4(%rsp)
+        cmpl    (%rsp), %eax
+        jne     .Lload_mxcsr
+.Lmxcsr_done:
+        cmpw    4(%rsp), %cx
+        jne     .Lload_fcw
+.Lfcw_done:
         addq    $8, %rsp
         popq    %r15
         popq    %r14
@@ -33,6 +42,12 @@ lab_fiber_switch:
         popq    %rbx
         popq    %rbp
         ret
+.Lload_mxcsr:
+        ldmxcsr (%rsp)
+        jmp     .Lmxcsr_done
+.Lload_fcw:
+        fldcw   4(%rsp)
+        jmp     .Lfcw_done
         .cfi_endproc
         .size   lab_fiber_switch,.-lab_fiber_switch
 

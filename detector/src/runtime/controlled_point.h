@@ -216,7 +216,11 @@ template <bool kAtPoint>
   if (next_tid == self_tid) return;  // the running thread goes on: no switch
   if (self_can_run && pick < nr) {
     ++preemptions_;
-    if (trace_total_ > 0) trace_[(trace_total_ - 1) & (kTraceRing - 1)].preempted = true;
+    // The latest row is marked only where rows are written: at a point (kAtPoint) the
+    // schedule records nothing, and a block's or an exit's point tests record_.
+    if (!kAtPoint && record_ && trace_total_ > 0) {
+      trace_[(trace_total_ - 1) & (kTraceRing - 1)].preempted = true;
+    }
   }
   if (kAtPoint) return SwitchAtPoint(next_tid);
   // SwitchTo, from the slot: the next thread's ThreadState is not touched here.

@@ -830,6 +830,14 @@ bool ControlledScheduler::ChooseSpuriousFailure(ThreadState* self, const ObjectS
 std::size_t ControlledScheduler::ChooseWaiter(ThreadState* const* waiters, std::size_t count) {
   ThreadState* const self = current_;
   if (aborting_ || self == nullptr || count < 2) return 0;
+  if (fast_path_ && !point_hooks_) {
+    // A search that records nothing, with the random strategy (Reschedule's inline case):
+    // the same draw as its Pick of this ChoiceView (no spurious options), the thread's
+    // point counted; no options listed, no choice logged, no note, no stop to look for.
+    // (fast_path_: every tid is below 64, and slots_ has 64 slots at least.)
+    ++slots_[self->tid].points;
+    return static_cast<std::size_t>(random_->PickOf(static_cast<int>(count), 0));
+  }
   if (option_tids_.size() < count) option_tids_.resize(count);
   for (std::size_t i = 0; i < count; ++i) option_tids_[i] = waiters[i]->tid;
   GrowThreadTables(self->tid);

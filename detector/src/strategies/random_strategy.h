@@ -26,7 +26,7 @@ class RandomStrategy final : public SchedulingStrategy {
   }
   int Pick(const ChoiceView& c) override { return PickOf(c.num_runnable, c.num_spurious); }
   // The option among `nr` runnable threads and `ns` spurious wake-ups (nr + ns > 0).
-  int PickOf(int nr, int ns) {
+  [[gnu::always_inline]] int PickOf(int nr, int ns) {
     if (ns > 0 && rng_.Below(16) == 0) {
       return nr + static_cast<int>(rng_.Below(static_cast<std::uint32_t>(ns)));
     }

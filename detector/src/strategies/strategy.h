@@ -159,14 +159,14 @@ inline std::uint64_t Mix64(std::uint64_t x) {
 class Rng {
  public:
   explicit Rng(std::uint64_t seed = 1) : s_(Mix64(seed) | 1) {}
-  std::uint64_t Next() {
+  [[gnu::always_inline]] std::uint64_t Next() {
     s_ ^= s_ >> 12;
     s_ ^= s_ << 25;
     s_ ^= s_ >> 27;
     return s_ * 0x2545F4914F6CDD1Dull;
   }
   // Uniform in [0, n).
-  std::uint32_t Below(std::uint32_t n) {
+  [[gnu::always_inline]] std::uint32_t Below(std::uint32_t n) {
     return static_cast<std::uint32_t>((static_cast<unsigned __int128>(Next() >> 32) * n) >> 32);
   }
 
