@@ -3,8 +3,6 @@
 // wait_ops.cc.
 #include "event_recorder.h"
 
-#include <algorithm>
-
 namespace lab::internal {
 namespace {
 
@@ -175,36 +173,19 @@ void EventRecorder::OnPlainAccess(std::uintptr_t addr, std::size_t size, bool wr
   // never smaller.
   const std::uintptr_t last = PlainWord(addr + size - 1);
   for (std::uintptr_t w = PlainWord(addr);; w += 8) {
-    PlainSlot& slot = PlainSlotOf(w);
-    if (slot.stamp != plain_stamp_) {
-      slot = {w, static_cast<std::uint32_t>(plain_.size()), plain_stamp_};
+    bool added = false;
+    const std::uint32_t index =
+        plain_index_.Get(w, static_cast<std::uint32_t>(plain_.size()), &added);
+    if (added) {
       const std::uintptr_t word = w & ~std::uintptr_t{7};
       const std::uintptr_t where = top != 0           ? StackWord(stack_tid, top - word)
                                    : InStaticData(word) ? word
                                                         : HeapWord(word);
       plain_.push_back({w, write, where});
     } else {
-      plain_[slot.index].write |= write;
+      plain_[index].write |= write;
     }
     if (w == last) break;
-  }
-}
-
-// The slot of `word`: its own, or the free one where it goes (at most half the slots are
-// in use: the table doubles, rebuilt from plain_, before a word would fill it more).
-EventRecorder::PlainSlot& EventRecorder::PlainSlotOf(std::uintptr_t word) {
-  if (plain_slots_.size() < 2 * (plain_.size() + 1)) {
-    plain_slots_.assign(std::max<std::size_t>(16, 2 * plain_slots_.size()), PlainSlot{});
-    plain_stamp_ = 1;
-    for (std::size_t k = 0; k < plain_.size(); ++k) {
-      PlainSlot& s = PlainSlotOf(plain_[k].id);
-      s = {plain_[k].id, static_cast<std::uint32_t>(k), plain_stamp_};
-    }
-  }
-  const std::size_t mask = plain_slots_.size() - 1;
-  for (std::size_t i = ((word >> 3) * 0x9E3779B97F4A7C15ull) >> 40;; ++i) {
-    PlainSlot& s = plain_slots_[i & mask];
-    if (s.stamp != plain_stamp_ || s.word == word) return s;
   }
 }
 

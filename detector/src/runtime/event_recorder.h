@@ -8,6 +8,7 @@
 
 #include "dpor_event.h"
 #include "runtime.h"
+#include "stamped_index.h"
 
 namespace lab::internal {
 
@@ -41,10 +42,7 @@ class EventRecorder {
   const std::vector<EventAccess>& plain() const { return plain_; }
   void ClearPlain() {
     plain_.clear();
-    if (++plain_stamp_ == 0) {  // wrapped: no slot may look current
-      for (PlainSlot& slot : plain_slots_) slot.stamp = 0;
-      plain_stamp_ = 1;
-    }
+    plain_index_.Clear();
   }
 
  private:
@@ -61,18 +59,7 @@ class EventRecorder {
   std::vector<ThreadEvent> events_;
   std::vector<EventAccess> acc_;
   std::vector<EventAccess> plain_;  // this step's plain-memory words
-  // Word -> index in plain_, this step's: open addressing, where a slot counts only with
-  // the current stamp, so ClearPlain empties it without touching it (an unordered_map
-  // allocated a node per word per step: ~30 blocks a schedule of a std:: scenario, each
-  // through the dialect's allocation hooks).
-  struct PlainSlot {
-    std::uintptr_t word = 0;
-    std::uint32_t index = 0;
-    std::uint32_t stamp = 0;
-  };
-  PlainSlot& PlainSlotOf(std::uintptr_t word);
-  std::vector<PlainSlot> plain_slots_;
-  std::uint32_t plain_stamp_ = 1;
+  StampedIndex plain_index_;  // word -> index in plain_
 };
 
 }  // namespace lab::internal

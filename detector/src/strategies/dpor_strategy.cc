@@ -83,6 +83,7 @@
 #include <vector>
 
 #include "dpor_event.h"
+#include "stamped_index.h"
 #include "strategy.h"
 
 namespace lab::internal {
@@ -444,7 +445,7 @@ class DporStrategy : public SchedulingStrategy {
     num_events_ = 0;
     for (std::size_t i = 1; i <= canon_.size() && i < by_name_.size(); ++i) by_name_[i].Reset();
     for (auto& [tag, o] : by_tag_) o.Reset();
-    canon_.clear();
+    canon_.Clear();
     thread_seq_.clear();
     known_threads_ = 0;
     floor_.clear();
@@ -498,9 +499,10 @@ class DporStrategy : public SchedulingStrategy {
   std::uint64_t Canon(std::uintptr_t id) {
     // A tag: the same in every schedule. Objects and plain words are renamed.
     if ((id & 7) != 0 && (id & 7) != kPlainBits) return id;
-    auto [it, added] = canon_.try_emplace(id, 0);
-    if (added) it->second = (static_cast<std::uint64_t>(canon_.size()) << 3) | 4;
-    return it->second;
+    bool added = false;  // a new name: the next ordinal
+    const std::uint32_t ordinal =
+        canon_.Get(id, static_cast<std::uint32_t>(canon_.size() + 1), &added);
+    return (static_cast<std::uint64_t>(ordinal) << 3) | 4;
   }
 
   void ReadThreads(const ChoiceView& c) {
@@ -669,7 +671,7 @@ class DporStrategy : public SchedulingStrategy {
   std::vector<ObjectClocks> by_name_;
   std::unordered_map<std::uint64_t, ObjectClocks> by_tag_;
   Clock qclock_;  // RaceChecks' scratch
-  std::unordered_map<std::uintptr_t, std::uint64_t> canon_;
+  StampedIndex canon_;  // an object's or word's id -> the ordinal of its name
   std::vector<Clock> thread_clock_;
   std::vector<std::uint32_t> thread_seq_;
   std::size_t known_threads_ = 0;
