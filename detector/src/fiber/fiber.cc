@@ -30,10 +30,28 @@ void lab_fiber_switch(void** save_sp, void* load_sp);
 void lab_fiber_trampoline();
 #endif
 [[noreturn]] void lab_fiber_main(lab::internal::Fiber* f) {
-  if (f->entry_fn != nullptr) {
-    f->entry_fn(f->entry_a, f->entry_b);
-  } else {
-    f->entry();
+  using Stage = lab::internal::Fiber::Stage;
+#ifdef LAB_FIBER_TSAN
+  // A run ends by a longjmp back here from its last switch (MarkFiberExiting), which puts
+  // TSan's shadow stack back at this frame; the switch away from here is resumed by the
+  // fiber's next run (FiberPool::CreateWithEntrySet keeps a parked fiber as it is).
+  for (;;) {
+    f->stage = Stage::kRunning;
+    if (setjmp(f->exit_jmp) != 0) {
+      f->exiting = false;
+      f->stage = Stage::kParked;
+      lab::internal::SwitchFiber(f, f->exit_to);
+      continue;
+    }
+#else
+  {
+    f->stage = Stage::kRunning;
+#endif
+    if (f->entry_fn != nullptr) {
+      f->entry_fn(f->entry_a, f->entry_b);
+    } else {
+      f->entry();
+    }
   }
   std::fprintf(stderr, "lab: internal error: a fiber returned\n");
   std::abort();
@@ -88,6 +106,13 @@ Fiber* FiberPool::CreateSlow(void (*fn)(void*, void*), void* a, void* b) {
 }
 
 Fiber* FiberPool::CreateWithEntrySet(Fiber* f) {
+#ifdef LAB_FIBER_TSAN
+  // Kept by ReleaseSlow: its stack and TSan context are ready for the entry just set (a
+  // fresh one starts at lab_fiber_main, a parked one resumes in its loop). A TSan context
+  // costs a large allocation and clearing; a controlled run starts a fiber per thread per
+  // schedule.
+  if (f->tsan_fiber != nullptr && f->stage != Fiber::Stage::kRunning) return f;
+#endif
   f->stack_size = stack_size_;
   if (f->stack == nullptr) {  // a reused fiber keeps its stack
     if (!free_stacks_.empty()) {
@@ -134,12 +159,23 @@ Fiber* FiberPool::CreateWithEntrySet(Fiber* f) {
 #ifdef LAB_FIBER_TSAN
   f->tsan_fiber = __tsan_create_fiber(0);
 #endif
+  f->stage = Fiber::Stage::kFresh;
   return f;
 }
 
 void FiberPool::ReleaseSlow(Fiber* f) {
   if (f == nullptr || f == &os_) return;
 #ifdef LAB_FIBER_TSAN
+  if (f->tsan_fiber != nullptr && f->stage != Fiber::Stage::kRunning) {
+    // Never started, or parked by its last switch: kept whole (CreateWithEntrySet).
+    if (f->entry) f->entry = nullptr;
+    f->entry_fn = nullptr;
+    f->tls_saved = false;
+    f->next_free = free_head_;
+    free_head_ = f;
+    return;
+  }
+  // Released mid-run (its stack still holds frames): a new context and a new first frame.
   if (f->tsan_fiber) __tsan_destroy_fiber(f->tsan_fiber);
   f->tsan_fiber = nullptr;
 #endif
@@ -169,6 +205,12 @@ void FiberPool::Abandon(Fiber* f) {
 #ifndef LAB_FIBER_INLINE_SWITCH
 void SwitchFiber(Fiber* from, Fiber* to) {
   if (from == to) return;
+#ifdef LAB_FIBER_TSAN
+  if (from->exiting) {  // its last switch: made from lab_fiber_main's frame (Fiber::stage)
+    from->exit_to = to;
+    std::longjmp(from->exit_jmp, 1);
+  }
+#endif
   if (fiber_tls.on) [[unlikely]] SwapFiberTls(from, to);
 #ifdef LAB_FIBER_TSAN
   __tsan_switch_to_fiber(to->tsan_fiber, 0);

@@ -8,6 +8,7 @@
 // Not thread-safe: a FiberPool and its fibers belong to one OS thread.
 #pragma once
 
+#include <csetjmp>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -34,6 +35,16 @@ struct Fiber {
   // fiber starts from the initial image.
   std::unique_ptr<char[]> tls_copy;
   bool tls_saved = false;
+  // Under ThreadSanitizer (LAB_FIBER_TSAN) only: a fiber's TSan context is kept from run to
+  // run, which needs its shadow stack of function entries back where lab_fiber_main began
+  // when the fiber is reused. A fiber whose run is over (MarkFiberExiting) longjmps there
+  // from its last switch (TSan's longjmp restores the shadow stack), and switches away from
+  // lab_fiber_main's own frame (`exit_to`), where the next run resumes it.
+  enum class Stage : unsigned char { kFresh, kRunning, kParked };
+  Stage stage = Stage::kFresh;
+  bool exiting = false;
+  Fiber* exit_to = nullptr;
+  std::jmp_buf exit_jmp;
 };
 
 // LAB_FIBER_TSAN: built with ThreadSanitizer (every switch is announced to it).
@@ -131,6 +142,15 @@ class FiberPool {
   std::vector<void*> free_stacks_;
   Fiber* free_head_ = nullptr;  // released fibers (next_free), stacks attached, for reuse
 };
+
+// The running fiber's run is over: its next switch away is its last (it is never resumed
+// before Release). Under ThreadSanitizer that switch parks it where its TSan context can be
+// reused (Fiber::stage); elsewhere nothing.
+inline void MarkFiberExiting([[maybe_unused]] Fiber* f) {
+#ifdef LAB_FIBER_TSAN
+  f->exiting = true;
+#endif
+}
 
 // Switches from `from` (the running fiber) to `to`. On x86-64 without ThreadSanitizer it
 // is inline (a switch happens at most steps of a controlled run): one call, to the

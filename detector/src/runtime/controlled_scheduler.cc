@@ -246,12 +246,14 @@ void ControlledScheduler::FiberEntry(ThreadState* t) {
   if (aborting_ || unwound) {
     t->finished = true;
     SetState(t, ThreadState::Sched::kFinished);
+    MarkFiberExiting(static_cast<Fiber*>(t->fiber));
     ReturnToOs();
   }
   if (t->tid == 0) RunScenarioEndHook(t);  // the body returned: the scenario's end
   Record(t, OpCode::kExit, nullptr, SiteRef{}, false, nullptr);  // returns: no line of its own
   OnThreadExit(t);
   SetState(t, ThreadState::Sched::kFinished);
+  MarkFiberExiting(static_cast<Fiber*>(t->fiber));
   Reschedule<false>(t);
   // Reschedule never comes back to a finished thread.
   ReturnToOs();
