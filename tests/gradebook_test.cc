@@ -16,17 +16,17 @@ TEST(Gradebook, ExactRowsForAGradedAndACompileErrorStudent) {
   const std::string csv =
       GradebookCsv({testing::GradedSample(), testing::CompileErrorSample()});
   EXPECT_EQ(csv,
-            "student,score,max_score,two_adders,racy,first_finding\r\n"
-            "alice,3,5,3,0,data-race\r\n"
-            "bob,0,5,0,0,compile-error\r\n");
+            "student,score,max_score,two_adders,racy,first_finding,submission\r\n"
+            "alice,3,5,3,0,data-race,alice/mini.cpp\r\n"
+            "bob,0,5,0,0,compile-error,bob.cpp\r\n");
 }
 
 TEST(Gradebook, FullMarksLeaveFirstFindingEmpty) {
   SubmissionResult r = testing::GradedSample();
   r.scenarios[1].findings.clear();
   EXPECT_EQ(GradebookCsv({r}),
-            "student,score,max_score,two_adders,racy,first_finding\r\n"
-            "alice,5,5,3,2,\r\n");
+            "student,score,max_score,two_adders,racy,first_finding,submission\r\n"
+            "alice,5,5,3,2,,alice/mini.cpp\r\n");
 }
 
 TEST(Gradebook, FormulaStartsAreNeutralisedAndFieldsQuoted) {
@@ -60,13 +60,13 @@ TEST(Gradebook, ScenarioColumnsAreTheUnionInOrder) {
   b.scenarios.back().info = {"extra", 1, ""};
   const std::string csv = GradebookCsv({a, b});
   EXPECT_EQ(csv,
-            "student,score,max_score,two_adders,racy,extra,first_finding\r\n"
-            "alice,3,5,3,0,,data-race\r\n"
-            "carol,4,6,3,0,1,data-race\r\n");
+            "student,score,max_score,two_adders,racy,extra,first_finding,submission\r\n"
+            "alice,3,5,3,0,,data-race,alice/mini.cpp\r\n"
+            "carol,4,6,3,0,1,data-race,alice/mini.cpp\r\n");
 }
 
 TEST(Gradebook, EmptyClassHasTheHeaderOnly) {
-  EXPECT_EQ(GradebookCsv({}), "student,score,max_score,first_finding\r\n");
+  EXPECT_EQ(GradebookCsv({}), "student,score,max_score,first_finding,submission\r\n");
 }
 
 }  // namespace

@@ -98,6 +98,7 @@ void ExamineFolder(const std::string& path, const std::string& name, const std::
   }
   if (sources.size() == 1) {
     s->path = path + "/" + sources[0];
+    s->entry += "/" + (IsValidUtf8(sources[0]) ? sources[0] : SanitizeStudentName(sources[0]));
   } else if (sources.empty() && links.size() == 1) {
     struct stat target;
     const bool resolves = stat(links[0].c_str(), &target) == 0;
@@ -139,6 +140,7 @@ ClassDiscovery DiscoverSubmissions(const std::string& dir, const std::string& ex
     if (lstat(path.c_str(), &st) != 0) continue;
     ClassSubmission s;
     s.raw_name = name;
+    s.entry = IsValidUtf8(name) ? name : SanitizeStudentName(name);
     if (S_ISLNK(st.st_mode)) {
       struct stat target;
       const bool resolves = stat(path.c_str(), &target) == 0;
@@ -279,6 +281,7 @@ bool GradeClass(const PuzzleInfo& puzzle, const std::string& dir, const std::str
       }
     }
     result.student = s.student;
+    result.submission = s.entry;
     if (!skip) {
       std::string error;
       if (!MakeDirs(student_dir, &error) ||

@@ -41,6 +41,10 @@ namespace lab::grader {
 struct ClassSubmission {
   std::string student;   // unique, sanitised
   std::string raw_name;  // the file or folder name as found
+  // What was graded, relative to the class folder, as the gradebook's `submission` column
+  // shows it: "alice/fizzbuzz.cpp" (a folder's one .cpp), "bob.cpp", or the entry alone
+  // when rejected ("carol", "dave.cc"); a name that is not UTF-8 is shown sanitised.
+  std::string entry;
   std::string path;      // the .cpp file to grade; "" when rejected
   std::string problem;   // why it cannot be graded as handed in; "" when fine
 };

@@ -34,6 +34,7 @@ std::string GradebookCsv(const std::vector<SubmissionResult>& results) {
   std::vector<std::string> header = {"student", "score", "max_score"};
   header.insert(header.end(), columns.begin(), columns.end());
   header.push_back("first_finding");
+  header.push_back("submission");
   Row(header, &out);
   for (const SubmissionResult& r : results) {
     std::vector<std::string> row = {r.student.empty() ? r.source_name : r.student,
@@ -47,6 +48,7 @@ std::string GradebookCsv(const std::vector<SubmissionResult>& results) {
     }
     const Finding* f = r.first_finding();
     row.push_back(f != nullptr ? std::string(f->id()) : "");
+    row.push_back(r.submission);
     Row(row, &out);
   }
   return out;
