@@ -29,7 +29,8 @@ class Thread {
     requires std::is_invocable_v<F&>
   Thread(std::string_view name, F&& fn, Loc loc = Loc::current())
       : s_(internal::SpawnThread(name, internal::ThreadFn(std::forward<F>(fn)), loc)) {}
-  // Unnamed: the thread is named after the line that started it.
+  // Unnamed: the thread is "thread-<n>" (n: its number in the run, main being 0), as a
+  // std::thread is.
   template <class F>
     requires(std::is_invocable_v<F&> && !std::is_convertible_v<F, std::string_view>)
   explicit Thread(F&& fn, Loc loc = Loc::current())
