@@ -766,6 +766,29 @@ std::int64_t SemaphoreMaxAt(std::uintptr_t pc) {
 ProgramCallback::ProgramCallback() { ++StackOf(tls_self)->callbacks; }
 ProgramCallback::~ProgramCallback() { --StackOf(tls_self)->callbacks; }
 
+// Library return addresses (into libstdc++.so: std::thread's constructor and join calling
+// pthread_create / pthread_join) whose own line decides nothing (Lookup: Owner::kUnknown),
+// per OS thread: StudentLibCallFast may skip StudentCallSlow's lookups for them. An
+// address resolves to the same answer forever, so an entry never goes stale.
+namespace {
+constexpr std::size_t kLibPcs = 16;
+constinit LAB_TLS std::uintptr_t tls_lib_pcs[kLibPcs];
+std::uintptr_t& LibPcSlot(std::uintptr_t pc) { return tls_lib_pcs[(pc >> 4) % kLibPcs]; }
+}  // namespace
+
+bool StudentLibCallFast(std::uintptr_t pc, std::uintptr_t cfa, Loc* loc) {
+  if (cfa == 0 || LibPcSlot(pc) != pc) return false;
+  // StudentCallSlow's library branch, when it would answer from a learned slot and a
+  // known student's line (RetSite): the same answer, memo and Loc.
+  const std::uintptr_t ret = LearnedCaller(pc, cfa);
+  if (ret == 0) return false;
+  const RetSite& known = tls_ret_sites[(ret ^ (ret >> 6)) % kRetSites];
+  if (known.ret != ret) return false;
+  tls_lib_call = LibCallMemo{pc, cfa, known.site, true, known.loc};
+  *loc = known.loc;
+  return true;
+}
+
 bool StudentCallSlow(std::uintptr_t pc) {
   tls_lib_call.pc = 0;  // only this call's answer may be taken (LibCallMemo)
   Resolved r = Lookup(pc - 1);
@@ -777,6 +800,7 @@ bool StudentCallSlow(std::uintptr_t pc) {
   if (r.owner == Owner::kStudent) return true;
   if (r.owner == Owner::kLab) return false;
   if (r.owner == Owner::kUnknown) {
+    LibPcSlot(pc) = pc;  // StudentLibCallFast may take its learned slot next time
     // Under a ProgramCallback the lab's frame on the real stack is the one that called
     // the program back (pthread_once running std::call_once's function, which may call
     // std::thread::join in libstdc++.so: std::async's future): the decision is above it.

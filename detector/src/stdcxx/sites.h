@@ -149,6 +149,12 @@ StdFacility WaitFacilityAt(std::uintptr_t pc);
 // (libstdc++.so) is decided by the real stack's first frame in the executable. False while
 // the calling thread resolves an address (libdw's own locks).
 bool StudentCallSlow(std::uintptr_t pc);
+// StudentCallSlow's answer for a call from a shared library (`pc`, its interposer's frame
+// address `cfa`) when it is known without a lookup: the library address met before, its
+// caller's return address at the learned slot a line of the student's already resolved.
+// True then, with the call's Loc in `*loc` (what LocFor(pc) would answer next); false
+// when StudentCallSlow must decide (it is the only one that fills what this reads).
+bool StudentLibCallFast(std::uintptr_t pc, std::uintptr_t cfa, Loc* loc);
 // An interposed call's answers by its return address, for the addresses that decide alone
 // (the student's line or the lab's code; a call from a shared library is decided by the
 // real stack and is not kept): StudentCall's, and LocFor's when the address has a line.
