@@ -294,13 +294,13 @@ struct alignas(32) ShadowCellCache {
   ShadowCell* cell = nullptr;
   ShadowPage* page = nullptr;
 };
-inline constexpr std::size_t kShadowCellCache = 512;
+inline constexpr std::size_t kShadowCellCache = 1024;
 extern constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowCellCache
     tls_shadow_cells[kShadowCellCache];
 // The entry of word `word` (addr >> 3): fiber stacks lie at a stride of a power of two
 // pages plus a guard page, so the word's higher bits are folded in.
 inline ShadowCellCache& ShadowCellEntry(std::uintptr_t word) {
-  return tls_shadow_cells[(word ^ (word >> 9)) & (kShadowCellCache - 1)];
+  return tls_shadow_cells[(word ^ (word >> 10)) & (kShadowCellCache - 1)];
 }
 
 inline ShadowCell* CellFor(std::uintptr_t addr, ShadowPage** page) {
