@@ -36,16 +36,22 @@ class InLab {
  public:
   InLab() : InLab(StackOf(tls_self)) {}
   // The calling lab thread's stack, already looked up (real_calls.h EnterStudentCall).
-  explicit InLab(ShadowStack* own) : depth_(&own->in_lab) {
+  explicit InLab(ShadowStack* own) : depth_(&own->in_lab), self_(tls_self) {
     tls_outside_lab = nullptr;  // shadow_stack.h: no longer known outside the lab
     ++*depth_;
   }
-  ~InLab() { --*depth_; }
+  // Back at depth 0, the lab thread is known outside the lab again (what the next plain
+  // access would find in its stack slot): the access after an interposer skips that look.
+  // The same lab thread: an InLab ends on the fiber that began it.
+  ~InLab() {
+    if (--*depth_ == 0) tls_outside_lab = self_;
+  }
   InLab(const InLab&) = delete;
   InLab& operator=(const InLab&) = delete;
 
  private:
   int* depth_;
+  const ThreadState* self_;
 };
 inline bool InLabNow() { return InLabNowInline(); }
 
