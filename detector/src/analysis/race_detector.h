@@ -69,6 +69,12 @@ class AccessHistory {
     }
     return false;
   }
+  // The first access to a history just Reset: what TryReadFast / TryWriteFast record
+  // there (an empty history races with nothing), without their tests.
+  void RecordIntoEmpty(bool write, Tid t, const VectorClock& ct, SiteRef site,
+                       std::uint32_t step) {
+    (write ? write_ : read_) = Stamped{ct.EpochOf(t), site.file, site.line, step};
+  }
   // A write by `t` whose clock is `ct`. Returns an earlier write or read it races with
   // (the write first, when both do). Records the write either way.
   std::optional<PriorAccess> OnWrite(Tid t, const VectorClock& ct, SiteRef site,

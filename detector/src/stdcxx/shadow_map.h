@@ -171,13 +171,9 @@ inline void ResetAndAccess(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, b
   cell->starts = static_cast<std::uint8_t>(laid);
   cell->split = laid != 1;
   cell->fresh = false;
-  AccessHistory& h = cell->bytes[lo];
-  // True: an empty history has nothing to race with.
-  if (write) {
-    h.TryWriteFast(tid, vc, site, step);
-  } else {
-    h.TryReadFast(tid, vc, site, step);
-  }
+  // An empty history has nothing to race with: the access is recorded as TryReadFast /
+  // TryWriteFast would, without their tests.
+  cell->bytes[lo].RecordIntoEmpty(write, tid, vc, site, step);
 }
 
 // TryCellFast for an access of kSize bytes (a plain access's inline path): the run test
