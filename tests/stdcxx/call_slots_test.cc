@@ -99,12 +99,40 @@ TEST(CallSlots, InLabForgetsTheThreadKnownOutsideTheLab) {
     InLab in_lab;
     EXPECT_EQ(tls_outside_lab, nullptr);
   }
-  EXPECT_EQ(tls_outside_lab, nullptr);  // found again by the next access, not by ~InLab
+  EXPECT_EQ(tls_outside_lab, nullptr);  // ~InLab names the calling lab thread: none here
   tls_outside_lab = t;
   {
     InLab in_lab(StackOf(tls_self));
     EXPECT_EQ(tls_outside_lab, nullptr);
   }
+}
+
+// ~InLab back at depth 0 names the calling lab thread in tls_outside_lab again (the plain
+// access after an interposer then skips the stack slot), and only at depth 0: inside a
+// nested InLab the thread is still inside the lab.
+TEST(CallSlots, TheOutermostInLabEndsKnownOutsideTheLab) {
+  static ThreadState self;  // its stack stays in sites.cc's map for the process
+  ThreadState* const before = tls_self;
+  tls_self = &self;
+  tls_outside_lab = nullptr;
+  {
+    InLab outer;
+    {
+      InLab inner(StackOf(tls_self));
+      EXPECT_EQ(StackOf(tls_self)->in_lab, 2);
+    }
+    EXPECT_EQ(tls_outside_lab, nullptr) << "still inside the outer InLab";
+    EXPECT_EQ(StackOf(tls_self)->in_lab, 1);
+  }
+  EXPECT_EQ(StackOf(tls_self)->in_lab, 0);
+  EXPECT_EQ(tls_outside_lab, &self);
+  {
+    InLab again;
+    EXPECT_EQ(tls_outside_lab, nullptr);
+  }
+  EXPECT_EQ(tls_outside_lab, &self);
+  tls_outside_lab = nullptr;
+  tls_self = before;
 }
 
 }  // namespace

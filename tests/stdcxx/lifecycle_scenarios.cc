@@ -181,6 +181,23 @@ void JoinableDestroyed() {
   std::thread t([] { std::this_thread::sleep_for(1ms); });  // line: jd-start
 }  // line: jd-end
 
+// std::thread's constructor calls pthread_create from inside libstdc++.so, always from the
+// same return address: the line that started each thread is found through the caller's
+// return address (sites.h StudentLibCallFast once both lines are known). The thread left
+// joinable is started at the first line again, after the second line's threads.
+void TwoStartLines() {
+  for (int i = 0; i < 3; ++i) {
+    std::thread a([] {});  // line: tsl-a
+    a.join();
+    std::thread b([] {});  // line: tsl-b
+    b.join();
+  }
+  for (int i = 0; i < 2; ++i) {
+    std::thread c([] {});  // line: tsl-c
+    if (i == 0) c.join();
+  }  // line: tsl-end
+}
+
 // The same with a join: nothing to report. A std::jthread joins by itself.
 void JoinedAndJthread() {
   std::thread t([] { std::this_thread::sleep_for(1ms); });
@@ -513,6 +530,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"sleep_site", SleepSite},
     {"identity", Identity},
     {"joinable_destroyed", JoinableDestroyed},
+    {"two_start_lines", TwoStartLines},
     {"joined_and_jthread", JoinedAndJthread},
     {"detached_running", DetachedRunning},
     {"detached_finished", DetachedFinished},

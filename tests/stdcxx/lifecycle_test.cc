@@ -163,6 +163,20 @@ TEST(StdLifecycle, AStdThreadDestroyedWhileJoinableIsThreadNotJoinedWithWords) {
   EXPECT_NE(f[0].find("std::terminate"), std::string::npos) << f[0];
 }
 
+// Several lines start std::threads through the one pthread_create call in libstdc++.so:
+// each thread is named by its own line, also once the lines are known (the second start
+// at a line takes the learned caller, not a lookup).
+TEST(StdLifecycle, EachStdThreadIsStartedAtItsOwnLine) {
+  const Outcome o = RunScenario("two_start_lines", 20);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  const auto f = WithId(o, "thread-not-joined");
+  ASSERT_EQ(f.size(), 1u) << Dump(o);
+  EXPECT_NE(f[0].find("the std::thread started at " + Line("tsl-c")), std::string::npos)
+      << f[0];
+  EXPECT_NE(f[0].find("destroyed at " + Line("tsl-end") + " while joinable"), std::string::npos)
+      << f[0];
+}
+
 TEST(StdLifecycle, AFreeRunsJoinableDestroyedStdThreadStillWritesLabReport) {
   // Library mode: C++ calls std::terminate (abort, which skips the exit handler); the
   // finding is printed and LAB_REPORT is written before it, not lost with the process.

@@ -55,7 +55,7 @@ class AccessHistory {
   bool TryReadFast(Tid t, const VectorClock& ct, SiteRef site, std::uint32_t step) {
     if (!shared_ && !Concurrent(write_.epoch, t, ct) &&
         (read_.epoch.none() || read_.epoch.tid == t || ct.Covers(read_.epoch))) {
-      read_ = Stamped{ct.EpochOf(t), site.file, site.line, step};
+      Stamp(read_, t, ct, site, step);
       return true;
     }
     return false;
@@ -63,11 +63,17 @@ class AccessHistory {
   bool TryWriteFast(Tid t, const VectorClock& ct, SiteRef site, std::uint32_t step) {
     // Epoch mode keeps no reader list (readers_ is empty while !shared_).
     if (!shared_ && !Concurrent(write_.epoch, t, ct) && !Concurrent(read_.epoch, t, ct)) {
-      write_ = Stamped{ct.EpochOf(t), site.file, site.line, step};
+      Stamp(write_, t, ct, site, step);
       read_ = Stamped{};
       return true;
     }
     return false;
+  }
+  // The first access to a history just Reset: what TryReadFast / TryWriteFast record
+  // there (an empty history races with nothing), without their tests.
+  void RecordIntoEmpty(bool write, Tid t, const VectorClock& ct, SiteRef site,
+                       std::uint32_t step) {
+    Stamp(write ? write_ : read_, t, ct, site, step);
   }
   // A write by `t` whose clock is `ct`. Returns an earlier write or read it races with
   // (the write first, when both do). Records the write either way.
@@ -95,6 +101,17 @@ class AccessHistory {
     std::uint32_t step = 0;
     PriorAccess As(bool is_write) const { return {epoch.tid, SiteRef{file, line}, is_write, step}; }
   };
+  // `s` = {ct.EpochOf(t), site, step}, field by field: one store each (as a Stamped
+  // temporary GCC packed the four 32-bit fields through SSE registers first, on the
+  // inline path of every plain access).
+  static void Stamp(Stamped& s, Tid t, const VectorClock& ct, SiteRef site,
+                    std::uint32_t step) {
+    s.epoch.tid = t;
+    s.epoch.clock = ct.Get(t);
+    s.file = site.file;
+    s.line = site.line;
+    s.step = step;
+  }
   // True when the remembered access `e` is unordered with an access by `t` at clock `ct`.
   static bool Concurrent(Epoch e, Tid t, const VectorClock& ct) {
     return !e.none() && e.tid != t && !ct.Covers(e);

@@ -172,9 +172,12 @@ extern "C" {
 
 int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*),
                    void* arg) {
-  if (IsRawCall(nullptr)) return Real().create(thread, attr, start, arg);
+  // IsRawCall, InLab and LocFor in one pass (real_calls.h EnterStudentCall): std::thread's
+  // constructor calls from libstdc++.so, whose caller's line it finds without a lookup.
+  StudentCallEntry e;
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
-  InLab in_lab;
+  if (!EnterStudentCall(nullptr, pc, &e)) return Real().create(thread, attr, start, arg);
+  InLab in_lab(e.stack);
   Started* st = NewStarted();
   NoteThreadSpawned();
   st->obj = NoThrow([&] {
@@ -186,7 +189,7 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
         ForgetOwnStack();
       }
       st->result = start(arg);
-    }, LocFor(pc));
+    }, e.Site());
   });
   st->creator = Self();
   st->gen = st->creator->run->gen;
@@ -211,13 +214,14 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
 }
 
 int pthread_join(pthread_t thread, void** result) {
-  if (IsRawCall(nullptr)) return Real().join(thread, result);
+  StudentCallEntry e;  // as pthread_create
+  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  if (!EnterStudentCall(nullptr, pc, &e)) return Real().join(thread, result);
   Started* st = Take(thread);
   if (st == nullptr) return Real().join(thread, result);
-  InLab in_lab;
-  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  InLab in_lab(e.stack);
   // A deadlock here (LAB_ON_DEADLOCK=throw): not joined; its record is not freed (it runs).
-  if (NoThrowErrno([&] { JoinThread(st->obj, LocFor(pc)); }) != 0) return EDEADLK;
+  if (NoThrowErrno([&] { JoinThread(st->obj, e.Site()); }) != 0) return EDEADLK;
   if (result != nullptr) *result = st->result;
   FreeStarted(st);
   return 0;

@@ -88,6 +88,17 @@ struct StudentCallEntry {
     e->loc = slot->loc;
     return true;
   }
+  // A call from a shared library (std::thread's constructor and join): its interposer's
+  // frame (this function is inlined into it; liblab_std keeps frame pointers) locates the
+  // library function's own return address (sites.h StudentLibCallFast).
+  if (m == nullptr || m != RtMutexHandle()) {
+    const auto* fp = static_cast<const std::uintptr_t*>(__builtin_frame_address(0));
+    const std::uintptr_t cfa = fp[1] == pc ? reinterpret_cast<std::uintptr_t>(fp + 2) : 0;
+    if (StudentLibCallFast(pc, cfa, &e->loc)) {
+      e->has_loc = true;
+      return true;
+    }
+  }
   return !IsRawCallSlow(m, pc);
 }
 

@@ -171,13 +171,9 @@ inline void ResetAndAccess(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, b
   cell->starts = static_cast<std::uint8_t>(laid);
   cell->split = laid != 1;
   cell->fresh = false;
-  AccessHistory& h = cell->bytes[lo];
-  // True: an empty history has nothing to race with.
-  if (write) {
-    h.TryWriteFast(tid, vc, site, step);
-  } else {
-    h.TryReadFast(tid, vc, site, step);
-  }
+  // An empty history has nothing to race with: the access is recorded as TryReadFast /
+  // TryWriteFast would, without their tests.
+  cell->bytes[lo].RecordIntoEmpty(write, tid, vc, site, step);
 }
 
 // TryCellFast for an access of kSize bytes (a plain access's inline path): the run test
@@ -294,13 +290,13 @@ struct alignas(32) ShadowCellCache {
   ShadowCell* cell = nullptr;
   ShadowPage* page = nullptr;
 };
-inline constexpr std::size_t kShadowCellCache = 512;
+inline constexpr std::size_t kShadowCellCache = 1024;
 extern constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowCellCache
     tls_shadow_cells[kShadowCellCache];
 // The entry of word `word` (addr >> 3): fiber stacks lie at a stride of a power of two
 // pages plus a guard page, so the word's higher bits are folded in.
 inline ShadowCellCache& ShadowCellEntry(std::uintptr_t word) {
-  return tls_shadow_cells[(word ^ (word >> 9)) & (kShadowCellCache - 1)];
+  return tls_shadow_cells[(word ^ (word >> 10)) & (kShadowCellCache - 1)];
 }
 
 inline ShadowCell* CellFor(std::uintptr_t addr, ShadowPage** page) {

@@ -766,6 +766,35 @@ std::int64_t SemaphoreMaxAt(std::uintptr_t pc) {
 ProgramCallback::ProgramCallback() { ++StackOf(tls_self)->callbacks; }
 ProgramCallback::~ProgramCallback() { --StackOf(tls_self)->callbacks; }
 
+// Library return addresses (into libstdc++.so: std::thread's constructor and join calling
+// pthread_create / pthread_join) whose own line decides nothing (Lookup: Owner::kUnknown),
+// with the learned distance from their interposer's frame to the library function's
+// return address (LearnedCaller's slot), per OS thread: StudentLibCallFast may skip
+// StudentCallSlow's lookups for them. An address resolves to the same answer forever and a
+// learned slot never changes, so an entry never goes stale.
+namespace {
+struct LibPc {
+  std::uintptr_t pc = 0;
+  std::uintptr_t offset = 0;
+};
+constexpr std::size_t kLibPcs = 16;
+constinit LAB_TLS LibPc tls_lib_pcs[kLibPcs];
+LibPc& LibPcSlot(std::uintptr_t pc) { return tls_lib_pcs[(pc >> 4) % kLibPcs]; }
+}  // namespace
+
+bool StudentLibCallFast(std::uintptr_t pc, std::uintptr_t cfa, Loc* loc) {
+  const LibPc& lib = LibPcSlot(pc);
+  if (cfa == 0 || lib.pc != pc) return false;
+  // StudentCallSlow's library branch, when it would answer from a learned slot and a
+  // known student's line (RetSite): the same answer, memo and Loc.
+  const std::uintptr_t ret = *reinterpret_cast<const std::uintptr_t*>(cfa + lib.offset);
+  const RetSite& known = tls_ret_sites[(ret ^ (ret >> 6)) % kRetSites];
+  if (known.ret != ret || ret == 0) return false;
+  tls_lib_call = LibCallMemo{pc, cfa, known.site, true, known.loc};
+  *loc = known.loc;
+  return true;
+}
+
 bool StudentCallSlow(std::uintptr_t pc) {
   tls_lib_call.pc = 0;  // only this call's answer may be taken (LibCallMemo)
   Resolved r = Lookup(pc - 1);
@@ -787,6 +816,9 @@ bool StudentCallSlow(std::uintptr_t pc) {
     // function, IsRawCall, the interposer): the callers start after it.
     const std::uintptr_t cfa = InterposerCfa(pc);
     if (const std::uintptr_t ret = LearnedCaller(pc, cfa); ret != 0) {
+      // StudentLibCallFast may take the learned slot (LearnedCaller's, now in this
+      // thread's front) next time.
+      LibPcSlot(pc) = LibPc{pc, tls_slots[(pc >> 4) % kSlotCacheSize].offset};
       RetSite& known = tls_ret_sites[(ret ^ (ret >> 6)) % kRetSites];
       if (known.ret == ret && cfa != 0) {  // the student's line, as below
         tls_lib_call = LibCallMemo{pc, cfa, known.site, true, known.loc};

@@ -36,16 +36,22 @@ class InLab {
  public:
   InLab() : InLab(StackOf(tls_self)) {}
   // The calling lab thread's stack, already looked up (real_calls.h EnterStudentCall).
-  explicit InLab(ShadowStack* own) : depth_(&own->in_lab) {
+  explicit InLab(ShadowStack* own) : depth_(&own->in_lab), self_(tls_self) {
     tls_outside_lab = nullptr;  // shadow_stack.h: no longer known outside the lab
     ++*depth_;
   }
-  ~InLab() { --*depth_; }
+  // Back at depth 0, the lab thread is known outside the lab again (what the next plain
+  // access would find in its stack slot): the access after an interposer skips that look.
+  // The same lab thread: an InLab ends on the fiber that began it.
+  ~InLab() {
+    if (--*depth_ == 0) tls_outside_lab = self_;
+  }
   InLab(const InLab&) = delete;
   InLab& operator=(const InLab&) = delete;
 
  private:
   int* depth_;
+  const ThreadState* self_;
 };
 inline bool InLabNow() { return InLabNowInline(); }
 
@@ -149,6 +155,12 @@ StdFacility WaitFacilityAt(std::uintptr_t pc);
 // (libstdc++.so) is decided by the real stack's first frame in the executable. False while
 // the calling thread resolves an address (libdw's own locks).
 bool StudentCallSlow(std::uintptr_t pc);
+// StudentCallSlow's answer for a call from a shared library (`pc`, its interposer's frame
+// address `cfa`) when it is known without a lookup: the library address met before, its
+// caller's return address at the learned slot a line of the student's already resolved.
+// True then, with the call's Loc in `*loc` (what LocFor(pc) would answer next); false
+// when StudentCallSlow must decide (it is the only one that fills what this reads).
+bool StudentLibCallFast(std::uintptr_t pc, std::uintptr_t cfa, Loc* loc);
 // An interposed call's answers by its return address, for the addresses that decide alone
 // (the student's line or the lab's code; a call from a shared library is decided by the
 // real stack and is not kept): StudentCall's, and LocFor's when the address has a line.
