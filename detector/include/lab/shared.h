@@ -77,15 +77,17 @@ class Shared {
   }
 
   T load(Loc loc = Loc::current()) const {
-    internal::TsanUnseen([&] { return internal::SharedBegin(s_, false, loc); });
+    const bool guarded =
+        internal::TsanUnseen([&] { return internal::SharedBegin(s_, false, loc); });
     T v = v_;
-    internal::TsanUnseen([&] { return internal::SharedEnd(s_, false); });
+    if (guarded) internal::TsanUnseen([&] { return internal::SharedEnd(s_, false); });
     return v;
   }
   void store(T v, Loc loc = Loc::current()) {
-    internal::TsanUnseen([&] { return internal::SharedBegin(s_, true, loc); });
+    const bool guarded =
+        internal::TsanUnseen([&] { return internal::SharedBegin(s_, true, loc); });
     v_ = std::move(v);
-    internal::TsanUnseen([&] { return internal::SharedEnd(s_, true); });
+    if (guarded) internal::TsanUnseen([&] { return internal::SharedEnd(s_, true); });
   }
   // fn(const T&) under one read access; returns what fn returns.
   template <class F>
@@ -152,12 +154,16 @@ class Shared {
     internal::TsanUnseen([&] { return internal::NoteCallerSite(ret); });
   }
   struct Access {
-    Access(internal::ObjectState* s, bool w, const Loc& loc) : s(s), w(w) {
-      internal::TsanUnseen([&] { return internal::SharedBegin(s, w, loc); });
+    Access(internal::ObjectState* s, bool w, const Loc& loc)
+        : s(s),
+          w(w),
+          guarded(internal::TsanUnseen([&] { return internal::SharedBegin(s, w, loc); })) {}
+    ~Access() {
+      if (guarded) internal::TsanUnseen([&] { return internal::SharedEnd(s, w); });
     }
-    ~Access() { internal::TsanUnseen([&] { return internal::SharedEnd(s, w); }); }
     internal::ObjectState* s;
     bool w;
+    bool guarded;  // SharedBegin took the value's guard (a free run): SharedEnd drops it
   };
   internal::ObjectState* s_;
   T v_;

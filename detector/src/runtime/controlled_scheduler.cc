@@ -458,7 +458,7 @@ void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef sit
 
 // The point inlined here too, and FastTrack's common case after it: one frame per access
 // instead of SharedBegin's and ControlledPoint's (~25 instructions an access).
-void ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteRef site,
+bool ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteRef site,
                             SharedAccessRest rest) {
   self->run->sched->Point(self, write ? OpCode::kWrite : OpCode::kRead, s, site);
   // This thread runs again. Without an access cost, the inline rules decide most accesses
@@ -467,9 +467,9 @@ void ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteR
   if (self->run->shared_access_cost_ns <= 0 &&
       (write ? s->history.TryWriteFast(self->tid, self->vc, site, 0)
              : s->history.TryReadFast(self->tid, self->vc, site, 0))) {
-    return;
+    return false;
   }
-  rest(self, s, write, site);
+  return rest(self, s, write, site);
 }
 
 // Inlined into Park, its one caller.

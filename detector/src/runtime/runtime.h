@@ -660,9 +660,11 @@ void ControlledPoint(ThreadState* self, OpCode op, ObjectState* obj, SiteRef sit
 // A lab::Shared access of a controlled run whose object is in the run and whose site is
 // fixed (SharedBegin's common case): ControlledPoint, then FastTrack's inline rules, in
 // one frame (controlled_scheduler.cc); `rest(self, s, write, site)` finishes every other
-// access (the sync layer's: its cost, the full rules, the report of a race).
-using SharedAccessRest = void (*)(ThreadState* self, ObjectState* s, bool write, SiteRef site);
-void ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteRef site,
+// access (the sync layer's: its cost, the full rules, the report of a race). Both return
+// SharedBegin's answer (false: a controlled run takes no value guard), so that each call
+// stays a tail call.
+using SharedAccessRest = bool (*)(ThreadState* self, ObjectState* s, bool write, SiteRef site);
+bool ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteRef site,
                             SharedAccessRest rest);
 void NoisePoint(ThreadState* self);
 extern std::atomic<bool> g_stress_noise;

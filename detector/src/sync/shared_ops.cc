@@ -53,8 +53,9 @@ void ReportRace(ThreadState* self, ObjectState* s, SiteRef site, bool write,
   AddFinding(std::move(f));
 }
 
-// A Shared access after its scheduling point: its cost, then the race check.
-void SharedAfterPoint(ThreadState* self, ObjectState* s, bool write, SiteRef site) {
+// A Shared access after its scheduling point: its cost, then the race check. Returns
+// whether it took the value's guard (a free run), which SharedEnd then drops.
+bool SharedAfterPoint(ThreadState* self, ObjectState* s, bool write, SiteRef site) {
   Run* run = self->run;
   if (run->shared_access_cost_ns > 0) {
     RtGuard g;
@@ -66,16 +67,17 @@ void SharedAfterPoint(ThreadState* self, ObjectState* s, bool write, SiteRef sit
   auto race = write ? s->history.OnWrite(self->tid, self->vc, site)
                     : s->history.OnRead(self->tid, self->vc, site);
   if (race) ReportRace(self, s, site, write, *race);
+  return !controlled;
 }
 
 // Every access SharedBegin's common case does not take: a free run, an object new to the
 // run, a site in a file the cache does not know as the student's (Fix's rules).
-[[gnu::noinline]] void SharedBeginGeneral(ObjectState* s, bool write, const Loc& loc) {
+[[gnu::noinline]] bool SharedBeginGeneral(ObjectState* s, bool write, const Loc& loc) {
   ThreadState* self = Self();
   Enter(self, s);
   SiteRef site = Fix(self, loc);
   Point(self, write ? OpCode::kWrite : OpCode::kRead, s, site);
-  SharedAfterPoint(self, s, write, site);
+  return SharedAfterPoint(self, s, write, site);
 }
 
 }  // namespace
@@ -83,7 +85,7 @@ void SharedAfterPoint(ThreadState* self, ObjectState* s, bool write, SiteRef sit
 // The common case of a controlled run makes no frame here: Enter has nothing to do (the
 // object is in the run), Fix's rule for a known student file is to record it as the last
 // site, and the rest is a tail call (ControlledSharedAccess: the point and the inline rules).
-void SharedBegin(ObjectState* s, bool write, const Loc& loc) {
+bool SharedBegin(ObjectState* s, bool write, const Loc& loc) {
   ThreadState* const self = PeekSelf();
   if (self != nullptr && s != nullptr) [[likely]] {
     Run* const run = self->run;
@@ -96,7 +98,7 @@ void SharedBegin(ObjectState* s, bool write, const Loc& loc) {
       }
     }
   }
-  SharedBeginGeneral(s, write, loc);
+  return SharedBeginGeneral(s, write, loc);
 }
 
 namespace {
@@ -124,6 +126,7 @@ void NoteCallerSite(const void* return_address) {
   if (slot.site.known()) self->last_site = slot.site;
 }
 
+// Called only after a SharedBegin that took the guard (see hooks.h).
 void SharedEnd(ObjectState* s, bool write) {
   (void)write;
   ThreadState* self = PeekSelf();

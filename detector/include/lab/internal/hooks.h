@@ -81,8 +81,9 @@ void JoinThread(ObjectState* t, const Loc& loc);
 void AbandonThread(ObjectState* t, const Loc& loc);
 
 // Race-checked variables: the access happens between Begin and End (in free runs the
-// value is guarded so the lab's own code never races).
-void SharedBegin(ObjectState* s, bool write, const Loc& loc);
+// value is guarded so the lab's own code never races). Begin returns whether it took that
+// guard: only then is End called (a controlled run's access has no End, and no call).
+bool SharedBegin(ObjectState* s, bool write, const Loc& loc);
 void SharedEnd(ObjectState* s, bool write);
 // An operator with no line of its own (lab::Shared's implicit conversion, ++/--; the same
 // for lab::Atomic) calls this first with its return address, which is in the code that
