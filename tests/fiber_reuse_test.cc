@@ -9,6 +9,7 @@
 // TSan's memory. The second test runs well past that point under TSan, with threads that
 // finish at different depths.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <set>
@@ -86,6 +87,48 @@ TEST(FiberReuse, ThirtyThousandSchedulesReuseTheirFibers) {
   EXPECT_TRUE(r.ok()) << r.summary;
   EXPECT_EQ(r.schedules_run, 30000);
   EXPECT_EQ(schedules, 30000);
+}
+
+}  // namespace
+
+namespace {
+
+long ResidentKiB() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return -1;
+  char line[256];
+  long kib = -1;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
+  }
+  std::fclose(f);
+  return kib;
+}
+
+// A pool gives back what it keeps: its fibers' stacks and, under ThreadSanitizer, their
+// TSan contexts (each a ThreadState with its shadow stack). lab::explore makes a pool per
+// call, so a context kept past its pool would be lost at every call.
+TEST(FiberReuse, APoolGivesItsKeptFibersBack) {
+  const auto run_pools = [](int pools) {
+    for (int p = 0; p < pools; ++p) {
+      FiberPool pool;
+      RunCtx ctx;
+      ctx.pool = &pool;
+      for (int i = 0; i < 4; ++i) {
+        Fiber* f = pool.Create(&EndsBySwitchingAway, &ctx, nullptr);
+        ctx.self = f;
+        lab::internal::SwitchFiber(pool.OsFiber(), f);
+        pool.Release(f);
+      }
+    }
+  };
+  run_pools(50);  // warm: allocators' own caches
+  const long before = ResidentKiB();
+  run_pools(500);
+  const long after = ResidentKiB();
+  ASSERT_GT(before, 0);
+  std::printf("resident: %ld KiB before, %ld KiB after 500 pools\n", before, after);
+  EXPECT_LT(after - before, 64 * 1024) << "KiB kept after 500 pools were destroyed";
 }
 
 }  // namespace

@@ -76,6 +76,9 @@ FiberPool::FiberPool(std::size_t stack_size) : stack_size_(stack_size) {
 FiberPool::~FiberPool() {
   while (Fiber* f = free_head_) {
     free_head_ = f->next_free;
+#ifdef LAB_FIBER_TSAN
+    if (f->tsan_fiber) __tsan_destroy_fiber(f->tsan_fiber);  // kept by ReleaseSlow
+#endif
     if (f->stack) munmap(f->stack, stack_size_ + PageSize());
     delete f;
   }
