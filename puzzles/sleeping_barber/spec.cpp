@@ -216,7 +216,9 @@ void CheckDay(const Day& day, const Log& shop_log, int haircuts) {
         lab::spec::Fail(e.who + "'s customer() returned false only " +
                         std::to_string((e.at - came[e.who]).count() / 1000000) +
                         " ms after " + e.who + " arrived; a customer who finds every chair "
-                        "taken leaves at once, without waiting");
+                        "taken leaves at once, without waiting (look at the chairs "
+                        "first, and do not hold the lock a customer needs for that "
+                        "while a haircut is under way)");
       }
     }
   }
