@@ -341,12 +341,12 @@ constinit LAB_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen is 
 
 // Whether the lab thread `self` (not null) is outside the lab (Checked's InLabNow), asked
 // without a call: tls_outside_lab (shadow_stack.h) when this OS thread last found it so,
-// else its stack's front slot, remembered when it says so. False when neither knows (a
-// stack not in its slot, or one inside the lab): Access judges then.
+// else its stack (KnownStackOf), remembered when it says so. False when neither knows (a
+// thread without its stack yet, or one inside the lab): Access judges then.
 [[gnu::always_inline]] inline bool KnownOutsideLab(const ThreadState* self) {
   if (tls_outside_lab == self) [[likely]] return true;
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
-  if (slot.t != self || slot.s->in_lab != 0) return false;
+  const ShadowStack* s = KnownStackOf(self);
+  if (s == nullptr || s->in_lab != 0) return false;
   tls_outside_lab = self;
   return true;
 }
@@ -515,15 +515,15 @@ void __tsan_init() {}
 #endif
 
 // The shadow stack of the calling lab thread (sites.h PushFrame / PopFrame) when its
-// front slot has it and it is this run's: a leaf without a call; anything else (no lab
-// thread, a stack not in the front, one left by an earlier run) takes PushFrame /
+// ThreadState knows it and it is this run's: a leaf without a call; anything else (no lab
+// thread, a stack not looked up yet, one left by an earlier run) takes PushFrame /
 // PopFrame, which find, create or reset it.
 namespace {
 [[gnu::always_inline]] inline lab::internal::stdcxx::ShadowStack* WarmStack() {
   const lab::internal::ThreadState* t = lab::internal::tls_self;
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
-  if (t == nullptr || slot.t != t) return nullptr;
-  ShadowStack* s = slot.s;
+  if (t == nullptr) return nullptr;
+  ShadowStack* s = KnownStackOf(t);
+  if (s == nullptr) return nullptr;
   const std::uint64_t gen = t->run != nullptr ? t->run->gen : 0;
   return s->gen == gen && s->tid == t->tid ? s : nullptr;
 }

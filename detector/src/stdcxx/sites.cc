@@ -595,7 +595,6 @@ LibCallMemo* MemoOf(std::uintptr_t pc, std::uintptr_t cfa) {
 
 }  // namespace
 
-constinit LAB_TLS StackSlot tls_stack_slots[kStackSlots];
 constinit LAB_TLS const ThreadState* tls_outside_lab = nullptr;
 constinit LAB_TLS bool tls_resolving = false;
 constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
@@ -614,7 +613,8 @@ ShadowStack* StackOfSlow(const ThreadState* t) {
     if (slot == nullptr) slot = new ShadowStack;
     s = slot;
   }
-  tls_stack_slots[StackSlotOf(t)] = StackSlot{t, s};
+  // Only `t`'s own thread looks its stack up (StackOf(tls_self)).
+  const_cast<ThreadState*>(t)->dialect_stack = s;
   return s;
 }
 
