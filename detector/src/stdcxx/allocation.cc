@@ -18,6 +18,7 @@
 #include "plain_memory.h"
 #include "shadow_stack.h"
 #include "sites.h"
+#include "std_tls.h"
 
 extern "C" {
 void* __libc_malloc(std::size_t size);
@@ -31,7 +32,7 @@ void* __libc_pvalloc(std::size_t size);
 
 namespace lab::internal::stdcxx {
 
-constinit LAB_TLS int tls_quiet_allocations = 0;
+constinit LAB_STD_TLS int tls_quiet_allocations = 0;
 
 namespace {
 

@@ -19,6 +19,7 @@
 #include "runtime.h"
 #include "shadow_map.h"
 #include "sites.h"
+#include "std_tls.h"
 #include "thread_local_guard.h"
 
 namespace lab::internal::stdcxx {
@@ -94,7 +95,7 @@ struct SpecialTls {
   std::uintptr_t lo = 0;
   std::uintptr_t size = ~std::uintptr_t{0};
 };
-constinit LAB_TLS SpecialTls tls_special;
+constinit LAB_STD_TLS SpecialTls tls_special;
 
 void FindSpecialTls() {
   if (tls_once_words[0] == 0) FindOnceWords();
@@ -327,7 +328,7 @@ template <bool kWrite>
 // the strategy are set before; aborting_ only ever turns recording off; ResetForReuse
 // sets gen 0 with mode kFree, never learned), so one compare of
 // the gen stands for the four tests.
-constinit LAB_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen is all ones
+constinit LAB_STD_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen is all ones
 
 // Whether `run` (of gen `gen`) meets those conditions; remembered in tls_fast_gen if so.
 [[gnu::noinline]] bool LearnFastRun(const Run* run) {
@@ -479,7 +480,7 @@ void ForgetOwnStack() {
       const void* stack = nullptr;
       std::uint64_t gen = 0;
     };
-    static constinit LAB_TLS StackUse uses[64];
+    static constinit LAB_STD_TLS StackUse uses[64];
     StackUse& u = uses[(Addr(f->stack) >> 18) % 64];
     const std::uint64_t gen = self->run != nullptr ? self->run->gen : 0;
     const bool maybe_used = u.stack != f->stack || u.gen == gen;

@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "runtime.h"
+#include "std_tls.h"
 
 namespace lab::internal::stdcxx {
 
@@ -43,7 +44,7 @@ inline ShadowStack* KnownStackOf(const ThreadState* t) {
 // it (sites.h), and only InLab raises a depth, so while it is the calling lab thread its
 // depth is still 0: the access path asks one compare instead of the stack. (A lab
 // thread runs on one OS thread; a stack left by an earlier run reads as depth 0 anyway.)
-extern constinit LAB_TLS const ThreadState* tls_outside_lab;
+extern constinit LAB_STD_TLS const ThreadState* tls_outside_lab;
 
 // The stack of `t` (null: the calling OS thread before it is a lab thread), created on
 // first use. Out of line: the first lookup of a ThreadState on this OS thread.
