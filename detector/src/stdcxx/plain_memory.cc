@@ -365,6 +365,10 @@ constinit LAB_STD_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen
   return AccountAndCheck(self, addr, size, write, c);
 }
 
+template <std::size_t kSize, bool kWrite>
+void NewRunAccess(ThreadState* self, std::uintptr_t addr, std::uintptr_t pc,
+                  const AccessClass* c);
+
 // The inline path of __tsan_read/writeN (ThreadSanitizer's fast path, for the lab): a
 // leaf of loads and compares whose every other exit is a tail call. The lab's own code
 // (an address the classification front knows as the lab's, sites.h AccessClass) returns
@@ -388,10 +392,10 @@ template <std::size_t kSize, bool kWrite>
   Run* run = self->run;
   const std::uint64_t gen = run->gen;
   // A controlled run, no plain-access recording, no access cost (tls_fast_gen, above);
-  // otherwise Access (a free run) or AccountAndCheck (recording or cost) decides.
-  if (gen != tls_fast_gen && !LearnFastRun(run)) [[unlikely]] {
-    return OtherRunAccess(self, addr, kSize, kWrite, pc, c);
-  }
+  // otherwise Access (a free run) or AccountAndCheck (recording or cost) decides. A run
+  // not learned yet is a tail call (NewRunAccess): this path then makes no call, and a
+  // leaf saves no registers.
+  if (gen != tls_fast_gen) [[unlikely]] return NewRunAccess<kSize, kWrite>(self, addr, pc, c);
   if (g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
@@ -423,6 +427,16 @@ template <std::size_t kSize, bool kWrite>
     return;  // epoch mode, one run of the word, no race
   }
   return CellRules<kSize, kWrite>(self, cell, addr, c);
+}
+
+// OnAccess in a run this OS thread has not learned (tls_fast_gen): LearnFastRun, then
+// OnAccess again (it passes that test now) or, when the run's conditions do not hold,
+// OtherRunAccess, as OnAccess did before it made this a tail call.
+template <std::size_t kSize, bool kWrite>
+[[gnu::noinline]] void NewRunAccess(ThreadState* self, std::uintptr_t addr, std::uintptr_t pc,
+                                    const AccessClass* c) {
+  if (!LearnFastRun(self->run)) return OtherRunAccess(self, addr, kSize, kWrite, pc, c);
+  return OnAccess<kSize, kWrite>(addr, pc);
 }
 
 // __tsan_read_range / __tsan_write_range (a memset or memcpy the compiler emitted: a
