@@ -30,7 +30,8 @@ std::atomic<bool> g_spawned{false};
 // then on controlled runs lock cells too: a free thread still running beside a controlled
 // run (an unusual program) must not update a cell unlocked with it. Until then, as in
 // `lab check`, the one running lab thread of a controlled run takes no lock.
-std::atomic<bool> g_free_threads{false};
+// An int (0 or 1), not a bool: OnAccess ors it with tls_raw_calls in one test.
+std::atomic<int> g_free_threads{0};
 
 // Set while this thread is inside the detector: its own allocations must not come back
 // into ForgetRange, and its own accesses are not checked.
@@ -153,7 +154,7 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
   // threads were started, g_free_threads). A free run's threads are real: each cell's
   // histories are updated under its spin lock.
   const bool serial =
-      run->mode == RunMode::kControlled && !g_free_threads.load(std::memory_order_relaxed);
+      run->mode == RunMode::kControlled && g_free_threads.load(std::memory_order_relaxed) == 0;
   const Tid tid = self->tid;
   std::optional<PriorAccess> race;
   std::uintptr_t race_addr = 0;
@@ -357,7 +358,8 @@ constinit LAB_STD_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen
 // controlled run recording plain accesses or giving them a cost).
 [[gnu::noinline]] void OtherRunAccess(ThreadState* self, std::uintptr_t addr, std::size_t size,
                                       bool write, std::uintptr_t pc, const AccessClass* c) {
-  if (self->run->mode != RunMode::kControlled || g_free_threads.load(std::memory_order_relaxed)) {
+  if (self->run->mode != RunMode::kControlled ||
+      g_free_threads.load(std::memory_order_relaxed) != 0) {
     return Access(addr, size, write, pc);
   }
   if (!KnownOutsideLab(self)) return Access(addr, size, write, pc);
@@ -386,7 +388,12 @@ template <std::size_t kSize, bool kWrite>
   // A line of the student's runs neither inside the detector (tls_in_shadow) nor inside the
   // resolver (tls_resolving): neither calls the program, so only a lab scope that may
   // (RawCalls) is asked here. Code the front does not know takes Access, which asks all.
-  if (c == nullptr || self == nullptr || tls_raw_calls > 0) [[unlikely]] {
+  // Free threads beside this run (g_free_threads) take Access too, asked here in the same
+  // branch: OtherRunAccess would send them there as well. (tls_raw_calls is never
+  // negative: every RawCalls lowers what it raised.)
+  if (c == nullptr || self == nullptr ||
+      (tls_raw_calls | g_free_threads.load(std::memory_order_relaxed)) != 0)
+      [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
   Run* run = self->run;
@@ -396,9 +403,6 @@ template <std::size_t kSize, bool kWrite>
   // not learned yet is a tail call (NewRunAccess): this path then makes no call, and a
   // leaf saves no registers.
   if (gen != tls_fast_gen) [[unlikely]] return NewRunAccess<kSize, kWrite>(self, addr, pc, c);
-  if (g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
-    return Access(addr, kSize, kWrite, pc);
-  }
   // Outside the lab (Checked's InLabNow), asked without a call (KnownOutsideLab).
   if (!KnownOutsideLab(self)) [[unlikely]] return Access(addr, kSize, kWrite, pc);
   if ((addr & 7) + kSize > 8) [[unlikely]] {
@@ -455,7 +459,7 @@ template <bool kWrite>
   }
   Run* run = self->run;
   if ((run->gen != tls_fast_gen && !LearnFastRun(run)) ||
-      g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
+      g_free_threads.load(std::memory_order_relaxed) != 0) [[unlikely]] {
     return Access(addr, size, kWrite, pc);
   }
   if (!KnownOutsideLab(self)) [[unlikely]] return Access(addr, size, kWrite, pc);
@@ -471,7 +475,7 @@ std::uintptr_t Addr(const volatile void* p) { return reinterpret_cast<std::uintp
 }  // namespace
 
 void NoteThreadSpawned() {
-  if (!InControlledRun()) g_free_threads.store(true, std::memory_order_seq_cst);
+  if (!InControlledRun()) g_free_threads.store(1, std::memory_order_seq_cst);
   g_spawned.store(true, std::memory_order_relaxed);
 }
 
