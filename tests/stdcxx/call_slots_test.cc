@@ -93,7 +93,8 @@ TEST(CallSlots, EnterStudentCallAnswersAsIsRawCallAndLocFor) {
 // the calling lab thread: every InLab must clear it, or the lab's own accesses inside an
 // interposer would be checked as the student's.
 TEST(CallSlots, InLabForgetsTheThreadKnownOutsideTheLab) {
-  const auto* t = reinterpret_cast<const ThreadState*>(&tls_stack_slots[0]);  // any address
+  static ThreadState other;
+  const ThreadState* t = &other;  // any address
   tls_outside_lab = t;
   {
     InLab in_lab;
@@ -132,6 +133,29 @@ TEST(CallSlots, TheOutermostInLabEndsKnownOutsideTheLab) {
   }
   EXPECT_EQ(tls_outside_lab, &self);
   tls_outside_lab = nullptr;
+  tls_self = before;
+}
+
+// Every lab thread keeps its shadow stack where the interposers and the plain accesses find
+// it without a lookup (KnownStackOf), whatever the ThreadStates' addresses. The per-OS-
+// thread front keyed by address (bits 6-11) that held them before put two of std_bench's
+// ThreadStates (0x...851470 and 0x...857450) in one entry: they evicted each other at
+// every notify and wait (~4.4 map lookups under a spin lock per schedule).
+TEST(CallSlots, EveryThreadKeepsItsStackWithoutALookup) {
+  static ThreadState states[65];  // among 65 addresses two share any 64-entry front
+  ThreadState* const before = tls_self;
+  for (ThreadState& t : states) {
+    tls_self = &t;
+    PushFrame(0x1234);  // the first use looks the stack up (StackOfSlow)
+  }
+  for (ThreadState& t : states) {
+    const ShadowStack* known = KnownStackOf(&t);
+    ASSERT_NE(known, nullptr) << "thread " << (&t - states) << " lost its stack to another";
+    tls_self = &t;
+    EXPECT_EQ(known, StackOf(&t));
+    EXPECT_EQ(known->depth, 1u);
+    PopFrame();
+  }
   tls_self = before;
 }
 

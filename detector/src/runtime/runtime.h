@@ -240,6 +240,10 @@ struct ThreadState {
   // dialect sets it around such calls: "futex(FUTEX_LOCK_PI) at x.cpp:12"); the hang
   // watchdog names it. A static string or one kept for the process; null otherwise.
   std::atomic<const char*> outside_call{nullptr};
+  // The std:: dialect's shadow stack of this thread (stdcxx/shadow_stack.h), set on its
+  // first use and kept for the life of the ThreadState (Reset leaves it: the stack resets
+  // itself when it meets another run). Null until then, and without the dialect.
+  void* dialect_stack = nullptr;
 
   SiteRef last_site;        // last operation's site in the code under test
   std::int64_t span_ns = 0; // work-span clock (DESIGN §7)

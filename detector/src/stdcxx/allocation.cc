@@ -18,6 +18,7 @@
 #include "plain_memory.h"
 #include "shadow_stack.h"
 #include "sites.h"
+#include "std_tls.h"
 
 extern "C" {
 void* __libc_malloc(std::size_t size);
@@ -31,7 +32,7 @@ void* __libc_pvalloc(std::size_t size);
 
 namespace lab::internal::stdcxx {
 
-constinit LAB_TLS int tls_quiet_allocations = 0;
+constinit LAB_STD_TLS int tls_quiet_allocations = 0;
 
 namespace {
 
@@ -50,14 +51,14 @@ inline void* Fresh(void* p, std::size_t size) {
 }
 
 // Whether the calling thread is known, without a lookup, to run the program's code: a lab
-// thread whose shadow stack is in its front slot and not inside the lab (InLabNowInline's
+// thread whose shadow stack is known (KnownStackOf) and not inside the lab (InLabNowInline's
 // fast path; its slow path takes a lock the freeing thread may hold: sites.cc frees a
 // table while it holds it).
 bool KnownOutsideLab() {
   const ThreadState* t = tls_self;
   if (t == nullptr || tls_raw_calls > 0) return false;
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
-  return slot.t == t && slot.s->in_lab == 0;
+  const ShadowStack* s = KnownStackOf(t);
+  return s != nullptr && s->in_lab == 0;
 }
 
 [[gnu::noinline]] void RetireLocks(void* p, std::uintptr_t pc) {

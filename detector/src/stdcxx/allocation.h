@@ -14,11 +14,12 @@
 #pragma once
 
 #include "runtime.h"
+#include "std_tls.h"
 
 namespace lab::internal::stdcxx {
 
 // While > 0, this OS thread's allocations and frees are the lab's own: not looked at.
-extern constinit LAB_TLS int tls_quiet_allocations;
+extern constinit LAB_STD_TLS int tls_quiet_allocations;
 struct QuietAllocations {
   QuietAllocations() { ++tls_quiet_allocations; }
   ~QuietAllocations() { --tls_quiet_allocations; }

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "no_throw.h"
+#include "std_tls.h"
 
 namespace lab::internal::stdcxx {
 namespace {
@@ -39,7 +40,7 @@ struct LastSem {
   const volatile void* addr = nullptr;
   SemEntry* e = nullptr;
 };
-constinit LAB_TLS LastSem tls_last_sem;
+constinit LAB_STD_TLS LastSem tls_last_sem;
 
 struct SpinGuard {
   SpinGuard() {

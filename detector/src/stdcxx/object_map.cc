@@ -13,6 +13,7 @@
 #include "raw_calls.h"
 #include "runtime.h"
 #include "sites.h"
+#include "std_tls.h"
 #include "sync_real.h"
 
 namespace lab::internal::stdcxx {
@@ -135,7 +136,7 @@ bool TakeStale(const void* addr) {
 
 std::atomic<std::size_t> g_ordered_count{0};
 std::atomic<std::uint64_t> g_object_version{1};
-constinit LAB_TLS ObjectFrontSlot tls_object_front[kObjectFrontSlots];
+constinit LAB_STD_TLS ObjectFrontSlot tls_object_front[kObjectFrontSlots];
 
 const char* StdTypeOf(ObjKind kind) {
   switch (kind) {

@@ -27,6 +27,7 @@
 
 #include "lab/internal/hooks.h"
 #include "runtime.h"
+#include "std_tls.h"
 
 namespace lab::internal::stdcxx {
 
@@ -60,7 +61,7 @@ struct ObjectFrontSlot {
 };
 inline constexpr std::size_t kObjectFrontSlots = 64;
 extern std::atomic<std::uint64_t> g_object_version;
-extern constinit LAB_TLS ObjectFrontSlot tls_object_front[kObjectFrontSlots];
+extern constinit LAB_STD_TLS ObjectFrontSlot tls_object_front[kObjectFrontSlots];
 inline ObjectFrontSlot& ObjectFrontOf(const void* addr) {
   return tls_object_front[(reinterpret_cast<std::uintptr_t>(addr) >> 3) % kObjectFrontSlots];
 }

@@ -29,6 +29,7 @@
 #include "real_calls.h"
 #include "runtime.h"
 #include "sites.h"
+#include "std_tls.h"
 #include "sync_real.h"
 
 namespace lab::internal::stdcxx {
@@ -99,7 +100,7 @@ void Finish(ObjectState* s, pthread_once_t* once, bool done) {
 
 }  // namespace
 
-constinit LAB_TLS std::uintptr_t tls_once_words[2] = {0, 0};
+constinit LAB_STD_TLS std::uintptr_t tls_once_words[2] = {0, 0};
 
 void FindOnceWords() {
   tls_once_words[0] = reinterpret_cast<std::uintptr_t>(&std::__once_callable);

@@ -13,12 +13,13 @@
 #include <cstdint>
 
 #include "runtime.h"
+#include "std_tls.h"
 
 namespace lab::internal::stdcxx {
 
 // The calling OS thread's address of std::__once_callable (std::__once_call follows it
 // or not: both are tested), found once per OS thread.
-extern constinit LAB_TLS std::uintptr_t tls_once_words[2];
+extern constinit LAB_STD_TLS std::uintptr_t tls_once_words[2];
 void FindOnceWords();
 
 // True for an access of a controlled run to one of the calling OS thread's two words.

@@ -19,6 +19,7 @@
 #include "runtime.h"
 #include "shadow_map.h"
 #include "sites.h"
+#include "std_tls.h"
 #include "thread_local_guard.h"
 
 namespace lab::internal::stdcxx {
@@ -29,7 +30,8 @@ std::atomic<bool> g_spawned{false};
 // then on controlled runs lock cells too: a free thread still running beside a controlled
 // run (an unusual program) must not update a cell unlocked with it. Until then, as in
 // `lab check`, the one running lab thread of a controlled run takes no lock.
-std::atomic<bool> g_free_threads{false};
+// An int (0 or 1), not a bool: OnAccess ors it with tls_raw_calls in one test.
+std::atomic<int> g_free_threads{0};
 
 // Set while this thread is inside the detector: its own allocations must not come back
 // into ForgetRange, and its own accesses are not checked.
@@ -94,7 +96,7 @@ struct SpecialTls {
   std::uintptr_t lo = 0;
   std::uintptr_t size = ~std::uintptr_t{0};
 };
-constinit LAB_TLS SpecialTls tls_special;
+constinit LAB_STD_TLS SpecialTls tls_special;
 
 void FindSpecialTls() {
   if (tls_once_words[0] == 0) FindOnceWords();
@@ -152,7 +154,7 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
   // threads were started, g_free_threads). A free run's threads are real: each cell's
   // histories are updated under its spin lock.
   const bool serial =
-      run->mode == RunMode::kControlled && !g_free_threads.load(std::memory_order_relaxed);
+      run->mode == RunMode::kControlled && g_free_threads.load(std::memory_order_relaxed) == 0;
   const Tid tid = self->tid;
   std::optional<PriorAccess> race;
   std::uintptr_t race_addr = 0;
@@ -327,7 +329,7 @@ template <bool kWrite>
 // the strategy are set before; aborting_ only ever turns recording off; ResetForReuse
 // sets gen 0 with mode kFree, never learned), so one compare of
 // the gen stands for the four tests.
-constinit LAB_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen is all ones
+constinit LAB_STD_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen is all ones
 
 // Whether `run` (of gen `gen`) meets those conditions; remembered in tls_fast_gen if so.
 [[gnu::noinline]] bool LearnFastRun(const Run* run) {
@@ -341,12 +343,12 @@ constinit LAB_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen is 
 
 // Whether the lab thread `self` (not null) is outside the lab (Checked's InLabNow), asked
 // without a call: tls_outside_lab (shadow_stack.h) when this OS thread last found it so,
-// else its stack's front slot, remembered when it says so. False when neither knows (a
-// stack not in its slot, or one inside the lab): Access judges then.
+// else its stack (KnownStackOf), remembered when it says so. False when neither knows (a
+// thread without its stack yet, or one inside the lab): Access judges then.
 [[gnu::always_inline]] inline bool KnownOutsideLab(const ThreadState* self) {
   if (tls_outside_lab == self) [[likely]] return true;
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(self)];
-  if (slot.t != self || slot.s->in_lab != 0) return false;
+  const ShadowStack* s = KnownStackOf(self);
+  if (s == nullptr || s->in_lab != 0) return false;
   tls_outside_lab = self;
   return true;
 }
@@ -356,13 +358,18 @@ constinit LAB_TLS std::uint64_t tls_fast_gen = ~std::uint64_t{0};  // no gen is 
 // controlled run recording plain accesses or giving them a cost).
 [[gnu::noinline]] void OtherRunAccess(ThreadState* self, std::uintptr_t addr, std::size_t size,
                                       bool write, std::uintptr_t pc, const AccessClass* c) {
-  if (self->run->mode != RunMode::kControlled || g_free_threads.load(std::memory_order_relaxed)) {
+  if (self->run->mode != RunMode::kControlled ||
+      g_free_threads.load(std::memory_order_relaxed) != 0) {
     return Access(addr, size, write, pc);
   }
   if (!KnownOutsideLab(self)) return Access(addr, size, write, pc);
   if (addr - tls_special.lo < tls_special.size) return Access(addr, size, write, pc);
   return AccountAndCheck(self, addr, size, write, c);
 }
+
+template <std::size_t kSize, bool kWrite>
+void NewRunAccess(ThreadState* self, std::uintptr_t addr, std::uintptr_t pc,
+                  const AccessClass* c);
 
 // The inline path of __tsan_read/writeN (ThreadSanitizer's fast path, for the lab): a
 // leaf of loads and compares whose every other exit is a tail call. The lab's own code
@@ -381,19 +388,21 @@ template <std::size_t kSize, bool kWrite>
   // A line of the student's runs neither inside the detector (tls_in_shadow) nor inside the
   // resolver (tls_resolving): neither calls the program, so only a lab scope that may
   // (RawCalls) is asked here. Code the front does not know takes Access, which asks all.
-  if (c == nullptr || self == nullptr || tls_raw_calls > 0) [[unlikely]] {
+  // Free threads beside this run (g_free_threads) take Access too, asked here in the same
+  // branch: OtherRunAccess would send them there as well. (tls_raw_calls is never
+  // negative: every RawCalls lowers what it raised.)
+  if (c == nullptr || self == nullptr ||
+      (tls_raw_calls | g_free_threads.load(std::memory_order_relaxed)) != 0)
+      [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
   Run* run = self->run;
   const std::uint64_t gen = run->gen;
   // A controlled run, no plain-access recording, no access cost (tls_fast_gen, above);
-  // otherwise Access (a free run) or AccountAndCheck (recording or cost) decides.
-  if (gen != tls_fast_gen && !LearnFastRun(run)) [[unlikely]] {
-    return OtherRunAccess(self, addr, kSize, kWrite, pc, c);
-  }
-  if (g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
-    return Access(addr, kSize, kWrite, pc);
-  }
+  // otherwise Access (a free run) or AccountAndCheck (recording or cost) decides. A run
+  // not learned yet is a tail call (NewRunAccess): this path then makes no call, and a
+  // leaf saves no registers.
+  if (gen != tls_fast_gen) [[unlikely]] return NewRunAccess<kSize, kWrite>(self, addr, pc, c);
   // Outside the lab (Checked's InLabNow), asked without a call (KnownOutsideLab).
   if (!KnownOutsideLab(self)) [[unlikely]] return Access(addr, kSize, kWrite, pc);
   if ((addr & 7) + kSize > 8) [[unlikely]] {
@@ -424,6 +433,16 @@ template <std::size_t kSize, bool kWrite>
   return CellRules<kSize, kWrite>(self, cell, addr, c);
 }
 
+// OnAccess in a run this OS thread has not learned (tls_fast_gen): LearnFastRun, then
+// OnAccess again (it passes that test now) or, when the run's conditions do not hold,
+// OtherRunAccess, as OnAccess did before it made this a tail call.
+template <std::size_t kSize, bool kWrite>
+[[gnu::noinline]] void NewRunAccess(ThreadState* self, std::uintptr_t addr, std::uintptr_t pc,
+                                    const AccessClass* c) {
+  if (!LearnFastRun(self->run)) return OtherRunAccess(self, addr, kSize, kWrite, pc, c);
+  return OnAccess<kSize, kWrite>(addr, pc);
+}
+
 // __tsan_read_range / __tsan_write_range (a memset or memcpy the compiler emitted: a
 // std::mutex's constructor zeroing its 40 bytes, a struct copied): OnAccess's tests in
 // the same order, then CheckCellsCached for a range of up to kCachedRange bytes outside
@@ -440,7 +459,7 @@ template <bool kWrite>
   }
   Run* run = self->run;
   if ((run->gen != tls_fast_gen && !LearnFastRun(run)) ||
-      g_free_threads.load(std::memory_order_relaxed)) [[unlikely]] {
+      g_free_threads.load(std::memory_order_relaxed) != 0) [[unlikely]] {
     return Access(addr, size, kWrite, pc);
   }
   if (!KnownOutsideLab(self)) [[unlikely]] return Access(addr, size, kWrite, pc);
@@ -456,7 +475,7 @@ std::uintptr_t Addr(const volatile void* p) { return reinterpret_cast<std::uintp
 }  // namespace
 
 void NoteThreadSpawned() {
-  if (!InControlledRun()) g_free_threads.store(true, std::memory_order_seq_cst);
+  if (!InControlledRun()) g_free_threads.store(1, std::memory_order_seq_cst);
   g_spawned.store(true, std::memory_order_relaxed);
 }
 
@@ -479,7 +498,7 @@ void ForgetOwnStack() {
       const void* stack = nullptr;
       std::uint64_t gen = 0;
     };
-    static constinit LAB_TLS StackUse uses[64];
+    static constinit LAB_STD_TLS StackUse uses[64];
     StackUse& u = uses[(Addr(f->stack) >> 18) % 64];
     const std::uint64_t gen = self->run != nullptr ? self->run->gen : 0;
     const bool maybe_used = u.stack != f->stack || u.gen == gen;
@@ -515,15 +534,15 @@ void __tsan_init() {}
 #endif
 
 // The shadow stack of the calling lab thread (sites.h PushFrame / PopFrame) when its
-// front slot has it and it is this run's: a leaf without a call; anything else (no lab
-// thread, a stack not in the front, one left by an earlier run) takes PushFrame /
+// ThreadState knows it and it is this run's: a leaf without a call; anything else (no lab
+// thread, a stack not looked up yet, one left by an earlier run) takes PushFrame /
 // PopFrame, which find, create or reset it.
 namespace {
 [[gnu::always_inline]] inline lab::internal::stdcxx::ShadowStack* WarmStack() {
   const lab::internal::ThreadState* t = lab::internal::tls_self;
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
-  if (t == nullptr || slot.t != t) return nullptr;
-  ShadowStack* s = slot.s;
+  if (t == nullptr) return nullptr;
+  ShadowStack* s = KnownStackOf(t);
+  if (s == nullptr) return nullptr;
   const std::uint64_t gen = t->run != nullptr ? t->run->gen : 0;
   return s->gen == gen && s->tid == t->tid ? s : nullptr;
 }

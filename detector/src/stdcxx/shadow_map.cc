@@ -1,5 +1,6 @@
 // shadow_map.cc — see shadow_map.h.
 #include "shadow_map.h"
+#include "std_tls.h"
 
 #include <sys/mman.h>
 
@@ -57,9 +58,9 @@ ShadowCell* NewCell() {
 
 }  // namespace
 
-constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowPageCache
+constinit LAB_STD_TLS ShadowPageCache
     tls_shadow_pages[kShadowPageCache];
-constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowCellCache
+constinit LAB_STD_TLS ShadowCellCache
     tls_shadow_cells[kShadowCellCache];
 
 ShadowCell* CellForSlow(std::uintptr_t addr, ShadowPage** page_out) {

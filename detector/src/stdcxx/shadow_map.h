@@ -22,6 +22,7 @@
 
 #include "race_detector.h"
 #include "spin.h"
+#include "std_tls.h"
 
 namespace lab::internal::stdcxx {
 
@@ -261,7 +262,7 @@ struct ShadowPageCache {
   ShadowPage* page = nullptr;
 };
 inline constexpr std::size_t kShadowPageCache = 128;  // 64 sets of two ways
-extern constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowPageCache
+extern constinit LAB_STD_TLS ShadowPageCache
     tls_shadow_pages[kShadowPageCache];
 // The set of `addr`'s page: its most recent way first.
 inline ShadowPageCache* ShadowPageSet(std::uintptr_t addr) {
@@ -291,7 +292,7 @@ struct alignas(32) ShadowCellCache {
   ShadowPage* page = nullptr;
 };
 inline constexpr std::size_t kShadowCellCache = 1024;
-extern constinit __attribute__((tls_model("initial-exec"))) thread_local ShadowCellCache
+extern constinit LAB_STD_TLS ShadowCellCache
     tls_shadow_cells[kShadowCellCache];
 // The entry of word `word` (addr >> 3): fiber stacks lie at a stride of a power of two
 // pages plus a guard page, so the word's higher bits are folded in.

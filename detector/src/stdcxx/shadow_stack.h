@@ -4,11 +4,12 @@
 // A lab thread's stack is fed by __tsan_func_entry/exit (the return address into every
 // instrumented caller); sites.cc walks it to decide whose code an access in a std:: template
 // is. The InLab depth lives with it because it is per lab thread, not per OS thread (a
-// controlled run switches fibers inside the runtime). Stacks are found through a
-// per-OS-thread direct-mapped front keyed by ThreadState address: ThreadStates are reused
-// schedule after schedule, so a warm lookup is one probe and no lock. Entries never go
-// stale: a stack belongs to its ThreadState for the process (StackOfSlow's map is never
-// pruned); a stack left by an earlier run (an aborted fiber) is reset on its first use in
+// controlled run switches fibers inside the runtime). A ThreadState points at its stack
+// (ThreadState::dialect_stack, set by StackOfSlow on first use): ThreadStates are reused
+// schedule after schedule, so a warm lookup is one load, no probe and no lock. The pointer
+// never goes stale: a stack belongs to its ThreadState's address for the process
+// (StackOfSlow's map is never pruned, so a ThreadState made anew at that address finds it
+// again); a stack left by an earlier run (an aborted fiber) is reset on its first use in
 // the new one (StackOf's generation check).
 #pragma once
 
@@ -16,6 +17,7 @@
 #include <cstdint>
 
 #include "runtime.h"
+#include "std_tls.h"
 
 namespace lab::internal::stdcxx {
 
@@ -29,32 +31,29 @@ struct ShadowStack {
   std::uintptr_t pcs[kMaxShadowDepth];
 };
 
-struct StackSlot {
-  const ThreadState* t = nullptr;
-  ShadowStack* s = nullptr;
-};
-inline constexpr std::size_t kStackSlots = 64;
-extern constinit LAB_TLS StackSlot tls_stack_slots[kStackSlots];
-
-inline std::size_t StackSlotOf(const ThreadState* t) {
-  return (reinterpret_cast<std::uintptr_t>(t) >> 6) % kStackSlots;
+// The stack of `t` (not null) if it has one yet, else null: one load, no lookup. (A
+// per-OS-thread front keyed by ThreadState address was before: two of a schedule's
+// ThreadStates met in one entry and took turns evicting each other at every interposed
+// call; call_slots_test KnownStackOf.)
+inline ShadowStack* KnownStackOf(const ThreadState* t) {
+  return static_cast<ShadowStack*>(t->dialect_stack);
 }
 
 // The lab thread this OS thread last found outside the lab (its stack's InLab depth 0) on
 // a plain access (plain_memory.cc), or null. Every InLab begun on this OS thread clears
 // it (sites.h), and only InLab raises a depth, so while it is the calling lab thread its
-// depth is still 0: the access path asks one compare instead of the stack slot. (A lab
+// depth is still 0: the access path asks one compare instead of the stack. (A lab
 // thread runs on one OS thread; a stack left by an earlier run reads as depth 0 anyway.)
-extern constinit LAB_TLS const ThreadState* tls_outside_lab;
+extern constinit LAB_STD_TLS const ThreadState* tls_outside_lab;
 
 // The stack of `t` (null: the calling OS thread before it is a lab thread), created on
 // first use. Out of line: the first lookup of a ThreadState on this OS thread.
 ShadowStack* StackOfSlow(const ThreadState* t);
 
 inline ShadowStack* StackOf(const ThreadState* t) {
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
-  ShadowStack* s = t != nullptr && slot.t == t ? slot.s : StackOfSlow(t);
-  if (t == nullptr) return s;
+  if (t == nullptr) return StackOfSlow(t);
+  ShadowStack* s = KnownStackOf(t);
+  if (s == nullptr) [[unlikely]] s = StackOfSlow(t);
   // ThreadStates are reused from schedule to schedule: a stack left by an aborted fiber
   // (unwound by RunAborted) belongs to another thread of another run.
   const std::uint64_t gen = t->run != nullptr ? t->run->gen : 0;
@@ -72,8 +71,10 @@ inline ShadowStack* StackOf(const ThreadState* t) {
 // lab answers without the staleness check (a stale stack would be reset to in_lab 0).
 inline bool InLabNowInline() {
   const ThreadState* t = tls_self;
-  const StackSlot& slot = tls_stack_slots[StackSlotOf(t)];
-  if (t != nullptr && slot.t == t && slot.s->in_lab == 0) [[likely]] return false;
+  if (t != nullptr) {
+    const ShadowStack* s = KnownStackOf(t);
+    if (s != nullptr && s->in_lab == 0) [[likely]] return false;
+  }
   return StackOf(t)->in_lab > 0;
 }
 

@@ -23,6 +23,7 @@
 #include "runtime.h"
 #include "shadow_map.h"
 #include "shadow_stack.h"
+#include "std_tls.h"
 
 extern "C" void __tsan_func_entry(void* caller_pc);  // plain_memory.cc
 
@@ -585,7 +586,7 @@ struct RetSite {
   Loc loc;
 };
 constexpr std::size_t kRetSites = 64;
-constinit LAB_TLS RetSite tls_ret_sites[kRetSites];
+constinit LAB_STD_TLS RetSite tls_ret_sites[kRetSites];
 
 // The memo of the call returning to `pc` through the interposer frame `cfa`, or null.
 LibCallMemo* MemoOf(std::uintptr_t pc, std::uintptr_t cfa) {
@@ -595,11 +596,10 @@ LibCallMemo* MemoOf(std::uintptr_t pc, std::uintptr_t cfa) {
 
 }  // namespace
 
-constinit LAB_TLS StackSlot tls_stack_slots[kStackSlots];
-constinit LAB_TLS const ThreadState* tls_outside_lab = nullptr;
-constinit LAB_TLS bool tls_resolving = false;
-constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
-constinit LAB_TLS CallSlot tls_calls[kCallSlots];
+constinit LAB_STD_TLS const ThreadState* tls_outside_lab = nullptr;
+constinit LAB_STD_TLS bool tls_resolving = false;
+constinit LAB_STD_TLS AccessClass tls_access_classes[kAccessClasses];
+constinit LAB_STD_TLS CallSlot tls_calls[kCallSlots];
 
 ShadowStack* StackOfSlow(const ThreadState* t) {
   if (t == nullptr) {
@@ -614,7 +614,8 @@ ShadowStack* StackOfSlow(const ThreadState* t) {
     if (slot == nullptr) slot = new ShadowStack;
     s = slot;
   }
-  tls_stack_slots[StackSlotOf(t)] = StackSlot{t, s};
+  // Only `t`'s own thread looks its stack up (StackOf(tls_self)).
+  const_cast<ThreadState*>(t)->dialect_stack = s;
   return s;
 }
 
@@ -778,7 +779,7 @@ struct LibPc {
   std::uintptr_t offset = 0;
 };
 constexpr std::size_t kLibPcs = 16;
-constinit LAB_TLS LibPc tls_lib_pcs[kLibPcs];
+constinit LAB_STD_TLS LibPc tls_lib_pcs[kLibPcs];
 LibPc& LibPcSlot(std::uintptr_t pc) { return tls_lib_pcs[(pc >> 4) % kLibPcs]; }
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include "lab/internal/hooks.h"
 #include "lab/internal/site.h"
 #include "shadow_stack.h"
+#include "std_tls.h"
 
 namespace lab::internal::stdcxx {
 
@@ -66,7 +67,7 @@ enum class StdFacility : std::uint8_t;
 // Set while the calling OS thread resolves an address: libdw's own locks and allocations,
 // and the resolver's std:: template code (maybe the program's instrumented copy), must not
 // come back into the classification (real_calls.cc: IsRawCall; plain_memory.cc).
-extern constinit LAB_TLS bool tls_resolving;
+extern constinit LAB_STD_TLS bool tls_resolving;
 
 // Whether a plain access or atomic at `pc` (the return address of __tsan_*) is the
 // student's: its own line decides, or else (std:: template code) the innermost call site on
@@ -95,7 +96,7 @@ static_assert(sizeof(AccessClass) == 32);
 // return addresses of nearby call sites differ there, and two hot addresses sharing a set
 // must not evict each other at every access.
 inline constexpr std::size_t kAccessClasses = 512;  // 256 sets of two ways
-extern constinit LAB_TLS AccessClass tls_access_classes[kAccessClasses];
+extern constinit LAB_STD_TLS AccessClass tls_access_classes[kAccessClasses];
 inline AccessClass* AccessClassSet(std::uintptr_t pc) {
   return &tls_access_classes[((pc ^ (pc >> 8)) & (kAccessClasses / 2 - 1)) * 2];
 }
@@ -176,7 +177,7 @@ struct CallSlot {
 // whose pthread_cond_wait is a tail call returning to the student's line, and an unlock
 // four hundred bytes further: both took StudentCallSlow and LocOf at every call).
 inline constexpr std::size_t kCallSlots = 128;  // 64 sets of two ways
-extern constinit LAB_TLS CallSlot tls_calls[kCallSlots];
+extern constinit LAB_STD_TLS CallSlot tls_calls[kCallSlots];
 inline CallSlot* CallSetOf(std::uintptr_t pc) {
   return &tls_calls[((pc ^ (pc >> 7)) & (kCallSlots / 2 - 1)) * 2];
 }

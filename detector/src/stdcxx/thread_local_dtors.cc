@@ -20,13 +20,14 @@
 
 #include "fiber_tls.h"
 #include "runtime.h"
+#include "std_tls.h"
 
 namespace {
 
 using Dtors = std::vector<std::pair<void (*)(void*), void*>>;
 // Per OS thread: a controlled run's lab threads are fibers of the OS thread that runs it.
 // Never destroyed (it may be used while the OS thread's own thread-locals are destroyed).
-constinit LAB_TLS std::unordered_map<const lab::internal::ThreadState*, Dtors>* tls_dtors =
+constinit LAB_STD_TLS std::unordered_map<const lab::internal::ThreadState*, Dtors>* tls_dtors =
     nullptr;
 
 using AtExit = int (*)(void (*)(void*), void*, void*);

@@ -1,4 +1,5 @@
 // thread_local_guard.cc — see thread_local_guard.h.
+#include "std_tls.h"
 #include "thread_local_guard.h"
 
 #include <cxxabi.h>
@@ -17,7 +18,7 @@
 
 namespace lab::internal::stdcxx {
 
-constinit LAB_TLS StaticTlsBlock tls_exe_block = {};
+constinit LAB_STD_TLS StaticTlsBlock tls_exe_block = {};
 
 namespace {
 

@@ -27,6 +27,7 @@
 
 #include "fiber_tls.h"
 #include "runtime.h"
+#include "std_tls.h"
 
 namespace lab::internal::stdcxx {
 
@@ -35,7 +36,7 @@ struct StaticTlsBlock {
   std::uintptr_t size = 0;
   bool known = false;
 };
-extern constinit LAB_TLS StaticTlsBlock tls_exe_block;
+extern constinit LAB_STD_TLS StaticTlsBlock tls_exe_block;
 void FindExeTlsBlock();
 // The access at `addr` is to a thread_local while other threads exist: reports it, ends
 // the schedule, and never returns (the fiber is given up when unwound). Single-threaded
