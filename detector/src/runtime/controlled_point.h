@@ -242,17 +242,20 @@ template <bool kAtPoint>
   // of line, each finishing the point itself): nothing is kept live across a call, and the
   // rare cases' code is off the common path (2.5M fewer instructions in 3000 schedules of
   // the bounded buffer; GCC still saves callee-saved registers when the choice needs them).
-  if (aborting_) [[unlikely]] return PointWhileAborting(self);
   // One writer (this OS thread), one reader (the watchdog): no locked add needed. The
   // schedule's own count is this one's since the schedule began (StepCountSoFar).
   const std::uint64_t steps = steps_->load(std::memory_order_relaxed) + 1;
-  steps_->store(steps, std::memory_order_relaxed);
-  // A recording schedule (a rerun, a replay, a systematic search) takes the general way
-  // (point_hooks_): the inline path below records nothing and logs no choice, only counts.
-  if (point_hooks_ || steps > step_limit_) [[unlikely]] {
+  // One test for every way off the inline path (inline_limit_ is 0 for the first two): the
+  // schedule is being unwound (its points are not counted); a recording schedule (a rerun,
+  // a replay, a systematic search: point_hooks_), which takes the general way (the inline
+  // path below records nothing and logs no choice, only counts); the step budget is spent.
+  if (steps > inline_limit_) [[unlikely]] {
+    if (aborting_) return PointWhileAborting(self);
+    steps_->store(steps, std::memory_order_relaxed);
     Record(self, op, obj, site, false, note, lock);
     return PointGeneral(self, op, obj);
   }
+  steps_->store(steps, std::memory_order_relaxed);
   ++trace_total_;  // the event, counted (StepCount), not written
   if (opt_.fair_spinning && UpdatePollWindow(self, op, obj)) [[unlikely]] {
     return PointSpinChange(self);

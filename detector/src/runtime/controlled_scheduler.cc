@@ -128,6 +128,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   preemptions_ = 0;
   spurious_wakeups_ = 0;
   aborting_ = false;
+  UpdateInlineLimit();
   ended_ = false;
   hang_ = false;
   trace_total_ = 0;
@@ -935,6 +936,7 @@ void ControlledScheduler::AbandonFromSignal(const std::string& why) {
 
 void ControlledScheduler::UnwindRemaining() {
   aborting_ = true;
+  UpdateInlineLimit();
   // Youngest first: a thread's objects usually live in the frames of the thread that
   // started it, which must still be there while the younger one unwinds.
   for (std::size_t i = run_->threads.size(); i-- > 0;) {

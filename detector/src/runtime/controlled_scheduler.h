@@ -336,7 +336,10 @@ class ControlledScheduler {
   // inline path of a search that records nothing has neither the writes nor their tests.
   void UpdatePointHooks() {
     point_hooks_ = wants_events_ || wants_points_ || stop_armed_ || record_;
+    UpdateInlineLimit();
   }
+  // inline_limit_ from what it depends on (PointNoted's one test).
+  void UpdateInlineLimit() { inline_limit_ = point_hooks_ || aborting_ ? 0 : step_limit_; }
   // Scheduling decisions made so far this schedule: every Reschedule counts one point of
   // the thread that reached it (Slot::points), so the sum grows between any two times a
   // thread resumes.
@@ -376,6 +379,9 @@ class ControlledScheduler {
   std::atomic<std::uint64_t>* steps_;
   std::uint64_t step_base_ = 0;
   std::uint64_t step_limit_ = 0;
+  // step_limit_, or 0 while the schedule is unwound (aborting_) or points take the general
+  // way (point_hooks_): a point's step count above it leaves PointNoted's inline path.
+  std::uint64_t inline_limit_ = 0;
   std::int64_t StepCountSoFar() const {
     return static_cast<std::int64_t>(steps_->load(std::memory_order_relaxed) - step_base_);
   }
