@@ -103,8 +103,13 @@ static_assert(ThreadState::kPollLog <= kPollsBeforeYield,
                                                                          const ObjectState* obj) {
   if (!IsPollOp(op) && !self->idle_wake) {
     // What this step changed (a post, a store, an unlock) may end another thread's spin.
-    spin_owed_bits_ = spinning_bits_;
-    ++spin_owed_epoch_;
+    // Nothing to do while nobody spins and nobody is owed a turn (most steps): the owed set
+    // stays empty, and the epoch is read only for a thread whose owed bit is set, which
+    // only a step made here with a spinner sets, moving the epoch on at the same time.
+    if ((spinning_bits_ | spin_owed_bits_) != 0) [[unlikely]] {
+      spin_owed_bits_ = spinning_bits_;
+      ++spin_owed_epoch_;
+    }
     if (self->poll_count != 0) {
       // Only a window kept step by step has anything in it (see ThreadState::poll_log).
       if (self->poll_count > ThreadState::kPollLog) [[unlikely]] {
