@@ -228,15 +228,14 @@ template <bool kAtPoint>
     }
   }
   if (kAtPoint) return SwitchAtPoint(next_tid);
-  // SwitchTo, from the slot: the next thread's ThreadState is not touched here.
-  ThreadState* const prev = current_;
+  // SwitchTo, from the slot: the next thread's ThreadState is not touched here. From
+  // `self`, the running thread (current_), to another one (next_tid is not its tid).
+  assert(current_ == self);
   ThreadState* const next = slots[next_tid].thread;
-  if (prev == next) return;
   current_ = next;
   SetSelf(next);
   slots[next_tid].started = true;
-  SwitchFiber(prev != nullptr ? static_cast<Fiber*>(prev->fiber) : pool_->OsFiber(),
-              slots[next_tid].fiber);
+  SwitchFiberAway(static_cast<Fiber*>(self->fiber), slots[next_tid].fiber);
 }
 
 [[gnu::always_inline]] inline void ControlledScheduler::PointNoted(ThreadState* self, OpCode op,

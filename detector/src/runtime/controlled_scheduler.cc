@@ -6,6 +6,7 @@
 #include <cxxabi.h>
 
 #include <algorithm>
+#include <cassert>
 #include <atomic>
 #include <cstdlib>
 #include <exception>
@@ -343,15 +344,16 @@ void ControlledScheduler::SpuriousAtPoint(ThreadState* self, std::uint32_t next_
 }
 
 void ControlledScheduler::SwitchAtPoint(std::uint32_t next_tid) {
-  // SwitchTo, from the slot: the next thread's ThreadState is not touched here.
+  // SwitchTo, from the slot: the next thread's ThreadState is not touched here. From the
+  // running thread (current_, at its point) to another one (both callers made sure
+  // next_tid is not its tid): neither is tested.
   ThreadState* const prev = current_;
   Slot& slot = slots_[next_tid];
-  ThreadState* const next = slot.thread;
-  if (prev == next) return;
-  current_ = next;
-  SetSelf(next);
+  assert(prev != nullptr && prev != slot.thread);
+  current_ = slot.thread;
+  SetSelf(slot.thread);
   slot.started = true;
-  SwitchFiber(prev != nullptr ? static_cast<Fiber*>(prev->fiber) : pool_->OsFiber(), slot.fiber);
+  SwitchFiberAway(static_cast<Fiber*>(prev->fiber), slot.fiber);
   AfterPointSwitch();
 }
 
