@@ -162,7 +162,7 @@ static_assert(ThreadState::kPollLog <= kPollsBeforeYield,
   ++trace_total_;
 }
 
-template <bool kAtPoint>
+template <bool kAtPoint, bool kSelfOff>
 [[gnu::always_inline]] inline void ControlledScheduler::Reschedule(ThreadState* self) {
   // The common case of a run of the random strategy, without spinners and with at most 64
   // threads, on the bit sets alone: the options are never listed, the strategy draws
@@ -180,7 +180,9 @@ template <bool kAtPoint>
   const std::uint32_t self_tid = self->tid;
   Slot* const slots = slots_.data();  // fast_path_: every tid < 64 <= slots_.size()
   const std::uint32_t self_point = slots[self_tid].points++;
-  const bool self_can_run = !self->finished && self->sched == ThreadState::Sched::kRunnable;
+  assert(!kSelfOff || self->sched != ThreadState::Sched::kRunnable);
+  const bool self_can_run =
+      !kSelfOff && !self->finished && self->sched == ThreadState::Sched::kRunnable;
   const std::uint64_t others = runnable_bits_ & ~(std::uint64_t{1} << self_tid);
   if (!self_can_run && others == 0) [[unlikely]] {
     return kAtPoint ? RescheduleFromAtPoint(self, self_point) : RescheduleFrom(self, self_point);

@@ -256,7 +256,7 @@ void ControlledScheduler::FiberEntry(ThreadState* t) {
   OnThreadExit(t);
   SetState(t, ThreadState::Sched::kFinished);
   MarkFiberExiting(static_cast<Fiber*>(t->fiber));
-  Reschedule<false>(t);
+  Reschedule<false, true>(t);
   // Reschedule never comes back to a finished thread.
   ReturnToOs();
 }
@@ -484,7 +484,7 @@ bool ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteR
     ReturnToOs();
   }
   Record(self, OpCode::kBlocked, self->waiting_on.load(), self->wait_site, false, nullptr);
-  Reschedule<false>(self);
+  Reschedule<false, true>(self);  // Park's callers made it kBlocked
   if (aborting_) {
     if (std::uncaught_exceptions() == 0) ThrowRunAborted();
     slots_[self->tid].abandoned = true;

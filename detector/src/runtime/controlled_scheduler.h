@@ -260,7 +260,9 @@ class ControlledScheduler {
   // rest goes to RescheduleSlow.
   // kAtPoint: called last by PointNoted; every call it makes is then a tail call that
   // finishes the point (AfterPointSwitch).
-  template <bool kAtPoint>
+  // kSelfOff: `self` is known not to be runnable (it blocks or has finished), so the
+  // inline path does not look at it.
+  template <bool kAtPoint, bool kSelfOff = false>
   [[gnu::always_inline]] inline void Reschedule(ThreadState* self);
   // Reschedule for every case: counts the point, then RescheduleFrom.
   [[gnu::noinline]] void RescheduleSlow(ThreadState* self);
