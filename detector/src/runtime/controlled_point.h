@@ -180,9 +180,12 @@ template <bool kAtPoint, bool kSelfOff>
   const std::uint32_t self_tid = self->tid;
   Slot* const slots = slots_.data();  // fast_path_: every tid < 64 <= slots_.size()
   const std::uint32_t self_point = slots[self_tid].points++;
+  // At a point (kAtPoint) the thread is running, so runnable: only BlockOn, Sleep and a
+  // thread's exit make it anything else, each right before its own Reschedule.
   assert(!kSelfOff || self->sched != ThreadState::Sched::kRunnable);
+  assert(!kAtPoint || (!self->finished && self->sched == ThreadState::Sched::kRunnable));
   const bool self_can_run =
-      !kSelfOff && !self->finished && self->sched == ThreadState::Sched::kRunnable;
+      kAtPoint || (!kSelfOff && !self->finished && self->sched == ThreadState::Sched::kRunnable);
   const std::uint64_t others = runnable_bits_ & ~(std::uint64_t{1} << self_tid);
   if (!self_can_run && others == 0) [[unlikely]] {
     return kAtPoint ? RescheduleFromAtPoint(self, self_point) : RescheduleFrom(self, self_point);
