@@ -476,21 +476,30 @@ bool ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteR
 }
 
 // Inlined into Park, its one caller.
+// inline_limit_ != 0 (PointNoted's test) rules out at once an unwound schedule, a
+// recording one and an armed stop: the block of a search that records nothing then only
+// counts its row, and finds nothing to do when it resumes.
 [[gnu::always_inline]] inline void ControlledScheduler::Block(ThreadState* self) {
-  if (aborting_) {
-    // A destructor blocking while the schedule is unwound: give the fiber up.
-    if (std::uncaught_exceptions() == 0) ThrowRunAborted();
-    slots_[self->tid].abandoned = true;
-    ReturnToOs();
+  if (inline_limit_ == 0) [[unlikely]] {
+    if (aborting_) {
+      // A destructor blocking while the schedule is unwound: give the fiber up.
+      if (std::uncaught_exceptions() == 0) ThrowRunAborted();
+      slots_[self->tid].abandoned = true;
+      ReturnToOs();
+    }
+    Record(self, OpCode::kBlocked, self->waiting_on.load(), self->wait_site, false, nullptr);
+  } else {
+    ++trace_total_;  // Record of a schedule that does not record
   }
-  Record(self, OpCode::kBlocked, self->waiting_on.load(), self->wait_site, false, nullptr);
   Reschedule<false, true>(self);  // Park's callers made it kBlocked
-  if (aborting_) {
-    if (std::uncaught_exceptions() == 0) ThrowRunAborted();
-    slots_[self->tid].abandoned = true;
-    ReturnToOs();
+  if (inline_limit_ == 0) [[unlikely]] {
+    if (aborting_) {
+      if (std::uncaught_exceptions() == 0) ThrowRunAborted();
+      slots_[self->tid].abandoned = true;
+      ReturnToOs();
+    }
+    AtResume(self);
   }
-  AtResume(self);
 }
 
 bool ControlledScheduler::Park(ThreadState* self, ObjectState* obj) {
