@@ -103,8 +103,13 @@ static_assert(ThreadState::kPollLog <= kPollsBeforeYield,
                                                                          const ObjectState* obj) {
   if (!IsPollOp(op) && !self->idle_wake) {
     // What this step changed (a post, a store, an unlock) may end another thread's spin.
-    spin_owed_bits_ = spinning_bits_;
-    ++spin_owed_epoch_;
+    // Nothing to do while nobody spins and nobody is owed a turn (most steps): the owed set
+    // stays empty, and the epoch is read only for a thread whose owed bit is set, which
+    // only a step made here with a spinner sets, moving the epoch on at the same time.
+    if ((spinning_bits_ | spin_owed_bits_) != 0) [[unlikely]] {
+      spin_owed_bits_ = spinning_bits_;
+      ++spin_owed_epoch_;
+    }
     if (self->poll_count != 0) {
       // Only a window kept step by step has anything in it (see ThreadState::poll_log).
       if (self->poll_count > ThreadState::kPollLog) [[unlikely]] {
@@ -157,7 +162,7 @@ static_assert(ThreadState::kPollLog <= kPollsBeforeYield,
   ++trace_total_;
 }
 
-template <bool kAtPoint>
+template <bool kAtPoint, bool kSelfOff>
 [[gnu::always_inline]] inline void ControlledScheduler::Reschedule(ThreadState* self) {
   // The common case of a run of the random strategy, without spinners and with at most 64
   // threads, on the bit sets alone: the options are never listed, the strategy draws
@@ -175,7 +180,12 @@ template <bool kAtPoint>
   const std::uint32_t self_tid = self->tid;
   Slot* const slots = slots_.data();  // fast_path_: every tid < 64 <= slots_.size()
   const std::uint32_t self_point = slots[self_tid].points++;
-  const bool self_can_run = !self->finished && self->sched == ThreadState::Sched::kRunnable;
+  // At a point (kAtPoint) the thread is running, so runnable: only BlockOn, Sleep and a
+  // thread's exit make it anything else, each right before its own Reschedule.
+  assert(!kSelfOff || self->sched != ThreadState::Sched::kRunnable);
+  assert(!kAtPoint || (!self->finished && self->sched == ThreadState::Sched::kRunnable));
+  const bool self_can_run =
+      kAtPoint || (!kSelfOff && !self->finished && self->sched == ThreadState::Sched::kRunnable);
   const std::uint64_t others = runnable_bits_ & ~(std::uint64_t{1} << self_tid);
   if (!self_can_run && others == 0) [[unlikely]] {
     return kAtPoint ? RescheduleFromAtPoint(self, self_point) : RescheduleFrom(self, self_point);
@@ -223,15 +233,14 @@ template <bool kAtPoint>
     }
   }
   if (kAtPoint) return SwitchAtPoint(next_tid);
-  // SwitchTo, from the slot: the next thread's ThreadState is not touched here.
-  ThreadState* const prev = current_;
+  // SwitchTo, from the slot: the next thread's ThreadState is not touched here. From
+  // `self`, the running thread (current_), to another one (next_tid is not its tid).
+  assert(current_ == self);
   ThreadState* const next = slots[next_tid].thread;
-  if (prev == next) return;
   current_ = next;
   SetSelf(next);
   slots[next_tid].started = true;
-  SwitchFiber(prev != nullptr ? static_cast<Fiber*>(prev->fiber) : pool_->OsFiber(),
-              slots[next_tid].fiber);
+  SwitchFiberAway(static_cast<Fiber*>(self->fiber), slots[next_tid].fiber);
 }
 
 [[gnu::always_inline]] inline void ControlledScheduler::PointNoted(ThreadState* self, OpCode op,
@@ -242,17 +251,20 @@ template <bool kAtPoint>
   // of line, each finishing the point itself): nothing is kept live across a call, and the
   // rare cases' code is off the common path (2.5M fewer instructions in 3000 schedules of
   // the bounded buffer; GCC still saves callee-saved registers when the choice needs them).
-  if (aborting_) [[unlikely]] return PointWhileAborting(self);
   // One writer (this OS thread), one reader (the watchdog): no locked add needed. The
   // schedule's own count is this one's since the schedule began (StepCountSoFar).
   const std::uint64_t steps = steps_->load(std::memory_order_relaxed) + 1;
-  steps_->store(steps, std::memory_order_relaxed);
-  // A recording schedule (a rerun, a replay, a systematic search) takes the general way
-  // (point_hooks_): the inline path below records nothing and logs no choice, only counts.
-  if (point_hooks_ || steps > step_limit_) [[unlikely]] {
+  // One test for every way off the inline path (inline_limit_ is 0 for the first two): the
+  // schedule is being unwound (its points are not counted); a recording schedule (a rerun,
+  // a replay, a systematic search: point_hooks_), which takes the general way (the inline
+  // path below records nothing and logs no choice, only counts); the step budget is spent.
+  if (steps > inline_limit_) [[unlikely]] {
+    if (aborting_) return PointWhileAborting(self);
+    steps_->store(steps, std::memory_order_relaxed);
     Record(self, op, obj, site, false, note, lock);
     return PointGeneral(self, op, obj);
   }
+  steps_->store(steps, std::memory_order_relaxed);
   ++trace_total_;  // the event, counted (StepCount), not written
   if (opt_.fair_spinning && UpdatePollWindow(self, op, obj)) [[unlikely]] {
     return PointSpinChange(self);

@@ -6,6 +6,7 @@
 #include <cxxabi.h>
 
 #include <algorithm>
+#include <cassert>
 #include <atomic>
 #include <cstdlib>
 #include <exception>
@@ -128,6 +129,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   preemptions_ = 0;
   spurious_wakeups_ = 0;
   aborting_ = false;
+  UpdateInlineLimit();
   ended_ = false;
   hang_ = false;
   trace_total_ = 0;
@@ -254,7 +256,7 @@ void ControlledScheduler::FiberEntry(ThreadState* t) {
   OnThreadExit(t);
   SetState(t, ThreadState::Sched::kFinished);
   MarkFiberExiting(static_cast<Fiber*>(t->fiber));
-  Reschedule<false>(t);
+  Reschedule<false, true>(t);
   // Reschedule never comes back to a finished thread.
   ReturnToOs();
 }
@@ -342,15 +344,16 @@ void ControlledScheduler::SpuriousAtPoint(ThreadState* self, std::uint32_t next_
 }
 
 void ControlledScheduler::SwitchAtPoint(std::uint32_t next_tid) {
-  // SwitchTo, from the slot: the next thread's ThreadState is not touched here.
+  // SwitchTo, from the slot: the next thread's ThreadState is not touched here. From the
+  // running thread (current_, at its point) to another one (both callers made sure
+  // next_tid is not its tid): neither is tested.
   ThreadState* const prev = current_;
   Slot& slot = slots_[next_tid];
-  ThreadState* const next = slot.thread;
-  if (prev == next) return;
-  current_ = next;
-  SetSelf(next);
+  assert(prev != nullptr && prev != slot.thread);
+  current_ = slot.thread;
+  SetSelf(slot.thread);
   slot.started = true;
-  SwitchFiber(prev != nullptr ? static_cast<Fiber*>(prev->fiber) : pool_->OsFiber(), slot.fiber);
+  SwitchFiberAway(static_cast<Fiber*>(prev->fiber), slot.fiber);
   AfterPointSwitch();
 }
 
@@ -473,21 +476,30 @@ bool ControlledSharedAccess(ThreadState* self, ObjectState* s, bool write, SiteR
 }
 
 // Inlined into Park, its one caller.
+// inline_limit_ != 0 (PointNoted's test) rules out at once an unwound schedule, a
+// recording one and an armed stop: the block of a search that records nothing then only
+// counts its row, and finds nothing to do when it resumes.
 [[gnu::always_inline]] inline void ControlledScheduler::Block(ThreadState* self) {
-  if (aborting_) {
-    // A destructor blocking while the schedule is unwound: give the fiber up.
-    if (std::uncaught_exceptions() == 0) ThrowRunAborted();
-    slots_[self->tid].abandoned = true;
-    ReturnToOs();
+  if (inline_limit_ == 0) [[unlikely]] {
+    if (aborting_) {
+      // A destructor blocking while the schedule is unwound: give the fiber up.
+      if (std::uncaught_exceptions() == 0) ThrowRunAborted();
+      slots_[self->tid].abandoned = true;
+      ReturnToOs();
+    }
+    Record(self, OpCode::kBlocked, self->waiting_on.load(), self->wait_site, false, nullptr);
+  } else {
+    ++trace_total_;  // Record of a schedule that does not record
   }
-  Record(self, OpCode::kBlocked, self->waiting_on.load(), self->wait_site, false, nullptr);
-  Reschedule<false>(self);
-  if (aborting_) {
-    if (std::uncaught_exceptions() == 0) ThrowRunAborted();
-    slots_[self->tid].abandoned = true;
-    ReturnToOs();
+  Reschedule<false, true>(self);  // Park's callers made it kBlocked
+  if (inline_limit_ == 0) [[unlikely]] {
+    if (aborting_) {
+      if (std::uncaught_exceptions() == 0) ThrowRunAborted();
+      slots_[self->tid].abandoned = true;
+      ReturnToOs();
+    }
+    AtResume(self);
   }
-  AtResume(self);
 }
 
 bool ControlledScheduler::Park(ThreadState* self, ObjectState* obj) {
@@ -935,6 +947,7 @@ void ControlledScheduler::AbandonFromSignal(const std::string& why) {
 
 void ControlledScheduler::UnwindRemaining() {
   aborting_ = true;
+  UpdateInlineLimit();
   // Youngest first: a thread's objects usually live in the frames of the thread that
   // started it, which must still be there while the younger one unwinds.
   for (std::size_t i = run_->threads.size(); i-- > 0;) {

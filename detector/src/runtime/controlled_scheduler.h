@@ -260,7 +260,9 @@ class ControlledScheduler {
   // rest goes to RescheduleSlow.
   // kAtPoint: called last by PointNoted; every call it makes is then a tail call that
   // finishes the point (AfterPointSwitch).
-  template <bool kAtPoint>
+  // kSelfOff: `self` is known not to be runnable (it blocks or has finished), so the
+  // inline path does not look at it.
+  template <bool kAtPoint, bool kSelfOff = false>
   [[gnu::always_inline]] inline void Reschedule(ThreadState* self);
   // Reschedule for every case: counts the point, then RescheduleFrom.
   [[gnu::noinline]] void RescheduleSlow(ThreadState* self);
@@ -336,7 +338,10 @@ class ControlledScheduler {
   // inline path of a search that records nothing has neither the writes nor their tests.
   void UpdatePointHooks() {
     point_hooks_ = wants_events_ || wants_points_ || stop_armed_ || record_;
+    UpdateInlineLimit();
   }
+  // inline_limit_ from what it depends on (PointNoted's one test).
+  void UpdateInlineLimit() { inline_limit_ = point_hooks_ || aborting_ ? 0 : step_limit_; }
   // Scheduling decisions made so far this schedule: every Reschedule counts one point of
   // the thread that reached it (Slot::points), so the sum grows between any two times a
   // thread resumes.
@@ -376,6 +381,9 @@ class ControlledScheduler {
   std::atomic<std::uint64_t>* steps_;
   std::uint64_t step_base_ = 0;
   std::uint64_t step_limit_ = 0;
+  // step_limit_, or 0 while the schedule is unwound (aborting_) or points take the general
+  // way (point_hooks_): a point's step count above it leaves PointNoted's inline path.
+  std::uint64_t inline_limit_ = 0;
   std::int64_t StepCountSoFar() const {
     return static_cast<std::int64_t>(steps_->load(std::memory_order_relaxed) - step_base_);
   }
