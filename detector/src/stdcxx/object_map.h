@@ -141,6 +141,15 @@ inline void StampObject(const void* addr, std::size_t stamp_at, const ObjectStat
 
 // Forgets `addr`; returns its object (the caller deletes it) or null.
 ObjectState* ForgetObject(const void* addr);
+// The end of the object at `addr` (a std::condition_variable's destructor) in a controlled
+// run, made cheap for the object the next schedule constructs at the same address: when it
+// is of `kind`, carries its stamp, belongs to this schedule and nobody holds or waits for
+// it, its entry is retired instead of forgotten (its stamp cleared): every lookup answers
+// as if the address had none, a new object of another kind or in this same schedule
+// replaces it (and it is deleted then), and the same kind constructed there in a later
+// schedule gets it back, as a std::mutex's object is kept. Returns whether it retired it;
+// false: the caller forgets and deletes it as before.
+bool RetireObject(const void* addr, std::size_t stamp_at, ObjKind kind);
 // Fresh memory from operator new: the objects the map still has in [begin, begin + size)
 // belonged to a block freed before (a std::mutex has a trivial destructor: nothing else
 // says it died). They are marked, and retired at the address's next lookup, so the mutex
