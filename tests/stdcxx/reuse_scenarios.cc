@@ -12,6 +12,7 @@
 // test then skips rather than pass for the wrong reason).
 #include <pthread.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -168,6 +169,46 @@ void Swapped(Pair* p, int call) {
   if (call == 0) LockBoth(p->a, p->b); else LockBoth(p->b, p->a);
 }
 
+// A std::condition_variable destroyed, and a new one at its slot in the same schedule:
+// call 0 notifies, call 1 waits with nobody to notify it (a real bug: the wait never ends).
+// The lab keeps a destroyed condition variable's object for the next schedule's (object_map.h
+// RetireObject); the one constructed in the same schedule is a new object, named by its own
+// first use, not call 0's.
+NI void CondVarCall(int call) {
+  std::mutex m;
+  std::condition_variable cv;
+  Note(call, &cv);
+  std::unique_lock lk(m);
+  if (call == 0) {
+    cv.notify_all();  // line: cv-first
+  } else {
+    cv.wait(lk);  // line: cv-stuck
+  }
+}
+
+// A std::condition_variable destroyed, then a std::mutex pair in its storage, twice (a
+// correct program: opposite orders, one call after the other, on new mutexes each time).
+// Under lab::explore every schedule puts the condition variable where the last schedule's
+// mutexes were, and the mutexes where its condition variable was.
+NI void CondVarThenMutexes() {
+  alignas(Pair) alignas(std::condition_variable) static unsigned char
+      block[sizeof(Pair) > sizeof(std::condition_variable) ? sizeof(Pair)
+                                                           : sizeof(std::condition_variable)];
+  for (int i = 0; i < 2; ++i) {
+    std::mutex m;
+    auto* cv = new (block) std::condition_variable;
+    {
+      std::lock_guard g(m);
+      cv->notify_one();
+    }
+    cv->~condition_variable();
+    Pair* p = new (block) Pair;
+    Note(i, p);
+    Swapped(p, i);
+    p->~Pair();
+  }
+}
+
 const std::map<std::string, std::function<void()>>& Cases() {
   static const auto* cases = new std::map<std::string, std::function<void()>>{
       {"stack", [] { StackCall<std::mutex>(0); StackCall<std::mutex>(1); }},
@@ -215,6 +256,8 @@ const std::map<std::string, std::function<void()>>& Cases() {
       {"semaphore", [] { SemaphoreCall(0, 3); SemaphoreCall(1, 1); }},
       {"semaphore_bug", [] { SemaphoreCall(0, 1); SemaphoreCall(1, 3); }},
       {"inversion_bug", [] { BugCall(0); BugCall(1); }},
+      {"condvar_then_mutex", [] { CondVarThenMutexes(); }},
+      {"condvar_wait_bug", [] { CondVarCall(0); CondVarCall(1); }},
   };
   return *cases;
 }

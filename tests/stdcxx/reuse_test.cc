@@ -62,7 +62,8 @@ INSTANTIATE_TEST_SUITE_P(
     Explore, CorrectReuse,
     ::testing::Values(std::pair{"explore", "stack"}, std::pair{"explore", "stack_shared"},
                       std::pair{"explore", "init_recursive"}, std::pair{"explore", "helper"},
-                      std::pair{"explore", "optional"}, std::pair{"explore", "semaphore"}));
+                      std::pair{"explore", "optional"}, std::pair{"explore", "semaphore"},
+                      std::pair{"explore", "condvar_then_mutex"}));
 
 // Call 1's mutexes, at call 0's addresses, really are taken in both orders: the inversion
 // is reported and its objects are named by call 1's first uses, not call 0's.
@@ -93,6 +94,19 @@ TEST(Reuse, SemaphoreReusedWithMorePermitsGatesNothing) {
     // (A controlled schedule may also run into the deadlock itself.)
     EXPECT_EQ(o.findings[0].rfind("lock-order-inversion", 0), 0u) << o.findings[0];
   }
+}
+
+// A condition variable waited for at the slot of one destroyed earlier in the same schedule:
+// the wait that never ends is reported on the new one, named by its own first use (the
+// destroyed one's object is kept for the next schedule's condition variable, not this one).
+TEST(Reuse, CondVarAtTheSlotOfADestroyedOneIsANewObject) {
+  const Outcome o = RunCase("explore", "condvar_wait_bug");
+  ASSERT_TRUE(WIFEXITED(o.status)) << o.out;
+  if (!o.same_slot) GTEST_SKIP() << "the compiler put the two objects at different addresses";
+  ASSERT_FALSE(o.findings.empty()) << o.out;
+  const std::string& f = o.findings[0];
+  EXPECT_NE(f.find(Line("cv-stuck")), std::string::npos) << f;
+  EXPECT_EQ(f.find(Line("cv-first")), std::string::npos) << f;
 }
 
 }  // namespace

@@ -53,21 +53,32 @@ class AccessHistory {
   // false, and nothing changed, when OnRead / OnWrite must decide. For callers whose
   // common case must make no call (stdcxx/plain_memory.cc's inline path).
   bool TryReadFast(Tid t, const VectorClock& ct, SiteRef site, std::uint32_t step) {
-    if (!shared_ && !Concurrent(write_.epoch, t, ct) &&
-        (read_.epoch.none() || read_.epoch.tid == t || ct.Covers(read_.epoch))) {
-      Stamp(read_, t, ct, site, step);
-      return true;
-    }
-    return false;
+    if (!CanReadFast(t, ct)) return false;
+    StampRead(t, ct, site, step);
+    return true;
   }
   bool TryWriteFast(Tid t, const VectorClock& ct, SiteRef site, std::uint32_t step) {
+    if (!CanWriteFast(t, ct)) return false;
+    StampWrite(t, ct, site, step);
+    return true;
+  }
+  // Their test and their record apart: CanReadFast then StampRead is TryReadFast. A
+  // caller whose site and step cost loads (the inline path of a plain access) makes them
+  // only once the test passed, so the test keeps few registers live.
+  bool CanReadFast(Tid t, const VectorClock& ct) const {
+    return !shared_ && !Concurrent(write_.epoch, t, ct) &&
+           (read_.epoch.none() || read_.epoch.tid == t || ct.Covers(read_.epoch));
+  }
+  bool CanWriteFast(Tid t, const VectorClock& ct) const {
     // Epoch mode keeps no reader list (readers_ is empty while !shared_).
-    if (!shared_ && !Concurrent(write_.epoch, t, ct) && !Concurrent(read_.epoch, t, ct)) {
-      Stamp(write_, t, ct, site, step);
-      read_ = Stamped{};
-      return true;
-    }
-    return false;
+    return !shared_ && !Concurrent(write_.epoch, t, ct) && !Concurrent(read_.epoch, t, ct);
+  }
+  void StampRead(Tid t, const VectorClock& ct, SiteRef site, std::uint32_t step) {
+    Stamp(read_, t, ct, site, step);
+  }
+  void StampWrite(Tid t, const VectorClock& ct, SiteRef site, std::uint32_t step) {
+    Stamp(write_, t, ct, site, step);
+    read_ = Stamped{};
   }
   // The first access to a history just Reset: what TryReadFast / TryWriteFast record
   // there (an empty history races with nothing), without their tests.

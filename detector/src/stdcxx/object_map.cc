@@ -43,6 +43,21 @@ Stripe& StripeOf(const void* addr) {
   return Stripes()[(reinterpret_cast<std::uintptr_t>(addr) >> 3) % kStripes];
 }
 
+// A retired entry (RetireObject): the map's value with its low bit set. Every lookup
+// answers as if the address had no object; StampedObjectAtSlow gives the object back to the
+// same kind of object constructed there in a later schedule (ReviveRetired); anything else
+// met at the address replaces it, and the object is then deleted.
+constexpr std::uintptr_t kRetiredBit = 1;
+bool IsRetired(const ObjectState* v) {
+  return (reinterpret_cast<std::uintptr_t>(v) & kRetiredBit) != 0;
+}
+ObjectState* Untagged(ObjectState* v) {
+  return reinterpret_cast<ObjectState*>(reinterpret_cast<std::uintptr_t>(v) & ~kRetiredBit);
+}
+ObjectState* Tagged(ObjectState* s) {
+  return reinterpret_cast<ObjectState*>(reinterpret_cast<std::uintptr_t>(s) | kRetiredBit);
+}
+
 // Every address the map holds, in order, so that a block operator new hands out can find
 // the objects of the block freed there before (ForgetObjectsIn). Allocated with malloc: an
 // allocation through operator new would come back into ForgetObjectsIn under its lock.
@@ -180,7 +195,7 @@ void RetireStale(const void* addr) {
     st.unlock();
   }
   if (s == nullptr) return;
-  {
+  if (!IsRetired(s)) {
     RtGuard g;
     if (s->owner.load() != nullptr || s->readers > 0 || !s->waiters.empty() ||
         s->held_refs.load() > 0) {
@@ -203,7 +218,7 @@ ObjectState* FindObjectSlow(const void* addr) {
   Stripe& st = StripeOf(addr);
   st.lock();
   auto it = st.map.find(addr);
-  ObjectState* s = it == st.map.end() ? nullptr : it->second;
+  ObjectState* s = it == st.map.end() || IsRetired(it->second) ? nullptr : it->second;
   st.unlock();
   if (s != nullptr) front = ObjectFrontSlot{addr, s, version};
   return s;
@@ -225,6 +240,12 @@ ObjectState* ObjectAtSlow(const void* addr, ObjKind kind, std::uintptr_t pc,
   Stripe& st = StripeOf(addr);
   st.lock();
   auto [it, inserted] = st.map.emplace(addr, fresh);
+  ObjectState* retired = nullptr;
+  if (!inserted && IsRetired(it->second)) {  // another object now lives where one retired
+    retired = Untagged(it->second);
+    it->second = fresh;
+    inserted = true;
+  }
   ObjectState* s = it->second;
   st.unlock();
   if (inserted) {
@@ -232,6 +253,7 @@ ObjectState* ObjectAtSlow(const void* addr, ObjKind kind, std::uintptr_t pc,
   } else {
     DeleteObject(fresh, LocFor(pc));  // another thread won the race
   }
+  if (retired != nullptr) DeleteObject(retired, LocFor(pc));
   return s;
 }
 
@@ -248,6 +270,28 @@ bool KeepsAddress(ObjectState* s) {
          s->held_refs.load() > 0;
 }
 
+// The retired object at `addr` (RetireObject) when it belonged to an earlier schedule of
+// this run and is of `kind`: the same object constructed again, as a std::mutex at that
+// address is kept from schedule to schedule (Touch starts it afresh, ObjectMetAgain renames
+// it). The entry is the address's object again; null otherwise.
+ObjectState* ReviveRetired(const void* addr, ObjKind kind) {
+  const Run* run = CurrentRun();
+  Stripe& st = StripeOf(addr);
+  st.lock();
+  auto it = st.map.find(addr);
+  ObjectState* r = nullptr;
+  if (it != st.map.end() && IsRetired(it->second)) {
+    ObjectState* s = Untagged(it->second);
+    // gen changes only on the run's own thread, the one calling here.
+    if (s->kind == kind && s->gen != run->gen) {
+      it->second = s;
+      r = s;
+    }
+  }
+  st.unlock();
+  return r;
+}
+
 // Makes `fresh` the object at `addr`; returns the one it replaces (none expected: the
 // caller holds the address's stamp claim and found none) or null.
 ObjectState* InsertObject(const void* addr, ObjectState* fresh) {
@@ -257,10 +301,10 @@ ObjectState* InsertObject(const void* addr, ObjectState* fresh) {
   ObjectState*& slot = st.map[addr];
   ObjectState* old = slot;
   slot = fresh;
-  if (old != nullptr) g_object_version.fetch_add(1, std::memory_order_acq_rel);
+  if (old != nullptr && !IsRetired(old)) g_object_version.fetch_add(1, std::memory_order_acq_rel);
   st.unlock();
-  if (old == nullptr) NoteAddr(addr);
-  return old;
+  if (old == nullptr || IsRetired(old)) NoteAddr(addr);
+  return Untagged(old);
 }
 
 }  // namespace
@@ -297,6 +341,11 @@ ObjectState* StampedObjectAtSlow(const void* addr, std::size_t stamp_at, ObjKind
         SyncReal().sched_yield();  // the claiming thread may be descheduled (shared cores)
       }
       continue;
+    }
+    if (ObjectState* r = ReviveRetired(addr, kind)) {
+      __atomic_store_n(word, StampOf(r), __ATOMIC_RELEASE);
+      ObjectMetAgain(r, pc);
+      return r;
     }
     s = FindObject(addr);  // under the claim: what the map holds now
     if (s != nullptr && KeepsAddress(s)) {
@@ -339,11 +388,48 @@ ObjectState* ForgetObject(const void* addr) {
   if (it != st.map.end()) {
     s = it->second;
     st.map.erase(it);
-    g_object_version.fetch_add(1, std::memory_order_acq_rel);
+    if (!IsRetired(s)) g_object_version.fetch_add(1, std::memory_order_acq_rel);
   }
   st.unlock();
   if (s != nullptr) DropAddr(addr);
+  if (IsRetired(s)) {  // the address had no object already: its parked one ends now
+    InLab in_lab;
+    DeleteObject(Untagged(s), Loc{});
+    return nullptr;
+  }
   return s;
+}
+
+bool RetireObject(const void* addr, std::size_t stamp_at, ObjKind kind) {
+  const Run* run = tls_run;
+  if (run == nullptr || run->mode != RunMode::kControlled) return false;
+  Stripe& st = StripeOf(addr);
+  st.lock();
+  auto it = st.map.find(addr);
+  ObjectState* s = it == st.map.end() || IsRetired(it->second) ? nullptr : it->second;
+  st.unlock();
+  std::uint64_t* const word = StampWord(addr, stamp_at);
+  if (s == nullptr || s->kind != kind ||
+      __atomic_load_n(word, __ATOMIC_ACQUIRE) != StampOf(s)) {
+    return false;
+  }
+  {
+    RtGuard g;
+    if (s->gen != run->gen || s->owner.load() != nullptr || s->readers > 0 ||
+        !s->waiters.empty() || s->held_refs.load() > 0) {
+      return false;
+    }
+  }
+  st.lock();
+  it = st.map.find(addr);
+  const bool retired = it != st.map.end() && it->second == s;
+  if (retired) {
+    it->second = Tagged(s);
+    g_object_version.fetch_add(1, std::memory_order_acq_rel);  // no front answers it now
+  }
+  st.unlock();
+  if (retired) __atomic_store_n(word, 0, __ATOMIC_RELEASE);
+  return retired;
 }
 
 ObjectState* BindObject(const void* addr, ObjectState* s) {
@@ -359,7 +445,7 @@ ObjectState* BindObject(const void* addr, ObjectState* s) {
   g_object_version.fetch_add(1, std::memory_order_acq_rel);
   st.unlock();
   NoteAddr(addr);
-  return old;
+  return Untagged(old);
 }
 
 void ForgetObjectsIn(std::uintptr_t begin, std::size_t size) {

@@ -6,7 +6,9 @@
 // unnamed lab object. The object lives until the address is destroyed explicitly
 // (pthread_cond_destroy, pthread_mutex_destroy: std::condition_variable's destructor) and
 // otherwise for the process; the runtime brings its dynamic state into each new run
-// (Touch), so a stack address reused by the next schedule starts clean.
+// (Touch), so a stack address reused by the next schedule starts clean. (A condition
+// variable destroyed in a controlled run keeps its object for the one the next schedule
+// constructs at its address: RetireObject.)
 // A std::mutex, std::shared_mutex or pthread_cond_t has a trivial destructor (or none the
 // program must call): nothing tells the lab it died, and a new one constructed at the same
 // address (a stack slot of the next call, a malloc'ed or placement-new'ed block, an
@@ -52,8 +54,8 @@ inline ObjectState* FindObject(const void* addr);
 
 // FindObject's per-OS-thread front (a std::mutex is met at every lock and unlock): an
 // entry is valid while no address has been forgotten or rebound since it was filled
-// (g_object_version, bumped by ForgetObject and BindObject: a condition variable's
-// destructor does it once per schedule). Creation adds entries and changes none.
+// (g_object_version, bumped by ForgetObject, RetireObject and BindObject: a condition
+// variable's destructor does it once per schedule). Creation adds entries and changes none.
 struct ObjectFrontSlot {
   const void* addr = nullptr;
   ObjectState* s = nullptr;
@@ -141,6 +143,15 @@ inline void StampObject(const void* addr, std::size_t stamp_at, const ObjectStat
 
 // Forgets `addr`; returns its object (the caller deletes it) or null.
 ObjectState* ForgetObject(const void* addr);
+// The end of the object at `addr` (a std::condition_variable's destructor) in a controlled
+// run, made cheap for the object the next schedule constructs at the same address: when it
+// is of `kind`, carries its stamp, belongs to this schedule and nobody holds or waits for
+// it, its entry is retired instead of forgotten (its stamp cleared): every lookup answers
+// as if the address had none, a new object of another kind or in this same schedule
+// replaces it (and it is deleted then), and the same kind constructed there in a later
+// schedule gets it back, as a std::mutex's object is kept. Returns whether it retired it;
+// false: the caller forgets and deletes it as before.
+bool RetireObject(const void* addr, std::size_t stamp_at, ObjKind kind);
 // Fresh memory from operator new: the objects the map still has in [begin, begin + size)
 // belonged to a block freed before (a std::mutex has a trivial destructor: nothing else
 // says it died). They are marked, and retired at the address's next lookup, so the mutex

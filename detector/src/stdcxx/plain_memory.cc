@@ -8,6 +8,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "access_name_text.h"
 #include "access_names.h"
@@ -426,8 +427,9 @@ template <std::size_t kSize, bool kWrite>
     // inline would cost the common path its registers).
     return FreshCellAccess<kSize, kWrite>(self, cell, page, addr, c);
   }
-  if (TryCellFastOf<kSize>(cell, lo, kWrite, self->tid, self->vc, c->site(),
-                           run->sched->StepCount())) {
+  if (TryCellFastOf<kSize>(cell, lo, kWrite, self->tid, self->vc, [c, self] {
+        return std::pair{c->site(), self->run->sched->StepCount()};
+      })) {
     return;  // epoch mode, one run of the word, no race
   }
   return CellRules<kSize, kWrite>(self, cell, addr, c);

@@ -197,6 +197,7 @@ int pthread_cond_broadcast(pthread_cond_t* c) {
 int pthread_cond_destroy(pthread_cond_t* c) {
   if (IsRawCall(nullptr)) return Real().cond_destroy(c);
   InLab in_lab;
+  if (RetireObject(c, kCondStamp, ObjKind::kCondVar)) return 0;
   if (ObjectState* s = ForgetObject(c)) {
     const auto pc = Pc(__builtin_return_address(0));
     NoThrow([&] { DeleteObject(s, LocFor(pc)); });

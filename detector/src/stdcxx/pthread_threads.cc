@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <new>
+#include <utility>
 
 #include "no_throw.h"
 #include "spin.h"
@@ -98,58 +99,110 @@ using StartedMap =
     std::unordered_map<pthread_t, Started*, std::hash<pthread_t>, std::equal_to<pthread_t>,
                        MallocAllocator<std::pair<const pthread_t, Started*>>>;
 
-// Threads started here, by handle. Guarded by a spin lock (see object_map.cc).
+// Threads started here, by handle. A handle made from a thread index (HandleOf) below
+// kDirect has its own entry in an array: a controlled run creates and joins its threads
+// schedule after schedule, and a hash map's insert, find and erase (a node each) cost more
+// than the rest of pthread_create's own work. Any other handle goes to a hash map.
+class StartedTable {
+ public:
+  Started* Find(pthread_t h) const {
+    const std::size_t i = DirectIndex(h);
+    if (i < kDirect) return direct_[i];
+    auto it = others_.find(h);
+    return it == others_.end() ? nullptr : it->second;
+  }
+  // Replaces any entry of `h`.
+  void Put(pthread_t h, Started* st) {
+    const std::size_t i = DirectIndex(h);
+    if (i < kDirect) {
+      direct_[i] = st;
+      if (i >= direct_end_) direct_end_ = i + 1;
+    } else {
+      others_[h] = st;
+    }
+  }
+  // Removes `h`'s entry and returns it, or null.
+  Started* Take(pthread_t h) {
+    const std::size_t i = DirectIndex(h);
+    if (i < kDirect) return std::exchange(direct_[i], nullptr);
+    auto it = others_.find(h);
+    if (it == others_.end()) return nullptr;
+    Started* st = it->second;
+    others_.erase(it);
+    return st;
+  }
+  // Calls f(st) for every entry; removes those for which it returns true.
+  template <class F>
+  void EraseIf(F f) {
+    for (std::size_t i = 0; i < direct_end_; ++i) {
+      if (direct_[i] != nullptr && f(direct_[i])) direct_[i] = nullptr;
+    }
+    while (direct_end_ > 0 && direct_[direct_end_ - 1] == nullptr) --direct_end_;
+    for (auto it = others_.begin(); it != others_.end();) {
+      if (f(it->second)) it = others_.erase(it); else ++it;
+    }
+  }
+  template <class F>
+  void ForEach(F f) {
+    EraseIf([&](const Started* st) {
+      f(st);
+      return false;
+    });
+  }
+
+ private:
+  static constexpr std::size_t kDirect = 1024;
+  static std::size_t DirectIndex(pthread_t h) {
+    const std::uintptr_t v = static_cast<std::uintptr_t>(h) - 0x1000;  // HandleOf's base
+    return v % 0x10 == 0 && v / 0x10 < kDirect ? v / 0x10 : kDirect;
+  }
+  Started* direct_[kDirect] = {};
+  std::size_t direct_end_ = 0;  // no entry at or above it
+  StartedMap others_;
+};
+
+// Guarded by a spin lock (see object_map.cc).
 std::atomic<bool> g_busy{false};
-StartedMap* g_started;
+StartedTable* g_started;
 
 template <typename F>
 auto Locked(F f) {
   SpinAcquire(g_busy);
-  if (g_started == nullptr) g_started = new StartedMap;
+  if (g_started == nullptr) g_started = new StartedTable;
   auto r = f(*g_started);
   g_busy.store(false, std::memory_order_release);
   return r;
 }
 
 Started* Take(pthread_t h) {
-  return Locked([h](auto& m) -> Started* {
-    auto it = m.find(h);
-    if (it == m.end()) return nullptr;
-    Started* s = it->second;
-    m.erase(it);
-    return s;
-  });
+  return Locked([h](StartedTable& m) { return m.Take(h); });
 }
 
 }  // namespace
 
 ObjectState* NewestJoinable(ThreadState* creator) {
-  return Locked([creator](auto& m) -> ObjectState* {
+  return Locked([creator](StartedTable& m) -> ObjectState* {
     const Started* best = nullptr;
     const Started* any = nullptr;
-    for (const auto& [h, st] : m) {
-      if (st->detached || st->gen != creator->run->gen) continue;
+    m.ForEach([&](const Started* st) {
+      if (st->detached || st->gen != creator->run->gen) return;
       if (st->creator == creator && (best == nullptr || st->seq > best->seq)) best = st;
       if (any == nullptr || st->seq > any->seq) any = st;
-    }
+    });
     return best != nullptr ? best->obj : any != nullptr ? any->obj : nullptr;
   });
 }
 
 std::vector<UnwaitedThread> TakeUnwaited(Run* run) {
-  return Locked([run](auto& m) {
+  return Locked([run](StartedTable& m) {
     std::vector<const Started*> found;
-    for (auto it = m.begin(); it != m.end();) {
-      Started* st = it->second;
-      // A joined thread has left the map (pthread_join); what is left of this run was
-      // detached or never waited for at all.
-      if (st->gen == run->gen) {
-        found.push_back(st);
-        it = m.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    // A joined thread has left the table (pthread_join); what is left of this run was
+    // detached or never waited for at all.
+    m.EraseIf([&](const Started* st) {
+      if (st->gen != run->gen) return false;
+      found.push_back(st);
+      return true;
+    });
     std::sort(found.begin(), found.end(),
               [](const Started* a, const Started* b) { return a->seq < b->seq; });
     std::vector<UnwaitedThread> r;
@@ -193,20 +246,21 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
   });
   st->creator = Self();
   st->gen = st->creator->run->gen;
-  const pthread_t handle = Locked([&](auto& m) {
+  const pthread_t handle = Locked([&](StartedTable& m) {
     pthread_t h = st->obj->thread != nullptr
                       ? HandleOf(st->obj->thread)
                       : static_cast<pthread_t>(reinterpret_cast<std::uintptr_t>(st->obj));
-    auto it = m.find(h);
-    if (it != m.end()) {
+    if (const Started* old = m.Find(h)) {
       // A thread of an ended run that was never joined (an aborted schedule) had this
       // index: forgotten (not freed: a free run's may still be running and write its
-      // result). Within one run indices are unique; the address is the last resort.
-      if (it->second->gen != st->gen) m.erase(it);
-      else h = static_cast<pthread_t>(reinterpret_cast<std::uintptr_t>(st->obj));
+      // result; Put replaces it). Within one run indices are unique; the address is the
+      // last resort.
+      if (old->gen == st->gen) {
+        h = static_cast<pthread_t>(reinterpret_cast<std::uintptr_t>(st->obj));
+      }
     }
     st->seq = ++g_seq;
-    m[h] = st;
+    m.Put(h, st);
     return h;
   });
   *thread = handle;
@@ -231,10 +285,10 @@ int pthread_detach(pthread_t thread) {
   if (IsRawCall(nullptr)) return Real().detach(thread);
   // The lab thread runs on; its object stays with the run, and the end of the scenario
   // reports it (lifecycle.cc).
-  const bool ours = Locked([thread](auto& m) {
-    auto it = m.find(thread);
-    if (it == m.end()) return false;
-    it->second->detached = true;
+  const bool ours = Locked([thread](StartedTable& m) {
+    Started* st = m.Find(thread);
+    if (st == nullptr) return false;
+    st->detached = true;
     return true;
   });
   return ours ? 0 : Real().detach(thread);

@@ -178,15 +178,19 @@ inline void ResetAndAccess(ShadowCell* cell, std::uint8_t lo, std::uint8_t hi, b
 }
 
 // TryCellFast for an access of kSize bytes (a plain access's inline path): the run test
-// by table (IsOneRun), the rest the same.
-template <std::size_t kSize>
+// by table (IsOneRun), the rest the same; the site and step come from `where()` (a pair),
+// asked only once the tests passed, so the tests keep few registers live.
+template <std::size_t kSize, class Where>
 [[gnu::always_inline]] inline bool TryCellFastOf(ShadowCell* cell, std::uint8_t lo, bool write,
-                                                 Tid tid, const VectorClock& vc, SiteRef site,
-                                                 std::uint32_t step) {
+                                                 Tid tid, const VectorClock& vc, Where where) {
   if (!IsOneRun<kSize>(cell, lo)) return false;
   AccessHistory& h = cell->bytes[lo];
-  if (!(write ? h.TryWriteFast(tid, vc, site, step) : h.TryReadFast(tid, vc, site, step))) {
-    return false;
+  if (!(write ? h.CanWriteFast(tid, vc) : h.CanReadFast(tid, vc))) return false;
+  const auto [site, step] = where();
+  if (write) {
+    h.StampWrite(tid, vc, site, step);
+  } else {
+    h.StampRead(tid, vc, site, step);
   }
   cell->fresh = false;
   return true;
