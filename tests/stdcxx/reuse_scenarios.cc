@@ -209,6 +209,35 @@ NI void CondVarThenMutexes() {
   }
 }
 
+// The same storage holds a std::mutex in one schedule and a std::recursive_mutex in the
+// next, locked twice by its thread (as a stack slot does when the schedules take different
+// paths): each schedule's object is its own kind, never the other schedule's object kept
+// for the address (a correct program: a std::mutex's object there would make the second
+// lock a self-deadlock).
+NI void KindBySchedule() {
+  alignas(std::mutex) alignas(std::recursive_mutex) static unsigned char
+      block[sizeof(std::mutex) > sizeof(std::recursive_mutex) ? sizeof(std::mutex)
+                                                              : sizeof(std::recursive_mutex)];
+  static int schedule = 0;
+  Note(0, block);
+  Note(1, block);
+  if (schedule++ % 2 == 0) {
+    auto* m = new (block) std::mutex;
+    std::thread t([m] { std::lock_guard g(*m); });
+    { std::lock_guard g(*m); }
+    t.join();
+    m->~mutex();
+  } else {
+    auto* r = new (block) std::recursive_mutex;
+    std::thread t([r] {
+      std::lock_guard outer(*r);
+      std::lock_guard inner(*r);  // line: kind-inner
+    });
+    t.join();
+    r->~recursive_mutex();
+  }
+}
+
 const std::map<std::string, std::function<void()>>& Cases() {
   static const auto* cases = new std::map<std::string, std::function<void()>>{
       {"stack", [] { StackCall<std::mutex>(0); StackCall<std::mutex>(1); }},
@@ -257,6 +286,7 @@ const std::map<std::string, std::function<void()>>& Cases() {
       {"semaphore_bug", [] { SemaphoreCall(0, 1); SemaphoreCall(1, 3); }},
       {"inversion_bug", [] { BugCall(0); BugCall(1); }},
       {"condvar_then_mutex", [] { CondVarThenMutexes(); }},
+      {"kind_by_schedule", [] { KindBySchedule(); }},
       {"condvar_wait_bug", [] { CondVarCall(0); CondVarCall(1); }},
   };
   return *cases;

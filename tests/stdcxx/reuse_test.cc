@@ -63,7 +63,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(std::pair{"explore", "stack"}, std::pair{"explore", "stack_shared"},
                       std::pair{"explore", "init_recursive"}, std::pair{"explore", "helper"},
                       std::pair{"explore", "optional"}, std::pair{"explore", "semaphore"},
-                      std::pair{"explore", "condvar_then_mutex"}));
+                      std::pair{"explore", "condvar_then_mutex"},
+                      std::pair{"explore", "kind_by_schedule"}));
 
 // Call 1's mutexes, at call 0's addresses, really are taken in both orders: the inversion
 // is reported and its objects are named by call 1's first uses, not call 0's.

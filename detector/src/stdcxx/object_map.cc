@@ -260,12 +260,14 @@ ObjectState* ObjectAtSlow(const void* addr, ObjKind kind, std::uintptr_t pc,
 namespace {
 
 // Whether `s`, the object at an address whose stamp was overwritten, stays the object
-// there (object_map.h StampedObjectAt): one of an earlier schedule, or one still held or
-// waited for.
-bool KeepsAddress(ObjectState* s) {
+// there for an object of `kind` (object_map.h StampedObjectAt): one of an earlier schedule
+// and of that kind (a std::recursive_mutex where an earlier schedule had a std::mutex is a
+// new object: kept, its second lock would be a self-deadlock), or one still held or waited
+// for.
+bool KeepsAddress(ObjectState* s, ObjKind kind) {
   const Run* run = CurrentRun();
   RtGuard g;
-  if (s->gen != run->gen) return true;
+  if (s->gen != run->gen) return s->kind == kind;
   return s->owner.load() != nullptr || s->readers > 0 || !s->waiters.empty() ||
          s->held_refs.load() > 0;
 }
@@ -319,9 +321,11 @@ ObjectState* StampedObjectAtSlow(const void* addr, std::size_t stamp_at, ObjKind
       ObjectMetAgain(s, pc);
       return s;
     }
-    // An earlier schedule's object (every schedule constructs its locals again): stamped
-    // again and kept, without a claim (gen changes only on the run's own thread).
-    if (s != nullptr && seen != kStampClaimed && s->gen != CurrentRun()->gen) {
+    // An earlier schedule's object of the same kind (every schedule constructs its locals
+    // again): stamped again and kept, without a claim (gen changes only on the run's own
+    // thread). One of another kind is replaced below (KeepsAddress).
+    if (s != nullptr && seen != kStampClaimed && s->gen != CurrentRun()->gen &&
+        s->kind == kind) {
       if (__atomic_compare_exchange_n(word, &seen, StampOf(s), false, __ATOMIC_ACQ_REL,
                                       __ATOMIC_ACQUIRE)) {
         ObjectMetAgain(s, pc);
@@ -348,7 +352,7 @@ ObjectState* StampedObjectAtSlow(const void* addr, std::size_t stamp_at, ObjKind
       return r;
     }
     s = FindObject(addr);  // under the claim: what the map holds now
-    if (s != nullptr && KeepsAddress(s)) {
+    if (s != nullptr && KeepsAddress(s, kind)) {
       __atomic_store_n(word, StampOf(s), __ATOMIC_RELEASE);
       ObjectMetAgain(s, pc);
       return s;
