@@ -222,8 +222,13 @@ template <bool kAtPoint, bool kSelfOff>
     // Never a preemption (pick is past the runnable options).
     if (kAtPoint) return SpuriousAtPoint(self, next_tid, self_can_run);
     WakeSpuriously(slots[next_tid].thread, self_can_run);
+    if (next_tid == self_tid) return;  // it woke itself (a blocked wait): goes on
   }
-  if (next_tid == self_tid) return;  // the running thread goes on: no switch
+  // The running thread goes on: no switch. A thread that cannot go on (kSelfOff: a block,
+  // an exit) is drawn only by a spurious wake-up (above): only runnable tids but its own
+  // are options otherwise, so a block's or an exit's switch skips the test.
+  if (!kSelfOff && next_tid == self_tid) return;
+  assert(next_tid != self_tid);
   if (self_can_run && pick < nr) {
     ++preemptions_;
     // The latest row is marked only where rows are written: at a point (kAtPoint) the
