@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -160,6 +161,41 @@ TEST(Hang, BlockingOutsideTheLabIsNamed) {
   EXPECT_EQ(f.threads, std::vector<std::string>{"b"});
   EXPECT_NE(f.message.find("blocked outside the lab"), std::string::npos) << f.message;
   EXPECT_NE(f.message.find("futex"), std::string::npos) << f.message;
+}
+
+// A thread that allocates (and touches) memory all the while it runs past the watchdog is
+// a resource-limit on memory, not "a loop on a plain variable?": the watchdog reads the
+// process's growth since the thread's last scheduling point. The chunks are kept in a
+// fixed array (the thread is abandoned mid-loop) and freed afterwards; past 1 GiB the loop
+// only spins, so a watchdog that did not see the growth gives a plain `hang`.
+char* g_chunks[1024];
+std::atomic<int> g_chunk_count{0};
+
+TEST(Hang, AThreadThatKeepsAllocatingIsAResourceLimit) {
+  lab::Options o = Quick();
+  o.hang_timeout = 1500ms;  // this VM's page faults fill ~200 MiB/s: well past 128 MiB
+  auto r = lab::explore(o, [] {
+    lab::Thread hog("hog", [] {
+      while (true) {
+        const int n = g_chunk_count.load(std::memory_order_relaxed);
+        if (n < 1024) {
+          char* p = new char[1 << 20];
+          std::memset(p, 1, 1 << 20);
+          g_chunks[n] = p;
+          g_chunk_count.store(n + 1, std::memory_order_relaxed);
+        }
+      }
+    });
+    hog.join();
+  });
+  const int n = g_chunk_count.load();
+  for (int i = 0; i < n; ++i) delete[] g_chunks[i];
+  ASSERT_EQ(r.findings.size(), 1u) << r.summary;
+  const auto& f = r.findings[0];
+  EXPECT_EQ(f.kind, lab::FindingKind::kResourceLimit) << f.message;
+  EXPECT_EQ(f.threads, std::vector<std::string>{"hog"});
+  EXPECT_NE(f.message.find("keeps allocating memory"), std::string::npos) << f.message;
+  EXPECT_GE(n, 128) << "allocated only " << n << " MiB before the watchdog fired";
 }
 
 TEST(Hang, TheLabsOwnSlowWorkIsNotAHang) {

@@ -82,6 +82,8 @@ struct HangState {
   std::atomic<ControlledScheduler*> sched{nullptr};
   std::atomic<std::uint64_t> steps{0};  // scheduling points of every schedule
   std::string message;  // prepared by the watchdog before signalling
+  // kHang, or kResourceLimit when the thread was allocating memory all along (kMemoryGrowthBytes)
+  FindingKind kind = FindingKind::kHang;
   std::atomic<bool> fired{false};
 };
 HangState g_hang;
@@ -157,6 +159,31 @@ std::string DescribeOsThread(pid_t tid) {
   }
 }
 
+// The process's resident memory, in bytes (0 if /proc cannot tell).
+std::uint64_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0;
+  if (!(statm >> size >> resident)) return 0;
+  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+// A thread that ran past the watchdog while the process's resident memory grew by this much
+// was allocating all along (a loop that allocates and never ends, a container that grows
+// without bound): a `resource-limit` on memory, stopped before the sandbox's memory cap,
+// which this VM's page faults (~200 MiB/s) reach only long after the watchdog. No correct
+// solution allocates that much between two scheduling points of a puzzle's scenario, and
+// the thread was stopped as a hang anyway: only the finding's kind and words change.
+constexpr std::uint64_t kMemoryGrowthBytes = 128ull << 20;
+
+// The message of a thread stopped while the process grew. Without the figures, which vary
+// from run to run: a replay prints the same report.
+std::string MemoryGrowthMessage() {
+  return "keeps allocating memory without reaching a scheduling point: the process grew by "
+         "more than " + std::to_string(kMemoryGrowthBytes >> 20) + " MiB since its last one "
+         "and was stopped (a loop that allocates and never ends? a container that grows "
+         "without bound?)";
+}
+
 std::atomic<internal::PcSiteHook> g_pc_site_hook{nullptr};
 
 // The instruction the hang's signal interrupted, 0 where its context is not known here.
@@ -176,7 +203,7 @@ std::uintptr_t InterruptedPc(void* context) {
 // code) does not say where it spins; the line of `pc` does, when it is the student's.
 Finding HangFinding(ControlledScheduler* s, std::uintptr_t pc) {
   Finding f;
-  f.kind = FindingKind::kHang;
+  f.kind = g_hang.kind;
   internal::ThreadState* t = s->running();
   std::string name = t ? t->name : "?";
   const internal::PcSiteHook hook = g_pc_site_hook.load(std::memory_order_relaxed);
@@ -258,6 +285,7 @@ class Watchdog {
         last = steps;
         since = now;
         cpu_since_ = TargetCpu();
+        rss_since_ = ResidentBytes();
         continue;
       }
       if (now - since < timeout_ || g_hang.fired.load()) continue;
@@ -273,6 +301,13 @@ class Watchdog {
       g_hang.message = outside != nullptr ? std::string("is blocked outside the lab in ") +
                                                 outside + ", which the lab does not model"
                                           : DescribeOsThread(tid_);
+      g_hang.kind = FindingKind::kHang;
+      const std::uint64_t rss = ResidentBytes();
+      if (outside == nullptr && rss_since_ != 0 && rss >= rss_since_ + kMemoryGrowthBytes &&
+          TargetRunning()) {
+        g_hang.kind = FindingKind::kResourceLimit;
+        g_hang.message = MemoryGrowthMessage();
+      }
       g_hang.fired = true;
       pthread_kill(target_, SIGUSR2);
       // If the handler does not run (signals deferred), report from here and end.
@@ -319,6 +354,7 @@ class Watchdog {
 
   std::chrono::milliseconds timeout_;
   std::optional<std::chrono::nanoseconds> cpu_since_;
+  std::uint64_t rss_since_ = 0;  // resident bytes when the step counter last moved
   pthread_t target_;
   pid_t tid_;
   std::thread thread_;
