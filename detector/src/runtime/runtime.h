@@ -604,15 +604,17 @@ extern constinit LAB_TLS FileClass tls_file_class[16];
 inline FileClass& FileClassSlot(const char* file) {
   return tls_file_class[(reinterpret_cast<std::uintptr_t>(file) >> 3) & 15];
 }
-inline bool IsInternalFile(const char* file) {
-  FileClass& e = FileClassSlot(file);
-  if (e.file != file) {
-    e.file = file;
-    e.internal = IsInternalFileSlow(file);
-    e.spec = e.internal && IsSpecFile(file);
-  }
-  return e.internal;
+// A miss: fills the slot of `file` and returns it (site_files.cc). Out of line, and
+// returning the slot: the caller's hit path and miss path then meet with the slot's
+// address in a register (GCC computed the thread-local address again after the merge).
+FileClass* FillFileClass(const char* file);
+// The cache's entry for `file`, filled.
+inline FileClass& FileClassOf(const char* file) {
+  FileClass* e = &FileClassSlot(file);
+  if (e->file != file) [[unlikely]] e = FillFileClass(file);
+  return *e;
 }
+inline bool IsInternalFile(const char* file) { return FileClassOf(file).internal; }
 // True when the cache already knows `file` as the student's (the fast paths: a miss, an
 // internal or a spec file goes to the slow path, which calls Fix).
 inline bool KnownStudentFile(const char* file) {
@@ -632,9 +634,10 @@ inline bool KnownStudentFile(const char* file) {
 SiteRef CallerSiteFromStack();
 inline SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
-  if (IsInternalFile(s.file)) {
-    // IsInternalFile filled the slot of s.file: its spec bit is IsSpecFile(s.file).
-    if (self == nullptr || FileClassSlot(s.file).spec) return SiteRef{};
+  // The cache's entry once: its spec bit is IsSpecFile(s.file).
+  const FileClass& e = FileClassOf(s.file);
+  if (e.internal) {
+    if (self == nullptr || e.spec) return SiteRef{};
     // A thread's first operation built inside a std container (a std::unique_lock in
     // std::vector::emplace_back) has no line of its own to fall back on: the stack has it.
     if (!self->last_site.known()) self->last_site = CallerSiteFromStack();
