@@ -37,9 +37,13 @@
 #include "race_detector.h"
 #include "vector_clock.h"
 
-// liblab is linked into executables (statically): the initial-exec TLS model turns every
-// thread-local access on the hot paths into one instruction instead of a call.
-#define LAB_TLS __attribute__((tls_model("initial-exec"))) thread_local
+// liblab is linked only into executables (statically: a submission, the tests, the
+// benchmarks), so its thread-locals live in the executable's static TLS block at offsets
+// fixed at link time: the local-exec model makes an access one %fs-relative instruction
+// (initial-exec, which it was, first loads the offset into a register: ~300 instructions a
+// schedule of the bounded buffer). A shared object linking liblab would fail to link (a
+// TPOFF relocation), not misbehave. As liblab_std's LAB_STD_TLS (stdcxx/std_tls.h).
+#define LAB_TLS __attribute__((tls_model("local-exec"))) thread_local
 
 namespace lab::internal {
 
