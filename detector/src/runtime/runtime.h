@@ -544,6 +544,16 @@ extern constinit LAB_TLS Run* tls_run;
 extern constinit LAB_TLS int tls_raw_calls;
 // Always inline: a controlled run constructs one on most operations (45 a schedule of the
 // bounded buffer), and an out-of-line constructor and destructor were two calls each time.
+// The guard itself holds only its flag: the free run's std::unique_lock lives in the OS
+// thread's own storage (tls_rt_lock), constructed by Take and destroyed by Drop. A guard's
+// address then never escapes, so a controlled run's is a load and a test (its flag stays
+// in a register): ~9 instructions a guard less than with the lock a member (its stores,
+// its destructor's test). Guards of a free run never nest (the runtime lock is not
+// recursive); lock() is the lock of the guard alive on this OS thread.
+struct RtLockStorage {
+  alignas(std::unique_lock<std::mutex>) unsigned char bytes[sizeof(std::unique_lock<std::mutex>)];
+};
+extern constinit LAB_TLS RtLockStorage tls_rt_lock;
 class RtGuard {
  public:
   [[gnu::always_inline]] RtGuard() : raw_(tls_run == nullptr) {
@@ -554,19 +564,25 @@ class RtGuard {
   }
   RtGuard(const RtGuard&) = delete;
   RtGuard& operator=(const RtGuard&) = delete;
-  std::unique_lock<std::mutex>& lock() { return lk_; }
+  // Free runs only (a controlled run's guard locks nothing).
+  std::unique_lock<std::mutex>& lock() {
+    assert(raw_);
+    return FreeLock();
+  }
 
  private:
-  [[gnu::noinline]] void Take() {
-    ++tls_raw_calls;
-    lk_ = std::unique_lock<std::mutex>(RtMutex());
+  static std::unique_lock<std::mutex>& FreeLock() {
+    return *std::launder(reinterpret_cast<std::unique_lock<std::mutex>*>(tls_rt_lock.bytes));
   }
-  // Free runs only: in a controlled run lk_ never has a mutex (nothing locks it there).
-  [[gnu::noinline]] void Drop() {
-    if (lk_.owns_lock()) lk_.unlock();
+  [[gnu::noinline]] static void Take() {
+    ++tls_raw_calls;
+    new (tls_rt_lock.bytes) std::unique_lock<std::mutex>(RtMutex());
+  }
+  // Unlocks unless a FatalFinding already did (through lock()).
+  [[gnu::noinline]] static void Drop() {
+    FreeLock().~unique_lock();
     --tls_raw_calls;
   }
-  std::unique_lock<std::mutex> lk_;
   bool raw_;
 };
 
