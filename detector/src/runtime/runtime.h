@@ -654,6 +654,14 @@ inline bool KnownStudentFile(const char* file) {
 SiteRef CallerSiteFromStack();
 inline SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
+  // The thread's last site is in a student's file (Fix and the lock fast paths record no
+  // other; the stack walkers' sites are the student's too): an operation in the file of
+  // the thread's previous one needs no look at the file-class cache.
+  if (self != nullptr && s.file == self->last_site.file) {
+    assert(!IsInternalFile(s.file));
+    self->last_site.line = s.line;
+    return s;
+  }
   // The cache's entry once: its spec bit is IsSpecFile(s.file).
   const FileClass& e = FileClassOf(s.file);
   if (e.internal) {
