@@ -17,7 +17,7 @@ extern "C" [[gnu::weak]] void lab_student_tls_ranges(char** out);
 
 namespace lab::internal {
 
-constinit __attribute__((tls_model("initial-exec"))) thread_local FiberTls fiber_tls = {};
+constinit __attribute__((tls_model("local-exec"))) thread_local FiberTls fiber_tls = {};
 
 namespace {
 

@@ -1,7 +1,7 @@
 // fiber_tls.h — a student's thread_locals are per lab thread in a controlled run.
 //
 // A controlled run's lab threads are fibers of one OS thread and share its static TLS
-// block, where the lab's own thread-locals (LAB_TLS, initial-exec) live too: the thread
+// block, where the lab's own thread-locals (LAB_TLS, local-exec) live too: the thread
 // pointer cannot be switched. Instead the bytes of the submission's own thread-locals are
 // switched: the grader links a marker object right before the submission's translation unit
 // and one right after it (liblab_tls_begin.a, liblab_tls_end.a), and a linker places input
@@ -35,7 +35,7 @@ struct FiberTls {
   std::size_t total = 0;     // len[0] + len[1]: the size of a fiber's copy
   char* initial = nullptr;   // the initial image of both ranges, `total` bytes
 };
-extern constinit __attribute__((tls_model("initial-exec"))) thread_local FiberTls fiber_tls;
+extern constinit __attribute__((tls_model("local-exec"))) thread_local FiberTls fiber_tls;
 
 // Finds the ranges for the calling OS thread (once per OS thread; FiberPool does it).
 void InitFiberTls();

@@ -18,6 +18,7 @@ constinit LAB_TLS ThreadState* tls_self = nullptr;
 constinit LAB_TLS Run* tls_run = nullptr;
 constinit LAB_TLS FileClass tls_file_class[16] = {};
 constinit LAB_TLS int tls_raw_calls = 0;
+constinit LAB_TLS RtLockStorage tls_rt_lock = {};
 
 namespace {
 

@@ -37,9 +37,13 @@
 #include "race_detector.h"
 #include "vector_clock.h"
 
-// liblab is linked into executables (statically): the initial-exec TLS model turns every
-// thread-local access on the hot paths into one instruction instead of a call.
-#define LAB_TLS __attribute__((tls_model("initial-exec"))) thread_local
+// liblab is linked only into executables (statically: a submission, the tests, the
+// benchmarks), so its thread-locals live in the executable's static TLS block at offsets
+// fixed at link time: the local-exec model makes an access one %fs-relative instruction
+// (initial-exec, which it was, first loads the offset into a register: ~300 instructions a
+// schedule of the bounded buffer). A shared object linking liblab would fail to link (a
+// TPOFF relocation), not misbehave. As liblab_std's LAB_STD_TLS (stdcxx/std_tls.h).
+#define LAB_TLS __attribute__((tls_model("local-exec"))) thread_local
 
 namespace lab::internal {
 
@@ -540,6 +544,16 @@ extern constinit LAB_TLS Run* tls_run;
 extern constinit LAB_TLS int tls_raw_calls;
 // Always inline: a controlled run constructs one on most operations (45 a schedule of the
 // bounded buffer), and an out-of-line constructor and destructor were two calls each time.
+// The guard itself holds only its flag: the free run's std::unique_lock lives in the OS
+// thread's own storage (tls_rt_lock), constructed by Take and destroyed by Drop. A guard's
+// address then never escapes, so a controlled run's is a load and a test (its flag stays
+// in a register): ~9 instructions a guard less than with the lock a member (its stores,
+// its destructor's test). Guards of a free run never nest (the runtime lock is not
+// recursive); lock() is the lock of the guard alive on this OS thread.
+struct RtLockStorage {
+  alignas(std::unique_lock<std::mutex>) unsigned char bytes[sizeof(std::unique_lock<std::mutex>)];
+};
+extern constinit LAB_TLS RtLockStorage tls_rt_lock;
 class RtGuard {
  public:
   [[gnu::always_inline]] RtGuard() : raw_(tls_run == nullptr) {
@@ -550,19 +564,25 @@ class RtGuard {
   }
   RtGuard(const RtGuard&) = delete;
   RtGuard& operator=(const RtGuard&) = delete;
-  std::unique_lock<std::mutex>& lock() { return lk_; }
+  // Free runs only (a controlled run's guard locks nothing).
+  std::unique_lock<std::mutex>& lock() {
+    assert(raw_);
+    return FreeLock();
+  }
 
  private:
-  [[gnu::noinline]] void Take() {
-    ++tls_raw_calls;
-    lk_ = std::unique_lock<std::mutex>(RtMutex());
+  static std::unique_lock<std::mutex>& FreeLock() {
+    return *std::launder(reinterpret_cast<std::unique_lock<std::mutex>*>(tls_rt_lock.bytes));
   }
-  // Free runs only: in a controlled run lk_ never has a mutex (nothing locks it there).
-  [[gnu::noinline]] void Drop() {
-    if (lk_.owns_lock()) lk_.unlock();
+  [[gnu::noinline]] static void Take() {
+    ++tls_raw_calls;
+    new (tls_rt_lock.bytes) std::unique_lock<std::mutex>(RtMutex());
+  }
+  // Unlocks unless a FatalFinding already did (through lock()).
+  [[gnu::noinline]] static void Drop() {
+    FreeLock().~unique_lock();
     --tls_raw_calls;
   }
-  std::unique_lock<std::mutex> lk_;
   bool raw_;
 };
 
@@ -604,15 +624,17 @@ extern constinit LAB_TLS FileClass tls_file_class[16];
 inline FileClass& FileClassSlot(const char* file) {
   return tls_file_class[(reinterpret_cast<std::uintptr_t>(file) >> 3) & 15];
 }
-inline bool IsInternalFile(const char* file) {
-  FileClass& e = FileClassSlot(file);
-  if (e.file != file) {
-    e.file = file;
-    e.internal = IsInternalFileSlow(file);
-    e.spec = e.internal && IsSpecFile(file);
-  }
-  return e.internal;
+// A miss: fills the slot of `file` and returns it (site_files.cc). Out of line, and
+// returning the slot: the caller's hit path and miss path then meet with the slot's
+// address in a register (GCC computed the thread-local address again after the merge).
+FileClass* FillFileClass(const char* file);
+// The cache's entry for `file`, filled.
+inline FileClass& FileClassOf(const char* file) {
+  FileClass* e = &FileClassSlot(file);
+  if (e->file != file) [[unlikely]] e = FillFileClass(file);
+  return *e;
 }
+inline bool IsInternalFile(const char* file) { return FileClassOf(file).internal; }
 // True when the cache already knows `file` as the student's (the fast paths: a miss, an
 // internal or a spec file goes to the slow path, which calls Fix).
 inline bool KnownStudentFile(const char* file) {
@@ -632,9 +654,18 @@ inline bool KnownStudentFile(const char* file) {
 SiteRef CallerSiteFromStack();
 inline SiteRef Fix(ThreadState* self, const Loc& loc) {
   SiteRef s = SiteRef::From(loc);
-  if (IsInternalFile(s.file)) {
-    // IsInternalFile filled the slot of s.file: its spec bit is IsSpecFile(s.file).
-    if (self == nullptr || FileClassSlot(s.file).spec) return SiteRef{};
+  // The thread's last site is in a student's file (Fix and the lock fast paths record no
+  // other; the stack walkers' sites are the student's too): an operation in the file of
+  // the thread's previous one needs no look at the file-class cache.
+  if (self != nullptr && s.file == self->last_site.file) {
+    assert(!IsInternalFile(s.file));
+    self->last_site.line = s.line;
+    return s;
+  }
+  // The cache's entry once: its spec bit is IsSpecFile(s.file).
+  const FileClass& e = FileClassOf(s.file);
+  if (e.internal) {
+    if (self == nullptr || e.spec) return SiteRef{};
     // A thread's first operation built inside a std container (a std::unique_lock in
     // std::vector::emplace_back) has no line of its own to fall back on: the stack has it.
     if (!self->last_site.known()) self->last_site = CallerSiteFromStack();

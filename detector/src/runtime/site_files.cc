@@ -60,6 +60,14 @@ bool IsInternalFileSlow(const char* file) {
   return IsLabHeader(file) || IsSystemHeader(file) || IsSpecFile(file);
 }
 
+FileClass* FillFileClass(const char* file) {
+  FileClass& e = FileClassSlot(file);
+  e.file = file;
+  e.internal = IsInternalFileSlow(file);
+  e.spec = e.internal && IsSpecFile(file);
+  return &e;
+}
+
 std::string SiteText(SiteRef s) {
   if (s.file == nullptr) return "?";
   const char* slash = std::strrchr(s.file, '/');
