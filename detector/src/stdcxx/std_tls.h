@@ -2,9 +2,9 @@
 //
 // liblab_std is linked only into executables (a std:: submission, the tests, std_bench), so
 // its thread-locals live in the executable's static TLS block at offsets fixed at link
-// time: the local-exec model makes an access one %fs-relative instruction, where the
-// engine's initial-exec (runtime.h LAB_TLS) first loads the offset into a register. The
-// inline path of every plain access and interposed call reads several of them. A shared
+// time: the local-exec model makes an access one %fs-relative instruction, where
+// initial-exec would first load the offset into a register (the engine's LAB_TLS, runtime.h,
+// is local-exec for the same reason). The inline path of every plain access and interposed call reads several of them. A shared
 // object linking liblab_std would fail to link (a TPOFF relocation), not misbehave.
 #pragma once
 
