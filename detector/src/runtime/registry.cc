@@ -19,6 +19,10 @@ constinit LAB_TLS Run* tls_run = nullptr;
 constinit LAB_TLS FileClass tls_file_class[16] = {};
 constinit LAB_TLS int tls_raw_calls = 0;
 constinit LAB_TLS RtLockStorage tls_rt_lock = {};
+std::unique_lock<std::mutex>& NoRtLock() {
+  static std::unique_lock<std::mutex> none;
+  return none;
+}
 
 namespace {
 

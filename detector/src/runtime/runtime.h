@@ -554,6 +554,8 @@ struct RtLockStorage {
   alignas(std::unique_lock<std::mutex>) unsigned char bytes[sizeof(std::unique_lock<std::mutex>)];
 };
 extern constinit LAB_TLS RtLockStorage tls_rt_lock;
+// A std::unique_lock that owns nothing (registry.cc): RtGuard::lock() of a controlled run.
+std::unique_lock<std::mutex>& NoRtLock();
 class RtGuard {
  public:
   [[gnu::always_inline]] RtGuard() : raw_(tls_run == nullptr) {
@@ -564,11 +566,9 @@ class RtGuard {
   }
   RtGuard(const RtGuard&) = delete;
   RtGuard& operator=(const RtGuard&) = delete;
-  // Free runs only (a controlled run's guard locks nothing).
-  std::unique_lock<std::mutex>& lock() {
-    assert(raw_);
-    return FreeLock();
-  }
+  // The runtime lock this guard holds; an empty lock for a controlled run's guard, which
+  // holds none (FatalFinding is handed its address and ends the run before it looks).
+  std::unique_lock<std::mutex>& lock() { return raw_ ? FreeLock() : NoRtLock(); }
 
  private:
   static std::unique_lock<std::mutex>& FreeLock() {
