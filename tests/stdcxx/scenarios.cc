@@ -268,6 +268,52 @@ void RangeLocked() {
   t3.join();
 }
 
+// A lock type of the student's own, a spin on a plain bool (racy), held through
+// std::unique_lock: its members, inlined into unique_lock's, are the student's code and
+// checked (sites.cc LockHolderMember skips only unique_lock's own fields).
+struct PlainSpin {
+  bool held = false;
+  void lock() {
+    while (held) std::this_thread::yield();  // line: spin-read
+    held = true;  // line: spin-write
+  }
+  void unlock() { held = false; }
+};
+PlainSpin plain_spin;
+void UserLockThroughUniqueLock() {
+  plain_spin.held = false;
+  auto body = [] { std::unique_lock<PlainSpin> lk(plain_spin); };
+  std::thread t1(body);
+  std::thread t2(body);
+  t1.join();
+  t2.join();
+}
+
+// One std::unique_lock handed to another thread, which unlocks it: the lock object's own
+// fields are not race-checked (their accesses are the standard lock's bookkeeping), the
+// misuse shows as what it does to the mutex: an unlock by a thread that does not own it.
+std::mutex handed_mutex;
+void UniqueLockHandedOver() {
+  std::unique_lock<std::mutex> lk(handed_mutex);
+  std::thread t([&lk] { lk.unlock(); });  // line: handed-unlock
+  t.join();
+}
+
+// Another thread asks a std::unique_lock whether it owns its mutex while its owner unlocks
+// it: undefined behaviour in principle (the lock object's _M_owns is read and written
+// unordered), and no finding here: the standard locks' own fields are their bookkeeping,
+// not the program's shared state (sites.cc LockHolderMember). What a program does with the
+// mutex itself is checked (unique_lock_handed_over).
+std::mutex asked_mutex;
+bool asked_owns = false;  // written by the asking thread only, read after its join
+void UniqueLockAskedByAnotherThread() {
+  std::unique_lock<std::mutex> lk(asked_mutex);
+  std::thread t([&lk] { asked_owns = lk.owns_lock(); });
+  lk.unlock();
+  t.join();
+  std::printf("asked: %d\n", asked_owns ? 1 : 0);
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
     {"abba", Abba},
     {"lost_update", LostUpdate},
@@ -283,6 +329,9 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"range_race", RangeRace<false>},
     {"range_race_inside", RangeRace<true>},
     {"range_locked", RangeLocked},
+    {"user_lock_through_unique_lock", UserLockThroughUniqueLock},
+    {"unique_lock_handed_over", UniqueLockHandedOver},
+    {"unique_lock_asked_by_another_thread", UniqueLockAskedByAnotherThread},
 };
 
 }  // namespace

@@ -65,6 +65,9 @@ struct Resolved {
   bool found = false;
   Owner owner = Owner::kUnknown;
   StdFacility facility = StdFacility::kNone;
+  // The innermost function of the address's inline chain is a member of a standard RAII
+  // lock (LockHolderMember): the access is the lock object's own bookkeeping.
+  bool lock_holder = false;
 };
 
 Spin g_sym_mu;
@@ -250,6 +253,30 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
   return StdFacility::kNone;
 }
 
+// Whether a function of the inline chain is a member of std::unique_lock, std::lock_guard,
+// std::scoped_lock or std::shared_lock (their constructors, destructors, lock, unlock,
+// owns_lock, release, swap: libstdc++ 12 inlines them into the student's function). Their
+// plain accesses touch only the lock object's own fields (the mutex pointer, the owns
+// flag), an object each thread keeps on its own stack: half of a std:: program's plain
+// accesses around every lock and wait, and no other thread's business. The mutex
+// operations they call are checked as operations (a lock object shared by two threads
+// shows as an unlock by a thread that does not own the mutex); a user lock type's own
+// member inlined into them is the innermost function then, and is checked.
+bool LockHolderMember(Dwarf_Die* die) {
+  Dwarf_Attribute a;
+  const char* n = nullptr;
+  if (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) != nullptr ||
+      dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a) != nullptr) {
+    n = dwarf_formstring(&a);
+  }
+  if (n == nullptr) return false;
+  for (const char* p : {"_ZNSt11unique_lock", "_ZNKSt11unique_lock", "_ZNSt10lock_guard",
+                        "_ZNSt11scoped_lock", "_ZNSt11shared_lock", "_ZNKSt11shared_lock"}) {
+    if (std::strncmp(n, p, std::strlen(p)) == 0) return true;
+  }
+  return false;
+}
+
 // `file` made absolute with the compilation directory (interned), for reading it.
 const char* AbsolutePath(const char* file, const char* comp_dir) {
   if (file == nullptr) return nullptr;
@@ -310,6 +337,7 @@ Resolved Resolve(std::uintptr_t pc) {
       r.facility = FacilityOfFunction(&chain[i - 1], &decided);
     }
     if (!decided) r.facility = FacilityOfFunction(&fn, &decided);
+    r.lock_holder = LockHolderMember(chain.empty() ? &fn : &chain.back());
   }
   // Every line of the chain, innermost first, until one decides both the site and the owner.
   // `scope`: the function the line is in (null when unknown); `column`: 0 when unknown.
@@ -661,6 +689,11 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
   }
   const Resolved r = Lookup(pc - 1);
   if (facility != nullptr) *facility = r.facility;
+  if (r.lock_holder) {
+    // A standard RAII lock's own fields (LockHolderMember): not checked, whoever calls.
+    RememberAccessClass(AccessClass{pc, nullptr, 0, false});
+    return false;
+  }
   if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
     // The address decides alone: remembered in the front plain_memory.cc asks first.
     const SiteRef site = r.owner == Owner::kStudent ? r.site : SiteRef{};
