@@ -211,17 +211,23 @@ bool InlineChain(Dwfl_Module* mod, Dwarf_Die* cu, Dwarf_Addr rel, std::vector<Dw
   return true;
 }
 
+// The mangled name of the function a DIE is or inlines (following DW_AT_abstract_origin
+// and DW_AT_specification); null for an extern "C" or unnamed one.
+const char* LinkageNameOf(Dwarf_Die* die) {
+  Dwarf_Attribute a;
+  if (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) != nullptr ||
+      dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a) != nullptr) {
+    return dwarf_formstring(&a);
+  }
+  return nullptr;
+}
+
 // The facility a function of the inline chain is part of (sites.h StdFacility): kNone with
 // `*decides` when it ends the search (another function of the facility, or code outside
 // namespace std), else the search goes on outwards (a generic std:: helper).
 StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
   *decides = true;
-  Dwarf_Attribute a;
-  const char* n = nullptr;
-  if (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) != nullptr ||
-      dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a) != nullptr) {
-    n = dwarf_formstring(&a);
-  }
+  const char* n = LinkageNameOf(die);
   if (n == nullptr) return StdFacility::kNone;  // extern "C" or unnamed: not the library
   auto starts = [n](const char* p) { return std::strncmp(n, p, std::strlen(p)) == 0; };
   if (starts("_ZNSt18__atomic_semaphore17_S_do_try_acquire")) return StdFacility::kSemAcquire;
@@ -253,9 +259,10 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
   return StdFacility::kNone;
 }
 
-// Whether a function of the inline chain is a member of std::unique_lock, std::lock_guard,
-// std::scoped_lock or std::shared_lock (their constructors, destructors, lock, unlock,
-// owns_lock, release, swap: libstdc++ 12 inlines them into the student's function). Their
+// Whether the innermost function of an address's inline chain is a member of
+// std::unique_lock, std::lock_guard, std::scoped_lock or std::shared_lock (their
+// constructors, destructors, lock, unlock, owns_lock, release, swap: libstdc++ 12 inlines
+// them into the student's function). Their
 // plain accesses touch only the lock object's own fields (the mutex pointer, the owns
 // flag), an object each thread keeps on its own stack: half of a std:: program's plain
 // accesses around every lock and wait, and no other thread's business. The mutex
@@ -263,12 +270,7 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
 // shows as an unlock by a thread that does not own the mutex); a user lock type's own
 // member inlined into them is the innermost function then, and is checked.
 bool LockHolderMember(Dwarf_Die* die) {
-  Dwarf_Attribute a;
-  const char* n = nullptr;
-  if (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) != nullptr ||
-      dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a) != nullptr) {
-    n = dwarf_formstring(&a);
-  }
+  const char* n = LinkageNameOf(die);
   if (n == nullptr) return false;
   for (const char* p : {"_ZNSt11unique_lock", "_ZNKSt11unique_lock", "_ZNSt10lock_guard",
                         "_ZNSt11scoped_lock", "_ZNSt11shared_lock", "_ZNKSt11shared_lock"}) {
@@ -785,11 +787,7 @@ std::int64_t SemaphoreMaxAt(std::uintptr_t pc) {
     // inlined into the caller or out of line (then it is the function itself).
     chain.insert(chain.begin(), fn);  // outermost first, as the chain is
     for (std::size_t i = chain.size(); i > 0 && max < 0; --i) {
-      Dwarf_Attribute a;
-      if (dwarf_attr_integrate(&chain[i - 1], DW_AT_linkage_name, &a) != nullptr ||
-          dwarf_attr_integrate(&chain[i - 1], DW_AT_MIPS_linkage_name, &a) != nullptr) {
-        max = CountingSemaphoreMax(dwarf_formstring(&a));
-      }
+      if (const char* n = LinkageNameOf(&chain[i - 1])) max = CountingSemaphoreMax(n);
     }
   }
   if (outer) tls_resolving = false;
