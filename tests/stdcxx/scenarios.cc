@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "controlled_scheduler.h"  // SetPlainFootprints
@@ -301,9 +302,9 @@ void UniqueLockHandedOver() {
 
 // Another thread asks a std::unique_lock whether it owns its mutex while its owner unlocks
 // it: undefined behaviour in principle (the lock object's _M_owns is read and written
-// unordered), and no finding here: the standard locks' own fields are their bookkeeping,
-// not the program's shared state (sites.cc LockHolderMember). What a program does with the
-// mutex itself is checked (unique_lock_handed_over).
+// unordered), and no finding here: a standard lock on its owner's own stack is the owner's
+// bookkeeping, not the program's shared state (sites.cc LockHolderMember). What a program
+// does with the mutex itself is checked (unique_lock_handed_over).
 std::mutex asked_mutex;
 bool asked_owns = false;  // written by the asking thread only, read after its join
 void UniqueLockAskedByAnotherThread() {
@@ -312,6 +313,26 @@ void UniqueLockAskedByAnotherThread() {
   lk.unlock();
   t.join();
   std::printf("asked: %d\n", asked_owns ? 1 : 0);
+}
+
+// One std::unique_lock kept outside any thread's stack (a class member in a student's
+// solution), locked by two threads through it: its own fields are checked there, and the
+// race on them is found.
+std::mutex member_mutex;
+std::unique_lock<std::mutex> member_lock(member_mutex, std::defer_lock);
+void UniqueLockSharedByTwoThreads() {
+  auto body = [] {
+    try {
+      member_lock.lock();  // line: member-lock
+      member_lock.unlock();
+    } catch (const std::system_error&) {
+      // the other thread's lock, seen through the shared object: "resource deadlock"
+    }
+  };
+  std::thread t1(body);
+  std::thread t2(body);
+  t1.join();
+  t2.join();
 }
 
 const std::map<std::string, std::function<void()>> kScenarios = {
@@ -332,6 +353,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"user_lock_through_unique_lock", UserLockThroughUniqueLock},
     {"unique_lock_handed_over", UniqueLockHandedOver},
     {"unique_lock_asked_by_another_thread", UniqueLockAskedByAnotherThread},
+    {"unique_lock_shared_by_two_threads", UniqueLockSharedByTwoThreads},
 };
 
 }  // namespace

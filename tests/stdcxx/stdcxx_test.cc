@@ -132,14 +132,25 @@ TEST(StdCxx, AUniqueLockHandedToAnotherThreadIsAnUnlockByANonOwner) {
   EXPECT_NE(misuse[0].find(Line("handed-unlock")), std::string::npos) << Dump(o);
 }
 
-// The standard locks' own fields are not race-checked (sites.cc LockHolderMember): a
-// thread reading owns_lock() while the owner unlocks gets no finding (before, a data race
-// inside <bits/unique_lock.h> on _M_owns), and half of the plain accesses a std:: program
-// makes around its locks and waits are not paid for.
+// A standard lock's own fields on its owner's own stack are not race-checked (sites.cc
+// LockHolderMember): a thread reading owns_lock() while the owner unlocks gets no finding
+// (before, a data race on 'lk'), and half of the plain accesses a std:: program makes
+// around its locks and waits are not paid for.
 TEST(StdCxx, AStandardLocksOwnFieldsAreNotRaceChecked) {
   const Outcome o = RunScenario("unique_lock_asked_by_another_thread", 200);
   ASSERT_EQ(o.status, 0) << Dump(o);
   EXPECT_TRUE(o.findings.empty()) << Dump(o);
+}
+
+// A std::unique_lock outside any thread's stack (a member two threads lock through): its
+// fields are checked as any memory, and the race on them is found at the lock line.
+TEST(StdCxx, AUniqueLockSharedByTwoThreadsIsADataRace) {
+  const Outcome o = RunScenario("unique_lock_shared_by_two_threads", 200);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  const auto races = WithId(o, "data-race");
+  ASSERT_FALSE(races.empty()) << Dump(o);
+  EXPECT_NE(races[0].find("'member_lock"), std::string::npos) << Dump(o);  // 'member_lock+8': _M_owns
+  EXPECT_NE(races[0].find(Line("member-lock")), std::string::npos) << Dump(o);
 }
 
 TEST(StdCxx, TheSameUpdateUnderAStdMutexHasNoFinding) {

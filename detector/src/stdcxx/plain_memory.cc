@@ -188,6 +188,15 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
   if (race) ReportRace(self, race_addr, size, site, write, step, *race);  // still InShadow: no re-entry
 }
 
+// Whether `addr` lies on the usable stack of the calling thread's fiber (below its top);
+// false for a thread without a fiber of the lab's.
+[[gnu::always_inline]] inline bool OnOwnFiberStack(const ThreadState* self,
+                                                   std::uintptr_t addr) {
+  const auto* f = static_cast<const Fiber*>(self->fiber);
+  return f != nullptr && f->stack_top != nullptr &&
+         reinterpret_cast<std::uintptr_t>(f->stack_top) - addr - 1 < f->stack_size;
+}
+
 // Every access the fast path below does not take: free runs, the first access from an
 // address (classification), std:: template code (the shadow stack decides), ranges.
 [[gnu::noinline]] void Access(std::uintptr_t addr, std::size_t size, bool write,
@@ -202,6 +211,12 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
   // they can neither race nor hide a race of the student's.
   SiteRef site;
   if (!StudentAccess(pc, &site)) return;
+  // A standard lock object's own field on this thread's fiber stack, as in OnAccess (the
+  // class StudentAccess has just remembered says so).
+  if (const AccessClass* c = FindAccessClass(pc);
+      c != nullptr && c->lock_holder && OnOwnFiberStack(self, addr)) {
+    return;
+  }
   if (CheckThreadLocal(self, addr, pc)) return;  // a student's thread_local (controlled runs)
   const std::uint32_t step = Account(self, addr, size, write);
   CheckCells(self, addr, size, write, site, step);
@@ -372,6 +387,7 @@ template <std::size_t kSize, bool kWrite>
 void NewRunAccess(ThreadState* self, std::uintptr_t addr, std::uintptr_t pc,
                   const AccessClass* c);
 
+
 // The inline path of __tsan_read/writeN (ThreadSanitizer's fast path, for the lab): a
 // leaf of loads and compares whose every other exit is a tail call. The lab's own code
 // (an address the classification front knows as the lab's, sites.h AccessClass) returns
@@ -406,6 +422,9 @@ template <std::size_t kSize, bool kWrite>
   if (gen != tls_fast_gen) [[unlikely]] return NewRunAccess<kSize, kWrite>(self, addr, pc, c);
   // Outside the lab (Checked's InLabNow), asked without a call (KnownOutsideLab).
   if (!KnownOutsideLab(self)) [[unlikely]] return Access(addr, kSize, kWrite, pc);
+  // A standard lock object's own field on this thread's own fiber stack (sites.h
+  // AccessClass::lock_holder): the thread's private bookkeeping, not checked.
+  if (c->lock_holder && OnOwnFiberStack(self, addr)) return;
   if ((addr & 7) + kSize > 8) [[unlikely]] {
     // Across a word boundary (an unaligned access, a 16-byte one): word by word.
     if (addr - tls_special.lo < tls_special.size || tls_special.lo - addr < kSize) {

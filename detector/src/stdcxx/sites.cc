@@ -264,11 +264,12 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
 // constructors, destructors, lock, unlock, owns_lock, release, swap: libstdc++ 12 inlines
 // them into the student's function). Their
 // plain accesses touch only the lock object's own fields (the mutex pointer, the owns
-// flag), an object each thread keeps on its own stack: half of a std:: program's plain
-// accesses around every lock and wait, and no other thread's business. The mutex
-// operations they call are checked as operations (a lock object shared by two threads
-// shows as an unlock by a thread that does not own the mutex); a user lock type's own
-// member inlined into them is the innermost function then, and is checked.
+// flag): half of a std:: program's plain accesses around every lock and wait. A lock
+// object on its thread's own stack (the usual `std::unique_lock lk(m)`) is no other
+// thread's business, and those accesses are not checked (plain_memory.cc OnAccess); one
+// elsewhere (a class member two threads lock through, a classic mistake) is checked as any
+// memory. A user lock type's own member inlined into them is the innermost function then,
+// and is checked.
 bool LockHolderMember(Dwarf_Die* die) {
   const char* n = LinkageNameOf(die);
   if (n == nullptr) return false;
@@ -691,16 +692,11 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
   }
   const Resolved r = Lookup(pc - 1);
   if (facility != nullptr) *facility = r.facility;
-  if (r.lock_holder) {
-    // A standard RAII lock's own fields (LockHolderMember): not checked, whoever calls.
-    RememberAccessClass(AccessClass{pc, nullptr, 0, false});
-    return false;
-  }
   if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
     // The address decides alone: remembered in the front plain_memory.cc asks first.
     const SiteRef site = r.owner == Owner::kStudent ? r.site : SiteRef{};
-    RememberAccessClass(
-        AccessClass{pc, site.file, site.line, r.owner == Owner::kStudent});
+    RememberAccessClass(AccessClass{pc, site.file, site.line, r.owner == Owner::kStudent,
+                                    r.owner == Owner::kStudent && r.lock_holder});
   }
   if (r.owner == Owner::kStudent) {
     *site = r.site;

@@ -88,6 +88,9 @@ struct alignas(32) AccessClass {
   const char* file = nullptr;   // the student's line (student only)
   std::uint32_t line = 0;
   bool student = false;
+  // A standard RAII lock's own field (sites.cc LockHolderMember): not checked when it lies
+  // on the accessing thread's own fiber stack (plain_memory.cc OnAccess).
+  bool lock_holder = false;
   SiteRef site() const { return SiteRef{file, line}; }
 };
 // 32 bytes (aligned), so that an entry's offset is a shift (asked on every plain access).
