@@ -5,6 +5,8 @@
 // SCHEDULES` prints "schedules N" and one line per finding: "finding ID|message|site;site".
 // The line numbers the test expects are marked `// line: TAG` and found by the test in
 // this file, so editing it cannot silently shift an expectation.
+#include <pthread.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -335,6 +337,52 @@ void UniqueLockSharedByTwoThreads() {
   t2.join();
 }
 
+// A std::thread's own state (its callable and the captures it holds) is left out of the
+// race check for that thread (runtime.h ThreadState::own_state): the thread's copy of the
+// callable must lie in that range while it runs, and the range must end with it.
+struct OwnStateProbe {
+  int* result;
+  void operator()() const {
+    const lab::internal::ThreadState* self = lab::internal::PeekSelf();
+    const auto me = reinterpret_cast<std::uintptr_t>(this);
+    *result = self != nullptr && me - self->own_state < self->own_state_size ? 1 : 0;
+  }
+};
+void OwnStateCoversTheClosure() {
+  int covered = -1;  // written by the thread, read after its join
+  std::thread t(OwnStateProbe{&covered});
+  t.join();
+  std::printf("own state: %d\n", covered);
+}
+
+// One callable shared by two threads through std::ref (a mutable lambda's counter): the
+// threads' states hold only a reference to it, and the race on its capture is found.
+void SharedMutableLambda() {
+  auto count = [n = 0]() mutable { ++n; };  // line: shared-lambda
+  std::thread t1(std::ref(count));
+  std::thread t2(std::ref(count));
+  t1.join();
+  t2.join();
+}
+
+// A thread started with pthread_create and a pointer to shared data: that data is not the
+// thread's own, and the race on it is found.
+struct PthreadArg {
+  int hits = 0;
+};
+PthreadArg pthread_arg;
+void* BumpArg(void* p) {
+  ++static_cast<PthreadArg*>(p)->hits;  // line: pthread-arg
+  return nullptr;
+}
+void PthreadArgIsNotOwned() {
+  pthread_t a, b;
+  pthread_create(&a, nullptr, BumpArg, &pthread_arg);
+  pthread_create(&b, nullptr, BumpArg, &pthread_arg);
+  pthread_join(a, nullptr);
+  pthread_join(b, nullptr);
+}
+
 const std::map<std::string, std::function<void()>> kScenarios = {
     {"abba", Abba},
     {"lost_update", LostUpdate},
@@ -354,6 +402,9 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"unique_lock_handed_over", UniqueLockHandedOver},
     {"unique_lock_asked_by_another_thread", UniqueLockAskedByAnotherThread},
     {"unique_lock_shared_by_two_threads", UniqueLockSharedByTwoThreads},
+    {"own_state_covers_the_closure", OwnStateCoversTheClosure},
+    {"shared_mutable_lambda", SharedMutableLambda},
+    {"pthread_arg_is_not_owned", PthreadArgIsNotOwned},
 };
 
 }  // namespace

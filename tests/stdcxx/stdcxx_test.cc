@@ -25,6 +25,7 @@ struct Outcome {
   bool exhausted = false;  // the exhaustive searches: the whole space was explored
   std::vector<std::string> findings;  // "id|message|file:line;file:line;"
   std::vector<std::string> events;    // "thread op file:line" of the first failing schedule
+  std::string text;                    // everything it printed
   int status = -1;
 };
 
@@ -43,6 +44,7 @@ Outcome RunScenario(const std::string& scenario, int schedules, const std::strin
     if (line.rfind("exhausted ", 0) == 0) o.exhausted = line.substr(10) == "1";
     if (line.rfind("finding ", 0) == 0) o.findings.push_back(line.substr(8));
     if (line.rfind("event ", 0) == 0) o.events.push_back(line.substr(6));
+    o.text += line + "\n";
   }
   o.status = pclose(p);
   return o;
@@ -151,6 +153,36 @@ TEST(StdCxx, AUniqueLockSharedByTwoThreadsIsADataRace) {
   ASSERT_FALSE(races.empty()) << Dump(o);
   EXPECT_NE(races[0].find("'member_lock"), std::string::npos) << Dump(o);  // 'member_lock+8': _M_owns
   EXPECT_NE(races[0].find(Line("member-lock")), std::string::npos) << Dump(o);
+}
+
+// A std::thread's own state (libstdc++'s _State_impl: its callable and captures) is not
+// race-checked for that thread: the thread's copy of its callable lies in the range
+// (IsStdThreadStart recognised libstdc++'s start routine, malloc_usable_size measured it).
+TEST(StdCxx, AStdThreadsOwnStateCoversItsCallable) {
+  const Outcome o = RunScenario("own_state_covers_the_closure", 20);
+  ASSERT_EQ(o.status, 0) << Dump(o) << o.text;
+  EXPECT_TRUE(o.findings.empty()) << Dump(o);
+  EXPECT_NE(o.text.find("own state: 1"), std::string::npos) << o.text;
+  EXPECT_EQ(o.text.find("own state: 0"), std::string::npos) << o.text;
+}
+
+// What is not a thread's own state stays checked: one mutable lambda shared by two threads
+// through std::ref (their states hold only the reference), and the data a pthread_create
+// argument points to.
+TEST(StdCxx, ACallableSharedThroughStdRefIsStillRaceChecked) {
+  const Outcome o = RunScenario("shared_mutable_lambda", 200);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  const auto races = WithId(o, "data-race");
+  ASSERT_FALSE(races.empty()) << Dump(o);
+  EXPECT_NE(races[0].find(Line("shared-lambda")), std::string::npos) << Dump(o);
+}
+
+TEST(StdCxx, APthreadArgumentIsNotTheThreadsOwn) {
+  const Outcome o = RunScenario("pthread_arg_is_not_owned", 200);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  const auto races = WithId(o, "data-race");
+  ASSERT_FALSE(races.empty()) << Dump(o);
+  EXPECT_NE(races[0].find(Line("pthread-arg")), std::string::npos) << Dump(o);
 }
 
 TEST(StdCxx, TheSameUpdateUnderAStdMutexHasNoFinding) {

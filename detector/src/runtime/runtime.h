@@ -248,6 +248,13 @@ struct ThreadState {
   // first use and kept for the life of the ThreadState (Reset leaves it: the stack resets
   // itself when it meets another run). Null until then, and without the dialect.
   void* dialect_stack = nullptr;
+  // The std:: dialect: the heap block of this thread's own std::thread state (libstdc++'s
+  // _State_impl: the callable, its captures and arguments), [own_state, own_state +
+  // own_state_size), while the thread runs it. Made by the creator before the thread
+  // started and freed by the thread itself, it is no other thread's memory: this thread's
+  // plain accesses to it are not race-checked (stdcxx/pthread_threads.cc). Empty otherwise.
+  std::uintptr_t own_state = 0;
+  std::size_t own_state_size = 0;
 
   SiteRef last_site;        // last operation's site in the code under test
   std::int64_t span_ns = 0; // work-span clock (DESIGN §7)
@@ -295,6 +302,8 @@ struct ThreadState {
     owed_steps = 0;
     fiber = nullptr;
     outside_call.store(nullptr, std::memory_order_relaxed);
+    own_state = 0;
+    own_state_size = 0;
     last_site = {};
     span_ns = 0;
     finished = false;

@@ -211,6 +211,8 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
   // they can neither race nor hide a race of the student's.
   SiteRef site;
   if (!StudentAccess(pc, &site)) return;
+  // The thread's own std::thread state, as in OnAccess.
+  if (addr - self->own_state < self->own_state_size) return;
   // A standard lock object's own field on this thread's fiber stack, as in OnAccess (the
   // class StudentAccess has just remembered says so).
   if (const AccessClass* c = FindAccessClass(pc);
@@ -413,6 +415,8 @@ template <std::size_t kSize, bool kWrite>
       [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
+  // The thread's own std::thread state (its lambda's captures): no other thread's memory.
+  if (addr - self->own_state < self->own_state_size) return;
   Run* run = self->run;
   const std::uint64_t gen = run->gen;
   // A controlled run, no plain-access recording, no access cost (tls_fast_gen, above);

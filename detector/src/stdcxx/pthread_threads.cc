@@ -10,6 +10,8 @@
 // pthread_self() answers with the same handle (identity.cc); threads detached or never
 // joined, and the std::thread destroyed while joinable, are reported by lifecycle.cc and
 // terminate.cc.
+#include <dlfcn.h>
+#include <malloc.h>
 #include <pthread.h>
 
 #include <atomic>
@@ -19,6 +21,7 @@
 #include <vector>
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <utility>
 
@@ -75,6 +78,25 @@ Started* NewStarted() { return new (BlockPool<sizeof(Started)>::Get()) Started; 
 void FreeStarted(Started* s) {
   s->~Started();
   BlockPool<sizeof(Started)>::Put(s);
+}
+
+// Whether `start` is libstdc++.so's start routine of std::thread (its
+// execute_native_thread_routine, not exported): its `arg` is then the new thread's own
+// std::thread::_State, which the constructor made with new (the dialect's operator new:
+// glibc's heap, so malloc_usable_size measures it) and the thread deletes when its
+// callable returns. Remembered once seen. A libstdc++ linked statically is not
+// recognised: its threads' states are checked like any memory.
+bool IsStdThreadStart(void* (*start)(void*)) {
+  static std::atomic<void*> known{nullptr};
+  void* const f = reinterpret_cast<void*>(start);
+  if (f == known.load(std::memory_order_relaxed)) return true;
+  Dl_info info;
+  if (dladdr(f, &info) == 0 || info.dli_fname == nullptr ||
+      std::strstr(info.dli_fname, "/libstdc++.so") == nullptr) {
+    return false;
+  }
+  known.store(f, std::memory_order_relaxed);
+  return true;
 }
 template <class T>
 struct MallocAllocator {
@@ -233,15 +255,22 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
   InLab in_lab(e.stack);
   Started* st = NewStarted();
   NoteThreadSpawned();
+  // std::thread's state: the new thread's own (ThreadState::own_state).
+  const std::size_t own_size =
+      arg != nullptr && IsStdThreadStart(start) ? malloc_usable_size(arg) : 0;
   st->obj = NoThrow([&] {
-    return SpawnThread("", [st, start, arg] {
+    return SpawnThread("", [st, start, arg, own_size] {
       {
         // A reused stack (fiber or OS thread) starts with no accesses. InLab: the lab's
         // own pthread_self (identity.cc) is libc's, whose stack it looks up.
         InLab in_lab;
         ForgetOwnStack();
       }
+      ThreadState* self = Self();
+      self->own_state = reinterpret_cast<std::uintptr_t>(arg);
+      self->own_state_size = own_size;
       st->result = start(arg);
+      self->own_state_size = 0;  // freed by now: the block may be anyone's next
     }, e.Site());
   });
   st->creator = Self();
