@@ -1,10 +1,11 @@
-// Profile training for liblab (LAB_PGO): controlled runs of small programs in the shapes
-// of the puzzle catalog, each under several strategies. What runs here decides which of
-// the runtime's paths the compiler lays out as hot.
+// Profile training for liblab (LAB_PGO, detector/pgo/CMakeLists.txt): controlled runs of
+// small programs in the shapes of the puzzle catalog, written with the lab:: primitives,
+// each under several strategies. Which of the runtime's paths run here decides which ones
+// the compiler lays out as hot. Exits with status 1, failing the build, when a correct
+// program gets a finding or a bug is missed.
 #include <cstdio>
-#include <deque>
-#include <functional>
 #include <mutex>
+#include <string>
 #include <vector>
 #include "lab/explore.h"
 #include "lab/sync.h"
@@ -176,9 +177,10 @@ int main() {
       opt.stop_on_failure = job.buggy;
       lab::ExploreResult result = lab::explore(opt, job.body);
       if (result.findings.empty() == job.buggy) {
-        std::printf("%s (%s): %s\n", job.name, std::string(lab::StrategyName(s)).c_str(),
-                    job.buggy ? "the bug was not found" : "a finding on a correct program");
-        for (const auto& f : result.findings) std::printf("  %s\n", f.message.c_str());
+        std::fprintf(stderr, "train_lab: %s (%s): %s\n", job.name,
+                     std::string(lab::StrategyName(s)).c_str(),
+                     job.buggy ? "the bug was not found" : "a finding on a correct program");
+        for (const auto& f : result.findings) std::fprintf(stderr, "  %s\n", f.message.c_str());
         ++unexpected;
       }
     }
