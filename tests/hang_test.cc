@@ -173,7 +173,10 @@ std::atomic<int> g_chunk_count{0};
 
 TEST(Hang, AThreadThatKeepsAllocatingIsAResourceLimit) {
   lab::Options o = Quick();
-  o.hang_timeout = 1500ms;  // this VM's page faults fill ~200 MiB/s: well past 128 MiB
+  // This VM's page faults fill ~200 MiB/s on an idle core, 128 MiB (the threshold) in
+  // 0.65 s; 4 s leaves room for a core shared with the rest of `make test` (1.5 s failed
+  // there once).
+  o.hang_timeout = 4000ms;
   auto r = lab::explore(o, [] {
     lab::Thread hog("hog", [] {
       while (true) {

@@ -1,13 +1,13 @@
 // Profile training for liblab (LAB_PGO, detector/pgo/CMakeLists.txt): controlled runs of
 // small programs in the shapes of the puzzle catalog, written with the lab:: primitives,
-// each under several strategies. Which of the runtime's paths run here decides which ones
-// the compiler lays out as hot. Exits with status 1, failing the build, when a correct
-// program gets a finding or a bug is missed.
+// each under several strategies (train.h). Which of the runtime's paths run here decides
+// which ones the compiler lays out as hot.
 #include <cstdio>
 #include <mutex>
 #include <string>
 #include <vector>
 #include "lab/explore.h"
+#include "train.h"
 #include "lab/sync.h"
 
 namespace {
@@ -159,31 +159,11 @@ void LostWakeup() {
 }  // namespace
 
 int main() {
-  struct Job { const char* name; void (*body)(); bool buggy; };
-  const Job jobs[] = {
+  const lab_pgo::Job jobs[] = {
       {"turn-taking", TurnTaking, false}, {"philosophers", Philosophers, false},
       {"semaphore-queue", SemaphoreQueue, false}, {"pool", Pool, false},
       {"reentrant", Reentrant, false}, {"inversion", Inversion, true},
       {"lost-update", LostUpdate, true}, {"lost-wakeup", LostWakeup, true},
   };
-  const lab::Strategy strategies[] = {lab::Strategy::kRandom, lab::Strategy::kPct,
-                                      lab::Strategy::kDpor};
-  int unexpected = 0;
-  for (const Job& job : jobs) {
-    for (lab::Strategy s : strategies) {
-      lab::Options opt;
-      opt.strategy = s;
-      opt.schedules = job.buggy ? 50 : 20000;
-      opt.stop_on_failure = job.buggy;
-      lab::ExploreResult result = lab::explore(opt, job.body);
-      if (result.findings.empty() == job.buggy) {
-        std::fprintf(stderr, "train_lab: %s (%s): %s\n", job.name,
-                     std::string(lab::StrategyName(s)).c_str(),
-                     job.buggy ? "the bug was not found" : "a finding on a correct program");
-        for (const auto& f : result.findings) std::fprintf(stderr, "  %s\n", f.message.c_str());
-        ++unexpected;
-      }
-    }
-  }
-  return unexpected == 0 ? 0 : 1;
+  return lab_pgo::RunJobs("train_lab", jobs, 20000);
 }

@@ -1,12 +1,13 @@
 // Profile training for liblab_std (LAB_PGO), built as a std:: submission is (the
 // instrumentation of -fsanitize=thread, liblab_std instead of libtsan): controlled runs of
 // small programs in the shapes of the puzzle catalog, written in standard C++, each under
-// several strategies. Which of liblab_std's and liblab's paths run here decides which ones
-// the compiler lays out as hot.
+// several strategies (train.h). Which of liblab_std's and liblab's paths run here decides
+// which ones the compiler lays out as hot.
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <semaphore>
 #include <shared_mutex>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "lab/explore.h"
+#include "train.h"
 
 namespace {
 
@@ -205,35 +207,11 @@ void LostWakeup() {
 }  // namespace
 
 int main() {
-  struct Job {
-    const char* name;
-    void (*body)();
-    bool buggy;
-  };
-  const Job jobs[] = {
+  const lab_pgo::Job jobs[] = {
       {"turn-taking", TurnTaking, false},       {"philosophers", Philosophers, false},
       {"semaphore-queue", SemaphoreQueue, false}, {"pool", Pool, false},
       {"readers-writers", ReadersWriters, false}, {"inversion", Inversion, true},
       {"lost-update", LostUpdate, true},        {"lost-wakeup", LostWakeup, true},
   };
-  const lab::Strategy strategies[] = {lab::Strategy::kRandom, lab::Strategy::kPct,
-                                      lab::Strategy::kDpor};
-  int unexpected = 0;
-  for (const Job& job : jobs) {
-    for (lab::Strategy s : strategies) {
-      lab::Options opt;
-      opt.strategy = s;
-      opt.schedules = job.buggy ? 50 : 3000;
-      const lab::ExploreResult result = lab::explore(opt, job.body);
-      if (result.findings.empty() == job.buggy) {
-        std::fprintf(stderr, "train_std: %s (%s): %s\n", job.name,
-                     std::string(lab::StrategyName(s)).c_str(),
-                     job.buggy ? "the bug was not found" : "a finding on a correct program");
-        for (const lab::Finding& f : result.findings)
-          std::fprintf(stderr, "  %s\n", f.message.c_str());
-        ++unexpected;
-      }
-    }
-  }
-  return unexpected == 0 ? 0 : 1;
+  return lab_pgo::RunJobs("train_std", jobs, 3000);
 }

@@ -355,6 +355,19 @@ void OwnStateCoversTheClosure() {
   std::printf("own state: %d\n", covered);
 }
 
+// A thread that starts another may hand it a reference to one of its own captures: its
+// state is checked from then on, and the race between the capture's read by its owner and
+// its write by the nested thread is found.
+void NestedThreadWritesAnOwnCapture() {
+  std::thread t([x = 0]() mutable {
+    std::thread u([&x] { x = 1; });  // line: nested-write
+    const int seen = x;              // line: nested-read
+    u.join();
+    std::printf("seen: %d\n", seen);
+  });
+  t.join();
+}
+
 // One callable shared by two threads through std::ref (a mutable lambda's counter): the
 // threads' states hold only a reference to it, and the race on its capture is found.
 void SharedMutableLambda() {
@@ -404,6 +417,7 @@ const std::map<std::string, std::function<void()>> kScenarios = {
     {"unique_lock_shared_by_two_threads", UniqueLockSharedByTwoThreads},
     {"own_state_covers_the_closure", OwnStateCoversTheClosure},
     {"shared_mutable_lambda", SharedMutableLambda},
+    {"nested_thread_writes_an_own_capture", NestedThreadWritesAnOwnCapture},
     {"pthread_arg_is_not_owned", PthreadArgIsNotOwned},
 };
 

@@ -155,8 +155,8 @@ TEST(StdCxx, AUniqueLockSharedByTwoThreadsIsADataRace) {
   EXPECT_NE(races[0].find(Line("member-lock")), std::string::npos) << Dump(o);
 }
 
-// A std::thread's own state (libstdc++'s _State_impl: its callable and captures) is not
-// race-checked for that thread: the thread's copy of its callable lies in the range
+// Reads of a std::thread's own state (libstdc++'s _State_impl: its callable and captures)
+// by that thread are not race-checked: the thread's copy of its callable lies in the range
 // (IsStdThreadStart recognised libstdc++'s start routine, malloc_usable_size measured it).
 TEST(StdCxx, AStdThreadsOwnStateCoversItsCallable) {
   const Outcome o = RunScenario("own_state_covers_the_closure", 20);
@@ -167,14 +167,23 @@ TEST(StdCxx, AStdThreadsOwnStateCoversItsCallable) {
 }
 
 // What is not a thread's own state stays checked: one mutable lambda shared by two threads
-// through std::ref (their states hold only the reference), and the data a pthread_create
-// argument points to.
+// through std::ref (their states hold only the reference), a capture handed to a thread
+// the owner starts, and the data a pthread_create argument points to.
 TEST(StdCxx, ACallableSharedThroughStdRefIsStillRaceChecked) {
   const Outcome o = RunScenario("shared_mutable_lambda", 200);
   ASSERT_EQ(o.status, 0) << Dump(o);
   const auto races = WithId(o, "data-race");
   ASSERT_FALSE(races.empty()) << Dump(o);
   EXPECT_NE(races[0].find(Line("shared-lambda")), std::string::npos) << Dump(o);
+}
+
+TEST(StdCxx, ACaptureHandedToANestedThreadIsStillRaceChecked) {
+  const Outcome o = RunScenario("nested_thread_writes_an_own_capture", 200);
+  ASSERT_EQ(o.status, 0) << Dump(o);
+  const auto races = WithId(o, "data-race");
+  ASSERT_FALSE(races.empty()) << Dump(o);
+  EXPECT_NE(races[0].find(Line("nested-write")), std::string::npos) << Dump(o);
+  EXPECT_NE(races[0].find(Line("nested-read")), std::string::npos) << Dump(o);
 }
 
 TEST(StdCxx, APthreadArgumentIsNotTheThreadsOwn) {

@@ -250,9 +250,11 @@ struct ThreadState {
   void* dialect_stack = nullptr;
   // The std:: dialect: the heap block of this thread's own std::thread state (libstdc++'s
   // _State_impl: the callable, its captures and arguments), [own_state, own_state +
-  // own_state_size), while the thread runs it. Made by the creator before the thread
-  // started and freed by the thread itself, it is no other thread's memory: this thread's
-  // plain accesses to it are not race-checked (stdcxx/pthread_threads.cc). Empty otherwise.
+  // own_state_size), while the thread runs it. Written by the creator before the thread
+  // started and freed by the thread itself, it is no other thread's memory until this
+  // thread starts one (which may get a reference to a capture: SpawnThread empties the
+  // range then): this thread's plain reads of it are not race-checked
+  // (stdcxx/pthread_threads.cc, plain_memory.cc). Empty otherwise.
   std::uintptr_t own_state = 0;
   std::size_t own_state_size = 0;
 

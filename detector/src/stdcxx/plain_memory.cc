@@ -211,8 +211,8 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
   // they can neither race nor hide a race of the student's.
   SiteRef site;
   if (!StudentAccess(pc, &site)) return;
-  // The thread's own std::thread state, as in OnAccess.
-  if (addr - self->own_state < self->own_state_size) return;
+  // A read of the thread's own std::thread state, as in OnAccess.
+  if (!write && addr - self->own_state < self->own_state_size) return;
   // A standard lock object's own field on this thread's fiber stack, as in OnAccess (the
   // class StudentAccess has just remembered says so).
   if (const AccessClass* c = FindAccessClass(pc);
@@ -415,8 +415,10 @@ template <std::size_t kSize, bool kWrite>
       [[unlikely]] {
     return Access(addr, kSize, kWrite, pc);
   }
-  // The thread's own std::thread state (its lambda's captures): no other thread's memory.
-  if (addr - self->own_state < self->own_state_size) return;
+  // A read of the thread's own std::thread state (a [&] lambda's captured pointers, read
+  // at every use of a captured variable): ThreadState::own_state. Its writes (a mutable
+  // lambda's by-value captures) are checked: a race needs a write, and this one stays seen.
+  if (!kWrite && addr - self->own_state < self->own_state_size) return;
   Run* run = self->run;
   const std::uint64_t gen = run->gen;
   // A controlled run, no plain-access recording, no access cost (tls_fast_gen, above);

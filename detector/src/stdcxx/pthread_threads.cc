@@ -85,7 +85,8 @@ void FreeStarted(Started* s) {
 // std::thread::_State, which the constructor made with new (the dialect's operator new:
 // glibc's heap, so malloc_usable_size measures it) and the thread deletes when its
 // callable returns. Remembered once seen. A libstdc++ linked statically is not
-// recognised: its threads' states are checked like any memory.
+// recognised: its threads' states are checked like any memory. (libstdc++'s other start
+// routine, for binaries built with GCC 4.8's headers, is never reached from GCC 12's.)
 bool IsStdThreadStart(void* (*start)(void*)) {
   static std::atomic<void*> known{nullptr};
   void* const f = reinterpret_cast<void*>(start);

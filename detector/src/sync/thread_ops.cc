@@ -60,6 +60,9 @@ SiteRef CallerSiteFromStack() {
 
 ObjectState* SpawnThread(std::string_view name, ThreadFn&& fn, const Loc& loc) {
   ThreadState* self = Self();
+  // The new thread may be handed a reference into this one's std::thread state (a lambda
+  // capture): from now on that state is checked as any memory (ThreadState::own_state).
+  self->own_state_size = 0;
   SiteRef site = Fix(self, loc);
   // A lab::Thread built inside std::vector::emplace_back has its std::source_location in
   // <vector>: the student's line that started it is the caller on the stack (the spec's
