@@ -20,7 +20,8 @@
 #include "terminal.h"
 
 ABSL_FLAG(double, check_schedules_scale, 1.0,
-          "multiply the spec's schedule budgets by F (more schedules find rarer bugs)");
+          "multiply the spec's schedule budgets and stress runs by F (more schedules find rarer "
+          "bugs)");
 ABSL_FLAG(std::uint64_t, check_seed, 0, "seed of the controlled runs (0: the lab's fixed seeds)");
 ABSL_FLAG(std::string, check_replay, "",
           "run only SCENARIO, with exactly the schedule of TOKEN (from a replay: line)");

@@ -397,7 +397,8 @@ int Run(const lab::spec::Scenario& s, const std::string& replay) {
   g_schedules["stress"] = 0;
   if (g_findings.empty()) {
     Progress("stress");
-    for (int i = 0; i < c.stress_runs; ++i) {
+    const int stress_runs = Scaled(c.stress_runs);  // --schedules-scale: more stress runs too
+    for (int i = 0; i < stress_runs; ++i) {
       lab::internal::ClearFreeFindings();
       lab::internal::ForgetFreeLockOrder();
       lab::internal::SetStressNoise(true, 1000 + static_cast<std::uint64_t>(i));
