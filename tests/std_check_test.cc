@@ -297,6 +297,21 @@ TEST_F(StdCheckTest, StdFindingReplaysToTheSameFinding) {
       << "first: " << finding << "\nreplayed:\n" << again.out;
 }
 
+// `--tsan` on a standard-C++ solution: the real ThreadSanitizer replaces liblab_std, so its
+// std::condition_variable waits are invisible to the scheduler and end as a hang. The
+// finding says why and what to do instead, and its replay command keeps --tsan (the
+// default build's schedules are not this binary's).
+TEST_F(StdCheckTest, TsanOfAStdSolutionSaysToCheckItWithoutTsan) {
+  const Outcome r = Check("fizzbuzz", "fizzbuzz_reference.cpp", "--tsan");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const std::string finding = FirstFinding(r.out, "hang");
+  ASSERT_FALSE(finding.empty()) << r.out;
+  EXPECT_NE(finding.find("under --tsan that is every std::mutex"), std::string::npos) << finding;
+  EXPECT_NE(finding.find("check a standard-C++ solution without --tsan"), std::string::npos)
+      << finding;
+  EXPECT_NE(r.out.find("fizzbuzz_reference.cpp --tsan --replay "), std::string::npos) << r.out;
+}
+
 // Dining philosophers with a std::counting_semaphore<4> of seats (fixture): the fork cycle
 // is gated by the seats' permits, held across every edge and fewer than the five edges,
 // exactly as with lab::Semaphore or sem_t (DESIGN §4). Full marks, no finding. The same

@@ -309,6 +309,19 @@ ScenarioResult JudgeScenarioRun(const SandboxResult& r, const std::string& key,
   }
 
   if (req.tsan) {
+    // --tsan links the real ThreadSanitizer in place of the lab's std:: runtime, so a
+    // standard-C++ solution's waits are invisible to the scheduler and end as a hang that
+    // is not the student's (README, "--tsan"): the finding says so.
+    for (Finding& f : out.findings) {
+      if (f.kind == FindingKind::kHang &&
+          f.message.find("the lab cannot see") != std::string::npos) {
+        f.message +=
+            " (under --tsan that is every std::mutex, std::condition_variable and "
+            "std::thread: the real ThreadSanitizer takes the place of the lab's control of "
+            "them, so check a standard-C++ solution without --tsan, where the lab race-checks "
+            "its plain memory itself)";
+      }
+    }
     for (Finding& f : ParseTsanRaces(err, req.source_name)) {
       f.scenario = scenario;
       out.findings.push_back(std::move(f));
