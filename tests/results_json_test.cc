@@ -60,6 +60,19 @@ TEST(ResultsJson, OneTestPerScenarioWithStatusAndPoints) {
   EXPECT_EQ(out.find('\x1b'), std::string::npos) << "no colour in results.json";
 }
 
+// A result built with ThreadSanitizer (lab grade --tsan) replays with --tsan: the default
+// build's schedules are not that binary's.
+TEST(ResultsJson, ATsanResultsReplayCommandKeepsTsan) {
+  SubmissionResult r = testing::GradedSample();
+  r.tsan = true;
+  const json j = Parse(r);
+  const std::string out = j["tests"][1]["output"];
+  EXPECT_NE(out.find("replay: lab check mini mini.cpp --tsan --replay racy:v1.pct.1.3.0.s\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(j["extra_data"]["tsan"], true);
+}
+
 TEST(ResultsJson, ExtraDataHoldsFindingsAndCompileLog) {
   const json j = Parse(testing::GradedSample());
   const json& extra = j["extra_data"];

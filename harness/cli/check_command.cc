@@ -97,9 +97,7 @@ int Run(const std::vector<std::string>& args) {
 
   grader::CheckReportStyle style;
   style.color = UseColor(1);
-  style.check_command = "lab check " + grader::ShellQuote(puzzle->name) + " " + grader::ShellQuote(file);
-  // A replay runs the same build: a --tsan binary's schedules are not the default build's.
-  if (opt.tsan) style.check_command += " --tsan";
+  style.check_command = grader::CheckCommand(puzzle->name, file, opt.tsan);
   style.replay = !opt.replay_scenario.empty();
   style.replay_token = opt.replay_token;
   std::fputs(grader::FormatCheckReport(result, style).c_str(), stdout);

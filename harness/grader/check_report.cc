@@ -57,6 +57,10 @@ std::string ShellQuote(std::string_view word) {
   return out + "'";
 }
 
+std::string CheckCommand(std::string_view puzzle, std::string_view file, bool tsan) {
+  return "lab check " + ShellQuote(puzzle) + " " + ShellQuote(file) + (tsan ? " --tsan" : "");
+}
+
 std::string FormatFailureBlock(const ScenarioResult& s, const CheckReportStyle& style) {
   if (s.passed()) return "";
   std::string out = Paint(style, kRed, "FAIL") + " " + Paint(style, kBold, s.info.name) + " (" +

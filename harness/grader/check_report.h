@@ -48,4 +48,9 @@ std::string FormatFailureBlock(const ScenarioResult& scenario, const CheckReport
 // quotes (with ' written as '\'').
 std::string ShellQuote(std::string_view word);
 
+// The command that checks `file` against `puzzle` again, for replay lines (CheckReportStyle::
+// check_command): "lab check <puzzle> <file>", with --tsan when the result was built with
+// ThreadSanitizer (a replay must run the same build: its schedules are not the default's).
+std::string CheckCommand(std::string_view puzzle, std::string_view file, bool tsan);
+
 }  // namespace lab::grader

@@ -288,8 +288,8 @@ bool GradeClass(const PuzzleInfo& puzzle, const std::string& dir, const std::str
           !WriteFileAtomically(student_dir + "/results.json", ResultsJson(result), &error) ||
           !WriteFileAtomically(student_dir + "/report.html",
                                HtmlReport(result,
-                                          "lab check " + ShellQuote(result.puzzle) + " " +
-                                              ShellQuote(result.source_name),
+                                          CheckCommand(result.puzzle, result.source_name,
+                                                       result.tsan),
                                           source),
                                &error) ||
           !WriteFileAtomically(student_dir + "/.lab-result.json", SubmissionResultToJson(result),

@@ -76,7 +76,7 @@ std::string JunitXml(const std::vector<SubmissionResult>& results, std::string_v
     out += "    </properties>\n";
     const std::string classname = r.puzzle + "." + suite;
     CheckReportStyle style;
-    style.check_command = "lab check " + ShellQuote(r.puzzle) + " " + ShellQuote(r.source_name);
+    style.check_command = CheckCommand(r.puzzle, r.source_name, r.tsan);
     for (const ScenarioResult& s : r.scenarios) {
       out += "    <testcase" + Attr("classname", classname) + Attr("name", s.info.name) +
              Attr("time", Seconds(s.seconds));

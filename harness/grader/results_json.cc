@@ -38,7 +38,7 @@ std::string TestOutput(const SubmissionResult& r, const ScenarioResult& s) {
     return out;
   }
   CheckReportStyle style;
-  style.check_command = "lab check " + ShellQuote(r.puzzle) + " " + ShellQuote(r.source_name);
+  style.check_command = CheckCommand(r.puzzle, r.source_name, r.tsan);
   return out + "\n" + FormatFailureBlock(s, style);
 }
 
