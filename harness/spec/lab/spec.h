@@ -197,8 +197,27 @@ void Fail(std::string message);
 // The same, pointing at the item that went wrong: the thread that printed it and the
 // student's line that printed it.
 void Fail(std::string message, const Blame& culprit);
-// too-slow when the schedule's virtual span (critical path) exceeds `limit`.
+// too-slow when the schedule's virtual span (critical path) exceeds `limit` and no schedule
+// of the scenario keeps it within its limit (SpanProbe below): over-serialisation is a
+// property of every interleaving. A schedule can chain the work of one thread after
+// another's through a hand-off that is no serialisation (a statistics counter, atomic or
+// under its own lock, that one thread updates after the other has finished): a bank-wide
+// lock exceeds the limit in every schedule, such a counter only in some.
 void ExpectSpanAtMost(std::chrono::nanoseconds limit, std::string_view what);
+
+// The runner's side of ExpectSpanAtMost (runner_main.cc), for the scenario being run.
+enum class SpanCheck {
+  kGrade,  // a span over the limit is a too-slow finding (and SpanCheckFired says so)
+  kProbe,  // no finding: each schedule within its limit counts (SpanProbePasses)
+  kMet,    // a probed schedule kept within it: nothing more to check in this scenario
+};
+void SetSpanCheck(SpanCheck mode);
+// Since the last SetSpanCheck: whether kGrade reported a span over the limit, and how
+// many schedules kProbe saw within theirs.
+bool SpanCheckFired();
+int SpanProbePasses();
+// Whether ExpectDurationAtMost reported (its too-slow is a virtual duration, not a span).
+bool DurationCheckFired();
 // too-slow when the schedule's virtual duration exceeds `limit`.
 void ExpectDurationAtMost(std::chrono::nanoseconds limit, std::string_view what);
 // Whether the scenario runs under the controlled scheduler (virtual time) right now.
