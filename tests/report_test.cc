@@ -397,7 +397,8 @@ TEST(TraceTextTest, StdObjectsGetShortLabelsAndALegend) {
   ASSERT_EQ(labeled.legend.size(), 3u);
   EXPECT_EQ(labeled.legend[0], "mutex@12 = the std::mutex first used at fizzbuzz.cpp:12");
   EXPECT_EQ(labeled.legend[1],
-            "cv@14#1 = the std::condition_variable first used at fizzbuzz.cpp:14#1");
+            "cv@14#1 = the std::condition_variable first used at fizzbuzz.cpp:14 (the 2nd "
+            "object first used on that line)");
   EXPECT_EQ(labeled.legend[2], "mutex@12~2 = the std::mutex first used at other.cpp:12");
   const std::string text = FormatTraceText(t);
   EXPECT_NE(text.find("wait cv@14#1"), std::string::npos) << text;

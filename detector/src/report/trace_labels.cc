@@ -56,6 +56,27 @@ bool SplitStdName(std::string_view name, std::string_view* type, std::string_vie
   return true;
 }
 
+// "file.cpp:14#1" (the runtime's ordinal: the second object first used on that line) as
+// the legend says it, "file.cpp:14 (the 2nd object first used on that line)": a file:line
+// the student can open.
+std::string SiteWords(std::string_view site) {
+  const std::size_t hash = site.rfind('#');
+  if (hash == std::string_view::npos || hash + 1 >= site.size()) return std::string(site);
+  int ordinal = 0;
+  for (std::size_t i = hash + 1; i < site.size(); ++i) {
+    if (site[i] < '0' || site[i] > '9' || ordinal > 100000) return std::string(site);
+    ordinal = ordinal * 10 + (site[i] - '0');
+  }
+  const int nth = ordinal + 1;
+  const char* suffix = (nth % 100 >= 11 && nth % 100 <= 13) ? "th"
+                       : nth % 10 == 1                      ? "st"
+                       : nth % 10 == 2                      ? "nd"
+                       : nth % 10 == 3                      ? "rd"
+                                                            : "th";
+  return fmt::format("{} (the {}{} object first used on that line)", site.substr(0, hash), nth,
+                     suffix);
+}
+
 }  // namespace
 
 TraceLabels LabelTraceObjects(const Trace& trace) {
@@ -79,7 +100,7 @@ TraceLabels LabelTraceObjects(const Trace& trace) {
     std::string l = ShortType(type) + "@" + std::string(site.substr(site.rfind(':') + 1));
     // Two files with the same line: the second label gets a suffix, so labels stay unique.
     if (const int n = used[l]++; n > 0) l += fmt::format("~{}", n + 1);
-    out.legend.push_back(fmt::format("{} = the {} first used at {}", l, type, site));
+    out.legend.push_back(fmt::format("{} = the {} first used at {}", l, type, SiteWords(site)));
     return label_of[name] = l;
   };
   for (TraceEvent& e : out.trace.events) {
