@@ -231,11 +231,13 @@ std::string TimelineSvg(const Timeline& t, Palette* palette, int id) {
         i, Num(X(i)), Num(cy), blocked ? 5 : 4.5, blocked ? "#fff" : Palette::Thread(s.thread),
         blocked ? "#b3261e" : "#fff", blocked ? 2.5 : 1, i + 1,
         Esc(t.threads[static_cast<std::size_t>(s.thread)]), Esc(s.label), Esc(where),
-        s.preempted ? " (then the scheduler switched threads)" : "");
+        s.preempted ? " (the scheduler had switched away from this thread, still runnable, "
+                      "just before it: the steps since its previous one ran in between)"
+                    : "");
     if (s.preempted) {
       o += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#59636e\" "
                        "text-anchor=\"middle\">\u27F2</text>",
-                       Num(X(i) + kStepWidth / 2.0), Num(cy - 3));
+                       Num(X(i) - kStepWidth / 2.0), Num(cy - 3));
     }
   }
   o += "</g>\n";

@@ -34,7 +34,7 @@ struct TimelineStep {
   std::string label;  // "lock account[1]", "waits for changed", "wakes (spurious wake-up)"
   SourceSite site;
   std::int64_t vtime_ns = 0;
-  bool preempted = false;  // the scheduler switched away from this runnable thread here
+  bool preempted = false;  // the scheduler had switched away from this thread before this step
   bool exits = false;      // the thread's last operation: it ends here
   bool race = false;       // a racing plain access (TraceEvent::race), not a scheduling point
 };

@@ -79,7 +79,9 @@ struct TraceEvent {
   std::string op;        // "lock", "unlock", "wait", "write", ...
   std::string object;    // object name, may be empty
   SourceSite site;
-  bool preempted = false;  // the scheduler switched away from a runnable thread just before
+  // The scheduler had switched away from this thread, still runnable, just before this
+  // step: the step ran only when the thread was next scheduled, where the trace draws it.
+  bool preempted = false;
   std::int64_t vtime_ns = 0;
   std::string note;        // "blocked", "woke (spurious)", ...
   // A condition-variable wait: the lock it gives up while it waits and takes back when it

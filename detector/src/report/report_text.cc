@@ -381,7 +381,8 @@ std::string FormatTraceText(const Trace& trace, int tail) {
   }
   if (any_preempted) {
     out += fmt::format(
-        "{} = the scheduler switched away from a runnable thread just before this step\n",
+        "{} = the scheduler had switched away from this thread, still runnable, just before this "
+        "step: the rows since its previous one ran in between\n",
         kPreemptMark);
   }
   if (any_race) {

@@ -841,16 +841,56 @@ bool ControlledScheduler::ChooseSpuriousFailure(ThreadState* self, const ObjectS
   return pick == 1;
 }
 
+// Which waiter a wake-up must wake, if one was passed over too often (kMaxPassedOver), or
+// count when the strategy chooses; the passed-over counts updated for the choice `pick`.
+// A thread waiting for a lock that pollers keep taking and releasing (lock, look at the
+// queue, unlock, yield) was passed over at every unlock by a strategy that prefers them
+// (PCT's fixed priorities): a correct pool was a livelock at the step budget, which no OS
+// keeps up (futex wake-ups are about first-in first-out). Fair spinning only; not under
+// DPOR, whose choices must stay its own.
+std::size_t ControlledScheduler::StarvedWaiter(ThreadState* const* waiters, std::size_t count) const {
+  if (!opt_.fair_spinning || wants_events_) return count;
+  std::size_t starved = count;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (waiters[i]->passed_over >= kMaxPassedOver &&
+        (starved == count || waiters[i]->passed_over > waiters[starved]->passed_over)) {
+      starved = i;
+    }
+  }
+  return starved;
+}
+void ControlledScheduler::NotePassedOver(ThreadState* const* waiters, std::size_t count,
+                                         std::size_t pick) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i == pick) {
+      waiters[i]->passed_over = 0;
+    } else {
+      ++waiters[i]->passed_over;
+    }
+  }
+}
+
 std::size_t ControlledScheduler::ChooseWaiter(ThreadState* const* waiters, std::size_t count) {
   ThreadState* const self = current_;
-  if (aborting_ || self == nullptr || count < 2) return 0;
+  if (aborting_ || self == nullptr || count < 2) {
+    if (count == 1 && self != nullptr) waiters[0]->passed_over = 0;
+    return 0;
+  }
+  if (const std::size_t starved = StarvedWaiter(waiters, count); starved < count) {
+    // No choice: the same in a search and in its replay (the counts are the schedule's).
+    NotePassedOver(waiters, count, starved);
+    if (record_ && trace_total_ > 0) NoteWoken(self, waiters[starved]);
+    return starved;
+  }
   if (fast_path_ && !point_hooks_) {
     // A search that records nothing, with the random strategy (Reschedule's inline case):
     // the same draw as its Pick of this ChoiceView (no spurious options), the thread's
     // point counted; no options listed, no choice logged, no note, no stop to look for.
     // (fast_path_: every tid is below 64, and slots_ has 64 slots at least.)
     ++slots_[self->tid].points;
-    return static_cast<std::size_t>(random_->PickOf(static_cast<int>(count), 0));
+    const auto pick = static_cast<std::size_t>(random_->PickOf(static_cast<int>(count), 0));
+    NotePassedOver(waiters, count, pick);
+    return pick;
   }
   if (option_tids_.size() < count) option_tids_.resize(count);
   for (std::size_t i = 0; i < count; ++i) option_tids_[i] = waiters[i]->tid;
@@ -868,6 +908,7 @@ std::size_t ControlledScheduler::ChooseWaiter(ThreadState* const* waiters, std::
   if (pick < 0 || pick >= c.num_runnable) pick = 0;
   AddChoice({self->tid, c.self_point, option_tids_[pick], pick, c.num_runnable, false});
   if (record_ && trace_total_ > 0) NoteWoken(self, waiters[pick]);
+  NotePassedOver(waiters, count, static_cast<std::size_t>(pick));
   AtResume(self);
   return static_cast<std::size_t>(pick);
 }
@@ -981,6 +1022,66 @@ static std::string TraceName(const ObjectState* obj) {
   return name;
 }
 
+namespace {
+// A thread's step is recorded at its scheduling point, before it runs. When the scheduler
+// switches away from the thread there (a preemption, TraceEvent::preempted), the step runs
+// only when the thread is next scheduled: just before the thread's next row, or after the
+// last row when the trace ends first (a deadlock found meanwhile). Each such row is moved
+// there, so that the table reads in the order things happened (never "a unlocks m" above
+// "b blocks on m", with a still holding it). Where the moved row was recorded, its thread
+// had just resumed; when its row before was a block (a lock, a join: they have no wake-up
+// row of their own), a "woke" row stays there, so that the lock it took shows as taken.
+void DrawPreemptedStepsWhereTheyRan(Trace* tr) {
+  std::vector<TraceEvent>& ev = tr->events;
+  const std::size_t n = ev.size();
+  constexpr std::size_t kEnd = ~std::size_t{0};
+  std::vector<std::size_t> target(n, kEnd);  // kEnd for a row that stays, or goes last
+  std::vector<bool> moved(n, false);
+  std::vector<TraceEvent> woke(n);  // what a moved row leaves where it was recorded
+  std::vector<bool> leaves(n, false);
+  bool any = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!ev[i].preempted || ev[i].race) continue;
+    moved[i] = any = true;
+    for (std::size_t j = i + 1; j < n; ++j) {
+      if (ev[j].thread == ev[i].thread) {
+        target[i] = j;
+        break;
+      }
+    }
+    for (std::size_t j = i; j > 0; --j) {
+      if (ev[j - 1].thread != ev[i].thread) continue;
+      const TraceEvent& blocked = ev[j - 1];
+      if (blocked.op == "blocked" && !blocked.race) {
+        leaves[i] = true;
+        woke[i].thread = blocked.thread;
+        woke[i].op = "woke";
+        woke[i].object = blocked.object;
+        woke[i].site = blocked.site;
+        woke[i].vtime_ns = ev[i].vtime_ns;
+      }
+      break;
+    }
+  }
+  if (!any) return;
+  std::vector<TraceEvent> out;
+  out.reserve(n + 4);
+  for (std::size_t j = 0; j <= n; ++j) {
+    const std::size_t at = j < n ? j : kEnd;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (moved[i] && target[i] == at) out.push_back(std::move(ev[i]));
+    }
+    if (j == n) break;
+    if (!moved[j]) {
+      out.push_back(std::move(ev[j]));
+    } else if (leaves[j]) {
+      out.push_back(std::move(woke[j]));
+    }
+  }
+  ev = std::move(out);
+}
+}  // namespace
+
 Trace ControlledScheduler::BuildTrace() const {
   Trace tr;
   const std::size_t n = std::min(trace_total_, kTraceKeep);
@@ -1039,6 +1140,7 @@ Trace ControlledScheduler::BuildTrace() const {
     tr.events.push_back(std::move(ev));
   }
   race_rows_at(trace_total_);
+  DrawPreemptedStepsWhereTheyRan(&tr);
   return tr;
 }
 
