@@ -469,4 +469,26 @@ TEST_F(StdCheckTest, ACountingSemaphoreReleasedAboveItsMaxIsReported) {
       << r.out;
 }
 
+// libstdc++'s std::condition_variable_any keeps a std::mutex of its own (in a shared_ptr)
+// and waits on a std::condition_variable: its wait and notify lock that mutex and count the
+// shared_ptr's references. The trace names them as the condition_variable_any's parts; it
+// said "the std::atomic first used at line 21" and "the std::mutex ... 21#1" for a file
+// with neither.
+TEST_F(StdCheckTest, ConditionVariableAnysPartsAreNamedAsItsOwn) {
+  const Outcome r = Check("print_in_order", "print_in_order_cvany_if.cpp");
+  EXPECT_NE(r.out.find("lab: wrong-output"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" = the std::condition_variable_any first used at "
+                       "print_in_order_cvany_if.cpp:"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(" = the std::condition_variable_any's mutex first used at "
+                       "print_in_order_cvany_if.cpp:"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("wait cv_any@"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(" = the std::atomic first used at"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(" = the std::condition_variable first used at"), std::string::npos)
+      << r.out;
+}
+
 }  // namespace

@@ -27,6 +27,8 @@ std::string ShortType(std::string_view type) {
   static const std::map<std::string_view, std::string_view> kWords = {
       {"std::condition_variable", "cv"},
       {"std::condition_variable_any", "cv_any"},
+      {"std::condition_variable_any's mutex", "cv_any.mutex"},
+      {"std::condition_variable_any's shared_ptr count", "cv_any.count"},
       {"std::counting_semaphore", "semaphore"},
       {"std::binary_semaphore", "semaphore"},
       {"std::recursive_mutex", "rmutex"},

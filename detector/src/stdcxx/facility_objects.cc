@@ -162,6 +162,7 @@ ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const vo
     case StdFacility::kSemWait:  // reads the count for its futex wait (futex.cc)
     case StdFacility::kBarrierInternal:  // named only (tsan_atomics.cc)
     case StdFacility::kSpAtomicUnlock:   // a memory order only (tsan_atomics.cc)
+    case StdFacility::kCondVarAny:       // named only (object_map.cc StdTypeAt)
       return nullptr;
     case StdFacility::kSemAcquire:
     case StdFacility::kSemRelease: {

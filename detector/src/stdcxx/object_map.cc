@@ -224,8 +224,52 @@ ObjectState* FindObjectSlow(const void* addr) {
   return s;
 }
 
+namespace {
+// The parts of a std::condition_variable_any (sites.h kCondVarAny) by the kind the lab
+// keeps them as: its condition variable (at the object's own address), its own mutex, and
+// the count of the shared_ptr that holds the mutex.
+constexpr const char* kCvAny = "std::condition_variable_any";
+constexpr const char* kCvAnyMutex = "std::condition_variable_any's mutex";
+constexpr const char* kCvAnyCount = "std::condition_variable_any's shared_ptr count";
+const char* CondVarAnyPart(ObjKind kind) {
+  switch (kind) {
+    case ObjKind::kCondVar: return kCvAny;
+    case ObjKind::kMutex: return kCvAnyMutex;
+    case ObjKind::kAtomic: return kCvAnyCount;
+    default: return nullptr;
+  }
+}
+bool IsCondVarAnyPart(const char* type) {
+  return type == kCvAny || type == kCvAnyMutex || type == kCvAnyCount;
+}
+}  // namespace
+
+const char* StdTypeAt(ObjKind kind, std::uintptr_t pc) {
+  if (CondVarAnySeen() && FacilityAt(pc) == StdFacility::kCondVarAny) {
+    if (const char* part = CondVarAnyPart(kind)) return part;
+  }
+  return StdTypeOf(kind);
+}
+
 void RenameForRun(ObjectState* s, std::uintptr_t pc) {
   if (s->given_name.empty()) s->decl = SiteFor(pc);
+  // The type follows the first use in each run, as the site does: the address of a
+  // condition_variable_any's mutex (a heap block) may hold the student's own std::mutex
+  // in another run, and a search's process and its replay's need not reuse it alike.
+  if (CondVarAnySeen() && s->std_type != nullptr &&
+      (s->kind == ObjKind::kMutex || s->kind == ObjKind::kCondVar ||
+       s->kind == ObjKind::kAtomic)) {
+    const char* part = FacilityAt(pc) == StdFacility::kCondVarAny ? CondVarAnyPart(s->kind)
+                                                                   : nullptr;
+    const char* type = part != nullptr              ? part
+                       : IsCondVarAnyPart(s->std_type) ? StdTypeOf(s->kind)
+                                                       : s->std_type;
+    if (type != s->std_type) {
+      RtGuard g;  // std_type is read under it (messages)
+      s->std_type = type;
+      s->cached_name.clear();
+    }
+  }
 }
 
 ObjectState* ObjectAtSlow(const void* addr, ObjKind kind, std::uintptr_t pc,
@@ -235,7 +279,7 @@ ObjectState* ObjectAtSlow(const void* addr, ObjKind kind, std::uintptr_t pc,
     return s;
   }
   // Created outside the stripe lock: NewObject takes the runtime lock and may allocate.
-  ObjectState* fresh = NewStdObject(kind, std_type != nullptr ? std_type : StdTypeOf(kind),
+  ObjectState* fresh = NewStdObject(kind, std_type != nullptr ? std_type : StdTypeAt(kind, pc),
                                     GlobalName(addr), LocFor(pc));
   Stripe& st = StripeOf(addr);
   st.lock();
@@ -362,7 +406,7 @@ ObjectState* StampedObjectAtSlow(const void* addr, std::size_t stamp_at, ObjKind
       // A new object was constructed over `s`: its lock-order node, clock and name end.
       if (ObjectState* gone = ForgetObject(addr)) DeleteObject(gone, LocFor(pc));
     }
-    ObjectState* fresh = NewStdObject(kind, std_type != nullptr ? std_type : StdTypeOf(kind),
+    ObjectState* fresh = NewStdObject(kind, std_type != nullptr ? std_type : StdTypeAt(kind, pc),
                                       GlobalName(addr), LocFor(pc));
     if (ObjectState* old = InsertObject(addr, fresh)) DeleteObject(old, LocFor(pc));
     __atomic_store_n(word, StampOf(fresh), __ATOMIC_RELEASE);

@@ -43,6 +43,9 @@ inline ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc,
                              const char* std_type = nullptr);
 // The standard type a lab object of `kind` stands for by default: "std::mutex" for kMutex.
 const char* StdTypeOf(ObjKind kind);
+// StdTypeOf, or the part of a std::condition_variable_any an object first used at `pc` is
+// (sites.h kCondVarAny): "std::condition_variable_any's mutex", ...
+const char* StdTypeAt(ObjKind kind, std::uintptr_t pc);
 // `s` was locked with a deadline (pthread_mutex_timedlock/clocklock, the rwlock timed
 // calls): glibc's std::timed_mutex is a plain pthread mutex, so only these calls tell it
 // from a std::mutex. Names it std::timed_mutex (std::recursive_timed_mutex,

@@ -128,15 +128,19 @@ ThreadState* Checked() {
 
 // Where the checked access by `self` (`site`) happened in the trace, its DPOR footprint
 // and its virtual cost: what every recorded access does before its histories are updated.
+// `library`: the standard library's own work (sites.h StudentAccess), given no cost. A
+// spec's cost per access prices the student's statements (a balance read, a counter
+// written), not the dozen accesses of a std::map lookup or a std::string's growth: with
+// them, a one-line statistic under its own mutex cost more virtual time than a transfer.
 inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t size,
-                             bool write) {
+                             bool write, bool library) {
   Run* run = self->run;
   ControlledScheduler* sched = run->mode == RunMode::kControlled ? run->sched : nullptr;
   // DPOR: the access joins the running step's footprint (the whole range).
   if (sched != nullptr && sched->RecordsPlainAccesses()) [[unlikely]] {
     sched->OnPlainAccess(addr, size, write);
   }
-  if (run->shared_access_cost_ns > 0) [[unlikely]] {
+  if (run->shared_access_cost_ns > 0 && !library) [[unlikely]] {
     RtGuard g;
     self->span_ns += run->shared_access_cost_ns;
     run->work_ns += run->shared_access_cost_ns;
@@ -210,7 +214,8 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
   // The spec's and the lab's own accesses (sites.h StudentAccess) are not recorded at all:
   // they can neither race nor hide a race of the student's.
   SiteRef site;
-  if (!StudentAccess(pc, &site)) return;
+  bool library = false;
+  if (!StudentAccess(pc, &site, nullptr, &library)) return;
   // A read of the thread's own std::thread state, as in OnAccess.
   if (!write && addr - self->own_state < self->own_state_size) return;
   // A standard lock object's own field on this thread's fiber stack, as in OnAccess (the
@@ -220,7 +225,7 @@ inline std::uint32_t Account(ThreadState* self, std::uintptr_t addr, std::size_t
     return;
   }
   if (CheckThreadLocal(self, addr, pc)) return;  // a student's thread_local (controlled runs)
-  const std::uint32_t step = Account(self, addr, size, write);
+  const std::uint32_t step = Account(self, addr, size, write, library);
   CheckCells(self, addr, size, write, site, step);
 }
 
@@ -336,7 +341,7 @@ template <bool kWrite>
 // gives them a virtual cost: out of line (OnAccess).
 [[gnu::noinline]] void AccountAndCheck(ThreadState* self, std::uintptr_t addr, std::size_t size,
                                        bool write, const AccessClass* c) {
-  const std::uint32_t step = Account(self, addr, size, write);
+  const std::uint32_t step = Account(self, addr, size, write, c->library);
   CheckCells(self, addr, size, write, c->site(), step);
 }
 

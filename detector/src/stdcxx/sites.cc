@@ -68,6 +68,9 @@ struct Resolved {
   // The innermost function of the address's inline chain is a member of a standard RAII
   // lock (LockHolderMember): the access is the lock object's own bookkeeping.
   bool lock_holder = false;
+  // The innermost function of the chain is the standard library's (LibraryFunction): a
+  // std::map's node walk, a std::string's copy, inlined into the student's line.
+  bool library = false;
 };
 
 Spin g_sym_mu;
@@ -222,13 +225,30 @@ const char* LinkageNameOf(Dwarf_Die* die) {
   return nullptr;
 }
 
+std::atomic<bool> g_cv_any_seen{false};
+
+// Whether a linkage name is one of gthr-posix.h's file-local wrappers ("_ZL20__gthread_mutex_lockP15pthread_mutex_t").
+bool IsGthreadWrapper(const char* n) {
+  if (std::strncmp(n, "_ZL", 3) != 0) return false;
+  n += 3;
+  while (*n >= '0' && *n <= '9') ++n;
+  return std::strncmp(n, "__gthread_", 10) == 0;
+}
+
 // The facility a function of the inline chain is part of (sites.h StdFacility): kNone with
 // `*decides` when it ends the search (another function of the facility, or code outside
 // namespace std), else the search goes on outwards (a generic std:: helper).
 StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
   *decides = true;
   const char* n = LinkageNameOf(die);
-  if (n == nullptr) return StdFacility::kNone;  // extern "C" or unnamed: not the library
+  if (n == nullptr) {
+    // gthr-posix.h's file-local wrappers of the pthread calls (__gthread_mutex_lock: no
+    // linkage name of their own) are libstdc++'s: look further out. Anything else extern
+    // "C" or unnamed is not the library.
+    const char* plain = dwarf_diename(die);
+    *decides = plain == nullptr || std::strncmp(plain, "__gthread_", 10) != 0;
+    return StdFacility::kNone;
+  }
   auto starts = [n](const char* p) { return std::strncmp(n, p, std::strlen(p)) == 0; };
   if (starts("_ZNSt18__atomic_semaphore17_S_do_try_acquire")) return StdFacility::kSemAcquire;
   if (starts("_ZNSt18__atomic_semaphore10_M_release")) return StdFacility::kSemRelease;
@@ -246,6 +266,11 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
                                                    : StdFacility::kBarrierInternal;
   }
   if (starts("_ZNSt5latch") || starts("_ZNKSt5latch")) return StdFacility::kLatch;
+  if (starts("_ZNSt3_V222condition_variable_any") ||
+      starts("_ZNKSt3_V222condition_variable_any")) {
+    g_cv_any_seen.store(true, std::memory_order_relaxed);
+    return StdFacility::kCondVarAny;
+  }
   if (starts("_ZNKSt10_Sp_atomic") || starts("_ZNSt10_Sp_atomic")) {
     return std::strstr(n, "13_Atomic_count6unlock") != nullptr ||
                    std::strstr(n, "13_Atomic_count14_M_wait_unlock") != nullptr
@@ -253,9 +278,11 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
                : StdFacility::kNone;
   }
   // Namespace std (functions, members, their lambdas): a helper such as
-  // std::__atomic_impl::compare_exchange_strong; look further out.
+  // std::__atomic_impl::compare_exchange_strong; look further out. So for libstdc++'s
+  // own helpers outside it: __gnu_cxx's atomic dispatch (a shared_ptr's count) and
+  // gthr-posix.h's __gthread_* wrappers of the pthread calls (file-local functions).
   *decides = !(starts("_ZSt") || starts("_ZNSt") || starts("_ZNKSt") || starts("_ZZNSt") ||
-               starts("_ZZNKSt") || starts("_ZZSt"));
+               starts("_ZZNKSt") || starts("_ZZSt") || starts("_ZN9__gnu_cxx") || IsGthreadWrapper(n));
   return StdFacility::kNone;
 }
 
@@ -278,6 +305,22 @@ bool LockHolderMember(Dwarf_Die* die) {
     if (std::strncmp(n, p, std::strlen(p)) == 0) return true;
   }
   return false;
+}
+
+// Whether a function of an inline chain is the standard library's own: in namespace std
+// (its members and lambdas) or __gnu_cxx, or one of gthr-posix.h's wrappers. The student's
+// lambda passed to std::sort is the student's (its linkage name is the enclosing
+// function's, not std's).
+bool LibraryFunction(Dwarf_Die* die) {
+  const char* n = LinkageNameOf(die);
+  if (n == nullptr) {
+    const char* plain = dwarf_diename(die);
+    return plain != nullptr && std::strncmp(plain, "__gthread_", 10) == 0;
+  }
+  for (const char* p : {"_ZSt", "_ZNSt", "_ZNKSt", "_ZN9__gnu_cxx", "_ZNK9__gnu_cxx"}) {
+    if (std::strncmp(n, p, std::strlen(p)) == 0) return true;
+  }
+  return IsGthreadWrapper(n);
 }
 
 // `file` made absolute with the compilation directory (interned), for reading it.
@@ -341,6 +384,7 @@ Resolved Resolve(std::uintptr_t pc) {
     }
     if (!decided) r.facility = FacilityOfFunction(&fn, &decided);
     r.lock_holder = LockHolderMember(chain.empty() ? &fn : &chain.back());
+    r.library = LibraryFunction(chain.empty() ? &fn : &chain.back());
   }
   // Every line of the chain, innermost first, until one decides both the site and the owner.
   // `scope`: the function the line is in (null when unknown); `column`: 0 when unknown.
@@ -682,7 +726,7 @@ SiteRef SiteFor(std::uintptr_t pc) {
   return SiteRef{};
 }
 
-bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
+bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility, bool* library) {
   // The resolver's own accesses: its std::string and std::map code may be the instrumented
   // copy the linker took from the program's object (an inline template both use); checking
   // them would come back into Lookup under g_sym_mu.
@@ -695,14 +739,19 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
   if (r.owner == Owner::kStudent || r.owner == Owner::kLab) {
     // The address decides alone: remembered in the front plain_memory.cc asks first.
     const SiteRef site = r.owner == Owner::kStudent ? r.site : SiteRef{};
-    RememberAccessClass(AccessClass{pc, site.file, site.line, r.owner == Owner::kStudent,
-                                    r.owner == Owner::kStudent && r.lock_holder});
+    const bool student = r.owner == Owner::kStudent;
+    RememberAccessClass(AccessClass{pc, site.file, site.line, student,
+                                    student && r.lock_holder, student && r.library});
   }
   if (r.owner == Owner::kStudent) {
     *site = r.site;
+    if (library != nullptr) *library = r.library;
     return true;
   }
   if (r.owner == Owner::kLab) return false;
+  // Library code out of line (a template instantiation the stack attributes): the
+  // library's own work.
+  if (library != nullptr) *library = true;
   SiteRef from_stack;
   const Owner o = OwnerFromStack(&from_stack);
   *site = r.found ? r.site : from_stack;
@@ -712,6 +761,8 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility) {
 }
 
 StdFacility FacilityAt(std::uintptr_t pc) { return Lookup(pc - 1).facility; }
+
+bool CondVarAnySeen() { return g_cv_any_seen.load(std::memory_order_relaxed); }
 
 StdFacility WaitFacilityAt(std::uintptr_t pc) {
   Resolved r = Lookup(pc - 1);

@@ -77,7 +77,11 @@ extern constinit LAB_STD_TLS bool tls_resolving;
 // system headers. False while the calling thread resolves an address (the resolver's own
 // std:: template code may be the program's instrumented copy).
 // `*facility` (if given) gets the address's StdFacility (below) from the same lookup.
-bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility = nullptr);
+// `*library` (if given): the access is the standard library's own work (a std::map's
+// node walk inlined into the student's line, or template code out of line): checked as
+// the student's, but given no virtual cost (plain_memory.cc Account).
+bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility = nullptr,
+                   bool* library = nullptr);
 
 // StudentAccess's per-OS-thread front, for the addresses whose answer is theirs alone (the
 // student's line or the lab's code; not std:: template code, which the stack decides): the
@@ -91,6 +95,9 @@ struct alignas(32) AccessClass {
   // A standard RAII lock's own field (sites.cc LockHolderMember): not checked when it lies
   // on the accessing thread's own fiber stack (plain_memory.cc OnAccess).
   bool lock_holder = false;
+  // The standard library's own code inlined into the student's line (StudentAccess's
+  // `library`): no virtual cost.
+  bool library = false;
   SiteRef site() const { return SiteRef{file, line}; }
 };
 // 32 bytes (aligned), so that an entry's offset is a shift (asked on every plain access).
@@ -148,7 +155,14 @@ enum class StdFacility : std::uint8_t {
   // pointer made under the lock before its own write (libstdc++ 13 tells ThreadSanitizer
   // the same with mutex annotations). Without it a correct program raced on the pointer.
   kSpAtomicUnlock,
+  // std::condition_variable_any's members (wait, notify_*: libstdc++ 12 inlines them): its
+  // own std::mutex (held in a shared_ptr) and that shared_ptr's count are named as parts of
+  // it, not as objects of the student's (object_map.cc StdTypeAt).
+  kCondVarAny,
 };
+// Whether a call or an atomic of std::condition_variable_any's members was ever resolved
+// in this process (before that, no object can be one of its parts).
+bool CondVarAnySeen();
 // Cached per address with the rest of its resolution (one hash probe when warm).
 StdFacility FacilityAt(std::uintptr_t pc);
 // The same for a futex system call returning to `pc`: libstdc++'s __platform_wait is a
