@@ -176,6 +176,19 @@ TEST_F(CliTest, CheckOfAMissingFileOrUnknownPuzzleIsASetupError) {
   EXPECT_TRUE(Has(r.err, "unknown puzzle 'nopuzzle'")) << r.err;
 }
 
+// --json and --html name files written when the check is done: a path whose directory is
+// missing is refused before anything runs (it failed after the whole check, losing it).
+TEST_F(CliTest, CheckRefusesAnOutputFileItCouldNotWriteBeforeItRuns) {
+  WriteFile(dir_ + "/mini.cpp", ReadAll(kMini + "/starter.cpp"));
+  Outcome r = Lab("check mini mini.cpp --json nodir/results.json");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Has(r.err, "--json nodir/results.json: no such directory: nodir")) << r.err;
+  EXPECT_FALSE(Has(r.out, "score:")) << r.out;  // refused before the check
+  r = Lab("check mini mini.cpp --html .");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Has(r.err, "--html . is a directory")) << r.err;
+}
+
 TEST_F(CliTest, NewCopiesTheStarterAndNeverOverwrites) {
   Outcome r = Lab("new mini");
   EXPECT_EQ(r.code, 0) << r.err;

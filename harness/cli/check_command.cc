@@ -2,10 +2,12 @@
 // spec, runs every scenario under the controlled scheduler and in stress, and explains each
 // failure with a replay command that reproduces it byte for byte.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -68,6 +70,25 @@ int Run(const std::vector<std::string>& args) {
   if (opt.jobs < 1) return UsageError(cmd, "--jobs must be at least 1");
   if (!(opt.schedules_scale > 0)) return UsageError(cmd, "--schedules-scale must be positive");
   if (!(opt.scenario_wall_seconds > 0)) return UsageError(cmd, "--timeout must be positive");
+  // --json and --html are written when the check is done: a directory that cannot take
+  // them is said now, not after minutes of checking whose result would then be lost.
+  for (const auto& [flag, path] : {std::pair{"--json", absl::GetFlag(FLAGS_check_json)},
+                                   std::pair{"--html", absl::GetFlag(FLAGS_check_html)}}) {
+    if (path.empty()) continue;
+    const std::size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    struct stat ds;
+    if (stat(dir.c_str(), &ds) != 0 || !S_ISDIR(ds.st_mode)) {
+      return UsageError(cmd, std::string(flag) + " " + path + ": no such directory: " + dir);
+    }
+    if (access(dir.c_str(), W_OK) != 0) {
+      return UsageError(cmd, std::string(flag) + " " + path + ": directory " + dir +
+                                 " is not writable");
+    }
+    if (struct stat fs; stat(path.c_str(), &fs) == 0 && S_ISDIR(fs.st_mode)) {
+      return UsageError(cmd, std::string(flag) + " " + path + " is a directory");
+    }
+  }
   const std::string replay = absl::GetFlag(FLAGS_check_replay);
   if (!replay.empty()) {
     const auto colon = replay.find(':');
