@@ -190,14 +190,15 @@ task before waiting for any (gather: launch all, then join all).)");
 
 constexpr std::string_view kCrashText = Text(R"(
 The program was killed by a signal (segmentation fault, abort, failed assert(), a stack
-overflow) before it finished, or used a facility the lab cannot run faithfully (the
-message names it and says what to write instead). Usual causes in concurrent code: a
-thread using a reference to something out of scope (a lambda capturing a local by
-reference), a container changed by one thread while another reads it, an out-of-range
-index, a recursion without a base case, or std::terminate from a thread never joined. A
-failed assert() names the thread and line; the interleaving shows the order that makes it
-false. Fix: replay the run to reproduce the crash, run with --tsan to find races on plain
-memory, capture by value what a thread needs, and guard shared containers with a lock.)");
+overflow) or called exit() before it finished, or used a facility the lab cannot run
+faithfully (the message names it and says what to write instead). Usual causes in
+concurrent code: a thread using a reference to something out of scope (a lambda
+capturing a local by reference), a container changed by one thread while another reads
+it, an out-of-range index, a recursion without a base case, or std::terminate from a
+thread never joined. A failed assert() names the thread and line; the interleaving shows
+the order that makes it false. Fix: replay the run to reproduce the crash, run with
+--tsan to find races on plain memory, capture by value what a thread needs, and guard
+shared containers with a lock.)");
 
 constexpr std::string_view kUncaughtExceptionText = Text(R"(
 An exception escaped from a thread's function. In C++ an exception leaving a
