@@ -173,7 +173,7 @@ inline std::size_t PickWaiter(ObjectState* obj, std::size_t from, std::size_t sp
   if (span < 2) return from;
   Run* run = obj->waiters[from]->run;
   if (run->mode != RunMode::kControlled) return from;
-  return from + run->sched->ChooseWaiter(obj->waiters.data() + from, span);
+  return from + run->sched->ChooseWaiter(obj->waiters.data() + from, span, obj);
 }
 }  // namespace
 

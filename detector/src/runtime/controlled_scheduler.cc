@@ -841,46 +841,26 @@ bool ControlledScheduler::ChooseSpuriousFailure(ThreadState* self, const ObjectS
   return pick == 1;
 }
 
-// Which waiter a wake-up must wake, if one was passed over too often (kMaxPassedOver), or
-// count when the strategy chooses; the passed-over counts updated for the choice `pick`.
-// A thread waiting for a lock that pollers keep taking and releasing (lock, look at the
-// queue, unlock, yield) was passed over at every unlock by a strategy that prefers them
-// (PCT's fixed priorities): a correct pool was a livelock at the step budget, which no OS
-// keeps up (futex wake-ups are about first-in first-out). Fair spinning only; not under
-// DPOR, whose choices must stay its own.
-std::size_t ControlledScheduler::StarvedWaiter(ThreadState* const* waiters, std::size_t count) const {
-  if (!opt_.fair_spinning || wants_events_) return count;
-  std::size_t starved = count;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (waiters[i]->passed_over >= kMaxPassedOver &&
-        (starved == count || waiters[i]->passed_over > waiters[starved]->passed_over)) {
-      starved = i;
-    }
-  }
-  return starved;
-}
-void ControlledScheduler::NotePassedOver(ThreadState* const* waiters, std::size_t count,
-                                         std::size_t pick) {
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i == pick) {
-      waiters[i]->passed_over = 0;
-    } else {
-      ++waiters[i]->passed_over;
-    }
-  }
-}
-
-std::size_t ControlledScheduler::ChooseWaiter(ThreadState* const* waiters, std::size_t count) {
+std::size_t ControlledScheduler::ChooseWaiter(ThreadState* const* waiters, std::size_t count,
+                                              ObjectState* obj) {
   ThreadState* const self = current_;
-  if (aborting_ || self == nullptr || count < 2) {
-    if (count == 1 && self != nullptr) waiters[0]->passed_over = 0;
-    return 0;
-  }
-  if (const std::size_t starved = StarvedWaiter(waiters, count); starved < count) {
-    // No choice: the same in a search and in its replay (the counts are the schedule's).
-    NotePassedOver(waiters, count, starved);
-    if (record_ && trace_total_ > 0) NoteWoken(self, waiters[starved]);
-    return starved;
+  if (aborting_ || self == nullptr || count < 2) return 0;
+  // The waiter at the head of the queue (it waits longest) passed over by kMaxPassedOver
+  // wake-ups in a row is woken, without a choice: the same in a search and in its replay.
+  // A thread waiting for a lock that pollers keep taking and releasing (lock, look at the
+  // queue, unlock, yield) was passed over at every unlock by a strategy that prefers them
+  // (PCT's fixed priorities): a correct pool was a livelock at the step budget, which no
+  // OS keeps up. Fair spinning only, and not under DPOR, whose choices stay its own.
+  const bool aging = opt_.fair_spinning && !wants_events_;
+  if (aging) {
+    if (obj->wake_head != waiters[0]) {
+      obj->wake_head = waiters[0];
+      obj->wake_head_passed = 0;
+    } else if (obj->wake_head_passed >= kMaxPassedOver) [[unlikely]] {
+      obj->wake_head = nullptr;
+      if (record_ && trace_total_ > 0) NoteWoken(self, waiters[0]);
+      return 0;
+    }
   }
   if (fast_path_ && !point_hooks_) {
     // A search that records nothing, with the random strategy (Reschedule's inline case):
@@ -889,7 +869,7 @@ std::size_t ControlledScheduler::ChooseWaiter(ThreadState* const* waiters, std::
     // (fast_path_: every tid is below 64, and slots_ has 64 slots at least.)
     ++slots_[self->tid].points;
     const auto pick = static_cast<std::size_t>(random_->PickOf(static_cast<int>(count), 0));
-    NotePassedOver(waiters, count, pick);
+    if (aging) obj->wake_head_passed = pick == 0 ? 0 : obj->wake_head_passed + 1;
     return pick;
   }
   if (option_tids_.size() < count) option_tids_.resize(count);
@@ -908,7 +888,7 @@ std::size_t ControlledScheduler::ChooseWaiter(ThreadState* const* waiters, std::
   if (pick < 0 || pick >= c.num_runnable) pick = 0;
   AddChoice({self->tid, c.self_point, option_tids_[pick], pick, c.num_runnable, false});
   if (record_ && trace_total_ > 0) NoteWoken(self, waiters[pick]);
-  NotePassedOver(waiters, count, static_cast<std::size_t>(pick));
+  if (aging) obj->wake_head_passed = pick == 0 ? 0 : obj->wake_head_passed + 1;
   AtResume(self);
   return static_cast<std::size_t>(pick);
 }

@@ -170,8 +170,9 @@ class ControlledScheduler {
   // (ChoiceView::wake; recorded, so replays and the shrinker see it), 0 (the longest
   // waiter) otherwise and while the schedule is unwound. The running thread's last row
   // notes whom it woke. Called by blocking.cc's WakeOne and WakeSome only.
-  std::size_t ChooseWaiter(ThreadState* const* waiters, std::size_t count);
-  // A waiter passed over this many wake-ups in a row is woken next (ChooseWaiter).
+  // `obj`: the object waited for (its wake_head, wake_head_passed).
+  std::size_t ChooseWaiter(ThreadState* const* waiters, std::size_t count, ObjectState* obj);
+  // The first waiter, passed over this many wake-ups in a row, is woken next (ChooseWaiter).
   static constexpr std::int32_t kMaxPassedOver = 32;
   void Spawn(ThreadState* t);
   void Sleep(ThreadState* self, std::int64_t ns);
@@ -276,8 +277,7 @@ class ControlledScheduler {
   [[gnu::noinline]] void WakeSpuriously(ThreadState* next, bool from_runnable);
   // ChooseWaiter's note on the waker's latest row: "wakes <woken>".
   void NoteWoken(const ThreadState* self, const ThreadState* woken);
-  std::size_t StarvedWaiter(ThreadState* const* waiters, std::size_t count) const;
-  static void NotePassedOver(ThreadState* const* waiters, std::size_t count, std::size_t pick);
+
   // That row's note.
   static constexpr const char* kSwitchedBeforeNote =
       "not done yet: a spurious wake-up runs first";

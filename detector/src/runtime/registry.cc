@@ -167,6 +167,8 @@ namespace {
   s->rs_head = kNoTid;
   s->span_ns = 0;
   s->waiters.clear();
+  s->wake_head = nullptr;
+  s->wake_head_passed = 0;
   s->count = s->initial;
   s->is_set = false;
   s->arrived = 0;

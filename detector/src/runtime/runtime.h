@@ -235,9 +235,6 @@ struct ThreadState {
   // as polling. Set by the operation right before its point and cleared right after.
   bool idle_wake = false;
   std::int64_t spin_turns = 0;  // times it was picked to run while spinning
-  // Wake-ups of an object this thread waits for that woke another waiter instead, since it
-  // was last woken (ControlledScheduler::ChooseWaiter: past kMaxPassedOver, it is woken).
-  std::int32_t passed_over = 0;
   // The owed turn (ControlledScheduler::spin_owed_bits_) being paid: which change it is
   // owed for (spin_owed_epoch_) and how many of its loop's steps it has run since.
   std::uint64_t owed_epoch = 0;
@@ -303,7 +300,6 @@ struct ThreadState {
     spinning = false;
     idle_wake = false;
     spin_turns = 0;
-    passed_over = 0;
     owed_epoch = 0;
     owed_steps = 0;
     fiber = nullptr;
@@ -374,6 +370,11 @@ struct ObjectState {
 
   // Waiters, FIFO.
   std::vector<ThreadState*> waiters;
+  // The waiter at the head of `waiters` when a wake-up last chose among several, and how
+  // many wake-ups chose another since (ControlledScheduler::ChooseWaiter: past
+  // kMaxPassedOver, it is woken).
+  const ThreadState* wake_head = nullptr;
+  std::int32_t wake_head_passed = 0;
 
   // Semaphore / barrier / event.
   int count = 0;
