@@ -491,4 +491,19 @@ TEST_F(StdCheckTest, ConditionVariableAnysPartsAreNamedAsItsOwn) {
       << r.out;
 }
 
+// std::async's futures keep a shared state (a status word, a retrieved flag) behind a
+// shared_ptr: their atomics are named as the future's state and the shared_ptr's count,
+// not "the std::atomic first used at" a line with no atomic.
+TEST_F(StdCheckTest, FutureAndSharedPtrInternalsAreNamedAsTheirs) {
+  const Outcome r = Check("gather", "gather_async_deferred.cpp");
+  EXPECT_NE(r.out.find("lab: too-slow"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" = the std::future's state first used at gather_async_deferred.cpp:"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(" = the std::shared_ptr's count first used at gather_async_deferred.cpp:"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find(" = the std::atomic first used at"), std::string::npos) << r.out;
+}
+
 }  // namespace

@@ -163,6 +163,8 @@ ObjectState* FacilityObjectFor(ThreadState* self, StdFacility facility, const vo
     case StdFacility::kBarrierInternal:  // named only (tsan_atomics.cc)
     case StdFacility::kSpAtomicUnlock:   // a memory order only (tsan_atomics.cc)
     case StdFacility::kCondVarAny:       // named only (object_map.cc StdTypeAt)
+    case StdFacility::kSpCount:
+    case StdFacility::kFutureState:
       return nullptr;
     case StdFacility::kSemAcquire:
     case StdFacility::kSemRelease: {

@@ -225,28 +225,34 @@ ObjectState* FindObjectSlow(const void* addr) {
 }
 
 namespace {
-// The parts of a std::condition_variable_any (sites.h kCondVarAny) by the kind the lab
-// keeps them as: its condition variable (at the object's own address), its own mutex, and
-// the count of the shared_ptr that holds the mutex.
+// What an object first used in a standard facility's own code is called (sites.h
+// kCondVarAny, kSpCount, kFutureState), by the kind the lab keeps it as: a
+// std::condition_variable_any's condition variable (at the object's own address) and its
+// own mutex; a shared_ptr's count; a future's shared state. Null: no such part.
 constexpr const char* kCvAny = "std::condition_variable_any";
 constexpr const char* kCvAnyMutex = "std::condition_variable_any's mutex";
-constexpr const char* kCvAnyCount = "std::condition_variable_any's shared_ptr count";
-const char* CondVarAnyPart(ObjKind kind) {
-  switch (kind) {
-    case ObjKind::kCondVar: return kCvAny;
-    case ObjKind::kMutex: return kCvAnyMutex;
-    case ObjKind::kAtomic: return kCvAnyCount;
-    default: return nullptr;
+constexpr const char* kSpCountType = "std::shared_ptr's count";
+constexpr const char* kFutureType = "std::future's state";
+const char* FacilityPart(StdFacility facility, ObjKind kind) {
+  if (facility == StdFacility::kCondVarAny) {
+    switch (kind) {
+      case ObjKind::kCondVar: return kCvAny;
+      case ObjKind::kMutex: return kCvAnyMutex;
+      default: return nullptr;
+    }
   }
+  if (facility == StdFacility::kSpCount && kind == ObjKind::kAtomic) return kSpCountType;
+  if (facility == StdFacility::kFutureState && kind == ObjKind::kAtomic) return kFutureType;
+  return nullptr;
 }
-bool IsCondVarAnyPart(const char* type) {
-  return type == kCvAny || type == kCvAnyMutex || type == kCvAnyCount;
+bool IsFacilityPart(const char* type) {
+  return type == kCvAny || type == kCvAnyMutex || type == kSpCountType || type == kFutureType;
 }
 }  // namespace
 
 const char* StdTypeAt(ObjKind kind, std::uintptr_t pc) {
-  if (CondVarAnySeen() && FacilityAt(pc) == StdFacility::kCondVarAny) {
-    if (const char* part = CondVarAnyPart(kind)) return part;
+  if (NamedPartsSeen()) {
+    if (const char* part = FacilityPart(FacilityAt(pc), kind)) return part;
   }
   return StdTypeOf(kind);
 }
@@ -256,14 +262,13 @@ void RenameForRun(ObjectState* s, std::uintptr_t pc) {
   // The type follows the first use in each run, as the site does: the address of a
   // condition_variable_any's mutex (a heap block) may hold the student's own std::mutex
   // in another run, and a search's process and its replay's need not reuse it alike.
-  if (CondVarAnySeen() && s->std_type != nullptr &&
+  if (NamedPartsSeen() && s->std_type != nullptr &&
       (s->kind == ObjKind::kMutex || s->kind == ObjKind::kCondVar ||
        s->kind == ObjKind::kAtomic)) {
-    const char* part = FacilityAt(pc) == StdFacility::kCondVarAny ? CondVarAnyPart(s->kind)
-                                                                   : nullptr;
+    const char* part = FacilityPart(FacilityAt(pc), s->kind);
     const char* type = part != nullptr              ? part
-                       : IsCondVarAnyPart(s->std_type) ? StdTypeOf(s->kind)
-                                                       : s->std_type;
+                       : IsFacilityPart(s->std_type) ? StdTypeOf(s->kind)
+                                                     : s->std_type;
     if (type != s->std_type) {
       RtGuard g;  // std_type is read under it (messages)
       s->std_type = type;

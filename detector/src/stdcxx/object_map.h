@@ -43,8 +43,8 @@ inline ObjectState* ObjectAt(const void* addr, ObjKind kind, std::uintptr_t pc,
                              const char* std_type = nullptr);
 // The standard type a lab object of `kind` stands for by default: "std::mutex" for kMutex.
 const char* StdTypeOf(ObjKind kind);
-// StdTypeOf, or the part of a std::condition_variable_any an object first used at `pc` is
-// (sites.h kCondVarAny): "std::condition_variable_any's mutex", ...
+// StdTypeOf, or the part of a standard facility an object first used at `pc` is (sites.h
+// kCondVarAny, kSpCount): "std::condition_variable_any's mutex", "std::shared_ptr's count".
 const char* StdTypeAt(ObjKind kind, std::uintptr_t pc);
 // `s` was locked with a deadline (pthread_mutex_timedlock/clocklock, the rwlock timed
 // calls): glibc's std::timed_mutex is a plain pthread mutex, so only these calls tell it

@@ -225,7 +225,7 @@ const char* LinkageNameOf(Dwarf_Die* die) {
   return nullptr;
 }
 
-std::atomic<bool> g_cv_any_seen{false};
+std::atomic<bool> g_named_parts_seen{false};
 
 // Whether a linkage name is one of gthr-posix.h's file-local wrappers ("_ZL20__gthread_mutex_lockP15pthread_mutex_t").
 bool IsGthreadWrapper(const char* n) {
@@ -268,8 +268,21 @@ StdFacility FacilityOfFunction(Dwarf_Die* die, bool* decides) {
   if (starts("_ZNSt5latch") || starts("_ZNKSt5latch")) return StdFacility::kLatch;
   if (starts("_ZNSt3_V222condition_variable_any") ||
       starts("_ZNKSt3_V222condition_variable_any")) {
-    g_cv_any_seen.store(true, std::memory_order_relaxed);
+    g_named_parts_seen.store(true, std::memory_order_relaxed);
     return StdFacility::kCondVarAny;
+  }
+  if (starts("_ZNSt16_Sp_counted_base")) {
+    g_named_parts_seen.store(true, std::memory_order_relaxed);
+    return StdFacility::kSpCount;
+  }
+  for (const char* future : {"_ZNSt13__future_base", "_ZNKSt13__future_base",
+                             "_ZNSt14__basic_future", "_ZNKSt14__basic_future", "_ZNSt6future",
+                             "_ZNSt7promise", "_ZNSt13shared_future", "_ZNKSt13shared_future",
+                             "_ZNSt20__atomic_futex_unsigned"}) {
+    if (starts(future)) {
+      g_named_parts_seen.store(true, std::memory_order_relaxed);
+      return StdFacility::kFutureState;
+    }
   }
   if (starts("_ZNKSt10_Sp_atomic") || starts("_ZNSt10_Sp_atomic")) {
     return std::strstr(n, "13_Atomic_count6unlock") != nullptr ||
@@ -762,7 +775,7 @@ bool StudentAccess(std::uintptr_t pc, SiteRef* site, StdFacility* facility, bool
 
 StdFacility FacilityAt(std::uintptr_t pc) { return Lookup(pc - 1).facility; }
 
-bool CondVarAnySeen() { return g_cv_any_seen.load(std::memory_order_relaxed); }
+bool NamedPartsSeen() { return g_named_parts_seen.load(std::memory_order_relaxed); }
 
 StdFacility WaitFacilityAt(std::uintptr_t pc) {
   Resolved r = Lookup(pc - 1);

@@ -159,10 +159,17 @@ enum class StdFacility : std::uint8_t {
   // own std::mutex (held in a shared_ptr) and that shared_ptr's count are named as parts of
   // it, not as objects of the student's (object_map.cc StdTypeAt).
   kCondVarAny,
+  // std::shared_ptr's reference count (std::_Sp_counted_base: a copy, a reset, a
+  // std::future's or std::async's shared state): its atomics are named as the count, not
+  // as a std::atomic of the student's line.
+  kSpCount,
+  // std::future / std::promise / std::async's shared state (std::__future_base, its status
+  // word and its retrieved flag): its atomics named as the future's state.
+  kFutureState,
 };
-// Whether a call or an atomic of std::condition_variable_any's members was ever resolved
-// in this process (before that, no object can be one of its parts).
-bool CondVarAnySeen();
+// Whether an address of kCondVarAny, kSpCount or kFutureState was ever resolved in this process (before
+// that, no object can be named after them: object_map.cc StdTypeAt).
+bool NamedPartsSeen();
 // Cached per address with the rest of its resolution (one hash probe when warm).
 StdFacility FacilityAt(std::uintptr_t pc);
 // The same for a futex system call returning to `pc`: libstdc++'s __platform_wait is a

@@ -82,7 +82,8 @@ R Atomic(const volatile void* addr, std::size_t size, Kind kind, int mo, int fai
   std::int64_t sem_max = -1;
   if (facility != StdFacility::kNone && facility != StdFacility::kSemWait &&
       facility != StdFacility::kBarrierInternal && facility != StdFacility::kSpAtomicUnlock &&
-      facility != StdFacility::kCondVarAny) {
+      facility != StdFacility::kCondVarAny && facility != StdFacility::kSpCount &&
+      facility != StdFacility::kFutureState) {
     const int before = facility == StdFacility::kBarrierArrive || facility == StdFacility::kLatch
                            ? 0
                            : __atomic_load_n(static_cast<const volatile int*>(addr),
