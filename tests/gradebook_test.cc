@@ -21,6 +21,16 @@ TEST(Gradebook, ExactRowsForAGradedAndACompileErrorStudent) {
             "bob,0,5,0,0,compile-error,bob.cpp\r\n");
 }
 
+// A rejected submission (two .cpp files in its folder, a .cc file) says so in the
+// first_finding column, as the console's "(rejected)" does; it said compile-error.
+TEST(Gradebook, ARejectedSubmissionIsRejectedNotACompileError) {
+  SubmissionResult r = testing::CompileErrorSample();
+  r.status = SubmissionStatus::kRejected;
+  EXPECT_EQ(GradebookCsv({r}),
+            "student,score,max_score,two_adders,racy,first_finding,submission\r\n"
+            "bob,0,5,0,0,rejected,bob.cpp\r\n");
+}
+
 TEST(Gradebook, FullMarksLeaveFirstFindingEmpty) {
   SubmissionResult r = testing::GradedSample();
   r.scenarios[1].findings.clear();

@@ -46,8 +46,13 @@ std::string GradebookCsv(const std::vector<SubmissionResult>& results) {
       }
       row.push_back(cell);
     }
+    // A submission the grader could not take as handed in (two .cpp files, a .cc, an
+    // empty folder) is "rejected", as the console says, not the compile-error finding its
+    // scenarios carry.
     const Finding* f = r.first_finding();
-    row.push_back(f != nullptr ? std::string(f->id()) : "");
+    row.push_back(r.status == SubmissionStatus::kRejected ? std::string(StatusName(r.status))
+                  : f != nullptr                          ? std::string(f->id())
+                                                          : "");
     row.push_back(r.submission);
     Row(row, &out);
   }
