@@ -518,11 +518,11 @@ TEST_F(CliTest, GradeAClassFolder) {
             "bad,0,5,0,0,compile-error,bad.cpp\r\n"
             "exit0,0,5,0,0,crash,exit0/solution.cpp\r\n"
             "forge,0,5,0,0,crash,forge.cpp\r\n"
-            "link,0,5,0,0,compile-error,link.cpp\r\n"
+            "link,0,5,0,0,rejected,link.cpp\r\n"
             "race,0,5,0,0,data-race,race.cpp\r\n"
             "ref,5,5,3,2,,ref.cpp\r\n"
             "spin,0,5,0,0,hang,spin.cpp\r\n"
-            "two,0,5,0,0,compile-error,two\r\n");
+            "two,0,5,0,0,rejected,two\r\n");
   const std::string junit = ReadAll(dir_ + "/out/junit.xml");
   EXPECT_TRUE(lab::grader::testing::XmlWellFormed(junit)) << junit;
   EXPECT_TRUE(Has(junit, "<testsuite name=\"ref\" tests=\"2\" failures=\"0\"")) << junit;
