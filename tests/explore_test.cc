@@ -174,6 +174,53 @@ TEST(Explore, EachThreadKeepsItsOwnRoundingMode) {
   EXPECT_EQ(sse_mode(), caller_mode);
 }
 
+// A thread starts in its creator's floating-point environment, as C++ says ([cfenv.syn]):
+// `before` was made while every thread ran in the caller's (the switch keeps no
+// environment of its own until a program sets one, fiber_tls.h), `after` once main had set
+// its own. The caller's is back after the run, and a later run starts from it again.
+TEST(Explore, AThreadStartsInItsCreatorsRoundingMode) {
+  const int caller_mode = std::fegetround();
+  ASSERT_NE(caller_mode, FE_UPWARD);
+  lab::Options o;
+  o.schedules = 40;
+  int wrong = 0;
+  long checks = 0;
+  auto expects = [&](int mode) {
+    return [&, mode] {
+      for (int i = 0; i < 4; ++i) {
+        lab::yield();
+        ++checks;
+        if (std::fegetround() != mode) ++wrong;
+      }
+    };
+  };
+  auto result = lab::explore(o, [&] {
+    lab::Thread before("before", expects(caller_mode));
+    lab::yield();
+    std::fesetround(FE_UPWARD);
+    lab::Thread after("after", expects(FE_UPWARD));
+    lab::yield();
+    if (std::fegetround() != FE_UPWARD) ++wrong;
+    before.join();
+    after.join();
+    std::fesetround(caller_mode);
+  });
+  EXPECT_TRUE(result.findings.empty()) << lab::FormatFindingText(result.findings[0]);
+  EXPECT_EQ(checks, 40 * 2 * 4);
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(std::fegetround(), caller_mode);
+  // A run that sets nothing: every thread in the caller's mode.
+  o.schedules = 10;
+  checks = 0;
+  result = lab::explore(o, [&] {
+    lab::Thread a("a", expects(caller_mode)), b("b", expects(caller_mode));
+    a.join();
+    b.join();
+  });
+  EXPECT_EQ(checks, 10 * 2 * 4);
+  EXPECT_EQ(wrong, 0);
+}
+
 TEST(Explore, SameSeedSameSchedules) {
   lab::Options o;
   o.schedules = 300;

@@ -27,6 +27,7 @@ void __tsan_switch_to_fiber(void* fiber, unsigned flags);
 extern "C" {
 #if defined(__x86_64__)
 void lab_fiber_switch(void** save_sp, void* load_sp);
+void lab_fiber_switch_fp(void** save_sp, void* load_sp);
 void lab_fiber_trampoline();
 #endif
 [[noreturn]] void lab_fiber_main(lab::internal::Fiber* f) {
@@ -114,7 +115,13 @@ Fiber* FiberPool::CreateWithEntrySet(Fiber* f) {
   // fresh one starts at lab_fiber_main, a parked one resumes in its loop). A TSan context
   // costs a large allocation and clearing; a controlled run starts a fiber per thread per
   // schedule.
-  if (f->tsan_fiber != nullptr && f->stage != Fiber::Stage::kRunning) return f;
+  if (f->tsan_fiber != nullptr && f->stage != Fiber::Stage::kRunning) {
+#if defined(__x86_64__)
+    // Its saved frame's floating-point slot is its last run's: the creator's now.
+    *static_cast<unsigned long long*>(f->sp) = fiber_tls.fp_env ? CurrentFpEnv() : kFpUnsaved;
+#endif
+    return f;
+  }
 #endif
   f->stack_size = stack_size_;
   if (f->stack == nullptr) {  // a reused fiber keeps its stack
@@ -137,7 +144,7 @@ Fiber* FiberPool::CreateWithEntrySet(Fiber* f) {
 #if defined(LAB_FIBER_INLINE_SWITCH)
   PrepareStack(f);  // fiber.h: the same first frame as below
 #elif defined(__x86_64__)
-  // Layout popped by lab_fiber_switch: [mxcsr|fcw][r15][r14][r13][r12][rbx][rbp][ret].
+  // Layout popped by lab_fiber_switch: [fp slot][r15][r14][r13][r12][rbx][rbp][ret].
   // After `ret` the stack pointer must be 16-byte aligned so the trampoline's `call`
   // gives lab_fiber_main the ABI's entry alignment.
   auto* sp = reinterpret_cast<std::uint64_t*>(top);  // page-aligned: after `ret`, sp == top
@@ -148,7 +155,7 @@ Fiber* FiberPool::CreateWithEntrySet(Fiber* f) {
   *--sp = 0;                                          // r13
   *--sp = 0;                                          // r14
   *--sp = 0;                                          // r15
-  *--sp = (static_cast<std::uint64_t>(0x037F) << 32) | 0x1F80;  // fcw << 32 | mxcsr
+  *--sp = fiber_tls.fp_env ? CurrentFpEnv() : kFpUnsaved;  // the creator's (fiber.h)
   f->sp = sp;
 #else
   auto* uc = new ucontext_t;
@@ -205,6 +212,50 @@ void FiberPool::Abandon(Fiber* f) {
   delete f;
 }
 
+#if defined(__x86_64__)
+unsigned long long CurrentFpEnv() {
+  unsigned int mxcsr = 0;
+  unsigned short fcw = 0;
+  asm volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(mxcsr), "=m"(fcw));
+  return (static_cast<unsigned long long>(fcw) << 32) | mxcsr;
+}
+
+void TrackFpEnv() {
+  FiberTls& t = fiber_tls;
+  if (t.fp_env) return;
+  // Every context switched out so far, and every fiber made and not yet run, holds
+  // kFpUnsaved: they all ran in the one environment the OS thread has now.
+  t.fp_base = CurrentFpEnv();
+  t.fp_env = true;
+  t.slow_switch = true;
+}
+
+namespace {
+// lab_fiber_switch_fp, `to`'s kFpUnsaved slot replaced by the environment it stands for.
+inline void SwitchFp(Fiber* from, Fiber* to) {
+  auto* slot = static_cast<unsigned long long*>(to->sp);
+  if (static_cast<unsigned int>(*slot) == static_cast<unsigned int>(kFpUnsaved)) {
+    *slot = fiber_tls.fp_base;
+  }
+  lab_fiber_switch_fp(&from->sp, to->sp);
+}
+}  // namespace
+
+#if defined(LAB_FIBER_INLINE_SWITCH)
+void SwitchFiberSlow(Fiber* from, Fiber* to) {
+  if (fiber_tls.on) SwapFiberTls(from, to);
+  if (fiber_tls.fp_env) {
+    SwitchFp(from, to);
+  } else {
+    lab_fiber_switch(&from->sp, to->sp);
+  }
+}
+#endif
+#else
+unsigned long long CurrentFpEnv() { return kFpUnsaved; }
+void TrackFpEnv() {}  // swapcontext keeps each context's environment
+#endif
+
 #ifndef LAB_FIBER_INLINE_SWITCH
 void SwitchFiber(Fiber* from, Fiber* to) {
   if (from == to) return;
@@ -219,7 +270,11 @@ void SwitchFiber(Fiber* from, Fiber* to) {
   __tsan_switch_to_fiber(to->tsan_fiber, 0);
 #endif
 #if defined(__x86_64__)
-  lab_fiber_switch(&from->sp, to->sp);
+  if (fiber_tls.fp_env) {
+    SwitchFp(from, to);
+  } else {
+    lab_fiber_switch(&from->sp, to->sp);
+  }
 #else
   if (from->sp == nullptr) from->sp = new ucontext_t;
   swapcontext(static_cast<ucontext_t*>(from->sp), static_cast<ucontext_t*>(to->sp));

@@ -66,6 +66,28 @@ extern "C" void lab_fiber_trampoline();
 namespace lab::internal {
 #endif
 
+// A switched-out context's floating-point slot (fiber_switch_x86_64.S) when its control
+// words were not stored: the environment is FiberTls::fp_base. Its MXCSR half has the
+// reserved bits set, which no stored MXCSR has.
+inline constexpr unsigned long long kFpUnsaved = ~0ULL;
+// The calling OS thread's x87 and SSE control words, as a floating-point slot holds them.
+unsigned long long CurrentFpEnv();
+// From now on every fiber of the calling OS thread keeps its own floating-point
+// environment (FiberTls::fp_env). Called before a program changes it.
+void TrackFpEnv();
+// Back to one environment for all fibers of the calling OS thread: called where its own
+// context is the only one left to resume (a controlled schedule starting), which runs in
+// the environment the next fibers inherit.
+inline void ForgetFpEnv() {
+  if (fiber_tls.fp_env) [[unlikely]] {
+    fiber_tls.fp_env = false;
+    fiber_tls.slow_switch = fiber_tls.on;
+  }
+}
+// SwitchFiber's work when FiberTls::slow_switch is set: the student's thread_local bytes,
+// and the floating-point environment.
+void SwitchFiberSlow(Fiber* from, Fiber* to);
+
 class FiberPool {
  public:
   // 1 MiB a lab thread (glibc gives a thread 8 MiB): 256 KiB crashed correct code with a
@@ -121,7 +143,7 @@ class FiberPool {
   Fiber* Take();  // a released fiber, or a new one
 #ifdef LAB_FIBER_INLINE_SWITCH
   // The first frame lab_fiber_switch pops from a fresh stack of `f` (which has one):
-  // [mxcsr|fcw][r15][r14][r13][r12][rbx][rbp][ret]. After `ret` the stack pointer is the
+  // [fp slot][r15][r14][r13][r12][rbx][rbp][ret]. After `ret` the stack pointer is the
   // stack's top, page-aligned, so the trampoline's `call` gives lab_fiber_main the ABI's
   // entry alignment; r12 carries the Fiber*.
   static void PrepareStack(Fiber* f) {
@@ -133,7 +155,8 @@ class FiberPool {
     sp[-5] = 0;                                          // r13
     sp[-6] = 0;                                          // r14
     sp[-7] = 0;                                          // r15
-    sp[-8] = (0x037FULL << 32) | 0x1F80;                 // fcw << 32 | mxcsr
+    // The creator's environment (C++ [cfenv.syn]): the one all share, or its own.
+    sp[-8] = fiber_tls.fp_env ? CurrentFpEnv() : kFpUnsaved;
     f->sp = sp - 8;
   }
 #endif
@@ -158,14 +181,14 @@ inline void MarkFiberExiting([[maybe_unused]] Fiber* f) {
 #if defined(LAB_FIBER_INLINE_SWITCH)
 inline void SwitchFiber(Fiber* from, Fiber* to) {
   if (from == to) return;
-  if (fiber_tls.on) [[unlikely]] SwapFiberTls(from, to);
+  if (fiber_tls.slow_switch) [[unlikely]] return SwitchFiberSlow(from, to);
   lab_fiber_switch(&from->sp, to->sp);
 }
 // SwitchFiber for a caller that knows `from` and `to` differ (the scheduler handing the
 // turn from the running thread to another one, 43 times a schedule of the bounded buffer):
 // no test of it.
 inline void SwitchFiberAway(Fiber* from, Fiber* to) {
-  if (fiber_tls.on) [[unlikely]] SwapFiberTls(from, to);
+  if (fiber_tls.slow_switch) [[unlikely]] return SwitchFiberSlow(from, to);
   lab_fiber_switch(&from->sp, to->sp);
 }
 #else

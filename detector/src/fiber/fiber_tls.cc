@@ -73,6 +73,7 @@ void InitFiberTls() {
     at += t.len[i];
   }
   t.on = true;
+  t.slow_switch = true;
 }
 
 void SwapFiberTls(Fiber* from, Fiber* to) {

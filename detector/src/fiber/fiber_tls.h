@@ -26,10 +26,24 @@ namespace lab::internal {
 
 struct Fiber;
 
-// The calling OS thread's view of the student's TLS ranges.
+// The calling OS thread's view of the student's TLS ranges, and of its floating-point
+// environment.
 struct FiberTls {
   bool on = false;           // the markers are linked and the ranges are not empty
   bool known = false;        // InitFiberTls has run on this OS thread
+  // SwitchFiber's one test: on || fp_env (fiber.h's SwitchFiberSlow does the work).
+  bool slow_switch = false;
+  // The floating-point environment (x87 and SSE control words; C++ gives every thread its
+  // own, inherited from its creator) is kept per fiber from the moment a program on this OS
+  // thread calls a <fenv.h> function that sets it (fp_env.cc: fesetround, fesetenv,
+  // feholdexcept, feclearexcept, ...; TrackFpEnv) to the start of the next schedule
+  // (ForgetFpEnv). Before that moment every fiber runs in the one environment the OS thread
+  // has, which is the one each would have (none has changed it), and a switch does not
+  // store MXCSR (a microcoded instruction: fiber_switch_x86_64.S). Not seen: an environment
+  // set by inline code (_mm_setcsr, fldcw in asm). Exception flags raised before that
+  // moment are shared by the OS thread's fibers.
+  bool fp_env = false;
+  std::uint64_t fp_base = 0;  // the environment when fp_env was set: a kFpUnsaved slot's value
   char* lo[2] = {nullptr, nullptr};  // .tdata range, .tbss range (this OS thread's)
   std::size_t len[2] = {0, 0};
   std::size_t total = 0;     // len[0] + len[1]: the size of a fiber's copy

@@ -166,6 +166,7 @@ ScheduleOutcome ControlledScheduler::RunSchedule(const std::function<void()>& bo
   // The slots keep their length from schedule to schedule (not shrunk): Spawn grows them
   // only for a schedule with more threads than any before. No reset here: only the slots
   // of this schedule's threads are read, and InitSlot sets each when its thread starts.
+  ForgetFpEnv();  // fiber.h: the last schedule's fibers are all released
   ThreadState* main = AddThread(&run, "main", nullptr);
   main->is_lab_thread = true;
   // The body outlives the schedule: the main thread calls it through a pointer instead of
