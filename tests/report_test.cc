@@ -483,16 +483,32 @@ TEST(ReportJsonTest, SingleFindingMatchesTheListForm) {
   EXPECT_EQ(parsed[0], f);
 }
 
-TEST(ReportJsonTest, ExplanationIsWrittenAndIgnoredWhenParsing) {
+// "explanation" is the kind's text unless the finding has its own (Finding::why): parsing
+// keeps only an own one, so both round-trip.
+TEST(ReportJsonTest, ExplanationIsTheKindsOrTheFindingsOwn) {
   const Finding f = DataRaceFinding();
   const auto doc = nlohmann::json::parse(FindingsToJson({f}));
   EXPECT_EQ(doc["findings"][0]["explanation"].get<std::string>(),
             std::string(FindingExplanation(f.kind)));
   std::vector<Finding> parsed;
-  ASSERT_TRUE(
-      FindingsFromJson(R"({"findings":[{"id":"hang","explanation":"anything at all"}]})", &parsed));
+  ASSERT_TRUE(FindingsFromJson(FindingsToJson({f}), &parsed));
   ASSERT_EQ(parsed.size(), 1u);
-  EXPECT_EQ(parsed[0].kind, FindingKind::kHang);
+  EXPECT_TRUE(parsed[0].why.empty());
+  Finding own;
+  own.kind = FindingKind::kWrongOutput;
+  own.message = "your solution uses std::barrier, which this puzzle does not allow";
+  own.why = "Build it yourself.";
+  const auto own_doc = nlohmann::json::parse(FindingsToJson({own}));
+  EXPECT_EQ(own_doc["findings"][0]["explanation"].get<std::string>(), "Build it yourself.");
+  EXPECT_EQ(FindingExplanation(own), "Build it yourself.");
+  parsed.clear();
+  ASSERT_TRUE(FindingsFromJson(FindingsToJson({own}), &parsed));
+  ASSERT_EQ(parsed.size(), 1u);
+  EXPECT_EQ(parsed[0], own);
+  // The text report prints it under "why:".
+  const std::string text = FormatFindingText(own);
+  EXPECT_NE(text.find("Build it yourself."), std::string::npos) << text;
+  EXPECT_EQ(text.find("use while, not if"), std::string::npos) << text;
 }
 
 TEST(ReportJsonTest, EmptyListAndMissingKeysTakeDefaults) {

@@ -334,6 +334,11 @@ TEST_F(StdCheckTest, StdBarrierIsForbiddenWhereLabBarrierIs) {
   EXPECT_NE(r.out.find("your solution uses std::barrier, which this puzzle does not allow"),
             std::string::npos)
       << r.out;
+  // Its "why" says what it is, not the general text about ordering bugs.
+  EXPECT_NE(r.out.find("This puzzle asks you to build this synchronisation yourself"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("use while, not if"), std::string::npos) << r.out;
 }
 
 // std::latch is a ready-made barrier too (one per round makes a reusable one): forbidden

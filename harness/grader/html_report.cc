@@ -120,7 +120,7 @@ std::string FailureSection(const ScenarioResult& s, const std::string& file,
          GraphBlock(f, Timeline{}, &palette, id);
   }
   o += "<h3>Why this is a bug</h3><div class=\"why\">" +
-       Esc(std::string(FindingExplanation(f.kind))) + "</div></div></div>\n";
+       Esc(std::string(FindingExplanation(f))) + "</div></div></div>\n";
   if (!f.replay.empty() && !style.check_command.empty()) {
     o += "<h3>Run exactly this schedule again</h3><div class=\"replay\">" +
          Esc(style.check_command + " --replay " + ShellQuote(s.info.name + ":" + f.replay)) +

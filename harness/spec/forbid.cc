@@ -9,6 +9,7 @@
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lab/spec.h"
@@ -65,6 +66,16 @@ std::string Site(internal::SiteRef s) {
 
 }  // namespace
 
+// The report's "why" for a forbidden primitive (the general wrong-output text is about
+// ordering bugs, which this is not).
+constexpr std::string_view kForbiddenWhy =
+    "This puzzle asks you to build this synchronisation yourself, so the primitive that\n"
+    "already does it is not allowed: every scenario that runs it fails, in every\n"
+    "interleaving. It is no concurrency bug, and the interleaving below only shows where\n"
+    "your code used it.\n"
+    "Fix: build it from the primitives the puzzle allows (its README and the comment at the\n"
+    "top of the starter, `lab new <puzzle>`, list them), then check again.";
+
 void Forbid(ForbiddenPrimitive f) {
   std::lock_guard<std::mutex> lk(Mu());
   Rules().push_back(f);
@@ -97,7 +108,7 @@ void CheckForbidden() {
     }
   }
   // Fail() takes the runtime lock: report outside ours.
-  for (std::string& m : messages) Fail(std::move(m));
+  for (std::string& m : messages) FailExplained(std::move(m), std::string(kForbiddenWhy));
 }
 
 }  // namespace lab::spec

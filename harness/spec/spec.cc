@@ -68,6 +68,13 @@ void Fail(std::string message) {
   AddWrongOutput(std::move(f));
 }
 
+void FailExplained(std::string message, std::string why) {
+  Finding f;
+  f.message = std::move(message);
+  f.why = std::move(why);
+  AddWrongOutput(std::move(f));
+}
+
 void Fail(std::string message, const Blame& culprit) {
   Finding f;
   f.message = std::move(message);

@@ -134,10 +134,16 @@ struct Finding {
   // kConfirmed: the preemptions (⟲) of the confirmed deadlock's schedule, which the
   // inversion's header states as what the bug needs; -1 when not known (a truncated trace).
   int deadlock_preemptions = -1;
+  // This finding's own teaching explanation where its kind's does not fit (a primitive the
+  // puzzle does not allow is a wrong-output, but no ordering bug); empty: the kind's.
+  std::string why;
   bool operator==(const Finding&) const = default;
 
   std::string_view id() const { return FindingId(kind); }
 };
+
+// The explanation a report gives `f`: its own (Finding::why) or its kind's.
+std::string_view FindingExplanation(const Finding& f);
 
 // The one de-duplication rule, within a schedule and across schedules: two findings are
 // the same when id, sites and objects agree. The message is not part of it: "winner was 1"

@@ -277,6 +277,10 @@ std::string_view FindingTitle(FindingKind kind) {
   return "Unknown finding";
 }
 
+std::string_view FindingExplanation(const Finding& f) {
+  return f.why.empty() ? FindingExplanation(f.kind) : std::string_view(f.why);
+}
+
 std::string_view FindingExplanation(FindingKind kind) {
   switch (kind) {
     case FindingKind::kDeadlock:

@@ -16,8 +16,8 @@
 //
 // A site is "file:line" with the file exactly as recorded (not the basename); the line is
 // everything after the last ':', so a file name may itself contain ':'. The unknown site
-// (empty file, line 0) is "". "explanation" is for readers of the document and is ignored
-// when parsing: it follows from the id.
+// (empty file, line 0) is "". "explanation" is the finding's own (Finding::why) or, most
+// often, its kind's: parsing keeps it only where it is not the kind's.
 //
 // Parsing is strict about types and lenient about absence: "id" is required, any other
 // missing key takes the Finding's default, unknown keys are ignored. Strings are written
@@ -107,7 +107,7 @@ Json FindingToJsonValue(const Finding& f) {
   Json j = Json::object();
   j["id"] = std::string(f.id());
   j["message"] = f.message;
-  j["explanation"] = std::string(FindingExplanation(f.kind));
+  j["explanation"] = std::string(FindingExplanation(f));
   j["threads"] = f.threads;
   Json sites = Json::array();
   for (const SourceSite& s : f.sites) sites.push_back(SiteToString(s));
@@ -236,9 +236,10 @@ bool FindingFromJson(const Json& j, Finding* f) {
   f->kind = *kind;
   if (!ReadString(j, "message", &f->message) || !ReadStrings(j, "threads", &f->threads) ||
       !ReadStrings(j, "objects", &f->objects) || !ReadString(j, "replay", &f->replay) ||
-      !ReadString(j, "scenario", &f->scenario)) {
+      !ReadString(j, "scenario", &f->scenario) || !ReadString(j, "explanation", &f->why)) {
     return false;
   }
+  if (f->why == FindingExplanation(f->kind)) f->why.clear();
   if (const auto sites = j.find("sites"); sites != j.end()) {
     if (!sites->is_array()) return false;
     for (const Json& sj : *sites) {

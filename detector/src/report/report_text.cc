@@ -477,7 +477,7 @@ std::string FormatFindingText(const Finding& f, const TextStyle& style) {
   }
   if (style.explanation) {
     out += bold("why:") + '\n';
-    AppendIndented(&out, FindingExplanation(f.kind), "  ");
+    AppendIndented(&out, FindingExplanation(f), "  ");
   }
   if (style.trace && f.trace.has_value()) {
     out += bold("interleaving:") + '\n';

@@ -197,6 +197,10 @@ void Fail(std::string message);
 // The same, pointing at the item that went wrong: the thread that printed it and the
 // student's line that printed it.
 void Fail(std::string message, const Blame& culprit);
+// A wrong-output whose report explains it with `why` instead of the general text about
+// ordering bugs (Finding::why): a failure that is no interleaving's, such as a primitive
+// the puzzle does not allow.
+void FailExplained(std::string message, std::string why);
 // too-slow when the schedule's virtual span (critical path) exceeds `limit` and no schedule
 // of the scenario keeps it within its limit (SpanProbe below): over-serialisation is a
 // property of every interleaving. A schedule can chain the work of one thread after
