@@ -119,6 +119,21 @@ TEST(PuzzlesTrace, LostWakeupGolden) {
   ExpectGolden("trace_foobar_lost_wakeup.txt", block);
 }
 
+// Left fork first, and when try_lock of the right one fails, the left one down and both
+// taken the other way round: the right-then-left edges close a circle only while every
+// neighbour holds a fork, which no thread running alone to its park reaches. The directed
+// search's lock-step attempt confirms it (it was "not confirmed ... so this run cannot
+// deadlock"), and the deadlock's own replay reproduces it.
+TEST(PuzzlesTrace, APoliteFallbackIsConfirmedInLockStep) {
+  const std::string out = Check("dining_philosophers", "dining_philosophers/buggy/polite_fallback.cpp");
+  const std::string block = Block(out, "one_meal_each");
+  ASSERT_FALSE(block.empty()) << out;
+  EXPECT_NE(block.find("confirmed: a directed schedule really deadlocks"), std::string::npos)
+      << block;
+  EXPECT_NE(block.find("lab: deadlock"), std::string::npos) << block;
+  EXPECT_EQ(out.find("cannot deadlock"), std::string::npos) << out;
+}
+
 // The header states what the bug needs, and the bug is the confirmed deadlock: the
 // inversion shows without a preemption, the deadlock needs one (it said "this bug needs no
 // preemption" above a deadlock drawn with a ⟲).
@@ -127,7 +142,7 @@ TEST(PuzzlesTrace, AbbaHeaderStatesTheConfirmedDeadlocksPreemption) {
   for (const char* scenario : {"opposite_directions", "audit_while_transferring"}) {
     const std::string block = Block(out, scenario);
     ASSERT_FALSE(block.empty()) << out;
-    EXPECT_NE(block.find("this bug needs 1 preemption: the confirmed deadlock below"),
+    EXPECT_NE(block.find("the confirmed deadlock below shows this bug with 1 preemption"),
               std::string::npos)
         << block;
     EXPECT_EQ(block.find("this bug needs no preemption"), std::string::npos) << block;

@@ -8,7 +8,10 @@
 // for the lock the next one holds, and the runtime reports the `deadlock` with its
 // wait-for cycle. The strategy records its choices, so the deadlock's replay token (a dfs
 // path) reproduces that schedule exactly. Each attempt prefers a different thread of the
-// cycle to start with.
+// cycle to start with; a last one runs the threads in lock-step, one point each in turn,
+// until they park (a cycle edge that a thread takes only when another holds a lock: a
+// philosopher who, failing try_lock on his right fork, puts the left one down and takes
+// them the other way round).
 #pragma once
 
 #include <functional>
@@ -41,6 +44,6 @@ struct CycleEdgeByName {
   std::string wanted;
 };
 std::unique_ptr<SchedulingStrategy> MakeDirectedStrategy(std::vector<CycleEdgeByName> edges,
-                                                         int first);
+                                                         int first, bool lock_step = false);
 
 }  // namespace lab::internal

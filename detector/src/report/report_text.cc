@@ -405,12 +405,14 @@ std::string FormatFindingText(const Finding& f, const TextStyle& style) {
   out += style.color ? fmt::format("{}{}{}", kBoldRed, title, kReset) : title;
   out += '\n';
   if (f.deadlock_check == DeadlockCheck::kConfirmed && f.deadlock_preemptions >= 0) {
-    // The bug is the deadlock: the header agrees with the confirmed deadlock's schedule.
+    // The bug is the deadlock: the header agrees with the confirmed deadlock's schedule,
+    // which the directed search made and nothing shrank (its lock-step attempt switches at
+    // every point): what it took, not what the deadlock needs.
     const int p = f.deadlock_preemptions;
     const int own = f.trace.has_value() ? f.trace->preemptions : -1;
-    out += p == 0 ? std::string("this bug needs no preemption: the confirmed deadlock below")
-                  : fmt::format("this bug needs {} preemption{}: the confirmed deadlock below "
-                                "({} in its interleaving)",
+    out += p == 0 ? std::string("the confirmed deadlock below shows this bug with no preemption")
+                  : fmt::format("the confirmed deadlock below shows this bug with {} "
+                                "preemption{} ({} in its interleaving)",
                                 p, p == 1 ? "" : "s", kPreemptMark);
     if (own == 0 && p > 0) {
       out += "; the lock-order inversion itself shows without one";
@@ -457,9 +459,10 @@ std::string FormatFindingText(const Finding& f, const TextStyle& style) {
       break;
     case DeadlockCheck::kNotFound:
       out += fmt::format(
-          "{} in {} directed schedule{}, the threads never held these locks at the same moment "
-          "(something else orders their sections: a gate, a join, an event or a turn), so this "
-          "run cannot deadlock; the lock order is still inconsistent\n",
+          "{} in {} directed schedule{}, the threads never held these locks at the same moment: "
+          "something may order their sections (a gate, a join, an event or a turn), or the "
+          "deadlock needs a schedule the search did not try; the lock order is inconsistent "
+          "either way\n",
           bold("not confirmed:"), f.search_schedules, f.search_schedules == 1 ? "" : "s");
       break;
   }
