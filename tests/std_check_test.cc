@@ -351,6 +351,25 @@ TEST_F(StdCheckTest, StdLatchIsForbiddenWhereLabBarrierIs) {
       << r.out;
 }
 
+// A std::string member assigned without the lock: std::string's assign runs out of line,
+// in a copy of the template the linker may take from the lab's own (uninstrumented)
+// objects, so the race is seen through the bytes it copies (memcpy, as ThreadSanitizer's
+// interceptor sees them), at the student's line. It scored 10/10. The same member under the
+// lock, read and written, is correct.
+TEST_F(StdCheckTest, AStringMemberWrittenOutsideTheLockIsARace) {
+  const Outcome r = Check("counter", "counter_string_member_race.cpp");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const std::string f = FirstFinding(r.out, "data-race");
+  const std::set<int> lines = MarkedLines(kFixtures + "/counter_string_member_race.cpp", "RACE");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(f.find("counter_string_member_race.cpp:" + std::to_string(*lines.begin())),
+            std::string::npos)
+      << r.out;
+  const Outcome ok = Check("counter", "counter_string_member_locked.cpp");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("score: 10/10"), std::string::npos) << ok.out;
+}
+
 // A failed assert() in a scenario is a crash finding with the thread, the assertion, its
 // line and a replay command (it was a bare "killed by SIGABRT" with no replay).
 TEST_F(StdCheckTest, FailedAssertNamesTheThreadTheConditionAndTheLine) {

@@ -511,6 +511,23 @@ void NoteThreadSpawned() {
   g_spawned.store(true, std::memory_order_relaxed);
 }
 
+bool InDetector() { return tls_in_shadow; }
+
+void LibraryRangeAccess(std::uintptr_t addr, std::size_t size, bool write, SiteRef site) {
+  ThreadState* self = Checked();
+  if (self == nullptr || size == 0) return;
+  if (IsOnceHandOff(self, addr, size)) return;
+  if (!write && addr - self->own_state < self->own_state_size) return;
+  // The program's static TLS block (a student's thread_local std::string is each lab
+  // thread's own copy, fiber_tls.h): not checked from here.
+  if (self->run->mode == RunMode::kControlled) {
+    if (!tls_exe_block.known) FindExeTlsBlock();
+    if (addr - tls_exe_block.lo < tls_exe_block.size) return;
+  }
+  const std::uint32_t step = Account(self, addr, size, write, /*library=*/true);
+  CheckCells(self, addr, size, write, site, step);
+}
+
 void ForgetRange(std::uintptr_t begin, std::size_t size) {
   if (tls_in_shadow || size == 0 || !AnyCell()) return;
   ForgetShadow(begin, size);

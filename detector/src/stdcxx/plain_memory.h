@@ -14,6 +14,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "runtime.h"
+
 namespace lab::internal::stdcxx {
 
 // The first thread the student starts in a free run: before it, a free run has one
@@ -26,5 +28,13 @@ void ForgetRange(std::uintptr_t begin, std::size_t size);
 
 // Forgets the calling thread's stack (called as a lab thread starts).
 void ForgetOwnStack();
+
+// [addr, addr + size) read or written by the standard library's own code, which is not
+// instrumented, on behalf of the student's line `site` (SiteFor of the call into it):
+// memcpy, memmove and memset called from libstdc++.so (mem_calls.cc), such as the bytes a
+// std::string's out-of-line assign copies. Checked as the student's access, at no cost.
+void LibraryRangeAccess(std::uintptr_t addr, std::size_t size, bool write, SiteRef site);
+// Whether the calling OS thread is inside the race detector's own work.
+bool InDetector();
 
 }  // namespace lab::internal::stdcxx

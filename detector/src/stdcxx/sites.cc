@@ -36,6 +36,7 @@ class Spin {
  public:
   void lock() { SpinAcquire(flag_); }
   void unlock() { flag_.store(false, std::memory_order_release); }
+  bool held() const { return flag_.load(std::memory_order_relaxed); }
 
  private:
   std::atomic<bool> flag_{false};
@@ -622,15 +623,17 @@ std::uintptr_t LearnedCaller(std::uintptr_t pc, std::uintptr_t cfa) {
 }
 
 // After an unwind found `ret` as the library function's return address: remember where.
-void LearnCaller(std::uintptr_t pc, std::uintptr_t cfa, std::uintptr_t ret) {
-  if (cfa == 0 || ret == 0) return;
+// Returns the slot's offset from `cfa`, or -1 when none holds `ret`.
+std::intptr_t LearnCaller(std::uintptr_t pc, std::uintptr_t cfa, std::uintptr_t ret) {
+  if (cfa == 0 || ret == 0) return -1;
   for (std::uintptr_t off = 0; off < kMaxLearnedSlot; off += sizeof(std::uintptr_t)) {
     if (*reinterpret_cast<const std::uintptr_t*>(cfa + off) == ret) {
       SpinGuard g(g_slot_mu);
       g_slots[(pc >> 4) % kSlotCacheSize] = SlotCache{pc, off};
-      return;
+      return static_cast<std::intptr_t>(off);
     }
   }
+  return -1;
 }
 
 // The real stack's return addresses after the interposer's (`pc`), outermost last.
@@ -988,5 +991,106 @@ const char* GlobalName(const void* addr) {
   g_name_cache->emplace(addr, name);
   return name;
 }
+
+// ---- copies by the lab's copy of std:: template code (mem_calls.cc) ------------------
+
+namespace {
+
+// LabLibraryCode's answer per address, made once for the process (under g_sym_mu).
+std::unordered_map<std::uintptr_t, bool>* g_lab_library;
+
+[[gnu::noinline]] bool LabLibraryCodeSlow(std::uintptr_t pc) {
+  LabSlowWork busy;
+  SpinGuard g(g_sym_mu);
+  if (g_lab_library == nullptr) g_lab_library = new std::unordered_map<std::uintptr_t, bool>;
+  if (auto it = g_lab_library->find(pc); it != g_lab_library->end()) return it->second;
+  const bool outer = !tls_resolving;
+  tls_resolving = true;
+  bool yes = false;
+  if (Dwfl* d = TheDwfl()) {
+    Dwfl_Module* mod = dwfl_addrmodule(d, pc - 1);
+    Dwarf_Addr bias = 0;
+    Dwarf_Die* cu = mod != nullptr ? dwfl_module_addrdie(mod, pc - 1, &bias) : nullptr;
+    std::vector<Dwarf_Die> chain;
+    Dwarf_Die fn;
+    if (cu != nullptr && LabUnit(cu) && InlineChain(mod, cu, pc - 1 - bias, &chain, &fn)) {
+      yes = LibraryFunction(chain.empty() ? &fn : &chain.back());
+    }
+  }
+  if (outer) tls_resolving = false;
+  g_lab_library->emplace(pc, yes);
+  return yes;
+}
+
+// Whether the code returning to `pc` is std:: template code in one of the lab's units.
+bool LabLibraryCode(std::uintptr_t pc) {
+  struct Entry {
+    std::uintptr_t pc = 0;
+    bool yes = false;
+  };
+  static constinit LAB_STD_TLS Entry cache[64];
+  Entry& e = cache[(pc ^ (pc >> 9)) % 64];
+  if (e.pc == pc && pc != 0) return e.yes;
+  const bool yes = LabLibraryCodeSlow(pc);
+  e = Entry{pc, yes};
+  return yes;
+}
+
+// The first frame past `ret`'s run of lab std:: frames decides: the student's line (true,
+// its site), or anything else (false).
+bool Decide(std::uintptr_t frame, SiteRef* site, bool* go_on) {
+  const Resolved r = Lookup(frame - 1);
+  *go_on = false;
+  if (r.owner == Owner::kStudent) {
+    *site = OperationSite(r);
+    return r.found;
+  }
+  *go_on = r.owner == Owner::kLab && LabLibraryCode(frame);
+  return false;
+}
+
+}  // namespace
+
+bool ResolverBusy() { return g_sym_mu.held() || g_slot_mu.held(); }
+
+bool StudentCopyFromLabTemplate(std::uintptr_t ret, std::uintptr_t cfa, SiteRef* site) {
+  if (cfa == 0 || ResolverBusy() || !LabLibraryCode(ret)) return false;
+  // The learned slots first (each frame's return address at a fixed distance from its
+  // callee's frame end, learned by the walk below), frame by frame.
+  std::uintptr_t pc = ret, at = cfa;
+  for (int depth = 0; depth < 8; ++depth) {
+    const std::uintptr_t next = LearnedCaller(pc, at);
+    if (next == 0) break;  // not learned: the walk below
+    bool go_on = false;
+    if (Decide(next, site, &go_on)) return true;
+    if (!go_on) {
+      // A slot learned for another call chain can hold anything: only a frame the lab's
+      // own code or the student's decides is taken as an answer.
+      const Resolved r = Lookup(next - 1);
+      if (r.owner == Owner::kLab || r.owner == Owner::kStudent) return false;
+      break;
+    }
+    at = at + tls_slots[(pc >> 4) % kSlotCacheSize].offset + sizeof(std::uintptr_t);
+    pc = next;
+  }
+  // The real stack, unwound once for this chain; each frame's slot learned for next time.
+  std::uintptr_t frames[16];
+  bool found = false;
+  const int n = FramesAfter(ret, frames, 16, &found);
+  if (!found) return false;
+  pc = ret;
+  at = cfa;
+  for (int i = 0; i < n; ++i) {
+    const std::intptr_t off = LearnCaller(pc, at, frames[i]);
+    bool go_on = false;
+    if (Decide(frames[i], site, &go_on)) return true;
+    if (!go_on || off < 0) return false;
+    at = at + static_cast<std::uintptr_t>(off) + sizeof(std::uintptr_t);
+    pc = frames[i];
+  }
+  return false;
+}
+
+std::uintptr_t InterposerFrameEnd(std::uintptr_t pc) { return InterposerCfa(pc); }
 
 }  // namespace lab::internal::stdcxx

@@ -186,6 +186,20 @@ bool StudentCallSlow(std::uintptr_t pc);
 // True then, with the call's Loc in `*loc` (what LocFor(pc) would answer next); false
 // when StudentCallSlow must decide (it is the only one that fills what this reads).
 bool StudentLibCallFast(std::uintptr_t pc, std::uintptr_t cfa, Loc* loc);
+// Whether a memcpy, memmove or memset returning to `ret` in the executable runs in
+// standard library template code that the linker took from the lab's own objects (a
+// COMDAT copy, not instrumented: a std::string's _M_replace, a std::vector's
+// _M_realloc_insert, which the student's object defines too) on behalf of the student's
+// code; then `*site` is the student's line that called into it. The real stack decides,
+// past the library's frames: learned slots, as for a call from libstdc++.so, else one
+// unwind. `cfa`: the interposer's frame end (InterposerFrameEnd), 0 when unknown.
+bool StudentCopyFromLabTemplate(std::uintptr_t ret, std::uintptr_t cfa, SiteRef* site);
+// Whether the resolver's locks are held (by this OS thread, in a controlled run: a copy
+// made while it resolves an address must not resolve another).
+bool ResolverBusy();
+// The end of the frame of the interposer whose return address is `pc` (its frame pointer
+// chain from the caller), or 0.
+std::uintptr_t InterposerFrameEnd(std::uintptr_t pc);
 // An interposed call's answers by its return address, for the addresses that decide alone
 // (the student's line or the lab's code; a call from a shared library is decided by the
 // real stack and is not kept): StudentCall's, and LocFor's when the address has a line.

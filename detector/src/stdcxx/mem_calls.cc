@@ -1,0 +1,167 @@
+// mem_calls.cc — memcpy, memmove and memset as the standard library's accesses.
+//
+// libstdc++.so is not instrumented: a std::string's assign, append, replace and copy
+// constructor run there (extern templates), and the bytes they copy reach no
+// __tsan_write_range. Their copies go through memcpy, memmove and memset, which libstdc++.so
+// calls through its PLT: the executable's definitions below interpose them (they are in its
+// dynamic symbol table because libstdc++.so references them), as ThreadSanitizer's
+// interceptors do. A call returning into libstdc++.so on behalf of the student's line (the
+// same judgement as a pthread call from there: real_calls.h IsRawCall) is checked as the
+// student's access at that line (plain_memory.h LibraryRangeAccess); every other call, the
+// lab's and the student's own (whose compiler-emitted copies are checked where they are
+// instrumented), costs one compare of its return address.
+//
+// The copy itself is glibc's: __memcpy_chk and its kin, with no bound, jump to the same
+// implementation without a symbol lookup (no dlsym, which could itself copy, before the
+// lookup is done).
+#include <link.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "plain_memory.h"
+#include "real_calls.h"
+#include "runtime.h"
+#include "shadow_stack.h"
+#include "sites.h"
+#include "std_tls.h"
+
+// Declared under names of their own (asm labels): GCC folds a __memcpy_chk it knows, with
+// no bound, back into a call of memcpy, which would be this file's.
+extern "C" {
+void* lab_glibc_memcpy_chk(void* dest, const void* src, std::size_t len, std::size_t destlen)
+    __asm__("__memcpy_chk");
+void* lab_glibc_memmove_chk(void* dest, const void* src, std::size_t len, std::size_t destlen)
+    __asm__("__memmove_chk");
+void* lab_glibc_memset_chk(void* dest, int c, std::size_t len, std::size_t destlen)
+    __asm__("__memset_chk");
+}
+
+namespace lab::internal::stdcxx {
+namespace {
+
+// libstdc++.so's code and the executable's: [lo, lo + size), found before main (size 0:
+// not yet, and no call is checked).
+constinit std::uintptr_t g_lib_lo = 0;
+constinit std::uintptr_t g_lib_size = 0;
+constinit std::uintptr_t g_exe_lo = 0;
+constinit std::uintptr_t g_exe_size = 0;
+
+void CodeOf(const dl_phdr_info* info, std::uintptr_t* lo, std::uintptr_t* size) {
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) != 0) {
+      *lo = info->dlpi_addr + ph.p_vaddr;
+      *size = ph.p_memsz;
+      return;
+    }
+  }
+}
+
+int FindCode(dl_phdr_info* info, std::size_t, void* first) {
+  const char* name = info->dlpi_name;
+  if (*static_cast<bool*>(first)) {  // the executable comes first
+    *static_cast<bool*>(first) = false;
+    CodeOf(info, &g_exe_lo, &g_exe_size);
+  } else if (name != nullptr && std::strstr(name, "/libstdc++.so") != nullptr) {
+    CodeOf(info, &g_lib_lo, &g_lib_size);
+  }
+  return 0;
+}
+
+[[gnu::constructor]] void FindLibraryCode() {
+  bool first = true;
+  dl_iterate_phdr(FindCode, &first);
+}
+
+// Set while a copy is being judged: the judgement's own copies are not.
+constinit LAB_STD_TLS bool tls_in_lib_copy = false;
+
+[[gnu::always_inline]] inline bool FromLibrary(std::uintptr_t ret) {
+  return ret - g_lib_lo < g_lib_size;
+}
+
+// Whether a copy on this OS thread may be judged at all, asked without a lock: a lab thread
+// outside the lab whose shadow stack is known (the lab's own code copies while it holds
+// its locks: making a stack, resolving an address, inside the race detector).
+bool MayJudge(std::size_t n) {
+  if (n == 0 || tls_in_lib_copy || tls_raw_calls > 0 || tls_resolving || InDetector()) {
+    return false;
+  }
+  const ThreadState* t = tls_self;
+  const ShadowStack* s = t != nullptr ? KnownStackOf(t) : nullptr;
+  if (s == nullptr || s->in_lab != 0 || t->run == nullptr) return false;
+  return s->gen == t->run->gen && s->tid == t->tid && !ResolverBusy();
+}
+
+// A copy of libstdc++.so's returning to `ret`: reads [src, +n) when `src` is not 0, writes
+// [dst, +n). Out of line: memcpy's own path stays a compare and a jump. Its frame pointer
+// chain reaches the interposer's frame, where InterposerCfa finds `ret` (sites.cc).
+[[gnu::noinline]] void OnLibraryCopy(std::uintptr_t dst, std::uintptr_t src, std::size_t n,
+                                     std::uintptr_t ret) {
+  if (!MayJudge(n)) return;
+  tls_in_lib_copy = true;
+  if (!IsRawCall(nullptr, reinterpret_cast<const void*>(ret))) {
+    const SiteRef site = SiteFor(ret);
+    if (src != 0) LibraryRangeAccess(src, n, /*write=*/false, site);
+    LibraryRangeAccess(dst, n, /*write=*/true, site);
+  }
+  tls_in_lib_copy = false;
+}
+
+// A copy made in the executable's code on a lab thread: checked when that code is the
+// lab's copy of a std:: template (a COMDAT the linker took from the lab's objects before
+// the student's instrumented one) running for the student's line (sites.h
+// StudentCopyFromLabTemplate). The student's own code is checked where it is instrumented
+// (__tsan_read_range / __tsan_write_range before the call), the lab's own copies never.
+[[gnu::noinline]] void OnTemplateCopy(std::uintptr_t dst, std::uintptr_t src, std::size_t n,
+                                      std::uintptr_t ret) {
+  if (!MayJudge(n)) return;
+  tls_in_lib_copy = true;
+  SiteRef site;
+  if (StudentCopyFromLabTemplate(ret, InterposerFrameEnd(ret), &site)) {
+    if (src != 0) LibraryRangeAccess(src, n, /*write=*/false, site);
+    LibraryRangeAccess(dst, n, /*write=*/true, site);
+  }
+  tls_in_lib_copy = false;
+}
+
+// Which copy `ret` makes, if any is checked.
+[[gnu::always_inline]] inline void OnCopy(std::uintptr_t dst, std::uintptr_t src,
+                                          std::size_t n, std::uintptr_t ret) {
+  if (FromLibrary(ret)) [[unlikely]] {
+    OnLibraryCopy(dst, src, n, ret);
+  } else if (ret - g_exe_lo < g_exe_size && tls_self != nullptr) [[unlikely]] {
+    OnTemplateCopy(dst, src, n, ret);
+  }
+}
+
+std::uintptr_t Addr(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
+
+}  // namespace
+}  // namespace lab::internal::stdcxx
+
+using namespace lab::internal::stdcxx;
+
+extern "C" {
+
+void* memcpy(void* __restrict dest, const void* __restrict src, std::size_t n) noexcept {
+  const auto ret = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  OnCopy(Addr(dest), Addr(src), n, ret);
+  return lab_glibc_memcpy_chk(dest, src, n, static_cast<std::size_t>(-1));
+}
+
+void* memmove(void* dest, const void* src, std::size_t n) noexcept {
+  const auto ret = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  OnCopy(Addr(dest), Addr(src), n, ret);
+  return lab_glibc_memmove_chk(dest, src, n, static_cast<std::size_t>(-1));
+}
+
+void* memset(void* dest, int c, std::size_t n) noexcept {
+  const auto ret = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  OnCopy(Addr(dest), 0, n, ret);
+  return lab_glibc_memset_chk(dest, c, n, static_cast<std::size_t>(-1));
+}
+
+}  // extern "C"
