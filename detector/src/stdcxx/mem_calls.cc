@@ -95,18 +95,21 @@ bool MayJudge(std::size_t n) {
   return s->gen == t->run->gen && s->tid == t->tid && !ResolverBusy();
 }
 
-// A copy of libstdc++.so's returning to `ret`: reads [src, +n) when `src` is not 0, writes
-// [dst, +n). Out of line: memcpy's own path stays a compare and a jump. Its frame pointer
-// chain reaches the interposer's frame, where InterposerCfa finds `ret` (sites.cc).
+// A copy judged the student's, at `site`: reads [src, +n) when `src` is not 0 (a memset
+// reads nothing), writes [dst, +n).
+void CheckCopy(std::uintptr_t dst, std::uintptr_t src, std::size_t n, SiteRef site) {
+  if (src != 0) LibraryRangeAccess(src, n, /*write=*/false, site);
+  LibraryRangeAccess(dst, n, /*write=*/true, site);
+}
+
+// A copy of libstdc++.so's returning to `ret`. Out of line: memcpy's own path stays a
+// compare and a call. Its frame pointer chain reaches the interposer's frame, where
+// InterposerCfa finds `ret` (sites.cc).
 [[gnu::noinline]] void OnLibraryCopy(std::uintptr_t dst, std::uintptr_t src, std::size_t n,
                                      std::uintptr_t ret) {
   if (!MayJudge(n)) return;
   tls_in_lib_copy = true;
-  if (!IsRawCall(nullptr, reinterpret_cast<const void*>(ret))) {
-    const SiteRef site = SiteFor(ret);
-    if (src != 0) LibraryRangeAccess(src, n, /*write=*/false, site);
-    LibraryRangeAccess(dst, n, /*write=*/true, site);
-  }
+  if (!IsRawCall(nullptr, reinterpret_cast<const void*>(ret))) CheckCopy(dst, src, n, SiteFor(ret));
   tls_in_lib_copy = false;
 }
 
@@ -120,10 +123,7 @@ bool MayJudge(std::size_t n) {
   if (!MayJudge(n)) return;
   tls_in_lib_copy = true;
   SiteRef site;
-  if (StudentCopyFromLabTemplate(ret, InterposerFrameEnd(ret), &site)) {
-    if (src != 0) LibraryRangeAccess(src, n, /*write=*/false, site);
-    LibraryRangeAccess(dst, n, /*write=*/true, site);
-  }
+  if (StudentCopyFromLabTemplate(ret, InterposerFrameEnd(ret), &site)) CheckCopy(dst, src, n, site);
   tls_in_lib_copy = false;
 }
 

@@ -1036,17 +1036,19 @@ bool LabLibraryCode(std::uintptr_t pc) {
   return yes;
 }
 
-// The first frame past `ret`'s run of lab std:: frames decides: the student's line (true,
-// its site), or anything else (false).
-bool Decide(std::uintptr_t frame, SiteRef* site, bool* go_on) {
+// What a frame past `ret` says: the student's line (with its site), the lab's own code or
+// a line without a site (not the student's copy), more of the lab's std:: template code
+// (the next frame decides), or nothing known (a slot learned for another chain).
+enum class CopyFrame { kStudent, kOther, kLibrary, kUnknown };
+CopyFrame JudgeCopyFrame(std::uintptr_t frame, SiteRef* site) {
   const Resolved r = Lookup(frame - 1);
-  *go_on = false;
   if (r.owner == Owner::kStudent) {
+    if (!r.found) return CopyFrame::kOther;
     *site = OperationSite(r);
-    return r.found;
+    return CopyFrame::kStudent;
   }
-  *go_on = r.owner == Owner::kLab && LabLibraryCode(frame);
-  return false;
+  if (r.owner == Owner::kLab) return LabLibraryCode(frame) ? CopyFrame::kLibrary : CopyFrame::kOther;
+  return CopyFrame::kUnknown;
 }
 
 }  // namespace
@@ -1061,15 +1063,10 @@ bool StudentCopyFromLabTemplate(std::uintptr_t ret, std::uintptr_t cfa, SiteRef*
   for (int depth = 0; depth < 8; ++depth) {
     const std::uintptr_t next = LearnedCaller(pc, at);
     if (next == 0) break;  // not learned: the walk below
-    bool go_on = false;
-    if (Decide(next, site, &go_on)) return true;
-    if (!go_on) {
-      // A slot learned for another call chain can hold anything: only a frame the lab's
-      // own code or the student's decides is taken as an answer.
-      const Resolved r = Lookup(next - 1);
-      if (r.owner == Owner::kLab || r.owner == Owner::kStudent) return false;
-      break;
-    }
+    const CopyFrame v = JudgeCopyFrame(next, site);
+    if (v == CopyFrame::kStudent) return true;
+    if (v == CopyFrame::kOther) return false;
+    if (v == CopyFrame::kUnknown) break;
     at = at + tls_slots[(pc >> 4) % kSlotCacheSize].offset + sizeof(std::uintptr_t);
     pc = next;
   }
@@ -1082,9 +1079,9 @@ bool StudentCopyFromLabTemplate(std::uintptr_t ret, std::uintptr_t cfa, SiteRef*
   at = cfa;
   for (int i = 0; i < n; ++i) {
     const std::intptr_t off = LearnCaller(pc, at, frames[i]);
-    bool go_on = false;
-    if (Decide(frames[i], site, &go_on)) return true;
-    if (!go_on || off < 0) return false;
+    const CopyFrame v = JudgeCopyFrame(frames[i], site);
+    if (v == CopyFrame::kStudent) return true;
+    if (v != CopyFrame::kLibrary || off < 0) return false;
     at = at + static_cast<std::uintptr_t>(off) + sizeof(std::uintptr_t);
     pc = frames[i];
   }
