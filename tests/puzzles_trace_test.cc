@@ -74,9 +74,12 @@ TEST(PuzzlesTrace, FizzbuzzStarterSpeaksInTheStudentsLines) {
   ASSERT_FALSE(block.empty()) << out;
   // The first wrong item: who printed it and the student's line that printed it.
   EXPECT_NE(block.find("threads:  buzz\nsites:    starter.cpp:32\n"), std::string::npos) << block;
-  // Each print is a puzzle event at the student's call of the callback.
-  EXPECT_NE(block.find("prints fizz"), std::string::npos) << block;
-  EXPECT_NE(block.find("starter.cpp:25"), std::string::npos) << block;
+  // Each print is a puzzle event at the student's call of the callback; the interleaving
+  // ends at the wrong one (here the run's first print) and says the run went on.
+  EXPECT_NE(block.find("prints buzz"), std::string::npos) << block;
+  EXPECT_NE(block.find("starter.cpp:32  the wrong item"), std::string::npos) << block;
+  EXPECT_NE(block.find("later steps: the run went on after the wrong item"), std::string::npos)
+      << block;
   // The spec's machinery (starting and joining the threads) is not in the trace.
   EXPECT_EQ(block.find("start thread"), std::string::npos) << block;
   EXPECT_EQ(block.find("join "), std::string::npos) << block;
@@ -117,6 +120,26 @@ TEST(PuzzlesTrace, LostWakeupGolden) {
   EXPECT_NE(block.find("prints foo"), std::string::npos) << block;
   EXPECT_EQ(out.find("spec.cpp"), std::string::npos) << out;
   ExpectGolden("trace_foobar_lost_wakeup.txt", block);
+}
+
+// A wrong output's interleaving ends at the first wrong item, noted so, and says that the
+// run went on: it showed the last 40 rows of a run that went on for 80 more steps, and the
+// wrong print was not among them.
+TEST(PuzzlesTrace, AWrongOutputsInterleavingEndsAtTheWrongItem) {
+  const std::string out = Check("fizzbuzz", "fizzbuzz/buggy/if_not_while.cpp");
+  const std::size_t at = out.find("lab: wrong-output");
+  ASSERT_NE(at, std::string::npos) << out;
+  const std::size_t end = out.find("\nreplay: lab check", at);
+  const std::string block = out.substr(at, end - at);
+  const std::size_t wrong = block.find("the wrong item");
+  ASSERT_NE(wrong, std::string::npos) << block;
+  // The noted row is the last one drawn: only the "later steps" line follows it.
+  const std::size_t row_end = block.find('\n', wrong);
+  const std::string after = block.substr(row_end + 1, block.find("\nreplay:", row_end) - row_end - 1);
+  EXPECT_EQ(after.rfind("  \u2026 ", 0), 0u) << block;
+  EXPECT_NE(after.find("later steps: the run went on after the wrong item"), std::string::npos)
+      << block;
+  EXPECT_EQ(after.find('\n'), std::string::npos) << block;
 }
 
 // Left fork first, and when try_lock of the right one fails, the left one down and both

@@ -483,6 +483,28 @@ TEST(ReportJsonTest, SingleFindingMatchesTheListForm) {
   EXPECT_EQ(parsed[0], f);
 }
 
+// A wrong output's trace ends at the wrong item (its row noted so) and says how many steps
+// the run made after it: the text says so under the rows, and the JSON keeps the count.
+TEST(ReportTextTest, AWrongOutputsTraceSaysTheRunWentOn) {
+  Finding f;
+  f.kind = FindingKind::kWrongOutput;
+  f.message = "item 4 should be \"4\" but was \"buzz\"";
+  f.trace = Trace{};
+  f.trace->threads = {"buzz"};
+  f.trace->events.push_back({0, "prints buzz", "", Site("fz.cpp", 29), false, 0, "the wrong item"});
+  f.trace->later = 82;
+  const std::string text = FormatFindingText(f);
+  EXPECT_NE(text.find("the wrong item"), std::string::npos) << text;
+  EXPECT_NE(text.find("82 later steps: the run went on after the wrong item"), std::string::npos)
+      << text;
+  std::vector<Finding> parsed;
+  ASSERT_TRUE(FindingsFromJson(FindingsToJson({f}), &parsed));
+  ASSERT_EQ(parsed.size(), 1u);
+  EXPECT_EQ(parsed[0], f);
+  f.trace->later = 0;
+  EXPECT_EQ(FormatFindingText(f).find("later step"), std::string::npos);
+}
+
 // "explanation" is the kind's text unless the finding has its own (Finding::why): parsing
 // keeps only an own one, so both round-trip.
 TEST(ReportJsonTest, ExplanationIsTheKindsOrTheFindingsOwn) {

@@ -51,6 +51,10 @@ std::string Legend(const Timeline& t, html::Palette* palette) {
   }
   for (const std::string& l : t.object_legend) o += "<br>" + Esc(l);
   if (t.truncated) o += " The run was longer: only its last steps were recorded.";
+  if (t.later > 0) {
+    o += " The run went on for " + std::to_string(t.later) + " more step" +
+         (t.later == 1 ? "" : "s") + " after the wrong item, not drawn.";
+  }
   return o + "</p>\n";
 }
 

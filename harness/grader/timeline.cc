@@ -210,6 +210,7 @@ Timeline BuildTimeline(const Trace& original) {
   t.object_legend = labeled.legend;
   t.threads = trace.threads;
   t.truncated = trace.truncated;
+  t.later = trace.later;
   for (const TraceEvent& e : trace.events) {
     // An event of a thread the trace does not name gets a lane of its own.
     while (e.thread >= 0 && static_cast<std::size_t>(e.thread) >= t.threads.size()) {

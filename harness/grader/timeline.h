@@ -57,6 +57,7 @@ struct Timeline {
   std::vector<Span> spans;          // held spans first per thread, in order of beginning
   std::vector<std::string> locks;   // every object of a span, in order of first appearance
   bool truncated = false;           // the run was longer: only its last steps were kept
+  int later = 0;                    // steps after the failing one, not drawn (Trace::later)
   // The std:: objects' short labels, one line each (report.h LabelTraceObjects): steps and
   // spans name objects by these labels, as the text interleaving does.
   std::vector<std::string> object_legend;

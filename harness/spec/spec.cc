@@ -87,6 +87,12 @@ void Fail(std::string message, const Blame& culprit) {
   } else {
     f.steps = {{culprit.thread, culprit.words, "", culprit.site, {}}};
   }
+  // The trace ends at the item's row (the run went on past it): the trace's events are the
+  // Recorder's in order when it is the schedule's only one, which the words confirm.
+  if (culprit.index != static_cast<std::size_t>(-1)) {
+    lab::internal::FocusNextFindingOnSay(
+        culprit.index, culprit.words.empty() ? "prints " + culprit.item : culprit.words);
+  }
   AddWrongOutput(std::move(f));
 }
 

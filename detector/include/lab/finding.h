@@ -104,6 +104,9 @@ struct Trace {
   int preemptions = -1;
   // The spurious wake-ups the scheduler injected into that schedule (with preemptions).
   int spurious_wakeups = 0;
+  // Steps the run made after the failing one, not drawn: a wrong output's run goes on past
+  // the wrong item, and its trace ends at that item (its row noted "the wrong item").
+  int later = 0;
   bool operator==(const Trace&) const = default;
 };
 

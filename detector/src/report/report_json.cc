@@ -85,6 +85,7 @@ Json TraceToJson(const Trace& t) {
   j["truncated"] = t.truncated;
   if (t.preemptions >= 0) j["preemptions"] = t.preemptions;  // shrunk schedules only
   if (t.spurious_wakeups > 0) j["spurious_wakeups"] = t.spurious_wakeups;
+  if (t.later > 0) j["later"] = t.later;
   Json events = Json::array();
   for (const TraceEvent& e : t.events) {
     Json ej = Json::object();
@@ -213,7 +214,7 @@ bool EventFromJson(const Json& j, TraceEvent* e) {
 bool TraceFromJson(const Json& j, Trace* t) {
   if (!j.is_object() || !ReadStrings(j, "threads", &t->threads) ||
       !ReadBool(j, "truncated", &t->truncated) || !ReadInt(j, "preemptions", &t->preemptions) ||
-      !ReadInt(j, "spurious_wakeups", &t->spurious_wakeups)) {
+      !ReadInt(j, "spurious_wakeups", &t->spurious_wakeups) || !ReadInt(j, "later", &t->later)) {
     return false;
   }
   const auto events = j.find("events");

@@ -379,6 +379,10 @@ std::string FormatTraceText(const Trace& trace, int tail) {
     out += line(r.number, r.time, r.race ? kRaceMark : r.preempted ? kPreemptMark : "", cells,
                 r.site, r.note);
   }
+  if (t.later > 0) {
+    out += fmt::format("{} {} later step{}: the run went on after the wrong item\n", kEllipsis,
+                       t.later, t.later == 1 ? "" : "s");
+  }
   if (any_preempted) {
     out += fmt::format(
         "{} = the scheduler had switched away from this thread, still runnable, just before this "

@@ -6,6 +6,7 @@
 #include <cxxabi.h>
 
 #include <algorithm>
+#include <utility>
 #include <cassert>
 #include <atomic>
 #include <cstdlib>
@@ -1063,7 +1064,12 @@ void DrawPreemptedStepsWhereTheyRan(Trace* tr) {
 }
 }  // namespace
 
-Trace ControlledScheduler::BuildTrace() const {
+// The note of the event a wrong output is about (BuildTrace's `focus`), on its row.
+constexpr const char* kWrongItemNote = "the wrong item";
+
+// `focus`: the words (words_'s own string) of the kSay event the finding is about: its row
+// is noted kWrongItemNote and the trace ends there (Trace::later counts what follows).
+Trace ControlledScheduler::BuildTrace(const char* focus) const {
   Trace tr;
   const std::size_t n = std::min(trace_total_, kTraceKeep);
   const std::size_t first = trace_total_ - n;
@@ -1117,11 +1123,21 @@ Trace ControlledScheduler::BuildTrace() const {
     ev.preempted = e.preempted;
     ev.vtime_ns = e.vtime;
     if (e.note != nullptr && !said) ev.note = e.note;
+    if (said && focus != nullptr && e.note == focus) ev.note = kWrongItemNote;
     if (e.lock != nullptr) ev.lock = TraceName(e.lock);
     tr.events.push_back(std::move(ev));
   }
   race_rows_at(trace_total_);
   DrawPreemptedStepsWhereTheyRan(&tr);
+  if (focus != nullptr) {
+    // After the rows are in the order things ran: the failure is the last row drawn.
+    for (std::size_t k = 0; k < tr.events.size(); ++k) {
+      if (tr.events[k].note != kWrongItemNote) continue;
+      tr.later = static_cast<int>(tr.events.size() - k - 1);
+      tr.events.resize(k + 1);
+      break;
+    }
+  }
   return tr;
 }
 
@@ -1130,8 +1146,12 @@ void ControlledScheduler::Annotate(Finding& f) {
   f.replay = std::string(kTokenVersion) + "." + strategy_->Token() + token_flags_;
   // Not recording: no trace (the ring holds nothing of this schedule); explore reruns
   // the schedule recording when it keeps the finding.
+  const std::size_t focus = std::exchange(focus_say_, static_cast<std::size_t>(-1));
   if (!record_) return;
-  f.trace = BuildTrace();
+  // The event a wrong output is about, when its words are the ones the spec blamed.
+  const char* words = nullptr;
+  if (focus < words_.size() && words_[focus] == focus_words_) words = words_[focus].c_str();
+  f.trace = BuildTrace(words);
   if (strategy_->Minimal()) {
     f.trace->preemptions = preemptions_;
     f.trace->spurious_wakeups = spurious_wakeups_;

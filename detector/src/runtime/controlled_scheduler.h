@@ -180,6 +180,11 @@ class ControlledScheduler {
   [[noreturn]] void EndRun();
   // Attaches the trace and replay token to a finding of this schedule.
   void Annotate(Finding& f);
+  // runner_hooks.h FocusNextFindingOnSay: the next Annotate ends its trace at that event.
+  void FocusNextFindingOnSay(std::size_t index, std::string_view words) {
+    focus_say_ = index;
+    focus_words_.assign(words);
+  }
   bool aborting() const { return aborting_; }
   // While aborting: gives the running fiber up (RunAborted cannot unwind it: a destructor,
   // a noexcept function or a noexcept pthread interposer of the std:: dialect is in the
@@ -368,7 +373,7 @@ class ControlledScheduler {
   }
   [[noreturn]] void ReturnToOs();
   void UnwindRemaining();
-  Trace BuildTrace() const;
+  Trace BuildTrace(const char* focus = nullptr) const;
 
   Options opt_;
   SchedulingStrategy* strategy_;
@@ -397,6 +402,9 @@ class ControlledScheduler {
   bool ended_ = false;
   bool hang_ = false;
   std::deque<std::string> words_;      // texts of this schedule's kSay events
+  // FocusNextFindingOnSay's event (an index into words_, npos: none) and its words.
+  std::size_t focus_say_ = static_cast<std::size_t>(-1);
+  std::string focus_words_;
   // Ring of the last kTraceRing >= kTraceKeep events (BuildTrace shows kTraceKeep).
   static constexpr std::size_t kTraceRing = 512;
   static_assert((kTraceRing & (kTraceRing - 1)) == 0 && kTraceRing >= kTraceKeep);

@@ -225,6 +225,12 @@ void ReportFinding(Finding f) {
   AddFinding(std::move(f));
 }
 
+void FocusNextFindingOnSay(std::size_t index, std::string_view words) {
+  RtGuard g;
+  Run* run = CurrentRun();
+  if (run != nullptr && run->mode == RunMode::kControlled) run->sched->FocusNextFindingOnSay(index, words);
+}
+
 void AddFinding(Finding f) {
   Run* run = CurrentRun();
   // Destructors running while an ended schedule unwinds (a unique_lock whose mutex a
@@ -232,7 +238,11 @@ void AddFinding(Finding f) {
   if (run->mode == RunMode::kControlled && run->sched->aborting()) return;
   std::string key = FindingKey(f);  // the rule explore's merge uses too
   for (const auto& k : run->finding_keys) {
-    if (k == key) return;
+    if (k == key) {
+      // Not recorded again: a focus set for it (FocusNextFindingOnSay) is spent too.
+      if (run->mode == RunMode::kControlled) run->sched->FocusNextFindingOnSay(static_cast<std::size_t>(-1), {});
+      return;
+    }
   }
   run->finding_keys.push_back(std::move(key));
   if (run->mode == RunMode::kControlled) run->sched->Annotate(f);

@@ -96,6 +96,8 @@ struct Blame {
   std::string thread;
   SourceSite site;
   std::string words = {};  // the puzzle's words for it ("crawls http://a"); "" for a print
+  // Its index in the Recorder (blame(i)): Fail ends the trace at its row.
+  std::size_t index = static_cast<std::size_t>(-1);
 };
 
 // Records what the student's callbacks print, in order, which lab thread printed each item
@@ -122,7 +124,7 @@ class Recorder {
   // Who printed items()[i] and where; i < size().
   Blame blame(std::size_t i) const {
     std::lock_guard<std::mutex> lk(mu_);
-    return Blame{items_.at(i), threads_.at(i), sites_.at(i), words_.at(i)};
+    return Blame{items_.at(i), threads_.at(i), sites_.at(i), words_.at(i), i};
   }
   std::string joined(std::string_view sep = "") const {
     std::lock_guard<std::mutex> lk(mu_);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstddef>
+#include <string_view>
 
 #include "lab/finding.h"
 #include "lab/internal/hooks.h"
@@ -49,6 +50,12 @@ bool IsInternalFileSlow(const char* file);
 // Records `f` in the current run as it is (a spec's check: its own threads, sites and
 // steps); a controlled run adds the trace and the replay token.
 void ReportFinding(Finding f);
+// The next finding ReportFinding records in this controlled schedule is about the puzzle
+// event that the index-th SayOp of the schedule recorded, with these words (a wrong
+// output's first wrong item, lab/spec.h Blame): its trace ends at that row, noted "the wrong
+// item", and Trace::later counts the steps after it. Nothing when the index and the words
+// do not name one event (a spec whose events come from several recorders).
+void FocusNextFindingOnSay(std::size_t index, std::string_view words);
 
 // Sees every primitive the program constructs through NewObject: its kind, its declaration
 // site as the compiler gave it (`raw`, possibly a lab or system header) and the site the lab
