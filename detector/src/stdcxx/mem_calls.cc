@@ -1,15 +1,18 @@
 // mem_calls.cc — memcpy, memmove and memset as the standard library's accesses.
 //
-// libstdc++.so is not instrumented: a std::string's assign, append, replace and copy
-// constructor run there (extern templates), and the bytes they copy reach no
-// __tsan_write_range. Their copies go through memcpy, memmove and memset, which libstdc++.so
-// calls through its PLT: the executable's definitions below interpose them (they are in its
-// dynamic symbol table because libstdc++.so references them), as ThreadSanitizer's
-// interceptors do. A call returning into libstdc++.so on behalf of the student's line (the
-// same judgement as a pthread call from there: real_calls.h IsRawCall) is checked as the
-// student's access at that line (plain_memory.h LibraryRangeAccess); every other call, the
-// lab's and the student's own (whose compiler-emitted copies are checked where they are
-// instrumented), costs one compare of its return address.
+// Some of the standard library's code that a student's line runs is not instrumented, so
+// what it reads and writes reaches no __tsan_* call: libstdc++.so's own functions, and,
+// more often, a template's copy that the linker took from the lab's own objects (a COMDAT:
+// in C++20 std::string's assign and append are implicit instantiations, and the lab's
+// archives are linked before the submission). Its bulk copies go through memcpy, memmove
+// and memset: the executable's definitions below interpose them (libstdc++.so's calls too:
+// they are in its dynamic symbol table), as ThreadSanitizer's interceptors do. A call that
+// such code makes on behalf of the student's line (libstdc++.so: the judgement of a pthread
+// call from there, real_calls.h IsRawCall; the lab's template copy: sites.h
+// StudentCopyFromLabTemplate) is checked as a read of the source and a write of the
+// destination at that line (plain_memory.h LibraryRangeAccess), in controlled runs
+// (MayJudge). Every other call costs a compare of its return address, and on a lab thread
+// in the executable's code a call and a few thread-local loads.
 //
 // The copy itself is glibc's: __memcpy_chk and its kin, with no bound, jump to the same
 // implementation without a symbol lookup (no dlsym, which could itself copy, before the
